@@ -1,0 +1,73 @@
+// Chat commands (SPEC "The workflow" and "Everybody's commands"): words folded from Traditional
+// and full-width, ids in every accepted spelling, the @-mention already stripped by the caller.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace rules {
+
+enum class command_kind {
+    accept,       // 受理 P1
+    publish,      // 工艺 P1 <text> [调查: 生产部 采购部]
+    route,        // 分流 S1 <dept> [<dept> ...]
+    respond,      // 回复 P1 <text> / 方案 S1 <text>
+    notify,       // 已通知 S1
+    pause,        // 暂停 P1 <reason>
+    resume,       // 恢复 P1
+    query,        // 查询 P1
+    todo,         // 待办 [department]
+    penalties,    // 罚款汇总 [今天|本周|本月|2026-11|2026-11-01 2026-11-30]
+    waive,        // 免罚 F3 <reason>
+    paid,         // 已缴 F3
+    help,         // 帮助
+    sign,         // 签字 P1 / 签字 运费P1
+    vp_opinion,   // 副总意见 P1 <text>
+    gm_approval,  // 总经理审批 P1 <text>
+    execute,      // 执行 P1
+    appeal,       // 申诉 P1 <reason>
+    review,       // 复核 P1 <conclusion>
+    freight,      // 运费 P1 <amount> <department>
+    pay,          // 付款 运费P1
+    write_off,    // 核销 运费P1
+    invalid,      // 无效 P1 <reason>
+};
+
+// The command word as SPEC writes it ("受理", "方案" for respond when typed so, ...).
+std::string_view command_word(command_kind k);
+
+struct command {
+    command_kind kind;
+    std::string word;    // the word as matched, after folding ("回复" or "方案")
+    std::string target;  // normalized id: "P1", "S12", "F3", "运费P1"; empty when none
+    std::string text;    // the rest, trimmed (verdict, plan, reason, process-flow text ...)
+    // 工艺: the departments after "调查:"/"调查："; 分流: every word after the id;
+    // 待办: the optional department; 运费: the department.
+    std::vector<std::string> departments;
+    std::vector<std::string> args;  // 罚款汇总: the period words; 运费: the amount
+};
+
+// A command word was recognized but its arguments are wrong; `reply` is the Chinese text to post
+// (it names what is wrong and shows the command's usage).
+struct command_error {
+    command_kind kind;
+    std::string reply;
+};
+
+using command_parse_result = std::variant<std::monostate, command, command_error>;
+
+// std::monostate: the text is not a command at all (the caller then tries the complaint forms).
+command_parse_result parse_command(std::string_view text);
+
+// Normalizes a complaint id in any accepted spelling ("P1", "p1", "#P1", "P-1", "Ｐ１", "P 1" is
+// not accepted) to "P1"; fine ids likewise to "F3". nullopt when it is not an id.
+std::optional<std::string> normalize_id(std::string_view text);
+
+// Usage lines for 帮助 and for error replies.
+std::string usage(command_kind k);
+std::string help_text();
+
+}  // namespace rules

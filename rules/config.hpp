@@ -1,0 +1,106 @@
+// The effective configuration as plain data: the organization (fixed by SPEC), the roles, and the
+// workflow rules that get frozen onto each complaint at registration. Loaded and validated by
+// bot/app/config_loader; rules/ only reads it.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/time.hpp"
+
+namespace rules {
+
+struct person {
+    std::string id;
+    std::string name;
+    std::string department;
+    std::map<std::string, std::string> accounts;  // platform -> account id on that platform
+};
+
+struct department {
+    std::string name;
+    std::string head;  // person id
+};
+
+struct organization {
+    std::vector<department> departments;
+    std::vector<person> people;
+
+    const person* find_person(std::string_view id) const;
+    // Matches Traditional/Simplified and full-width variants of the name.
+    const department* find_department(std::string_view name) const;
+    const person* find_by_account(std::string_view platform, std::string_view account) const;
+    bool is_member(std::string_view person_id, std::string_view department) const;
+    // Head's person id, or empty when the department is unknown.
+    std::string head_of(std::string_view department) const;
+    std::string display_name(std::string_view person_id) const;  // name, or the id when unknown
+};
+
+struct roles {
+    std::string order_desk = "打单部";
+    std::string hr = "人力资源部";
+    std::vector<std::string> investigators{"生产部", "采购部", "物流部"};
+    std::string appeal = "监察部";
+    std::map<std::string, std::string> vice_presidents;  // department -> person id
+    std::vector<std::string> general_manager;            // person ids (GM first, then assistants)
+    std::string order_follower = "客服部";               // 客服部跟单员: may post on others' behalf
+    std::string finance = "财务部";
+};
+
+// Who an escalation level @-mentions.
+//   "head"            the head of the department that must act
+//   "hr_head"         the head of HR
+//   "order_desk_head" the head of 打单部
+//   "vp"              the VP of the complainant's department
+//   "general_manager" every person of roles.general_manager
+//   "person:<id>"     one person
+//   "department:<n>"  the head of department n
+struct escalation_level {
+    core::duration after{0};  // after the stage deadline
+    std::string notify = "head";
+};
+
+struct stage_rule {
+    core::duration due{0};                      // from the post (notify: from the last plan)
+    std::vector<escalation_level> escalation;  // level 1 first; empty = no escalation
+};
+
+// Everything that decides deadlines and fines. Frozen (serialized) onto each complaint when it
+// is registered, so later config changes never rewrite open complaints.
+struct workflow_rules {
+    stage_rule accept{std::chrono::minutes(5), {{}}};
+    stage_rule publish{std::chrono::minutes(30), {{}}};  // product complaints
+    stage_rule route{std::chrono::minutes(30), {{}}};    // service complaints
+    stage_rule respond{std::chrono::hours(2), {}};       // miss = fine each silent department
+    stage_rule notify{std::chrono::minutes(10), {{}}};   // service complaints, after the last plan
+    core::duration respond_warning{std::chrono::minutes(30)};  // before the respond deadline; 0 = off
+    // A department routed late still gets at least this long to answer.
+    core::duration respond_minimum{std::chrono::minutes(30)};
+    int fine_amount = 50;  // yuan
+    std::vector<std::string> compensation_keywords{"赔", "索赔", "退货", "换货", "退换", "补偿"};
+    core::duration appeal_window{std::chrono::hours(24 * 7)};
+    stage_rule review{std::chrono::hours(24), {{std::chrono::milliseconds(0), "general_manager"}}};
+};
+
+struct schedules {
+    std::string daily_summary = "18:00";  // "" = off
+    std::string sheet = "17:30";          // compensation flow sheet, end of work day
+    std::string forward = "09:00";        // sheet forwarded to the VP next morning
+    std::string weekly_report = "周五 17:00";
+};
+
+struct config {
+    std::string source_file;
+    std::string timezone = "Asia/Shanghai";
+    std::string database = "data/complaint-bot.db";
+    std::string default_chat = "group";  // chat that scheduled posts go to
+    organization org;
+    rules::roles roles;
+    workflow_rules workflow;
+    rules::schedules schedules;
+};
+
+}  // namespace rules
