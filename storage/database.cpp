@@ -1,1 +1,477 @@
-// placeholder, replaced by the storage layer
+#include "storage/database.hpp"
+
+#include <SQLiteCpp/Statement.h>
+#include <sqlite3.h>
+
+#include <nlohmann/json.hpp>
+
+namespace storage {
+
+namespace {
+
+using json = nlohmann::json;
+
+// Schema version 1. Times are UTC milliseconds since the epoch.
+constexpr const char* schema_v1 = R"sql(
+CREATE TABLE meta(
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE inbound(
+    platform    TEXT NOT NULL,
+    msg_id      TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    sender      TEXT NOT NULL,
+    chat        TEXT NOT NULL,
+    text        TEXT NOT NULL,
+    PRIMARY KEY(platform, msg_id)
+);
+CREATE TABLE complaints(
+    id         TEXT PRIMARY KEY,
+    kind       TEXT NOT NULL,
+    seq        INTEGER NOT NULL,
+    status     TEXT NOT NULL,
+    posted_at  INTEGER NOT NULL,
+    state      TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    UNIQUE(kind, seq)
+);
+CREATE INDEX complaints_status ON complaints(status);
+CREATE TABLE events(
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    complaint_id TEXT NOT NULL,
+    at           INTEGER NOT NULL,
+    actor        TEXT NOT NULL,
+    type         TEXT NOT NULL,
+    stage        TEXT NOT NULL,
+    detail       TEXT NOT NULL,
+    deadline     INTEGER,
+    late_ms      INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX events_complaint ON events(complaint_id, id);
+CREATE TABLE deadlines(
+    complaint_id TEXT NOT NULL,
+    key          TEXT NOT NULL,
+    due_at       INTEGER NOT NULL,
+    state        TEXT NOT NULL CHECK(state IN ('open', 'fired', 'cancelled')),
+    fired_at     INTEGER,
+    PRIMARY KEY(complaint_id, key)
+);
+CREATE INDEX deadlines_open ON deadlines(state, due_at, complaint_id, key);
+CREATE TABLE fines(
+    seq           INTEGER PRIMARY KEY,
+    complaint_id  TEXT NOT NULL,
+    stage         TEXT NOT NULL,
+    department    TEXT NOT NULL,
+    person        TEXT NOT NULL,
+    person_name   TEXT NOT NULL,
+    amount        INTEGER NOT NULL,
+    deadline      INTEGER NOT NULL,
+    issued_at     INTEGER NOT NULL,
+    status        TEXT NOT NULL CHECK(status IN ('open', 'paid', 'waived')),
+    status_reason TEXT NOT NULL DEFAULT '',
+    status_by     TEXT NOT NULL DEFAULT '',
+    status_at     INTEGER,
+    UNIQUE(complaint_id, stage, department)
+);
+CREATE TABLE outbox(
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at  INTEGER NOT NULL,
+    chat        TEXT NOT NULL,
+    text        TEXT NOT NULL,
+    mentions    TEXT NOT NULL,
+    state       TEXT NOT NULL CHECK(state IN ('pending', 'sent', 'failed')),
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    next_try_at INTEGER NOT NULL,
+    sent_at     INTEGER,
+    last_error  TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX outbox_pending ON outbox(state, id);
+)sql";
+
+constexpr const char* sql_seen = "SELECT 1 FROM inbound WHERE platform = ? AND msg_id = ?";
+constexpr const char* sql_record_inbound =
+    "INSERT INTO inbound(platform, msg_id, received_at, sender, chat, text) VALUES(?, ?, ?, ?, ?, ?)";
+constexpr const char* sql_next_seq = "SELECT COALESCE(MAX(seq), 0) + 1 FROM complaints WHERE kind = ?";
+constexpr const char* sql_save_complaint =
+    "INSERT INTO complaints(id, kind, seq, status, posted_at, state, updated_at) VALUES(?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT(id) DO UPDATE SET status = excluded.status, state = excluded.state, updated_at = excluded.updated_at";
+constexpr const char* sql_load_complaint = "SELECT state FROM complaints WHERE id = ?";
+constexpr const char* sql_open_complaints = "SELECT state FROM complaints WHERE status = 'open' ORDER BY kind, seq";
+constexpr const char* sql_all_complaints = "SELECT state FROM complaints ORDER BY posted_at, kind, seq";
+constexpr const char* sql_append_event =
+    "INSERT INTO events(complaint_id, at, actor, type, stage, detail, deadline, late_ms) VALUES(?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr const char* sql_events_of =
+    "SELECT complaint_id, at, actor, type, stage, detail, deadline, late_ms FROM events WHERE complaint_id = ? "
+    "ORDER BY id";
+constexpr const char* sql_open_deadlines_of = "SELECT key, due_at FROM deadlines WHERE complaint_id = ? AND state = 'open'";
+constexpr const char* sql_upsert_deadline =
+    "INSERT INTO deadlines(complaint_id, key, due_at, state) VALUES(?, ?, ?, 'open') "
+    "ON CONFLICT(complaint_id, key) DO UPDATE SET due_at = excluded.due_at, state = 'open', fired_at = NULL "
+    "WHERE deadlines.state <> 'fired'";
+constexpr const char* sql_cancel_deadline =
+    "UPDATE deadlines SET state = 'cancelled' WHERE complaint_id = ? AND key = ? AND state = 'open'";
+constexpr const char* sql_add_deadline =
+    "INSERT OR IGNORE INTO deadlines(complaint_id, key, due_at, state) VALUES(?, ?, ?, 'open')";
+constexpr const char* sql_open_deadlines =
+    "SELECT complaint_id, key, due_at FROM deadlines WHERE state = 'open' ORDER BY due_at, complaint_id, key";
+constexpr const char* sql_deadline_open =
+    "SELECT 1 FROM deadlines WHERE complaint_id = ? AND key = ? AND due_at = ? AND state = 'open'";
+constexpr const char* sql_mark_fired =
+    "UPDATE deadlines SET state = 'fired', fired_at = ? WHERE complaint_id = ? AND key = ? AND state = 'open'";
+constexpr const char* sql_next_fine = "SELECT COALESCE(MAX(seq), 0) + 1 FROM fines";
+constexpr const char* sql_insert_fine =
+    "INSERT INTO fines(seq, complaint_id, stage, department, person, person_name, amount, deadline, issued_at, "
+    "status, status_reason, status_by, status_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr const char* sql_fine_columns =
+    "SELECT seq, complaint_id, stage, department, person, person_name, amount, deadline, issued_at, status, "
+    "status_reason, status_by, status_at FROM fines";
+constexpr const char* sql_update_fine =
+    "UPDATE fines SET status = ?, status_reason = ?, status_by = ?, status_at = ? WHERE seq = ?";
+constexpr const char* sql_enqueue =
+    "INSERT INTO outbox(created_at, chat, text, mentions, state, next_try_at) VALUES(?, ?, ?, ?, 'pending', ?)";
+constexpr const char* sql_pending_outbox =
+    "SELECT id, created_at, chat, text, mentions, state, attempts, next_try_at FROM outbox WHERE state = 'pending' "
+    "ORDER BY id LIMIT ?";
+constexpr const char* sql_mark_sent = "UPDATE outbox SET state = 'sent', sent_at = ? WHERE id = ?";
+
+void bind_opt(SQLite::Statement& st, int index, const std::optional<core::instant>& t) {
+    if (t)
+        st.bind(index, static_cast<std::int64_t>(core::to_ms(*t)));
+    else
+        st.bind(index);
+}
+
+rules::complaint complaint_from(const std::string& state) {
+    return json::parse(state).get<rules::complaint>();
+}
+
+rules::fine fine_from(SQLite::Statement& q) {
+    rules::fine f;
+    f.id = "F" + std::to_string(q.getColumn(0).getInt64());
+    f.complaint = q.getColumn(1).getString();
+    f.stage = q.getColumn(2).getString();
+    f.department = q.getColumn(3).getString();
+    f.person = q.getColumn(4).getString();
+    f.person_name = q.getColumn(5).getString();
+    f.amount = q.getColumn(6).getInt();
+    f.deadline = core::from_ms(q.getColumn(7).getInt64());
+    f.issued_at = core::from_ms(q.getColumn(8).getInt64());
+    f.status = q.getColumn(9).getString();
+    f.status_reason = q.getColumn(10).getString();
+    f.status_by = q.getColumn(11).getString();
+    if (!q.getColumn(12).isNull()) f.status_at = core::from_ms(q.getColumn(12).getInt64());
+    return f;
+}
+
+std::int64_t fine_seq(const std::string& id) {
+    if (id.size() < 2 || (id[0] != 'F' && id[0] != 'f')) return -1;
+    std::int64_t v = 0;
+    for (std::size_t i = 1; i < id.size(); ++i) {
+        if (id[i] < '0' || id[i] > '9' || v > 1'000'000'000) return -1;
+        v = v * 10 + (id[i] - '0');
+    }
+    return v;
+}
+
+}  // namespace
+
+database::database(const std::string& path) try
+    : db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {
+    db_.setBusyTimeout(5000);
+    if (path != ":memory:") db_.exec("PRAGMA journal_mode = WAL");
+    // FULL: every commit is on disk before we acknowledge anything that depends on it.
+    db_.exec("PRAGMA synchronous = FULL");
+    db_.exec("PRAGMA foreign_keys = ON");
+    migrate();
+} catch (const SQLite::Exception& e) {
+    throw storage_error("cannot open database '" + path + "': " + e.what() +
+                        " (check that the directory exists and is writable, or set `database:` in the config)");
+}
+
+void database::migrate() {
+    int version = db_.execAndGet("PRAGMA user_version").getInt();
+    if (version > schema_version)
+        throw storage_error("database schema version " + std::to_string(version) + " is newer than this program (" +
+                            std::to_string(schema_version) + "): upgrade complaint-bot");
+    if (version < 1) {
+        SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+        db_.exec(schema_v1);
+        db_.exec("PRAGMA user_version = 1");
+        tx.commit();
+    }
+}
+
+std::unique_ptr<SQLite::Transaction> database::begin() {
+    return std::make_unique<SQLite::Transaction>(db_, SQLite::TransactionBehavior::IMMEDIATE);
+}
+
+std::optional<std::string> database::meta(const std::string& key) {
+    SQLite::Statement q(db_, "SELECT value FROM meta WHERE key = ?");
+    q.bind(1, key);
+    if (q.executeStep()) return q.getColumn(0).getString();
+    return std::nullopt;
+}
+
+void database::set_meta(const std::string& key, const std::string& value) {
+    SQLite::Statement q(db_, "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    q.bind(1, key);
+    q.bind(2, value);
+    q.exec();
+}
+
+bool database::seen(const std::string& platform, const std::string& msg_id) {
+    SQLite::Statement q(db_, sql_seen);
+    q.bind(1, platform);
+    q.bind(2, msg_id);
+    return q.executeStep();
+}
+
+void database::record_inbound(const inbound_row& row) {
+    SQLite::Statement q(db_, sql_record_inbound);
+    q.bind(1, row.platform);
+    q.bind(2, row.msg_id);
+    q.bind(3, static_cast<std::int64_t>(core::to_ms(row.received_at)));
+    q.bind(4, row.sender);
+    q.bind(5, row.chat);
+    q.bind(6, row.text);
+    q.exec();
+}
+
+std::int64_t database::inbound_count() { return db_.execAndGet("SELECT COUNT(*) FROM inbound").getInt64(); }
+
+int database::next_complaint_seq(rules::complaint_kind kind) {
+    SQLite::Statement q(db_, sql_next_seq);
+    q.bind(1, std::string(rules::kind_name(kind)));
+    q.executeStep();
+    return q.getColumn(0).getInt();
+}
+
+void database::save_complaint(const rules::complaint& c) {
+    SQLite::Statement q(db_, sql_save_complaint);
+    q.bind(1, c.id);
+    q.bind(2, std::string(rules::kind_name(c.kind)));
+    q.bind(3, c.seq);
+    q.bind(4, c.status);
+    q.bind(5, static_cast<std::int64_t>(core::to_ms(c.posted_at)));
+    q.bind(6, json(c).dump());
+    q.bind(7, static_cast<std::int64_t>(core::to_ms(c.posted_at)));
+    q.exec();
+}
+
+std::optional<rules::complaint> database::load_complaint(const std::string& id) {
+    SQLite::Statement q(db_, sql_load_complaint);
+    q.bind(1, id);
+    if (!q.executeStep()) return std::nullopt;
+    return complaint_from(q.getColumn(0).getString());
+}
+
+std::vector<rules::complaint> database::open_complaints() {
+    std::vector<rules::complaint> out;
+    SQLite::Statement q(db_, sql_open_complaints);
+    while (q.executeStep()) out.push_back(complaint_from(q.getColumn(0).getString()));
+    return out;
+}
+
+std::vector<rules::complaint> database::all_complaints() {
+    std::vector<rules::complaint> out;
+    SQLite::Statement q(db_, sql_all_complaints);
+    while (q.executeStep()) out.push_back(complaint_from(q.getColumn(0).getString()));
+    return out;
+}
+
+void database::append_events(const std::vector<rules::event>& events) {
+    SQLite::Statement q(db_, sql_append_event);
+    for (const auto& e : events) {
+        q.reset();
+        q.clearBindings();
+        q.bind(1, e.complaint);
+        q.bind(2, static_cast<std::int64_t>(core::to_ms(e.at)));
+        q.bind(3, e.actor);
+        q.bind(4, e.type);
+        q.bind(5, e.stage);
+        q.bind(6, e.detail);
+        bind_opt(q, 7, e.deadline);
+        q.bind(8, static_cast<std::int64_t>(e.late.count()));
+        q.exec();
+    }
+}
+
+std::vector<rules::event> database::events_of(const std::string& complaint_id) {
+    std::vector<rules::event> out;
+    SQLite::Statement q(db_, sql_events_of);
+    q.bind(1, complaint_id);
+    while (q.executeStep()) {
+        rules::event e;
+        e.complaint = q.getColumn(0).getString();
+        e.at = core::from_ms(q.getColumn(1).getInt64());
+        e.actor = q.getColumn(2).getString();
+        e.type = q.getColumn(3).getString();
+        e.stage = q.getColumn(4).getString();
+        e.detail = q.getColumn(5).getString();
+        if (!q.getColumn(6).isNull()) e.deadline = core::from_ms(q.getColumn(6).getInt64());
+        e.late = core::duration{q.getColumn(7).getInt64()};
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+void database::sync_deadlines(const std::string& complaint_id, const std::vector<rules::deadline>& wanted) {
+    std::vector<std::pair<std::string, std::int64_t>> current;
+    {
+        SQLite::Statement q(db_, sql_open_deadlines_of);
+        q.bind(1, complaint_id);
+        while (q.executeStep()) current.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getInt64());
+    }
+    SQLite::Statement upsert(db_, sql_upsert_deadline);
+    for (const auto& d : wanted) {
+        bool same = false;
+        for (const auto& [key, due] : current)
+            if (key == d.key && due == core::to_ms(d.due)) same = true;
+        if (same) continue;
+        upsert.reset();
+        upsert.bind(1, complaint_id);
+        upsert.bind(2, d.key);
+        upsert.bind(3, static_cast<std::int64_t>(core::to_ms(d.due)));
+        upsert.exec();
+    }
+    SQLite::Statement cancel(db_, sql_cancel_deadline);
+    for (const auto& [key, due] : current) {
+        bool keep = false;
+        for (const auto& d : wanted)
+            if (d.key == key) keep = true;
+        if (keep) continue;
+        cancel.reset();
+        cancel.bind(1, complaint_id);
+        cancel.bind(2, key);
+        cancel.exec();
+    }
+}
+
+void database::add_deadline(const rules::deadline& d) {
+    SQLite::Statement q(db_, sql_add_deadline);
+    q.bind(1, d.complaint);
+    q.bind(2, d.key);
+    q.bind(3, static_cast<std::int64_t>(core::to_ms(d.due)));
+    q.exec();
+}
+
+std::vector<rules::deadline> database::open_deadlines() {
+    std::vector<rules::deadline> out;
+    SQLite::Statement q(db_, sql_open_deadlines);
+    while (q.executeStep())
+        out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), core::from_ms(q.getColumn(2).getInt64())});
+    return out;
+}
+
+bool database::deadline_open(const std::string& complaint_id, const std::string& key, core::instant due) {
+    SQLite::Statement q(db_, sql_deadline_open);
+    q.bind(1, complaint_id);
+    q.bind(2, key);
+    q.bind(3, static_cast<std::int64_t>(core::to_ms(due)));
+    return q.executeStep();
+}
+
+void database::mark_fired(const std::string& complaint_id, const std::string& key, core::instant fired_at) {
+    SQLite::Statement q(db_, sql_mark_fired);
+    q.bind(1, static_cast<std::int64_t>(core::to_ms(fired_at)));
+    q.bind(2, complaint_id);
+    q.bind(3, key);
+    q.exec();
+}
+
+int database::next_fine_seq() { return db_.execAndGet(sql_next_fine).getInt(); }
+
+void database::insert_fine(const rules::fine& f) {
+    auto seq = fine_seq(f.id);
+    if (seq <= 0) throw storage_error("bad fine id '" + f.id + "'");
+    SQLite::Statement q(db_, sql_insert_fine);
+    q.bind(1, static_cast<std::int64_t>(seq));
+    q.bind(2, f.complaint);
+    q.bind(3, f.stage);
+    q.bind(4, f.department);
+    q.bind(5, f.person);
+    q.bind(6, f.person_name);
+    q.bind(7, f.amount);
+    q.bind(8, static_cast<std::int64_t>(core::to_ms(f.deadline)));
+    q.bind(9, static_cast<std::int64_t>(core::to_ms(f.issued_at)));
+    q.bind(10, f.status);
+    q.bind(11, f.status_reason);
+    q.bind(12, f.status_by);
+    bind_opt(q, 13, f.status_at);
+    try {
+        q.exec();
+    } catch (const SQLite::Exception& e) {
+        if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE || e.getExtendedErrorCode() == SQLITE_CONSTRAINT_PRIMARYKEY)
+            throw storage_error("fine for " + f.complaint + " " + f.stage + " " + f.department + " already exists");
+        throw;
+    }
+}
+
+std::optional<rules::fine> database::load_fine(const std::string& id) {
+    auto seq = fine_seq(id);
+    if (seq <= 0) return std::nullopt;
+    SQLite::Statement q(db_, std::string(sql_fine_columns) + " WHERE seq = ?");
+    q.bind(1, static_cast<std::int64_t>(seq));
+    if (!q.executeStep()) return std::nullopt;
+    return fine_from(q);
+}
+
+void database::update_fine(const rules::fine& f) {
+    SQLite::Statement q(db_, sql_update_fine);
+    q.bind(1, f.status);
+    q.bind(2, f.status_reason);
+    q.bind(3, f.status_by);
+    bind_opt(q, 4, f.status_at);
+    q.bind(5, static_cast<std::int64_t>(fine_seq(f.id)));
+    q.exec();
+}
+
+std::vector<rules::fine> database::fines() {
+    std::vector<rules::fine> out;
+    SQLite::Statement q(db_, std::string(sql_fine_columns) + " ORDER BY seq");
+    while (q.executeStep()) out.push_back(fine_from(q));
+    return out;
+}
+
+void database::enqueue(const core::outbound_post& post, core::instant at) {
+    SQLite::Statement q(db_, sql_enqueue);
+    q.bind(1, static_cast<std::int64_t>(core::to_ms(at)));
+    q.bind(2, post.chat);
+    q.bind(3, post.text);
+    q.bind(4, json(post.mentions).dump());
+    q.bind(5, static_cast<std::int64_t>(core::to_ms(at)));
+    q.exec();
+}
+
+std::vector<outbox_row> database::pending_outbox(int limit) {
+    std::vector<outbox_row> out;
+    SQLite::Statement q(db_, sql_pending_outbox);
+    q.bind(1, limit);
+    while (q.executeStep()) {
+        outbox_row r;
+        r.id = q.getColumn(0).getInt64();
+        r.created_at = core::from_ms(q.getColumn(1).getInt64());
+        r.post.chat = q.getColumn(2).getString();
+        r.post.text = q.getColumn(3).getString();
+        r.post.mentions = json::parse(q.getColumn(4).getString()).get<std::vector<std::string>>();
+        r.state = q.getColumn(5).getString();
+        r.attempts = q.getColumn(6).getInt();
+        r.next_try_at = core::from_ms(q.getColumn(7).getInt64());
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+void database::mark_sent(std::int64_t id, core::instant at) {
+    SQLite::Statement q(db_, sql_mark_sent);
+    q.bind(1, static_cast<std::int64_t>(core::to_ms(at)));
+    q.bind(2, static_cast<std::int64_t>(id));
+    q.exec();
+}
+
+std::int64_t database::outbox_backlog() {
+    return db_.execAndGet("SELECT COUNT(*) FROM outbox WHERE state = 'pending'").getInt64();
+}
+
+}  // namespace storage

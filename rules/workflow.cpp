@@ -1,0 +1,909 @@
+#include "rules/workflow.hpp"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "rules/text.hpp"
+
+namespace rules {
+
+namespace {
+
+using json = nlohmann::json;
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+std::string hm(const context& ctx, core::instant t) {
+    auto l = ctx.tz.to_local(t);
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%02u:%02u", l.hour % 100U, l.minute % 100U);
+    std::string s = buf;
+    // Another day than today: show the date too.
+    if (ctx.tz.date_of(ctx.now) != l.date) s = ctx.tz.short_time(t);
+    return s;
+}
+
+std::string at_name(const config& cfg, const std::string& person_id) {
+    return "@" + cfg.org.display_name(person_id);
+}
+
+void add_mention(core::outbound_post& post, const std::string& person) {
+    if (person.empty()) return;
+    if (std::find(post.mentions.begin(), post.mentions.end(), person) == post.mentions.end())
+        post.mentions.push_back(person);
+}
+
+// Appends " @A @B" for every mention to the text, so the post reads right on any platform.
+core::outbound_post finish(core::outbound_post post, const config& cfg) {
+    if (!post.mentions.empty()) {
+        std::string line;
+        for (const auto& m : post.mentions) line += (line.empty() ? "" : " ") + at_name(cfg, m);
+        post.text += "\n" + line;
+    }
+    return post;
+}
+
+std::vector<std::string> members_of(const config& cfg, std::string_view dept) {
+    std::vector<std::string> out;
+    const auto* d = cfg.org.find_department(dept);
+    if (!d) return out;
+    if (!d->head.empty()) out.push_back(d->head);
+    for (const auto& p : cfg.org.people)
+        if (p.department == d->name && p.id != d->head) out.push_back(p.id);
+    return out;
+}
+
+std::string join(const std::vector<std::string>& v, std::string_view sep = "、") {
+    std::string out;
+    for (const auto& s : v) {
+        if (!out.empty()) out += sep;
+        out += s;
+    }
+    return out;
+}
+
+std::string lateness(core::duration late) {
+    return late.count() > 0 ? "超时" + core::format_duration_zh(late) : "按时";
+}
+
+const stage_rule& rule_for(const workflow_rules& r, std::string_view stage) {
+    if (stage == "accept") return r.accept;
+    if (stage == "publish") return r.publish;
+    if (stage == "route") return r.route;
+    if (stage == "respond") return r.respond;
+    return r.notify;
+}
+
+// The department that must act on a stage (respond has several: see pending_departments).
+std::string acting_department(const complaint& c, const config& cfg, std::string_view stage) {
+    if (stage == "accept") return c.kind == complaint_kind::product ? cfg.roles.order_desk : cfg.roles.hr;
+    if (stage == "publish") return cfg.roles.order_desk;
+    return cfg.roles.hr;  // route, notify
+}
+
+std::string command_hint(const complaint& c, std::string_view stage) {
+    if (stage == "accept") return "受理 " + c.id;
+    if (stage == "publish") return "工艺 " + c.id + " <工艺流程> 调查: 生产部 采购部";
+    if (stage == "route") return "分流 " + c.id + " <部门>";
+    if (stage == "respond")
+        return c.kind == complaint_kind::product ? "回复 " + c.id + " <鉴定结果与处理意见>" : "方案 " + c.id + " <处理方案>";
+    return "已通知 " + c.id;
+}
+
+core::outbound_post reply_to(const std::string& chat, const std::string& actor, std::string text) {
+    core::outbound_post p{chat, std::move(text), {}};
+    add_mention(p, actor);
+    return p;
+}
+
+void refuse(outcome& out, const context& ctx, const std::string& chat, const std::string& actor, std::string text) {
+    out.posts.push_back(finish(reply_to(chat, actor, "❌ " + std::move(text)), ctx.cfg));
+}
+
+bool contains_keyword(const std::string* value, const std::vector<std::string>& keywords) {
+    if (!value) return false;
+    auto folded = fold(*value);
+    for (const auto& k : keywords)
+        if (!k.empty() && folded.find(fold(k)) != std::string::npos) return true;
+    return false;
+}
+
+event make_event(const complaint& c, const context& ctx, std::string actor, std::string type, std::string stage,
+                 std::string detail) {
+    event e;
+    e.complaint = c.id;
+    e.at = ctx.now;
+    e.actor = std::move(actor);
+    e.type = std::move(type);
+    e.stage = std::move(stage);
+    e.detail = std::move(detail);
+    return e;
+}
+
+// Resolves an escalation target to person ids.
+std::vector<std::string> escalation_targets(const complaint& c, const config& cfg, std::string_view stage,
+                                            const std::string& notify) {
+    std::vector<std::string> out;
+    if (notify == "head") {
+        if (stage == "respond") {
+            for (const auto& d : c.departments)
+                if (!d.replied_at) out.push_back(cfg.org.head_of(d.department));
+        } else {
+            out.push_back(cfg.org.head_of(acting_department(c, cfg, stage)));
+        }
+    } else if (notify == "hr_head") {
+        out.push_back(cfg.org.head_of(cfg.roles.hr));
+    } else if (notify == "order_desk_head") {
+        out.push_back(cfg.org.head_of(cfg.roles.order_desk));
+    } else if (notify == "vp") {
+        auto it = cfg.roles.vice_presidents.find(c.complainant_department);
+        if (it != cfg.roles.vice_presidents.end()) out.push_back(it->second);
+    } else if (notify == "general_manager") {
+        out = cfg.roles.general_manager;
+    } else if (notify.rfind("person:", 0) == 0) {
+        out.push_back(notify.substr(7));
+    } else if (notify.rfind("department:", 0) == 0) {
+        out.push_back(cfg.org.head_of(notify.substr(11)));
+    }
+    out.erase(std::remove(out.begin(), out.end(), std::string{}), out.end());
+    return out;
+}
+
+std::vector<std::string> silent_departments(const complaint& c) {
+    std::vector<std::string> out;
+    for (const auto& d : c.departments)
+        if (!d.replied_at) out.push_back(d.department);
+    return out;
+}
+
+void close_if_done(complaint& c, const context& ctx, outcome& out, const std::string& actor) {
+    if (c.pending_stage() != nullptr || !c.is_open()) return;
+    if (c.compensation) return;  // leaves through the compensation flow (签字 … 执行)
+    c.status = "closed";
+    c.closed_at = ctx.now;
+    out.events.push_back(make_event(c, ctx, actor, "closed", "", "投诉处理完毕，已关闭"));
+}
+
+// Arms the respond stage for `departments` (publish / route).
+void arm_respond(complaint& c, const std::vector<std::string>& departments, const context& ctx) {
+    auto* st = c.find_stage("respond");
+    auto due = c.posted_at + c.paused_total + c.rules.respond.due;
+    due = std::max(due, ctx.now + c.rules.respond_minimum);
+    st->due = due;
+    st->armed_at = ctx.now;
+    c.departments.clear();
+    for (const auto& d : departments) c.departments.push_back({d, std::nullopt, {}, {}, false});
+}
+
+// Validates department words against the organization; returns canonical names or sets `bad`.
+std::vector<std::string> resolve_departments(const std::vector<std::string>& words, const config& cfg,
+                                             std::vector<std::string>& bad) {
+    std::vector<std::string> out;
+    for (const auto& w : words) {
+        const auto* d = cfg.org.find_department(w);
+        if (!d) {
+            bad.push_back(w);
+            continue;
+        }
+        if (std::find(out.begin(), out.end(), d->name) == out.end()) out.push_back(d->name);
+    }
+    return out;
+}
+
+std::string department_names(const config& cfg) {
+    std::vector<std::string> names;
+    for (const auto& d : cfg.org.departments) names.push_back(d.name);
+    return join(names);
+}
+
+std::string who_may(const complaint& c, const config& cfg, std::string_view stage) {
+    if (stage == "respond") return join(silent_departments(c));
+    return acting_department(c, cfg, stage);
+}
+
+}  // namespace
+
+// -------------------------------------------------------------------------------------------------
+// complaint
+
+stage_state* complaint::find_stage(std::string_view name) {
+    for (auto& s : stages)
+        if (s.name == name) return &s;
+    return nullptr;
+}
+
+const stage_state* complaint::find_stage(std::string_view name) const {
+    for (const auto& s : stages)
+        if (s.name == name) return &s;
+    return nullptr;
+}
+
+const stage_state* complaint::pending_stage() const {
+    for (const auto& s : stages)
+        if (!s.done_at) return &s;
+    return nullptr;
+}
+
+const std::string* complaint::field(std::string_view key) const {
+    for (const auto& [k, v] : fields)
+        if (k == key) return &v;
+    return nullptr;
+}
+
+std::string stage_label(std::string_view stage) {
+    if (stage == "accept") return "受理";
+    if (stage == "publish") return "公布工艺流程";
+    if (stage == "route") return "分流";
+    if (stage == "respond") return "回复";
+    if (stage == "notify") return "通知投诉人";
+    if (stage == "review") return "复核";
+    return std::string(stage);
+}
+
+// -------------------------------------------------------------------------------------------------
+// Deadlines
+
+std::vector<deadline> pending_deadlines(const complaint& c) {
+    std::vector<deadline> out;
+    if (!c.is_open() || c.paused_since) return out;
+    for (const auto& s : c.stages) {
+        if (s.done_at || !s.due) continue;
+        const auto& rule = rule_for(c.rules, s.name);
+        if (!s.missed) out.push_back({c.id, s.name + ":miss", *s.due});
+        for (std::size_t i = 0; i < rule.escalation.size(); ++i) {
+            const auto& level = rule.escalation[i];
+            if (level.after.count() == 0) continue;  // posted with the miss itself
+            if (static_cast<int>(i) + 1 <= s.escalations_fired) continue;
+            out.push_back({c.id, s.name + ":esc:" + std::to_string(i + 1), *s.due + level.after});
+        }
+        if (s.name == "respond" && !s.warned && !s.missed && c.rules.respond_warning.count() > 0) {
+            auto warn_at = *s.due - c.rules.respond_warning;
+            if (s.armed_at && warn_at > *s.armed_at) out.push_back({c.id, "respond:warn", warn_at});
+        }
+    }
+    std::sort(out.begin(), out.end(), [](const deadline& a, const deadline& b) {
+        return a.due != b.due ? a.due < b.due : a.key < b.key;
+    });
+    return out;
+}
+
+// -------------------------------------------------------------------------------------------------
+// Registration
+
+complaint register_complaint(const complaint_form& form, const core::inbound_message& msg, int seq,
+                             const context& ctx, outcome& out) {
+    const auto& cfg = ctx.cfg;
+    complaint c;
+    c.kind = form.kind;
+    c.seq = seq;
+    c.id = std::string(1, kind_prefix(form.kind)) + std::to_string(seq);
+    c.chat = msg.chat;
+    c.poster = msg.sender;
+    c.posted_at = ctx.now;
+    c.fields = form.fields;
+    c.rules = cfg.workflow;
+
+    c.complainant = msg.sender;
+    if (const auto* name = form.field("投诉人")) {
+        auto wanted = std::string(trim(*name));
+        for (const auto& p : cfg.org.people)
+            if (p.name == wanted || p.id == wanted) c.complainant = p.id;
+    }
+    if (const auto* p = cfg.org.find_person(c.complainant)) c.complainant_department = p->department;
+
+    auto stage_at = [&](std::string name, const stage_rule& r) {
+        stage_state s;
+        s.name = std::move(name);
+        s.due = c.posted_at + r.due;
+        s.armed_at = c.posted_at;
+        return s;
+    };
+    c.stages.push_back(stage_at("accept", c.rules.accept));
+    if (c.kind == complaint_kind::product) {
+        c.stages.push_back(stage_at("publish", c.rules.publish));
+        c.stages.push_back(stage_state{"respond", {}, {}, {}, {}, false, 0, false});
+    } else {
+        c.stages.push_back(stage_at("route", c.rules.route));
+        c.stages.push_back(stage_state{"respond", {}, {}, {}, {}, false, 0, false});
+        c.stages.push_back(stage_state{"notify", {}, {}, {}, {}, false, 0, false});
+    }
+    c.compensation = contains_keyword(form.field(c.kind == complaint_kind::product ? "客户要求" : "投诉目的"),
+                                      c.rules.compensation_keywords);
+
+    auto who = cfg.org.display_name(c.complainant);
+    auto registered = make_event(c, ctx, msg.sender, "registered", "", "登记" + std::string(kind_title(c.kind)) +
+                                                                           "（投诉人 " + who + "）");
+    out.events.push_back(registered);
+    out.complaint_changed = true;
+
+    core::outbound_post post{msg.chat, {}, {}};
+    const auto& accept = *c.find_stage("accept");
+    std::string text = "✅ 已登记" + std::string(kind_title(c.kind)) + " " + c.id + "\n投诉人：" + who;
+    if (c.kind == complaint_kind::product) {
+        if (const auto* v = c.field("客户名称")) text += "　客户：" + *v;
+        const auto& publish = *c.find_stage("publish");
+        text += "\n请" + cfg.roles.order_desk + "于 " + hm(ctx, *accept.due) + " 前受理（受理 " + c.id + "），" +
+                hm(ctx, *publish.due) + " 前公布工艺流程（工艺 " + c.id + " <工艺流程> 调查: 部门…）。";
+        for (const auto& m : members_of(cfg, cfg.roles.order_desk)) add_mention(post, m);
+    } else {
+        if (const auto* v = c.field("投诉对象")) text += "　投诉对象：" + *v;
+        const auto& route = *c.find_stage("route");
+        text += "\n请" + cfg.roles.hr + "于 " + hm(ctx, *accept.due) + " 前受理（受理 " + c.id + "），" +
+                hm(ctx, *route.due) + " 前分流到责任部门（分流 " + c.id + " <部门>）。";
+        for (const auto& m : members_of(cfg, cfg.roles.hr)) add_mention(post, m);
+    }
+    if (c.compensation) text += "\n涉及赔款或退换货，答复后进入质量投诉处理流程表。";
+    post.text = std::move(text);
+    out.posts.push_back(finish(std::move(post), cfg));
+    return c;
+}
+
+// -------------------------------------------------------------------------------------------------
+// Commands
+
+namespace {
+
+// Checks that the complaint is open and `stage` is the pending one; otherwise refuses.
+bool check_stage(const complaint& c, std::string_view stage, const context& ctx, outcome& out,
+                 const std::string& chat, const std::string& actor) {
+    if (!c.is_open()) {
+        refuse(out, ctx, chat, actor,
+               c.id + (c.status == "invalid" ? " 已判为无效投诉，" : " 已关闭，") + "无需再" + stage_label(stage) + "。");
+        return false;
+    }
+    const auto* pending = c.pending_stage();
+    if (pending && pending->name == stage) return true;
+    if (!pending) {
+        refuse(out, ctx, chat, actor, c.id + " 各环节均已完成，无需再" + stage_label(stage) + "。");
+        return false;
+    }
+    // Is the stage already done, or still ahead?
+    const auto* target = c.find_stage(stage);
+    if (target && target->done_at) {
+        refuse(out, ctx, chat, actor,
+               c.id + " 已于 " + ctx.tz.short_time(*target->done_at) + " 由 " +
+                   ctx.cfg.org.display_name(target->done_by) + " " + stage_label(stage) + "，无需重复。");
+    } else if (!target) {
+        refuse(out, ctx, chat, actor,
+               c.id + " 是" + std::string(kind_title(c.kind)) + "，没有“" + stage_label(stage) + "”环节。");
+    } else {
+        refuse(out, ctx, chat, actor,
+               c.id + " 当前待" + stage_label(pending->name) + "，请先完成：" + command_hint(c, pending->name) + "。");
+    }
+    return false;
+}
+
+bool check_member(const complaint& c, std::string_view dept, const context& ctx, outcome& out,
+                  const std::string& chat, const std::string& actor, std::string_view what) {
+    if (ctx.cfg.org.is_member(actor, dept)) return true;
+    refuse(out, ctx, chat, actor,
+           "只有" + std::string(dept) + "可以" + std::string(what) + " " + c.id + "，" +
+               ctx.cfg.org.display_name(actor) + "不在" + std::string(dept) + "。");
+    return false;
+}
+
+void complete_stage(complaint& c, stage_state& st, const std::string& actor, const context& ctx, outcome& out,
+                    std::string type, std::string detail) {
+    st.done_at = ctx.now;
+    st.done_by = actor;
+    auto e = make_event(c, ctx, actor, std::move(type), st.name, std::move(detail));
+    e.deadline = st.due;
+    if (st.due && ctx.now > *st.due) e.late = ctx.now - *st.due;
+    out.events.push_back(std::move(e));
+    out.complaint_changed = true;
+}
+
+core::duration late_by(const stage_state& st, core::instant now) {
+    return st.due && now > *st.due ? now - *st.due : core::duration{0};
+}
+
+bool do_accept(complaint& c, const std::string& actor, const std::string& chat, const context& ctx, outcome& out) {
+    if (!check_stage(c, "accept", ctx, out, chat, actor)) return false;
+    auto dept = acting_department(c, ctx.cfg, "accept");
+    if (!check_member(c, dept, ctx, out, chat, actor, "受理")) return false;
+    auto& st = *c.find_stage("accept");
+    auto late = late_by(st, ctx.now);
+    complete_stage(c, st, actor, ctx, out, "accepted", ctx.cfg.org.display_name(actor) + " 受理");
+    const auto& next = c.stages[1];
+    std::string text = "👌 " + c.id + " 已由" + ctx.cfg.org.display_name(actor) + "受理（" + lateness(late) + "）。";
+    text += "请于 " + hm(ctx, *next.due) + " 前" + stage_label(next.name) + "（" + command_hint(c, next.name) + "）。";
+    out.posts.push_back(finish(reply_to(chat, actor, std::move(text)), ctx.cfg));
+    return true;
+}
+
+bool do_assign(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
+               const context& ctx, outcome& out) {
+    const bool product = cmd.kind == command_kind::publish;
+    const std::string stage = product ? "publish" : "route";
+    if (product != (c.kind == complaint_kind::product)) {
+        refuse(out, ctx, chat, actor,
+               c.id + " 是" + std::string(kind_title(c.kind)) + "，请用：" +
+                   command_hint(c, c.kind == complaint_kind::product ? "publish" : "route") + "。");
+        return false;
+    }
+    if (!check_stage(c, stage, ctx, out, chat, actor)) return false;
+    auto dept = acting_department(c, ctx.cfg, stage);
+    if (!check_member(c, dept, ctx, out, chat, actor, product ? "公布工艺流程" : "分流")) return false;
+
+    std::vector<std::string> words = cmd.departments;
+    if (words.empty() && product) words = ctx.cfg.roles.investigators;  // 调查 defaults to the investigators
+    std::vector<std::string> bad;
+    auto departments = resolve_departments(words, ctx.cfg, bad);
+    if (!bad.empty() || departments.empty()) {
+        refuse(out, ctx, chat, actor,
+               (bad.empty() ? std::string("没有指定部门") : "未知部门：" + join(bad)) + "。可用的部门：" +
+                   department_names(ctx.cfg) + "。");
+        return false;
+    }
+    auto& st = *c.find_stage(stage);
+    auto late = late_by(st, ctx.now);
+    if (product) c.process_flow = cmd.text;
+    complete_stage(c, st, actor, ctx, out, product ? "published" : "routed",
+                   ctx.cfg.org.display_name(actor) + (product ? " 公布工艺流程，调查：" : " 分流至 ") + join(departments));
+    arm_respond(c, departments, ctx);
+    const auto& respond = *c.find_stage("respond");
+
+    core::outbound_post post{chat, {}, {}};
+    std::string text;
+    if (product) {
+        text = "📋 " + c.id + " 工艺流程已公布（" + lateness(late) + "）：" + cmd.text + "\n请" + join(departments) +
+               "于 " + hm(ctx, *respond.due) + " 前回复鉴定结果与处理意见（回复 " + c.id + " <内容>）。";
+    } else {
+        text = "🔀 " + c.id + " 已分流至" + join(departments) + "（" + lateness(late) + "）。\n请于 " +
+               hm(ctx, *respond.due) + " 前提交处理方案（方案 " + c.id + " <处理方案>）。";
+    }
+    text += "逾期未回复，按每次 " + std::to_string(c.rules.fine_amount) + " 元对部门负责人处罚。";
+    for (const auto& d : departments) add_mention(post, ctx.cfg.org.head_of(d));
+    post.text = std::move(text);
+    out.posts.push_back(finish(std::move(post), ctx.cfg));
+    return true;
+}
+
+bool do_respond(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
+                const context& ctx, outcome& out) {
+    if (!check_stage(c, "respond", ctx, out, chat, actor)) return false;
+    department_reply* mine = nullptr;
+    for (auto& d : c.departments)
+        if (ctx.cfg.org.is_member(actor, d.department) && !d.replied_at) {
+            mine = &d;
+            break;
+        }
+    if (!mine) {
+        for (auto& d : c.departments)
+            if (ctx.cfg.org.is_member(actor, d.department)) {
+                refuse(out, ctx, chat, actor,
+                       d.department + " 已于 " + ctx.tz.short_time(*d.replied_at) + " 回复过 " + c.id + "（" +
+                           ctx.cfg.org.display_name(d.by) + "），无需重复。");
+                return false;
+            }
+        refuse(out, ctx, chat, actor,
+               "只有" + join(silent_departments(c)) + "可以回复 " + c.id + "，" + ctx.cfg.org.display_name(actor) +
+                   "不在这些部门。");
+        return false;
+    }
+    auto& st = *c.find_stage("respond");
+    mine->replied_at = ctx.now;
+    mine->by = actor;
+    mine->text = cmd.text;
+    auto late = late_by(st, ctx.now);
+    auto e = make_event(c, ctx, actor, "replied", "respond",
+                        mine->department + "（" + ctx.cfg.org.display_name(actor) + "）回复：" + cmd.text);
+    e.deadline = st.due;
+    e.late = late;
+    out.events.push_back(std::move(e));
+    out.complaint_changed = true;
+
+    std::string text = "📨 " + c.id + " 已收到" + mine->department + "的" +
+                       (c.kind == complaint_kind::product ? "回复" : "处理方案") + "（" +
+                       ctx.cfg.org.display_name(actor) + "，" + lateness(late) + "）。";
+    core::outbound_post post{chat, {}, {}};
+    auto silent = silent_departments(c);
+    if (!silent.empty()) {
+        text += "仍待" + join(silent) + "回复（" + hm(ctx, *st.due) + " 截止）。";
+    } else {
+        st.done_at = ctx.now;
+        st.done_by = actor;
+        out.events.push_back(make_event(c, ctx, actor, "answered", "respond", "各部门均已回复"));
+        if (auto* notify = c.find_stage("notify")) {
+            notify->due = ctx.now + c.rules.notify.due;
+            notify->armed_at = ctx.now;
+            text += "各部门均已答复，请" + ctx.cfg.roles.hr + "于 " + hm(ctx, *notify->due) + " 前通知投诉人 " +
+                    ctx.cfg.org.display_name(c.complainant) + "（已通知 " + c.id + "）。";
+            for (const auto& m : members_of(ctx.cfg, ctx.cfg.roles.hr)) add_mention(post, m);
+        } else {
+            text += "各部门均已回复。";
+            if (c.compensation) text += "涉及赔款或退换货，将列入今日质量投诉处理流程表。";
+        }
+        close_if_done(c, ctx, out, actor);
+        if (!c.is_open()) text += c.id + " 已关闭。";
+    }
+    post.text = std::move(text);
+    out.posts.push_back(finish(std::move(post), ctx.cfg));
+    return true;
+}
+
+bool do_notify(complaint& c, const std::string& actor, const std::string& chat, const context& ctx, outcome& out) {
+    if (c.kind != complaint_kind::service) {
+        refuse(out, ctx, chat, actor, c.id + " 是" + std::string(kind_title(c.kind)) + "，没有“通知投诉人”环节。");
+        return false;
+    }
+    if (!check_stage(c, "notify", ctx, out, chat, actor)) return false;
+    if (!check_member(c, ctx.cfg.roles.hr, ctx, out, chat, actor, "确认通知")) return false;
+    auto& st = *c.find_stage("notify");
+    auto late = late_by(st, ctx.now);
+    complete_stage(c, st, actor, ctx, out, "notified",
+                   ctx.cfg.org.display_name(actor) + " 通知投诉人 " + ctx.cfg.org.display_name(c.complainant));
+    close_if_done(c, ctx, out, actor);
+    std::string text = "✅ " + c.id + " 已通知投诉人" + ctx.cfg.org.display_name(c.complainant) + "（" +
+                       lateness(late) + "）。";
+    text += c.is_open() ? "涉及赔款或退换货，将列入今日质量投诉处理流程表。" : c.id + " 处理完毕，已关闭。";
+    out.posts.push_back(finish(reply_to(chat, actor, std::move(text)), ctx.cfg));
+    return true;
+}
+
+bool do_pause(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
+              const context& ctx, outcome& out) {
+    const bool pause = cmd.kind == command_kind::pause;
+    if (!check_member(c, ctx.cfg.roles.hr, ctx, out, chat, actor, pause ? "暂停" : "恢复")) return false;
+    if (!c.is_open()) {
+        refuse(out, ctx, chat, actor, c.id + " 已关闭，无需" + (pause ? "暂停" : "恢复") + "。");
+        return false;
+    }
+    if (pause) {
+        if (c.paused_since) {
+            refuse(out, ctx, chat, actor, c.id + " 已于 " + ctx.tz.short_time(*c.paused_since) + " 暂停，无需重复。");
+            return false;
+        }
+        c.paused_since = ctx.now;
+        c.pause_reason = cmd.text;
+        out.events.push_back(make_event(c, ctx, actor, "paused", "", "暂停计时：" + cmd.text));
+        out.complaint_changed = true;
+        out.posts.push_back(
+            finish(reply_to(chat, actor, "⏸ " + c.id + " 已暂停计时（" + cmd.text + "），恢复请发：恢复 " + c.id + "。"),
+                   ctx.cfg));
+        return true;
+    }
+    if (!c.paused_since) {
+        refuse(out, ctx, chat, actor, c.id + " 没有暂停，无需恢复。");
+        return false;
+    }
+    auto paused = ctx.now - *c.paused_since;
+    c.paused_total += paused;
+    c.paused_since.reset();
+    for (auto& s : c.stages)
+        if (!s.done_at && s.due) *s.due += paused;
+    out.events.push_back(make_event(c, ctx, actor, "resumed", "", "恢复计时，暂停了" + core::format_duration_zh(paused)));
+    out.complaint_changed = true;
+    std::string text = "▶️ " + c.id + " 恢复计时，暂停 " + core::format_duration_zh(paused) + " 不计入期限。";
+    if (const auto* p = c.pending_stage(); p && p->due)
+        text += "待" + stage_label(p->name) + "，截止 " + hm(ctx, *p->due) + "。";
+    out.posts.push_back(finish(reply_to(chat, actor, std::move(text)), ctx.cfg));
+    return true;
+}
+
+}  // namespace
+
+bool apply_command(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
+                   const context& ctx, outcome& out) {
+    switch (cmd.kind) {
+        case command_kind::accept: return do_accept(c, actor, chat, ctx, out);
+        case command_kind::publish:
+        case command_kind::route: return do_assign(c, cmd, actor, chat, ctx, out);
+        case command_kind::respond: return do_respond(c, cmd, actor, chat, ctx, out);
+        case command_kind::notify: return do_notify(c, actor, chat, ctx, out);
+        case command_kind::pause:
+        case command_kind::resume: return do_pause(c, cmd, actor, chat, ctx, out);
+        default: break;
+    }
+    refuse(out, ctx, chat, actor, "“" + std::string(command_word(cmd.kind)) + "”暂不支持用于 " + c.id + "。");
+    return false;
+}
+
+// -------------------------------------------------------------------------------------------------
+// Deadlines firing
+
+void fire_deadline(complaint& c, const std::string& key, core::instant due, const context& ctx, outcome& out) {
+    if (!c.is_open() || c.paused_since) return;
+    auto colon = key.find(':');
+    if (colon == std::string::npos) return;
+    auto stage_name = key.substr(0, colon);
+    auto action = key.substr(colon + 1);
+    auto* st = c.find_stage(stage_name);
+    if (!st || st->done_at) return;
+    const auto& rule = rule_for(c.rules, stage_name);
+    const auto& cfg = ctx.cfg;
+    core::outbound_post post{c.chat, {}, {}};
+
+    if (action == "warn") {
+        if (st->warned || st->missed) return;
+        st->warned = true;
+        auto silent = silent_departments(c);
+        if (silent.empty()) return;
+        auto e = make_event(c, ctx, "bot", "warned", stage_name, "提醒未回复部门：" + join(silent));
+        e.deadline = due;
+        out.events.push_back(std::move(e));
+        out.complaint_changed = true;
+        post.text = "⚠️ " + c.id + " 距回复截止（" + hm(ctx, *st->due) + "）还有 " +
+                    core::format_duration_zh(*st->due - ctx.now) + "，" + join(silent) + "尚未回复（" +
+                    command_hint(c, "respond") + "）。逾期将罚负责人 " + std::to_string(c.rules.fine_amount) + " 元。";
+        for (const auto& d : silent) add_mention(post, cfg.org.head_of(d));
+        out.posts.push_back(finish(std::move(post), cfg));
+        return;
+    }
+
+    if (action == "miss") {
+        if (st->missed) return;
+        st->missed = true;
+        out.complaint_changed = true;
+        auto e = make_event(c, ctx, "bot", "missed", stage_name, stage_label(stage_name) + "超时");
+        e.deadline = due;
+        e.late = ctx.now - due;
+        out.events.push_back(std::move(e));
+        std::string text;
+        if (stage_name == "respond") {
+            std::vector<std::string> lines;
+            for (auto& d : c.departments) {
+                if (d.replied_at || d.fined) continue;
+                d.fined = true;
+                fine f;
+                f.id = "F" + std::to_string((*ctx.next_fine_seq)++);
+                f.complaint = c.id;
+                f.stage = "respond";
+                f.department = d.department;
+                f.person = cfg.org.head_of(d.department);
+                f.person_name = cfg.org.display_name(f.person);
+                f.amount = c.rules.fine_amount;
+                f.deadline = due;
+                f.issued_at = ctx.now;
+                auto fe = make_event(c, ctx, "bot", "fined", "respond",
+                                     f.id + " " + d.department + " 负责人 " + f.person_name + " 罚款 " +
+                                         std::to_string(f.amount) + " 元");
+                fe.deadline = due;
+                out.events.push_back(std::move(fe));
+                lines.push_back(f.id + "：" + d.department + "负责人" + at_name(cfg, f.person) + " " +
+                                std::to_string(f.amount) + " 元");
+                add_mention(post, f.person);
+                out.new_fines.push_back(std::move(f));
+            }
+            text = "💰 " + c.id + " 回复已超时（截止 " + hm(ctx, due) + "），按水果基金处罚：\n" + join(lines, "\n") +
+                   "\n请尽快回复（" + command_hint(c, "respond") + "）。";
+            if (lines.empty()) return;
+        } else {
+            auto dept = acting_department(c, cfg, stage_name);
+            text = "⏰ " + c.id + " " + stage_label(stage_name) + "已超时（应于 " + hm(ctx, due) + " 前完成），请" +
+                   dept + "立即处理（" + command_hint(c, stage_name) + "）。";
+        }
+        // Levels of the chain due at the deadline itself are posted with the miss.
+        for (std::size_t i = 0; i < rule.escalation.size() && rule.escalation[i].after.count() == 0; ++i) {
+            for (const auto& p : escalation_targets(c, cfg, stage_name, rule.escalation[i].notify)) add_mention(post, p);
+            st->escalations_fired = static_cast<int>(i) + 1;
+            auto ee = make_event(c, ctx, "bot", "escalated", stage_name,
+                                 "第" + std::to_string(i + 1) + "级提醒：" + rule.escalation[i].notify);
+            ee.deadline = due;
+            out.events.push_back(std::move(ee));
+        }
+        post.text = std::move(text);
+        out.posts.push_back(finish(std::move(post), cfg));
+        return;
+    }
+
+    if (action.rfind("esc:", 0) == 0) {
+        int level = std::atoi(action.c_str() + 4);
+        if (level < 1 || static_cast<std::size_t>(level) > rule.escalation.size() || level <= st->escalations_fired)
+            return;
+        st->escalations_fired = level;
+        out.complaint_changed = true;
+        const auto& lv = rule.escalation[static_cast<std::size_t>(level - 1)];
+        auto targets = escalation_targets(c, cfg, stage_name, lv.notify);
+        auto e = make_event(c, ctx, "bot", "escalated", stage_name,
+                            "第" + std::to_string(level) + "级升级：" + lv.notify);
+        e.deadline = *st->due;
+        e.late = ctx.now - *st->due;
+        out.events.push_back(std::move(e));
+        if (targets.empty()) return;
+        for (const auto& p : targets) add_mention(post, p);
+        auto who = stage_name == "respond" ? join(silent_departments(c)) : acting_department(c, cfg, stage_name);
+        post.text = "⏫ " + c.id + " " + stage_label(stage_name) + "已超时 " + core::format_duration_zh(ctx.now - *st->due) +
+                    "（截止 " + hm(ctx, *st->due) + "），" + who + "仍未处理，升级提醒：";
+        out.posts.push_back(finish(std::move(post), cfg));
+    }
+}
+
+// -------------------------------------------------------------------------------------------------
+// Views
+
+std::vector<std::string> pending_departments(const complaint& c, const config& cfg) {
+    if (!c.is_open()) return {};
+    const auto* p = c.pending_stage();
+    if (!p) return {};
+    if (p->name == "respond") return silent_departments(c);
+    return {acting_department(c, cfg, p->name)};
+}
+
+std::string pending_summary(const complaint& c, const context& ctx) {
+    std::string line = c.id + " ";
+    const auto* p = c.pending_stage();
+    if (!p) {
+        line += c.compensation ? "赔偿/退换货流程中" : "已完成";
+        return line;
+    }
+    line += "待" + stage_label(p->name) + "（" + who_may(c, ctx.cfg, p->name) + "）";
+    if (c.paused_since) return line + " 已暂停";
+    if (p->due) {
+        if (*p->due >= ctx.now)
+            line += " 剩余" + core::format_duration_zh(*p->due - ctx.now);
+        else
+            line += " 已超时" + core::format_duration_zh(ctx.now - *p->due);
+    }
+    return line;
+}
+
+std::string describe(const complaint& c, const std::vector<event>& timeline, const context& ctx) {
+    std::string s = c.id + " " + std::string(kind_title(c.kind)) + "（";
+    if (c.status == "closed")
+        s += "已关闭";
+    else if (c.status == "invalid")
+        s += "无效投诉";
+    else
+        s += "进行中";
+    s += "）\n";
+    for (const auto& [k, v] : c.fields) s += k + "：" + v + "\n";
+    s += "时间线：\n";
+    for (const auto& e : timeline) {
+        s += "· " + ctx.tz.short_time(e.at) + " " + e.detail;
+        if (e.late.count() > 0 && e.type != "missed" && e.type != "escalated")
+            s += "（超时" + core::format_duration_zh(e.late) + "）";
+        s += "\n";
+    }
+    if (c.is_open()) s += "待办：" + pending_summary(c, ctx);
+    return s;
+}
+
+// -------------------------------------------------------------------------------------------------
+// JSON (frozen rules and complaint state)
+
+namespace {
+
+json stage_rule_json(const stage_rule& r) {
+    json levels = json::array();
+    for (const auto& l : r.escalation) levels.push_back({{"after_ms", l.after.count()}, {"notify", l.notify}});
+    return {{"due_ms", r.due.count()}, {"escalation", levels}};
+}
+
+stage_rule stage_rule_from(const json& j) {
+    stage_rule r;
+    r.due = core::duration{j.at("due_ms").get<std::int64_t>()};
+    for (const auto& l : j.at("escalation"))
+        r.escalation.push_back({core::duration{l.at("after_ms").get<std::int64_t>()}, l.at("notify").get<std::string>()});
+    return r;
+}
+
+json opt_ms(const std::optional<core::instant>& t) { return t ? json(core::to_ms(*t)) : json(nullptr); }
+
+std::optional<core::instant> opt_instant(const json& j, const char* key) {
+    auto it = j.find(key);
+    if (it == j.end() || it->is_null()) return std::nullopt;
+    return core::from_ms(it->get<std::int64_t>());
+}
+
+}  // namespace
+
+void to_json(json& j, const workflow_rules& r) {
+    j = {{"accept", stage_rule_json(r.accept)},
+         {"publish", stage_rule_json(r.publish)},
+         {"route", stage_rule_json(r.route)},
+         {"respond", stage_rule_json(r.respond)},
+         {"notify", stage_rule_json(r.notify)},
+         {"review", stage_rule_json(r.review)},
+         {"respond_warning_ms", r.respond_warning.count()},
+         {"respond_minimum_ms", r.respond_minimum.count()},
+         {"fine_amount", r.fine_amount},
+         {"compensation_keywords", r.compensation_keywords},
+         {"appeal_window_ms", r.appeal_window.count()}};
+}
+
+void from_json(const json& j, workflow_rules& r) {
+    r.accept = stage_rule_from(j.at("accept"));
+    r.publish = stage_rule_from(j.at("publish"));
+    r.route = stage_rule_from(j.at("route"));
+    r.respond = stage_rule_from(j.at("respond"));
+    r.notify = stage_rule_from(j.at("notify"));
+    r.review = stage_rule_from(j.at("review"));
+    r.respond_warning = core::duration{j.at("respond_warning_ms").get<std::int64_t>()};
+    r.respond_minimum = core::duration{j.at("respond_minimum_ms").get<std::int64_t>()};
+    r.fine_amount = j.at("fine_amount").get<int>();
+    r.compensation_keywords = j.at("compensation_keywords").get<std::vector<std::string>>();
+    r.appeal_window = core::duration{j.at("appeal_window_ms").get<std::int64_t>()};
+}
+
+void to_json(json& j, const complaint& c) {
+    json stages = json::array();
+    for (const auto& s : c.stages)
+        stages.push_back({{"name", s.name},
+                          {"due", opt_ms(s.due)},
+                          {"armed_at", opt_ms(s.armed_at)},
+                          {"done_at", opt_ms(s.done_at)},
+                          {"done_by", s.done_by},
+                          {"missed", s.missed},
+                          {"escalations_fired", s.escalations_fired},
+                          {"warned", s.warned}});
+    json depts = json::array();
+    for (const auto& d : c.departments)
+        depts.push_back({{"department", d.department},
+                         {"replied_at", opt_ms(d.replied_at)},
+                         {"by", d.by},
+                         {"text", d.text},
+                         {"fined", d.fined}});
+    json fields = json::array();
+    for (const auto& [k, v] : c.fields) fields.push_back(json::array({k, v}));
+    j = {{"id", c.id},
+         {"kind", kind_name(c.kind)},
+         {"seq", c.seq},
+         {"status", c.status},
+         {"chat", c.chat},
+         {"poster", c.poster},
+         {"complainant", c.complainant},
+         {"complainant_department", c.complainant_department},
+         {"posted_at", core::to_ms(c.posted_at)},
+         {"fields", fields},
+         {"rules", c.rules},
+         {"stages", stages},
+         {"departments", depts},
+         {"process_flow", c.process_flow},
+         {"compensation", c.compensation},
+         {"sheet_date", c.sheet_date ? json(core::format_date(*c.sheet_date)) : json(nullptr)},
+         {"sheet_signed", c.sheet_signed},
+         {"paused_since", opt_ms(c.paused_since)},
+         {"pause_reason", c.pause_reason},
+         {"paused_total_ms", c.paused_total.count()},
+         {"closed_at", opt_ms(c.closed_at)}};
+}
+
+void from_json(const json& j, complaint& c) {
+    c.id = j.at("id").get<std::string>();
+    c.kind = j.at("kind").get<std::string>() == "service" ? complaint_kind::service : complaint_kind::product;
+    c.seq = j.at("seq").get<int>();
+    c.status = j.at("status").get<std::string>();
+    c.chat = j.at("chat").get<std::string>();
+    c.poster = j.at("poster").get<std::string>();
+    c.complainant = j.at("complainant").get<std::string>();
+    c.complainant_department = j.at("complainant_department").get<std::string>();
+    c.posted_at = core::from_ms(j.at("posted_at").get<std::int64_t>());
+    c.fields.clear();
+    for (const auto& f : j.at("fields")) c.fields.emplace_back(f.at(0).get<std::string>(), f.at(1).get<std::string>());
+    c.rules = j.at("rules").get<workflow_rules>();
+    c.stages.clear();
+    for (const auto& s : j.at("stages")) {
+        stage_state st;
+        st.name = s.at("name").get<std::string>();
+        st.due = opt_instant(s, "due");
+        st.armed_at = opt_instant(s, "armed_at");
+        st.done_at = opt_instant(s, "done_at");
+        st.done_by = s.at("done_by").get<std::string>();
+        st.missed = s.at("missed").get<bool>();
+        st.escalations_fired = s.at("escalations_fired").get<int>();
+        st.warned = s.at("warned").get<bool>();
+        c.stages.push_back(std::move(st));
+    }
+    c.departments.clear();
+    for (const auto& d : j.at("departments"))
+        c.departments.push_back({d.at("department").get<std::string>(), opt_instant(d, "replied_at"),
+                                 d.at("by").get<std::string>(), d.at("text").get<std::string>(),
+                                 d.at("fined").get<bool>()});
+    c.process_flow = j.at("process_flow").get<std::string>();
+    c.compensation = j.at("compensation").get<bool>();
+    c.sheet_date.reset();
+    if (const auto& sd = j.at("sheet_date"); !sd.is_null()) {
+        auto s = sd.get<std::string>();
+        c.sheet_date = core::local_date{std::stoi(s.substr(0, 4)), static_cast<unsigned>(std::stoi(s.substr(5, 2))),
+                                        static_cast<unsigned>(std::stoi(s.substr(8, 2)))};
+    }
+    c.sheet_signed = j.at("sheet_signed").get<std::vector<std::string>>();
+    c.paused_since = opt_instant(j, "paused_since");
+    c.pause_reason = j.at("pause_reason").get<std::string>();
+    c.paused_total = core::duration{j.at("paused_total_ms").get<std::int64_t>()};
+    c.closed_at = opt_instant(j, "closed_at");
+}
+
+}  // namespace rules

@@ -1,0 +1,107 @@
+// SQLite storage (SQLiteCpp): WAL, schema migrations by PRAGMA user_version, and one small
+// repository API per table group. Each workflow step runs inside one transaction (begin()), so its
+// events, deadline changes, fines and outbox rows commit together or not at all.
+//
+// Thread-safety: one database object per thread; the bot uses it from the loop thread only.
+#pragma once
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/message.hpp"
+#include "rules/workflow.hpp"
+
+namespace storage {
+
+// A failure of the storage layer, with what was wrong and how to fix it.
+class storage_error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct outbox_row {
+    std::int64_t id = 0;
+    core::instant created_at{};
+    core::outbound_post post;
+    std::string state;  // pending, sent, failed
+    int attempts = 0;
+    core::instant next_try_at{};
+};
+
+struct inbound_row {
+    std::string platform;
+    std::string msg_id;
+    core::instant received_at{};
+    std::string sender;
+    std::string chat;
+    std::string text;
+};
+
+class database {
+public:
+    // Opens (creating when missing) and migrates the database at `path` (":memory:" for tests).
+    // Throws storage_error naming the file and the fix when it cannot be opened or is too new.
+    explicit database(const std::string& path);
+
+    static constexpr int schema_version = 1;
+
+    SQLite::Database& raw() { return db_; }
+    // Starts an IMMEDIATE transaction; it rolls back unless commit() is called.
+    std::unique_ptr<SQLite::Transaction> begin();
+
+    // --- meta
+    std::optional<std::string> meta(const std::string& key);
+    void set_meta(const std::string& key, const std::string& value);
+
+    // --- inbound de-duplication
+    bool seen(const std::string& platform, const std::string& msg_id);
+    void record_inbound(const inbound_row& row);
+    std::int64_t inbound_count();
+
+    // --- complaints
+    int next_complaint_seq(rules::complaint_kind kind);
+    void save_complaint(const rules::complaint& c);  // insert or update
+    std::optional<rules::complaint> load_complaint(const std::string& id);
+    std::vector<rules::complaint> open_complaints();
+    std::vector<rules::complaint> all_complaints();
+
+    // --- events (append-only)
+    void append_events(const std::vector<rules::event>& events);
+    std::vector<rules::event> events_of(const std::string& complaint_id);
+
+    // --- deadlines: the scheduler's durable table. Jobs use complaint "" and keys "job:<name>".
+    // Makes the open deadlines of `complaint_id` exactly `wanted`: new ones inserted, moved ones
+    // updated, the rest cancelled. Fired rows stay as history.
+    void sync_deadlines(const std::string& complaint_id, const std::vector<rules::deadline>& wanted);
+    // Adds one deadline unless a row with its key exists (open, fired or cancelled): used for
+    // scheduled jobs, whose keys name the occurrence ("job:daily_summary@2026-11-23").
+    void add_deadline(const rules::deadline& d);
+    std::vector<rules::deadline> open_deadlines();
+    // True when the deadline is still open at `due` (a stale heap entry otherwise).
+    bool deadline_open(const std::string& complaint_id, const std::string& key, core::instant due);
+    void mark_fired(const std::string& complaint_id, const std::string& key, core::instant fired_at);
+
+    // --- fines
+    int next_fine_seq();
+    void insert_fine(const rules::fine& f);  // throws storage_error on a second fine for the same stage
+    std::optional<rules::fine> load_fine(const std::string& id);
+    void update_fine(const rules::fine& f);
+    std::vector<rules::fine> fines();
+
+    // --- outbox
+    void enqueue(const core::outbound_post& post, core::instant at);
+    std::vector<outbox_row> pending_outbox(int limit = 1000);
+    void mark_sent(std::int64_t id, core::instant at);
+    std::int64_t outbox_backlog();
+
+private:
+    void migrate();
+    SQLite::Database db_;
+};
+
+}  // namespace storage
