@@ -1,1 +1,0 @@
-#include "adapter.hpp"
