@@ -470,6 +470,27 @@ void database::mark_sent(std::int64_t id, core::instant at) {
     q.exec();
 }
 
+void database::mark_retry(std::int64_t id, int attempts, core::instant next_try_at, const std::string& error) {
+    SQLite::Statement q(db_, "UPDATE outbox SET attempts = ?, next_try_at = ?, last_error = ? WHERE id = ?");
+    q.bind(1, attempts);
+    q.bind(2, static_cast<std::int64_t>(core::to_ms(next_try_at)));
+    q.bind(3, error);
+    q.bind(4, static_cast<std::int64_t>(id));
+    q.exec();
+}
+
+void database::mark_failed(std::int64_t id, int attempts, const std::string& error) {
+    SQLite::Statement q(db_, "UPDATE outbox SET state = 'failed', attempts = ?, last_error = ? WHERE id = ?");
+    q.bind(1, attempts);
+    q.bind(2, error);
+    q.bind(3, static_cast<std::int64_t>(id));
+    q.exec();
+}
+
+std::int64_t database::outbox_failed() {
+    return db_.execAndGet("SELECT COUNT(*) FROM outbox WHERE state = 'failed'").getInt64();
+}
+
 std::int64_t database::outbox_backlog() {
     return db_.execAndGet("SELECT COUNT(*) FROM outbox WHERE state = 'pending'").getInt64();
 }

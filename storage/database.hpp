@@ -97,6 +97,11 @@ public:
     void enqueue(const core::outbound_post& post, core::instant at);
     std::vector<outbox_row> pending_outbox(int limit = 1000);
     void mark_sent(std::int64_t id, core::instant at);
+    // A failed attempt that will be retried at `next_try_at`.
+    void mark_retry(std::int64_t id, int attempts, core::instant next_try_at, const std::string& error);
+    // Given up (a permanent platform error): kept for /healthz and the operator.
+    void mark_failed(std::int64_t id, int attempts, const std::string& error);
+    std::int64_t outbox_failed();
     std::int64_t outbox_backlog();
 
 private:

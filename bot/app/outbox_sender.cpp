@@ -1,0 +1,139 @@
+#include "app/outbox_sender.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <set>
+
+namespace app {
+
+namespace asio = boost::asio;
+
+outbox_sender::outbox_sender(asio::io_context& ioc, storage::database& db, const core::clock& clock,
+                             https_client& http, router route)
+    : ioc_(ioc), db_(db), clock_(clock), http_(http), route_(std::move(route)), wake_(ioc) {}
+
+void outbox_sender::start() { asio::co_spawn(ioc_, run(), asio::detached); }
+
+void outbox_sender::stop() {
+    stopping_ = true;
+    wake_.cancel();
+}
+
+void outbox_sender::kick() { wake_.cancel(); }
+
+core::duration outbox_sender::backoff(int attempts) {
+    auto shift = std::min(attempts > 0 ? attempts - 1 : 0, 9);
+    auto d = core::duration{std::int64_t{1000} << shift};
+    return std::min(d, core::duration{std::chrono::minutes(5)});
+}
+
+bool outbox_sender::allowed(const std::string& robot, int per_minute, core::instant now, core::instant& retry_at) {
+    if (auto it = blocked_until_.find(robot); it != blocked_until_.end() && it->second > now) {
+        retry_at = it->second;
+        return false;
+    }
+    auto& window = sent_at_[robot];
+    while (!window.empty() && now - window.front() >= std::chrono::minutes(1)) window.pop_front();
+    if (static_cast<int>(window.size()) >= per_minute) {
+        retry_at = window.front() + std::chrono::minutes(1);
+        return false;
+    }
+    return true;
+}
+
+asio::awaitable<core::instant> outbox_sender::pass() {
+    auto now = clock_.now();
+    core::instant next = now + std::chrono::seconds(30);
+    std::set<std::string> blocked_chats;  // an earlier post of the chat is still waiting
+    for (const auto& row : db_.pending_outbox(500)) {
+        if (stopping_) break;
+        if (blocked_chats.count(row.post.chat)) continue;
+        blocked_chats.insert(row.post.chat);
+        now = clock_.now();
+        if (row.next_try_at > now) {
+            next = std::min(next, row.next_try_at);
+            continue;
+        }
+        auto route = route_(row.post.chat);
+        if (!route || !route->adapter) {
+            db_.mark_failed(row.id, row.attempts, "no platform configured for chat '" + row.post.chat + "'");
+            ++stats_.failed;
+            blocked_chats.erase(row.post.chat);
+            continue;
+        }
+        core::instant retry_at{};
+        if (!allowed(route->robot, route->per_minute, now, retry_at)) {
+            next = std::min(next, retry_at);
+            continue;
+        }
+        auto requests = route->adapter->encode(row.post, route->mentions(row.post.mentions), now);
+        bool delivered = true;
+        std::string error;
+        auto verdict = adapters::adapter::send_verdict::delivered;
+        // A long post is several requests; all must be accepted before the row counts as sent.
+        // (A retry resends the whole post: at-least-once, never lost.)
+        for (const auto& req : requests) {
+            sent_at_[route->robot].push_back(clock_.now());
+            auto result = co_await http_.send(req);
+            if (!result.transport_ok) {
+                verdict = adapters::adapter::send_verdict::retry;
+                error = result.error;
+            } else {
+                verdict = route->adapter->classify(result.status, result.body);
+                error = "HTTP " + std::to_string(result.status) + " " + result.body.substr(0, 200);
+            }
+            if (verdict != adapters::adapter::send_verdict::delivered) {
+                delivered = false;
+                break;
+            }
+        }
+        now = clock_.now();
+        int attempts = row.attempts + 1;
+        if (delivered) {
+            db_.mark_sent(row.id, now);
+            ++stats_.sent;
+            blocked_chats.erase(row.post.chat);  // the chat's next post may go in this pass
+            continue;
+        }
+        switch (verdict) {
+            case adapters::adapter::send_verdict::rate_limited:
+                blocked_until_[route->robot] = now + rate_limit_penalty;
+                db_.mark_retry(row.id, attempts, now + rate_limit_penalty, error);
+                ++stats_.rate_limited;
+                next = std::min(next, now + rate_limit_penalty);
+                break;
+            case adapters::adapter::send_verdict::permanent_failure:
+                db_.mark_failed(row.id, attempts, error);
+                ++stats_.failed;
+                blocked_chats.erase(row.post.chat);
+                break;
+            default:
+                db_.mark_retry(row.id, attempts, now + backoff(attempts), error);
+                ++stats_.retries;
+                next = std::min(next, now + backoff(attempts));
+                break;
+        }
+    }
+    co_return next;
+}
+
+asio::awaitable<void> outbox_sender::run() {
+    while (!stopping_) {
+        core::instant next;
+        try {
+            next = co_await pass();
+        } catch (const std::exception&) {
+            next = clock_.now() + std::chrono::seconds(5);  // database busy or gone: look again soon
+        }
+        if (stopping_) break;
+        auto wait = next - clock_.now();
+        if (wait.count() < 0) wait = core::duration{0};
+        wake_.expires_after(wait);
+        co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));  // cancelled by kick()
+    }
+}
+
+}  // namespace app
