@@ -1,0 +1,213 @@
+#include "app/service.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/as_tuple.hpp>
+
+#include <sstream>
+
+namespace app {
+
+namespace asio = boost::asio;
+
+namespace {
+
+adapters::raw_response text(int status, std::string body) {
+    return {status, "text/plain; charset=utf-8", std::move(body)};
+}
+
+}  // namespace
+
+service::service(asio::io_context& ioc, const rules::config& cfg, storage::database& db, const core::clock& clock,
+                 https_client& http, std::map<std::string, std::unique_ptr<adapters::adapter>> adapters,
+                 std::vector<chat_binding> chats)
+    : ioc_(ioc),
+      cfg_(cfg),
+      db_(db),
+      clock_(clock),
+      adapters_(std::move(adapters)),
+      chats_(std::move(chats)),
+      engine_(cfg, db, clock),
+      sender_(ioc, db, clock, http,
+              [this](const std::string& chat) -> std::optional<chat_route> {
+                  for (const auto& c : chats_) {
+                      if (c.id != chat) continue;
+                      auto it = adapters_.find(c.platform);
+                      if (it == adapters_.end()) return std::nullopt;
+                      chat_route r;
+                      r.adapter = it->second.get();
+                      r.robot = c.platform + ":" + c.id;
+                      r.per_minute = c.per_minute;
+                      auto platform = c.platform;
+                      r.mentions = [this, platform](const std::vector<std::string>& people) {
+                          std::vector<adapters::mention_target> out;
+                          for (const auto& id : people) {
+                              const auto* p = cfg_.org.find_person(id);
+                              if (!p) continue;
+                              auto acc = p->accounts.find(platform);
+                              out.push_back({p->id, p->name, acc == p->accounts.end() ? std::string{} : acc->second});
+                          }
+                          return out;
+                      };
+                      return r;
+                  }
+                  return std::nullopt;
+              }),
+      timer_(ioc) {}
+
+void service::start() {
+    // Deadlines missed while the bot was down fire now, with their original deadline recorded.
+    last_tick_ = clock_.now();
+    deadlines_fired_ += engine_.fire_due(clock_.now());
+    sender_.start();
+    arm_scheduler();
+}
+
+void service::stop() {
+    stopping_ = true;
+    timer_.cancel();
+    sender_.stop();
+}
+
+void service::arm_scheduler() {
+    if (stopping_) return;
+    auto next = engine_.next_due();
+    auto now = clock_.now();
+    // Wake at least once a minute: the wall clock can jump, and /healthz reports the last tick.
+    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::minutes(1));
+    if (next) wait = std::min(wait, std::max(core::duration{0}, *next - now));
+    timer_.expires_after(wait);
+    timer_.async_wait([this](const boost::system::error_code& ec) {
+        if (ec || stopping_) return;
+        auto woke = clock_.now();
+        last_tick_ = woke;
+        while (auto due = engine_.next_due()) {
+            if (*due > woke) break;
+            double late = static_cast<double>((woke - *due).count());
+            lateness_sum_ms_ += late;
+            lateness_max_ms_ = std::max(lateness_max_ms_, late);
+            try {
+                deadlines_fired_ += engine_.fire_due(*due);
+            } catch (const std::exception& e) {
+                spdlog::error("firing deadlines failed: {} (will retry)", e.what());
+                break;
+            }
+        }
+        sender_.kick();
+        arm_scheduler();
+    });
+}
+
+const chat_binding* service::chat_for(const std::string& platform, const std::string& conversation) const {
+    for (const auto& c : chats_)
+        if (c.platform == platform && (c.conversation.empty() || c.conversation == conversation)) return &c;
+    return nullptr;
+}
+
+adapters::raw_response service::handle(const adapters::raw_request& req) {
+    auto path = req.path();
+    adapters::raw_response res;
+    std::string route = path;
+    if (path == "/healthz") {
+        res = healthz();
+    } else if (path == "/metrics") {
+        res = metrics();
+    } else if (path.rfind("/hooks/", 0) == 0 && adapters_.count(path.substr(7))) {
+        res = on_hook(path.substr(7), req);
+    } else {
+        route = "other";
+        res = text(404, "not found\n");
+    }
+    requests_[route + " " + std::to_string(res.status)]++;
+    return res;
+}
+
+adapters::raw_response service::on_hook(const std::string& platform, const adapters::raw_request& req) {
+    const auto& adapter = *adapters_.at(platform);
+    auto result = adapter.decode(req, clock_.now());
+    if (result.error) {
+        auto status = adapters::status_of(*result.error);
+        if (status >= 400)
+            spdlog::warn("{} callback refused: {} ({})", platform, adapters::name_of(*result.error), result.detail);
+        return result.reply ? *result.reply : text(status, std::string(adapters::name_of(*result.error)) + "\n");
+    }
+    if (!result.message) return result.reply ? *result.reply : text(200, "");
+    auto msg = *result.message;
+    const auto* chat = chat_for(platform, msg.chat);
+    if (!chat) {
+        spdlog::info("{} message from an unconfigured chat ignored", platform);
+        return result.reply ? *result.reply : text(200, "");
+    }
+    msg.chat = chat->id;
+    msg.platform = platform;
+    const auto* person = cfg_.org.find_by_account(platform, msg.sender);
+    msg.sender = person ? person->id : "unregistered:" + msg.sender;
+    try {
+        engine_.handle(msg);  // committed before we answer 2xx
+    } catch (const std::exception& e) {
+        spdlog::error("could not commit a {} message: {} (answering 503 so the platform redelivers)", platform, e.what());
+        return text(503, "storage unavailable, retry later\n");
+    }
+    sender_.kick();
+    timer_.cancel();  // new deadlines: re-arm
+    arm_scheduler();
+    return result.reply ? *result.reply : text(200, "");
+}
+
+adapters::raw_response service::healthz() {
+    std::ostringstream out;
+    bool ok = true;
+    std::int64_t backlog = -1, failed = -1;
+    try {
+        backlog = db_.outbox_backlog();
+        failed = db_.outbox_failed();
+    } catch (const std::exception&) {
+        ok = false;
+    }
+    auto since_tick = clock_.now() - last_tick_;
+    bool scheduler_alive = since_tick < std::chrono::minutes(3);
+    ok = ok && scheduler_alive;
+    out << "{\"status\":\"" << (ok ? "ok" : "degraded") << "\",\"database\":" << (backlog >= 0 ? "true" : "false")
+        << ",\"scheduler_alive\":" << (scheduler_alive ? "true" : "false") << ",\"outbox_backlog\":" << backlog
+        << ",\"outbox_failed\":" << failed << "}\n";
+    return {ok ? 200 : 503, "application/json", out.str()};
+}
+
+adapters::raw_response service::metrics() {
+    std::ostringstream out;
+    out << "# HELP complaint_bot_requests_total HTTP requests by route and status.\n"
+        << "# TYPE complaint_bot_requests_total counter\n";
+    for (const auto& [key, n] : requests_) {
+        auto space = key.rfind(' ');
+        out << "complaint_bot_requests_total{route=\"" << key.substr(0, space) << "\",status=\"" << key.substr(space + 1)
+            << "\"} " << n << "\n";
+    }
+    std::map<std::string, int> stages;
+    int fines = 0;
+    try {
+        for (const auto& c : db_.open_complaints()) {
+            const auto* p = c.pending_stage();
+            stages[p ? p->name : "compensation"]++;
+        }
+        fines = static_cast<int>(db_.fines().size());
+    } catch (const std::exception&) {
+    }
+    out << "# HELP complaint_bot_open_complaints Open complaints by pending stage.\n"
+        << "# TYPE complaint_bot_open_complaints gauge\n";
+    for (const auto& [stage, n] : stages) out << "complaint_bot_open_complaints{stage=\"" << stage << "\"} " << n << "\n";
+    const auto& s = sender_.stats();
+    out << "# TYPE complaint_bot_fines_total counter\ncomplaint_bot_fines_total " << fines << "\n"
+        << "# TYPE complaint_bot_outbox_backlog gauge\ncomplaint_bot_outbox_backlog " << db_.outbox_backlog() << "\n"
+        << "# TYPE complaint_bot_outbox_sent_total counter\ncomplaint_bot_outbox_sent_total " << s.sent << "\n"
+        << "# TYPE complaint_bot_outbox_retries_total counter\ncomplaint_bot_outbox_retries_total " << s.retries << "\n"
+        << "# TYPE complaint_bot_outbox_failed_total counter\ncomplaint_bot_outbox_failed_total " << s.failed << "\n"
+        << "# TYPE complaint_bot_outbox_rate_limited_total counter\ncomplaint_bot_outbox_rate_limited_total "
+        << s.rate_limited << "\n"
+        << "# TYPE complaint_bot_deadlines_fired_total counter\ncomplaint_bot_deadlines_fired_total " << deadlines_fired_
+        << "\n"
+        << "# TYPE complaint_bot_deadline_lateness_max_ms gauge\ncomplaint_bot_deadline_lateness_max_ms "
+        << lateness_max_ms_ << "\n";
+    return {200, "text/plain; version=0.0.4", out.str()};
+}
+
+}  // namespace app
