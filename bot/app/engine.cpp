@@ -1,0 +1,380 @@
+#include "app/engine.hpp"
+
+#include <algorithm>
+
+#include "rules/commands.hpp"
+#include "rules/forms.hpp"
+#include "rules/reports.hpp"
+#include "rules/text.hpp"
+
+namespace app {
+
+namespace {
+
+constexpr std::string_view job_prefix = "job:";
+
+struct weekly_spec {
+    unsigned weekday = 0;  // 1..7, 0 = daily
+    unsigned hour = 0;
+    unsigned minute = 0;
+};
+
+std::optional<weekly_spec> parse_schedule(std::string_view text) {
+    weekly_spec spec;
+    auto s = std::string(rules::trim(text));
+    if (s.empty() || s == "off") return std::nullopt;
+    auto space = s.find(' ');
+    if (space != std::string::npos) {
+        static const std::pair<const char*, unsigned> days[] = {
+            {"周一", 1}, {"周二", 2}, {"周三", 3}, {"周四", 4}, {"周五", 5}, {"周六", 6}, {"周日", 7},
+            {"星期一", 1}, {"星期二", 2}, {"星期三", 3}, {"星期四", 4}, {"星期五", 5}, {"星期六", 6}, {"星期日", 7},
+            {"周天", 7}, {"星期天", 7}, {"mon", 1}, {"tue", 2}, {"wed", 3}, {"thu", 4}, {"fri", 5}, {"sat", 6}, {"sun", 7}};
+        auto word = s.substr(0, space);
+        for (const auto& [name, n] : days)
+            if (word == name) spec.weekday = n;
+        if (spec.weekday == 0) return std::nullopt;
+        s = std::string(rules::trim(s.substr(space + 1)));
+    }
+    unsigned h = 0, m = 0;
+    char tail = 0;
+    if (std::sscanf(s.c_str(), "%2u:%2u%c", &h, &m, &tail) != 2 || h > 23 || m > 59) return std::nullopt;
+    spec.hour = h;
+    spec.minute = m;
+    return spec;
+}
+
+std::string schedule_of(const rules::schedules& s, std::string_view job) {
+    if (job == "daily_summary") return s.daily_summary;
+    if (job == "sheet") return s.sheet;
+    if (job == "weekly_report") return s.weekly_report;
+    return {};
+}
+
+constexpr std::string_view job_names[] = {"sheet", "daily_summary", "weekly_report"};
+
+}  // namespace
+
+engine::engine(const rules::config& cfg, storage::database& db, const core::clock& clock)
+    : cfg_(cfg), db_(db), clock_(clock), tz_(cfg.timezone) {
+    if (!db_.meta("timezone")) db_.set_meta("timezone", cfg_.timezone);
+    ensure_jobs();
+    load_deadlines();
+}
+
+rules::context engine::make_context(int* fine_seq) const { return rules::context{cfg_, tz_, clock_.now(), fine_seq}; }
+
+void engine::reply(rules::outcome& out, const core::inbound_message& msg, std::string text) const {
+    core::outbound_post post{msg.chat, std::move(text), {}};
+    if (cfg_.org.find_person(msg.sender)) {
+        post.mentions.push_back(msg.sender);
+        post.text += "\n@" + cfg_.org.display_name(msg.sender);
+    }
+    out.posts.push_back(std::move(post));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deadlines and jobs
+
+std::optional<core::instant> engine::next_occurrence(const std::string& job, core::instant after) const {
+    auto spec = parse_schedule(schedule_of(cfg_.schedules, job));
+    if (!spec) return std::nullopt;
+    auto day = tz_.date_of(after);
+    for (int i = 0; i < 9; ++i) {
+        auto d = core::add_days(day, i);
+        if (spec->weekday != 0 && core::weekday(d) != spec->weekday) continue;
+        auto t = tz_.to_utc({d, spec->hour, spec->minute, 0});
+        if (t > after) return t;
+    }
+    return std::nullopt;
+}
+
+void engine::ensure_jobs() {
+    auto open = db_.open_deadlines();
+    auto tx = db_.begin();
+    for (auto job : job_names) {
+        auto prefix = std::string(job_prefix) + std::string(job) + "@";
+        bool armed = std::any_of(open.begin(), open.end(), [&](const rules::deadline& d) {
+            return d.complaint.empty() && d.key.rfind(prefix, 0) == 0;
+        });
+        if (armed) continue;
+        if (auto next = next_occurrence(std::string(job), clock_.now())) {
+            auto key = prefix + core::format_date(tz_.date_of(*next));
+            db_.add_deadline({"", key, *next});
+        }
+    }
+    tx->commit();
+}
+
+void engine::load_deadlines() {
+    heap_ = {};
+    for (const auto& d : db_.open_deadlines()) heap_.push({d.due, d.complaint, d.key});
+}
+
+void engine::push(const std::vector<rules::deadline>& ds) {
+    for (const auto& d : ds) heap_.push({d.due, d.complaint, d.key});
+}
+
+std::optional<core::instant> engine::next_due() {
+    while (!heap_.empty()) {
+        const auto& top = heap_.top();
+        if (db_.deadline_open(top.complaint, top.key, top.due)) return top.due;
+        heap_.pop();  // stale: cancelled, moved or already fired
+    }
+    return std::nullopt;
+}
+
+std::size_t engine::fire_due(core::instant until) {
+    std::size_t fired = 0;
+    while (auto next = next_due()) {
+        if (*next > until) break;
+        auto e = heap_.top();
+        heap_.pop();
+        fire_one(e);
+        ++fired;
+    }
+    return fired;
+}
+
+void engine::fire_one(const heap_entry& e) {
+    auto tx = db_.begin();
+    if (!db_.deadline_open(e.complaint, e.key, e.due)) return;  // rolled back; nothing to do
+    int fine_seq = db_.next_fine_seq();
+    auto ctx = make_context(&fine_seq);
+    rules::outcome out;
+    db_.mark_fired(e.complaint, e.key, ctx.now);
+    if (e.complaint.empty()) {
+        auto name = e.key.substr(job_prefix.size(), e.key.find('@') - job_prefix.size());
+        run_job(name, e.due, out);
+        persist(out);
+        if (auto next = next_occurrence(name, std::max(ctx.now, e.due))) {
+            auto key = std::string(job_prefix) + name + "@" + core::format_date(tz_.date_of(*next));
+            db_.add_deadline({"", key, *next});
+            heap_.push({*next, "", key});
+        }
+        tx->commit();
+        return;
+    }
+    auto c = db_.load_complaint(e.complaint);
+    if (!c) {
+        tx->commit();
+        return;
+    }
+    rules::fire_deadline(*c, e.key, e.due, ctx, out);
+    persist(out);
+    save(*c);
+    tx->commit();
+}
+
+void engine::run_job(const std::string& name, core::instant due, rules::outcome& out) {
+    int unused = 0;
+    auto ctx = make_context(&unused);
+    auto today = tz_.date_of(due);
+    core::outbound_post post{cfg_.default_chat, {}, {}};
+    if (name == "daily_summary") {
+        rules::period p{today, today, "今天"};
+        post.text = rules::penalty_summary(rules::fines_in(db_.fines(), p, tz_), p, tz_, "今日罚款汇总");
+        if (auto hr_head = cfg_.org.head_of(cfg_.roles.hr); !hr_head.empty()) {
+            post.mentions.push_back(hr_head);
+            post.text += "\n@" + cfg_.org.display_name(hr_head);
+        }
+        out.posts.push_back(std::move(post));
+    } else if (name == "sheet") {
+        std::vector<rules::complaint> items;
+        for (auto& c : db_.open_complaints()) {
+            if (!rules::ready_for_sheet(c)) continue;
+            c.sheet_date = today;
+            rules::event e{c.id, ctx.now, "bot", "sheet", "", "列入质量投诉处理流程表（" + core::format_date(today) + "）",
+                           std::nullopt, core::duration{0}};
+            out.events.push_back(e);
+            save(c);
+            items.push_back(c);
+        }
+        if (items.empty()) return;
+        post.text = rules::sheet_text(items, today, ctx) + "\n请人力资源部核对存档，请以上责任部门负责人签字。";
+        auto hr_head = cfg_.org.head_of(cfg_.roles.hr);
+        if (!hr_head.empty()) post.mentions.push_back(hr_head);
+        for (const auto& c : items)
+            for (const auto& d : c.departments) {
+                auto head = cfg_.org.head_of(d.department);
+                if (!head.empty() && std::find(post.mentions.begin(), post.mentions.end(), head) == post.mentions.end())
+                    post.mentions.push_back(head);
+            }
+        std::string line;
+        for (const auto& m : post.mentions) line += (line.empty() ? "@" : " @") + cfg_.org.display_name(m);
+        post.text += "\n" + line;
+        out.posts.push_back(std::move(post));
+    } else if (name == "weekly_report") {
+        rules::period p{core::add_days(today, -6), today, "本周"};
+        post.text = rules::weekly_report(db_.all_complaints(), db_.fines(), p, ctx);
+        if (auto hr_head = cfg_.org.head_of(cfg_.roles.hr); !hr_head.empty()) {
+            post.mentions.push_back(hr_head);
+            post.text += "\n@" + cfg_.org.display_name(hr_head);
+        }
+        out.posts.push_back(std::move(post));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Persistence
+
+void engine::persist(const rules::outcome& out) {
+    db_.append_events(out.events);
+    for (const auto& f : out.new_fines) db_.insert_fine(f);
+    auto now = clock_.now();
+    for (const auto& p : out.posts) db_.enqueue(p, now);
+}
+
+void engine::save(const rules::complaint& c) {
+    db_.save_complaint(c);
+    auto wanted = rules::pending_deadlines(c);
+    db_.sync_deadlines(c.id, wanted);
+    push(wanted);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inbound
+
+handled engine::handle(const core::inbound_message& in) {
+    core::inbound_message msg = in;
+    if (msg.chat.empty()) msg.chat = cfg_.default_chat;
+    auto tx = db_.begin();
+    if (!msg.msg_id.empty()) {
+        if (db_.seen(msg.platform, msg.msg_id)) return handled::duplicate;
+        db_.record_inbound({msg.platform, msg.msg_id, clock_.now(), msg.sender, msg.chat, msg.text});
+    }
+    rules::outcome out;
+    auto text = rules::strip_mentions(msg.text);
+    auto parsed = rules::parse_command(text);
+    bool relevant = !std::holds_alternative<std::monostate>(parsed);
+    rules::form_parse_result form;
+    if (!relevant) {
+        form = rules::parse_complaint(text, clock_.now(), tz_);
+        relevant = form.is_complaint;
+    }
+    if (!relevant) {
+        tx->commit();  // the inbound record stays: a redelivery is still a duplicate
+        return handled::ignored;
+    }
+    if (!cfg_.org.find_person(msg.sender)) {
+        out.posts.push_back({msg.chat, "❌ 你的账号尚未在投诉机器人中登记，请联系人力资源部添加后再发送。", {}});
+    } else if (auto* err = std::get_if<rules::command_error>(&parsed)) {
+        reply(out, msg, "❌ " + err->reply);
+    } else if (auto* cmd = std::get_if<rules::command>(&parsed)) {
+        on_command(*cmd, msg, out);
+    } else if (!form.form) {
+        reply(out, msg, rules::describe_problems(form));
+    } else {
+        int fine_seq = 0;
+        auto ctx = make_context(&fine_seq);
+        auto c = rules::register_complaint(*form.form, msg, db_.next_complaint_seq(form.kind), ctx, out);
+        persist(out);
+        save(c);
+        tx->commit();
+        return handled::processed;
+    }
+    persist(out);
+    tx->commit();
+    return handled::processed;
+}
+
+void engine::on_command(const rules::command& cmd, const core::inbound_message& msg, rules::outcome& out) {
+    using rules::command_kind;
+    int unused = 0;
+    auto ctx = make_context(&unused);
+    switch (cmd.kind) {
+        case command_kind::help: reply(out, msg, rules::help_text()); return;
+        case command_kind::todo: {
+            std::string dept;
+            if (!cmd.departments.empty()) {
+                const auto* d = cfg_.org.find_department(cmd.departments.front());
+                if (!d) {
+                    std::string names;
+                    for (const auto& x : cfg_.org.departments) names += (names.empty() ? "" : "、") + x.name;
+                    reply(out, msg, "❌ 未知部门：" + cmd.departments.front() + "。可用的部门：" + names + "。");
+                    return;
+                }
+                dept = d->name;
+            }
+            reply(out, msg, rules::todo_list(db_.open_complaints(), ctx, dept));
+            return;
+        }
+        case command_kind::penalties: {
+            std::string error;
+            auto p = rules::parse_period(cmd.args, tz_.date_of(ctx.now), error);
+            if (!p) {
+                reply(out, msg, "❌ " + error);
+                return;
+            }
+            reply(out, msg, rules::penalty_summary(rules::fines_in(db_.fines(), *p, tz_), *p, tz_));
+            return;
+        }
+        case command_kind::waive:
+        case command_kind::paid: on_fine_command(cmd, msg, out); return;
+        default: on_complaint_command(cmd, msg, out); return;
+    }
+}
+
+void engine::on_fine_command(const rules::command& cmd, const core::inbound_message& msg, rules::outcome& out) {
+    const bool waive = cmd.kind == rules::command_kind::waive;
+    if (!cfg_.org.is_member(msg.sender, cfg_.roles.hr)) {
+        reply(out, msg, "❌ 只有" + cfg_.roles.hr + "可以" + (waive ? "免罚" : "登记缴款") + "，" +
+                            cfg_.org.display_name(msg.sender) + "不在" + cfg_.roles.hr + "。");
+        return;
+    }
+    auto f = db_.load_fine(cmd.target);
+    if (!f) {
+        reply(out, msg, "❌ 没有找到罚款 " + cmd.target + "，请用“罚款汇总 本月”查看罚款编号。");
+        return;
+    }
+    if (f->status != "open") {
+        reply(out, msg, "❌ " + f->id + " 已" + (f->status == "paid" ? "缴纳" : "免罚") + "（" +
+                            cfg_.org.display_name(f->status_by) + "），无法再" + (waive ? "免罚" : "登记缴款") + "。");
+        return;
+    }
+    f->status = waive ? "waived" : "paid";
+    f->status_reason = cmd.text;
+    f->status_by = msg.sender;
+    f->status_at = clock_.now();
+    db_.update_fine(*f);
+    rules::event e{f->complaint, clock_.now(), msg.sender, waive ? "fine_waived" : "fine_paid", f->stage,
+                   f->id + (waive ? " 免罚：" + cmd.text : " 已缴 " + std::to_string(f->amount) + " 元") + "（" +
+                       cfg_.org.display_name(msg.sender) + "）",
+                   std::nullopt, core::duration{0}};
+    out.events.push_back(e);
+    reply(out, msg,
+          waive ? "✅ " + f->id + "（" + f->person_name + "，" + std::to_string(f->amount) + " 元）已免罚：" + cmd.text
+                : "✅ " + f->id + "（" + f->person_name + "，" + std::to_string(f->amount) + " 元）已登记缴纳。");
+}
+
+void engine::on_complaint_command(const rules::command& cmd, const core::inbound_message& msg, rules::outcome& out) {
+    using rules::command_kind;
+    auto c = db_.load_complaint(cmd.target);
+    if (!c) {
+        reply(out, msg, "❌ 没有找到投诉 " + cmd.target + "，请用“待办”查看进行中的投诉编号。");
+        return;
+    }
+    int fine_seq = db_.next_fine_seq();
+    auto ctx = make_context(&fine_seq);
+    if (cmd.kind == command_kind::query) {
+        reply(out, msg, rules::describe(*c, db_.events_of(c->id), ctx));
+        return;
+    }
+    switch (cmd.kind) {
+        case command_kind::accept:
+        case command_kind::publish:
+        case command_kind::route:
+        case command_kind::respond:
+        case command_kind::notify:
+        case command_kind::pause:
+        case command_kind::resume:
+            if (rules::apply_command(*c, cmd, msg.sender, msg.chat, ctx, out)) save(*c);
+            return;
+        default:
+            reply(out, msg,
+                  "❌ “" + std::string(rules::command_word(cmd.kind)) + "”（赔偿审批、申诉、运费、无效判定）将在后续版本开放，" +
+                      c->id + " 未作改动。");
+            return;
+    }
+}
+
+}  // namespace app

@@ -1,0 +1,257 @@
+#include "app/report.hpp"
+
+#include <xlsxwriter.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <vector>
+
+#include "rules/reports.hpp"
+#include "rules/text.hpp"
+#include "storage/database.hpp"
+
+namespace app {
+
+namespace {
+
+using json = nlohmann::json;
+
+struct table {
+    std::string title;
+    std::vector<std::string> header;
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::string> footer;  // e.g. totals, one cell per column
+};
+
+std::string csv_cell(const std::string& v) {
+    if (v.find_first_of(",\"\n\r") == std::string::npos) return v;
+    std::string out = "\"";
+    for (char c : v) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
+void write_csv(const table& t, std::ostream& out) {
+    out << "\xEF\xBB\xBF";  // BOM: Excel then reads the file as UTF-8
+    auto line = [&](const std::vector<std::string>& cells) {
+        for (std::size_t i = 0; i < cells.size(); ++i) out << (i ? "," : "") << csv_cell(cells[i]);
+        out << "\r\n";
+    };
+    line(t.header);
+    for (const auto& r : t.rows) line(r);
+    if (!t.footer.empty()) line(t.footer);
+}
+
+void write_text(const table& t, std::ostream& out) {
+    std::vector<std::size_t> width(t.header.size(), 0);
+    auto measure = [&](const std::vector<std::string>& cells) {
+        for (std::size_t i = 0; i < cells.size() && i < width.size(); ++i) {
+            // CJK characters take two columns in a terminal.
+            std::size_t w = 0;
+            for (auto line : rules::split_lines(cells[i])) {
+                std::size_t lw = 0;
+                for (std::size_t k = 0; k < line.size(); ++k) {
+                    auto c = static_cast<unsigned char>(line[k]);
+                    if ((c & 0xC0) == 0x80) continue;
+                    lw += c >= 0xE0 ? 2 : 1;
+                }
+                w = std::max(w, lw);
+            }
+            width[i] = std::max(width[i], w);
+        }
+    };
+    measure(t.header);
+    for (const auto& r : t.rows) measure(r);
+    auto line = [&](const std::vector<std::string>& cells) {
+        std::string s;
+        for (std::size_t i = 0; i < cells.size(); ++i) {
+            std::string cell = cells[i];
+            for (auto& ch : cell)
+                if (ch == '\n') ch = ' ';
+            std::size_t w = 0;
+            for (char ch : cell) {
+                auto c = static_cast<unsigned char>(ch);
+                if ((c & 0xC0) != 0x80) w += c >= 0xE0 ? 2 : 1;
+            }
+            s += cell;
+            if (i + 1 < cells.size()) s += std::string(width[i] > w ? width[i] - w + 2 : 2, ' ');
+        }
+        while (!s.empty() && s.back() == ' ') s.pop_back();
+        out << s << "\n";
+    };
+    out << t.title << "\n";
+    line(t.header);
+    for (const auto& r : t.rows) line(r);
+    if (!t.footer.empty()) line(t.footer);
+}
+
+void write_xlsx(const table& t, const std::string& path) {
+    lxw_workbook* wb = workbook_new(path.c_str());
+    if (!wb) throw report_error("cannot create '" + path + "': check that the directory exists and is writable");
+    lxw_worksheet* ws = workbook_add_worksheet(wb, nullptr);
+    lxw_format* title = workbook_add_format(wb);
+    format_set_bold(title);
+    format_set_font_size(title, 14);
+    lxw_format* head = workbook_add_format(wb);
+    format_set_bold(head);
+    format_set_border(head, LXW_BORDER_THIN);
+    format_set_bg_color(head, 0xDDEBF7);
+    format_set_text_wrap(head);
+    lxw_format* cell = workbook_add_format(wb);
+    format_set_border(cell, LXW_BORDER_THIN);
+    format_set_text_wrap(cell);
+    format_set_align(cell, LXW_ALIGN_VERTICAL_TOP);
+    worksheet_set_landscape(ws);
+    worksheet_set_paper(ws, 9);  // A4
+    worksheet_fit_to_pages(ws, 1, 0);
+    worksheet_repeat_rows(ws, 1, 1);
+    worksheet_write_string(ws, 0, 0, t.title.c_str(), title);
+    for (std::size_t c = 0; c < t.header.size(); ++c) {
+        worksheet_write_string(ws, 1, static_cast<lxw_col_t>(c), t.header[c].c_str(), head);
+        worksheet_set_column(ws, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c), c + 1 == t.header.size() ? 30 : 16,
+                             nullptr);
+    }
+    lxw_row_t r = 2;
+    auto put = [&](const std::vector<std::string>& cells) {
+        for (std::size_t c = 0; c < cells.size(); ++c) {
+            const auto& v = cells[c];
+            char* end = nullptr;
+            double num = v.empty() ? 0 : std::strtod(v.c_str(), &end);
+            if (!v.empty() && end && *end == '\0' && v.find_first_not_of("0123456789.") == std::string::npos)
+                worksheet_write_number(ws, r, static_cast<lxw_col_t>(c), num, cell);
+            else
+                worksheet_write_string(ws, r, static_cast<lxw_col_t>(c), v.c_str(), cell);
+        }
+        ++r;
+    };
+    for (const auto& row : t.rows) put(row);
+    if (!t.footer.empty()) put(t.footer);
+    if (workbook_close(wb) != LXW_NO_ERROR) throw report_error("cannot write '" + path + "'");
+}
+
+bool in_range(core::local_date d, const report_options& o) {
+    return (!o.from || d >= *o.from) && (!o.to || d <= *o.to);
+}
+
+std::string status_zh(const std::string& s) {
+    if (s == "paid") return "已缴";
+    if (s == "waived") return "已免";
+    if (s == "open") return "未缴";
+    return s;
+}
+
+}  // namespace
+
+std::optional<core::local_date> parse_report_date(const std::string& text) {
+    int y = 0;
+    unsigned m = 0, d = 0;
+    char tail = 0;
+    if (std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3 || !core::valid_date(y, m, d))
+        return std::nullopt;
+    return core::local_date{y, m, d};
+}
+
+void run_report(const report_options& o, std::ostream& out) {
+    if (o.kind != "penalties" && o.kind != "complaints" && o.kind != "sheet")
+        throw report_error("unknown report '" + o.kind + "': use penalties, complaints or sheet");
+    if (o.format != "text" && o.format != "csv" && o.format != "json" && o.format != "xlsx")
+        throw report_error("unknown format '" + o.format + "': use text, csv, json or xlsx");
+    if (o.format == "xlsx" && o.out_path.empty()) throw report_error("--format xlsx needs --out FILE.xlsx");
+    if (o.from && o.to && *o.to < *o.from) throw report_error("--to is before --from");
+    if (!std::filesystem::exists(o.db_path))
+        throw report_error("database '" + o.db_path + "' does not exist: pass the file `serve` or `replay --db` wrote");
+    storage::database db(o.db_path);
+    core::zone tz(db.meta("timezone").value_or("Asia/Shanghai"));
+
+    json j = json::array();
+    table t;
+    if (o.kind == "penalties") {
+        t.title = "罚款明细（水果基金）";
+        t.header = {"罚款编号", "投诉编号", "环节", "部门", "负责人", "人员编号", "金额", "截止时间", "状态", "备注"};
+        int total = 0, open = 0;
+        for (const auto& f : db.fines()) {
+            if (!in_range(tz.date_of(f.issued_at), o)) continue;
+            j.push_back({{"id", f.id},
+                         {"complaint", f.complaint},
+                         {"stage", f.stage},
+                         {"department", f.department},
+                         {"person", f.person},
+                         {"amount", f.amount},
+                         {"deadline", tz.iso(f.deadline)},
+                         {"status", f.status}});
+            t.rows.push_back({f.id, f.complaint, rules::stage_label(f.stage), f.department, f.person_name, f.person,
+                              std::to_string(f.amount), tz.long_time(f.deadline), status_zh(f.status), f.status_reason});
+            if (f.status != "waived") total += f.amount;
+            if (f.status == "open") open += f.amount;
+        }
+        t.footer = {"合计", std::to_string(t.rows.size()) + " 笔", "", "", "", "", std::to_string(total), "",
+                    "未缴 " + std::to_string(open), ""};
+    } else {
+        const bool sheet = o.kind == "sheet";
+        t.title = sheet ? "质量投诉处理流程表" : "投诉清单";
+        if (sheet)
+            t.header = {"投诉编号", "日期", "投诉人", "客户名称", "品牌", "质量问题/投诉事件", "客户要求/投诉目的",
+                        "各部门回复", "责任部门负责人签字", "副总意见", "王总审批意见", "打单部执行"};
+        else
+            t.header = {"投诉编号", "类型", "状态", "待办环节", "登记时间", "投诉人", "客户/投诉对象", "内容"};
+        for (const auto& c : db.all_complaints()) {
+            if (sheet) {
+                if (!c.sheet_date || !in_range(*c.sheet_date, o)) continue;
+            } else if (!in_range(tz.date_of(c.posted_at), o)) {
+                continue;
+            }
+            const auto* pending = c.is_open() ? c.pending_stage() : nullptr;
+            std::string stage = pending ? pending->name : "none";
+            json fields = json::object();
+            for (const auto& [k, v] : c.fields) fields[k] = v;
+            j.push_back({{"id", c.id},
+                         {"kind", rules::kind_name(c.kind)},
+                         {"status", c.is_open() ? "open" : "closed"},
+                         {"stage", stage},
+                         {"posted_at", tz.iso(c.posted_at)},
+                         {"fields", fields}});
+            auto f = [&](const char* k) { return c.field(k) ? *c.field(k) : std::string{}; };
+            bool product = c.kind == rules::complaint_kind::product;
+            if (sheet) {
+                std::string replies, signers;
+                for (const auto& d : c.departments) {
+                    replies += (replies.empty() ? "" : "\n") + d.department + "：" + (d.replied_at ? d.text : "未回复");
+                    signers += (signers.empty() ? "" : "\n") + d.department + "：";
+                }
+                t.rows.push_back({c.id, core::format_date(*c.sheet_date), f("投诉人"), f("客户名称"), f("品牌"),
+                                  product ? f("产品存在的质量问题") : f("投诉事件"), product ? f("客户要求") : f("投诉目的"),
+                                  replies, signers, "", "", ""});
+            } else {
+                t.rows.push_back({c.id, std::string(rules::kind_title(c.kind)),
+                                  c.status == "open" ? "进行中" : c.status == "invalid" ? "无效" : "已关闭",
+                                  pending ? rules::stage_label(pending->name) : "—", tz.long_time(c.posted_at), f("投诉人"),
+                                  product ? f("客户名称") : f("投诉对象"),
+                                  product ? f("产品存在的质量问题") : f("投诉事件")});
+            }
+        }
+    }
+
+    if (o.format == "xlsx") {
+        write_xlsx(t, o.out_path);
+        return;
+    }
+    std::ofstream file;
+    std::ostream* dest = &out;
+    if (!o.out_path.empty()) {
+        file.open(o.out_path, std::ios::binary | std::ios::trunc);
+        if (!file) throw report_error("cannot write '" + o.out_path + "': check that the directory exists");
+        dest = &file;
+    }
+    if (o.format == "json")
+        *dest << j.dump(2) << "\n";
+    else if (o.format == "csv")
+        write_csv(t, *dest);
+    else
+        write_text(t, *dest);
+}
+
+}  // namespace app
