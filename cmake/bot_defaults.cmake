@@ -4,7 +4,7 @@ function(bot_target_defaults target)
   target_compile_features(${target} PUBLIC cxx_std_20)
   target_compile_options(${target} PRIVATE
     -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion -Wnon-virtual-dtor
-    -Wold-style-cast -Wcast-align -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough
+    -Wold-style-cast -Wcast-align -Woverloaded-virtual -Wimplicit-fallthrough
     $<$<BOOL:${BOT_WARNINGS_AS_ERRORS}>:-Werror>)
   if(BOT_SANITIZE)
     target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer

@@ -1,14 +1,115 @@
 #include "app/cli.hpp"
 
+#include <CLI/CLI.hpp>
+
 #include <iostream>
+
+#include "app/config_loader.hpp"
+#include "app/replay.hpp"
+#include "app/report.hpp"
+#include "storage/database.hpp"
 
 namespace app {
 
+namespace {
+
+int fail(const std::string& reason) {
+    std::cerr << "complaint-bot: " << reason << "\n";
+    return 2;
+}
+
+// Loads the config or prints every error (one per line, the first one is the reason).
+std::optional<rules::config> load_or_report(const std::string& path, bool all_errors) {
+    auto r = load_config(path);
+    if (r.config) return r.config;
+    if (all_errors) {
+        for (const auto& e : r.errors) std::cerr << e.to_string() << "\n";
+    } else if (!r.errors.empty()) {
+        std::cerr << "complaint-bot: bad config: " << r.errors.front().to_string();
+        if (r.errors.size() > 1) std::cerr << " (and " << r.errors.size() - 1 << " more: run check-config)";
+        std::cerr << "\n";
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
 int run_cli(int argc, char** argv) {
-    (void)argv;
-    if (argc < 2) {
-        std::cerr << "usage: complaint-bot serve|replay|report|check-config ...\n";
-        return 2;
+    CLI::App cli{"complaint-bot: enforces the company's customer-complaint rules in the group chat"};
+    cli.require_subcommand(1);
+
+    std::string config_path, script_path, db_path, format = "text";
+    auto* serve = cli.add_subcommand("serve", "run the bot: HTTP webhooks, timers, outbox");
+    serve->add_option("--config", config_path, "config file (YAML)")->required();
+
+    auto* replay = cli.add_subcommand("replay", "run a JSONL script on a virtual clock, no network");
+    replay->add_option("--config", config_path, "config file (YAML)")->required();
+    replay->add_option("--script", script_path, "script, one JSON object per line")->required();
+    replay->add_option("--db", db_path, "SQLite file to use and continue (default: in memory)");
+    replay->add_option("--format", format, "text or jsonl")->check(CLI::IsMember({"text", "jsonl"}));
+
+    report_options ropts;
+    std::string from, to;
+    auto* report = cli.add_subcommand("report", "penalties, complaints or sheet from a database");
+    report->add_option("kind", ropts.kind, "penalties | complaints | sheet")
+        ->required()
+        ->check(CLI::IsMember({"penalties", "complaints", "sheet"}));
+    report->add_option("--db", ropts.db_path, "SQLite file")->required();
+    report->add_option("--from", from, "first day, YYYY-MM-DD");
+    report->add_option("--to", to, "last day, YYYY-MM-DD");
+    report->add_option("--format", ropts.format, "text, csv, json or xlsx")
+        ->check(CLI::IsMember({"text", "csv", "json", "xlsx"}));
+    report->add_option("--out", ropts.out_path, "write to this file instead of standard output");
+
+    std::string check_path;
+    auto* check = cli.add_subcommand("check-config", "validate a config file and print the effective rules");
+    check->add_option("file", check_path, "config file (YAML)")->required();
+
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return cli.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return cli.exit(e);
+    } catch (const CLI::ParseError& e) {
+        return fail(std::string(e.what()) + " (see complaint-bot --help)");
+    }
+
+    try {
+        if (*check) {
+            auto cfg = load_or_report(check_path, true);
+            if (!cfg) return 2;
+            std::cout << explain_config(*cfg);
+            return 0;
+        }
+        if (*replay) {
+            auto cfg = load_or_report(config_path, false);
+            if (!cfg) return 2;
+            replay_options opts{script_path, db_path, format == "jsonl" ? replay_format::jsonl : replay_format::text};
+            run_replay(*cfg, opts, std::cout);
+            return 0;
+        }
+        if (*report) {
+            if (!from.empty() && !(ropts.from = parse_report_date(from)))
+                return fail("bad --from '" + from + "': write a date like 2026-11-23");
+            if (!to.empty() && !(ropts.to = parse_report_date(to)))
+                return fail("bad --to '" + to + "': write a date like 2026-11-30");
+            run_report(ropts, std::cout);
+            return 0;
+        }
+        if (*serve) {
+            auto cfg = load_or_report(config_path, false);
+            if (!cfg) return 2;
+            return fail("serve: the HTTP server and platform adapters are not in this build yet; use replay");
+        }
+    } catch (const replay_error& e) {
+        return fail(e.what());
+    } catch (const report_error& e) {
+        return fail(e.what());
+    } catch (const storage::storage_error& e) {
+        return fail(e.what());
+    } catch (const std::exception& e) {
+        return fail(std::string("unexpected error: ") + e.what());
     }
     return 0;
 }
