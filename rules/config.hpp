@@ -92,6 +92,29 @@ struct schedules {
     std::string weekly_report = "周五 17:00";
 };
 
+// A chat platform's settings. Secrets are never in the file: `env` maps each credential to the
+// name of the environment variable that holds it (app_secret, webhook, webhook_secret, token, aes_key).
+struct platform_settings {
+    std::string name;  // dingtalk, wecom
+    std::map<std::string, std::string> env;
+    std::string receive_id;  // WeCom: "" for the AI bot, the CorpID for an app
+    int per_minute = 20;     // outbound rate limit per robot
+};
+
+// A group the bot lives in: our id for it, its platform and the platform's conversation id.
+struct chat_settings {
+    std::string id;
+    std::string platform;
+    std::string conversation;  // empty: any conversation of that platform
+};
+
+struct server_settings {
+    std::string listen = "127.0.0.1";
+    int port = 8080;
+    int body_limit = 256 * 1024;  // bytes
+    std::string ca_file;          // extra trust anchors for outbound TLS (tests); empty = system store
+};
+
 struct config {
     std::string source_file;
     std::string timezone = "Asia/Shanghai";
@@ -101,6 +124,9 @@ struct config {
     rules::roles roles;
     workflow_rules workflow;
     rules::schedules schedules;
+    server_settings server;
+    std::vector<platform_settings> platforms;
+    std::vector<chat_settings> chats;
 };
 
 }  // namespace rules

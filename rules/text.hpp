@@ -13,6 +13,24 @@ namespace rules {
 // of our vocabulary → Simplified. Invalid UTF-8 bytes are replaced by U+FFFD.
 std::string fold(std::string_view text);
 
+// The code points of `text` after folding, with the byte offset in the ORIGINAL text where each
+// starts (offsets has one more entry: text.size()). Folding maps one code point to one, so a range
+// matched in `cps` is the original substring offsets[a] .. offsets[b].
+struct folded_text {
+    std::u32string cps;
+    std::vector<std::size_t> offsets;
+    std::string_view original;
+    std::string_view slice(std::size_t from, std::size_t to) const {
+        return original.substr(offsets[from], offsets[to] - offsets[from]);
+    }
+};
+folded_text fold_cps(std::string_view text);
+// Folds one code point (full-width → ASCII, special spaces → ' ', Traditional → Simplified).
+char32_t fold_cp(char32_t cp);
+bool is_space(char32_t cp);
+// UTF-8 of a u32 string.
+std::string to_utf8(std::u32string_view cps);
+
 // True when `text` is valid UTF-8.
 bool valid_utf8(std::string_view text);
 

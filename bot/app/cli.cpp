@@ -65,6 +65,11 @@ int run_cli(int argc, char** argv) {
     auto* check = cli.add_subcommand("check-config", "validate a config file and print the effective rules");
     check->add_option("file", check_path, "config file (YAML)")->required();
 
+    if (argc >= 2 && argv[1][0] != '-') {
+        std::string sub = argv[1];
+        if (sub != "serve" && sub != "replay" && sub != "report" && sub != "check-config")
+            return fail("unknown command '" + sub + "': use serve, replay, report or check-config");
+    }
     try {
         cli.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

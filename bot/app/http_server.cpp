@@ -79,11 +79,14 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
             // Read the header first: once it is in, the request is "in flight" and a stop waits for it.
             auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
             (void)hn;
-            if (hec) break;  // end of stream, timeout, cancelled by stop, malformed: close quietly
             slot->idle = false;
-            stream.expires_after(opts.read_timeout);
-            auto [ec, n] = co_await http::async_read(stream, buffer, parser, use_tuple);
-            (void)n;
+            beast::error_code ec = hec;
+            if (!ec) {
+                stream.expires_after(opts.read_timeout);
+                auto [bec, n] = co_await http::async_read(stream, buffer, parser, use_tuple);
+                (void)n;
+                ec = bec;
+            }
             if (ec == http::error::body_limit) {
                 auto res = make_response({413, "text/plain; charset=utf-8", "request body too large\n"}, 11, false);
                 stream.expires_after(opts.write_timeout);
@@ -91,8 +94,10 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
                 break;
             }
             if (ec) {
-                if (ec != beast::error::timeout && ec != asio::error::operation_aborted &&
-                    ec != http::error::end_of_stream) {
+                // A peer that went away, a timeout or a stop closes quietly; a malformed request gets a 400.
+                if (ec.category() == beast::error_code(http::error::end_of_stream).category() &&
+                    ec != http::error::end_of_stream &&
+                    ec != http::error::partial_message) {
                     auto res = make_response({400, "text/plain; charset=utf-8", "malformed request\n"}, 11, false);
                     stream.expires_after(opts.write_timeout);
                     co_await http::async_write(stream, res, use_tuple);

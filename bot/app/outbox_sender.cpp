@@ -12,8 +12,8 @@ namespace app {
 namespace asio = boost::asio;
 
 outbox_sender::outbox_sender(asio::io_context& ioc, storage::database& db, const core::clock& clock,
-                             https_client& http, router route)
-    : ioc_(ioc), db_(db), clock_(clock), http_(http), route_(std::move(route)), wake_(ioc) {}
+                             https_client& http, router route, sender_options opts)
+    : ioc_(ioc), db_(db), clock_(clock), http_(http), route_(std::move(route)), opts_(opts), wake_(ioc) {}
 
 void outbox_sender::start() { asio::co_spawn(ioc_, run(), asio::detached); }
 
@@ -24,10 +24,10 @@ void outbox_sender::stop() {
 
 void outbox_sender::kick() { wake_.cancel(); }
 
-core::duration outbox_sender::backoff(int attempts) {
-    auto shift = std::min(attempts > 0 ? attempts - 1 : 0, 9);
-    auto d = core::duration{std::int64_t{1000} << shift};
-    return std::min(d, core::duration{std::chrono::minutes(5)});
+core::duration outbox_sender::backoff(int attempts) const {
+    auto shift = std::min(attempts > 0 ? attempts - 1 : 0, 20);
+    auto d = opts_.first_backoff * (std::int64_t{1} << shift);
+    return std::min(d, opts_.max_backoff);
 }
 
 bool outbox_sender::allowed(const std::string& robot, int per_minute, core::instant now, core::instant& retry_at) {
@@ -100,10 +100,10 @@ asio::awaitable<core::instant> outbox_sender::pass() {
         }
         switch (verdict) {
             case adapters::adapter::send_verdict::rate_limited:
-                blocked_until_[route->robot] = now + rate_limit_penalty;
-                db_.mark_retry(row.id, attempts, now + rate_limit_penalty, error);
+                blocked_until_[route->robot] = now + opts_.rate_limit_penalty;
+                db_.mark_retry(row.id, attempts, now + opts_.rate_limit_penalty, error);
                 ++stats_.rate_limited;
-                next = std::min(next, now + rate_limit_penalty);
+                next = std::min(next, now + opts_.rate_limit_penalty);
                 break;
             case adapters::adapter::send_verdict::permanent_failure:
                 db_.mark_failed(row.id, attempts, error);

@@ -40,12 +40,18 @@ struct sender_stats {
     std::uint64_t rate_limited = 0;
 };
 
+struct sender_options {
+    core::duration first_backoff{std::chrono::seconds(1)};  // doubles per failed try
+    core::duration max_backoff{std::chrono::minutes(5)};
+    core::duration rate_limit_penalty{std::chrono::minutes(1)};  // after the platform says "too fast"
+};
+
 class outbox_sender {
 public:
     using router = std::function<std::optional<chat_route>(const std::string& chat)>;
 
     outbox_sender(boost::asio::io_context& ioc, storage::database& db, const core::clock& clock, https_client& http,
-                  router route);
+                  router route, sender_options opts = {});
 
     void start();
     void stop();
@@ -53,10 +59,8 @@ public:
     void kick();
     const sender_stats& stats() const { return stats_; }
 
-    // Backoff after `attempts` failed tries: 1 s, 2 s, 4 s … capped at 5 min.
-    static core::duration backoff(int attempts);
-    // The block penalty after a rate-limit answer.
-    static constexpr core::duration rate_limit_penalty{std::chrono::seconds(60)};
+    // Backoff after `attempts` failed tries: first_backoff, doubled each time, capped at max_backoff.
+    core::duration backoff(int attempts) const;
 
 private:
     boost::asio::awaitable<void> run();
@@ -69,6 +73,7 @@ private:
     const core::clock& clock_;
     https_client& http_;
     router route_;
+    sender_options opts_;
     boost::asio::steady_timer wake_;
     bool stopping_ = false;
     std::map<std::string, std::deque<core::instant>> sent_at_;  // per robot, the last minute

@@ -1,0 +1,39 @@
+// Loads and validates the YAML configuration (yaml-cpp) into rules::config. Strict: unknown keys
+// are errors (with a "did you mean" hint), every reference is checked (departments, heads,
+// people, roles, escalation targets), durations must read like 5m / 30m / 2h. All errors found are
+// reported at once, each with file, line and a fix.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rules/config.hpp"
+
+namespace app {
+
+struct config_error {
+    std::string file;
+    int line = 0;  // 1-based; 0 when unknown
+    int column = 0;
+    std::string message;
+    std::string fix;
+    // "company.yaml:12:5: <message> — <fix>"
+    std::string to_string() const;
+};
+
+struct config_load_result {
+    std::optional<rules::config> config;  // set only when there are no errors
+    std::vector<config_error> errors;
+};
+
+config_load_result load_config(const std::filesystem::path& file);
+config_load_result parse_config(std::string_view yaml_text, std::string source_name,
+                                const std::filesystem::path& base_dir = {});
+
+// The effective rules, for `complaint-bot check-config`.
+std::string explain_config(const rules::config& cfg);
+
+}  // namespace app

@@ -1,0 +1,315 @@
+#include "rules/commands.hpp"
+
+#include "rules/forms.hpp"
+#include "rules/text.hpp"
+
+namespace rules {
+
+namespace {
+
+struct word_def {
+    std::u32string word;
+    command_kind kind;
+};
+
+// Longest words first, so 罚款汇总 wins over shorter prefixes. Words are in folded form.
+const std::vector<word_def>& words() {
+    static const std::vector<word_def> w = {
+        {U"总经理审批", command_kind::gm_approval}, {U"罚款汇总", command_kind::penalties},
+        {U"副总意见", command_kind::vp_opinion},     {U"已通知", command_kind::notify},
+        {U"受理", command_kind::accept},             {U"工艺", command_kind::publish},
+        {U"分流", command_kind::route},              {U"回复", command_kind::respond},
+        {U"方案", command_kind::respond},            {U"暂停", command_kind::pause},
+        {U"恢复", command_kind::resume},             {U"查询", command_kind::query},
+        {U"待办", command_kind::todo},               {U"免罚", command_kind::waive},
+        {U"已缴", command_kind::paid},               {U"帮助", command_kind::help},
+        {U"签字", command_kind::sign},               {U"执行", command_kind::execute},
+        {U"申诉", command_kind::appeal},             {U"复核", command_kind::review},
+        {U"运费", command_kind::freight},            {U"付款", command_kind::pay},
+        {U"核销", command_kind::write_off},          {U"无效", command_kind::invalid},
+        {U"help", command_kind::help},               {U"?", command_kind::help},
+    };
+    return w;
+}
+
+bool is_id_start(char32_t c) {
+    return c == '#' || c == 'P' || c == 'p' || c == 'S' || c == 's' || c == 'F' || c == 'f' || c == U'运';
+}
+
+struct cursor {
+    const folded_text& t;
+    std::size_t i = 0;
+    void spaces() {
+        while (i < t.cps.size() && is_space(t.cps[i])) ++i;
+    }
+    bool end() const { return i >= t.cps.size(); }
+    // The rest of the original text from here, trimmed.
+    std::string rest() const { return std::string(trim(t.slice(std::min(i, t.cps.size()), t.cps.size()))); }
+};
+
+// Reads an id at the cursor: [#] letter [-] digits, or 运费[-]P1. Returns "P1"/"F3"/"运费P1".
+std::optional<std::string> read_id(cursor& c) {
+    c.spaces();
+    const auto& s = c.t.cps;
+    std::size_t i = c.i;
+    std::string prefix;
+    if (s.compare(i, 2, U"运费") == 0) {
+        prefix = "运费";
+        i += 2;
+        while (i < s.size() && (s[i] == '-' || is_space(s[i]))) ++i;
+    }
+    if (i < s.size() && s[i] == '#') ++i;
+    if (i >= s.size()) return std::nullopt;
+    char32_t letter = s[i];
+    if (letter == 'p') letter = 'P';
+    if (letter == 's') letter = 'S';
+    if (letter == 'f') letter = 'F';
+    if (letter != 'P' && letter != 'S' && letter != 'F') return std::nullopt;
+    ++i;
+    if (i < s.size() && s[i] == '-') ++i;
+    std::size_t start = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9' && i - start < 9) ++i;
+    if (i == start) return std::nullopt;
+    if (i < s.size() && !is_space(s[i]) && s[i] != U'，' && s[i] != ',' && s[i] != U'：' && s[i] != ':')
+        return std::nullopt;  // "P1x" is not an id
+    // Leading zeros are dropped: P01 is P1.
+    std::string digits = to_utf8(s.substr(start, i - start));
+    auto nz = digits.find_first_not_of('0');
+    if (nz == std::string::npos) return std::nullopt;  // P0
+    c.i = i;
+    while (c.i < s.size() && (s[c.i] == ':' || s[c.i] == ',')) ++c.i;
+    return prefix + std::string(1, static_cast<char>(letter)) + digits.substr(nz);
+}
+
+command_error error(command_kind k, const std::string& what) { return {k, what + "。格式：" + usage(k)}; }
+
+}  // namespace
+
+std::string_view command_word(command_kind k) {
+    switch (k) {
+        case command_kind::accept: return "受理";
+        case command_kind::publish: return "工艺";
+        case command_kind::route: return "分流";
+        case command_kind::respond: return "回复";
+        case command_kind::notify: return "已通知";
+        case command_kind::pause: return "暂停";
+        case command_kind::resume: return "恢复";
+        case command_kind::query: return "查询";
+        case command_kind::todo: return "待办";
+        case command_kind::penalties: return "罚款汇总";
+        case command_kind::waive: return "免罚";
+        case command_kind::paid: return "已缴";
+        case command_kind::help: return "帮助";
+        case command_kind::sign: return "签字";
+        case command_kind::vp_opinion: return "副总意见";
+        case command_kind::gm_approval: return "总经理审批";
+        case command_kind::execute: return "执行";
+        case command_kind::appeal: return "申诉";
+        case command_kind::review: return "复核";
+        case command_kind::freight: return "运费";
+        case command_kind::pay: return "付款";
+        case command_kind::write_off: return "核销";
+        case command_kind::invalid: return "无效";
+    }
+    return "";
+}
+
+std::string usage(command_kind k) {
+    switch (k) {
+        case command_kind::accept: return "受理 P1";
+        case command_kind::publish: return "工艺 P1 <工艺流程信息> 调查: 生产部 采购部";
+        case command_kind::route: return "分流 S1 <部门> [<部门> …]";
+        case command_kind::respond: return "回复 P1 <鉴定结果与处理意见> 或 方案 S1 <处理方案>";
+        case command_kind::notify: return "已通知 S1";
+        case command_kind::pause: return "暂停 P1 <原因>";
+        case command_kind::resume: return "恢复 P1";
+        case command_kind::query: return "查询 P1";
+        case command_kind::todo: return "待办 [部门]";
+        case command_kind::penalties: return "罚款汇总 [今天|本周|本月|2026-11|2026-11-01 2026-11-30]";
+        case command_kind::waive: return "免罚 F1 <原因>";
+        case command_kind::paid: return "已缴 F1";
+        case command_kind::help: return "帮助";
+        case command_kind::sign: return "签字 P1 或 签字 运费P1";
+        case command_kind::vp_opinion: return "副总意见 P1 <与客户协商后的处理意见>";
+        case command_kind::gm_approval: return "总经理审批 P1 <审批意见>";
+        case command_kind::execute: return "执行 P1";
+        case command_kind::appeal: return "申诉 P1 <理由>";
+        case command_kind::review: return "复核 P1 <复核结论>";
+        case command_kind::freight: return "运费 P1 <金额> <承担部门>";
+        case command_kind::pay: return "付款 运费P1";
+        case command_kind::write_off: return "核销 运费P1";
+        case command_kind::invalid: return "无效 P1 <理由>";
+    }
+    return "";
+}
+
+std::optional<std::string> normalize_id(std::string_view text) {
+    auto t = fold_cps(trim(text));
+    cursor c{t};
+    auto id = read_id(c);
+    c.spaces();
+    if (!id || !c.end()) return std::nullopt;
+    return id;
+}
+
+command_parse_result parse_command(std::string_view text) {
+    auto t = fold_cps(trim(text));
+    const auto& s = t.cps;
+    const word_def* found = nullptr;
+    for (const auto& w : words()) {
+        if (s.compare(0, w.word.size(), w.word) != 0) continue;
+        // The word must stand alone: end, space, or an id glued to it ("受理P1").
+        auto n = w.word.size();
+        if (n < s.size() && !is_space(s[n]) && !is_id_start(s[n])) continue;
+        if (w.kind == command_kind::freight && n < s.size() && !is_space(s[n]) && s[n] != 'P' && s[n] != 'p' &&
+            s[n] != 'S' && s[n] != 's' && s[n] != '#')
+            continue;
+        found = &w;
+        break;
+    }
+    if (!found) return std::monostate{};
+    command cmd;
+    cmd.kind = found->kind;
+    cmd.word = to_utf8(found->word);
+    cursor c{t, found->word.size()};
+    const auto k = cmd.kind;
+
+    auto complaint_id = [&](bool freight_ok) -> std::optional<std::string> {
+        auto save = c.i;
+        auto id = read_id(c);
+        if (!id) {
+            c.i = save;
+            return std::nullopt;
+        }
+        bool freight = id->rfind("运费", 0) == 0;
+        char letter = freight ? (*id)[6] : (*id)[0];
+        if ((freight && !freight_ok) || letter == 'F') {
+            c.i = save;
+            return std::nullopt;
+        }
+        return id;
+    };
+
+    switch (k) {
+        case command_kind::help: return cmd;
+        case command_kind::todo: {
+            c.spaces();
+            auto rest = split_words(c.rest());
+            if (rest.size() > 1) return error(k, "待办只接受一个部门");
+            cmd.departments = rest;
+            return cmd;
+        }
+        case command_kind::penalties: {
+            cmd.args = split_words(c.rest());
+            if (cmd.args.size() > 2) return error(k, "时间段最多两个日期");
+            return cmd;
+        }
+        case command_kind::waive:
+        case command_kind::paid: {
+            auto save = c.i;
+            auto id = read_id(c);
+            if (!id || (*id)[0] != 'F') {
+                c.i = save;
+                return error(k, "缺少罚款编号（如 F1）");
+            }
+            cmd.target = *id;
+            cmd.text = c.rest();
+            if (k == command_kind::waive && cmd.text.empty()) return error(k, "请写明免罚原因");
+            return cmd;
+        }
+        case command_kind::pay:
+        case command_kind::write_off: {
+            auto id = complaint_id(true);
+            if (!id || id->rfind("运费", 0) != 0) return error(k, "缺少运费编号（如 运费P1）");
+            cmd.target = *id;
+            cmd.text = c.rest();
+            return cmd;
+        }
+        case command_kind::sign: {
+            auto id = complaint_id(true);
+            if (!id) return error(k, "缺少投诉编号或运费编号");
+            cmd.target = *id;
+            cmd.text = c.rest();
+            return cmd;
+        }
+        default: break;
+    }
+
+    auto id = complaint_id(false);
+    if (!id) return error(k, "缺少投诉编号（如 P1、S1）");
+    cmd.target = *id;
+    c.spaces();
+
+    switch (k) {
+        case command_kind::accept:
+        case command_kind::notify:
+        case command_kind::resume:
+        case command_kind::query:
+        case command_kind::execute:
+            cmd.text = c.rest();
+            return cmd;
+        case command_kind::publish: {
+            // "调查:" (or 调查：) starts the list of departments to investigate.
+            const auto& cs = t.cps;
+            std::size_t at = std::u32string::npos;
+            for (std::size_t i = c.i; i + 1 < cs.size(); ++i)
+                if (cs[i] == U'调' && cs[i + 1] == U'查') {
+                    std::size_t j = i + 2;
+                    while (j < cs.size() && is_space(cs[j])) ++j;
+                    if (j < cs.size() && cs[j] == ':') {
+                        at = i;
+                        cmd.departments = split_words(t.slice(j + 1, cs.size()));
+                        break;
+                    }
+                }
+            cmd.text = std::string(trim(t.slice(c.i, at == std::u32string::npos ? cs.size() : at)));
+            if (cmd.text.empty()) return error(k, "缺少工艺流程信息");
+            if (at != std::u32string::npos && cmd.departments.empty()) return error(k, "“调查:”后没有写部门");
+            return cmd;
+        }
+        case command_kind::route:
+            cmd.departments = split_words(c.rest());
+            if (cmd.departments.empty()) return error(k, "缺少分流的部门");
+            return cmd;
+        case command_kind::freight: {
+            auto w = split_words(c.rest());
+            if (w.size() < 2) return error(k, "缺少金额或承担部门");
+            auto amount = w[0];
+            if (amount.size() > 3 && amount.substr(amount.size() - 3) == "元") amount.resize(amount.size() - 3);
+            bool ok = !amount.empty() && amount.find_first_not_of("0123456789.") == std::string::npos &&
+                      amount.find('.') == amount.rfind('.') && amount.front() != '.' && amount != "0";
+            if (ok) ok = std::stod(amount) > 0;
+            if (!ok) return error(k, "金额“" + w[0] + "”不是正数");
+            cmd.args = {amount};
+            cmd.departments = {w[1]};
+            return cmd;
+        }
+        default:
+            cmd.text = c.rest();
+            if (cmd.text.empty()) {
+                const char* what = k == command_kind::respond      ? "缺少回复内容"
+                                   : k == command_kind::pause      ? "请写明暂停原因"
+                                   : k == command_kind::appeal     ? "请写明申诉理由"
+                                   : k == command_kind::invalid    ? "请写明判为无效的理由"
+                                   : k == command_kind::review     ? "缺少复核结论"
+                                   : k == command_kind::vp_opinion ? "缺少副总意见"
+                                                                   : "缺少审批意见";
+                return error(k, what);
+            }
+            return cmd;
+    }
+}
+
+std::string help_text() {
+    std::string s = "📖 投诉机器人命令（编号可写 P1、#P1、P-1）\n";
+    const command_kind list[] = {command_kind::accept, command_kind::publish, command_kind::route,
+                                 command_kind::respond, command_kind::notify, command_kind::pause,
+                                 command_kind::resume, command_kind::query, command_kind::todo,
+                                 command_kind::penalties, command_kind::waive, command_kind::paid};
+    for (auto k : list) s += "· " + usage(k) + "\n";
+    s += "\n产品质量投诉模板：\n" + blank_template(complaint_kind::product) + "\n\n服务质量投诉模板：\n" +
+         blank_template(complaint_kind::service);
+    return s;
+}
+
+}  // namespace rules

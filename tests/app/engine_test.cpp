@@ -1,0 +1,154 @@
+// The commands everybody uses through the engine: 查询, 待办, 罚款汇总, 免罚, 已缴, 帮助, and
+// malformed posts, on a real SQLite file.
+#include <gtest/gtest.h>
+
+#include "app/harness.hpp"
+
+using namespace harness;
+using namespace std::chrono_literals;
+
+namespace {
+
+// P1 published at 09:25 to 生产部 and 采购部; 生产部 replies at 10:40; F1 (wujiu) at 11:00.
+void day_with_fine(bench& b) {
+    b.say(at("09:00"), "zhangsan", product_post);
+    b.say(at("09:04"), "zhoumin", "受理 P1");
+    b.say(at("09:25"), "zhoumin", "工艺 P1 批号B2611-07 调查: 生产部 采购部");
+    b.say(at("10:40"), "qianqi", "回复 P1 冷镦模具磨损导致螺纹不良");
+    b.advance(at("11:00"));
+}
+
+}  // namespace
+
+TEST(Engine, QueryShowsFieldsTimelineAndWhatIsPending) {
+    bench b;
+    day_with_fine(b);
+    auto r = b.say(at("11:05"), "zhangsan", "查询 #P1");
+    ASSERT_EQ(r.size(), 1u);
+    const auto& t = r[0].text;
+    EXPECT_TRUE(contains(t, "P1 产品质量投诉（进行中）")) << t;
+    EXPECT_TRUE(contains(t, "客户名称：华东五金有限公司"));
+    EXPECT_TRUE(contains(t, "· 11-23 09:04 周敏 受理"));
+    EXPECT_TRUE(contains(t, "· 11-23 10:40 生产部（钱七）回复：冷镦模具磨损导致螺纹不良"));
+    EXPECT_TRUE(contains(t, "· 11-23 11:00 F1 采购部 负责人 吴九 罚款 50 元"));
+    EXPECT_TRUE(contains(t, "待办：P1 待回复（采购部） 已超时5分钟"));
+}
+
+TEST(Engine, TodoListsOpenComplaintsAndFiltersByDepartment) {
+    bench b;
+    day_with_fine(b);
+    b.say(at("11:10"), "linfang", service_post);
+    auto r = b.say(at("11:11"), "wangwu", "待办");
+    EXPECT_EQ(r[0].text,
+              "📝 待办：共 2 件\n· P1 待回复（采购部） 已超时11分钟\n· S1 待受理（人力资源部） 剩余4分钟\n@王五");
+    r = b.say(at("11:12"), "wangwu", "待办 采购部");
+    EXPECT_EQ(r[0].text, "📝 待办（采购部）：共 1 件\n· P1 待回复（采购部） 已超时12分钟\n@王五");
+    r = b.say(at("11:13"), "wangwu", "待办 物流部");
+    EXPECT_EQ(r[0].text, "📝 待办（物流部）：没有未完成的投诉。\n@王五");
+    auto before = b.snapshot();
+    r = b.say(at("11:14"), "wangwu", "待办 研发部");
+    EXPECT_TRUE(contains(r[0].text, "❌ 未知部门：研发部。可用的部门：销售一部"));
+    EXPECT_EQ(b.snapshot(), before);
+}
+
+TEST(Engine, PenaltySummaryForEachPeriod) {
+    bench b;
+    day_with_fine(b);
+    auto r = b.say(at("17:00"), "wangwu", "罚款汇总 今天");
+    EXPECT_EQ(r[0].text,
+              "📊 罚款汇总（今天，2026-11-23）\n吴九（采购部）：1 次 50 元 — F1 P1 未缴\n合计：50 元（未缴 50 元，已缴 0 元）\n@王五");
+    r = b.say(at("17:01"), "wangwu", "罚款汇总 本月");
+    EXPECT_TRUE(contains(r[0].text, "📊 罚款汇总（本月，2026-11-01 至 2026-11-30）"));
+    r = b.say(at("17:02"), "wangwu", "罚款汇总 2026-10");
+    EXPECT_EQ(r[0].text, "📊 罚款汇总（2026-10，2026-10-01 至 2026-10-31）：无罚款。\n@王五");
+    r = b.say(at("17:03"), "wangwu", "罚款汇总 2026-11-01 2026-11-30");
+    EXPECT_TRUE(contains(r[0].text, "F1 P1 未缴"));
+    r = b.say(at("17:04"), "wangwu", "罚款汇总 本周");
+    EXPECT_TRUE(contains(r[0].text, "本周，2026-11-23 至 2026-11-29"));
+}
+
+TEST(Engine, HrWaivesOrMarksPaidWithAnAuditRecord) {
+    bench b;
+    day_with_fine(b);
+    auto r = b.say(at("12:00"), "sunli", "已缴 F1");
+    EXPECT_EQ(r[0].text, "✅ F1（吴九，50 元）已登记缴纳。\n@孙丽");
+    EXPECT_EQ(b.db().load_fine("F1")->status, "paid");
+    auto before = b.snapshot();
+    r = b.say(at("12:01"), "sunli", "免罚 F1 客户撤诉");
+    EXPECT_EQ(r[0].text, "❌ F1 已缴纳（孙丽），无法再免罚。\n@孙丽");
+    EXPECT_EQ(b.snapshot(), before);
+    auto events = b.db().events_of("P1");
+    EXPECT_EQ(events.back().type, "fine_paid");
+    EXPECT_EQ(events.back().actor, "sunli");
+}
+
+TEST(Engine, WaivedFinesLeaveTheTotal) {
+    bench b;
+    day_with_fine(b);
+    auto r = b.say(at("12:00"), "wangwu", "免罚 F1 客户当天撤回投诉");
+    EXPECT_EQ(r[0].text, "✅ F1（吴九，50 元）已免罚：客户当天撤回投诉\n@王五");
+    auto f = b.db().load_fine("F1");
+    EXPECT_EQ(f->status, "waived");
+    EXPECT_EQ(f->status_reason, "客户当天撤回投诉");
+    EXPECT_EQ(f->status_by, "wangwu");
+    r = b.say(at("12:01"), "wangwu", "罚款汇总");
+    EXPECT_TRUE(contains(r[0].text, "吴九（采购部）：0 次 0 元 — F1 P1 已免"));
+    EXPECT_TRUE(contains(r[0].text, "合计：0 元（未缴 0 元，已缴 0 元，另免罚 50 元）"));
+}
+
+TEST(Engine, MalformedPostRegistersNothingAndShowsTheTemplate) {
+    bench b;
+    auto before = b.snapshot();
+    auto r = b.say(at("09:00"), "zhangsan", "产品质量投诉\n投诉人：张三\n客户名称：华东五金有限公司");
+    ASSERT_EQ(r.size(), 1u);
+    EXPECT_TRUE(contains(r[0].text, "发货日期"));
+    EXPECT_TRUE(contains(r[0].text, "投诉时间：*年*月*日*时*分"));
+    EXPECT_EQ(b.snapshot(), before);
+    EXPECT_FALSE(b.complaint("P1"));
+}
+
+TEST(Engine, OrdinaryChatIsIgnored) {
+    bench b;
+    auto before = b.snapshot();
+    auto r = b.say(at("09:00"), "zhangsan", "大家早上好，今天下午三点开会");
+    EXPECT_TRUE(r.empty());
+    EXPECT_EQ(b.last_handled(), app::handled::ignored);
+    EXPECT_EQ(b.snapshot(), before);
+}
+
+TEST(Engine, HelpListsCommandsAndTemplates) {
+    bench b;
+    auto r = b.say(at("09:00"), "zhangsan", "@投诉机器人 帮助");
+    ASSERT_EQ(r.size(), 1u);
+    EXPECT_TRUE(contains(r[0].text, "受理"));
+    EXPECT_TRUE(contains(r[0].text, "产品质量投诉"));
+    EXPECT_TRUE(contains(r[0].text, "服务质量投诉"));
+}
+
+TEST(Engine, TraditionalAndFullWidthCommandsWork) {
+    bench b;
+    b.say(at("09:00"), "zhangsan", product_post);
+    auto r = b.say(at("09:01"), "zhoumin", "＠投诉机器人　受理　Ｐ１");
+    EXPECT_TRUE(contains(r[0].text, "P1 已由周敏受理（按时）")) << r[0].text;
+    r = b.say(at("09:02"), "zhoumin", "工藝 p-1 批號B2611-07 調查：生產部、採購部");
+    EXPECT_TRUE(contains(r[0].text, "请生产部、采购部于 11:00 前回复")) << r[0].text;
+}
+
+TEST(Engine, ScheduledSummaryAndSheetPostOncePerDayEvenAcrossRestarts) {
+    bench b;
+    day_with_fine(b);
+    auto fired = b.advance(at("17:30"));
+    ASSERT_EQ(fired.size(), 1u);
+    EXPECT_TRUE(contains(fired[0].text, "📄 质量投诉处理流程表（2026-11-23）"));
+    EXPECT_TRUE(contains(fired[0].text, "采购部：未回复（已罚款）"));
+    b.restart();
+    fired = b.advance(at("18:00"));
+    ASSERT_EQ(fired.size(), 1u);
+    EXPECT_TRUE(contains(fired[0].text, "今日罚款汇总"));
+    b.restart();
+    EXPECT_TRUE(b.advance(at("18:30")).empty());
+    // The next day: a new summary, and P1 is not put on a second sheet.
+    fired = b.advance(at("18:00", "2026-11-24"));
+    ASSERT_EQ(fired.size(), 1u);
+    EXPECT_TRUE(contains(fired[0].text, "今日罚款汇总（今天，2026-11-24）：无罚款。"));
+}

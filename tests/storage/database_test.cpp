@@ -1,0 +1,143 @@
+// Storage on real SQLite files: migrations, de-duplication, deadline sync, fine uniqueness, the
+// outbox, and transactions that roll back as a whole.
+#include "storage/database.hpp"
+
+#include <gtest/gtest.h>
+
+#include "support/test_support.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+core::instant t0() { return *core::parse_iso8601("2026-11-23T09:00:00+08:00"); }
+
+rules::fine a_fine(const std::string& id, const std::string& complaint, const std::string& dept) {
+    rules::fine f;
+    f.id = id;
+    f.complaint = complaint;
+    f.stage = "respond";
+    f.department = dept;
+    f.person = "wujiu";
+    f.person_name = "吴九";
+    f.amount = 50;
+    f.deadline = t0() + 2h;
+    f.issued_at = t0() + 2h;
+    return f;
+}
+
+}  // namespace
+
+TEST(Database, CreatesSchemaInWalModeAndReopens) {
+    test_support::temp_dir dir;
+    auto path = (dir / "a.db").string();
+    {
+        storage::database db(path);
+        EXPECT_EQ(db.raw().execAndGet("PRAGMA user_version").getInt(), storage::database::schema_version);
+        EXPECT_EQ(db.raw().execAndGet("PRAGMA journal_mode").getString(), "wal");
+        EXPECT_EQ(db.raw().execAndGet("PRAGMA synchronous").getInt(), 2);  // FULL
+        db.set_meta("timezone", "Asia/Shanghai");
+    }
+    storage::database again(path);
+    EXPECT_EQ(again.meta("timezone"), "Asia/Shanghai");
+}
+
+TEST(Database, RefusesANewerSchemaWithAFix) {
+    test_support::temp_dir dir;
+    auto path = (dir / "a.db").string();
+    {
+        SQLite::Database raw(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        raw.exec("PRAGMA user_version = 99");
+    }
+    try {
+        storage::database db(path);
+        FAIL() << "expected storage_error";
+    } catch (const storage::storage_error& e) {
+        EXPECT_NE(std::string(e.what()).find("upgrade complaint-bot"), std::string::npos) << e.what();
+    }
+}
+
+TEST(Database, UnopenableFileNamesThePathAndTheFix) {
+    try {
+        storage::database db("/nonexistent-dir/x/y.db");
+        FAIL() << "expected storage_error";
+    } catch (const storage::storage_error& e) {
+        std::string what = e.what();
+        EXPECT_NE(what.find("/nonexistent-dir/x/y.db"), std::string::npos);
+        EXPECT_NE(what.find("writable"), std::string::npos);
+    }
+}
+
+TEST(Database, InboundIdsAreSeenOncePerPlatform) {
+    test_support::temp_dir dir;
+    storage::database db((dir / "a.db").string());
+    EXPECT_FALSE(db.seen("dingtalk", "m1"));
+    db.record_inbound({"dingtalk", "m1", t0(), "zhangsan", "group", "受理 P1"});
+    EXPECT_TRUE(db.seen("dingtalk", "m1"));
+    EXPECT_FALSE(db.seen("wecom", "m1"));
+    EXPECT_THROW(db.record_inbound({"dingtalk", "m1", t0(), "zhangsan", "group", "x"}), SQLite::Exception);
+}
+
+TEST(Database, ASecondFineForTheSameStageAndDepartmentIsRefused) {
+    test_support::temp_dir dir;
+    storage::database db((dir / "a.db").string());
+    EXPECT_EQ(db.next_fine_seq(), 1);
+    db.insert_fine(a_fine("F1", "P1", "采购部"));
+    EXPECT_EQ(db.next_fine_seq(), 2);
+    EXPECT_THROW(db.insert_fine(a_fine("F2", "P1", "采购部")), storage::storage_error);
+    db.insert_fine(a_fine("F2", "P1", "生产部"));
+    auto all = db.fines();
+    ASSERT_EQ(all.size(), 2u);
+    EXPECT_EQ(all[1].department, "生产部");
+    auto f = db.load_fine("f1");
+    ASSERT_TRUE(f);
+    EXPECT_EQ(f->deadline, t0() + 2h);
+    EXPECT_FALSE(db.load_fine("F9"));
+    EXPECT_FALSE(db.load_fine("X1"));
+}
+
+TEST(Database, SyncDeadlinesInsertsMovesAndCancels) {
+    test_support::temp_dir dir;
+    storage::database db((dir / "a.db").string());
+    db.sync_deadlines("P1", {{"P1", "accept:miss", t0() + 5min}, {"P1", "publish:miss", t0() + 30min}});
+    EXPECT_EQ(db.open_deadlines().size(), 2u);
+    db.mark_fired("P1", "accept:miss", t0() + 5min);
+    // accept fired; publish moves (a pause), respond appears.
+    db.sync_deadlines("P1", {{"P1", "publish:miss", t0() + 40min}, {"P1", "respond:miss", t0() + 2h}});
+    auto open = db.open_deadlines();
+    ASSERT_EQ(open.size(), 2u);
+    EXPECT_EQ(open[0].key, "publish:miss");
+    EXPECT_EQ(open[0].due, t0() + 40min);
+    EXPECT_TRUE(db.deadline_open("P1", "publish:miss", t0() + 40min));
+    EXPECT_FALSE(db.deadline_open("P1", "publish:miss", t0() + 30min));  // a stale heap entry
+    // A fired deadline never re-opens.
+    db.sync_deadlines("P1", {{"P1", "accept:miss", t0() + 5min}});
+    EXPECT_FALSE(db.deadline_open("P1", "accept:miss", t0() + 5min));
+    EXPECT_TRUE(db.open_deadlines().empty());
+}
+
+TEST(Database, OutboxKeepsCommitOrder) {
+    test_support::temp_dir dir;
+    storage::database db((dir / "a.db").string());
+    db.enqueue({"group", "一", {"lisi"}}, t0());
+    db.enqueue({"group", "二", {}}, t0());
+    auto rows = db.pending_outbox();
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(rows[0].post.text, "一");
+    EXPECT_EQ(rows[0].post.mentions, std::vector<std::string>{"lisi"});
+    db.mark_sent(rows[0].id, t0());
+    EXPECT_EQ(db.outbox_backlog(), 1);
+}
+
+TEST(Database, AnUncommittedTransactionLeavesNothing) {
+    test_support::temp_dir dir;
+    storage::database db((dir / "a.db").string());
+    {
+        auto tx = db.begin();
+        db.enqueue({"group", "不会发出", {}}, t0());
+        db.insert_fine(a_fine("F1", "P1", "采购部"));
+        // no commit: a crash or an exception mid-step
+    }
+    EXPECT_EQ(db.outbox_backlog(), 0);
+    EXPECT_TRUE(db.fines().empty());
+}
