@@ -407,7 +407,11 @@ bool do_accept(complaint& c, const std::string& actor, const std::string& chat, 
     complete_stage(c, st, actor, ctx, out, "accepted", ctx.cfg.org.display_name(actor) + " 受理");
     const auto& next = c.stages[1];
     std::string text = "👌 " + c.id + " 已由" + ctx.cfg.org.display_name(actor) + "受理（" + lateness(late) + "）。";
-    text += "请于 " + hm(ctx, *next.due) + " 前" + stage_label(next.name) + "（" + command_hint(c, next.name) + "）。";
+    if (*next.due > ctx.now)
+        text += "请于 " + hm(ctx, *next.due) + " 前" + stage_label(next.name) + "（" + command_hint(c, next.name) + "）。";
+    else
+        text += stage_label(next.name) + "已超时（截止 " + hm(ctx, *next.due) + "），请立即" + stage_label(next.name) + "（" +
+                command_hint(c, next.name) + "）。";
     out.posts.push_back(finish(reply_to(chat, actor, std::move(text)), ctx.cfg));
     return true;
 }
