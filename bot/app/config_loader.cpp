@@ -34,7 +34,25 @@ std::string join(const std::vector<std::string>& v, const char* sep = ", ") {
 // Walks the YAML tree, filling the config and collecting every error with its position.
 class loader {
 public:
-    explicit loader(std::string file) : file_(std::move(file)) {}
+    loader(std::string file, std::string_view text) : file_(std::move(file)) {
+        std::size_t start = 0;
+        while (start <= text.size()) {
+            auto nl = text.find('\n', start);
+            lines_.push_back(text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start));
+            if (nl == std::string_view::npos) break;
+            start = nl + 1;
+        }
+    }
+
+    // yaml-cpp counts columns in bytes; people count characters (a Chinese character is 3 bytes).
+    int char_column(int line, int byte_column) const {
+        if (line < 0 || static_cast<std::size_t>(line) >= lines_.size() || byte_column < 0) return byte_column + 1;
+        auto l = lines_[static_cast<std::size_t>(line)];
+        int chars = 0;
+        for (std::size_t i = 0; i < l.size() && i < static_cast<std::size_t>(byte_column); ++i)
+            if ((static_cast<unsigned char>(l[i]) & 0xC0) != 0x80) ++chars;
+        return chars + 1;
+    }
 
     void error(const YAML::Node& at, std::string message, std::string fix) {
         config_error e;
@@ -43,7 +61,7 @@ public:
             auto m = at.Mark();
             if (m.line >= 0) {
                 e.line = m.line + 1;
-                e.column = m.column + 1;
+                e.column = char_column(m.line, m.column);
             }
         }
         e.message = std::move(message);
@@ -51,8 +69,8 @@ public:
         errors_.push_back(std::move(e));
     }
     void error_at(const YAML::Mark& m, std::string message, std::string fix) {
-        config_error e{file_, m.line >= 0 ? m.line + 1 : 0, m.column >= 0 ? m.column + 1 : 0, std::move(message),
-                       std::move(fix)};
+        config_error e{file_, m.line >= 0 ? m.line + 1 : 0, m.line >= 0 ? char_column(m.line, m.column) : 0,
+                       std::move(message), std::move(fix)};
         errors_.push_back(std::move(e));
     }
 
@@ -111,6 +129,7 @@ public:
 
 private:
     std::string file_;
+    std::vector<std::string_view> lines_;
 };
 
 const std::vector<std::string> top_keys = {"timezone", "database", "organization", "roles",     "workflow",
@@ -159,7 +178,7 @@ config_load_result load_config(const std::filesystem::path& file) {
 config_load_result parse_config(std::string_view yaml_text, std::string source_name,
                                 const std::filesystem::path& base_dir) {
     config_load_result result;
-    loader L(source_name);
+    loader L(source_name, yaml_text);
     YAML::Node root;
     try {
         root = YAML::Load(std::string(yaml_text));
