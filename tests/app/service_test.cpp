@@ -1,0 +1,240 @@
+// The whole live pipe over loopback: HTTP callback → adapter → engine (committed before the 2xx) →
+// outbox → HTTP client → a fake platform that records what the bot posts. A test adapter stands in
+// for DingTalk/WeCom here; their signature and crypto checks are tested with the adapters.
+#include "app/service.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <nlohmann/json.hpp>
+
+#include <future>
+#include <thread>
+
+#include "app/config_loader.hpp"
+#include "app/http_server.hpp"
+#include "support/test_support.hpp"
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Inbound: a JSON body {"id","user","chat","text"} guarded by a shared token header; outbound: the
+// post as JSON to the fake platform.
+class test_adapter final : public adapters::adapter {
+public:
+    explicit test_adapter(std::string send_url) : send_url_(std::move(send_url)) {}
+    std::string_view platform() const override { return "dingtalk"; }
+    adapters::inbound_result decode(const adapters::raw_request& req, core::instant now) const override {
+        adapters::inbound_result r;
+        const auto* token = req.header("x-token");
+        if (!token || *token != "let-me-in") {
+            r.error = adapters::errc::bad_signature;
+            return r;
+        }
+        auto j = json::parse(req.body, nullptr, false);
+        if (j.is_discarded() || !j.is_object()) {
+            r.error = adapters::errc::malformed_body;
+            return r;
+        }
+        r.message = core::inbound_message{"dingtalk", j.value("chat", ""), j.value("id", ""), j.value("user", ""),
+                                          j.value("text", ""), now};
+        return r;
+    }
+    std::vector<adapters::outbound_request> encode(const core::outbound_post& post,
+                                                   const std::vector<adapters::mention_target>& mentions,
+                                                   core::instant) const override {
+        json at = json::array();
+        for (const auto& m : mentions) at.push_back(m.account);
+        adapters::outbound_request r;
+        r.url = send_url_;
+        r.body = json{{"text", post.text}, {"at", at}}.dump();
+        return {r};
+    }
+    send_verdict classify(int status, std::string_view) const override {
+        return status == 200 ? send_verdict::delivered : status >= 500 ? send_verdict::retry : send_verdict::permanent_failure;
+    }
+
+private:
+    std::string send_url_;
+};
+
+struct live_bot {
+    live_bot() {
+        auto r = app::load_config(test_support::shared_path("examples/company.yaml"));
+        cfg = *r.config;
+        cfg.chats = {{"group", "dingtalk", "cid-group"}};
+        db = std::make_unique<storage::database>((dir / "bot.db").string());
+        platform = std::make_unique<app::http_server>(ioc, app::server_options{"127.0.0.1", 0},
+                                                      [this](const adapters::raw_request& req) {
+                                                          received.push_back(json::parse(req.body));
+                                                          return adapters::raw_response{200, "application/json", "{}"};
+                                                      });
+        platform->start();
+        std::map<std::string, std::unique_ptr<adapters::adapter>> adapters;
+        adapters["dingtalk"] =
+            std::make_unique<test_adapter>("http://127.0.0.1:" + std::to_string(platform->port()) + "/send");
+        std::vector<app::chat_binding> chats{{"group", "dingtalk", "cid-group", 20}};
+        svc = std::make_unique<app::service>(ioc, cfg, *db, clock, http, std::move(adapters), chats);
+        server = std::make_unique<app::http_server>(ioc, app::server_options{"127.0.0.1", 0},
+                                                    [this](const adapters::raw_request& req) { return svc->handle(req); });
+        server->start();
+        svc->start();
+        thread = std::thread([this] { ioc.run(); });
+    }
+    ~live_bot() {
+        std::promise<void> stopped;
+        asio::post(ioc, [this, &stopped] {
+            server->stop();
+            platform->stop();
+            svc->stop();
+            stopped.set_value();
+        });
+        stopped.get_future().wait();
+        work.reset();
+        // Everything winds down by itself; force it only if something hangs.
+        for (int i = 0; i < 300 && !ioc.stopped(); ++i) std::this_thread::sleep_for(10ms);
+        ioc.stop();
+        thread.join();
+    }
+
+    // A synchronous client on the test thread.
+    std::pair<int, std::string> call(const std::string& method, const std::string& target, const std::string& body,
+                                     const std::string& token = "let-me-in") {
+        asio::io_context c;
+        beast::tcp_stream s(c);
+        s.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), server->port()));
+        http::request<http::string_body> req{method == "GET" ? http::verb::get : http::verb::post, target, 11};
+        req.set(http::field::host, "127.0.0.1");
+        if (!token.empty()) req.set("x-token", token);
+        req.body() = body;
+        req.prepare_payload();
+        http::write(s, req);
+        beast::flat_buffer buf;
+        http::response<http::string_body> res;
+        http::read(s, buf, res);
+        return {static_cast<int>(res.result_int()), res.body()};
+    }
+
+    std::size_t received_count() {
+        std::promise<std::size_t> p;
+        asio::post(ioc, [&] { p.set_value(received.size()); });
+        return p.get_future().get();
+    }
+
+    bool wait_for_posts(std::size_t n, std::chrono::milliseconds limit = 5s) {
+        auto start = std::chrono::steady_clock::now();
+        while (std::chrono::steady_clock::now() - start < limit) {
+            if (received_count() >= n) return true;
+            std::this_thread::sleep_for(10ms);
+        }
+        return false;
+    }
+
+    test_support::temp_dir dir;
+    rules::config cfg;
+    std::unique_ptr<storage::database> db;
+    core::system_clock clock;
+    asio::io_context ioc{1};
+    asio::executor_work_guard<asio::io_context::executor_type> work{ioc.get_executor()};
+    app::https_client http{ioc};
+    std::unique_ptr<app::http_server> platform;
+    std::unique_ptr<app::service> svc;
+    std::unique_ptr<app::http_server> server;
+    std::vector<json> received;
+    std::thread thread;
+};
+
+std::string complaint_json(const std::string& id) {
+    return json{{"id", id},
+                {"user", "dt-1002"},
+                {"chat", "cid-group"},
+                {"text",
+                 "产品质量投诉\n投诉人：张三\n客户名称：华东五金有限公司\n发货日期：2020年11月18日\n品牌：金虎\n"
+                 "规格及数量：200盒\n产品存在的质量问题：螺纹滑牙\n客户要求：退货\n投诉时间：2020年11月23日8时55分"}}
+        .dump();
+}
+
+}  // namespace
+
+TEST(Service, ACallbackIsCommittedBeforeTheAnswerAndTheReceiptIsDelivered) {
+    live_bot bot;
+    auto [status, body] = bot.call("POST", "/hooks/dingtalk", complaint_json("m1"));
+    EXPECT_EQ(status, 200) << body;
+    // Committed before the 2xx: a second connection to the same file sees it at once.
+    storage::database reader((bot.dir / "bot.db").string());
+    EXPECT_TRUE(reader.seen("dingtalk", "m1"));
+    EXPECT_TRUE(reader.load_complaint("P1"));
+    ASSERT_TRUE(bot.wait_for_posts(1));
+    auto post = bot.received[0];
+    EXPECT_NE(post["text"].get<std::string>().find("已登记产品质量投诉 P1"), std::string::npos) << post.dump();
+    // @-mentions travel as the platform's account ids of the order desk.
+    EXPECT_EQ(post["at"], (json::array({"dt-1005", "dt-1006"})));
+}
+
+TEST(Service, ARedeliveryIsAnswered2xxAndProcessedOnce) {
+    live_bot bot;
+    EXPECT_EQ(bot.call("POST", "/hooks/dingtalk", complaint_json("m1")).first, 200);
+    EXPECT_EQ(bot.call("POST", "/hooks/dingtalk", complaint_json("m1")).first, 200);
+    ASSERT_TRUE(bot.wait_for_posts(1));
+    std::this_thread::sleep_for(200ms);
+    EXPECT_EQ(bot.received_count(), 1u);
+    storage::database reader((bot.dir / "bot.db").string());
+    EXPECT_FALSE(reader.load_complaint("P2"));
+}
+
+TEST(Service, BadSignatureAndMalformedBodiesChangeNothing) {
+    live_bot bot;
+    EXPECT_EQ(bot.call("POST", "/hooks/dingtalk", complaint_json("m1"), "wrong").first, 401);
+    EXPECT_EQ(bot.call("POST", "/hooks/dingtalk", "{not json", "let-me-in").first, 400);
+    EXPECT_EQ(bot.call("POST", "/hooks/nowhere", "{}").first, 404);
+    storage::database reader((bot.dir / "bot.db").string());
+    EXPECT_EQ(reader.inbound_count(), 0);
+    EXPECT_FALSE(reader.load_complaint("P1"));
+    std::this_thread::sleep_for(100ms);
+    EXPECT_EQ(bot.received_count(), 0u);
+}
+
+TEST(Service, UnregisteredSenderGetsOnePoliteReply) {
+    live_bot bot;
+    auto body = json::parse(complaint_json("m9"));
+    body["user"] = "dt-9999";
+    EXPECT_EQ(bot.call("POST", "/hooks/dingtalk", body.dump()).first, 200);
+    ASSERT_TRUE(bot.wait_for_posts(1));
+    EXPECT_EQ(bot.received[0]["text"], "❌ 你的账号尚未在投诉机器人中登记，请联系人力资源部添加后再发送。");
+    storage::database reader((bot.dir / "bot.db").string());
+    EXPECT_FALSE(reader.load_complaint("P1"));
+}
+
+TEST(Service, UnknownChatsAreIgnored) {
+    live_bot bot;
+    auto body = json::parse(complaint_json("m2"));
+    body["chat"] = "cid-other";
+    EXPECT_EQ(bot.call("POST", "/hooks/dingtalk", body.dump()).first, 200);
+    storage::database reader((bot.dir / "bot.db").string());
+    EXPECT_FALSE(reader.load_complaint("P1"));
+}
+
+TEST(Service, HealthAndMetrics) {
+    live_bot bot;
+    bot.call("POST", "/hooks/dingtalk", complaint_json("m1"));
+    auto [hs, health] = bot.call("GET", "/healthz", "", "");
+    EXPECT_EQ(hs, 200);
+    auto h = json::parse(health);
+    EXPECT_EQ(h["status"], "ok");
+    EXPECT_EQ(h["database"], true);
+    EXPECT_EQ(h["scheduler_alive"], true);
+    auto [ms, metrics] = bot.call("GET", "/metrics", "", "");
+    EXPECT_EQ(ms, 200);
+    EXPECT_NE(metrics.find("complaint_bot_requests_total{route=\"/hooks/dingtalk\",status=\"200\"} 1"), std::string::npos)
+        << metrics;
+    EXPECT_NE(metrics.find("complaint_bot_open_complaints{stage=\"accept\"} 1"), std::string::npos) << metrics;
+    EXPECT_NE(metrics.find("complaint_bot_outbox_backlog"), std::string::npos);
+}
