@@ -205,68 +205,66 @@ TEST(Workflow, ServiceRespondMissFinesRoutedHead) {
     EXPECT_EQ(fines[0].department, "物流部");
 }
 
+namespace {
+
+struct refusal {
+    std::string from, text, reply;
+};
+
+// Sends each command at `t` (or spaced 10 s apart from it) and checks the exact reply and that the
+// tables a refusal must leave alone are unchanged.
+void expect_refusals(bench& b, core::instant t, const std::vector<refusal>& cases, core::duration step = {}) {
+    for (const auto& c : cases) {
+        auto before = b.snapshot();
+        auto r = b.say(t, c.from, c.text);
+        t += step;
+        ASSERT_EQ(r.size(), 1u) << c.text;
+        EXPECT_EQ(r[0].text, c.reply) << c.text;
+        EXPECT_EQ(b.snapshot(), before) << c.text;
+    }
+}
+
+}  // namespace
+
 TEST(Workflow, RefusalsChangeNothing) {
     bench b;
     b.say(at("09:00"), "zhangsan", product_post);
-    struct refusal {
-        std::string from, text, reply;
-    };
-    const std::vector<refusal> cases = {
-        {"zhangsan", "受理 P1", "❌ 只有打单部可以受理 P1，张三不在打单部。\n@张三"},
-        {"zhoumin", "工艺 P1 批号B2611-07", "❌ P1 当前待受理，请先完成：受理 P1。\n@周敏"},
-        {"qianqi", "回复 P1 模具磨损", "❌ P1 当前待受理，请先完成：受理 P1。\n@钱七"},
-        {"sunli", "分流 P1 物流部", "❌ P1 是产品质量投诉，请用：工艺 P1 <工艺流程> 调查: 生产部 采购部。\n@孙丽"},
-        {"sunli", "已通知 P1", "❌ P1 是产品质量投诉，没有“通知投诉人”环节。\n@孙丽"},
-        {"zhoumin", "受理 P9", "❌ 没有找到投诉 P9，请用“待办”查看进行中的投诉编号。\n@周敏"},
-        {"zhoumin", "受理 S1", "❌ 没有找到投诉 S1，请用“待办”查看进行中的投诉编号。\n@周敏"},
-        {"zhangsan", "暂停 P1 等客户回复", "❌ 只有人力资源部可以暂停 P1，张三不在人力资源部。\n@张三"},
-        {"sunli", "恢复 P1", "❌ P1 没有暂停，无需恢复。\n@孙丽"},
-        {"zhangsan", "免罚 F1 误报", "❌ 只有人力资源部可以免罚，张三不在人力资源部。\n@张三"},
-        {"sunli", "免罚 F1 误报", "❌ 没有找到罚款 F1，请用“罚款汇总 本月”查看罚款编号。\n@孙丽"},
-    };
-    auto minute = 1;
-    for (const auto& c : cases) {
-        auto before = b.snapshot();
-        auto t = at("09:00") + std::chrono::seconds(10 * minute++);
-        auto r = b.say(t, c.from, c.text);
-        ASSERT_EQ(r.size(), 1u) << c.text;
-        EXPECT_EQ(r[0].text, c.reply) << c.text;
-        EXPECT_EQ(b.snapshot(), before) << c.text;
-    }
+    expect_refusals(
+        b, at("09:00") + 10s,
+        {
+            {"zhangsan", "受理 P1", "❌ 只有打单部可以受理 P1，张三不在打单部。\n@张三"},
+            {"zhoumin", "工艺 P1 批号B2611-07", "❌ P1 当前待受理，请先完成：受理 P1。\n@周敏"},
+            {"qianqi", "回复 P1 模具磨损", "❌ P1 当前待受理，请先完成：受理 P1。\n@钱七"},
+            {"sunli", "分流 P1 物流部", "❌ P1 是产品质量投诉，请用：工艺 P1 <工艺流程> 调查: 生产部 采购部。\n@孙丽"},
+            {"sunli", "已通知 P1", "❌ P1 是产品质量投诉，没有“通知投诉人”环节。\n@孙丽"},
+            {"zhoumin", "受理 P9", "❌ 没有找到投诉 P9，请用“待办”查看进行中的投诉编号。\n@周敏"},
+            {"zhoumin", "受理 S1", "❌ 没有找到投诉 S1，请用“待办”查看进行中的投诉编号。\n@周敏"},
+            {"zhangsan", "暂停 P1 等客户回复", "❌ 只有人力资源部可以暂停 P1，张三不在人力资源部。\n@张三"},
+            {"sunli", "恢复 P1", "❌ P1 没有暂停，无需恢复。\n@孙丽"},
+            {"zhangsan", "免罚 F1 误报", "❌ 只有人力资源部可以免罚，张三不在人力资源部。\n@张三"},
+            {"sunli", "免罚 F1 误报", "❌ 没有找到罚款 F1，请用“罚款汇总 本月”查看罚款编号。\n@孙丽"},
+        },
+        10s);
 
     b.say(at("09:03"), "zhoumin", "受理 P1");
-    const std::vector<refusal> later = {
-        {"lisi", "受理 P1", "❌ P1 已于 11-23 09:03 由 周敏 受理，无需重复。\n@李四"},
-        {"zhoumin", "工艺 P1 批号B2611-07 调查: 研发部 生产部",
-         "❌ 未知部门：研发部。可用的部门：销售一部、销售二部、打单部、人力资源部、生产部、采购部、物流部、客服部、监察部、行政部、总经办。\n@周敏"},
-        {"zhangsan", "工艺 P1 批号B2611-07", "❌ 只有打单部可以公布工艺流程 P1，张三不在打单部。\n@张三"},
-    };
-    for (const auto& c : later) {
-        auto before = b.snapshot();
-        auto r = b.say(at("09:04"), c.from, c.text);
-        ASSERT_EQ(r.size(), 1u) << c.text;
-        EXPECT_EQ(r[0].text, c.reply) << c.text;
-        EXPECT_EQ(b.snapshot(), before) << c.text;
-    }
+    expect_refusals(b, at("09:04"),
+                    {
+                        {"lisi", "受理 P1", "❌ P1 已于 11-23 09:03 由 周敏 受理，无需重复。\n@李四"},
+                        {"zhoumin", "工艺 P1 批号B2611-07 调查: 研发部 生产部",
+                         "❌ 未知部门：研发部。可用的部门：销售一部、销售二部、打单部、人力资源部、生产部、采购部、物流部、"
+                         "客服部、监察部、行政部、总经办。\n@周敏"},
+                        {"zhangsan", "工艺 P1 批号B2611-07", "❌ 只有打单部可以公布工艺流程 P1，张三不在打单部。\n@张三"},
+                    });
 
     b.say(at("09:10"), "zhoumin", "工艺 P1 批号B2611-07 调查: 生产部");
-    const std::vector<refusal> respond = {
-        {"wujiu", "回复 P1 与采购无关", "❌ 只有生产部可以回复 P1，吴九不在这些部门。\n@吴九"},
-        {"zhoumin", "工艺 P1 再次公布", "❌ P1 已于 11-23 09:10 由 周敏 公布工艺流程，无需重复。\n@周敏"},
-    };
-    for (const auto& c : respond) {
-        auto before = b.snapshot();
-        auto r = b.say(at("09:20"), c.from, c.text);
-        ASSERT_EQ(r.size(), 1u) << c.text;
-        EXPECT_EQ(r[0].text, c.reply) << c.text;
-        EXPECT_EQ(b.snapshot(), before) << c.text;
-    }
+    expect_refusals(b, at("09:20"),
+                    {
+                        {"wujiu", "回复 P1 与采购无关", "❌ 只有生产部可以回复 P1，吴九不在这些部门。\n@吴九"},
+                        {"zhoumin", "工艺 P1 再次公布", "❌ P1 已于 11-23 09:10 由 周敏 公布工艺流程，无需重复。\n@周敏"},
+                    });
     b.say(at("09:30"), "qianqi", "回复 P1 模具磨损");
-    auto before = b.snapshot();
-    auto r = b.say(at("09:31"), "zhaoliu", "回复 P1 补充：已换模具");
     // P1 asks for a return: every stage is done but it stays open for the compensation flow.
-    EXPECT_EQ(r[0].text, "❌ P1 各环节均已完成，无需再回复。\n@赵六");
-    EXPECT_EQ(b.snapshot(), before);
+    expect_refusals(b, at("09:31"), {{"zhaoliu", "回复 P1 补充：已换模具", "❌ P1 各环节均已完成，无需再回复。\n@赵六"}});
 }
 
 TEST(Workflow, UnregisteredSenderGetsOnePoliteReplyAndNothingChanges) {
