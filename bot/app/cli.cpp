@@ -7,6 +7,7 @@
 #include "app/config_loader.hpp"
 #include "app/replay.hpp"
 #include "app/report.hpp"
+#include "app/serve.hpp"
 #include "storage/database.hpp"
 
 namespace app {
@@ -105,7 +106,7 @@ int run_cli(int argc, char** argv) {
         if (*serve) {
             auto cfg = load_or_report(config_path, false);
             if (!cfg) return 2;
-            return fail("serve: the HTTP server and platform adapters are not in this build yet; use replay");
+            return run_serve(*cfg);
         }
     } catch (const replay_error& e) {
         return fail(e.what());

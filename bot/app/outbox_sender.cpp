@@ -99,12 +99,14 @@ asio::awaitable<core::instant> outbox_sender::pass() {
             continue;
         }
         switch (verdict) {
-            case adapters::adapter::send_verdict::rate_limited:
-                blocked_until_[route->robot] = now + opts_.rate_limit_penalty;
-                db_.mark_retry(row.id, attempts, now + opts_.rate_limit_penalty, error);
+            case adapters::adapter::send_verdict::rate_limited: {
+                auto penalty = route->rate_limit_penalty.count() > 0 ? route->rate_limit_penalty : opts_.rate_limit_penalty;
+                blocked_until_[route->robot] = now + penalty;
+                db_.mark_retry(row.id, attempts, now + penalty, error);
                 ++stats_.rate_limited;
-                next = std::min(next, now + opts_.rate_limit_penalty);
+                next = std::min(next, now + penalty);
                 break;
+            }
             case adapters::adapter::send_verdict::permanent_failure:
                 db_.mark_failed(row.id, attempts, error);
                 ++stats_.failed;

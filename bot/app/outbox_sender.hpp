@@ -30,6 +30,7 @@ struct chat_route {
     const adapters::adapter* adapter = nullptr;
     std::string robot;  // rate-limit bucket
     int per_minute = 20;
+    core::duration rate_limit_penalty{0};  // the platform's block after "too fast"; 0 = sender default
     std::function<std::vector<adapters::mention_target>(const std::vector<std::string>&)> mentions;
 };
 

@@ -38,6 +38,8 @@ service::service(asio::io_context& ioc, const rules::config& cfg, storage::datab
                       r.adapter = it->second.get();
                       r.robot = c.platform + ":" + c.id;
                       r.per_minute = c.per_minute;
+                      // DingTalk blocks a robot for 10 minutes after "send too fast" (130101).
+                      if (c.platform == "dingtalk") r.rate_limit_penalty = std::chrono::minutes(10);
                       auto platform = c.platform;
                       r.mentions = [this, platform](const std::vector<std::string>& people) {
                           std::vector<adapters::mention_target> out;

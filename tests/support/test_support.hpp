@@ -2,7 +2,10 @@
 // project and of ../shared.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
+#include <utility>
+#include <vector>
 #include <string>
 
 namespace test_support {
@@ -30,5 +33,28 @@ std::filesystem::path shared_path(const std::string& relative);
 
 // Runs a shell command, capturing stdout (stderr goes to stdout when merge_stderr); returns the exit code.
 int run_command(const std::string& command, std::string& output, bool merge_stderr = false);
+
+// A child process with its stdout and stderr sent to `log_file`, environment = ours + `env`.
+class child_process {
+public:
+    child_process(const std::vector<std::string>& argv, const std::vector<std::pair<std::string, std::string>>& env,
+                  const std::filesystem::path& log_file);
+    ~child_process();  // SIGKILLs a child that is still running
+    child_process(const child_process&) = delete;
+    child_process& operator=(const child_process&) = delete;
+
+    void signal(int sig);
+    // Waits up to `limit` for the exit; returns the exit status, or -1 on timeout, 128+N for signal N.
+    int wait(std::chrono::milliseconds limit);
+    bool running();
+    int pid() const { return pid_; }
+
+private:
+    int pid_ = -1;
+    int status_ = -1;
+};
+
+// A TCP port on 127.0.0.1 that was free a moment ago.
+unsigned short free_port();
 
 }  // namespace test_support

@@ -1,0 +1,101 @@
+#include "app/serve.hpp"
+
+#include <boost/asio/signal_set.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "adapters/dingtalk.hpp"
+#include "app/http_server.hpp"
+#include "app/service.hpp"
+
+namespace app {
+
+std::string read_env(const std::string& name) {
+    const char* v = std::getenv(name.c_str());
+    return v ? std::string(v) : std::string{};
+}
+
+std::unique_ptr<adapters::adapter> build_adapter(const rules::platform_settings& p, const env_reader& env) {
+    auto secret = [&](const std::string& role, bool required) {
+        auto it = p.env.find(role);
+        if (it == p.env.end()) {
+            if (required)
+                throw std::runtime_error("platforms." + p.name + "." + role + "_env is not set: name the environment "
+                                         "variable that holds it (see config.example.yaml)");
+            return std::string{};
+        }
+        auto value = env(it->second);
+        if (value.empty() && required)
+            throw std::runtime_error("environment variable " + it->second + " (platforms." + p.name + "." + role +
+                                     "_env) is empty or unset: export it before starting serve");
+        return value;
+    };
+    if (p.name == "dingtalk")
+        return std::make_unique<adapters::dingtalk_adapter>(
+            adapters::dingtalk_settings{secret("app_secret", true), secret("webhook", true), secret("webhook_secret", false)});
+    throw std::runtime_error("the " + p.name + " adapter is not available in this build yet: use dingtalk");
+}
+
+int run_serve(const rules::config& cfg) {
+    namespace asio = boost::asio;
+    std::map<std::string, std::unique_ptr<adapters::adapter>> adapters;
+    for (const auto& p : cfg.platforms) {
+        bool used = false;
+        for (const auto& c : cfg.chats) used = used || c.platform == p.name;
+        if (!used) continue;  // only the platforms a chat is bound to
+        try {
+            adapters[p.name] = build_adapter(p, read_env);
+        } catch (const std::exception& e) {
+            spdlog::error("platform {}: {}", p.name, e.what());
+            return 2;
+        }
+    }
+    if (adapters.empty()) {
+        spdlog::error("no platform configured: add a `platforms:` section (see config.example.yaml)");
+        return 2;
+    }
+    std::vector<chat_binding> chats;
+    for (const auto& c : cfg.chats) {
+        int per_minute = 20;
+        for (const auto& p : cfg.platforms)
+            if (p.name == c.platform) per_minute = p.per_minute;
+        chats.push_back({c.id, c.platform, c.conversation, per_minute});
+    }
+    if (chats.empty()) {
+        spdlog::error("no chat configured: add a `chats:` section (see config.example.yaml)");
+        return 2;
+    }
+
+    std::error_code ec;
+    auto dir = std::filesystem::path(cfg.database).parent_path();
+    if (!dir.empty()) std::filesystem::create_directories(dir, ec);
+    storage::database db(cfg.database);
+
+    asio::io_context ioc{1};
+    core::system_clock clock;
+    https_client http(ioc, cfg.server.ca_file);
+    service svc(ioc, cfg, db, clock, http, std::move(adapters), chats);
+    server_options opts;
+    opts.address = cfg.server.listen;
+    opts.port = static_cast<unsigned short>(cfg.server.port);
+    opts.body_limit = static_cast<std::size_t>(cfg.server.body_limit);
+    http_server server(ioc, opts, [&svc](const adapters::raw_request& req) { return svc.handle(req); });
+    server.start();
+    svc.start();
+    spdlog::info("complaint-bot listening on {}:{} (database {})", cfg.server.listen, server.port(), cfg.database);
+
+    asio::signal_set signals(ioc, SIGINT, SIGTERM);
+    signals.async_wait([&](const boost::system::error_code& sec, int sig) {
+        if (sec) return;
+        spdlog::info("signal {}: stopping (requests in flight finish)", sig);
+        server.stop();
+        svc.stop();
+    });
+    ioc.run();
+    spdlog::info("stopped");
+    return 0;
+}
+
+}  // namespace app

@@ -1,0 +1,247 @@
+// `complaint-bot serve` as a real process: a fake DingTalk on loopback that checks the custom
+// robot's 加签 exactly as DingTalk does (timestamp within 1 h, sign = URL-encoded Base64 HMAC-SHA256),
+// signed callbacks in, the receipt out with real @-mentions; SIGTERM stops it cleanly; SIGKILL
+// between commit and delivery loses nothing and sends once after the restart; no secret in the log.
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <csignal>
+#include <future>
+#include <mutex>
+#include <thread>
+
+#include "adapters/crypto.hpp"
+#include "app/http_server.hpp"
+#include "support/test_support.hpp"
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string app_secret = "SECapp-secret-for-tests-7d1f";
+const std::string robot_secret = "SECrobot-secret-for-tests-93ab";
+const std::string robot_token = "robot-token-5c2e";
+
+std::string sign(const std::string& ts, const std::string& secret) {
+    return adapters::crypto::base64_encode(adapters::crypto::hmac_sha256(secret, ts + "\n" + secret));
+}
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// The fake DingTalk robot endpoint.
+class fake_dingtalk {
+public:
+    fake_dingtalk() {
+        server_ = std::make_unique<app::http_server>(ioc_, app::server_options{"127.0.0.1", 0},
+                                                     [this](const adapters::raw_request& r) { return handle(r); });
+        server_->start();
+        thread_ = std::thread([this] { ioc_.run(); });
+    }
+    ~fake_dingtalk() {
+        asio::post(ioc_, [this] { server_->stop(); });
+        work_.reset();
+        for (int i = 0; i < 300 && !ioc_.stopped(); ++i) std::this_thread::sleep_for(10ms);
+        ioc_.stop();
+        thread_.join();
+    }
+    std::string url() const {
+        return "http://127.0.0.1:" + std::to_string(server_->port()) + "/robot/send?access_token=" + robot_token;
+    }
+    void set_failing(bool f) { failing_ = f; }
+    std::vector<json> delivered() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return delivered_;
+    }
+    int bad_signatures() const { return bad_signatures_; }
+    bool wait_for(std::size_t n, std::chrono::milliseconds limit) {
+        auto start = std::chrono::steady_clock::now();
+        while (std::chrono::steady_clock::now() - start < limit) {
+            if (delivered().size() >= n) return true;
+            std::this_thread::sleep_for(20ms);
+        }
+        return false;
+    }
+
+private:
+    adapters::raw_response handle(const adapters::raw_request& r) {
+        auto reply = [](int code, const std::string& msg) {
+            return adapters::raw_response{200, "application/json", json{{"errcode", code}, {"errmsg", msg}}.dump()};
+        };
+        if (r.query("access_token") != robot_token) return reply(300001, "token is not exist");
+        auto ts = r.query("timestamp");
+        auto sg = r.query("sign");
+        if (!ts || !sg || std::llabs(now_ms() - std::stoll(*ts)) > 3'600'000 || *sg != sign(*ts, robot_secret)) {
+            ++bad_signatures_;
+            return reply(310000, "sign not match");
+        }
+        if (failing_) return {500, "text/plain", "upstream down"};
+        std::lock_guard<std::mutex> lock(mutex_);
+        delivered_.push_back(json::parse(r.body));
+        return reply(0, "ok");
+    }
+
+    asio::io_context ioc_{1};
+    asio::executor_work_guard<asio::io_context::executor_type> work_{ioc_.get_executor()};
+    std::unique_ptr<app::http_server> server_;
+    std::thread thread_;
+    std::mutex mutex_;
+    std::vector<json> delivered_;
+    std::atomic<bool> failing_{false};
+    std::atomic<int> bad_signatures_{0};
+};
+
+struct bot_process {
+    bot_process(const std::filesystem::path& dir, const std::string& webhook_url, unsigned short port) : port_(port) {
+        auto company = test_support::read_file(test_support::shared_path("examples/company.yaml"));
+        auto db = (dir / "bot.db").string();
+        company.replace(company.find("database: data/complaint-bot.db"), 31, "database: " + db);
+        company += "server: { listen: 127.0.0.1, port: " + std::to_string(port) +
+                   " }\n"
+                   "platforms:\n  dingtalk: { app_secret_env: T_APP_SECRET, webhook_env: T_WEBHOOK, "
+                   "webhook_secret_env: T_WEBHOOK_SECRET }\n"
+                   "chats:\n  - { id: group, platform: dingtalk, conversation: \"cidGROUP==\" }\n";
+        config_ = dir / "bot.yaml";
+        log_ = dir / "bot.log";
+        test_support::write_file(config_, company);
+        env_ = {{"T_APP_SECRET", app_secret}, {"T_WEBHOOK", webhook_url}, {"T_WEBHOOK_SECRET", robot_secret}};
+    }
+
+    void start() {
+        proc_ = std::make_unique<test_support::child_process>(
+            std::vector<std::string>{BOT_BINARY, "serve", "--config", config_.string()}, env_, log_);
+        for (int i = 0; i < 500; ++i) {
+            if (get("/healthz").first == 200) return;
+            std::this_thread::sleep_for(10ms);
+        }
+        FAIL() << "serve did not answer /healthz: " << test_support::read_file(log_);
+    }
+
+    std::pair<int, std::string> request(http::verb verb, const std::string& target, const std::string& body,
+                                        const std::map<std::string, std::string>& headers) {
+        try {
+            asio::io_context c;
+            beast::tcp_stream s(c);
+            s.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+            http::request<http::string_body> req{verb, target, 11};
+            req.set(http::field::host, "127.0.0.1");
+            for (const auto& [k, v] : headers) req.set(k, v);
+            req.body() = body;
+            req.prepare_payload();
+            http::write(s, req);
+            beast::flat_buffer buf;
+            http::response<http::string_body> res;
+            http::read(s, buf, res);
+            return {static_cast<int>(res.result_int()), res.body()};
+        } catch (const std::exception&) {
+            return {0, {}};
+        }
+    }
+    std::pair<int, std::string> get(const std::string& target) { return request(http::verb::get, target, {}, {}); }
+
+    int callback(const std::string& msg_id, const std::string& staff_id, const std::string& text,
+                 const std::string& secret = app_secret, std::int64_t skew_ms = 0) {
+        auto ts = std::to_string(now_ms() - skew_ms);
+        json body = {{"msgtype", "text"},          {"text", {{"content", " " + text}}},
+                     {"msgId", msg_id},            {"conversationType", "2"},
+                     {"conversationId", "cidGROUP=="}, {"senderStaffId", staff_id}};
+        return request(http::verb::post, "/hooks/dingtalk", body.dump(),
+                       {{"timestamp", ts}, {"sign", sign(ts, secret)}, {"Content-Type", "application/json"}})
+            .first;
+    }
+
+    test_support::child_process& proc() { return *proc_; }
+    std::string log() { return test_support::read_file(log_); }
+
+    unsigned short port_;
+    std::filesystem::path config_, log_;
+    std::vector<std::pair<std::string, std::string>> env_;
+    std::unique_ptr<test_support::child_process> proc_;
+};
+
+const std::string complaint =
+    "产品质量投诉\n投诉人：张三\n客户名称：华东五金有限公司\n发货日期：2020年11月18日\n品牌：金虎\n"
+    "规格及数量：M8×40 镀锌螺栓 200盒\n产品存在的质量问题：约三成螺纹滑牙\n客户要求：退货并补发合格品\n"
+    "投诉时间：2020年11月23日8时55分";
+
+}  // namespace
+
+TEST(Serve, SignedCallbackRegistersAndTheReceiptReachesDingtalkWithMentions) {
+    test_support::temp_dir dir;
+    fake_dingtalk dingtalk;
+    bot_process bot(dir.path(), dingtalk.url(), test_support::free_port());
+    bot.start();
+    EXPECT_EQ(bot.callback("msg-1", "dt-1002", complaint), 200);
+    ASSERT_TRUE(dingtalk.wait_for(1, 10s)) << bot.log();
+    auto post = dingtalk.delivered()[0];
+    auto text = post["text"]["content"].get<std::string>();
+    EXPECT_NE(text.find("已登记产品质量投诉 P1"), std::string::npos) << text;
+    EXPECT_NE(text.find("@dt-1005 @dt-1006"), std::string::npos) << text;  // 李四, 周敏 as DingTalk user ids
+    EXPECT_EQ(post["at"]["atUserIds"], (json::array({"dt-1005", "dt-1006"})));
+    EXPECT_EQ(dingtalk.bad_signatures(), 0);
+
+    // The same message again (DingTalk redelivers): 200, nothing new.
+    EXPECT_EQ(bot.callback("msg-1", "dt-1002", complaint), 200);
+    // Wrong signature, stale timestamp: refused, nothing happens.
+    EXPECT_EQ(bot.callback("msg-2", "dt-1002", complaint, "SECwrong"), 401);
+    EXPECT_EQ(bot.callback("msg-3", "dt-1002", complaint, app_secret, 3'700'000), 401);
+    // A command from the order desk is answered.
+    EXPECT_EQ(bot.callback("msg-4", "dt-1006", "受理 P1"), 200);
+    ASSERT_TRUE(dingtalk.wait_for(2, 10s));
+    std::this_thread::sleep_for(300ms);
+    auto all = dingtalk.delivered();
+    ASSERT_EQ(all.size(), 2u);
+    EXPECT_NE(all[1]["text"]["content"].get<std::string>().find("P1 已由周敏受理"), std::string::npos);
+
+    bot.proc().signal(SIGTERM);
+    EXPECT_EQ(bot.proc().wait(10s), 0) << bot.log();
+    // Secrets never reach the log.
+    auto log = bot.log();
+    for (const auto& secret : {app_secret, robot_secret, robot_token})
+        EXPECT_EQ(log.find(secret), std::string::npos) << "secret in the log: " << log;
+}
+
+TEST(Serve, KilledBetweenCommitAndDeliveryDeliversOnceAfterRestart) {
+    test_support::temp_dir dir;
+    fake_dingtalk dingtalk;
+    dingtalk.set_failing(true);  // the platform answers 500: the receipt stays in the outbox
+    bot_process bot(dir.path(), dingtalk.url(), test_support::free_port());
+    bot.start();
+    EXPECT_EQ(bot.callback("msg-1", "dt-1002", complaint), 200);
+    std::this_thread::sleep_for(500ms);
+    bot.proc().signal(SIGKILL);
+    bot.proc().wait(5s);
+    EXPECT_TRUE(dingtalk.delivered().empty());
+
+    dingtalk.set_failing(false);
+    bot.start();
+    ASSERT_TRUE(dingtalk.wait_for(1, 15s)) << bot.log();
+    std::this_thread::sleep_for(500ms);
+    auto all = dingtalk.delivered();
+    ASSERT_EQ(all.size(), 1u);
+    EXPECT_NE(all[0]["text"]["content"].get<std::string>().find("已登记产品质量投诉 P1"), std::string::npos);
+    // The redelivered callback after the crash is still a duplicate.
+    EXPECT_EQ(bot.callback("msg-1", "dt-1002", complaint), 200);
+    std::this_thread::sleep_for(300ms);
+    EXPECT_EQ(dingtalk.delivered().size(), 1u);
+}
+
+TEST(Serve, RefusesToStartWithoutItsSecrets) {
+    test_support::temp_dir dir;
+    bot_process bot(dir.path(), "https://oapi.dingtalk.com/robot/send?access_token=x", test_support::free_port());
+    bot.env_ = {{"T_WEBHOOK", "https://oapi.dingtalk.com/robot/send?access_token=x"}};
+    test_support::child_process p({BOT_BINARY, "serve", "--config", bot.config_.string()}, bot.env_, bot.log_);
+    EXPECT_EQ(p.wait(10s), 2);
+    EXPECT_NE(bot.log().find("environment variable T_APP_SECRET"), std::string::npos) << bot.log();
+}
