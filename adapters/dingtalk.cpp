@@ -53,7 +53,11 @@ inbound_result dingtalk_adapter::decode(const raw_request& req, core::instant no
         return refuse(errc::stale_timestamp, "timestamp off by " + std::to_string(skew / 1000) + " s");
     if (!crypto::equal(sign(*ts, s_.app_secret), *sg)) return refuse(errc::bad_signature, "sign does not match");
 
-    auto j = json::parse(req.body, nullptr, false);
+    return decode_message(req.body, now);
+}
+
+inbound_result dingtalk_adapter::decode_message(std::string_view body, core::instant now) {
+    auto j = json::parse(body, nullptr, false);
     if (j.is_discarded() || !j.is_object()) return refuse(errc::malformed_body, "body is not a JSON object");
     auto str = [&](const char* key) -> std::string {
         auto it = j.find(key);
@@ -78,6 +82,51 @@ inbound_result dingtalk_adapter::decode(const raw_request& req, core::instant no
     m.received_at = now;
     r.message = std::move(m);
     return r;
+}
+
+std::string dingtalk_adapter::stream_ack(std::string_view message_id, std::string_view data_json) {
+    return json{{"code", 200},
+                {"headers", {{"messageId", message_id}, {"contentType", "application/json"}}},
+                {"message", "OK"},
+                {"data", data_json}}
+        .dump();
+}
+
+dingtalk_adapter::stream_frame dingtalk_adapter::decode_stream_frame(std::string_view frame, core::instant now) {
+    stream_frame f;
+    auto j = json::parse(frame, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("headers") || !j["headers"].is_object()) {
+        f.result = refuse(errc::malformed_body, "stream frame is not a JSON object with headers");
+        return f;
+    }
+    const auto& h = j["headers"];
+    auto header = [&](const char* key) {
+        auto it = h.find(key);
+        return it != h.end() && it->is_string() ? it->get<std::string>() : std::string{};
+    };
+    auto type = j.value("type", std::string{});
+    auto topic = header("topic");
+    auto message_id = header("messageId");
+    // `data` is a JSON document inside a string: parsed a second time.
+    std::string data = j.contains("data") && j["data"].is_string() ? j["data"].get<std::string>() : std::string{};
+    if (type == "SYSTEM") {
+        if (topic == "ping") {
+            f.ack = stream_ack(message_id, data);  // echo the opaque data
+        } else if (topic == "disconnect") {
+            f.disconnect = true;
+        }
+        f.result = refuse(errc::unsupported_event, "system frame " + topic);
+        return f;
+    }
+    if (type == "CALLBACK" && topic == "/v1.0/im/bot/messages/get") {
+        f.result = decode_message(data, now);
+        f.ack = stream_ack(message_id, R"({"response":null})");
+        return f;
+    }
+    // Events we did not subscribe to: acknowledge so they are not pushed again.
+    f.ack = stream_ack(message_id, R"({"status":"SUCCESS","message":"ignored"})");
+    f.result = refuse(errc::unsupported_event, "frame " + type + " " + topic);
+    return f;
 }
 
 std::vector<outbound_request> dingtalk_adapter::encode(const core::outbound_post& post,

@@ -26,6 +26,21 @@ public:
                                          core::instant now) const override;
     send_verdict classify(int http_status, std::string_view response_body) const override;
 
+    // Decodes a robot message body (the same JSON in HTTP mode and inside Stream frames), without
+    // any signature check.
+    static inbound_result decode_message(std::string_view body, core::instant now);
+
+    // Stream mode (PROTOCOLS.md §3.2): one frame from the gateway. Sets `message` for a robot
+    // message, and always `ack` (the frame to send back) unless the frame needs none.
+    struct stream_frame {
+        inbound_result result;
+        std::string ack;          // empty: send nothing
+        bool disconnect = false;  // the gateway asks us to reconnect
+    };
+    static stream_frame decode_stream_frame(std::string_view frame, core::instant now);
+    // The ACK of a robot-message frame, sent once the message is committed.
+    static std::string stream_ack(std::string_view message_id, std::string_view data_json);
+
     // Base64(HMAC-SHA256(secret, timestamp + "\n" + secret)), the one formula of both directions.
     static std::string sign(std::string_view timestamp_ms, std::string_view secret);
 

@@ -307,6 +307,10 @@ form_parse_result parse_complaint(std::string_view text, core::instant received_
         }
         if (f.type == value_type::date) {
             auto d = parse_date(v, year);
+            if (d && *d > tz.date_of(received_at)) {  // year left out: the latest such day (see below)
+                auto earlier = parse_date(v, year - 1);
+                if (earlier && earlier->year != d->year) d = earlier;
+            }
             if (!d) {
                 r.problems.push_back({f.key, with_value("无法识别的日期", v) + "，请写成 2026年11月18日"});
                 continue;
@@ -314,6 +318,12 @@ form_parse_result parse_complaint(std::string_view text, core::instant received_
             shipped = d;
         } else if (f.type == value_type::datetime) {
             auto t = parse_datetime(v, year);
+            // A year left out means the latest such time not after the post: "12月30日" posted on
+            // 2 January is last year's.
+            if (t && tz.to_utc(*t) > received_at) {
+                auto earlier = parse_datetime(v, year - 1);
+                if (earlier && earlier->date.year != t->date.year) t = earlier;
+            }
             if (!t) {
                 r.problems.push_back({f.key, with_value("无法识别的时间", v) + "，请写成 2026年11月23日9时05分"});
                 continue;

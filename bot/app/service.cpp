@@ -137,7 +137,8 @@ adapters::raw_response service::on_hook(const std::string& platform, const adapt
     auto msg = *result.message;
     const auto* chat = chat_for(platform, msg.chat);
     if (!chat) {
-        spdlog::info("{} message from an unconfigured chat ignored", platform);
+        spdlog::info("{} message from unconfigured chat '{}' ignored (bind it under chats: to serve it)", platform,
+                     msg.chat);
         return result.reply ? *result.reply : text(200, "");
     }
     msg.chat = chat->id;

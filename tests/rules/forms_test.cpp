@@ -302,3 +302,15 @@ TEST(Forms, TheTemplateItselfParsesBackWhenFilled) {
     ASSERT_TRUE(r.form) << testing::PrintToString(problems(r));
     EXPECT_EQ(field(r, "投诉目的"), "道歉");
 }
+
+TEST(Forms, AnOmittedYearMeansTheLatestSuchTimeBeforeThePost) {
+    auto january = *core::parse_iso8601("2027-01-02T09:00:00+08:00");
+    auto text = replace(replace(product, "2026年11月23日8时55分", "12月30日8时55分"), "2026年11月18日", "12月18日");
+    auto r = rules::parse_complaint(text, january, tz());
+    ASSERT_TRUE(r.form) << testing::PrintToString(problems(r));
+    EXPECT_EQ(r.form->complained_at, *core::parse_iso8601("2026-12-30T08:55:00+08:00"));
+    // With the year written, a future time is still refused.
+    auto explicit_year = rules::parse_complaint(replace(product, "2026年11月23日8时55分", "2027年12月30日8时55分"),
+                                                january, tz());
+    EXPECT_FALSE(explicit_year.form);
+}
