@@ -98,6 +98,8 @@ struct platform_settings {
     std::string name;  // dingtalk, wecom
     std::map<std::string, std::string> env;
     std::string receive_id;  // WeCom: "" for the AI bot, the CorpID for an app
+    std::string mode = "http";  // DingTalk: "http" (callbacks to /hooks/dingtalk) or "stream" (WebSocket)
+    std::string gateway;        // DingTalk Stream gateway; empty = https://api.dingtalk.com
     int per_minute = 20;     // outbound rate limit per robot
 };
 

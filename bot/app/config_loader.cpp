@@ -515,7 +515,9 @@ config_load_result parse_config(std::string_view yaml_text, std::string source_n
                 auto node = it->second;
                 std::vector<std::string> allowed = name == "dingtalk"
                                                        ? std::vector<std::string>{"app_secret_env", "webhook_env",
-                                                                                  "webhook_secret_env", "per_minute"}
+                                                                                  "webhook_secret_env", "per_minute",
+                                                                                  "mode", "client_id_env",
+                                                                                  "client_secret_env", "gateway"}
                                                        : std::vector<std::string>{"token_env", "aes_key_env", "receive_id",
                                                                                   "webhook_env", "per_minute"};
                 if (!L.keys(node, "platforms." + name, allowed)) continue;
@@ -527,6 +529,16 @@ config_load_result parse_config(std::string_view yaml_text, std::string source_n
                         if (auto v = L.positive_int(kv->second, "per_minute")) ps.per_minute = *v;
                     } else if (key == "receive_id") {
                         if (auto v = L.str(kv->second, key)) ps.receive_id = *v;
+                    } else if (key == "gateway") {
+                        if (auto v = L.str(kv->second, key)) ps.gateway = *v;
+                    } else if (key == "mode") {
+                        if (auto v = L.str(kv->second, key)) {
+                            if (*v != "http" && *v != "stream")
+                                L.error(kv->second, "unknown mode '" + *v + "' for platforms." + name,
+                                        "use http (callbacks) or stream (WebSocket, no public URL needed)");
+                            else
+                                ps.mode = *v;
+                        }
                     } else if (auto v = L.str(kv->second, key)) {
                         // The value names an environment variable; the secret itself never is in the file.
                         bool looks_like_name = !v->empty() && std::all_of(v->begin(), v->end(), [](char c) {

@@ -31,6 +31,8 @@ public:
                  std::chrono::milliseconds timeout = std::chrono::milliseconds(10'000));
 
     boost::asio::awaitable<http_result> send(const adapters::outbound_request& req);
+    // The verifying TLS context, shared with the DingTalk Stream WebSocket.
+    boost::asio::ssl::context& tls() { return tls_; }
 
 private:
     boost::asio::io_context& ioc_;

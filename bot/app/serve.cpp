@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "adapters/dingtalk.hpp"
+#include "app/dingtalk_stream.hpp"
 #include "app/http_server.hpp"
 #include "app/service.hpp"
 
@@ -32,9 +33,12 @@ std::unique_ptr<adapters::adapter> build_adapter(const rules::platform_settings&
                                      "_env) is empty or unset: export it before starting serve");
         return value;
     };
-    if (p.name == "dingtalk")
+    if (p.name == "dingtalk") {
+        // Stream mode authenticates the connection with the client secret (the same AppSecret).
+        auto inbound_secret = p.mode == "stream" ? secret("client_secret", true) : secret("app_secret", true);
         return std::make_unique<adapters::dingtalk_adapter>(
-            adapters::dingtalk_settings{secret("app_secret", true), secret("webhook", true), secret("webhook_secret", false)});
+            adapters::dingtalk_settings{inbound_secret, secret("webhook", true), secret("webhook_secret", false)});
+    }
     throw std::runtime_error("the " + p.name + " adapter is not available in this build yet: use dingtalk");
 }
 
@@ -86,12 +90,33 @@ int run_serve(const rules::config& cfg) {
     svc.start();
     spdlog::info("complaint-bot listening on {}:{} (database {})", cfg.server.listen, server.port(), cfg.database);
 
+    std::vector<std::unique_ptr<dingtalk_stream>> streams;
+    for (const auto& p : cfg.platforms) {
+        if (p.name != "dingtalk" || p.mode != "stream") continue;
+        stream_settings ss;
+        if (!p.gateway.empty()) ss.gateway = p.gateway;
+        auto id = p.env.find("client_id");
+        auto sec = p.env.find("client_secret");
+        ss.client_id = id == p.env.end() ? std::string{} : read_env(id->second);
+        ss.client_secret = sec == p.env.end() ? std::string{} : read_env(sec->second);
+        if (ss.client_id.empty() || ss.client_secret.empty()) {
+            spdlog::error("platforms.dingtalk: stream mode needs client_id_env and client_secret_env set and exported");
+            return 2;
+        }
+        streams.push_back(std::make_unique<dingtalk_stream>(ioc, http, ss, clock, [&svc](const core::inbound_message& m) {
+            return svc.accept_message("dingtalk", m) != service::accepted::failed;
+        }));
+        streams.back()->start();
+        spdlog::info("dingtalk stream mode: connecting to the gateway");
+    }
+
     asio::signal_set signals(ioc, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& sec, int sig) {
         if (sec) return;
         spdlog::info("signal {}: stopping (requests in flight finish)", sig);
         server.stop();
         svc.stop();
+        for (auto& st : streams) st->stop();
     });
     ioc.run();
     spdlog::info("stopped");

@@ -134,27 +134,34 @@ adapters::raw_response service::on_hook(const std::string& platform, const adapt
         return result.reply ? *result.reply : text(status, std::string(adapters::name_of(*result.error)) + "\n");
     }
     if (!result.message) return result.reply ? *result.reply : text(200, "");
-    auto msg = *result.message;
+    switch (accept_message(platform, *result.message)) {
+        case accepted::failed: return text(503, "storage unavailable, retry later\n");
+        default: return result.reply ? *result.reply : text(200, "");
+    }
+}
+
+service::accepted service::accept_message(const std::string& platform, core::inbound_message msg) {
     const auto* chat = chat_for(platform, msg.chat);
     if (!chat) {
         spdlog::info("{} message from unconfigured chat '{}' ignored (bind it under chats: to serve it)", platform,
                      msg.chat);
-        return result.reply ? *result.reply : text(200, "");
+        return accepted::ignored;
     }
     msg.chat = chat->id;
     msg.platform = platform;
     const auto* person = cfg_.org.find_by_account(platform, msg.sender);
     msg.sender = person ? person->id : "unregistered:" + msg.sender;
     try {
-        engine_.handle(msg);  // committed before we answer 2xx
+        engine_.handle(msg);  // committed before the platform is answered or ACKed
     } catch (const std::exception& e) {
-        spdlog::error("could not commit a {} message: {} (answering 503 so the platform redelivers)", platform, e.what());
-        return text(503, "storage unavailable, retry later\n");
+        spdlog::error("could not commit a {} message: {} (not acknowledged, so the platform redelivers)", platform,
+                      e.what());
+        return accepted::failed;
     }
     sender_.kick();
     timer_.cancel();  // new deadlines: re-arm
     arm_scheduler();
-    return result.reply ? *result.reply : text(200, "");
+    return accepted::committed;
 }
 
 adapters::raw_response service::healthz() {

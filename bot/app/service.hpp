@@ -38,6 +38,11 @@ public:
     // The request handler given to http_server.
     adapters::raw_response handle(const adapters::raw_request& req);
 
+    enum class accepted { committed, ignored, failed };
+    // A decoded message from any transport (HTTP callback or Stream): chat and sender mapped,
+    // then committed by the engine. `failed` means nothing was committed: do not acknowledge.
+    accepted accept_message(const std::string& platform, core::inbound_message msg);
+
     engine& workflow() { return engine_; }
     outbox_sender& sender() { return sender_; }
 
