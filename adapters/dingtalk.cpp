@@ -81,6 +81,8 @@ std::pair<std::string, std::vector<std::string>> apply_mentions(std::string text
 std::vector<std::string> bodies_for(const std::string& text, const std::vector<std::string>& ids,
                                     std::size_t max_body) {
     std::vector<std::string> out;
+    std::vector<std::string> out_pieces;
+    std::vector<std::vector<std::string>> out_ids;
     const std::size_t overhead = body_for("", ids).size();
     const std::size_t budget = max_body > overhead + 64 ? max_body - overhead : 64;
     std::vector<std::pair<std::string, std::size_t>> work;  // piece, budget it was cut with
@@ -102,6 +104,22 @@ std::vector<std::string> bodies_for(const std::string& text, const std::vector<s
             continue;
         }
         out.push_back(std::move(body));
+        out_pieces.push_back(std::move(piece));
+        out_ids.push_back(std::move(present));
+    }
+    // An "@userid" cut in two by the splitter is found in no piece: list it on the last piece so
+    // the person is still notified.
+    std::vector<std::string> orphans;
+    for (const auto& id : ids) {
+        const bool listed = std::any_of(out_ids.begin(), out_ids.end(), [&](const auto& v) {
+            return std::find(v.begin(), v.end(), id) != v.end();
+        });
+        if (!listed) orphans.push_back(id);
+    }
+    if (!orphans.empty() && !out.empty()) {
+        auto last_ids = out_ids.back();
+        last_ids.insert(last_ids.end(), orphans.begin(), orphans.end());
+        out.back() = body_for(out_pieces.back(), last_ids);
     }
     return out;
 }
