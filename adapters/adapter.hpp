@@ -19,8 +19,8 @@ namespace adapters {
 
 // Our own plain view of an HTTP request, so adapters are tested with fixtures alone.
 struct raw_request {
-    std::string method;                          // "GET", "POST"
-    std::string target;                          // path and query, as received ("/hooks/wecom?msg_signature=…")
+    std::string method;  // "GET", "POST"
+    std::string target;  // path and query, as received ("/hooks/wecom?msg_signature=…")
     std::map<std::string, std::string> headers;  // names lower-cased
     std::string body;
 
@@ -51,10 +51,16 @@ std::string_view name_of(errc e);
 
 // The outcome of one inbound request.
 struct inbound_result {
-    std::optional<errc> error;                  // set: refuse with status_of(*error), change nothing
+    std::optional<errc> error;                     // set: refuse with status_of(*error), change nothing
     std::optional<core::inbound_message> message;  // set: a message to process (sender = platform account id)
-    std::optional<raw_response> reply;          // the HTTP answer when it is not a plain empty 200
-    std::string detail;                         // for the log; never contains secrets
+    std::optional<raw_response> reply;             // the HTTP answer when it is not a plain empty 200
+    std::string detail;                            // for the log; never contains secrets
+    // A per-conversation reply URL the platform handed us with the message, empty when none:
+    // DingTalk `sessionWebhook` (valid until reply_url_expires, ~90 min), WeCom AI-bot
+    // `response_url` (one use, 1 h) or the legacy robot's `WebhookUrl`. It is a credential: never
+    // log it (redact()).
+    std::string reply_url;
+    std::optional<core::instant> reply_url_expires;  // when the platform states it
 };
 
 // A person as the adapter needs them for @-mentions.
@@ -73,7 +79,7 @@ struct outbound_request {
 };
 
 class adapter {
-public:
+  public:
     virtual ~adapter() = default;
     virtual std::string_view platform() const = 0;
     // Verifies and decodes one callback. `now` comes from the injected clock.

@@ -164,12 +164,12 @@ asio::awaitable<void> dingtalk_stream::serve_frames(Ws& ws) {
         (void)n;
         if (ec) break;  // closed, dropped, timed out: reconnect
         auto frame = beast::buffers_to_string(buffer.data());
-        auto f = adapters::dingtalk_adapter::decode_stream_frame(frame, clock_.now());
+        auto f = adapters::decode_stream_frame(frame, clock_.now());
         if (f.disconnect) break;  // the gateway closes in ~10 s: reconnect now
         bool handled = true;
-        if (f.result.message) {
+        if (f.inbound.message) {
             ++stats_.messages;
-            handled = handler_(*f.result.message);
+            handled = handler_(*f.inbound.message);
         }
         if (handled && !f.ack.empty()) {
             ws.text(true);

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "adapters/dingtalk.hpp"
+#include "adapters/wecom.hpp"
 #include "app/dingtalk_stream.hpp"
 #include "app/http_server.hpp"
 #include "app/service.hpp"
@@ -36,10 +37,20 @@ std::unique_ptr<adapters::adapter> build_adapter(const rules::platform_settings&
     if (p.name == "dingtalk") {
         // Stream mode authenticates the connection with the client secret (the same AppSecret).
         auto inbound_secret = p.mode == "stream" ? secret("client_secret", true) : secret("app_secret", true);
-        return std::make_unique<adapters::dingtalk_adapter>(
-            adapters::dingtalk_settings{inbound_secret, secret("webhook", true), secret("webhook_secret", false)});
+        adapters::dingtalk_config dc;
+        dc.app_secret = inbound_secret;
+        dc.robots["*"] = {secret("webhook", true), secret("webhook_secret", false)};
+        return std::make_unique<adapters::dingtalk_adapter>(std::move(dc));
     }
-    throw std::runtime_error("the " + p.name + " adapter is not available in this build yet: use dingtalk");
+    if (p.name == "wecom") {
+        adapters::wecom_config wc;
+        wc.token = secret("token", true);
+        wc.encoding_aes_key = secret("aes_key", true);
+        wc.receive_id = p.receive_id;
+        wc.webhooks["*"] = secret("webhook", true);
+        return std::make_unique<adapters::wecom_adapter>(std::move(wc));
+    }
+    throw std::runtime_error("unknown platform " + p.name + ": use dingtalk or wecom");
 }
 
 int run_serve(const rules::config& cfg) {

@@ -1,175 +1,348 @@
-// The DingTalk adapter: inbound HTTP-mode signature (values computed independently with
-// `openssl dgst -sha256 -hmac` and Python's hmac), the time window, decoding, and the signed
-// custom-robot request with real @-mentions.
+// Tests for adapters/dingtalk.cpp: HTTP-mode header check (published sign examples), robot message
+// decoding, Stream frames and ACKs, encode with mentions and signing, classify.
 #include "adapters/dingtalk.hpp"
 
 #include <gtest/gtest.h>
-
 #include <nlohmann/json.hpp>
 
-#include "adapters/crypto.hpp"
+#include <string>
 
-using json = nlohmann::json;
-using namespace std::chrono_literals;
+#include "support/test_support.hpp"
 
 namespace {
 
-const std::string app_secret = "SECtest-app-secret-0123456789";
-const std::string ts = "1795395600000";  // 2026-11-23 09:00 +08:00
-// printf '1795395600000\nSECtest-app-secret-0123456789' | openssl dgst -sha256 -hmac '<secret>' -binary | base64
-const std::string good_sign = "d18L7o0w5GlFxrPmrxzNdmBg3csfqSKyWohYmPJMD9A=";
+using adapters::adapter;
+using adapters::dingtalk_adapter;
+using adapters::errc;
+using adapters::raw_request;
+using json = nlohmann::json;
 
-core::instant at_ts(std::int64_t offset_ms = 0) { return core::from_ms(std::stoll(ts) + offset_ms); }
+// The DingTalk docs' example inputs: timestamp 1577262236757 with the secrets "this is a secret"
+// (robot receive-message page) and "this is secret" (custom robot security settings page).
+constexpr std::int64_t doc_timestamp = 1577262236757;
+constexpr const char* test_secret = "testAppSecret-0123456789";
+const core::instant fixture_now = core::from_ms(1767225600000);  // createAt of the fixtures
 
-adapters::dingtalk_adapter adapter(std::string webhook_secret = "SEC1a2b3c4d5e6f") {
-    return adapters::dingtalk_adapter({app_secret, "https://oapi.dingtalk.com/robot/send?access_token=tok123",
-                                       std::move(webhook_secret)});
+std::string fixture(const std::string& name) {
+    return test_support::read_file(test_support::source_path("tests/fixtures/dingtalk/" + name));
 }
 
-std::string robot_message(const std::string& content) {
-    return json{{"msgtype", "text"},
-                {"text", {{"content", content}}},
-                {"msgId", "msgABC123"},
-                {"createAt", 1795395600000},
-                {"conversationType", "2"},
-                {"conversationId", "cidGROUP=="},
-                {"conversationTitle", "辉煌同仁群"},
-                {"senderId", "$:LWCP_v1:$abc"},
-                {"senderStaffId", "dt-1002"},
-                {"senderNick", "张三"},
-                {"isInAtList", true},
-                {"sessionWebhook", "https://oapi.dingtalk.com/robot/sendBySession?session=xyz"}}
-        .dump();
+dingtalk_adapter make_adapter() {
+    adapters::dingtalk_config config;
+    config.app_secret = test_secret;
+    config.robots["cidTestGroup0001+/="] = {
+        "https://oapi.dingtalk.com/robot/send?access_token=testAccessToken", "SECtestRobotSecret"};
+    config.robots["*"] = {"https://oapi.dingtalk.com/robot/send?access_token=fallbackToken", ""};
+    return dingtalk_adapter(config);
 }
 
-adapters::raw_request callback(const std::string& body, const std::string& timestamp = ts,
-                               const std::string& sign = good_sign) {
-    adapters::raw_request r;
-    r.method = "POST";
-    r.target = "/hooks/dingtalk";
-    r.headers["content-type"] = "application/json; charset=utf-8";
-    if (!timestamp.empty()) r.headers["timestamp"] = timestamp;
-    if (!sign.empty()) r.headers["sign"] = sign;
-    r.body = body;
-    return r;
+raw_request signed_request(const std::string& body, core::instant signed_at) {
+    const std::string ts = std::to_string(core::to_ms(signed_at));
+    raw_request req{"POST", "/hooks/dingtalk", {}, body};
+    req.headers["content-type"] = "application/json; charset=utf-8";
+    req.headers["timestamp"] = ts;
+    req.headers["sign"] = adapters::dingtalk_sign(ts, test_secret);
+    return req;
 }
 
-}  // namespace
-
-TEST(DingtalkAdapter, SignMatchesAnIndependentImplementation) {
-    EXPECT_EQ(adapters::dingtalk_adapter::sign(ts, app_secret), good_sign);
-    // Python: base64(hmac.new(s, ts+"\n"+s, sha256)) with s = SEC1a2b3c4d5e6f
-    EXPECT_EQ(adapters::dingtalk_adapter::sign("1795395600001", "SEC1a2b3c4d5e6f"),
-              "NWWmhWHlJ/EZYA0x5mmJQp3h++2f7g/kjQPbkixWDWc=");
+TEST(DingtalkSign, MatchesPublishedInboundExample) {
+    // [V:dingtalk-robot-inbound-sign]; value cross-checked with `openssl dgst -sha256 -hmac`.
+    EXPECT_EQ(adapters::dingtalk_sign("1577262236757", "this is a secret"),
+              "DJrE6qdyVGCQz9z5r2MDuNcNAhwYnuAkyj13cx169CA=");
 }
 
-TEST(DingtalkAdapter, DecodesASignedTextMessage) {
-    auto r = adapter().decode(callback(robot_message(" 受理 P1")), at_ts(5000));
-    ASSERT_FALSE(r.error) << r.detail;
-    ASSERT_TRUE(r.message);
-    EXPECT_EQ(r.message->msg_id, "msgABC123");
-    EXPECT_EQ(r.message->chat, "cidGROUP==");
-    EXPECT_EQ(r.message->sender, "dt-1002");
-    EXPECT_EQ(r.message->text, "受理 P1");  // the leading space DingTalk leaves is gone
+TEST(DingtalkSign, SignedUrlMatchesPublishedCustomRobotExample) {
+    // [V:dingtalk-custom-robot-outbound-sign]: the sign contains '+' and '=', so it must be URL-encoded.
+    EXPECT_EQ(adapters::dingtalk_signed_url("https://oapi.dingtalk.com/robot/send?access_token=abc",
+                                            "this is secret", core::from_ms(doc_timestamp)),
+              "https://oapi.dingtalk.com/robot/send?access_token=abc&timestamp=1577262236757&sign="
+              "hmPWwU%2B7lVdm3ZZz0r9tSfx0L4Q26jWOZr9%2BGs6EZQM%3D");
 }
 
-TEST(DingtalkAdapter, RejectsATamperedSign) {
-    auto tampered = good_sign;
-    tampered[0] = tampered[0] == 'd' ? 'e' : 'd';
-    auto r = adapter().decode(callback(robot_message("受理 P1"), ts, tampered), at_ts());
-    EXPECT_EQ(r.error, adapters::errc::bad_signature);
-    EXPECT_FALSE(r.message);
-    // The signature of another timestamp does not fit this one.
-    auto other = adapter().decode(callback(robot_message("受理 P1"), "1795395600001", good_sign), at_ts());
-    EXPECT_EQ(other.error, adapters::errc::bad_signature);
+TEST(DingtalkAdapter, AcceptsPublishedHeaderPairWithinTheHour) {
+    adapters::dingtalk_config config;
+    config.app_secret = "this is a secret";
+    const dingtalk_adapter dingtalk(config);
+    raw_request req{"POST", "/hooks/dingtalk", {}, fixture("robot_text_group.json")};
+    req.headers["timestamp"] = "1577262236757";
+    req.headers["sign"] = "DJrE6qdyVGCQz9z5r2MDuNcNAhwYnuAkyj13cx169CA=";
+    const auto result = dingtalk.decode(req, core::from_ms(doc_timestamp + 3'599'000));
+    ASSERT_FALSE(result.error) << adapters::name_of(*result.error);
+    ASSERT_TRUE(result.message);
+
+    // Tampered copy: one character of the published sign changed.
+    req.headers["sign"] = "DJrE6qdyVGCQz9z5r2MDuNcNAhwYnuAkyj13cx169CB=";
+    EXPECT_EQ(dingtalk.decode(req, core::from_ms(doc_timestamp)).error, errc::bad_signature);
+    // The URL-encoded form is the outbound format, not the inbound one.
+    req.headers["sign"] = "DJrE6qdyVGCQz9z5r2MDuNcNAhwYnuAkyj13cx169CA%3D";
+    EXPECT_EQ(dingtalk.decode(req, core::from_ms(doc_timestamp)).error, errc::bad_signature);
 }
 
-TEST(DingtalkAdapter, RejectsStaleAndFutureTimestamps) {
-    auto old = adapter().decode(callback(robot_message("x")), at_ts(3'600'001));
-    EXPECT_EQ(old.error, adapters::errc::stale_timestamp);
-    auto future = adapter().decode(callback(robot_message("x")), at_ts(-3'600'001));
-    EXPECT_EQ(future.error, adapters::errc::stale_timestamp);
-    auto edge = adapter().decode(callback(robot_message("x")), at_ts(3'600'000));
-    EXPECT_FALSE(edge.error);
+TEST(DingtalkAdapter, DecodesTextMessage) {
+    const auto dingtalk = make_adapter();
+    const auto result =
+        dingtalk.decode(signed_request(fixture("robot_text_group.json"), fixture_now), fixture_now);
+    ASSERT_FALSE(result.error);
+    ASSERT_TRUE(result.message);
+    const auto& m = *result.message;
+    EXPECT_EQ(m.platform, "dingtalk");
+    EXPECT_EQ(m.chat, "cidTestGroup0001+/=");
+    EXPECT_EQ(m.msg_id, "msgTest0001");
+    EXPECT_EQ(m.sender, "zhangsan01");
+    EXPECT_EQ(m.text, "投诉 订单123 发货慢");  // leading space left by DingTalk's @-removal trimmed
+    EXPECT_EQ(m.received_at, fixture_now);
+    EXPECT_EQ(result.reply_url,
+              "https://oapi.dingtalk.com/robot/sendBySession?session=testSessionToken0123456789");
+    EXPECT_EQ(result.reply_url_expires, core::from_ms(1767231000000));
+    EXPECT_FALSE(result.reply);
+    EXPECT_EQ(result.detail.find("session"), std::string::npos);
 }
 
-TEST(DingtalkAdapter, RejectsMissingHeadersAndMalformedBodies) {
-    EXPECT_EQ(adapter().decode(callback(robot_message("x"), "", good_sign), at_ts()).error,
-              adapters::errc::missing_parameter);
-    EXPECT_EQ(adapter().decode(callback(robot_message("x"), ts, ""), at_ts()).error, adapters::errc::missing_parameter);
-    EXPECT_EQ(adapter().decode(callback(robot_message("x"), "17953956x", good_sign), at_ts()).error,
-              adapters::errc::missing_parameter);
-    EXPECT_EQ(adapter().decode(callback("{not json"), at_ts()).error, adapters::errc::malformed_body);
-    EXPECT_EQ(adapter().decode(callback("[1,2]"), at_ts()).error, adapters::errc::malformed_body);
-    auto no_id = json::parse(robot_message("x"));
-    no_id.erase("msgId");
-    EXPECT_EQ(adapter().decode(callback(no_id.dump()), at_ts()).error, adapters::errc::malformed_body);
-    auto picture = json::parse(robot_message("x"));
-    picture["msgtype"] = "picture";
-    auto r = adapter().decode(callback(picture.dump()), at_ts());
-    EXPECT_EQ(r.error, adapters::errc::unsupported_event);
-    EXPECT_EQ(adapters::status_of(*r.error), 200);  // acknowledged, ignored
+TEST(DingtalkAdapter, FallsBackToSenderIdForOutsiders) {
+    auto body = json::parse(fixture("robot_text_group.json"));
+    body.erase("senderStaffId");
+    const auto result = make_adapter().decode(signed_request(body.dump(), fixture_now), fixture_now);
+    ASSERT_TRUE(result.message);
+    EXPECT_EQ(result.message->sender, "$:LWCP_v1:$senderTest");
 }
 
-TEST(DingtalkAdapter, OutsidersFallBackToTheSenderId) {
-    auto j = json::parse(robot_message("受理 P1"));
-    j.erase("senderStaffId");
-    auto r = adapter().decode(callback(j.dump()), at_ts());
-    ASSERT_TRUE(r.message);
-    EXPECT_EQ(r.message->sender, "$:LWCP_v1:$abc");
+TEST(DingtalkAdapter, TrimsFullWidthSpaces) {
+    auto body = json::parse(fixture("robot_text_group.json"));
+    body["text"]["content"] = "\xe3\x80\x80 查询 \xe3\x80\x80";
+    const auto result = make_adapter().decode(signed_request(body.dump(), fixture_now), fixture_now);
+    ASSERT_TRUE(result.message);
+    EXPECT_EQ(result.message->text, "查询");
 }
 
-TEST(DingtalkAdapter, EncodesASignedRobotPostWithRealMentions) {
-    core::outbound_post post{"group", "⏰ P1 受理已超时\n@李四 @周敏", {"lisi", "zhoumin"}};
-    auto reqs = adapter().encode(post, {{"lisi", "李四", "dt-1005"}, {"zhoumin", "周敏", ""}}, at_ts(1));
-    ASSERT_EQ(reqs.size(), 1u);
-    // The sign of ts 1795395600001 contains '+' and '/': they must be URL-encoded.
-    EXPECT_EQ(reqs[0].url,
-              "https://oapi.dingtalk.com/robot/send?access_token=tok123&timestamp=1795395600001&sign="
-              "NWWmhWHlJ%2FEZYA0x5mmJQp3h%2B%2B2f7g%2FkjQPbkixWDWc%3D");
-    auto body = json::parse(reqs[0].body);
+TEST(DingtalkAdapter, RejectsStaleTimestamp) {
+    const auto dingtalk = make_adapter();
+    const auto signed_at = fixture_now;
+    const auto req = signed_request(fixture("robot_text_group.json"), signed_at);
+    EXPECT_FALSE(dingtalk.decode(req, signed_at + std::chrono::milliseconds(3'600'000)).error);
+    EXPECT_EQ(dingtalk.decode(req, signed_at + std::chrono::milliseconds(3'600'001)).error,
+              errc::stale_timestamp);
+}
+
+TEST(DingtalkAdapter, RejectsFutureTimestamp) {
+    const auto dingtalk = make_adapter();
+    const auto req = signed_request(fixture("robot_text_group.json"), fixture_now + std::chrono::hours(2));
+    EXPECT_EQ(dingtalk.decode(req, fixture_now).error, errc::stale_timestamp);
+}
+
+TEST(DingtalkAdapter, RejectsMissingOrMalformedHeaders) {
+    const auto dingtalk = make_adapter();
+    const auto good = signed_request(fixture("robot_text_group.json"), fixture_now);
+    auto no_sign = good;
+    no_sign.headers.erase("sign");
+    EXPECT_EQ(dingtalk.decode(no_sign, fixture_now).error, errc::missing_parameter);
+    auto no_ts = good;
+    no_ts.headers.erase("timestamp");
+    EXPECT_EQ(dingtalk.decode(no_ts, fixture_now).error, errc::missing_parameter);
+    auto bad_ts = good;
+    bad_ts.headers["timestamp"] = "-1767225600000";
+    EXPECT_EQ(dingtalk.decode(bad_ts, fixture_now).error, errc::missing_parameter);
+}
+
+TEST(DingtalkAdapter, RejectsSignFromAnotherSecret) {
+    adapters::dingtalk_config config;
+    config.app_secret = "anotherSecret";
+    const dingtalk_adapter other(config);
+    const auto req = signed_request(fixture("robot_text_group.json"), fixture_now);
+    const auto result = other.decode(req, fixture_now);
+    EXPECT_EQ(result.error, errc::bad_signature);
+    EXPECT_EQ(adapters::status_of(*result.error), 401);
+    EXPECT_EQ(result.detail.find(test_secret), std::string::npos);
+    // No configured secret: nothing can be verified, everything is refused.
+    EXPECT_EQ(dingtalk_adapter(adapters::dingtalk_config{}).decode(req, fixture_now).error,
+              errc::bad_signature);
+}
+
+TEST(DingtalkAdapter, RejectsMalformedJson) {
+    const auto dingtalk = make_adapter();
+    EXPECT_EQ(dingtalk.decode(signed_request("{\"msgtype\":\"text\",", fixture_now), fixture_now).error,
+              errc::malformed_body);
+    EXPECT_EQ(dingtalk.decode(signed_request("[1,2]", fixture_now), fixture_now).error, errc::malformed_body);
+    auto body = json::parse(fixture("robot_text_group.json"));
+    body.erase("conversationId");
+    EXPECT_EQ(dingtalk.decode(signed_request(body.dump(), fixture_now), fixture_now).error,
+              errc::malformed_body);
+    body = json::parse(fixture("robot_text_group.json"));
+    body["text"] = "not an object";
+    EXPECT_EQ(dingtalk.decode(signed_request(body.dump(), fixture_now), fixture_now).error,
+              errc::malformed_body);
+}
+
+TEST(DingtalkAdapter, IgnoresNonTextMessages) {
+    const auto result =
+        make_adapter().decode(signed_request(fixture("robot_picture.json"), fixture_now), fixture_now);
+    EXPECT_EQ(result.error, errc::unsupported_event);
+    EXPECT_EQ(adapters::status_of(*result.error), 200);
+    EXPECT_FALSE(result.message);
+}
+
+TEST(DingtalkStream, DecodesCallbackFrameAndAcksIt) {
+    const auto out = adapters::decode_stream_frame(fixture("stream_callback_frame.json"), fixture_now);
+    ASSERT_TRUE(out.inbound.message);
+    EXPECT_EQ(out.inbound.message->msg_id, "msgTest0001");
+    EXPECT_EQ(out.inbound.message->text, "投诉 订单123 发货慢");
+    EXPECT_FALSE(out.disconnect);
+    const auto ack = json::parse(out.ack);
+    EXPECT_EQ(ack["code"], 200);
+    EXPECT_EQ(ack["headers"]["messageId"], "streamMsg-0001");
+    EXPECT_EQ(ack["headers"]["contentType"], "application/json");
+    EXPECT_EQ(ack["message"], "OK");
+    ASSERT_TRUE(ack["data"].is_string());  // a JSON document inside a string
+    EXPECT_EQ(json::parse(ack["data"].get<std::string>()), json::parse(R"({"response":null})"));
+}
+
+TEST(DingtalkStream, EchoesPingData) {
+    const auto out = adapters::decode_stream_frame(fixture("stream_ping_frame.json"), fixture_now);
+    EXPECT_EQ(out.inbound.error, errc::unsupported_event);
+    const auto ack = json::parse(out.ack);
+    EXPECT_EQ(ack["headers"]["messageId"], "ping-0001");
+    EXPECT_EQ(ack["data"], R"({"opaque":"test-opaque-1"})");
+}
+
+TEST(DingtalkStream, ReportsDisconnectWithoutAck) {
+    const auto out = adapters::decode_stream_frame(
+        R"({"specVersion":"1.0","type":"SYSTEM","headers":{"messageId":"d1","topic":"disconnect"},)"
+        R"("data":"{\"reason\":\"connection is expired\"}"})",
+        fixture_now);
+    EXPECT_TRUE(out.disconnect);
+    EXPECT_TRUE(out.ack.empty());
+    EXPECT_EQ(out.inbound.error, errc::unsupported_event);
+}
+
+TEST(DingtalkStream, AcksEventsWithSuccess) {
+    const auto out = adapters::decode_stream_frame(
+        R"({"type":"EVENT","headers":{"messageId":"e1","topic":"*","eventType":"chat_update_title"},"data":"{}"})",
+        fixture_now);
+    EXPECT_EQ(out.inbound.error, errc::unsupported_event);
+    const auto data = json::parse(json::parse(out.ack)["data"].get<std::string>());
+    EXPECT_EQ(data["status"], "SUCCESS");
+}
+
+TEST(DingtalkStream, AcksButIgnoresNonTextCallbacks) {
+    auto frame = json::parse(fixture("stream_callback_frame.json"));
+    frame["data"] = fixture("robot_picture.json");
+    const auto out = adapters::decode_stream_frame(frame.dump(), fixture_now);
+    EXPECT_EQ(out.inbound.error, errc::unsupported_event);
+    EXPECT_FALSE(out.ack.empty());
+}
+
+TEST(DingtalkStream, RejectsMalformedFrames) {
+    EXPECT_EQ(adapters::decode_stream_frame("not json", fixture_now).inbound.error, errc::malformed_body);
+    EXPECT_EQ(adapters::decode_stream_frame(R"({"type":"CALLBACK","headers":{}})", fixture_now).inbound.error,
+              errc::malformed_body);
+    // Known messageId but unusable data: ACKed anyway so it is not redelivered forever.
+    const auto out = adapters::decode_stream_frame(
+        R"({"type":"CALLBACK","headers":{"messageId":"m","topic":"/v1.0/im/bot/messages/get"},"data":"{oops"})",
+        fixture_now);
+    EXPECT_EQ(out.inbound.error, errc::malformed_body);
+    EXPECT_FALSE(out.ack.empty());
+}
+
+TEST(DingtalkAdapter, EncodesMentionsAsUserIdsInTextAndAtList) {
+    const auto dingtalk = make_adapter();
+    const core::outbound_post post{
+        "cidTestGroup0001+/=", "@张三 请在30分钟内处理投诉，@李四 跟进", {"p1", "p2", "p3"}};
+    const std::vector<adapters::mention_target> mentions{
+        {"p1", "张三", "zhangsan01"}, {"p2", "李四", ""}, {"p3", "王五", "wangwu01"}};
+    const auto requests = dingtalk.encode(post, mentions, core::from_ms(doc_timestamp));
+    ASSERT_EQ(requests.size(), 1U);
+    const auto& req = requests[0];
+    EXPECT_EQ(req.method, "POST");
+    EXPECT_EQ(req.headers.at("content-type"), "application/json; charset=utf-8");
+    EXPECT_TRUE(
+        req.url.starts_with("https://oapi.dingtalk.com/robot/send?access_token=testAccessToken&timestamp="
+                            "1577262236757&sign="));
+    const auto body = json::parse(req.body);
     EXPECT_EQ(body["msgtype"], "text");
-    EXPECT_EQ(body["text"]["content"], "⏰ P1 受理已超时\n@dt-1005 @周敏");
-    EXPECT_EQ(body["at"]["atUserIds"], json::array({"dt-1005"}));
+    // 张三 highlighted via his userid; 李四 has no DingTalk account and stays plain text; 王五 is
+    // not named in the text, so his @ is appended.
+    EXPECT_EQ(body["text"]["content"], "@zhangsan01 请在30分钟内处理投诉，@李四 跟进 @wangwu01");
+    EXPECT_EQ(body["at"]["atUserIds"], json::array({"zhangsan01", "wangwu01"}));
     EXPECT_EQ(body["at"]["isAtAll"], false);
 }
 
-TEST(DingtalkAdapter, SplitsLongPostsOnCharacterBoundaries) {
+TEST(DingtalkAdapter, EncodeUsesFallbackRobotAndNothingWithoutOne) {
+    const auto dingtalk = make_adapter();
+    const auto requests = dingtalk.encode({"otherChat", "hello", {}}, {}, fixture_now);
+    ASSERT_EQ(requests.size(), 1U);
+    EXPECT_EQ(requests[0].url,
+              "https://oapi.dingtalk.com/robot/send?access_token=fallbackToken");  // unsigned robot
+    EXPECT_TRUE(
+        dingtalk_adapter(adapters::dingtalk_config{}).encode({"x", "hello", {}}, {}, fixture_now).empty());
+    EXPECT_TRUE(dingtalk.encode({"otherChat", "", {}}, {}, fixture_now).empty());
+}
+
+TEST(DingtalkAdapter, SplitsLongPostsUnderTheBodyLimit) {
+    const auto dingtalk = make_adapter();
     std::string text;
-    while (text.size() < 50'000) text += "质量投诉处理流程表第一行内容，";
-    auto reqs = adapter().encode({"group", text, {}}, {}, at_ts());
-    ASSERT_GE(reqs.size(), 3u);
+    while (text.size() < 50 * 1024)
+        text += "客户\"投诉\"：\t订单发货延迟，请尽快处理。\n";  // escapes grow in JSON
+    text += "@张三";
+    const auto requests =
+        dingtalk.encode({"cidTestGroup0001+/=", text, {"p1"}}, {{"p1", "张三", "zhangsan01"}}, fixture_now);
+    ASSERT_GE(requests.size(), 3U);
     std::string joined;
-    for (const auto& r : reqs) {
-        auto content = json::parse(r.body)["text"]["content"].get<std::string>();
-        EXPECT_LE(content.size(), adapters::dingtalk_adapter::max_content_bytes);
-        EXPECT_LE(r.body.size(), 20'000u);
-        joined += content;
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        EXPECT_LE(requests[i].body.size(), dingtalk_adapter::max_body_bytes);
+        const auto body = json::parse(requests[i].body);  // throws on invalid UTF-8
+        joined += body["text"]["content"].get<std::string>();
+        // Only the piece that carries the @ lists the user.
+        const bool last = i + 1 == requests.size();
+        EXPECT_EQ(body["at"]["atUserIds"].size(), last ? 1U : 0U);
     }
-    EXPECT_EQ(joined, text);
+    EXPECT_EQ(joined, text.substr(0, text.size() - std::string("@张三").size()) + "@zhangsan01");
 }
 
-TEST(DingtalkAdapter, ClassifiesThePlatformsAnswers) {
-    using v = adapters::adapter::send_verdict;
-    auto a = adapter();
-    EXPECT_EQ(a.classify(200, R"({"errcode":0,"errmsg":"ok"})"), v::delivered);
-    EXPECT_EQ(a.classify(200, R"({"errcode":130101,"errmsg":"send too fast, exceed 20 times per minute"})"),
-              v::rate_limited);
-    EXPECT_EQ(a.classify(200, R"({"errcode":-1,"errmsg":"系统繁忙"})"), v::retry);
-    EXPECT_EQ(a.classify(200, R"({"errcode":310000,"errmsg":"sign not match"})"), v::permanent_failure);
-    EXPECT_EQ(a.classify(200, R"({"errcode":300001,"errmsg":"token is not exist"})"), v::permanent_failure);
-    EXPECT_EQ(a.classify(502, "<html>bad gateway</html>"), v::retry);
-    EXPECT_EQ(a.classify(429, ""), v::rate_limited);
-    EXPECT_EQ(a.classify(404, ""), v::permanent_failure);
-}
-
-TEST(DingtalkAdapter, RefusesIncompleteSettingsWithoutEchoingSecrets) {
-    EXPECT_THROW(adapters::dingtalk_adapter({"", "https://x", ""}), std::invalid_argument);
-    try {
-        adapters::dingtalk_adapter({"s3cr3t", "ftp://oapi.dingtalk.com/robot/send?access_token=tok123", ""});
-        FAIL();
-    } catch (const std::invalid_argument& e) {
-        EXPECT_EQ(std::string(e.what()).find("tok123"), std::string::npos);
-        EXPECT_EQ(std::string(e.what()).find("s3cr3t"), std::string::npos);
+TEST(DingtalkAdapter, ListsMentionCutBySplitterOnTheLastPiece) {
+    const auto dingtalk = make_adapter();
+    // Slide the mention across the split point: whatever the cut, the user is listed exactly once.
+    for (std::size_t n = 19'880; n < 19'960; ++n) {
+        const std::string text = std::string(n, 'a') + "@张三";
+        const auto requests =
+            dingtalk.encode({"x", text, {"p1"}}, {{"p1", "张三", "zhangsan01"}}, fixture_now);
+        ASSERT_FALSE(requests.empty()) << n;
+        std::size_t listed = 0;
+        for (const auto& req : requests) {
+            EXPECT_LE(req.body.size(), dingtalk_adapter::max_body_bytes);
+            listed += json::parse(req.body)["at"]["atUserIds"].size();
+        }
+        EXPECT_EQ(listed, 1U) << n;
     }
 }
+
+TEST(DingtalkAdapter, SessionReplyPostsToTheSessionWebhookUnsigned) {
+    const auto dingtalk = make_adapter();
+    const auto requests = dingtalk.encode_session_reply(
+        "https://oapi.dingtalk.com/robot/sendBySession?session=s1", {"c", "收到", {}}, {});
+    ASSERT_EQ(requests.size(), 1U);
+    EXPECT_EQ(requests[0].url, "https://oapi.dingtalk.com/robot/sendBySession?session=s1");
+    EXPECT_EQ(json::parse(requests[0].body)["text"]["content"], "收到");
+}
+
+TEST(DingtalkAdapter, ClassifiesPlatformReplies) {
+    const auto dingtalk = make_adapter();
+    using v = adapter::send_verdict;
+    EXPECT_EQ(dingtalk.classify(200, R"({"errcode":0,"errmsg":"ok"})"), v::delivered);
+    EXPECT_EQ(
+        dingtalk.classify(200, R"({"errcode":130101,"errmsg":"send too fast, exceed 20 times per minute"})"),
+        v::rate_limited);
+    EXPECT_EQ(dingtalk.classify(200, R"({"errcode":-1,"errmsg":"系统繁忙"})"), v::retry);
+    EXPECT_EQ(dingtalk.classify(200, R"({"errcode":300001,"errmsg":"token is not exist"})"),
+              v::permanent_failure);
+    EXPECT_EQ(dingtalk.classify(200, R"({"errcode":310000,"errmsg":"sign not match"})"),
+              v::permanent_failure);
+    EXPECT_EQ(dingtalk.classify(200, R"({"errcode":310000,"errmsg":"keywords not in content"})"),
+              v::permanent_failure);
+    EXPECT_EQ(dingtalk.classify(200, R"({"errcode":400999,"errmsg":"unknown"})"), v::permanent_failure);
+    EXPECT_EQ(dingtalk.classify(200, "<html>gateway</html>"), v::retry);
+    EXPECT_EQ(dingtalk.classify(502, ""), v::retry);
+    EXPECT_EQ(dingtalk.classify(0, ""), v::retry);  // timeout / no response
+    EXPECT_EQ(dingtalk.classify(429, ""), v::rate_limited);
+    EXPECT_EQ(dingtalk.classify(404, ""), v::permanent_failure);
+}
+
+}  // namespace

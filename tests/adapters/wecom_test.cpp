@@ -1,0 +1,542 @@
+// Tests for adapters/wecom.cpp: URL verification and callbacks on the published WeCom samples and
+// on golden fixtures, every refusal with its exact errc, mention stripping, encode, classify.
+#include "adapters/wecom.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <stdexcept>
+#include <string>
+
+#include "support/test_support.hpp"
+
+namespace {
+
+using adapters::adapter;
+using adapters::errc;
+using adapters::raw_request;
+using adapters::wecom_adapter;
+using json = nlohmann::json;
+
+constexpr const char* test_token = "complaintBotTestToken";
+constexpr const char* test_key = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
+constexpr const char* test_ts = "1767225600";
+constexpr const char* test_nonce = "1700000001";
+const core::instant test_now = core::from_ms(1767225600000);
+
+std::string fixture(const std::string& name) {
+    return test_support::read_file(test_support::source_path("tests/fixtures/wecom/" + name));
+}
+
+core::instant at_seconds(std::int64_t s) {
+    return core::from_ms(s * 1000);
+}
+
+wecom_adapter make_adapter(std::string receive_id = "", std::string bot_name = "") {
+    adapters::wecom_config config;
+    config.token = test_token;
+    config.encoding_aes_key = test_key;
+    config.receive_id = std::move(receive_id);
+    config.bot_name = std::move(bot_name);
+    config.webhooks["wrTestChat0001"] = "testWebhookKey-0001";
+    config.webhooks["*"] = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=fallbackKey";
+    return wecom_adapter(config);
+}
+
+// A POST callback carrying `plaintext`, encrypted and signed with the test secrets.
+raw_request encrypted_post(const std::string& plaintext, const std::string& receive_id = "",
+                           bool xml_envelope = false) {
+    const adapters::crypto::msg_crypt crypt(test_token, test_key);
+    const std::string encrypted = crypt.encrypt(plaintext, receive_id, "0123456789abcdef");
+    const std::string signature = crypt.signature(test_ts, test_nonce, encrypted);
+    raw_request req{"POST",
+                    std::string("/hooks/wecom?msg_signature=") + signature + "&timestamp=" + test_ts +
+                        "&nonce=" + test_nonce,
+                    {},
+                    {}};
+    req.body = xml_envelope ? "<xml><ToUserName><![CDATA[wwTestCorp]]></ToUserName><Encrypt><![CDATA[" +
+                                  encrypted + "]]></Encrypt><AgentID><![CDATA[1000002]]></AgentID></xml>"
+                            : json{{"encrypt", encrypted}}.dump();
+    return req;
+}
+
+raw_request request_from_fixture(const std::string& name, core::instant& now) {
+    const auto j = json::parse(fixture(name));
+    now = core::from_ms(j["now_ms"].get<std::int64_t>());
+    return raw_request{j["method"], j["target"], {}, j["body"]};
+}
+
+adapters::wecom_config official_config() {
+    // sbzhu/weworkapi_python callback/Sample.py settings.
+    adapters::wecom_config config;
+    config.token = "hJqcu3uJ9Tn2gXPmxx2w9kkCkCE2EPYo";
+    config.encoding_aes_key = "6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt";
+    config.receive_id = "ww1436e0e65a779aee";
+    return config;
+}
+
+// [V:wecom-decrypt-xml-official-sample]: the POST of callback/Sample.py, byte for byte.
+raw_request official_xml_post() {
+    return raw_request{
+        "POST",
+        "/cgi-bin/"
+        "wxpush?msg_signature=0c3914025cb4b4d68103f6bfc8db550f79dcf48e&timestamp=1476422779&nonce=1597212914",
+        {},
+        "<xml><ToUserName><![CDATA[ww1436e0e65a779aee]]></ToUserName>\n<Encrypt><![CDATA["
+        "Kl7kjoSf6DMD1zh7rtrHjFaDapSCkaOnwu3bqLc5tAybhhMl9pFeK8NslNPVdMwmBQTNoW4mY7AIjeLvEl3NyeTkAgGzBhzTtRLN"
+        "shw2AEew"
+        "+kkYcD+Fq72Kt00fT0WnN87hGrW8SqGc+NcT3mu87Ha3dz1pSDi6GaUA6A0sqfde0VJPQbZ9U+"
+        "3JWcoD4Z5jaU0y9GSh010wsHF8KZD24Yhm"
+        "ZH4ch4Ka7ilEbjbfvhKkNL65HHL0J6EYJIZUC2pFrdkJ7MhmEbU2qARR4iQHE7wy24qy0cRX3Mfp6iELcDNfSsPGjUQVDGxQDCWj"
+        "ayJOpcwo"
+        "cugux082f49HKYg84EpHSGXAyh+/oxwaWbvL6aSDPOYuPDGOCI8jmnKiypE+]]></"
+        "Encrypt>\n<AgentID><![CDATA[1000002]]></"
+        "AgentID>\n</xml>"};
+}
+const core::instant official_xml_now = at_seconds(1476422779);
+
+TEST(WecomAdapter, VerifiesUrlWithOfficialGoSampleRequest) {
+    // [V:wecom-urlverify-official-go-json-sample]: the request line quoted in json_callback/sample.go,
+    // echostr percent-encoded as WeCom sends it.
+    adapters::wecom_config config;
+    config.token = "QDG6eK";
+    config.encoding_aes_key = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
+    config.receive_id = "wx5823bf96d3bd56c7";
+    const wecom_adapter wecom(config);
+    raw_request req{
+        "GET",
+        "/cgi-bin/wxpush?msg_signature=5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3&timestamp=1409659589&nonce="
+        "263014780&echostr=P9nAzCzyDtyTWESHep1vC5X9xho%2FqYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp%2B4RPcs8TgAE7OaBO%"
+        "2BFZXvnaqQ%3D%3D",
+        {},
+        {}};
+    const auto result = wecom.decode(req, at_seconds(1409659589));
+    ASSERT_FALSE(result.error) << adapters::name_of(*result.error);
+    ASSERT_TRUE(result.reply);
+    EXPECT_EQ(result.reply->status, 200);
+    EXPECT_EQ(result.reply->body, "1616140317555161061");  // bare plaintext, no quotes or newline
+    EXPECT_FALSE(result.message);
+
+    // Tampered copy: one hex digit of the signature changed.
+    req.target.replace(req.target.find("5c45ff"), 6, "5c45fe");
+    EXPECT_EQ(wecom.decode(req, at_seconds(1409659589)).error, errc::bad_signature);
+}
+
+TEST(WecomAdapter, VerifiesUrlWithOfficialPythonAndWechatpySamples) {
+    const wecom_adapter official(official_config());
+    const raw_request req{
+        "GET",
+        "/cb?msg_signature=012bc692d0a58dd4b10f8dfe5c4ac00ae211ebeb&timestamp=1476416373&nonce=47744683&"
+        "echostr=" +
+            adapters::crypto::url_encode(
+                "fsi1xnbH4yQh0+PJxcOdhhK6TDXkjMyhEPA7xB2TGz6b+g7xyAbEkRxN/3cNXW9qdqjnoVzEtpbhnFyq6SVHyA=="),
+        {},
+        {}};
+    const auto result = official.decode(req, at_seconds(1476416373));
+    ASSERT_TRUE(result.reply);
+    EXPECT_EQ(result.reply->body, "1288432023552776189");
+
+    // [V:wecom-urlverify-wechatpy]; its own negative case changes the nonce.
+    adapters::wecom_config config;
+    config.token = "123456";
+    config.encoding_aes_key = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR";
+    config.receive_id = "wx49f0ab532d5d035a";
+    const wecom_adapter wechatpy(config);
+    const std::string echostr = adapters::crypto::url_encode(
+        "4ByGGj+sVCYcvGeQYhaKIk1o0pQRNbRjxybjTGblXrBaXlTXeOo1+bXFXDQQb1o6co6Yh9Bv41n7hOchLF6p+Q==");
+    const raw_request ok{
+        "GET",
+        "/cb?msg_signature=dd6b9c95b495b3f7e2901bfbc76c664930ffdb96&timestamp=1411443780&nonce="
+        "437374425&echostr=" +
+            echostr,
+        {},
+        {}};
+    ASSERT_TRUE(wechatpy.decode(ok, at_seconds(1411443780)).reply);
+    EXPECT_EQ(wechatpy.decode(ok, at_seconds(1411443780)).reply->body, "5927782489442352469");
+    raw_request tampered = ok;
+    tampered.target.replace(tampered.target.find("437374425"), 9, "437374424");
+    EXPECT_EQ(wechatpy.decode(tampered, at_seconds(1411443780)).error, errc::bad_signature);
+}
+
+TEST(WecomAdapter, DecodesOfficialXmlSample) {
+    const auto result = wecom_adapter(official_config()).decode(official_xml_post(), official_xml_now);
+    ASSERT_FALSE(result.error) << adapters::name_of(*result.error);
+    ASSERT_TRUE(result.message);
+    EXPECT_EQ(result.message->platform, "wecom");
+    EXPECT_EQ(result.message->sender, "ChenJiaShun");
+    EXPECT_EQ(result.message->text, "你好");
+    EXPECT_EQ(result.message->msg_id, "1456453720");
+    EXPECT_EQ(result.message->chat, "ChenJiaShun");  // app one-to-one message: no ChatId
+    EXPECT_FALSE(result.reply);
+}
+
+TEST(WecomAdapter, RejectsTamperedOfficialXmlSample) {
+    const wecom_adapter wecom(official_config());
+    auto bad_sig = official_xml_post();
+    bad_sig.target.replace(bad_sig.target.find("0c3914"), 6, "0c3915");
+    EXPECT_EQ(wecom.decode(bad_sig, official_xml_now).error, errc::bad_signature);
+    auto bad_body = official_xml_post();
+    bad_body.body.replace(bad_body.body.find("Kl7kjo"), 6, "Kl7kjO");
+    EXPECT_EQ(wecom.decode(bad_body, official_xml_now).error, errc::bad_signature);
+}
+
+TEST(WecomAdapter, DecodesWechatpyXmlSample) {
+    // [V:wecom-decrypt-xml-wechatpy]
+    adapters::wecom_config config;
+    config.token = "123456";
+    config.encoding_aes_key = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR";
+    config.receive_id = "wx49f0ab532d5d035a";
+    const raw_request req{
+        "POST",
+        "/cb?msg_signature=74d92dfeb87ba7c714f89d98870ae5eb62dff26d&timestamp=1411525903&nonce=461056294",
+        {},
+        "<xml><ToUserName><![CDATA[wx49f0ab532d5d035a]]></ToUserName>\n<Encrypt><![CDATA["
+        "RgqEoJj5A4EMYlLvWO1F86ioRjZfaex/"
+        "gePD0gOXTxpsq5Yj4GNglrBb8I2BAJVODGajiFnXBu7mCPatfjsu6IHCrsTyeDXzF6Bv283dGymz"
+        "xh6ydJRvZsryDyZbLTE7rhnus50qGPMfp2wASFlzEgMW9z1ef/RD8XzaFYgm7iTdaXpXaG4+BiYyolBug/gYNx410cvkKR2/"
+        "nPwBiT+P4hIiO"
+        "AQqGp/TywZBtDh1yCF2KOd0gpiMZ5jSw3e29mTvmUHzkVQiMS6td7vXUaWOMZnYZlF3So2SjHnwh4jYFxdgpkHHqIrH/"
+        "54SNdshoQgWYEvcc"
+        "TKe7FS709/"
+        "5t6NMxuGhcUGAPOQipvWTT4dShyqio7mlsl5noTrb++x6En749zCpQVhDpbV6GDnTbcX2e8K9QaNWHp91eBdCRxthuL0=]]></"
+        "Encrypt>\n<AgentID><![CDATA[1]]></AgentID>\n</xml>"};
+    const auto result = wecom_adapter(config).decode(req, at_seconds(1411525903));
+    ASSERT_TRUE(result.message);
+    EXPECT_EQ(result.message->sender, "messense");
+    EXPECT_EQ(result.message->text, "test");
+    EXPECT_EQ(result.message->msg_id, "4363689963896700987");
+}
+
+TEST(WecomAdapter, DecodesOfficialGoJsonSample) {
+    // [V:wecom-decrypt-json-official-go-sample]: lower-case "encrypt" envelope, app JSON flavour inside.
+    adapters::wecom_config config;
+    config.token = "QDG6eK";
+    config.encoding_aes_key = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
+    config.receive_id = "wx5823bf96d3bd56c7";
+    const raw_request req{
+        "POST",
+        "/cb?msg_signature=0623cbc5a8cbee5bcc137c70de99575366fc2af3&timestamp=1409659813&nonce=1372623149",
+        {},
+        R"({"tousername":"wx5823bf96d3bd56c7","encrypt":"CZWs4CWRpI4VolQlvn4dlEC1alN2MUEY2VklGehgBVLBrlVF7SyT+SV+Toj43l4ayJ9UMGKphktKKmP7B2j/P1ey67XB8PBgS7Wr5/8+w/yWriZv3Vmoo/MH3/1HsIWZrPQ3N2mJrelStIfI2Y8kLKXA7EhfZgZX4o+ffdkZDM76SEl79Ib9mw7TGjZ9Aw/x/A2VjNbV1E8BtEbRxYYcQippYNw7hr8sFfa3nW1xLdxokt8QkRX83vK3DFP2F6TQFPL2Tu98UwhcUpPvdJBuu1/yiOQIScppV3eOuLWEsko=","agentid":"218"})"};
+    const auto result = wecom_adapter(config).decode(req, at_seconds(1409659813));
+    ASSERT_TRUE(result.message);
+    EXPECT_EQ(result.message->sender, "mycreate");
+    EXPECT_EQ(result.message->text, "hello");
+    EXPECT_EQ(result.message->msg_id, "4561255354251345929");
+}
+
+TEST(WecomAdapter, RejectsOfficialPythonJsonSampleAsMalformed) {
+    // [V:wecom-decrypt-json-official-python-sample] (callback_json/Sample.py): it verifies and
+    // decrypts, but its plaintext is not valid JSON ("FromUserName": :mycreate").
+    const raw_request req{
+        "POST",
+        "/cb?msg_signature=e3647471e395139e2308c1fa963f2d648a00b90e&timestamp=1409659813&nonce=1372623149",
+        {},
+        R"({ "ToUserName": "wx5823bf96d3bd56c7", "Encrypt": "cjhLUX7UU4yCSelv1vz7T0zT8huF51bAMVWriNvO1FMegHrQZNrtvRxbwf0fUPsFvwqR0U0fgiJNEA5Y30F2MoI2S7vv3EjVQ68C0cjw9frBoUE2Hj0BvFp9h3u6Vbsg4lc1C8AtHdaN8orKuNKkLRLuYEL52R1J3v8olJGZRLnRdVKIivixmX/eQpzgeExtp20jI1HxRP1AAZ6xZoILdqDPO549LO4WeG+685JRUTdiwcY5fjZlqeMxuT4PpMn1X9OWsS7NRj06Wa5E3Tvg4twjWp39KPfOdRte6P1T4JU=", "AgentID": 218 })"};
+    const auto result = wecom_adapter(official_config()).decode(req, at_seconds(1409659813));
+    EXPECT_EQ(result.error, errc::malformed_body);
+}
+
+TEST(WecomAdapter, RejectsWrongReceiveId) {
+    auto config = official_config();
+    config.receive_id = "wwSomeOtherCorp";
+    const auto result = wecom_adapter(config).decode(official_xml_post(), official_xml_now);
+    EXPECT_EQ(result.error, errc::decrypt_failed);
+    EXPECT_EQ(result.detail.find("ww1436e0e65a779aee"), std::string::npos);
+    // An AI bot (empty receive id) accepts whatever trails the message.
+    config.receive_id = "";
+    EXPECT_TRUE(wecom_adapter(config).decode(official_xml_post(), official_xml_now).message);
+}
+
+TEST(WecomAdapter, DecodesGoldenAiBotCallback) {
+    // Encrypted by an independent implementation (see tests/fixtures/README.md).
+    core::instant now{};
+    const auto req = request_from_fixture("aibot_text_group.request.json", now);
+    const auto result = make_adapter().decode(req, now);
+    ASSERT_FALSE(result.error) << adapters::name_of(*result.error) << " " << result.detail;
+    ASSERT_TRUE(result.message);
+    const auto& m = *result.message;
+    EXPECT_EQ(m.chat, "wrTestChat0001");
+    EXPECT_EQ(m.sender, "lisi");
+    EXPECT_EQ(m.msg_id, "CAIQ16HMjQYY/NGagIOAgAMgq4KM0AI=");
+    EXPECT_EQ(m.text, "投诉 订单456 未退款");  // "@RobotA " stripped
+    EXPECT_EQ(m.received_at, now);
+    EXPECT_EQ(result.reply_url,
+              "https://qyapi.weixin.qq.com/cgi-bin/aibot/response?response_code=testResponseCode0123456789");
+}
+
+TEST(WecomAdapter, AnswersGoldenUrlVerification) {
+    core::instant now{};
+    const auto j = json::parse(fixture("url_verification.request.json"));
+    const auto req = request_from_fixture("url_verification.request.json", now);
+    const auto result = make_adapter().decode(req, now);
+    ASSERT_TRUE(result.reply);
+    EXPECT_EQ(result.reply->body, j["expected_reply"].get<std::string>());
+    EXPECT_EQ(result.reply->content_type, "text/plain; charset=utf-8");
+}
+
+TEST(WecomAdapter, RejectsStaleTimestamp) {
+    const wecom_adapter wecom(official_config());
+    EXPECT_TRUE(wecom.decode(official_xml_post(), official_xml_now + std::chrono::seconds(3600)).message);
+    const auto result = wecom.decode(official_xml_post(), official_xml_now + std::chrono::seconds(3601));
+    EXPECT_EQ(result.error, errc::stale_timestamp);
+    EXPECT_EQ(adapters::status_of(*result.error), 401);
+}
+
+TEST(WecomAdapter, RejectsFutureTimestamp) {
+    const wecom_adapter wecom(official_config());
+    EXPECT_EQ(wecom.decode(official_xml_post(), official_xml_now - std::chrono::seconds(3601)).error,
+              errc::stale_timestamp);
+}
+
+TEST(WecomAdapter, RejectsMissingParameters) {
+    const auto wecom = make_adapter();
+    const auto good = encrypted_post(fixture("aibot_text_group.json"));
+    for (const std::string name : {"msg_signature", "timestamp", "nonce"}) {
+        auto req = good;
+        const auto start = req.target.find(name + "=");
+        auto end = req.target.find('&', start);
+        end = end == std::string::npos ? req.target.size() : end + 1;
+        req.target.erase(start, end - start);
+        EXPECT_EQ(wecom.decode(req, test_now).error, errc::missing_parameter) << name;
+    }
+    auto non_numeric = good;
+    non_numeric.target.replace(non_numeric.target.find(test_ts), 10, "17672256xx");
+    EXPECT_EQ(wecom.decode(non_numeric, test_now).error, errc::missing_parameter);
+    raw_request get = good;
+    get.method = "GET";  // URL verification without echostr
+    EXPECT_EQ(wecom.decode(get, test_now).error, errc::missing_parameter);
+}
+
+TEST(WecomAdapter, RejectsBadBase64) {
+    const auto wecom = make_adapter();
+    const adapters::crypto::msg_crypt crypt(test_token, test_key);
+    const std::string bogus = "this is not base64!!";
+    raw_request req{"POST",
+                    std::string("/hooks/wecom?msg_signature=") + crypt.signature(test_ts, test_nonce, bogus) +
+                        "&timestamp=" + test_ts + "&nonce=" + test_nonce,
+                    {},
+                    json{{"encrypt", bogus}}.dump()};
+    EXPECT_EQ(wecom.decode(req, test_now).error, errc::decrypt_failed);
+}
+
+TEST(WecomAdapter, RejectsBadPadding) {
+    const auto wecom = make_adapter();
+    const adapters::crypto::msg_crypt crypt(test_token, test_key);
+    const auto key = *adapters::crypto::base64_decode(std::string(test_key) + "=", true);
+    std::string plain = std::string(16, 'r') + std::string("\x00\x00\x00\x02", 4) + "{}";
+    plain.append(64 - plain.size() - 1, '\x00');
+    plain.push_back('\x21');  // 33: larger than the 32-byte block
+    const auto encrypted = adapters::crypto::base64_encode(
+        *adapters::crypto::aes_256_cbc_encrypt(key, key.substr(0, 16), plain));
+    raw_request req{"POST",
+                    std::string("/hooks/wecom?msg_signature=") +
+                        crypt.signature(test_ts, test_nonce, encrypted) + "&timestamp=" + test_ts +
+                        "&nonce=" + test_nonce,
+                    {},
+                    json{{"encrypt", encrypted}}.dump()};
+    EXPECT_EQ(wecom.decode(req, test_now).error, errc::decrypt_failed);
+}
+
+TEST(WecomAdapter, AcceptsFullBlockOfThirtyTwoBytePadding) {
+    // 16 + 4 + len(msg) + 0 ≡ 0 (mod 32) → a whole block of 0x20 padding (PROTOCOLS 1.4).
+    std::string msg = fixture("aibot_text_group.json");
+    while ((20 + msg.size()) % 32 != 0) msg.push_back(' ');
+    const auto result = make_adapter().decode(encrypted_post(msg), test_now);
+    ASSERT_TRUE(result.message);
+    EXPECT_EQ(result.message->sender, "lisi");
+}
+
+TEST(WecomAdapter, RejectsMalformedEnvelopes) {
+    const auto wecom = make_adapter();
+    auto req = encrypted_post(fixture("aibot_text_group.json"));
+    req.body = "{\"encrypt\": ";
+    EXPECT_EQ(wecom.decode(req, test_now).error, errc::malformed_body);
+    req.body = R"({"other":"x"})";
+    EXPECT_EQ(wecom.decode(req, test_now).error, errc::malformed_body);
+    req.body = "<xml><Encrypt>abc</xml>";
+    EXPECT_EQ(wecom.decode(req, test_now).error, errc::malformed_body);
+    req.body = "<xml><ToUserName>x</ToUserName></xml>";
+    EXPECT_EQ(wecom.decode(req, test_now).error, errc::malformed_body);
+    req.body = "encrypt=abc";
+    EXPECT_EQ(wecom.decode(req, test_now).error, errc::malformed_body);
+    req.method = "PUT";
+    EXPECT_EQ(wecom.decode(req, test_now).error, errc::malformed_body);
+}
+
+TEST(WecomAdapter, RejectsMalformedPlaintext) {
+    const auto wecom = make_adapter();
+    EXPECT_EQ(wecom.decode(encrypted_post("{\"msgtype\":\"text\","), test_now).error, errc::malformed_body);
+    EXPECT_EQ(wecom.decode(encrypted_post("<xml><MsgType>text</MsgType>"), test_now).error,
+              errc::malformed_body);
+    EXPECT_EQ(wecom.decode(encrypted_post("<xml><A>1</B></xml>"), test_now).error, errc::malformed_body);
+    EXPECT_EQ(wecom.decode(encrypted_post("<xml><A>&bogus;</A></xml>"), test_now).error,
+              errc::malformed_body);
+    EXPECT_EQ(wecom.decode(encrypted_post("plain words"), test_now).error, errc::malformed_body);
+    EXPECT_EQ(wecom.decode(encrypted_post(R"({"msgtype":"text","text":{"content":"hi"}})"), test_now).error,
+              errc::malformed_body);  // no sender
+}
+
+TEST(WecomAdapter, IgnoresNonTextMessages) {
+    const auto wecom = make_adapter();
+    const auto image = wecom.decode(encrypted_post(fixture("aibot_image.json")), test_now);
+    EXPECT_EQ(image.error, errc::unsupported_event);
+    EXPECT_EQ(adapters::status_of(*image.error), 200);
+    const auto event = wecom.decode(
+        encrypted_post(
+            R"({"msgid":"e1","create_time":1767225600,"aibotid":"A","from":{"corpid":"ww1","userid":"lisi"},"msgtype":"event","event":{"eventtype":"enter_chat"}})"),
+        test_now);
+    EXPECT_EQ(event.error, errc::unsupported_event);
+}
+
+TEST(WecomAdapter, KeepsTextItemsOfMixedMessages) {
+    const auto result = make_adapter().decode(encrypted_post(fixture("aibot_mixed.json")), test_now);
+    ASSERT_TRUE(result.message);
+    EXPECT_EQ(result.message->text, "投诉 见截图\n第二行");
+}
+
+TEST(WecomAdapter, DecodesLegacyRobotXmlInXmlEnvelope) {
+    const auto result =
+        make_adapter("wwTestCorp")
+            .decode(encrypted_post(fixture("legacy_robot_text.xml"), "wwTestCorp", true), test_now);
+    ASSERT_FALSE(result.error) << adapters::name_of(*result.error) << " " << result.detail;
+    ASSERT_TRUE(result.message);
+    EXPECT_EQ(result.message->chat, "wrTestChat0002");
+    EXPECT_EQ(result.message->sender, "wangwu");
+    EXPECT_EQ(result.message->msg_id, "legacyMsg0001");
+    EXPECT_EQ(result.message->text, "投诉 <物流> & 时效");  // CDATA kept verbatim
+    EXPECT_EQ(result.reply_url,
+              "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=testLegacyKey0123456789");
+}
+
+TEST(WecomAdapter, DecodesXmlEntitiesOutsideCdata) {
+    const auto result = make_adapter().decode(
+        encrypted_post(
+            "<xml><FromUserName>u1</FromUserName><MsgType>text</MsgType><Content>a &lt;b&gt; &amp; "
+            "&#20320;&#x597D;</Content><MsgId>9</MsgId></xml>"),
+        test_now);
+    ASSERT_TRUE(result.message);
+    EXPECT_EQ(result.message->text, "a <b> & 你好");
+}
+
+TEST(WecomAdapter, StripsLeadingMention) {
+    auto body = json::parse(fixture("aibot_text_group.json"));
+    const auto text_of = [&](const wecom_adapter& wecom, const std::string& content) {
+        body["text"]["content"] = content;
+        const auto result = wecom.decode(encrypted_post(body.dump()), test_now);
+        return result.message ? result.message->text : std::string("<refused>");
+    };
+    const auto plain = make_adapter();
+    EXPECT_EQ(text_of(plain, "@RobotA hello robot"), "hello robot");
+    EXPECT_EQ(text_of(plain, "  @RobotA\xe2\x80\x85查询 订单"), "查询 订单");  // U+2005 after the mention
+    EXPECT_EQ(text_of(plain, "\xef\xbc\xa0RobotA 查询"), "查询");              // full-width ＠
+    EXPECT_EQ(text_of(plain, "no mention here "), "no mention here");
+    EXPECT_EQ(text_of(plain, "@RobotA"), "");
+    // With the configured name, a name containing spaces is stripped whole, and only that name.
+    const auto named = make_adapter("", "Complaint Bot");
+    EXPECT_EQ(text_of(named, "@Complaint Bot 投诉 A"), "投诉 A");
+    EXPECT_EQ(text_of(named, "@Complaint Botany 投诉"), "@Complaint Botany 投诉");
+    EXPECT_EQ(text_of(named, "@张三 你好"), "@张三 你好");
+}
+
+TEST(WecomAdapter, ConstructorRejectsBadKeysWithoutEchoingThem) {
+    const auto attempt = [](const std::string& key, const std::string& token = test_token) {
+        adapters::wecom_config config;
+        config.token = token;
+        config.encoding_aes_key = key;
+        try {
+            wecom_adapter wecom(config);
+        } catch (const std::invalid_argument& e) {
+            return std::string(e.what());
+        }
+        return std::string("accepted");
+    };
+    const std::string key(test_key);
+    const auto short_key = attempt(key.substr(0, 42));
+    EXPECT_NE(short_key.find("43"), std::string::npos) << short_key;
+    EXPECT_EQ(short_key.find(key.substr(0, 20)), std::string::npos);
+    const auto bad_alphabet = attempt(key.substr(0, 40) + "!@#");
+    EXPECT_NE(bad_alphabet.find("alphabet"), std::string::npos) << bad_alphabet;
+    EXPECT_EQ(bad_alphabet.find(key.substr(0, 20)), std::string::npos);
+    EXPECT_NE(attempt(key + "=").find("43"), std::string::npos);
+    EXPECT_NE(attempt(key, "").find("token"), std::string::npos);
+    EXPECT_EQ(attempt(key), "accepted");
+}
+
+TEST(WecomAdapter, EncodesTextWithMentionedList) {
+    const auto wecom = make_adapter();
+    const core::outbound_post post{"wrTestChat0001", "@李四 请处理投诉 #12", {"p1", "p2"}};
+    const auto requests =
+        wecom.encode(post, {{"p1", "李四", "lisi"}, {"p2", "无账号", ""}, {"p3", "李四", "lisi"}}, test_now);
+    ASSERT_EQ(requests.size(), 1U);
+    EXPECT_EQ(requests[0].url, "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=testWebhookKey-0001");
+    EXPECT_EQ(requests[0].headers.at("content-type"), "application/json; charset=utf-8");
+    const auto body = json::parse(requests[0].body);
+    EXPECT_EQ(body["msgtype"], "text");
+    EXPECT_EQ(body["text"]["content"], "@李四 请处理投诉 #12");
+    EXPECT_EQ(body["text"]["mentioned_list"], json::array({"lisi"}));
+}
+
+TEST(WecomAdapter, EncodeUsesFallbackWebhookAndNothingWithoutOne) {
+    const auto wecom = make_adapter();
+    const auto requests = wecom.encode({"unknownChat", "hi", {}}, {}, test_now);
+    ASSERT_EQ(requests.size(), 1U);
+    EXPECT_EQ(requests[0].url, "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=fallbackKey");
+    EXPECT_FALSE(json::parse(requests[0].body)["text"].contains("mentioned_list"));
+    adapters::wecom_config config;
+    config.token = test_token;
+    config.encoding_aes_key = test_key;
+    EXPECT_TRUE(wecom_adapter(config).encode({"c", "hi", {}}, {}, test_now).empty());
+    EXPECT_TRUE(wecom.encode({"unknownChat", "", {}}, {}, test_now).empty());
+}
+
+TEST(WecomAdapter, SplitsTenKilobyteChinesePostUnderContentLimit) {
+    const auto wecom = make_adapter();
+    std::string text;
+    for (int line = 0; text.size() < 10 * 1024; ++line) {
+        text += "第" + std::to_string(line) + "条：客户投诉订单发货延迟，要求今日内处理完毕并回复客户。\n";
+    }
+    const auto requests = wecom.encode({"wrTestChat0001", text, {"p1"}}, {{"p1", "李四", "lisi"}}, test_now);
+    ASSERT_GE(requests.size(), 5U);
+    std::string joined;
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        const auto body = json::parse(requests[i].body);  // would throw on invalid UTF-8
+        const auto content = body["text"]["content"].get<std::string>();
+        EXPECT_LE(content.size(), wecom_adapter::max_content_bytes);
+        if (i + 1 < requests.size()) {
+            EXPECT_EQ(content.back(), '\n');  // cut after a line break
+        }
+        EXPECT_EQ(body["text"].contains("mentioned_list"), i == 0);  // notify once
+        joined += content;
+    }
+    EXPECT_EQ(joined, text);
+}
+
+TEST(WecomAdapter, AcceptsFullWebhookUrlInsteadOfKey) {
+    EXPECT_EQ(adapters::wecom_webhook_url("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k1"),
+              "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k1");
+    EXPECT_EQ(adapters::wecom_webhook_url("k1/+"),
+              "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k1%2F%2B");
+}
+
+TEST(WecomAdapter, ClassifiesPlatformReplies) {
+    const auto wecom = make_adapter();
+    using v = adapter::send_verdict;
+    EXPECT_EQ(wecom.classify(200, R"({"errcode":0,"errmsg":"ok"})"), v::delivered);
+    EXPECT_EQ(wecom.classify(200, R"({"errcode":45009,"errmsg":"api freq out of limit"})"), v::rate_limited);
+    EXPECT_EQ(wecom.classify(200, R"({"errcode":-1,"errmsg":"system busy"})"), v::retry);
+    EXPECT_EQ(wecom.classify(200, R"({"errcode":93000,"errmsg":"invalid webhook url"})"),
+              v::permanent_failure);
+    EXPECT_EQ(wecom.classify(200, R"({"errcode":40058,"errmsg":"exceed max length 4096"})"),
+              v::permanent_failure);
+    EXPECT_EQ(wecom.classify(200, R"({"errcode":44004,"errmsg":"empty content"})"), v::permanent_failure);
+    EXPECT_EQ(wecom.classify(200, R"({"errcode":40008,"errmsg":"invalid message type"})"),
+              v::permanent_failure);
+    EXPECT_EQ(wecom.classify(200, "not json"), v::retry);
+    EXPECT_EQ(wecom.classify(503, ""), v::retry);
+    EXPECT_EQ(wecom.classify(0, ""), v::retry);
+    EXPECT_EQ(wecom.classify(429, ""), v::rate_limited);
+    EXPECT_EQ(wecom.classify(403, ""), v::permanent_failure);
+}
+
+}  // namespace
