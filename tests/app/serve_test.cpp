@@ -103,19 +103,24 @@ private:
 };
 
 struct bot_process {
-    bot_process(const std::filesystem::path& dir, const std::string& webhook_url, unsigned short port) : port_(port) {
+    // DingTalk in HTTP mode with the given robot webhook.
+    bot_process(const std::filesystem::path& dir, const std::string& webhook_url, unsigned short port)
+        : bot_process(dir, port,
+                      "platforms:\n  dingtalk: { app_secret_env: T_APP_SECRET, webhook_env: T_WEBHOOK, "
+                      "webhook_secret_env: T_WEBHOOK_SECRET }\n"
+                      "chats:\n  - { id: group, platform: dingtalk, conversation: \"cidGROUP==\" }\n",
+                      {{"T_APP_SECRET", app_secret}, {"T_WEBHOOK", webhook_url}, {"T_WEBHOOK_SECRET", robot_secret}}) {}
+
+    bot_process(const std::filesystem::path& dir, unsigned short port, const std::string& platform_yaml,
+                std::vector<std::pair<std::string, std::string>> env)
+        : port_(port), env_(std::move(env)) {
         auto company = test_support::read_file(test_support::shared_path("examples/company.yaml"));
         auto db = (dir / "bot.db").string();
         company.replace(company.find("database: data/complaint-bot.db"), 31, "database: " + db);
-        company += "server: { listen: 127.0.0.1, port: " + std::to_string(port) +
-                   " }\n"
-                   "platforms:\n  dingtalk: { app_secret_env: T_APP_SECRET, webhook_env: T_WEBHOOK, "
-                   "webhook_secret_env: T_WEBHOOK_SECRET }\n"
-                   "chats:\n  - { id: group, platform: dingtalk, conversation: \"cidGROUP==\" }\n";
+        company += "server: { listen: 127.0.0.1, port: " + std::to_string(port) + " }\n" + platform_yaml;
         config_ = dir / "bot.yaml";
         log_ = dir / "bot.log";
         test_support::write_file(config_, company);
-        env_ = {{"T_APP_SECRET", app_secret}, {"T_WEBHOOK", webhook_url}, {"T_WEBHOOK_SECRET", robot_secret}};
     }
 
     void start() {
@@ -165,8 +170,8 @@ struct bot_process {
     std::string log() { return test_support::read_file(log_); }
 
     unsigned short port_;
-    std::filesystem::path config_, log_;
     std::vector<std::pair<std::string, std::string>> env_;
+    std::filesystem::path config_, log_;
     std::unique_ptr<test_support::child_process> proc_;
 };
 
@@ -244,4 +249,103 @@ TEST(Serve, RefusesToStartWithoutItsSecrets) {
     test_support::child_process p({BOT_BINARY, "serve", "--config", bot.config_.string()}, bot.env_, bot.log_);
     EXPECT_EQ(p.wait(10s), 2);
     EXPECT_NE(bot.log().find("environment variable T_APP_SECRET"), std::string::npos) << bot.log();
+}
+
+namespace {
+
+const std::string wecom_token = "wecomTestToken42";
+const std::string wecom_aes_key = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";  // 43 characters
+const std::string wecom_key = "693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa";
+
+// The fake WeCom group-robot webhook: checks the key, records what the bot posts.
+class fake_wecom_webhook {
+public:
+    fake_wecom_webhook() {
+        server_ = std::make_unique<app::http_server>(ioc_, app::server_options{"127.0.0.1", 0},
+                                                     [this](const adapters::raw_request& r) {
+                                                         if (r.query("key") != wecom_key)
+                                                             return adapters::raw_response{
+                                                                 200, "application/json",
+                                                                 R"({"errcode":93000,"errmsg":"invalid webhook url"})"};
+                                                         std::lock_guard<std::mutex> lock(mutex_);
+                                                         posts_.push_back(json::parse(r.body));
+                                                         return adapters::raw_response{200, "application/json",
+                                                                                       R"({"errcode":0,"errmsg":"ok"})"};
+                                                     });
+        server_->start();
+        thread_ = std::thread([this] { ioc_.run(); });
+    }
+    ~fake_wecom_webhook() {
+        asio::post(ioc_, [this] { server_->stop(); });
+        work_.reset();
+        for (int i = 0; i < 300 && !ioc_.stopped(); ++i) std::this_thread::sleep_for(10ms);
+        ioc_.stop();
+        thread_.join();
+    }
+    std::string url() const {
+        return "http://127.0.0.1:" + std::to_string(server_->port()) + "/cgi-bin/webhook/send?key=" + wecom_key;
+    }
+    std::vector<json> posts() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return posts_;
+    }
+
+private:
+    asio::io_context ioc_{1};
+    asio::executor_work_guard<asio::io_context::executor_type> work_{ioc_.get_executor()};
+    std::unique_ptr<app::http_server> server_;
+    std::thread thread_;
+    std::mutex mutex_;
+    std::vector<json> posts_;
+};
+
+}  // namespace
+
+TEST(Serve, WecomUrlVerificationAndAnEncryptedCallback) {
+    test_support::temp_dir dir;
+    fake_wecom_webhook webhook;
+    bot_process bot(dir.path(), test_support::free_port(),
+                    "platforms:\n  wecom: { token_env: W_TOKEN, aes_key_env: W_AES_KEY, webhook_env: W_WEBHOOK }\n"
+                    "chats:\n  - { id: group, platform: wecom }\n",
+                    {{"W_TOKEN", wecom_token}, {"W_AES_KEY", wecom_aes_key}, {"W_WEBHOOK", webhook.url()}});
+    bot.start();
+    adapters::crypto::msg_crypt crypt(wecom_token, wecom_aes_key);
+    auto ts = std::to_string(now_ms() / 1000);
+    const std::string nonce = "1372623149";
+
+    // URL verification: the bare plaintext echo within the request.
+    auto echo = crypt.encrypt("4523851186389571234", "", "0123456789abcdef");
+    auto target = "/hooks/wecom?msg_signature=" + crypt.signature(ts, nonce, echo) + "&timestamp=" + ts +
+                  "&nonce=" + nonce + "&echostr=" + adapters::crypto::url_encode(echo);
+    auto [vs, vbody] = bot.get(target);
+    EXPECT_EQ(vs, 200);
+    EXPECT_EQ(vbody, "4523851186389571234");
+
+    // An AI-bot callback with a complaint, encrypted and signed as WeCom does.
+    json msg = {{"msgid", "wecom-msg-1"},
+                {"aibotid", "aib-1"},
+                {"chatid", "wrkGROUP"},
+                {"chattype", "group"},
+                {"from", {{"userid", "ZhangSan"}}},
+                {"msgtype", "text"},
+                {"text", {{"content", "@投诉机器人 " + complaint}}}};
+    auto enc = crypt.encrypt(msg.dump(), "", "fedcba9876543210");
+    auto post_target = "/hooks/wecom?msg_signature=" + crypt.signature(ts, nonce, enc) + "&timestamp=" + ts +
+                       "&nonce=" + nonce;
+    auto [ps, pbody] = bot.request(http::verb::post, post_target, json{{"encrypt", enc}}.dump(), {});
+    EXPECT_EQ(ps, 200) << pbody;
+    for (int i = 0; i < 500 && webhook.posts().empty(); ++i) std::this_thread::sleep_for(20ms);
+    auto posts = webhook.posts();
+    ASSERT_EQ(posts.size(), 1u) << bot.log();
+    EXPECT_NE(posts[0]["text"]["content"].get<std::string>().find("已登记产品质量投诉 P1"), std::string::npos);
+    EXPECT_EQ(posts[0]["text"]["mentioned_list"], (json::array({"LiSi", "ZhouMin"})));
+
+    // A tampered signature changes nothing.
+    auto bad_target = "/hooks/wecom?msg_signature=" + std::string(40, '0') + "&timestamp=" + ts + "&nonce=" + nonce;
+    EXPECT_EQ(bot.request(http::verb::post, bad_target, json{{"encrypt", enc}}.dump(), {}).first, 401);
+    bot.proc().signal(SIGTERM);
+    EXPECT_EQ(bot.proc().wait(10s), 0);
+    auto log = bot.log();
+    for (const auto& secret : {wecom_token, wecom_aes_key, wecom_key})
+        EXPECT_EQ(log.find(secret), std::string::npos) << "secret in the log: " << log;
 }
