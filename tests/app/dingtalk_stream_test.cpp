@@ -242,3 +242,142 @@ TEST(DingtalkStream, WrongCredentialsBackOffWithoutConnecting) {
     EXPECT_EQ(gateway.connections, 0);
     EXPECT_EQ(stream.stats().connections, 0u);
 }
+
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+
+namespace {
+
+// A gateway speaking TLS on one port: POST /v1.0/gateway/connections/open over HTTPS, then the
+// WebSocket (wss://) on the same port. Its certificate is signed by tests/fixtures/tls/ca.pem.
+struct tls_gateway {
+    explicit tls_gateway(asio::io_context& c)
+        : ioc(c), tls(asio::ssl::context::tls_server), acceptor(c, {asio::ip::make_address("127.0.0.1"), 0}) {
+        auto dir = std::string(BOT_SOURCE_DIR) + "/tests/fixtures/tls/";
+        tls.use_certificate_chain_file(dir + "server.pem");
+        tls.use_private_key_file(dir + "server.key", asio::ssl::context::pem);
+        asio::co_spawn(c, accept_loop(), asio::detached);
+    }
+    unsigned short port() const { return acceptor.local_endpoint().port(); }
+
+    asio::awaitable<void> accept_loop() {
+        for (;;) {
+            auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+            if (ec) co_return;
+            asio::co_spawn(ioc, connection(std::move(socket)), asio::detached);
+        }
+    }
+
+    asio::awaitable<void> connection(tcp::socket socket) {
+        auto tuple = asio::as_tuple(asio::use_awaitable);
+        beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), tls);
+        beast::get_lowest_layer(stream).expires_after(5s);
+        auto [hec] = co_await stream.async_handshake(asio::ssl::stream_base::server, tuple);
+        if (hec) {
+            ++tls_failures;
+            co_return;
+        }
+        beast::flat_buffer buf;
+        beast::http::request<beast::http::string_body> req;
+        auto [rec, rn] = co_await beast::http::async_read(stream, buf, req, tuple);
+        (void)rn;
+        if (rec) co_return;
+        if (!websocket::is_upgrade(req)) {
+            beast::http::response<beast::http::string_body> res{beast::http::status::ok, 11};
+            res.set(beast::http::field::content_type, "application/json");
+            res.body() = json{{"endpoint", "wss://127.0.0.1:" + std::to_string(port()) + "/connect"},
+                              {"ticket", "tls-ticket"}}
+                             .dump();
+            res.prepare_payload();
+            co_await beast::http::async_write(stream, res, tuple);
+            co_return;
+        }
+        beast::get_lowest_layer(stream).expires_never();
+        websocket::stream<beast::ssl_stream<beast::tcp_stream>> ws(std::move(stream));
+        auto [aec] = co_await ws.async_accept(req, tuple);
+        if (aec) co_return;
+        ++connections;
+        ws.text(true);
+        auto frame = robot_frame("tls-frame-1", "tls-msg-1", "待办");
+        co_await ws.async_write(asio::buffer(frame), tuple);
+        beast::flat_buffer ack;
+        auto [e, n] = co_await ws.async_read(ack, tuple);
+        (void)n;
+        if (!e) acks.push_back(beast::buffers_to_string(ack.data()));
+        done = true;
+        beast::flat_buffer rest;
+        co_await ws.async_read(rest, tuple);  // until the client goes away
+    }
+
+    asio::io_context& ioc;
+    asio::ssl::context tls;
+    tcp::acceptor acceptor;
+    int connections = 0;
+    int tls_failures = 0;
+    std::vector<std::string> acks;
+    bool done = false;
+};
+
+void run_tls(asio::io_context& ioc, tls_gateway& gw, app::dingtalk_stream& stream, std::chrono::milliseconds limit) {
+    asio::steady_timer check(ioc);
+    auto start = std::chrono::steady_clock::now();
+    std::function<void()> poll = [&] {
+        if (gw.done || std::chrono::steady_clock::now() - start > limit) {
+            stream.stop();
+            gw.acceptor.close();
+            return;
+        }
+        check.expires_after(10ms);
+        check.async_wait([&](auto) { poll(); });
+    };
+    poll();
+    ioc.run_for(limit + 5s);
+}
+
+}  // namespace
+
+TEST(DingtalkStream, WorksOverTlsVerifyingTheGatewayCertificate) {
+    asio::io_context ioc{1};
+    tls_gateway gw(ioc);
+    app::https_client http(ioc, std::string(BOT_SOURCE_DIR) + "/tests/fixtures/tls/ca.pem");
+    core::system_clock clock;
+    std::vector<core::inbound_message> handled;
+    app::stream_settings s;
+    s.gateway = "https://127.0.0.1:" + std::to_string(gw.port());
+    s.client_id = "ding-client";
+    s.client_secret = "ding-secret";
+    app::dingtalk_stream stream(ioc, http, s, clock, [&](const core::inbound_message& m) {
+        handled.push_back(m);
+        return true;
+    });
+    stream.start();
+    run_tls(ioc, gw, stream, 5s);
+    ASSERT_TRUE(gw.done);
+    ASSERT_EQ(handled.size(), 1u);
+    EXPECT_EQ(handled[0].msg_id, "tls-msg-1");
+    ASSERT_EQ(gw.acks.size(), 1u);
+    EXPECT_EQ(json::parse(gw.acks[0])["headers"]["messageId"], "tls-frame-1");
+}
+
+TEST(DingtalkStream, RefusesAGatewayWhoseCertificateIsNotTrusted) {
+    asio::io_context ioc{1};
+    tls_gateway gw(ioc);
+    app::https_client http(ioc);  // the system store: the test CA is not in it
+    core::system_clock clock;
+    int handled = 0;
+    app::stream_settings s;
+    s.gateway = "https://127.0.0.1:" + std::to_string(gw.port());
+    s.client_id = "ding-client";
+    s.client_secret = "ding-secret";
+    s.first_backoff = 100ms;
+    app::dingtalk_stream stream(ioc, http, s, clock, [&](const core::inbound_message&) {
+        ++handled;
+        return true;
+    });
+    stream.start();
+    run_tls(ioc, gw, stream, 1s);
+    EXPECT_EQ(handled, 0);
+    EXPECT_EQ(gw.connections, 0);
+    EXPECT_GE(gw.tls_failures, 1);
+}

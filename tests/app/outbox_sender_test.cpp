@@ -24,6 +24,7 @@ namespace {
 class fake_adapter final : public adapters::adapter {
 public:
     explicit fake_adapter(unsigned short port) : port_(port) {}
+    void set_port(unsigned short port) { port_ = port; }
     std::string_view platform() const override { return "fake"; }
     adapters::inbound_result decode(const adapters::raw_request&, core::instant) const override { return {}; }
     std::vector<adapters::outbound_request> encode(const core::outbound_post& post,
@@ -45,6 +46,21 @@ private:
     unsigned short port_;
 };
 
+// Accepts connections and never answers: the platform hangs.
+struct black_hole {
+    explicit black_hole(asio::io_context& ioc) : acceptor(ioc, {asio::ip::make_address("127.0.0.1"), 0}) { accept(); }
+    void accept() {
+        acceptor.async_accept([this](boost::system::error_code ec, asio::ip::tcp::socket s) {
+            if (ec) return;
+            held.push_back(std::move(s));
+            accept();
+        });
+    }
+    unsigned short port() const { return acceptor.local_endpoint().port(); }
+    asio::ip::tcp::acceptor acceptor;
+    std::vector<asio::ip::tcp::socket> held;
+};
+
 struct fixture {
     fixture() : db((dir / "bot.db").string()), http(ioc) {
         server = std::make_unique<app::http_server>(ioc, app::server_options{"127.0.0.1", 0}, [this](const auto& req) {
@@ -58,12 +74,14 @@ struct fixture {
         adapter = std::make_unique<fake_adapter>(server->port());
     }
 
-    app::outbox_sender make_sender(int per_minute = 20) {
+    app::outbox_sender make_sender(int per_minute = 20) { return make_sender_with(http, per_minute); }
+
+    app::outbox_sender make_sender_with(app::https_client& client, int per_minute = 20) {
         app::sender_options o;
         o.first_backoff = 50ms;
         o.rate_limit_penalty = 300ms;
         return app::outbox_sender(
-            ioc, db, clock, http,
+            ioc, db, clock, client,
             [this, per_minute](const std::string& chat) -> std::optional<app::chat_route> {
                 if (chat == "nowhere") return std::nullopt;
                 app::chat_route r;
@@ -172,4 +190,22 @@ TEST(OutboxSender, APlatformThatIsDownDelaysButLosesNothing) {
     sender.stop();
     EXPECT_EQ(f.db.outbox_backlog(), 1);
     EXPECT_TRUE(f.delivered.empty());
+}
+
+TEST(OutboxSender, APlatformThatTimesOutIsRetriedAndTheChatStaysInOrder) {
+    fixture f;
+    black_hole hole(f.ioc);
+    app::https_client impatient(f.ioc, {}, 200ms);
+    f.adapter->set_port(hole.port());
+    f.db.enqueue({"group", "一", {}}, f.clock.now());
+    f.db.enqueue({"group", "二", {}}, f.clock.now());
+    auto sender = f.make_sender_with(impatient);
+    sender.start();
+    f.run_until([&] { return sender.stats().retries >= 2; }, 5s);
+    EXPECT_TRUE(f.delivered.empty());
+    EXPECT_EQ(hole.held.size(), 2u);  // one request in flight at a time: post 二 waited behind 一
+    f.adapter->set_port(f.server->port());  // the platform recovers
+    f.run_until([&] { return f.db.outbox_backlog() == 0; }, 5s);
+    sender.stop();
+    EXPECT_EQ(f.delivered, (std::vector<std::string>{"group|一", "group|二"}));
 }
