@@ -4,7 +4,9 @@
 // between commit and delivery loses nothing and sends once after the restart; no secret in the log.
 #include <gtest/gtest.h>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
@@ -348,4 +350,115 @@ TEST(Serve, WecomUrlVerificationAndAnEncryptedCallback) {
     auto log = bot.log();
     for (const auto& secret : {wecom_token, wecom_aes_key, wecom_key})
         EXPECT_EQ(log.find(secret), std::string::npos) << "secret in the log: " << log;
+}
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/beast/websocket.hpp>
+
+namespace {
+
+// A plain-ws Stream gateway on loopback for the serve binary: hands out a ticket, pushes one robot
+// message frame and records the ACK.
+class fake_stream_gateway {
+public:
+    explicit fake_stream_gateway(std::string frame) : frame_(std::move(frame)) {
+        http_ = std::make_unique<app::http_server>(ioc_, app::server_options{"127.0.0.1", 0},
+                                                   [this](const adapters::raw_request& r) {
+                                                       auto body = json::parse(r.body, nullptr, false);
+                                                       if (body.is_discarded() || body.value("clientId", "") != "cid-7" ||
+                                                           body.value("clientSecret", "") != app_secret)
+                                                           return adapters::raw_response{401, "application/json", "{}"};
+                                                       return adapters::raw_response{
+                                                           200, "application/json",
+                                                           json{{"endpoint", "ws://127.0.0.1:" + std::to_string(ws_port()) +
+                                                                                 "/connect"},
+                                                                {"ticket", "t1"}}
+                                                               .dump()};
+                                                   });
+        http_->start();
+        asio::co_spawn(ioc_, accept(), asio::detached);
+        thread_ = std::thread([this] { ioc_.run(); });
+    }
+    ~fake_stream_gateway() {
+        asio::post(ioc_, [this] {
+            http_->stop();
+            acceptor_.close();
+        });
+        work_.reset();
+        for (int i = 0; i < 100 && !ioc_.stopped(); ++i) std::this_thread::sleep_for(10ms);
+        ioc_.stop();
+        thread_.join();
+    }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(http_->port()); }
+    unsigned short ws_port() const { return acceptor_.local_endpoint().port(); }
+    std::vector<std::string> acks() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return acks_;
+    }
+
+private:
+    asio::awaitable<void> accept() {
+        auto tuple = asio::as_tuple(asio::use_awaitable);
+        auto [ec, socket] = co_await acceptor_.async_accept(tuple);
+        if (ec) co_return;
+        beast::websocket::stream<beast::tcp_stream> ws(std::move(socket));
+        auto [aec] = co_await ws.async_accept(tuple);
+        if (aec) co_return;
+        ws.text(true);
+        co_await ws.async_write(asio::buffer(frame_), tuple);
+        beast::flat_buffer buf;
+        auto [rec, n] = co_await ws.async_read(buf, tuple);
+        (void)n;
+        if (!rec) {
+            std::lock_guard<std::mutex> lock(mutex_);
+            acks_.push_back(beast::buffers_to_string(buf.data()));
+        }
+        beast::flat_buffer rest;
+        co_await ws.async_read(rest, tuple);
+    }
+
+    std::string frame_;
+    asio::io_context ioc_{1};
+    asio::executor_work_guard<asio::io_context::executor_type> work_{ioc_.get_executor()};
+    std::unique_ptr<app::http_server> http_;
+    asio::ip::tcp::acceptor acceptor_{ioc_, {asio::ip::make_address("127.0.0.1"), 0}};
+    std::thread thread_;
+    std::mutex mutex_;
+    std::vector<std::string> acks_;
+};
+
+}  // namespace
+
+TEST(Serve, DingtalkStreamModeRegistersAComplaintAndAcksTheFrame) {
+    test_support::temp_dir dir;
+    fake_dingtalk dingtalk;
+    json data = {{"msgtype", "text"},
+                 {"text", {{"content", " " + complaint}}},
+                 {"msgId", "stream-msg-1"},
+                 {"conversationId", "cidGROUP=="},
+                 {"senderStaffId", "dt-1002"}};
+    json frame = {{"specVersion", "1.0"},
+                  {"type", "CALLBACK"},
+                  {"headers", {{"topic", "/v1.0/im/bot/messages/get"}, {"messageId", "frame-9"}}},
+                  {"data", data.dump()}};
+    fake_stream_gateway gateway(frame.dump());
+    bot_process bot(dir.path(), test_support::free_port(),
+                    "platforms:\n  dingtalk: { mode: stream, gateway: \"" + gateway.url() +
+                        "\", client_id_env: T_CLIENT_ID, client_secret_env: T_APP_SECRET, webhook_env: T_WEBHOOK, "
+                        "webhook_secret_env: T_WEBHOOK_SECRET }\n"
+                        "chats:\n  - { id: group, platform: dingtalk }\n",
+                    {{"T_CLIENT_ID", "cid-7"},
+                     {"T_APP_SECRET", app_secret},
+                     {"T_WEBHOOK", dingtalk.url()},
+                     {"T_WEBHOOK_SECRET", robot_secret}});
+    bot.start();
+    ASSERT_TRUE(dingtalk.wait_for(1, 10s)) << bot.log();
+    EXPECT_NE(dingtalk.delivered()[0]["text"]["content"].get<std::string>().find("已登记产品质量投诉 P1"),
+              std::string::npos);
+    for (int i = 0; i < 200 && gateway.acks().empty(); ++i) std::this_thread::sleep_for(10ms);
+    ASSERT_EQ(gateway.acks().size(), 1u);
+    EXPECT_EQ(json::parse(gateway.acks()[0])["headers"]["messageId"], "frame-9");
+    bot.proc().signal(SIGTERM);
+    EXPECT_EQ(bot.proc().wait(10s), 0) << bot.log();
 }
