@@ -13,7 +13,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!rules::valid_utf8(folded)) __builtin_trap();  // folding always yields valid UTF-8
     auto r = rules::parse_command(rules::strip_mentions(text));
     if (auto* c = std::get_if<rules::command>(&r)) {
-        if (!c->target.empty() && !rules::normalize_id(c->target)) __builtin_trap();  // targets are normalized
+        if (!c->target.empty() && !rules::normalize_id(c->target))
+            __builtin_trap();  // targets are normalized
     }
     (void)rules::normalize_id(text);
     (void)rules::split_words(text);

@@ -15,19 +15,32 @@ struct word_def {
 // Longest words first, so 罚款汇总 wins over shorter prefixes. Words are in folded form.
 const std::vector<word_def>& words() {
     static const std::vector<word_def> w = {
-        {U"总经理审批", command_kind::gm_approval}, {U"罚款汇总", command_kind::penalties},
-        {U"副总意见", command_kind::vp_opinion},     {U"已通知", command_kind::notify},
-        {U"受理", command_kind::accept},             {U"工艺", command_kind::publish},
-        {U"分流", command_kind::route},              {U"回复", command_kind::respond},
-        {U"方案", command_kind::respond},            {U"暂停", command_kind::pause},
-        {U"恢复", command_kind::resume},             {U"查询", command_kind::query},
-        {U"待办", command_kind::todo},               {U"免罚", command_kind::waive},
-        {U"已缴", command_kind::paid},               {U"帮助", command_kind::help},
-        {U"签字", command_kind::sign},               {U"执行", command_kind::execute},
-        {U"申诉", command_kind::appeal},             {U"复核", command_kind::review},
-        {U"运费", command_kind::freight},            {U"付款", command_kind::pay},
-        {U"核销", command_kind::write_off},          {U"无效", command_kind::invalid},
-        {U"help", command_kind::help},               {U"?", command_kind::help},
+        {U"总经理审批", command_kind::gm_approval},
+        {U"罚款汇总", command_kind::penalties},
+        {U"副总意见", command_kind::vp_opinion},
+        {U"已通知", command_kind::notify},
+        {U"受理", command_kind::accept},
+        {U"工艺", command_kind::publish},
+        {U"分流", command_kind::route},
+        {U"回复", command_kind::respond},
+        {U"方案", command_kind::respond},
+        {U"暂停", command_kind::pause},
+        {U"恢复", command_kind::resume},
+        {U"查询", command_kind::query},
+        {U"待办", command_kind::todo},
+        {U"免罚", command_kind::waive},
+        {U"已缴", command_kind::paid},
+        {U"帮助", command_kind::help},
+        {U"签字", command_kind::sign},
+        {U"执行", command_kind::execute},
+        {U"申诉", command_kind::appeal},
+        {U"复核", command_kind::review},
+        {U"运费", command_kind::freight},
+        {U"付款", command_kind::pay},
+        {U"核销", command_kind::write_off},
+        {U"无效", command_kind::invalid},
+        {U"help", command_kind::help},
+        {U"?", command_kind::help},
     };
     return w;
 }
@@ -81,64 +94,112 @@ std::optional<std::string> read_id(cursor& c) {
     return prefix + std::string(1, static_cast<char>(letter)) + digits.substr(nz);
 }
 
-command_error error(command_kind k, const std::string& what) { return {k, what + "。格式：" + usage(k)}; }
+command_error error(command_kind k, const std::string& what) {
+    return {k, what + "。格式：" + usage(k)};
+}
 
 }  // namespace
 
 std::string_view command_word(command_kind k) {
     switch (k) {
-        case command_kind::accept: return "受理";
-        case command_kind::publish: return "工艺";
-        case command_kind::route: return "分流";
-        case command_kind::respond: return "回复";
-        case command_kind::notify: return "已通知";
-        case command_kind::pause: return "暂停";
-        case command_kind::resume: return "恢复";
-        case command_kind::query: return "查询";
-        case command_kind::todo: return "待办";
-        case command_kind::penalties: return "罚款汇总";
-        case command_kind::waive: return "免罚";
-        case command_kind::paid: return "已缴";
-        case command_kind::help: return "帮助";
-        case command_kind::sign: return "签字";
-        case command_kind::vp_opinion: return "副总意见";
-        case command_kind::gm_approval: return "总经理审批";
-        case command_kind::execute: return "执行";
-        case command_kind::appeal: return "申诉";
-        case command_kind::review: return "复核";
-        case command_kind::freight: return "运费";
-        case command_kind::pay: return "付款";
-        case command_kind::write_off: return "核销";
-        case command_kind::invalid: return "无效";
+        case command_kind::accept:
+            return "受理";
+        case command_kind::publish:
+            return "工艺";
+        case command_kind::route:
+            return "分流";
+        case command_kind::respond:
+            return "回复";
+        case command_kind::notify:
+            return "已通知";
+        case command_kind::pause:
+            return "暂停";
+        case command_kind::resume:
+            return "恢复";
+        case command_kind::query:
+            return "查询";
+        case command_kind::todo:
+            return "待办";
+        case command_kind::penalties:
+            return "罚款汇总";
+        case command_kind::waive:
+            return "免罚";
+        case command_kind::paid:
+            return "已缴";
+        case command_kind::help:
+            return "帮助";
+        case command_kind::sign:
+            return "签字";
+        case command_kind::vp_opinion:
+            return "副总意见";
+        case command_kind::gm_approval:
+            return "总经理审批";
+        case command_kind::execute:
+            return "执行";
+        case command_kind::appeal:
+            return "申诉";
+        case command_kind::review:
+            return "复核";
+        case command_kind::freight:
+            return "运费";
+        case command_kind::pay:
+            return "付款";
+        case command_kind::write_off:
+            return "核销";
+        case command_kind::invalid:
+            return "无效";
     }
     return "";
 }
 
 std::string usage(command_kind k) {
     switch (k) {
-        case command_kind::accept: return "受理 P1";
-        case command_kind::publish: return "工艺 P1 <工艺流程信息> 调查: 生产部 采购部";
-        case command_kind::route: return "分流 S1 <部门> [<部门> …]";
-        case command_kind::respond: return "回复 P1 <鉴定结果与处理意见> 或 方案 S1 <处理方案>";
-        case command_kind::notify: return "已通知 S1";
-        case command_kind::pause: return "暂停 P1 <原因>";
-        case command_kind::resume: return "恢复 P1";
-        case command_kind::query: return "查询 P1";
-        case command_kind::todo: return "待办 [部门]";
-        case command_kind::penalties: return "罚款汇总 [今天|本周|本月|2026-11|2026-11-01 2026-11-30]";
-        case command_kind::waive: return "免罚 F1 <原因>";
-        case command_kind::paid: return "已缴 F1";
-        case command_kind::help: return "帮助";
-        case command_kind::sign: return "签字 P1 或 签字 运费P1";
-        case command_kind::vp_opinion: return "副总意见 P1 <与客户协商后的处理意见>";
-        case command_kind::gm_approval: return "总经理审批 P1 <审批意见>";
-        case command_kind::execute: return "执行 P1";
-        case command_kind::appeal: return "申诉 P1 <理由>";
-        case command_kind::review: return "复核 P1 <复核结论>";
-        case command_kind::freight: return "运费 P1 <金额> <承担部门>";
-        case command_kind::pay: return "付款 运费P1";
-        case command_kind::write_off: return "核销 运费P1";
-        case command_kind::invalid: return "无效 P1 <理由>";
+        case command_kind::accept:
+            return "受理 P1";
+        case command_kind::publish:
+            return "工艺 P1 <工艺流程信息> 调查: 生产部 采购部";
+        case command_kind::route:
+            return "分流 S1 <部门> [<部门> …]";
+        case command_kind::respond:
+            return "回复 P1 <鉴定结果与处理意见> 或 方案 S1 <处理方案>";
+        case command_kind::notify:
+            return "已通知 S1";
+        case command_kind::pause:
+            return "暂停 P1 <原因>";
+        case command_kind::resume:
+            return "恢复 P1";
+        case command_kind::query:
+            return "查询 P1";
+        case command_kind::todo:
+            return "待办 [部门]";
+        case command_kind::penalties:
+            return "罚款汇总 [今天|本周|本月|2026-11|2026-11-01 2026-11-30]";
+        case command_kind::waive:
+            return "免罚 F1 <原因>";
+        case command_kind::paid:
+            return "已缴 F1";
+        case command_kind::help:
+            return "帮助";
+        case command_kind::sign:
+            return "签字 P1 或 签字 运费P1";
+        case command_kind::vp_opinion:
+            return "副总意见 P1 <与客户协商后的处理意见>";
+        case command_kind::gm_approval:
+            return "总经理审批 P1 <审批意见>";
+        case command_kind::execute:
+            return "执行 P1";
+        case command_kind::appeal:
+            return "申诉 P1 <理由>";
+        case command_kind::review:
+            return "复核 P1 <复核结论>";
+        case command_kind::freight:
+            return "运费 P1 <金额> <承担部门>";
+        case command_kind::pay:
+            return "付款 运费P1";
+        case command_kind::write_off:
+            return "核销 运费P1";
+        case command_kind::invalid:
+            return "无效 P1 <理由>";
     }
     return "";
 }
@@ -161,8 +222,8 @@ command_parse_result parse_command(std::string_view text) {
         // The word must stand alone: end, space, or an id glued to it ("受理P1").
         auto n = w.word.size();
         if (n < s.size() && !is_space(s[n]) && !is_id_start(s[n])) continue;
-        if (w.kind == command_kind::freight && n < s.size() && !is_space(s[n]) && s[n] != 'P' && s[n] != 'p' &&
-            s[n] != 'S' && s[n] != 's' && s[n] != '#')
+        if (w.kind == command_kind::freight && n < s.size() && !is_space(s[n]) && s[n] != 'P' &&
+            s[n] != 'p' && s[n] != 'S' && s[n] != 's' && s[n] != '#')
             continue;
         found = &w;
         break;
@@ -191,7 +252,8 @@ command_parse_result parse_command(std::string_view text) {
     };
 
     switch (k) {
-        case command_kind::help: return cmd;
+        case command_kind::help:
+            return cmd;
         case command_kind::todo: {
             c.spaces();
             auto rest = split_words(c.rest());
@@ -232,7 +294,8 @@ command_parse_result parse_command(std::string_view text) {
             cmd.text = c.rest();
             return cmd;
         }
-        default: break;
+        default:
+            break;
     }
 
     auto id = complaint_id(false);
@@ -275,7 +338,8 @@ command_parse_result parse_command(std::string_view text) {
             auto w = split_words(c.rest());
             if (w.size() < 2) return error(k, "缺少金额或承担部门");
             auto amount = w[0];
-            if (amount.size() > 3 && amount.substr(amount.size() - 3) == "元") amount.resize(amount.size() - 3);
+            if (amount.size() > 3 && amount.substr(amount.size() - 3) == "元")
+                amount.resize(amount.size() - 3);
             bool ok = !amount.empty() && amount.find_first_not_of("0123456789.") == std::string::npos &&
                       amount.find('.') == amount.rfind('.') && amount.front() != '.' && amount != "0";
             if (ok) ok = std::stod(amount) > 0;
@@ -302,10 +366,10 @@ command_parse_result parse_command(std::string_view text) {
 
 std::string help_text() {
     std::string s = "📖 投诉机器人命令（编号可写 P1、#P1、P-1）\n";
-    const command_kind list[] = {command_kind::accept, command_kind::publish, command_kind::route,
-                                 command_kind::respond, command_kind::notify, command_kind::pause,
-                                 command_kind::resume, command_kind::query, command_kind::todo,
-                                 command_kind::penalties, command_kind::waive, command_kind::paid};
+    const command_kind list[] = {command_kind::accept,    command_kind::publish, command_kind::route,
+                                 command_kind::respond,   command_kind::notify,  command_kind::pause,
+                                 command_kind::resume,    command_kind::query,   command_kind::todo,
+                                 command_kind::penalties, command_kind::waive,   command_kind::paid};
     for (auto k : list) s += "· " + usage(k) + "\n";
     s += "\n产品质量投诉模板：\n" + blank_template(complaint_kind::product) + "\n\n服务质量投诉模板：\n" +
          blank_template(complaint_kind::service);

@@ -64,7 +64,7 @@ struct escalation_level {
 };
 
 struct stage_rule {
-    core::duration due{0};                      // from the post (notify: from the last plan)
+    core::duration due{0};                     // from the post (notify: from the last plan)
     std::vector<escalation_level> escalation;  // level 1 first; empty = no escalation
 };
 
@@ -72,10 +72,10 @@ struct stage_rule {
 // is registered, so later config changes never rewrite open complaints.
 struct workflow_rules {
     stage_rule accept{std::chrono::minutes(5), {{}}};
-    stage_rule publish{std::chrono::minutes(30), {{}}};  // product complaints
-    stage_rule route{std::chrono::minutes(30), {{}}};    // service complaints
-    stage_rule respond{std::chrono::hours(2), {}};       // miss = fine each silent department
-    stage_rule notify{std::chrono::minutes(10), {{}}};   // service complaints, after the last plan
+    stage_rule publish{std::chrono::minutes(30), {{}}};        // product complaints
+    stage_rule route{std::chrono::minutes(30), {{}}};          // service complaints
+    stage_rule respond{std::chrono::hours(2), {}};             // miss = fine each silent department
+    stage_rule notify{std::chrono::minutes(10), {{}}};         // service complaints, after the last plan
     core::duration respond_warning{std::chrono::minutes(30)};  // before the respond deadline; 0 = off
     // A department routed late still gets at least this long to answer.
     core::duration respond_minimum{std::chrono::minutes(30)};
@@ -97,10 +97,10 @@ struct schedules {
 struct platform_settings {
     std::string name;  // dingtalk, wecom
     std::map<std::string, std::string> env;
-    std::string receive_id;  // WeCom: "" for the AI bot, the CorpID for an app
+    std::string receive_id;     // WeCom: "" for the AI bot, the CorpID for an app
     std::string mode = "http";  // DingTalk: "http" (callbacks to /hooks/dingtalk) or "stream" (WebSocket)
     std::string gateway;        // DingTalk Stream gateway; empty = https://api.dingtalk.com
-    int per_minute = 20;     // outbound rate limit per robot
+    int per_minute = 20;        // outbound rate limit per robot
 };
 
 // A group the bot lives in: our id for it, its platform and the platform's conversation id.

@@ -10,19 +10,18 @@ namespace rules {
 namespace {
 
 // The two templates of the rule book (篇2, part 二), as data.
-const form_def product_def{
-    complaint_kind::product,
-    "产品质量投诉",
-    {
-        {"投诉人", {"投拆人"}, "", value_type::text, true},
-        {"客户名称", {}, "", value_type::text, true},
-        {"发货日期", {}, "", value_type::date, true},
-        {"品牌", {}, "", value_type::text, true},
-        {"规格及数量", {"规格数量"}, "", value_type::text, true},
-        {"产品存在的质量问题", {"质量问题"}, "", value_type::text, true},
-        {"客户要求", {}, "", value_type::text, true},
-        {"投诉时间", {}, "", value_type::datetime, true},
-    }};
+const form_def product_def{complaint_kind::product,
+                           "产品质量投诉",
+                           {
+                               {"投诉人", {"投拆人"}, "", value_type::text, true},
+                               {"客户名称", {}, "", value_type::text, true},
+                               {"发货日期", {}, "", value_type::date, true},
+                               {"品牌", {}, "", value_type::text, true},
+                               {"规格及数量", {"规格数量"}, "", value_type::text, true},
+                               {"产品存在的质量问题", {"质量问题"}, "", value_type::text, true},
+                               {"客户要求", {}, "", value_type::text, true},
+                               {"投诉时间", {}, "", value_type::datetime, true},
+                           }};
 
 const form_def service_def{
     complaint_kind::service,
@@ -56,7 +55,9 @@ const form_def* match_title(std::string_view line) {
     return nullptr;
 }
 
-std::u32string u32(std::string_view s) { return fold_cps(s).cps; }
+std::u32string u32(std::string_view s) {
+    return fold_cps(s).cps;
+}
 
 // Tries to read "label(hint) :" at the start of a folded line. On success returns the field and
 // sets `value_from` to the code point index where the value starts.
@@ -101,7 +102,9 @@ const field_def* match_label(const folded_text& line, const form_def& form, std:
     return best;
 }
 
-unsigned digit_value(char32_t c) { return static_cast<unsigned>(c - '0'); }
+unsigned digit_value(char32_t c) {
+    return static_cast<unsigned>(c - '0');
+}
 
 // A tiny scanner over folded code points for dates and times.
 struct scanner {
@@ -113,7 +116,8 @@ struct scanner {
     bool number(unsigned& out, std::size_t max_digits) {
         std::size_t start = i;
         unsigned v = 0;
-        while (i < s.size() && s[i] >= '0' && s[i] <= '9' && i - start < max_digits) v = v * 10 + digit_value(s[i++]);
+        while (i < s.size() && s[i] >= '0' && s[i] <= '9' && i - start < max_digits)
+            v = v * 10 + digit_value(s[i++]);
         if (i == start) return false;
         if (i < s.size() && s[i] >= '0' && s[i] <= '9') return false;  // too many digits
         out = v;
@@ -181,8 +185,10 @@ bool scan_date(scanner& sc, int default_year, core::local_date& out) {
 bool scan_time(scanner& sc, unsigned& hour, unsigned& minute, unsigned& second) {
     sc.spaces();
     bool pm = false, am = false;
-    if (sc.eat_word(U"下午") || sc.eat_word(U"晚上") || sc.eat_word(U"傍晚")) pm = true;
-    else if (sc.eat_word(U"上午") || sc.eat_word(U"早上") || sc.eat_word(U"凌晨") || sc.eat_word(U"中午")) am = true;
+    if (sc.eat_word(U"下午") || sc.eat_word(U"晚上") || sc.eat_word(U"傍晚"))
+        pm = true;
+    else if (sc.eat_word(U"上午") || sc.eat_word(U"早上") || sc.eat_word(U"凌晨") || sc.eat_word(U"中午"))
+        am = true;
     sc.spaces();
     if (!sc.number(hour, 2)) return false;
     minute = 0;
@@ -217,13 +223,25 @@ std::string with_value(const std::string& what, const std::string& value) {
 
 }  // namespace
 
-std::string_view kind_name(complaint_kind k) { return k == complaint_kind::product ? "product" : "service"; }
-std::string_view kind_title(complaint_kind k) { return k == complaint_kind::product ? "产品质量投诉" : "服务质量投诉"; }
-char kind_prefix(complaint_kind k) { return k == complaint_kind::product ? 'P' : 'S'; }
+std::string_view kind_name(complaint_kind k) {
+    return k == complaint_kind::product ? "product" : "service";
+}
+std::string_view kind_title(complaint_kind k) {
+    return k == complaint_kind::product ? "产品质量投诉" : "服务质量投诉";
+}
+char kind_prefix(complaint_kind k) {
+    return k == complaint_kind::product ? 'P' : 'S';
+}
 
-const form_def& product_form() { return product_def; }
-const form_def& service_form() { return service_def; }
-const form_def& form_for(complaint_kind k) { return k == complaint_kind::product ? product_def : service_def; }
+const form_def& product_form() {
+    return product_def;
+}
+const form_def& service_form() {
+    return service_def;
+}
+const form_def& form_for(complaint_kind k) {
+    return k == complaint_kind::product ? product_def : service_def;
+}
 
 const std::string* complaint_form::field(std::string_view key) const {
     for (const auto& [k, v] : fields)
@@ -267,7 +285,8 @@ form_parse_result parse_complaint(std::string_view text, core::instant received_
         std::size_t from = 0;
         if (const auto* f = match_label(line, *form, from)) {
             if (values.count(f->key)) {
-                if (std::find(repeated.begin(), repeated.end(), f->key) == repeated.end()) repeated.push_back(f->key);
+                if (std::find(repeated.begin(), repeated.end(), f->key) == repeated.end())
+                    repeated.push_back(f->key);
                 current = nullptr;  // ignore the repeat's value; the post is refused anyway
                 continue;
             }
@@ -325,7 +344,8 @@ form_parse_result parse_complaint(std::string_view text, core::instant received_
                 if (earlier && earlier->date.year != t->date.year) t = earlier;
             }
             if (!t) {
-                r.problems.push_back({f.key, with_value("无法识别的时间", v) + "，请写成 2026年11月23日9时05分"});
+                r.problems.push_back(
+                    {f.key, with_value("无法识别的时间", v) + "，请写成 2026年11月23日9时05分"});
                 continue;
             }
             complained = tz.to_utc(*t);

@@ -13,7 +13,7 @@ namespace rules {
 
 enum class complaint_kind { product, service };
 
-std::string_view kind_name(complaint_kind k);  // "product" / "service"
+std::string_view kind_name(complaint_kind k);   // "product" / "service"
 std::string_view kind_title(complaint_kind k);  // "产品质量投诉" / "服务质量投诉"
 char kind_prefix(complaint_kind k);             // 'P' / 'S'
 
@@ -29,8 +29,8 @@ struct field_def {
 
 struct form_def {
     complaint_kind kind;
-    std::string title;                 // "产品质量投诉"
-    std::vector<field_def> fields;     // in template order
+    std::string title;              // "产品质量投诉"
+    std::vector<field_def> fields;  // in template order
 };
 
 const form_def& product_form();
@@ -42,14 +42,14 @@ const form_def& form_for(complaint_kind k);
 struct complaint_form {
     complaint_kind kind = complaint_kind::product;
     std::vector<std::pair<std::string, std::string>> fields;
-    core::instant complained_at{};          // 投诉时间, converted to UTC
+    core::instant complained_at{};               // 投诉时间, converted to UTC
     std::optional<core::local_date> shipped_on;  // 发货日期 (product only)
 
     const std::string* field(std::string_view key) const;
 };
 
 struct field_problem {
-    std::string field;    // canonical key
+    std::string field;  // canonical key
     std::string problem;  // Chinese, e.g. "缺少此项", "不能为空", "日期无法识别：…", "晚于发帖时间"
 };
 

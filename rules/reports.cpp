@@ -29,7 +29,8 @@ std::optional<core::local_date> parse_ym(const std::string& s) {
 }
 
 core::local_date month_end(core::local_date first) {
-    auto next = first.month == 12 ? core::local_date{first.year + 1, 1, 1} : core::local_date{first.year, first.month + 1, 1};
+    auto next = first.month == 12 ? core::local_date{first.year + 1, 1, 1}
+                                  : core::local_date{first.year, first.month + 1, 1};
     return core::add_days(next, -1);
 }
 
@@ -42,7 +43,8 @@ std::string percent(int on_time, int total) {
 
 }  // namespace
 
-std::optional<period> parse_period(const std::vector<std::string>& words, core::local_date today, std::string& error) {
+std::optional<period> parse_period(const std::vector<std::string>& words, core::local_date today,
+                                   std::string& error) {
     const std::string usage = "可用：今天、本周、本月、2026-11、2026-11-01 2026-11-30";
     if (words.empty()) return period{today, today, "今天"};
     if (words.size() == 1) {
@@ -99,7 +101,9 @@ std::string penalty_summary(const std::vector<fine>& fines, const period& p, con
     std::vector<row> rows;
     int total = 0, open = 0, paid = 0, waived = 0;
     for (const auto& f : fines) {
-        auto it = std::find_if(rows.begin(), rows.end(), [&](const row& r) { return r.name == f.person_name && r.department == f.department; });
+        auto it = std::find_if(rows.begin(), rows.end(), [&](const row& r) {
+            return r.name == f.person_name && r.department == f.department;
+        });
         if (it == rows.end()) {
             rows.push_back({f.person_name, f.department, 0, 0, {}});
             it = rows.end() - 1;
@@ -117,14 +121,16 @@ std::string penalty_summary(const std::vector<fine>& fines, const period& p, con
     }
     std::string s = head + "\n";
     for (const auto& r : rows)
-        s += r.name + "（" + r.department + "）：" + std::to_string(r.count) + " 次 " + std::to_string(r.amount) +
-             " 元 — " + [&] {
+        s += r.name + "（" + r.department + "）：" + std::to_string(r.count) + " 次 " +
+             std::to_string(r.amount) + " 元 — " +
+             [&] {
                  std::string j;
                  for (const auto& i : r.items) j += (j.empty() ? "" : "，") + i;
                  return j;
-             }() + "\n";
-    s += "合计：" + std::to_string(total) + " 元（未缴 " + std::to_string(open) + " 元，已缴 " + std::to_string(paid) +
-         " 元";
+             }() +
+             "\n";
+    s += "合计：" + std::to_string(total) + " 元（未缴 " + std::to_string(open) + " 元，已缴 " +
+         std::to_string(paid) + " 元";
     if (waived) s += "，另免罚 " + std::to_string(waived) + " 元";
     s += "）";
     (void)tz;
@@ -162,11 +168,13 @@ std::string sheet_text(const std::vector<complaint>& items, core::local_date day
              ctx.cfg.org.display_name(c.complainant);
         if (const auto* v = c.field("客户名称")) s += "　客户：" + *v;
         if (const auto* v = c.field(c.kind == complaint_kind::product ? "客户要求" : "投诉目的"))
-            s += "\n   " + std::string(c.kind == complaint_kind::product ? "客户要求" : "投诉目的") + "：" + *v;
+            s += "\n   " + std::string(c.kind == complaint_kind::product ? "客户要求" : "投诉目的") + "：" +
+                 *v;
         for (const auto& d : c.departments) {
             s += "\n   " + d.department + "：";
             if (d.replied_at)
-                s += d.text + "（" + ctx.cfg.org.display_name(d.by) + " " + ctx.tz.short_time(*d.replied_at) + "）";
+                s += d.text + "（" + ctx.cfg.org.display_name(d.by) + " " + ctx.tz.short_time(*d.replied_at) +
+                     "）";
             else
                 s += "未回复" + std::string(d.fined ? "（已罚款）" : "");
         }

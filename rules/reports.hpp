@@ -20,7 +20,8 @@ struct period {
 
 // 今天 | 本周 | 本月 | 2026-11 | 2026-11-01 2026-11-30 (no words = 今天). nullopt with `error` set
 // (Chinese, names the bad word and the accepted forms) when malformed.
-std::optional<period> parse_period(const std::vector<std::string>& words, core::local_date today, std::string& error);
+std::optional<period> parse_period(const std::vector<std::string>& words, core::local_date today,
+                                   std::string& error);
 
 // Fines issued within the period, by their issue date in `tz`.
 std::vector<fine> fines_in(const std::vector<fine>& all, const period& p, const core::zone& tz);
@@ -30,7 +31,8 @@ std::string penalty_summary(const std::vector<fine>& fines, const period& p, con
                             const std::string& title = "罚款汇总");
 
 // 待办: one line per open complaint (optionally only those waiting on `department`).
-std::string todo_list(const std::vector<complaint>& open, const context& ctx, const std::string& department = {});
+std::string todo_list(const std::vector<complaint>& open, const context& ctx,
+                      const std::string& department = {});
 
 // True when a compensation complaint belongs on today's sheet: answered (every department replied,
 // or the respond deadline passed) and not yet on a sheet.

@@ -87,7 +87,8 @@ std::string command_hint(const complaint& c, std::string_view stage) {
     if (stage == "publish") return "工艺 " + c.id + " <工艺流程> 调查: 生产部 采购部";
     if (stage == "route") return "分流 " + c.id + " <部门>";
     if (stage == "respond")
-        return c.kind == complaint_kind::product ? "回复 " + c.id + " <鉴定结果与处理意见>" : "方案 " + c.id + " <处理方案>";
+        return c.kind == complaint_kind::product ? "回复 " + c.id + " <鉴定结果与处理意见>"
+                                                 : "方案 " + c.id + " <处理方案>";
     return "已通知 " + c.id;
 }
 
@@ -97,7 +98,8 @@ core::outbound_post reply_to(const std::string& chat, const std::string& actor, 
     return p;
 }
 
-void refuse(outcome& out, const context& ctx, const std::string& chat, const std::string& actor, std::string text) {
+void refuse(outcome& out, const context& ctx, const std::string& chat, const std::string& actor,
+            std::string text) {
     out.posts.push_back(finish(reply_to(chat, actor, "❌ " + std::move(text)), ctx.cfg));
 }
 
@@ -109,8 +111,8 @@ bool contains_keyword(const std::string* value, const std::vector<std::string>& 
     return false;
 }
 
-event make_event(const complaint& c, const context& ctx, std::string actor, std::string type, std::string stage,
-                 std::string detail) {
+event make_event(const complaint& c, const context& ctx, std::string actor, std::string type,
+                 std::string stage, std::string detail) {
     event e;
     e.complaint = c.id;
     e.at = ctx.now;
@@ -312,8 +314,8 @@ complaint register_complaint(const complaint_form& form, const core::inbound_mes
                                       c.rules.compensation_keywords);
 
     auto who = cfg.org.display_name(c.complainant);
-    auto registered = make_event(c, ctx, msg.sender, "registered", "", "登记" + std::string(kind_title(c.kind)) +
-                                                                           "（投诉人 " + who + "）");
+    auto registered = make_event(c, ctx, msg.sender, "registered", "",
+                                 "登记" + std::string(kind_title(c.kind)) + "（投诉人 " + who + "）");
     out.events.push_back(registered);
     out.complaint_changed = true;
 
@@ -323,8 +325,9 @@ complaint register_complaint(const complaint_form& form, const core::inbound_mes
     if (c.kind == complaint_kind::product) {
         if (const auto* v = c.field("客户名称")) text += "　客户：" + *v;
         const auto& publish = *c.find_stage("publish");
-        text += "\n请" + cfg.roles.order_desk + "于 " + hm(ctx, *accept.due) + " 前受理（受理 " + c.id + "），" +
-                hm(ctx, *publish.due) + " 前公布工艺流程（工艺 " + c.id + " <工艺流程> 调查: 部门…）。";
+        text += "\n请" + cfg.roles.order_desk + "于 " + hm(ctx, *accept.due) + " 前受理（受理 " + c.id +
+                "），" + hm(ctx, *publish.due) + " 前公布工艺流程（工艺 " + c.id +
+                " <工艺流程> 调查: 部门…）。";
         for (const auto& m : members_of(cfg, cfg.roles.order_desk)) add_mention(post, m);
     } else {
         if (const auto* v = c.field("投诉对象")) text += "　投诉对象：" + *v;
@@ -349,7 +352,8 @@ bool check_stage(const complaint& c, std::string_view stage, const context& ctx,
                  const std::string& chat, const std::string& actor) {
     if (!c.is_open()) {
         refuse(out, ctx, chat, actor,
-               c.id + (c.status == "invalid" ? " 已判为无效投诉，" : " 已关闭，") + "无需再" + stage_label(stage) + "。");
+               c.id + (c.status == "invalid" ? " 已判为无效投诉，" : " 已关闭，") + "无需再" +
+                   stage_label(stage) + "。");
         return false;
     }
     const auto* pending = c.pending_stage();
@@ -369,7 +373,8 @@ bool check_stage(const complaint& c, std::string_view stage, const context& ctx,
                c.id + " 是" + std::string(kind_title(c.kind)) + "，没有“" + stage_label(stage) + "”环节。");
     } else {
         refuse(out, ctx, chat, actor,
-               c.id + " 当前待" + stage_label(pending->name) + "，请先完成：" + command_hint(c, pending->name) + "。");
+               c.id + " 当前待" + stage_label(pending->name) + "，请先完成：" +
+                   command_hint(c, pending->name) + "。");
     }
     return false;
 }
@@ -398,7 +403,8 @@ core::duration late_by(const stage_state& st, core::instant now) {
     return st.due && now > *st.due ? now - *st.due : core::duration{0};
 }
 
-bool do_accept(complaint& c, const std::string& actor, const std::string& chat, const context& ctx, outcome& out) {
+bool do_accept(complaint& c, const std::string& actor, const std::string& chat, const context& ctx,
+               outcome& out) {
     if (!check_stage(c, "accept", ctx, out, chat, actor)) return false;
     auto dept = acting_department(c, ctx.cfg, "accept");
     if (!check_member(c, dept, ctx, out, chat, actor, "受理")) return false;
@@ -406,12 +412,14 @@ bool do_accept(complaint& c, const std::string& actor, const std::string& chat, 
     auto late = late_by(st, ctx.now);
     complete_stage(c, st, actor, ctx, out, "accepted", ctx.cfg.org.display_name(actor) + " 受理");
     const auto& next = c.stages[1];
-    std::string text = "👌 " + c.id + " 已由" + ctx.cfg.org.display_name(actor) + "受理（" + lateness(late) + "）。";
+    std::string text =
+        "👌 " + c.id + " 已由" + ctx.cfg.org.display_name(actor) + "受理（" + lateness(late) + "）。";
     if (*next.due > ctx.now)
-        text += "请于 " + hm(ctx, *next.due) + " 前" + stage_label(next.name) + "（" + command_hint(c, next.name) + "）。";
-    else
-        text += stage_label(next.name) + "已超时（截止 " + hm(ctx, *next.due) + "），请立即" + stage_label(next.name) + "（" +
+        text += "请于 " + hm(ctx, *next.due) + " 前" + stage_label(next.name) + "（" +
                 command_hint(c, next.name) + "）。";
+    else
+        text += stage_label(next.name) + "已超时（截止 " + hm(ctx, *next.due) + "），请立即" +
+                stage_label(next.name) + "（" + command_hint(c, next.name) + "）。";
     out.posts.push_back(finish(reply_to(chat, actor, std::move(text)), ctx.cfg));
     return true;
 }
@@ -444,15 +452,17 @@ bool do_assign(complaint& c, const command& cmd, const std::string& actor, const
     auto late = late_by(st, ctx.now);
     if (product) c.process_flow = cmd.text;
     complete_stage(c, st, actor, ctx, out, product ? "published" : "routed",
-                   ctx.cfg.org.display_name(actor) + (product ? " 公布工艺流程，调查：" : " 分流至 ") + join(departments));
+                   ctx.cfg.org.display_name(actor) + (product ? " 公布工艺流程，调查：" : " 分流至 ") +
+                       join(departments));
     arm_respond(c, departments, ctx);
     const auto& respond = *c.find_stage("respond");
 
     core::outbound_post post{chat, {}, {}};
     std::string text;
     if (product) {
-        text = "📋 " + c.id + " 工艺流程已公布（" + lateness(late) + "）：" + cmd.text + "\n请" + join(departments) +
-               "于 " + hm(ctx, *respond.due) + " 前回复鉴定结果与处理意见（回复 " + c.id + " <内容>）。";
+        text = "📋 " + c.id + " 工艺流程已公布（" + lateness(late) + "）：" + cmd.text + "\n请" +
+               join(departments) + "于 " + hm(ctx, *respond.due) + " 前回复鉴定结果与处理意见（回复 " + c.id +
+               " <内容>）。";
     } else {
         text = "🔀 " + c.id + " 已分流至" + join(departments) + "（" + lateness(late) + "）。\n请于 " +
                hm(ctx, *respond.due) + " 前提交处理方案（方案 " + c.id + " <处理方案>）。";
@@ -482,8 +492,8 @@ bool do_respond(complaint& c, const command& cmd, const std::string& actor, cons
                 return false;
             }
         refuse(out, ctx, chat, actor,
-               "只有" + join(silent_departments(c)) + "可以回复 " + c.id + "，" + ctx.cfg.org.display_name(actor) +
-                   "不在这些部门。");
+               "只有" + join(silent_departments(c)) + "可以回复 " + c.id + "，" +
+                   ctx.cfg.org.display_name(actor) + "不在这些部门。");
         return false;
     }
     auto& st = *c.find_stage("respond");
@@ -512,8 +522,8 @@ bool do_respond(complaint& c, const command& cmd, const std::string& actor, cons
         if (auto* notify = c.find_stage("notify")) {
             notify->due = ctx.now + c.rules.notify.due;
             notify->armed_at = ctx.now;
-            text += "各部门均已答复，请" + ctx.cfg.roles.hr + "于 " + hm(ctx, *notify->due) + " 前通知投诉人 " +
-                    ctx.cfg.org.display_name(c.complainant) + "（已通知 " + c.id + "）。";
+            text += "各部门均已答复，请" + ctx.cfg.roles.hr + "于 " + hm(ctx, *notify->due) +
+                    " 前通知投诉人 " + ctx.cfg.org.display_name(c.complainant) + "（已通知 " + c.id + "）。";
             for (const auto& m : members_of(ctx.cfg, ctx.cfg.roles.hr)) add_mention(post, m);
         } else {
             text += "各部门均已回复。";
@@ -527,17 +537,20 @@ bool do_respond(complaint& c, const command& cmd, const std::string& actor, cons
     return true;
 }
 
-bool do_notify(complaint& c, const std::string& actor, const std::string& chat, const context& ctx, outcome& out) {
+bool do_notify(complaint& c, const std::string& actor, const std::string& chat, const context& ctx,
+               outcome& out) {
     if (c.kind != complaint_kind::service) {
-        refuse(out, ctx, chat, actor, c.id + " 是" + std::string(kind_title(c.kind)) + "，没有“通知投诉人”环节。");
+        refuse(out, ctx, chat, actor,
+               c.id + " 是" + std::string(kind_title(c.kind)) + "，没有“通知投诉人”环节。");
         return false;
     }
     if (!check_stage(c, "notify", ctx, out, chat, actor)) return false;
     if (!check_member(c, ctx.cfg.roles.hr, ctx, out, chat, actor, "确认通知")) return false;
     auto& st = *c.find_stage("notify");
     auto late = late_by(st, ctx.now);
-    complete_stage(c, st, actor, ctx, out, "notified",
-                   ctx.cfg.org.display_name(actor) + " 通知投诉人 " + ctx.cfg.org.display_name(c.complainant));
+    complete_stage(
+        c, st, actor, ctx, out, "notified",
+        ctx.cfg.org.display_name(actor) + " 通知投诉人 " + ctx.cfg.org.display_name(c.complainant));
     close_if_done(c, ctx, out, actor);
     std::string text = "✅ " + c.id + " 已通知投诉人" + ctx.cfg.org.display_name(c.complainant) + "（" +
                        lateness(late) + "）。";
@@ -556,7 +569,8 @@ bool do_pause(complaint& c, const command& cmd, const std::string& actor, const 
     }
     if (pause) {
         if (c.paused_since) {
-            refuse(out, ctx, chat, actor, c.id + " 已于 " + ctx.tz.short_time(*c.paused_since) + " 暂停，无需重复。");
+            refuse(out, ctx, chat, actor,
+                   c.id + " 已于 " + ctx.tz.short_time(*c.paused_since) + " 暂停，无需重复。");
             return false;
         }
         c.paused_since = ctx.now;
@@ -564,7 +578,8 @@ bool do_pause(complaint& c, const command& cmd, const std::string& actor, const 
         out.events.push_back(make_event(c, ctx, actor, "paused", "", "暂停计时：" + cmd.text));
         out.complaint_changed = true;
         out.posts.push_back(
-            finish(reply_to(chat, actor, "⏸ " + c.id + " 已暂停计时（" + cmd.text + "），恢复请发：恢复 " + c.id + "。"),
+            finish(reply_to(chat, actor,
+                            "⏸ " + c.id + " 已暂停计时（" + cmd.text + "），恢复请发：恢复 " + c.id + "。"),
                    ctx.cfg));
         return true;
     }
@@ -577,9 +592,11 @@ bool do_pause(complaint& c, const command& cmd, const std::string& actor, const 
     c.paused_since.reset();
     for (auto& s : c.stages)
         if (!s.done_at && s.due) *s.due += paused;
-    out.events.push_back(make_event(c, ctx, actor, "resumed", "", "恢复计时，暂停了" + core::format_duration_zh(paused)));
+    out.events.push_back(
+        make_event(c, ctx, actor, "resumed", "", "恢复计时，暂停了" + core::format_duration_zh(paused)));
     out.complaint_changed = true;
-    std::string text = "▶️ " + c.id + " 恢复计时，暂停 " + core::format_duration_zh(paused) + " 不计入期限。";
+    std::string text =
+        "▶️ " + c.id + " 恢复计时，暂停 " + core::format_duration_zh(paused) + " 不计入期限。";
     if (const auto* p = c.pending_stage(); p && p->due)
         text += "待" + stage_label(p->name) + "，截止 " + hm(ctx, *p->due) + "。";
     out.posts.push_back(finish(reply_to(chat, actor, std::move(text)), ctx.cfg));
@@ -591,14 +608,20 @@ bool do_pause(complaint& c, const command& cmd, const std::string& actor, const 
 bool apply_command(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
                    const context& ctx, outcome& out) {
     switch (cmd.kind) {
-        case command_kind::accept: return do_accept(c, actor, chat, ctx, out);
+        case command_kind::accept:
+            return do_accept(c, actor, chat, ctx, out);
         case command_kind::publish:
-        case command_kind::route: return do_assign(c, cmd, actor, chat, ctx, out);
-        case command_kind::respond: return do_respond(c, cmd, actor, chat, ctx, out);
-        case command_kind::notify: return do_notify(c, actor, chat, ctx, out);
+        case command_kind::route:
+            return do_assign(c, cmd, actor, chat, ctx, out);
+        case command_kind::respond:
+            return do_respond(c, cmd, actor, chat, ctx, out);
+        case command_kind::notify:
+            return do_notify(c, actor, chat, ctx, out);
         case command_kind::pause:
-        case command_kind::resume: return do_pause(c, cmd, actor, chat, ctx, out);
-        default: break;
+        case command_kind::resume:
+            return do_pause(c, cmd, actor, chat, ctx, out);
+        default:
+            break;
     }
     refuse(out, ctx, chat, actor, "“" + std::string(command_word(cmd.kind)) + "”暂不支持用于 " + c.id + "。");
     return false;
@@ -607,7 +630,8 @@ bool apply_command(complaint& c, const command& cmd, const std::string& actor, c
 // -------------------------------------------------------------------------------------------------
 // Deadlines firing
 
-void fire_deadline(complaint& c, const std::string& key, core::instant due, const context& ctx, outcome& out) {
+void fire_deadline(complaint& c, const std::string& key, core::instant due, const context& ctx,
+                   outcome& out) {
     if (!c.is_open() || c.paused_since) return;
     auto colon = key.find(':');
     if (colon == std::string::npos) return;
@@ -630,7 +654,8 @@ void fire_deadline(complaint& c, const std::string& key, core::instant due, cons
         out.complaint_changed = true;
         post.text = "⚠️ " + c.id + " 距回复截止（" + hm(ctx, *st->due) + "）还有 " +
                     core::format_duration_zh(*st->due - ctx.now) + "，" + join(silent) + "尚未回复（" +
-                    command_hint(c, "respond") + "）。逾期将罚负责人 " + std::to_string(c.rules.fine_amount) + " 元。";
+                    command_hint(c, "respond") + "）。逾期将罚负责人 " + std::to_string(c.rules.fine_amount) +
+                    " 元。";
         for (const auto& d : silent) add_mention(post, cfg.org.head_of(d));
         out.posts.push_back(finish(std::move(post), cfg));
         return;
@@ -670,17 +695,18 @@ void fire_deadline(complaint& c, const std::string& key, core::instant due, cons
                 add_mention(post, f.person);
                 out.new_fines.push_back(std::move(f));
             }
-            text = "💰 " + c.id + " 回复已超时（截止 " + hm(ctx, due) + "），按水果基金处罚：\n" + join(lines, "\n") +
-                   "\n请尽快回复（" + command_hint(c, "respond") + "）。";
+            text = "💰 " + c.id + " 回复已超时（截止 " + hm(ctx, due) + "），按水果基金处罚：\n" +
+                   join(lines, "\n") + "\n请尽快回复（" + command_hint(c, "respond") + "）。";
             if (lines.empty()) return;
         } else {
             auto dept = acting_department(c, cfg, stage_name);
-            text = "⏰ " + c.id + " " + stage_label(stage_name) + "已超时（应于 " + hm(ctx, due) + " 前完成），请" +
-                   dept + "立即处理（" + command_hint(c, stage_name) + "）。";
+            text = "⏰ " + c.id + " " + stage_label(stage_name) + "已超时（应于 " + hm(ctx, due) +
+                   " 前完成），请" + dept + "立即处理（" + command_hint(c, stage_name) + "）。";
         }
         // Levels of the chain due at the deadline itself are posted with the miss.
         for (std::size_t i = 0; i < rule.escalation.size() && rule.escalation[i].after.count() == 0; ++i) {
-            for (const auto& p : escalation_targets(c, cfg, stage_name, rule.escalation[i].notify)) add_mention(post, p);
+            for (const auto& p : escalation_targets(c, cfg, stage_name, rule.escalation[i].notify))
+                add_mention(post, p);
             st->escalations_fired = static_cast<int>(i) + 1;
             auto ee = make_event(c, ctx, "bot", "escalated", stage_name,
                                  "第" + std::to_string(i + 1) + "级提醒：" + rule.escalation[i].notify);
@@ -694,7 +720,8 @@ void fire_deadline(complaint& c, const std::string& key, core::instant due, cons
 
     if (action.rfind("esc:", 0) == 0) {
         int level = std::atoi(action.c_str() + 4);
-        if (level < 1 || static_cast<std::size_t>(level) > rule.escalation.size() || level <= st->escalations_fired)
+        if (level < 1 || static_cast<std::size_t>(level) > rule.escalation.size() ||
+            level <= st->escalations_fired)
             return;
         st->escalations_fired = level;
         out.complaint_changed = true;
@@ -707,9 +734,11 @@ void fire_deadline(complaint& c, const std::string& key, core::instant due, cons
         out.events.push_back(std::move(e));
         if (targets.empty()) return;
         for (const auto& p : targets) add_mention(post, p);
-        auto who = stage_name == "respond" ? join(silent_departments(c)) : acting_department(c, cfg, stage_name);
-        post.text = "⏫ " + c.id + " " + stage_label(stage_name) + "已超时 " + core::format_duration_zh(ctx.now - *st->due) +
-                    "（截止 " + hm(ctx, *st->due) + "），" + who + "仍未处理，升级提醒：";
+        auto who =
+            stage_name == "respond" ? join(silent_departments(c)) : acting_department(c, cfg, stage_name);
+        post.text = "⏫ " + c.id + " " + stage_label(stage_name) + "已超时 " +
+                    core::format_duration_zh(ctx.now - *st->due) + "（截止 " + hm(ctx, *st->due) + "），" +
+                    who + "仍未处理，升级提醒：";
         out.posts.push_back(finish(std::move(post), cfg));
     }
 }
@@ -771,7 +800,8 @@ namespace {
 
 json stage_rule_json(const stage_rule& r) {
     json levels = json::array();
-    for (const auto& l : r.escalation) levels.push_back({{"after_ms", l.after.count()}, {"notify", l.notify}});
+    for (const auto& l : r.escalation)
+        levels.push_back({{"after_ms", l.after.count()}, {"notify", l.notify}});
     return {{"due_ms", r.due.count()}, {"escalation", levels}};
 }
 
@@ -779,11 +809,14 @@ stage_rule stage_rule_from(const json& j) {
     stage_rule r;
     r.due = core::duration{j.at("due_ms").get<std::int64_t>()};
     for (const auto& l : j.at("escalation"))
-        r.escalation.push_back({core::duration{l.at("after_ms").get<std::int64_t>()}, l.at("notify").get<std::string>()});
+        r.escalation.push_back(
+            {core::duration{l.at("after_ms").get<std::int64_t>()}, l.at("notify").get<std::string>()});
     return r;
 }
 
-json opt_ms(const std::optional<core::instant>& t) { return t ? json(core::to_ms(*t)) : json(nullptr); }
+json opt_ms(const std::optional<core::instant>& t) {
+    return t ? json(core::to_ms(*t)) : json(nullptr);
+}
 
 std::optional<core::instant> opt_instant(const json& j, const char* key) {
     auto it = j.find(key);
@@ -875,7 +908,8 @@ void from_json(const json& j, complaint& c) {
     c.complainant_department = j.at("complainant_department").get<std::string>();
     c.posted_at = core::from_ms(j.at("posted_at").get<std::int64_t>());
     c.fields.clear();
-    for (const auto& f : j.at("fields")) c.fields.emplace_back(f.at(0).get<std::string>(), f.at(1).get<std::string>());
+    for (const auto& f : j.at("fields"))
+        c.fields.emplace_back(f.at(0).get<std::string>(), f.at(1).get<std::string>());
     c.rules = j.at("rules").get<workflow_rules>();
     c.stages.clear();
     for (const auto& s : j.at("stages")) {
@@ -900,8 +934,9 @@ void from_json(const json& j, complaint& c) {
     c.sheet_date.reset();
     if (const auto& sd = j.at("sheet_date"); !sd.is_null()) {
         auto s = sd.get<std::string>();
-        c.sheet_date = core::local_date{std::stoi(s.substr(0, 4)), static_cast<unsigned>(std::stoi(s.substr(5, 2))),
-                                        static_cast<unsigned>(std::stoi(s.substr(8, 2)))};
+        c.sheet_date =
+            core::local_date{std::stoi(s.substr(0, 4)), static_cast<unsigned>(std::stoi(s.substr(5, 2))),
+                             static_cast<unsigned>(std::stoi(s.substr(8, 2)))};
     }
     c.sheet_signed = j.at("sheet_signed").get<std::vector<std::string>>();
     c.paused_since = opt_instant(j, "paused_since");

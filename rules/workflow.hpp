@@ -21,14 +21,14 @@ namespace rules {
 
 // One stage of a complaint's clock.
 struct stage_state {
-    std::string name;                      // accept, publish, route, respond, notify
-    std::optional<core::instant> due;      // unset until the stage is armed (respond, notify)
+    std::string name;                  // accept, publish, route, respond, notify
+    std::optional<core::instant> due;  // unset until the stage is armed (respond, notify)
     std::optional<core::instant> armed_at;
     std::optional<core::instant> done_at;
-    std::string done_by;                   // person id
-    bool missed = false;                   // the deadline passed and its miss action ran
-    int escalations_fired = 0;             // levels of the chain already posted
-    bool warned = false;                   // respond: the warning before the deadline was posted
+    std::string done_by;        // person id
+    bool missed = false;        // the deadline passed and its miss action ran
+    int escalations_fired = 0;  // levels of the chain already posted
+    bool warned = false;        // respond: the warning before the deadline was posted
 };
 
 // A department that must answer in the respond stage.
@@ -46,8 +46,8 @@ struct complaint {
     int seq = 0;
     std::string status = "open";  // open, closed, invalid
     std::string chat;
-    std::string poster;                  // person id who posted
-    std::string complainant;             // person id named in 投诉人 (the poster when no match)
+    std::string poster;       // person id who posted
+    std::string complainant;  // person id named in 投诉人 (the poster when no match)
     std::string complainant_department;
     core::instant posted_at{};
     std::vector<std::pair<std::string, std::string>> fields;

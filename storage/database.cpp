@@ -95,16 +95,21 @@ constexpr const char* sql_record_inbound =
 constexpr const char* sql_next_seq = "SELECT COALESCE(MAX(seq), 0) + 1 FROM complaints WHERE kind = ?";
 constexpr const char* sql_save_complaint =
     "INSERT INTO complaints(id, kind, seq, status, posted_at, state, updated_at) VALUES(?, ?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT(id) DO UPDATE SET status = excluded.status, state = excluded.state, updated_at = excluded.updated_at";
+    "ON CONFLICT(id) DO UPDATE SET status = excluded.status, state = excluded.state, updated_at = "
+    "excluded.updated_at";
 constexpr const char* sql_load_complaint = "SELECT state FROM complaints WHERE id = ?";
-constexpr const char* sql_open_complaints = "SELECT state FROM complaints WHERE status = 'open' ORDER BY kind, seq";
+constexpr const char* sql_open_complaints =
+    "SELECT state FROM complaints WHERE status = 'open' ORDER BY kind, seq";
 constexpr const char* sql_all_complaints = "SELECT state FROM complaints ORDER BY posted_at, kind, seq";
 constexpr const char* sql_append_event =
-    "INSERT INTO events(complaint_id, at, actor, type, stage, detail, deadline, late_ms) VALUES(?, ?, ?, ?, ?, ?, ?, ?)";
+    "INSERT INTO events(complaint_id, at, actor, type, stage, detail, deadline, late_ms) VALUES(?, ?, ?, ?, "
+    "?, ?, ?, ?)";
 constexpr const char* sql_events_of =
-    "SELECT complaint_id, at, actor, type, stage, detail, deadline, late_ms FROM events WHERE complaint_id = ? "
+    "SELECT complaint_id, at, actor, type, stage, detail, deadline, late_ms FROM events WHERE complaint_id = "
+    "? "
     "ORDER BY id";
-constexpr const char* sql_open_deadlines_of = "SELECT key, due_at FROM deadlines WHERE complaint_id = ? AND state = 'open'";
+constexpr const char* sql_open_deadlines_of =
+    "SELECT key, due_at FROM deadlines WHERE complaint_id = ? AND state = 'open'";
 constexpr const char* sql_upsert_deadline =
     "INSERT INTO deadlines(complaint_id, key, due_at, state) VALUES(?, ?, ?, 'open') "
     "ON CONFLICT(complaint_id, key) DO UPDATE SET due_at = excluded.due_at, state = 'open', fired_at = NULL "
@@ -118,10 +123,12 @@ constexpr const char* sql_open_deadlines =
 constexpr const char* sql_deadline_open =
     "SELECT 1 FROM deadlines WHERE complaint_id = ? AND key = ? AND due_at = ? AND state = 'open'";
 constexpr const char* sql_mark_fired =
-    "UPDATE deadlines SET state = 'fired', fired_at = ? WHERE complaint_id = ? AND key = ? AND state = 'open'";
+    "UPDATE deadlines SET state = 'fired', fired_at = ? WHERE complaint_id = ? AND key = ? AND state = "
+    "'open'";
 constexpr const char* sql_next_fine = "SELECT COALESCE(MAX(seq), 0) + 1 FROM fines";
 constexpr const char* sql_insert_fine =
-    "INSERT INTO fines(seq, complaint_id, stage, department, person, person_name, amount, deadline, issued_at, "
+    "INSERT INTO fines(seq, complaint_id, stage, department, person, person_name, amount, deadline, "
+    "issued_at, "
     "status, status_reason, status_by, status_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* sql_fine_columns =
     "SELECT seq, complaint_id, stage, department, person, person_name, amount, deadline, issued_at, status, "
@@ -129,9 +136,11 @@ constexpr const char* sql_fine_columns =
 constexpr const char* sql_update_fine =
     "UPDATE fines SET status = ?, status_reason = ?, status_by = ?, status_at = ? WHERE seq = ?";
 constexpr const char* sql_enqueue =
-    "INSERT INTO outbox(created_at, chat, text, mentions, state, next_try_at) VALUES(?, ?, ?, ?, 'pending', ?)";
+    "INSERT INTO outbox(created_at, chat, text, mentions, state, next_try_at) VALUES(?, ?, ?, ?, 'pending', "
+    "?)";
 constexpr const char* sql_pending_outbox =
-    "SELECT id, created_at, chat, text, mentions, state, attempts, next_try_at FROM outbox WHERE state = 'pending' "
+    "SELECT id, created_at, chat, text, mentions, state, attempts, next_try_at FROM outbox WHERE state = "
+    "'pending' "
     "ORDER BY id LIMIT ?";
 constexpr const char* sql_mark_sent = "UPDATE outbox SET state = 'sent', sent_at = ? WHERE id = ?";
 
@@ -176,8 +185,7 @@ std::int64_t fine_seq(const std::string& id) {
 
 }  // namespace
 
-database::database(const std::string& path) try
-    : db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {
+database::database(const std::string& path) try : db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {
     db_.setBusyTimeout(5000);
     if (path != ":memory:") db_.exec("PRAGMA journal_mode = WAL");
     // FULL: every commit is on disk before we acknowledge anything that depends on it.
@@ -185,15 +193,17 @@ database::database(const std::string& path) try
     db_.exec("PRAGMA foreign_keys = ON");
     migrate();
 } catch (const SQLite::Exception& e) {
-    throw storage_error("cannot open database '" + path + "': " + e.what() +
-                        " (check that the directory exists and is writable, or set `database:` in the config)");
+    throw storage_error(
+        "cannot open database '" + path + "': " + e.what() +
+        " (check that the directory exists and is writable, or set `database:` in the config)");
 }
 
 void database::migrate() {
     int version = db_.execAndGet("PRAGMA user_version").getInt();
     if (version > schema_version)
-        throw storage_error("database schema version " + std::to_string(version) + " is newer than this program (" +
-                            std::to_string(schema_version) + "): upgrade complaint-bot");
+        throw storage_error("database schema version " + std::to_string(version) +
+                            " is newer than this program (" + std::to_string(schema_version) +
+                            "): upgrade complaint-bot");
     if (version < 1) {
         SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
         db_.exec(schema_v1);
@@ -214,7 +224,9 @@ std::optional<std::string> database::meta(const std::string& key) {
 }
 
 void database::set_meta(const std::string& key, const std::string& value) {
-    SQLite::Statement q(db_, "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    SQLite::Statement q(
+        db_,
+        "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
     q.bind(1, key);
     q.bind(2, value);
     q.exec();
@@ -238,7 +250,9 @@ void database::record_inbound(const inbound_row& row) {
     q.exec();
 }
 
-std::int64_t database::inbound_count() { return db_.execAndGet("SELECT COUNT(*) FROM inbound").getInt64(); }
+std::int64_t database::inbound_count() {
+    return db_.execAndGet("SELECT COUNT(*) FROM inbound").getInt64();
+}
 
 int database::next_complaint_seq(rules::complaint_kind kind) {
     SQLite::Statement q(db_, sql_next_seq);
@@ -360,7 +374,8 @@ std::vector<rules::deadline> database::open_deadlines() {
     std::vector<rules::deadline> out;
     SQLite::Statement q(db_, sql_open_deadlines);
     while (q.executeStep())
-        out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), core::from_ms(q.getColumn(2).getInt64())});
+        out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
+                       core::from_ms(q.getColumn(2).getInt64())});
     return out;
 }
 
@@ -380,7 +395,9 @@ void database::mark_fired(const std::string& complaint_id, const std::string& ke
     q.exec();
 }
 
-int database::next_fine_seq() { return db_.execAndGet(sql_next_fine).getInt(); }
+int database::next_fine_seq() {
+    return db_.execAndGet(sql_next_fine).getInt();
+}
 
 void database::insert_fine(const rules::fine& f) {
     auto seq = fine_seq(f.id);
@@ -402,8 +419,10 @@ void database::insert_fine(const rules::fine& f) {
     try {
         q.exec();
     } catch (const SQLite::Exception& e) {
-        if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE || e.getExtendedErrorCode() == SQLITE_CONSTRAINT_PRIMARYKEY)
-            throw storage_error("fine for " + f.complaint + " " + f.stage + " " + f.department + " already exists");
+        if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE ||
+            e.getExtendedErrorCode() == SQLITE_CONSTRAINT_PRIMARYKEY)
+            throw storage_error("fine for " + f.complaint + " " + f.stage + " " + f.department +
+                                " already exists");
         throw;
     }
 }
@@ -470,7 +489,8 @@ void database::mark_sent(std::int64_t id, core::instant at) {
     q.exec();
 }
 
-void database::mark_retry(std::int64_t id, int attempts, core::instant next_try_at, const std::string& error) {
+void database::mark_retry(std::int64_t id, int attempts, core::instant next_try_at,
+                          const std::string& error) {
     SQLite::Statement q(db_, "UPDATE outbox SET attempts = ?, next_try_at = ?, last_error = ? WHERE id = ?");
     q.bind(1, attempts);
     q.bind(2, static_cast<std::int64_t>(core::to_ms(next_try_at)));

@@ -20,7 +20,7 @@ namespace storage {
 
 // A failure of the storage layer, with what was wrong and how to fix it.
 class storage_error : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
@@ -43,7 +43,7 @@ struct inbound_row {
 };
 
 class database {
-public:
+  public:
     // Opens (creating when missing) and migrates the database at `path` (":memory:" for tests).
     // Throws storage_error naming the file and the fix when it cannot be opened or is too new.
     explicit database(const std::string& path);
@@ -104,7 +104,7 @@ public:
     std::int64_t outbox_failed();
     std::int64_t outbox_backlog();
 
-private:
+  private:
     void migrate();
     SQLite::Database db_;
 };

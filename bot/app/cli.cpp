@@ -91,7 +91,8 @@ int run_cli(int argc, char** argv) {
         if (*replay) {
             auto cfg = load_or_report(config_path, false);
             if (!cfg) return 2;
-            replay_options opts{script_path, db_path, format == "jsonl" ? replay_format::jsonl : replay_format::text};
+            replay_options opts{script_path, db_path,
+                                format == "jsonl" ? replay_format::jsonl : replay_format::text};
             run_replay(*cfg, opts, std::cout);
             return 0;
         }

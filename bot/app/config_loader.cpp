@@ -33,12 +33,13 @@ std::string join(const std::vector<std::string>& v, const char* sep = ", ") {
 
 // Walks the YAML tree, filling the config and collecting every error with its position.
 class loader {
-public:
+  public:
     loader(std::string file, std::string_view text) : file_(std::move(file)) {
         std::size_t start = 0;
         while (start <= text.size()) {
             auto nl = text.find('\n', start);
-            lines_.push_back(text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start));
+            lines_.push_back(
+                text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start));
             if (nl == std::string_view::npos) break;
             start = nl + 1;
         }
@@ -46,7 +47,8 @@ public:
 
     // yaml-cpp counts columns in bytes; people count characters (a Chinese character is 3 bytes).
     int char_column(int line, int byte_column) const {
-        if (line < 0 || static_cast<std::size_t>(line) >= lines_.size() || byte_column < 0) return byte_column + 1;
+        if (line < 0 || static_cast<std::size_t>(line) >= lines_.size() || byte_column < 0)
+            return byte_column + 1;
         auto l = lines_[static_cast<std::size_t>(line)];
         int chars = 0;
         for (std::size_t i = 0; i < l.size() && i < static_cast<std::size_t>(byte_column); ++i)
@@ -77,7 +79,8 @@ public:
     // Checks that `node` is a map with only `allowed` keys; returns false when it is not a map.
     bool keys(const YAML::Node& node, const std::string& where, const std::vector<std::string>& allowed) {
         if (!node.IsMap()) {
-            error(node, where + " must be a mapping (key: value)", "write it as `key: value` lines or { key: value }");
+            error(node, where + " must be a mapping (key: value)",
+                  "write it as `key: value` lines or { key: value }");
             return false;
         }
         for (auto it = node.begin(); it != node.end(); ++it) {
@@ -109,15 +112,18 @@ public:
             }
         } catch (const YAML::Exception&) {
         }
-        error(node, what + " must be a positive whole number, not '" + (node.IsScalar() ? node.Scalar() : "…") + "'",
-              "e.g. `" + what + ": 50`");
+        error(
+            node,
+            what + " must be a positive whole number, not '" + (node.IsScalar() ? node.Scalar() : "…") + "'",
+            "e.g. `" + what + ": 50`");
         return std::nullopt;
     }
 
     std::optional<core::duration> duration(const YAML::Node& node, const std::string& what, bool allow_zero) {
         if (node.IsScalar()) {
             auto text = node.Scalar();
-            if (allow_zero && (text == "0" || text == "0m" || text == "0s" || text == "off")) return core::duration{0};
+            if (allow_zero && (text == "0" || text == "0m" || text == "0s" || text == "off"))
+                return core::duration{0};
             if (auto d = core::parse_duration(text)) return d;
         }
         error(node, "bad duration '" + (node.IsScalar() ? node.Scalar() : std::string("…")) + "' for " + what,
@@ -127,12 +133,12 @@ public:
 
     std::vector<config_error> errors_;
 
-private:
+  private:
     std::string file_;
     std::vector<std::string_view> lines_;
 };
 
-const std::vector<std::string> top_keys = {"timezone", "database", "organization", "roles",     "workflow",
+const std::vector<std::string> top_keys = {"timezone",  "database", "organization", "roles", "workflow",
                                            "schedules", "server",   "platforms",    "chats", "default_chat"};
 
 bool valid_hhmm(const std::string& s, bool weekly) {
@@ -140,10 +146,10 @@ bool valid_hhmm(const std::string& s, bool weekly) {
     if (weekly) {
         auto space = t.find(' ');
         if (space == std::string::npos) return false;
-        static const std::vector<std::string> days = {"周一",   "周二",   "周三",   "周四",   "周五",   "周六",
-                                                      "周日",   "周天",   "星期一", "星期二", "星期三", "星期四",
-                                                      "星期五", "星期六", "星期日", "星期天", "mon",    "tue",
-                                                      "wed",    "thu",    "fri",    "sat",    "sun"};
+        static const std::vector<std::string> days = {
+            "周一",   "周二",   "周三",   "周四",   "周五",   "周六",   "周日",   "周天",
+            "星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日", "星期天",
+            "mon",    "tue",    "wed",    "thu",    "fri",    "sat",    "sun"};
         if (std::find(days.begin(), days.end(), t.substr(0, space)) == days.end()) return false;
         t = t.substr(space + 1);
     }
@@ -210,7 +216,8 @@ config_load_result parse_config(std::string_view yaml_text, std::string source_n
     if (auto n = root["database"]; n) {
         if (auto v = L.str(n, "database")) {
             std::filesystem::path p(*v);
-            cfg.database = (p.is_relative() && !base_dir.empty() ? base_dir / p : p).lexically_normal().string();
+            cfg.database =
+                (p.is_relative() && !base_dir.empty() ? base_dir / p : p).lexically_normal().string();
         }
     } else if (!base_dir.empty()) {
         cfg.database = (base_dir / cfg.database).lexically_normal().string();
@@ -234,7 +241,8 @@ config_load_result parse_config(std::string_view yaml_text, std::string source_n
                 if (!L.keys(d, "a department", {"name", "head"})) continue;
                 rules::department dep;
                 if (!d["name"] || !d["head"]) {
-                    L.error(d, "a department needs `name` and `head`", "write - { name: 打单部, head: lisi }");
+                    L.error(d, "a department needs `name` and `head`",
+                            "write - { name: 打单部, head: lisi }");
                     continue;
                 }
                 auto name = L.str(d["name"], "name");
@@ -276,16 +284,19 @@ config_load_result parse_config(std::string_view yaml_text, std::string source_n
                     continue;
                 }
                 if (!dept_names.count(per.department))
-                    L.error(p["department"], "person '" + per.id + "' is in unknown department '" + per.department + "'",
+                    L.error(p["department"],
+                            "person '" + per.id + "' is in unknown department '" + per.department + "'",
                             "use one of: " + join({dept_names.begin(), dept_names.end()}));
                 if (auto acc = p["accounts"]; acc) {
-                    if (L.keys(acc, "accounts of '" + per.id + "'", {"dingtalk", "wecom", "feishu", "slack"})) {
+                    if (L.keys(acc, "accounts of '" + per.id + "'",
+                               {"dingtalk", "wecom", "feishu", "slack"})) {
                         for (auto it = acc.begin(); it != acc.end(); ++it) {
                             auto platform = it->first.as<std::string>("");
                             auto v = L.str(it->second, platform);
                             if (!v) continue;
                             if (!accounts_seen[platform].insert(*v).second)
-                                L.error(it->second, "account '" + *v + "' on " + platform + " is given to two people",
+                                L.error(it->second,
+                                        "account '" + *v + "' on " + platform + " is given to two people",
                                         "each platform account belongs to one person");
                             per.accounts[platform] = *v;
                         }
@@ -297,7 +308,8 @@ config_load_result parse_config(std::string_view yaml_text, std::string source_n
     }
     for (const auto& [node, head] : heads)
         if (!person_ids.count(head))
-            L.error(node, "department head '" + head + "' is not a listed person", "add them to organization.people");
+            L.error(node, "department head '" + head + "' is not a listed person",
+                    "add them to organization.people");
 
     auto check_dept = [&](const YAML::Node& n, const std::string& name, const std::string& what) {
         if (!dept_names.count(name))
@@ -305,19 +317,22 @@ config_load_result parse_config(std::string_view yaml_text, std::string source_n
                     "use one of: " + join({dept_names.begin(), dept_names.end()}));
     };
     auto check_person = [&](const YAML::Node& n, const std::string& id, const std::string& what) {
-        if (!person_ids.count(id)) L.error(n, what + " '" + id + "' is not a listed person", "add them to organization.people");
+        if (!person_ids.count(id))
+            L.error(n, what + " '" + id + "' is not a listed person", "add them to organization.people");
     };
 
     // --- roles
     auto roles = root["roles"];
     if (!roles) {
         L.error(root, "missing `roles:`", "add roles: { order_desk: 打单部, hr: 人力资源部 }");
-    } else if (L.keys(roles, "roles", {"order_desk", "hr", "investigators", "appeal", "vice_presidents",
-                                       "general_manager", "order_follower", "finance"})) {
+    } else if (L.keys(roles, "roles",
+                      {"order_desk", "hr", "investigators", "appeal", "vice_presidents", "general_manager",
+                       "order_follower", "finance"})) {
         for (const char* k : {"order_desk", "hr"}) {
             if (!roles[k]) {
                 L.error(roles, std::string("missing roles.") + k,
-                        std::string("name the department, e.g. ") + k + ": " + (std::string(k) == "hr" ? "人力资源部" : "打单部"));
+                        std::string("name the department, e.g. ") + k + ": " +
+                            (std::string(k) == "hr" ? "人力资源部" : "打单部"));
                 continue;
             }
             if (auto v = L.str(roles[k], k)) {
@@ -327,7 +342,8 @@ config_load_result parse_config(std::string_view yaml_text, std::string source_n
         }
         if (auto inv = roles["investigators"]; inv) {
             if (!inv.IsSequence() || inv.size() == 0) {
-                L.error(inv, "roles.investigators must be a non-empty list", "e.g. investigators: [生产部, 采购部, 物流部]");
+                L.error(inv, "roles.investigators must be a non-empty list",
+                        "e.g. investigators: [生产部, 采购部, 物流部]");
             } else {
                 cfg.roles.investigators.clear();
                 for (const auto& d : inv)
@@ -361,7 +377,8 @@ config_load_result parse_config(std::string_view yaml_text, std::string source_n
         }
         if (auto vp = roles["vice_presidents"]; vp) {
             if (!vp.IsMap()) {
-                L.error(vp, "roles.vice_presidents must map departments to people", "e.g. { 销售一部: zhaoliu }");
+                L.error(vp, "roles.vice_presidents must map departments to people",
+                        "e.g. { 销售一部: zhaoliu }");
             } else {
                 for (auto it = vp.begin(); it != vp.end(); ++it) {
                     auto dept = it->first.as<std::string>("");
@@ -389,8 +406,9 @@ config_load_result parse_config(std::string_view yaml_text, std::string source_n
 
     // --- workflow
     if (auto wf = root["workflow"]; wf) {
-        if (L.keys(wf, "workflow", {"fine_amount", "respond_warning", "respond_minimum", "appeal_window",
-                                    "compensation_keywords", "stages"})) {
+        if (L.keys(wf, "workflow",
+                   {"fine_amount", "respond_warning", "respond_minimum", "appeal_window",
+                    "compensation_keywords", "stages"})) {
             auto& w = cfg.workflow;
             if (auto n = wf["fine_amount"]; n)
                 if (auto v = L.positive_int(n, "fine_amount")) w.fine_amount = *v;
@@ -402,7 +420,8 @@ config_load_result parse_config(std::string_view yaml_text, std::string source_n
                 if (auto v = L.duration(n, "workflow.appeal_window", false)) w.appeal_window = *v;
             if (auto n = wf["compensation_keywords"]; n) {
                 if (!n.IsSequence()) {
-                    L.error(n, "workflow.compensation_keywords must be a list", "e.g. [赔, 索赔, 退货, 换货, 退换, 补偿]");
+                    L.error(n, "workflow.compensation_keywords must be a list",
+                            "e.g. [赔, 索赔, 退货, 换货, 退换, 补偿]");
                 } else {
                     w.compensation_keywords.clear();
                     for (const auto& k : n)
@@ -410,7 +429,8 @@ config_load_result parse_config(std::string_view yaml_text, std::string source_n
                 }
             }
             if (auto st = wf["stages"]; st) {
-                const std::vector<std::string> names = {"accept", "publish", "route", "respond", "notify", "review"};
+                const std::vector<std::string> names = {"accept",  "publish", "route",
+                                                        "respond", "notify",  "review"};
                 if (L.keys(st, "workflow.stages", names)) {
                     for (const auto& name : names) {
                         auto sn = st[name];
@@ -423,7 +443,8 @@ config_load_result parse_config(std::string_view yaml_text, std::string source_n
                                                   : name == "notify"  ? &w.notify
                                                                       : &w.review;
                         if (auto d = sn["due"]; d)
-                            if (auto v = L.duration(d, "workflow.stages." + name + ".due", false)) rule->due = *v;
+                            if (auto v = L.duration(d, "workflow.stages." + name + ".due", false))
+                                rule->due = *v;
                         if (auto esc = sn["escalation"]; esc) {
                             if (!esc.IsSequence()) {
                                 L.error(esc, "escalation must be a list of levels",
@@ -452,9 +473,10 @@ config_load_result parse_config(std::string_view yaml_text, std::string source_n
                                         else if (v->rfind("department:", 0) == 0)
                                             check_dept(nt, v->substr(11), "escalation target");
                                         else if (std::find(fixed.begin(), fixed.end(), *v) == fixed.end())
-                                            L.error(nt, "unknown escalation target '" + *v + "'",
-                                                    "use head, hr_head, order_desk_head, vp, general_manager, "
-                                                    "person:<id> or department:<name>");
+                                            L.error(
+                                                nt, "unknown escalation target '" + *v + "'",
+                                                "use head, hr_head, order_desk_head, vp, general_manager, "
+                                                "person:<id> or department:<name>");
                                     }
                                 }
                                 rule->escalation.push_back(level);
@@ -513,13 +535,13 @@ config_load_result parse_config(std::string_view yaml_text, std::string source_n
             for (auto it = pl.begin(); it != pl.end(); ++it) {
                 auto name = it->first.as<std::string>("");
                 auto node = it->second;
-                std::vector<std::string> allowed = name == "dingtalk"
-                                                       ? std::vector<std::string>{"app_secret_env", "webhook_env",
-                                                                                  "webhook_secret_env", "per_minute",
-                                                                                  "mode", "client_id_env",
-                                                                                  "client_secret_env", "gateway"}
-                                                       : std::vector<std::string>{"token_env", "aes_key_env", "receive_id",
-                                                                                  "webhook_env", "per_minute"};
+                std::vector<std::string> allowed =
+                    name == "dingtalk"
+                        ? std::vector<std::string>{"app_secret_env",    "webhook_env", "webhook_secret_env",
+                                                   "per_minute",        "mode",        "client_id_env",
+                                                   "client_secret_env", "gateway"}
+                        : std::vector<std::string>{"token_env", "aes_key_env", "receive_id", "webhook_env",
+                                                   "per_minute"};
                 if (!L.keys(node, "platforms." + name, allowed)) continue;
                 rules::platform_settings ps;
                 ps.name = name;
@@ -545,7 +567,8 @@ config_load_result parse_config(std::string_view yaml_text, std::string source_n
                             return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
                         });
                         if (!looks_like_name)
-                            L.error(kv->second, key + " must name an environment variable (like DINGTALK_APP_SECRET)",
+                            L.error(kv->second,
+                                    key + " must name an environment variable (like DINGTALK_APP_SECRET)",
                                     "put the secret in the environment, never in the file");
                         else
                             ps.env[key.substr(0, key.size() - 4)] = *v;
@@ -558,7 +581,8 @@ config_load_result parse_config(std::string_view yaml_text, std::string source_n
     }
     if (auto ch = root["chats"]; ch) {
         if (!ch.IsSequence()) {
-            L.error(ch, "chats must be a list", "e.g. chats: [ { id: group, platform: dingtalk, conversation: cid123 } ]");
+            L.error(ch, "chats must be a list",
+                    "e.g. chats: [ { id: group, platform: dingtalk, conversation: cid123 } ]");
         } else {
             for (const auto& c : ch) {
                 if (!L.keys(c, "a chat", {"id", "platform", "conversation"})) continue;
@@ -571,7 +595,8 @@ config_load_result parse_config(std::string_view yaml_text, std::string source_n
                 if (auto v = L.str(c["platform"], "platform")) {
                     cs.platform = *v;
                     if (!platform_names.count(*v))
-                        L.error(c["platform"], "chat '" + cs.id + "' uses platform '" + *v + "' which is not configured",
+                        L.error(c["platform"],
+                                "chat '" + cs.id + "' uses platform '" + *v + "' which is not configured",
                                 "add it under platforms: (dingtalk or wecom)");
                 }
                 if (auto n = c["conversation"]; n)
@@ -607,8 +632,9 @@ std::string explain_config(const rules::config& cfg) {
                               : l.notify == "vp"              ? "@ VP of the complainant's department"
                               : l.notify == "general_manager" ? "@ general manager"
                                                               : "@ " + l.notify;
-            s += (s.empty() ? "" : "; ") + who +
-                 (l.after.count() == 0 ? " at the deadline" : " " + core::format_duration(l.after) + " later");
+            s +=
+                (s.empty() ? "" : "; ") + who +
+                (l.after.count() == 0 ? " at the deadline" : " " + core::format_duration(l.after) + " later");
         }
         return s;
     };
@@ -620,17 +646,21 @@ std::string explain_config(const rules::config& cfg) {
     for (const auto& d : cfg.org.departments) o << "  " << head(d.name) << "\n";
     o << "people: " << cfg.org.people.size() << "\n"
       << "roles: order desk " << cfg.roles.order_desk << ", HR " << cfg.roles.hr << ", investigators ";
-    for (std::size_t i = 0; i < cfg.roles.investigators.size(); ++i) o << (i ? "、" : "") << cfg.roles.investigators[i];
+    for (std::size_t i = 0; i < cfg.roles.investigators.size(); ++i)
+        o << (i ? "、" : "") << cfg.roles.investigators[i];
     o << ", appeal " << cfg.roles.appeal << "\n";
-    for (const auto& [dept, vp] : cfg.roles.vice_presidents) o << "  VP of " << dept << ": " << person(vp) << "\n";
-    for (const auto& gm : cfg.roles.general_manager) o << "  general manager / assistant: " << person(gm) << "\n";
+    for (const auto& [dept, vp] : cfg.roles.vice_presidents)
+        o << "  VP of " << dept << ": " << person(vp) << "\n";
+    for (const auto& gm : cfg.roles.general_manager)
+        o << "  general manager / assistant: " << person(gm) << "\n";
     o << "\n产品质量投诉 (P):\n"
       << "  accept  by " << cfg.roles.order_desk << " within " << core::format_duration(w.accept.due)
       << " of the post; missed: " << chain(w.accept, cfg.roles.order_desk) << "\n"
       << "  publish by " << cfg.roles.order_desk << " within " << core::format_duration(w.publish.due)
       << " of the post; missed: " << chain(w.publish, cfg.roles.order_desk) << "\n"
       << "  respond by each department named (default ";
-    for (std::size_t i = 0; i < cfg.roles.investigators.size(); ++i) o << (i ? "、" : "") << cfg.roles.investigators[i];
+    for (std::size_t i = 0; i < cfg.roles.investigators.size(); ++i)
+        o << (i ? "、" : "") << cfg.roles.investigators[i];
     o << ") within " << core::format_duration(w.respond.due) << " of the post; missed: fine each silent head "
       << w.fine_amount << " yuan";
     if (!w.respond.escalation.empty()) o << ", then " << chain(w.respond, "the silent department");
@@ -644,20 +674,25 @@ std::string explain_config(const rules::config& cfg) {
       << "  notify  by " << cfg.roles.hr << " within " << core::format_duration(w.notify.due)
       << " after the last plan; missed: " << chain(w.notify, cfg.roles.hr) << "\n\n"
       << "respond warning: "
-      << (w.respond_warning.count() ? core::format_duration(w.respond_warning) + " before the deadline" : "off") << "\n"
+      << (w.respond_warning.count() ? core::format_duration(w.respond_warning) + " before the deadline"
+                                    : "off")
+      << "\n"
       << "a department routed late still gets: " << core::format_duration(w.respond_minimum) << "\n"
       << "compensation keywords: ";
-    for (std::size_t i = 0; i < w.compensation_keywords.size(); ++i) o << (i ? " " : "") << w.compensation_keywords[i];
-    o << "\nschedules: sheet " << (cfg.schedules.sheet.empty() ? "off" : cfg.schedules.sheet) << ", daily summary "
-      << (cfg.schedules.daily_summary.empty() ? "off" : cfg.schedules.daily_summary) << ", weekly report "
-      << (cfg.schedules.weekly_report.empty() ? "off" : cfg.schedules.weekly_report) << "\n";
+    for (std::size_t i = 0; i < w.compensation_keywords.size(); ++i)
+        o << (i ? " " : "") << w.compensation_keywords[i];
+    o << "\nschedules: sheet " << (cfg.schedules.sheet.empty() ? "off" : cfg.schedules.sheet)
+      << ", daily summary " << (cfg.schedules.daily_summary.empty() ? "off" : cfg.schedules.daily_summary)
+      << ", weekly report " << (cfg.schedules.weekly_report.empty() ? "off" : cfg.schedules.weekly_report)
+      << "\n";
     for (const auto& p : cfg.platforms) {
         o << "platform " << p.name << ": " << p.per_minute << " posts/min; secrets from";
         for (const auto& [k, v] : p.env) o << " " << k << "=$" << v;
         o << "\n";
     }
     for (const auto& c : cfg.chats)
-        o << "chat " << c.id << " on " << c.platform << (c.conversation.empty() ? "" : " (" + c.conversation + ")") << "\n";
+        o << "chat " << c.id << " on " << c.platform
+          << (c.conversation.empty() ? "" : " (" + c.conversation + ")") << "\n";
     return o.str();
 }
 

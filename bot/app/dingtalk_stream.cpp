@@ -1,5 +1,7 @@
 #include "app/dingtalk_stream.hpp"
 
+#include <openssl/ssl.h>
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -12,8 +14,6 @@
 #include <boost/beast/websocket/ssl.hpp>
 #include <boost/url/parse.hpp>
 #include <nlohmann/json.hpp>
-#include <openssl/ssl.h>
-#include <spdlog/spdlog.h>
 
 #include "adapters/crypto.hpp"
 #include "adapters/dingtalk.hpp"
@@ -32,9 +32,16 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 dingtalk_stream::dingtalk_stream(asio::io_context& ioc, https_client& http, stream_settings settings,
                                  const core::clock& clock, message_handler handler)
-    : ioc_(ioc), http_(http), s_(std::move(settings)), clock_(clock), handler_(std::move(handler)), backoff_timer_(ioc) {}
+    : ioc_(ioc),
+      http_(http),
+      s_(std::move(settings)),
+      clock_(clock),
+      handler_(std::move(handler)),
+      backoff_timer_(ioc) {}
 
-void dingtalk_stream::start() { asio::co_spawn(ioc_, run(), asio::detached); }
+void dingtalk_stream::start() {
+    asio::co_spawn(ioc_, run(), asio::detached);
+}
 
 void dingtalk_stream::stop() {
     stopping_ = true;
@@ -66,11 +73,12 @@ asio::awaitable<void> dingtalk_stream::session() {
     adapters::outbound_request open;
     open.url = s_.gateway + "/v1.0/gateway/connections/open";
     open.headers["Content-Type"] = "application/json";
-    open.body = json{{"clientId", s_.client_id},
-                     {"clientSecret", s_.client_secret},
-                     {"subscriptions", json::array({{{"type", "CALLBACK"}, {"topic", "/v1.0/im/bot/messages/get"}}})},
-                     {"ua", "complaint-bot"}}
-                    .dump();
+    open.body =
+        json{{"clientId", s_.client_id},
+             {"clientSecret", s_.client_secret},
+             {"subscriptions", json::array({{{"type", "CALLBACK"}, {"topic", "/v1.0/im/bot/messages/get"}}})},
+             {"ua", "complaint-bot"}}
+            .dump();
     auto res = co_await http_.send(open);
     if (!res.transport_ok || res.status != 200) {
         spdlog::warn("dingtalk stream: opening a connection failed ({} {})", res.status, res.error);
@@ -79,7 +87,8 @@ asio::awaitable<void> dingtalk_stream::session() {
     auto j = json::parse(res.body, nullptr, false);
     if (j.is_discarded() || !j.contains("endpoint") || !j.contains("ticket") || !j["endpoint"].is_string() ||
         !j["ticket"].is_string()) {
-        spdlog::warn("dingtalk stream: the gateway's answer has no endpoint/ticket (check client id and secret)");
+        spdlog::warn(
+            "dingtalk stream: the gateway's answer has no endpoint/ticket (check client id and secret)");
         co_return;
     }
     const auto endpoint = j["endpoint"].get<std::string>();  // the url_view below points into it
@@ -93,8 +102,8 @@ asio::awaitable<void> dingtalk_stream::session() {
     std::string port = url.has_port() ? std::string(url.port()) : (scheme == "wss" ? "443" : "80");
     std::string target(url.encoded_path());
     if (target.empty()) target = "/";
-    target += (url.has_query() ? "?" + std::string(url.encoded_query()) + "&" : "?") + std::string("ticket=") +
-              adapters::crypto::url_encode(j["ticket"].get<std::string>());
+    target += (url.has_query() ? "?" + std::string(url.encoded_query()) + "&" : "?") +
+              std::string("ticket=") + adapters::crypto::url_encode(j["ticket"].get<std::string>());
 
     tcp::resolver resolver(ioc_);
     auto [rec, endpoints] = co_await resolver.async_resolve(host, port, use_tuple);
@@ -149,7 +158,8 @@ asio::awaitable<void> dingtalk_stream::session() {
         }
         co_await serve_frames(ws);
     } else {
-        spdlog::warn("dingtalk stream: refusing endpoint scheme {} (wss only, ws for loopback tests)", scheme);
+        spdlog::warn("dingtalk stream: refusing endpoint scheme {} (wss only, ws for loopback tests)",
+                     scheme);
     }
 }
 

@@ -36,7 +36,7 @@ struct stream_stats {
 };
 
 class dingtalk_stream {
-public:
+  public:
     // Returns true when the message is safely handled (committed, a duplicate, or deliberately
     // ignored): only then is the frame ACKed.
     using message_handler = std::function<bool(const core::inbound_message&)>;
@@ -47,7 +47,7 @@ public:
     void stop();
     const stream_stats& stats() const { return stats_; }
 
-private:
+  private:
     boost::asio::awaitable<void> run();
     // One connection's life; returns when it ends (error, disconnect, stop).
     boost::asio::awaitable<void> session();

@@ -26,9 +26,10 @@ std::optional<weekly_spec> parse_schedule(std::string_view text) {
     auto space = s.find(' ');
     if (space != std::string::npos) {
         static const std::pair<const char*, unsigned> days[] = {
-            {"周一", 1}, {"周二", 2}, {"周三", 3}, {"周四", 4}, {"周五", 5}, {"周六", 6}, {"周日", 7},
-            {"星期一", 1}, {"星期二", 2}, {"星期三", 3}, {"星期四", 4}, {"星期五", 5}, {"星期六", 6}, {"星期日", 7},
-            {"周天", 7}, {"星期天", 7}, {"mon", 1}, {"tue", 2}, {"wed", 3}, {"thu", 4}, {"fri", 5}, {"sat", 6}, {"sun", 7}};
+            {"周一", 1},   {"周二", 2},   {"周三", 3},   {"周四", 4},   {"周五", 5},   {"周六", 6},
+            {"周日", 7},   {"星期一", 1}, {"星期二", 2}, {"星期三", 3}, {"星期四", 4}, {"星期五", 5},
+            {"星期六", 6}, {"星期日", 7}, {"周天", 7},   {"星期天", 7}, {"mon", 1},    {"tue", 2},
+            {"wed", 3},    {"thu", 4},    {"fri", 5},    {"sat", 6},    {"sun", 7}};
         auto word = s.substr(0, space);
         for (const auto& [name, n] : days)
             if (word == name) spec.weekday = n;
@@ -61,7 +62,9 @@ engine::engine(const rules::config& cfg, storage::database& db, const core::cloc
     load_deadlines();
 }
 
-rules::context engine::make_context(int* fine_seq) const { return rules::context{cfg_, tz_, clock_.now(), fine_seq}; }
+rules::context engine::make_context(int* fine_seq) const {
+    return rules::context{cfg_, tz_, clock_.now(), fine_seq};
+}
 
 void engine::reply(rules::outcome& out, const core::inbound_message& msg, std::string text) const {
     core::outbound_post post{msg.chat, std::move(text), {}};
@@ -183,20 +186,24 @@ void engine::run_job(const std::string& name, core::instant due, rules::outcome&
         for (auto& c : db_.open_complaints()) {
             if (!rules::ready_for_sheet(c)) continue;
             c.sheet_date = today;
-            rules::event e{c.id, ctx.now, "bot", "sheet", "", "列入质量投诉处理流程表（" + core::format_date(today) + "）",
+            rules::event e{c.id,         ctx.now,
+                           "bot",        "sheet",
+                           "",           "列入质量投诉处理流程表（" + core::format_date(today) + "）",
                            std::nullopt, core::duration{0}};
             out.events.push_back(e);
             save(c);
             items.push_back(c);
         }
         if (items.empty()) return;
-        post.text = rules::sheet_text(items, today, ctx) + "\n请人力资源部核对存档，请以上责任部门负责人签字。";
+        post.text =
+            rules::sheet_text(items, today, ctx) + "\n请人力资源部核对存档，请以上责任部门负责人签字。";
         auto hr_head = cfg_.org.head_of(cfg_.roles.hr);
         if (!hr_head.empty()) post.mentions.push_back(hr_head);
         for (const auto& c : items)
             for (const auto& d : c.departments) {
                 auto head = cfg_.org.head_of(d.department);
-                if (!head.empty() && std::find(post.mentions.begin(), post.mentions.end(), head) == post.mentions.end())
+                if (!head.empty() &&
+                    std::find(post.mentions.begin(), post.mentions.end(), head) == post.mentions.end())
                     post.mentions.push_back(head);
             }
         std::string line;
@@ -256,7 +263,8 @@ handled engine::handle(const core::inbound_message& in) {
         return handled::ignored;
     }
     if (!cfg_.org.find_person(msg.sender)) {
-        out.posts.push_back({msg.chat, "❌ 你的账号尚未在投诉机器人中登记，请联系人力资源部添加后再发送。", {}});
+        out.posts.push_back(
+            {msg.chat, "❌ 你的账号尚未在投诉机器人中登记，请联系人力资源部添加后再发送。", {}});
     } else if (auto* err = std::get_if<rules::command_error>(&parsed)) {
         reply(out, msg, "❌ " + err->reply);
     } else if (auto* cmd = std::get_if<rules::command>(&parsed)) {
@@ -282,7 +290,9 @@ void engine::on_command(const rules::command& cmd, const core::inbound_message& 
     int unused = 0;
     auto ctx = make_context(&unused);
     switch (cmd.kind) {
-        case command_kind::help: reply(out, msg, rules::help_text()); return;
+        case command_kind::help:
+            reply(out, msg, rules::help_text());
+            return;
         case command_kind::todo: {
             std::string dept;
             if (!cmd.departments.empty()) {
@@ -290,7 +300,8 @@ void engine::on_command(const rules::command& cmd, const core::inbound_message& 
                 if (!d) {
                     std::string names;
                     for (const auto& x : cfg_.org.departments) names += (names.empty() ? "" : "、") + x.name;
-                    reply(out, msg, "❌ 未知部门：" + cmd.departments.front() + "。可用的部门：" + names + "。");
+                    reply(out, msg,
+                          "❌ 未知部门：" + cmd.departments.front() + "。可用的部门：" + names + "。");
                     return;
                 }
                 dept = d->name;
@@ -309,16 +320,22 @@ void engine::on_command(const rules::command& cmd, const core::inbound_message& 
             return;
         }
         case command_kind::waive:
-        case command_kind::paid: on_fine_command(cmd, msg, out); return;
-        default: on_complaint_command(cmd, msg, out); return;
+        case command_kind::paid:
+            on_fine_command(cmd, msg, out);
+            return;
+        default:
+            on_complaint_command(cmd, msg, out);
+            return;
     }
 }
 
-void engine::on_fine_command(const rules::command& cmd, const core::inbound_message& msg, rules::outcome& out) {
+void engine::on_fine_command(const rules::command& cmd, const core::inbound_message& msg,
+                             rules::outcome& out) {
     const bool waive = cmd.kind == rules::command_kind::waive;
     if (!cfg_.org.is_member(msg.sender, cfg_.roles.hr)) {
-        reply(out, msg, "❌ 只有" + cfg_.roles.hr + "可以" + (waive ? "免罚" : "登记缴款") + "，" +
-                            cfg_.org.display_name(msg.sender) + "不在" + cfg_.roles.hr + "。");
+        reply(out, msg,
+              "❌ 只有" + cfg_.roles.hr + "可以" + (waive ? "免罚" : "登记缴款") + "，" +
+                  cfg_.org.display_name(msg.sender) + "不在" + cfg_.roles.hr + "。");
         return;
     }
     auto f = db_.load_fine(cmd.target);
@@ -327,8 +344,9 @@ void engine::on_fine_command(const rules::command& cmd, const core::inbound_mess
         return;
     }
     if (f->status != "open") {
-        reply(out, msg, "❌ " + f->id + " 已" + (f->status == "paid" ? "缴纳" : "免罚") + "（" +
-                            cfg_.org.display_name(f->status_by) + "），无法再" + (waive ? "免罚" : "登记缴款") + "。");
+        reply(out, msg,
+              "❌ " + f->id + " 已" + (f->status == "paid" ? "缴纳" : "免罚") + "（" +
+                  cfg_.org.display_name(f->status_by) + "），无法再" + (waive ? "免罚" : "登记缴款") + "。");
         return;
     }
     f->status = waive ? "waived" : "paid";
@@ -336,17 +354,25 @@ void engine::on_fine_command(const rules::command& cmd, const core::inbound_mess
     f->status_by = msg.sender;
     f->status_at = clock_.now();
     db_.update_fine(*f);
-    rules::event e{f->complaint, clock_.now(), msg.sender, waive ? "fine_waived" : "fine_paid", f->stage,
-                   f->id + (waive ? " 免罚：" + cmd.text : " 已缴 " + std::to_string(f->amount) + " 元") + "（" +
-                       cfg_.org.display_name(msg.sender) + "）",
-                   std::nullopt, core::duration{0}};
+    rules::event e{f->complaint,
+                   clock_.now(),
+                   msg.sender,
+                   waive ? "fine_waived" : "fine_paid",
+                   f->stage,
+                   f->id + (waive ? " 免罚：" + cmd.text : " 已缴 " + std::to_string(f->amount) + " 元") +
+                       "（" + cfg_.org.display_name(msg.sender) + "）",
+                   std::nullopt,
+                   core::duration{0}};
     out.events.push_back(e);
     reply(out, msg,
-          waive ? "✅ " + f->id + "（" + f->person_name + "，" + std::to_string(f->amount) + " 元）已免罚：" + cmd.text
-                : "✅ " + f->id + "（" + f->person_name + "，" + std::to_string(f->amount) + " 元）已登记缴纳。");
+          waive ? "✅ " + f->id + "（" + f->person_name + "，" + std::to_string(f->amount) + " 元）已免罚：" +
+                      cmd.text
+                : "✅ " + f->id + "（" + f->person_name + "，" + std::to_string(f->amount) +
+                      " 元）已登记缴纳。");
 }
 
-void engine::on_complaint_command(const rules::command& cmd, const core::inbound_message& msg, rules::outcome& out) {
+void engine::on_complaint_command(const rules::command& cmd, const core::inbound_message& msg,
+                                  rules::outcome& out) {
     using rules::command_kind;
     auto c = db_.load_complaint(cmd.target);
     if (!c) {
@@ -371,8 +397,8 @@ void engine::on_complaint_command(const rules::command& cmd, const core::inbound
             return;
         default:
             reply(out, msg,
-                  "❌ “" + std::string(rules::command_word(cmd.kind)) + "”（赔偿审批、申诉、运费、无效判定）将在后续版本开放，" +
-                      c->id + " 未作改动。");
+                  "❌ “" + std::string(rules::command_word(cmd.kind)) +
+                      "”（赔偿审批、申诉、运费、无效判定）将在后续版本开放，" + c->id + " 未作改动。");
             return;
     }
 }

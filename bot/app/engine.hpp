@@ -23,7 +23,7 @@ namespace app {
 enum class handled { processed, duplicate, ignored };
 
 class engine {
-public:
+  public:
     engine(const rules::config& cfg, storage::database& db, const core::clock& clock);
 
     // Processes one message (de-duplicated by platform + msg_id) in one transaction.
@@ -38,13 +38,14 @@ public:
     const core::zone& tz() const { return tz_; }
     const rules::config& config() const { return cfg_; }
 
-private:
+  private:
     struct heap_entry {
         core::instant due;
         std::string complaint;
         std::string key;
         bool operator>(const heap_entry& o) const {
-            return due != o.due ? due > o.due : (complaint != o.complaint ? complaint > o.complaint : key > o.key);
+            return due != o.due ? due > o.due
+                                : (complaint != o.complaint ? complaint > o.complaint : key > o.key);
         }
     };
 
@@ -55,7 +56,8 @@ private:
     void save(const rules::complaint& c);
 
     void on_command(const rules::command& cmd, const core::inbound_message& msg, rules::outcome& out);
-    void on_complaint_command(const rules::command& cmd, const core::inbound_message& msg, rules::outcome& out);
+    void on_complaint_command(const rules::command& cmd, const core::inbound_message& msg,
+                              rules::outcome& out);
     void on_fine_command(const rules::command& cmd, const core::inbound_message& msg, rules::outcome& out);
     void fire_one(const heap_entry& e);
     void run_job(const std::string& name, core::instant due, rules::outcome& out);

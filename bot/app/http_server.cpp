@@ -52,7 +52,8 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
         }
     }
 
-    http::response<http::string_body> make_response(const adapters::raw_response& r, unsigned version, bool keep_alive) {
+    http::response<http::string_body> make_response(const adapters::raw_response& r, unsigned version,
+                                                    bool keep_alive) {
         http::response<http::string_body> res{static_cast<http::status>(r.status), version};
         res.set(http::field::server, "complaint-bot");
         res.set(http::field::content_type, r.content_type);
@@ -88,7 +89,8 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
                 ec = bec;
             }
             if (ec == http::error::body_limit) {
-                auto res = make_response({413, "text/plain; charset=utf-8", "request body too large\n"}, 11, false);
+                auto res =
+                    make_response({413, "text/plain; charset=utf-8", "request body too large\n"}, 11, false);
                 stream.expires_after(opts.write_timeout);
                 co_await http::async_write(stream, res, use_tuple);
                 break;
@@ -96,9 +98,9 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
             if (ec) {
                 // A peer that went away, a timeout or a stop closes quietly; a malformed request gets a 400.
                 if (ec.category() == beast::error_code(http::error::end_of_stream).category() &&
-                    ec != http::error::end_of_stream &&
-                    ec != http::error::partial_message) {
-                    auto res = make_response({400, "text/plain; charset=utf-8", "malformed request\n"}, 11, false);
+                    ec != http::error::end_of_stream && ec != http::error::partial_message) {
+                    auto res =
+                        make_response({400, "text/plain; charset=utf-8", "malformed request\n"}, 11, false);
                     stream.expires_after(opts.write_timeout);
                     co_await http::async_write(stream, res, use_tuple);
                 }
@@ -145,15 +147,18 @@ void http_server::start() {
     auto& s = *state_;
     beast::error_code ec;
     auto address = asio::ip::make_address(s.opts.address, ec);
-    if (ec) throw std::runtime_error("bad listen address '" + s.opts.address + "': use an IP such as 127.0.0.1 or 0.0.0.0");
+    if (ec)
+        throw std::runtime_error("bad listen address '" + s.opts.address +
+                                 "': use an IP such as 127.0.0.1 or 0.0.0.0");
     tcp::endpoint ep{address, s.opts.port};
     s.acceptor.open(ep.protocol(), ec);
     if (!ec) s.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
     if (!ec) s.acceptor.bind(ep, ec);
     if (!ec) s.acceptor.listen(asio::socket_base::max_listen_connections, ec);
     if (ec)
-        throw std::runtime_error("cannot listen on " + s.opts.address + ":" + std::to_string(s.opts.port) + ": " +
-                                 ec.message() + " (is another process using the port? set server.port)");
+        throw std::runtime_error("cannot listen on " + s.opts.address + ":" + std::to_string(s.opts.port) +
+                                 ": " + ec.message() +
+                                 " (is another process using the port? set server.port)");
     asio::co_spawn(s.ioc, s.accept_loop(), asio::detached);
 }
 
@@ -172,6 +177,8 @@ unsigned short http_server::port() const {
     return ec ? 0 : ep.port();
 }
 
-std::size_t http_server::open_sessions() const { return state_->sessions.size(); }
+std::size_t http_server::open_sessions() const {
+    return state_->sessions.size();
+}
 
 }  // namespace app

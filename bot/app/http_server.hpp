@@ -33,7 +33,7 @@ struct server_options {
 using request_handler = std::function<adapters::raw_response(const adapters::raw_request&)>;
 
 class http_server {
-public:
+  public:
     http_server(boost::asio::io_context& ioc, server_options opts, request_handler handler);
     ~http_server();
     http_server(const http_server&) = delete;
@@ -46,7 +46,7 @@ public:
     unsigned short port() const;  // the bound port
     std::size_t open_sessions() const;
 
-private:
+  private:
     struct state;
     std::shared_ptr<state> state_;
 };

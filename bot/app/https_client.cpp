@@ -25,12 +25,14 @@ namespace {
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t response_limit = 1024 * 1024;
 
-bool is_loopback(const std::string& host) { return host == "127.0.0.1" || host == "localhost" || host == "::1" || host == "[::1]"; }
+bool is_loopback(const std::string& host) {
+    return host == "127.0.0.1" || host == "localhost" || host == "::1" || host == "[::1]";
+}
 
 template <class Stream>
-asio::awaitable<http_result> exchange(Stream& stream, beast::tcp_stream& lowest, const adapters::outbound_request& req,
-                                      const std::string& host, const std::string& target,
-                                      std::chrono::milliseconds timeout) {
+asio::awaitable<http_result> exchange(Stream& stream, beast::tcp_stream& lowest,
+                                      const adapters::outbound_request& req, const std::string& host,
+                                      const std::string& target, std::chrono::milliseconds timeout) {
     http_result r;
     http::request<http::string_body> msg{http::string_to_verb(req.method), target, 11};
     msg.set(http::field::host, host);
@@ -65,11 +67,13 @@ asio::awaitable<http_result> exchange(Stream& stream, beast::tcp_stream& lowest,
 
 }  // namespace
 
-https_client::https_client(asio::io_context& ioc, const std::string& ca_file, std::chrono::milliseconds timeout)
+https_client::https_client(asio::io_context& ioc, const std::string& ca_file,
+                           std::chrono::milliseconds timeout)
     : ioc_(ioc), tls_(asio::ssl::context::tls_client), timeout_(timeout) {
     tls_.set_verify_mode(asio::ssl::verify_peer);
     tls_.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                     asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+                     asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                     asio::ssl::context::no_tlsv1_1);
     if (ca_file.empty()) {
         tls_.set_default_verify_paths();
     } else {

@@ -25,7 +25,7 @@ struct http_result {
 };
 
 class https_client {
-public:
+  public:
     // `ca_file` empty: the system trust store. Throws std::runtime_error when the CA file is unreadable.
     https_client(boost::asio::io_context& ioc, const std::string& ca_file = {},
                  std::chrono::milliseconds timeout = std::chrono::milliseconds(10'000));
@@ -34,7 +34,7 @@ public:
     // The verifying TLS context, shared with the DingTalk Stream WebSocket.
     boost::asio::ssl::context& tls() { return tls_; }
 
-private:
+  private:
     boost::asio::io_context& ioc_;
     boost::asio::ssl::context tls_;
     std::chrono::milliseconds timeout_;

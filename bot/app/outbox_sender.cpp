@@ -15,14 +15,18 @@ outbox_sender::outbox_sender(asio::io_context& ioc, storage::database& db, const
                              https_client& http, router route, sender_options opts)
     : ioc_(ioc), db_(db), clock_(clock), http_(http), route_(std::move(route)), opts_(opts), wake_(ioc) {}
 
-void outbox_sender::start() { asio::co_spawn(ioc_, run(), asio::detached); }
+void outbox_sender::start() {
+    asio::co_spawn(ioc_, run(), asio::detached);
+}
 
 void outbox_sender::stop() {
     stopping_ = true;
     wake_.cancel();
 }
 
-void outbox_sender::kick() { wake_.cancel(); }
+void outbox_sender::kick() {
+    wake_.cancel();
+}
 
 core::duration outbox_sender::backoff(int attempts) const {
     auto shift = std::min(attempts > 0 ? attempts - 1 : 0, 20);
@@ -30,7 +34,8 @@ core::duration outbox_sender::backoff(int attempts) const {
     return std::min(d, opts_.max_backoff);
 }
 
-bool outbox_sender::allowed(const std::string& robot, int per_minute, core::instant now, core::instant& retry_at) {
+bool outbox_sender::allowed(const std::string& robot, int per_minute, core::instant now,
+                            core::instant& retry_at) {
     if (auto it = blocked_until_.find(robot); it != blocked_until_.end() && it->second > now) {
         retry_at = it->second;
         return false;
@@ -100,7 +105,8 @@ asio::awaitable<core::instant> outbox_sender::pass() {
         }
         switch (verdict) {
             case adapters::adapter::send_verdict::rate_limited: {
-                auto penalty = route->rate_limit_penalty.count() > 0 ? route->rate_limit_penalty : opts_.rate_limit_penalty;
+                auto penalty = route->rate_limit_penalty.count() > 0 ? route->rate_limit_penalty
+                                                                     : opts_.rate_limit_penalty;
                 blocked_until_[route->robot] = now + penalty;
                 db_.mark_retry(row.id, attempts, now + penalty, error);
                 ++stats_.rate_limited;

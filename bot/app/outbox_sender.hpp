@@ -48,11 +48,11 @@ struct sender_options {
 };
 
 class outbox_sender {
-public:
+  public:
     using router = std::function<std::optional<chat_route>(const std::string& chat)>;
 
-    outbox_sender(boost::asio::io_context& ioc, storage::database& db, const core::clock& clock, https_client& http,
-                  router route, sender_options opts = {});
+    outbox_sender(boost::asio::io_context& ioc, storage::database& db, const core::clock& clock,
+                  https_client& http, router route, sender_options opts = {});
 
     void start();
     void stop();
@@ -63,7 +63,7 @@ public:
     // Backoff after `attempts` failed tries: first_backoff, doubled each time, capped at max_backoff.
     core::duration backoff(int attempts) const;
 
-private:
+  private:
     boost::asio::awaitable<void> run();
     // Sends what is due; returns when the next look should happen.
     boost::asio::awaitable<core::instant> pass();

@@ -23,14 +23,15 @@ std::string indent(const std::string& text) {
 }
 
 class printer {
-public:
+  public:
     printer(std::ostream& out, replay_format format, const rules::config& cfg, const core::zone& tz)
         : out_(out), format_(format), cfg_(cfg), tz_(tz) {}
 
     void inbound(const script_line& l) {
         if (format_ != replay_format::text) return;
         day(l.at);
-        out_ << "[" << hm(l.at) << "] " << cfg_.org.display_name(l.from) << " (" << l.from << "):\n" << indent(l.text);
+        out_ << "[" << hm(l.at) << "] " << cfg_.org.display_name(l.from) << " (" << l.from << "):\n"
+             << indent(l.text);
     }
 
     void note(core::instant at, const std::string& text) {
@@ -51,14 +52,15 @@ public:
                      << "\n";
             } else {
                 day(row.created_at);
-                out_ << "[" << hm(row.created_at) << "] 🤖 机器人 → " << row.post.chat << ":\n" << indent(row.post.text);
+                out_ << "[" << hm(row.created_at) << "] 🤖 机器人 → " << row.post.chat << ":\n"
+                     << indent(row.post.text);
             }
             db.mark_sent(row.id, row.created_at);
         }
         out_.flush();
     }
 
-private:
+  private:
     void day(core::instant at) {
         auto d = tz_.date_of(at);
         if (d == current_) return;
@@ -94,13 +96,17 @@ std::vector<script_line> parse_script(const std::string& content, const std::str
         auto text = rules::trim(raw);
         if (text.empty()) continue;
         auto where = file_name + ":" + std::to_string(no) + ": ";
-        if (ended) throw replay_error(where + "line after the {\"end\":true} line; the end line must be last");
+        if (ended)
+            throw replay_error(where + "line after the {\"end\":true} line; the end line must be last");
         auto j = json::parse(text, nullptr, false);
         if (j.is_discarded() || !j.is_object())
-            throw replay_error(where + "not a JSON object; each line is {\"at\":\"…\",\"from\":\"…\",\"text\":\"…\"}");
+            throw replay_error(
+                where + "not a JSON object; each line is {\"at\":\"…\",\"from\":\"…\",\"text\":\"…\"}");
         for (const auto& [key, value] : j.items())
-            if (key != "at" && key != "from" && key != "text" && key != "chat" && key != "msg_id" && key != "end")
-                throw replay_error(where + "unknown key \"" + key + "\" (allowed: at, from, text, chat, msg_id, end)");
+            if (key != "at" && key != "from" && key != "text" && key != "chat" && key != "msg_id" &&
+                key != "end")
+                throw replay_error(where + "unknown key \"" + key +
+                                   "\" (allowed: at, from, text, chat, msg_id, end)");
         script_line l;
         l.line_no = no;
         auto at = j.find("at");
@@ -111,7 +117,8 @@ std::vector<script_line> parse_script(const std::string& content, const std::str
             throw replay_error(where + "bad \"at\" time \"" + at->get<std::string>() +
                                "\": write it like 2026-11-23T09:00:00+08:00");
         l.at = *t;
-        if (last && l.at < *last) throw replay_error(where + "time goes backwards; lines must be in time order");
+        if (last && l.at < *last)
+            throw replay_error(where + "time goes backwards; lines must be in time order");
         last = l.at;
         if (auto e = j.find("end"); e != j.end()) {
             if (!e->is_boolean() || !e->get<bool>()) throw replay_error(where + "\"end\" must be true");
@@ -154,7 +161,8 @@ void run_replay(const rules::config& cfg, const replay_options& opts, std::ostre
             core::zone z(cfg.timezone);
             throw replay_error(opts.script_path + ":" + std::to_string(lines.front().line_no) +
                                ": the script starts at " + z.iso(lines.front().at) +
-                               ", before the database's clock " + z.iso(t) + "; continue with a later script");
+                               ", before the database's clock " + z.iso(t) +
+                               "; continue with a later script");
         }
         clock = core::manual_clock(t);
     }
@@ -181,7 +189,8 @@ void run_replay(const rules::config& cfg, const replay_options& opts, std::ostre
         }
         print.inbound(l);
         core::inbound_message msg{"replay", l.chat, l.msg_id, l.from, l.text, l.at};
-        if (eng.handle(msg) == handled::duplicate) print.note(l.at, "（重复投递的消息 " + l.msg_id + "，已忽略）");
+        if (eng.handle(msg) == handled::duplicate)
+            print.note(l.at, "（重复投递的消息 " + l.msg_id + "，已忽略）");
         print.drain(db);
         db.set_meta("replay_clock", std::to_string(core::to_ms(clock.now())));
     }
@@ -193,9 +202,13 @@ void run_replay(const rules::config& cfg, const replay_options& opts, std::ostre
         if (fines.empty()) out << "无罚款。\n";
         int total = 0;
         for (const auto& f : fines) {
-            out << f.id << "  " << f.complaint << "  " << rules::stage_label(f.stage) << "  " << f.department << "  "
-                << f.person_name << " (" << f.person << ")  " << f.amount << " 元  截止 " << eng.tz().long_time(f.deadline)
-                << "  " << (f.status == "open" ? "未缴" : f.status == "paid" ? "已缴" : "已免") << "\n";
+            out << f.id << "  " << f.complaint << "  " << rules::stage_label(f.stage) << "  " << f.department
+                << "  " << f.person_name << " (" << f.person << ")  " << f.amount << " 元  截止 "
+                << eng.tz().long_time(f.deadline) << "  "
+                << (f.status == "open"   ? "未缴"
+                    : f.status == "paid" ? "已缴"
+                                         : "已免")
+                << "\n";
             if (f.status != "waived") total += f.amount;
         }
         out << "合计：" << fines.size() << " 笔，" << total << " 元\n";

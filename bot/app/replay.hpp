@@ -16,7 +16,7 @@ namespace app {
 
 // A script or usage problem; what() is the one-line reason printed before exit 2.
 class replay_error : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 

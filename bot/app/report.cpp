@@ -91,7 +91,8 @@ void write_text(const table& t, std::ostream& out) {
 
 void write_xlsx(const table& t, const std::string& path) {
     lxw_workbook* wb = workbook_new(path.c_str());
-    if (!wb) throw report_error("cannot create '" + path + "': check that the directory exists and is writable");
+    if (!wb)
+        throw report_error("cannot create '" + path + "': check that the directory exists and is writable");
     lxw_worksheet* ws = workbook_add_worksheet(wb, nullptr);
     lxw_format* title = workbook_add_format(wb);
     format_set_bold(title);
@@ -112,8 +113,8 @@ void write_xlsx(const table& t, const std::string& path) {
     worksheet_write_string(ws, 0, 0, t.title.c_str(), title);
     for (std::size_t c = 0; c < t.header.size(); ++c) {
         worksheet_write_string(ws, 1, static_cast<lxw_col_t>(c), t.header[c].c_str(), head);
-        worksheet_set_column(ws, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c), c + 1 == t.header.size() ? 30 : 16,
-                             nullptr);
+        worksheet_set_column(ws, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c),
+                             c + 1 == t.header.size() ? 30 : 16, nullptr);
     }
     lxw_row_t r = 2;
     auto put = [&](const std::vector<std::string>& cells) {
@@ -163,7 +164,8 @@ void run_report(const report_options& o, std::ostream& out) {
     if (o.format == "xlsx" && o.out_path.empty()) throw report_error("--format xlsx needs --out FILE.xlsx");
     if (o.from && o.to && *o.to < *o.from) throw report_error("--to is before --from");
     if (!std::filesystem::exists(o.db_path))
-        throw report_error("database '" + o.db_path + "' does not exist: pass the file `serve` or `replay --db` wrote");
+        throw report_error("database '" + o.db_path +
+                           "' does not exist: pass the file `serve` or `replay --db` wrote");
     storage::database db(o.db_path);
     core::zone tz(db.meta("timezone").value_or("Asia/Shanghai"));
 
@@ -171,7 +173,8 @@ void run_report(const report_options& o, std::ostream& out) {
     table t;
     if (o.kind == "penalties") {
         t.title = "罚款明细（水果基金）";
-        t.header = {"罚款编号", "投诉编号", "环节", "部门", "负责人", "人员编号", "金额", "截止时间", "状态", "备注"};
+        t.header = {"罚款编号", "投诉编号", "环节",     "部门", "负责人",
+                    "人员编号", "金额",     "截止时间", "状态", "备注"};
         int total = 0, open = 0;
         for (const auto& f : db.fines()) {
             if (!in_range(tz.date_of(f.issued_at), o)) continue;
@@ -183,21 +186,25 @@ void run_report(const report_options& o, std::ostream& out) {
                          {"amount", f.amount},
                          {"deadline", tz.iso(f.deadline)},
                          {"status", f.status}});
-            t.rows.push_back({f.id, f.complaint, rules::stage_label(f.stage), f.department, f.person_name, f.person,
-                              std::to_string(f.amount), tz.long_time(f.deadline), status_zh(f.status), f.status_reason});
+            t.rows.push_back({f.id, f.complaint, rules::stage_label(f.stage), f.department, f.person_name,
+                              f.person, std::to_string(f.amount), tz.long_time(f.deadline),
+                              status_zh(f.status), f.status_reason});
             if (f.status != "waived") total += f.amount;
             if (f.status == "open") open += f.amount;
         }
-        t.footer = {"合计", std::to_string(t.rows.size()) + " 笔", "", "", "", "", std::to_string(total), "",
-                    "未缴 " + std::to_string(open), ""};
+        t.footer = {"合计", std::to_string(t.rows.size()) + " 笔", "", "", "", "", std::to_string(total),
+                    "",     "未缴 " + std::to_string(open),        ""};
     } else {
         const bool sheet = o.kind == "sheet";
         t.title = sheet ? "质量投诉处理流程表" : "投诉清单";
         if (sheet)
-            t.header = {"投诉编号", "日期", "投诉人", "客户名称", "品牌", "质量问题/投诉事件", "客户要求/投诉目的",
-                        "各部门回复", "责任部门负责人签字", "副总意见", "王总审批意见", "打单部执行"};
+            t.header = {"投诉编号",          "日期",         "投诉人",
+                        "客户名称",          "品牌",         "质量问题/投诉事件",
+                        "客户要求/投诉目的", "各部门回复",   "责任部门负责人签字",
+                        "副总意见",          "王总审批意见", "打单部执行"};
         else
-            t.header = {"投诉编号", "类型", "状态", "待办环节", "登记时间", "投诉人", "客户/投诉对象", "内容"};
+            t.header = {"投诉编号", "类型",   "状态",          "待办环节",
+                        "登记时间", "投诉人", "客户/投诉对象", "内容"};
         for (const auto& c : db.all_complaints()) {
             if (sheet) {
                 if (!c.sheet_date || !in_range(*c.sheet_date, o)) continue;
@@ -219,16 +226,20 @@ void run_report(const report_options& o, std::ostream& out) {
             if (sheet) {
                 std::string replies, signers;
                 for (const auto& d : c.departments) {
-                    replies += (replies.empty() ? "" : "\n") + d.department + "：" + (d.replied_at ? d.text : "未回复");
+                    replies += (replies.empty() ? "" : "\n") + d.department + "：" +
+                               (d.replied_at ? d.text : "未回复");
                     signers += (signers.empty() ? "" : "\n") + d.department + "：";
                 }
-                t.rows.push_back({c.id, core::format_date(*c.sheet_date), f("投诉人"), f("客户名称"), f("品牌"),
-                                  product ? f("产品存在的质量问题") : f("投诉事件"), product ? f("客户要求") : f("投诉目的"),
-                                  replies, signers, "", "", ""});
+                t.rows.push_back({c.id, core::format_date(*c.sheet_date), f("投诉人"), f("客户名称"),
+                                  f("品牌"), product ? f("产品存在的质量问题") : f("投诉事件"),
+                                  product ? f("客户要求") : f("投诉目的"), replies, signers, "", "", ""});
             } else {
                 t.rows.push_back({c.id, std::string(rules::kind_title(c.kind)),
-                                  c.status == "open" ? "进行中" : c.status == "invalid" ? "无效" : "已关闭",
-                                  pending ? rules::stage_label(pending->name) : "—", tz.long_time(c.posted_at), f("投诉人"),
+                                  c.status == "open"      ? "进行中"
+                                  : c.status == "invalid" ? "无效"
+                                                          : "已关闭",
+                                  pending ? rules::stage_label(pending->name) : "—",
+                                  tz.long_time(c.posted_at), f("投诉人"),
                                   product ? f("客户名称") : f("投诉对象"),
                                   product ? f("产品存在的质量问题") : f("投诉事件")});
             }

@@ -12,12 +12,12 @@
 namespace app {
 
 class report_error : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 struct report_options {
-    std::string kind;    // penalties, complaints, sheet
+    std::string kind;  // penalties, complaints, sheet
     std::string db_path;
     std::optional<core::local_date> from;
     std::optional<core::local_date> to;

@@ -1,7 +1,7 @@
 #include "app/serve.hpp"
 
-#include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/asio/signal_set.hpp>
 
 #include <cstdlib>
 #include <filesystem>
@@ -24,14 +24,15 @@ std::unique_ptr<adapters::adapter> build_adapter(const rules::platform_settings&
         auto it = p.env.find(role);
         if (it == p.env.end()) {
             if (required)
-                throw std::runtime_error("platforms." + p.name + "." + role + "_env is not set: name the environment "
+                throw std::runtime_error("platforms." + p.name + "." + role +
+                                         "_env is not set: name the environment "
                                          "variable that holds it (see config.example.yaml)");
             return std::string{};
         }
         auto value = env(it->second);
         if (value.empty() && required)
-            throw std::runtime_error("environment variable " + it->second + " (platforms." + p.name + "." + role +
-                                     "_env) is empty or unset: export it before starting serve");
+            throw std::runtime_error("environment variable " + it->second + " (platforms." + p.name + "." +
+                                     role + "_env) is empty or unset: export it before starting serve");
         return value;
     };
     if (p.name == "dingtalk") {
@@ -99,7 +100,8 @@ int run_serve(const rules::config& cfg) {
     http_server server(ioc, opts, [&svc](const adapters::raw_request& req) { return svc.handle(req); });
     server.start();
     svc.start();
-    spdlog::info("complaint-bot listening on {}:{} (database {})", cfg.server.listen, server.port(), cfg.database);
+    spdlog::info("complaint-bot listening on {}:{} (database {})", cfg.server.listen, server.port(),
+                 cfg.database);
 
     std::vector<std::unique_ptr<dingtalk_stream>> streams;
     for (const auto& p : cfg.platforms) {
@@ -111,12 +113,14 @@ int run_serve(const rules::config& cfg) {
         ss.client_id = id == p.env.end() ? std::string{} : read_env(id->second);
         ss.client_secret = sec == p.env.end() ? std::string{} : read_env(sec->second);
         if (ss.client_id.empty() || ss.client_secret.empty()) {
-            spdlog::error("platforms.dingtalk: stream mode needs client_id_env and client_secret_env set and exported");
+            spdlog::error(
+                "platforms.dingtalk: stream mode needs client_id_env and client_secret_env set and exported");
             return 2;
         }
-        streams.push_back(std::make_unique<dingtalk_stream>(ioc, http, ss, clock, [&svc](const core::inbound_message& m) {
-            return svc.accept_message("dingtalk", m) != service::accepted::failed;
-        }));
+        streams.push_back(
+            std::make_unique<dingtalk_stream>(ioc, http, ss, clock, [&svc](const core::inbound_message& m) {
+                return svc.accept_message("dingtalk", m) != service::accepted::failed;
+            }));
         streams.back()->start();
         spdlog::info("dingtalk stream mode: connecting to the gateway");
     }

@@ -18,8 +18,9 @@ adapters::raw_response text(int status, std::string body) {
 
 }  // namespace
 
-service::service(asio::io_context& ioc, const rules::config& cfg, storage::database& db, const core::clock& clock,
-                 https_client& http, std::map<std::string, std::unique_ptr<adapters::adapter>> adapters,
+service::service(asio::io_context& ioc, const rules::config& cfg, storage::database& db,
+                 const core::clock& clock, https_client& http,
+                 std::map<std::string, std::unique_ptr<adapters::adapter>> adapters,
                  std::vector<chat_binding> chats)
     : ioc_(ioc),
       cfg_(cfg),
@@ -47,7 +48,8 @@ service::service(asio::io_context& ioc, const rules::config& cfg, storage::datab
                               const auto* p = cfg_.org.find_person(id);
                               if (!p) continue;
                               auto acc = p->accounts.find(platform);
-                              out.push_back({p->id, p->name, acc == p->accounts.end() ? std::string{} : acc->second});
+                              out.push_back(
+                                  {p->id, p->name, acc == p->accounts.end() ? std::string{} : acc->second});
                           }
                           return out;
                       };
@@ -130,21 +132,25 @@ adapters::raw_response service::on_hook(const std::string& platform, const adapt
     if (result.error) {
         auto status = adapters::status_of(*result.error);
         if (status >= 400)
-            spdlog::warn("{} callback refused: {} ({})", platform, adapters::name_of(*result.error), result.detail);
-        return result.reply ? *result.reply : text(status, std::string(adapters::name_of(*result.error)) + "\n");
+            spdlog::warn("{} callback refused: {} ({})", platform, adapters::name_of(*result.error),
+                         result.detail);
+        return result.reply ? *result.reply
+                            : text(status, std::string(adapters::name_of(*result.error)) + "\n");
     }
     if (!result.message) return result.reply ? *result.reply : text(200, "");
     switch (accept_message(platform, *result.message)) {
-        case accepted::failed: return text(503, "storage unavailable, retry later\n");
-        default: return result.reply ? *result.reply : text(200, "");
+        case accepted::failed:
+            return text(503, "storage unavailable, retry later\n");
+        default:
+            return result.reply ? *result.reply : text(200, "");
     }
 }
 
 service::accepted service::accept_message(const std::string& platform, core::inbound_message msg) {
     const auto* chat = chat_for(platform, msg.chat);
     if (!chat) {
-        spdlog::info("{} message from unconfigured chat '{}' ignored (bind it under chats: to serve it)", platform,
-                     msg.chat);
+        spdlog::info("{} message from unconfigured chat '{}' ignored (bind it under chats: to serve it)",
+                     platform, msg.chat);
         return accepted::ignored;
     }
     msg.chat = chat->id;
@@ -154,8 +160,8 @@ service::accepted service::accept_message(const std::string& platform, core::inb
     try {
         engine_.handle(msg);  // committed before the platform is answered or ACKed
     } catch (const std::exception& e) {
-        spdlog::error("could not commit a {} message: {} (not acknowledged, so the platform redelivers)", platform,
-                      e.what());
+        spdlog::error("could not commit a {} message: {} (not acknowledged, so the platform redelivers)",
+                      platform, e.what());
         return accepted::failed;
     }
     sender_.kick();
@@ -177,9 +183,10 @@ adapters::raw_response service::healthz() {
     auto since_tick = clock_.now() - last_tick_;
     bool scheduler_alive = since_tick < std::chrono::minutes(3);
     ok = ok && scheduler_alive;
-    out << "{\"status\":\"" << (ok ? "ok" : "degraded") << "\",\"database\":" << (backlog >= 0 ? "true" : "false")
-        << ",\"scheduler_alive\":" << (scheduler_alive ? "true" : "false") << ",\"outbox_backlog\":" << backlog
-        << ",\"outbox_failed\":" << failed << "}\n";
+    out << "{\"status\":\"" << (ok ? "ok" : "degraded")
+        << "\",\"database\":" << (backlog >= 0 ? "true" : "false")
+        << ",\"scheduler_alive\":" << (scheduler_alive ? "true" : "false")
+        << ",\"outbox_backlog\":" << backlog << ",\"outbox_failed\":" << failed << "}\n";
     return {ok ? 200 : 503, "application/json", out.str()};
 }
 
@@ -189,8 +196,8 @@ adapters::raw_response service::metrics() {
         << "# TYPE complaint_bot_requests_total counter\n";
     for (const auto& [key, n] : requests_) {
         auto space = key.rfind(' ');
-        out << "complaint_bot_requests_total{route=\"" << key.substr(0, space) << "\",status=\"" << key.substr(space + 1)
-            << "\"} " << n << "\n";
+        out << "complaint_bot_requests_total{route=\"" << key.substr(0, space) << "\",status=\""
+            << key.substr(space + 1) << "\"} " << n << "\n";
     }
     std::map<std::string, int> stages;
     int fines = 0;
@@ -204,17 +211,22 @@ adapters::raw_response service::metrics() {
     }
     out << "# HELP complaint_bot_open_complaints Open complaints by pending stage.\n"
         << "# TYPE complaint_bot_open_complaints gauge\n";
-    for (const auto& [stage, n] : stages) out << "complaint_bot_open_complaints{stage=\"" << stage << "\"} " << n << "\n";
+    for (const auto& [stage, n] : stages)
+        out << "complaint_bot_open_complaints{stage=\"" << stage << "\"} " << n << "\n";
     const auto& s = sender_.stats();
     out << "# TYPE complaint_bot_fines_total counter\ncomplaint_bot_fines_total " << fines << "\n"
-        << "# TYPE complaint_bot_outbox_backlog gauge\ncomplaint_bot_outbox_backlog " << db_.outbox_backlog() << "\n"
-        << "# TYPE complaint_bot_outbox_sent_total counter\ncomplaint_bot_outbox_sent_total " << s.sent << "\n"
-        << "# TYPE complaint_bot_outbox_retries_total counter\ncomplaint_bot_outbox_retries_total " << s.retries << "\n"
-        << "# TYPE complaint_bot_outbox_failed_total counter\ncomplaint_bot_outbox_failed_total " << s.failed << "\n"
+        << "# TYPE complaint_bot_outbox_backlog gauge\ncomplaint_bot_outbox_backlog " << db_.outbox_backlog()
+        << "\n"
+        << "# TYPE complaint_bot_outbox_sent_total counter\ncomplaint_bot_outbox_sent_total " << s.sent
+        << "\n"
+        << "# TYPE complaint_bot_outbox_retries_total counter\ncomplaint_bot_outbox_retries_total "
+        << s.retries << "\n"
+        << "# TYPE complaint_bot_outbox_failed_total counter\ncomplaint_bot_outbox_failed_total " << s.failed
+        << "\n"
         << "# TYPE complaint_bot_outbox_rate_limited_total counter\ncomplaint_bot_outbox_rate_limited_total "
         << s.rate_limited << "\n"
-        << "# TYPE complaint_bot_deadlines_fired_total counter\ncomplaint_bot_deadlines_fired_total " << deadlines_fired_
-        << "\n"
+        << "# TYPE complaint_bot_deadlines_fired_total counter\ncomplaint_bot_deadlines_fired_total "
+        << deadlines_fired_ << "\n"
         << "# TYPE complaint_bot_deadline_lateness_max_ms gauge\ncomplaint_bot_deadline_lateness_max_ms "
         << lateness_max_ms_ << "\n";
     return {200, "text/plain; version=0.0.4", out.str()};

@@ -28,9 +28,10 @@ struct chat_binding {
 };
 
 class service {
-public:
-    service(boost::asio::io_context& ioc, const rules::config& cfg, storage::database& db, const core::clock& clock,
-            https_client& http, std::map<std::string, std::unique_ptr<adapters::adapter>> adapters,
+  public:
+    service(boost::asio::io_context& ioc, const rules::config& cfg, storage::database& db,
+            const core::clock& clock, https_client& http,
+            std::map<std::string, std::unique_ptr<adapters::adapter>> adapters,
             std::vector<chat_binding> chats);
 
     void start();
@@ -46,7 +47,7 @@ public:
     engine& workflow() { return engine_; }
     outbox_sender& sender() { return sender_; }
 
-private:
+  private:
     adapters::raw_response on_hook(const std::string& platform, const adapters::raw_request& req);
     adapters::raw_response healthz();
     adapters::raw_response metrics();

@@ -8,14 +8,14 @@ namespace core {
 
 // Thread-safety: implementations are called from the loop thread only.
 class clock {
-public:
+  public:
     virtual ~clock() = default;
     virtual instant now() const = 0;
 };
 
 // Wall-clock time for `serve`.
 class system_clock final : public clock {
-public:
+  public:
     instant now() const override {
         return std::chrono::time_point_cast<duration>(std::chrono::system_clock::now());
     }
@@ -23,7 +23,7 @@ public:
 
 // Virtual time for `replay` and tests: only moves when told to, never backwards.
 class manual_clock final : public clock {
-public:
+  public:
     explicit manual_clock(instant start = instant{}) : now_(start) {}
     instant now() const override { return now_; }
     void set(instant t) {
@@ -31,7 +31,7 @@ public:
     }
     void advance(duration d) { now_ += d; }
 
-private:
+  private:
     instant now_;
 };
 

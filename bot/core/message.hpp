@@ -12,11 +12,11 @@ namespace core {
 // One inbound chat message, after the adapter verified and decoded it and mapped the sender to a
 // person id of the configuration.
 struct inbound_message {
-    std::string platform;   // "dingtalk", "wecom", "replay", ...
-    std::string chat;       // chat id as the config names it
-    std::string msg_id;     // platform message id, for de-duplication (may be empty)
-    std::string sender;     // person id from the config
-    std::string text;       // @-mention of the bot already stripped
+    std::string platform;  // "dingtalk", "wecom", "replay", ...
+    std::string chat;      // chat id as the config names it
+    std::string msg_id;    // platform message id, for de-duplication (may be empty)
+    std::string sender;    // person id from the config
+    std::string text;      // @-mention of the bot already stripped
     instant received_at{};
 };
 

@@ -11,7 +11,9 @@ namespace core {
 
 namespace {
 
-const date::time_zone* as_tz(const void* p) { return static_cast<const date::time_zone*>(p); }
+const date::time_zone* as_tz(const void* p) {
+    return static_cast<const date::time_zone*>(p);
+}
 
 std::string two(unsigned v) {
     char buf[8];
@@ -41,21 +43,24 @@ bool eat(std::string_view& s, char c) {
 }  // namespace
 
 bool valid_date(int year, unsigned month, unsigned day) {
-    return year >= 1 && year <= 9999 && date::year_month_day{date::year{year}, date::month{month}, date::day{day}}.ok();
+    return year >= 1 && year <= 9999 &&
+           date::year_month_day{date::year{year}, date::month{month}, date::day{day}}.ok();
 }
 
 zone::zone(std::string_view iana_name) : name_(iana_name) {
     try {
         tz_ = date::locate_zone(name_);
     } catch (const std::exception&) {
-        throw std::runtime_error("unknown time zone '" + name_ +
-                                 "': use an IANA name such as Asia/Shanghai (is the tzdata package installed?)");
+        throw std::runtime_error(
+            "unknown time zone '" + name_ +
+            "': use an IANA name such as Asia/Shanghai (is the tzdata package installed?)");
     }
 }
 
 instant zone::to_utc(const local_datetime& t) const {
     auto days = date::local_days{date::year{t.date.year} / date::month{t.date.month} / date::day{t.date.day}};
-    auto local = days + std::chrono::hours{t.hour} + std::chrono::minutes{t.minute} + std::chrono::seconds{t.second};
+    auto local =
+        days + std::chrono::hours{t.hour} + std::chrono::minutes{t.minute} + std::chrono::seconds{t.second};
     // Ambiguous or non-existent local times (DST changes) resolve to the earliest instant.
     auto sys = as_tz(tz_)->to_sys(local, date::choose::earliest);
     return std::chrono::time_point_cast<duration>(sys);
@@ -67,14 +72,17 @@ local_datetime zone::to_local(instant t) const {
     date::year_month_day ymd{day};
     date::hh_mm_ss<duration> hms{local - day};
     local_datetime out;
-    out.date = {static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day())};
+    out.date = {static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day())};
     out.hour = static_cast<unsigned>(hms.hours().count());
     out.minute = static_cast<unsigned>(hms.minutes().count());
     out.second = static_cast<unsigned>(hms.seconds().count());
     return out;
 }
 
-instant zone::start_of(const local_date& d) const { return to_utc({d, 0, 0, 0}); }
+instant zone::start_of(const local_date& d) const {
+    return to_utc({d, 0, 0, 0});
+}
 
 std::string zone::iso(instant t) const {
     auto info = as_tz(tz_)->get_info(std::chrono::time_point_cast<std::chrono::seconds>(t));
@@ -82,8 +90,8 @@ std::string zone::iso(instant t) const {
     auto off = std::chrono::duration_cast<std::chrono::minutes>(info.offset).count();
     char sign = off < 0 ? '-' : '+';
     auto a = static_cast<unsigned>(off < 0 ? -off : off);
-    return format_date(l.date) + "T" + two(l.hour) + ":" + two(l.minute) + ":" + two(l.second) + sign + two(a / 60U) +
-           ":" + two(a % 60U);
+    return format_date(l.date) + "T" + two(l.hour) + ":" + two(l.minute) + ":" + two(l.second) + sign +
+           two(a / 60U) + ":" + two(a % 60U);
 }
 
 std::string zone::short_time(instant t) const {
@@ -98,7 +106,8 @@ std::string zone::long_time(instant t) const {
 
 std::optional<instant> parse_iso8601(std::string_view s) {
     unsigned y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
-    if (!read_uint(s, 4, y) || !eat(s, '-') || !read_uint(s, 2, mo) || !eat(s, '-') || !read_uint(s, 2, d)) return {};
+    if (!read_uint(s, 4, y) || !eat(s, '-') || !read_uint(s, 2, mo) || !eat(s, '-') || !read_uint(s, 2, d))
+        return {};
     if (!(eat(s, 'T') || eat(s, ' '))) return {};
     if (!read_uint(s, 2, h) || !eat(s, ':') || !read_uint(s, 2, mi)) return {};
     if (eat(s, ':') && !read_uint(s, 2, se)) return {};
@@ -138,7 +147,8 @@ std::optional<instant> parse_iso8601(std::string_view s) {
 local_date add_days(const local_date& d, int days) {
     auto sd = date::sys_days{date::year{d.year} / date::month{d.month} / date::day{d.day}} + date::days{days};
     date::year_month_day ymd{sd};
-    return {static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day())};
+    return {static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+            static_cast<unsigned>(ymd.day())};
 }
 
 unsigned weekday(const local_date& d) {
@@ -165,11 +175,20 @@ std::optional<duration> parse_duration(std::string_view s) {
         s.remove_prefix(1);
         std::int64_t ms = 0;
         switch (unit) {
-            case 's': ms = 1000; break;
-            case 'm': ms = 60'000; break;
-            case 'h': ms = 3'600'000; break;
-            case 'd': ms = 86'400'000; break;
-            default: return {};
+            case 's':
+                ms = 1000;
+                break;
+            case 'm':
+                ms = 60'000;
+                break;
+            case 'h':
+                ms = 3'600'000;
+                break;
+            case 'd':
+                ms = 86'400'000;
+                break;
+            default:
+                return {};
         }
         if (v > 10'000'000) return {};
         total += duration{v * ms};

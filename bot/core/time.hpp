@@ -14,8 +14,12 @@ using duration = std::chrono::milliseconds;
 using instant = std::chrono::sys_time<duration>;
 
 // Milliseconds since the Unix epoch, the database representation.
-inline std::int64_t to_ms(instant t) { return t.time_since_epoch().count(); }
-inline instant from_ms(std::int64_t ms) { return instant{duration{ms}}; }
+inline std::int64_t to_ms(instant t) {
+    return t.time_since_epoch().count();
+}
+inline instant from_ms(std::int64_t ms) {
+    return instant{duration{ms}};
+}
 
 // A calendar date and a wall-clock time in the company's time zone.
 struct local_date {
@@ -39,7 +43,7 @@ bool valid_date(int year, unsigned month, unsigned day);
 // The company's time zone (IANA name, e.g. Asia/Shanghai), backed by the system tz database.
 // Thread-safety: immutable after construction; safe to share.
 class zone {
-public:
+  public:
     // Throws std::runtime_error naming the zone when it is unknown.
     explicit zone(std::string_view iana_name);
     const std::string& name() const { return name_; }
@@ -56,7 +60,7 @@ public:
     // "2026-11-23 09:00"
     std::string long_time(instant t) const;
 
-private:
+  private:
     std::string name_;
     const void* tz_ = nullptr;  // const date::time_zone*, kept opaque to spare includers date/tz.h
 };

@@ -24,7 +24,9 @@ roles:
   hr: 人力资源部
 )";
 
-app::config_load_result parse(const std::string& yaml) { return app::parse_config(yaml, "c.yaml"); }
+app::config_load_result parse(const std::string& yaml) {
+    return app::parse_config(yaml, "c.yaml");
+}
 
 std::vector<std::string> errors(const app::config_load_result& r) {
     std::vector<std::string> out;
@@ -91,7 +93,9 @@ struct bad_config {
     std::string error;  // the exact first error
 };
 
-void PrintTo(const bad_config& b, std::ostream* os) { *os << b.name; }
+void PrintTo(const bad_config& b, std::ostream* os) {
+    *os << b.name;
+}
 
 class ConfigErrors : public testing::TestWithParam<bad_config> {};
 
@@ -114,13 +118,14 @@ INSTANTIATE_TEST_SUITE_P(
 roles: { order_desk: 打单部, hr: 人事部 }
 )",
                    "c.yaml:4:31: roles.hr names unknown department '人事部' — use one of: 打单部"},
-        bad_config{"HeadIsNotAPerson",
-                   R"(organization:
+        bad_config{
+            "HeadIsNotAPerson",
+            R"(organization:
   departments: [ { name: 打单部, head: nobody } ]
   people: [ { id: lisi, name: 李四, department: 打单部 } ]
 roles: { order_desk: 打单部, hr: 打单部 }
 )",
-                   "c.yaml:2:37: department head 'nobody' is not a listed person — add them to organization.people"},
+            "c.yaml:2:37: department head 'nobody' is not a listed person — add them to organization.people"},
         bad_config{"PersonInUnknownDepartment",
                    R"(organization:
   departments: [ { name: 打单部, head: lisi } ]
@@ -156,27 +161,33 @@ roles: { order_desk: 打单部 }
 )",
                    "c.yaml:4:8: missing roles.hr — name the department, e.g. hr: 人力资源部"},
         bad_config{"BadDuration", org + "workflow: { stages: { accept: { due: 5 minutes } } }\n",
-                   "c.yaml:13:38: bad duration '5 minutes' for workflow.stages.accept.due — write durations like 5m, "
+                   "c.yaml:13:38: bad duration '5 minutes' for workflow.stages.accept.due — write durations "
+                   "like 5m, "
                    "30m, 2h, 1h30m"},
         bad_config{"NegativeDuration", org + "workflow: { stages: { respond: { due: -2h } } }\n",
-                   "c.yaml:13:39: bad duration '-2h' for workflow.stages.respond.due — write durations like 5m, 30m, "
+                   "c.yaml:13:39: bad duration '-2h' for workflow.stages.respond.due — write durations like "
+                   "5m, 30m, "
                    "2h, 1h30m"},
         bad_config{"TypoInStage", org + "workflow: { stages: { acept: { due: 5m } } }\n",
                    "c.yaml:13:23: unknown key 'acept' in workflow.stages — did you mean 'accept'?"},
-        bad_config{"UnknownEscalationTarget",
-                   org + "workflow: { stages: { accept: { escalation: [ { after: 0m, notify: boss } ] } } }\n",
-                   "c.yaml:13:68: unknown escalation target 'boss' — use head, hr_head, order_desk_head, vp, "
-                   "general_manager, person:<id> or department:<name>"},
+        bad_config{
+            "UnknownEscalationTarget",
+            org + "workflow: { stages: { accept: { escalation: [ { after: 0m, notify: boss } ] } } }\n",
+            "c.yaml:13:68: unknown escalation target 'boss' — use head, hr_head, order_desk_head, vp, "
+            "general_manager, person:<id> or department:<name>"},
         bad_config{"BadTimeZone", org + "timezone: Asia/Shangai\n",
                    "c.yaml:13:11: unknown time zone 'Asia/Shangai' — use an IANA name such as Asia/Shanghai"},
         bad_config{"BadSchedule", org + "schedules: { daily_summary: \"25:00\" }\n",
-                   "c.yaml:13:29: bad time '25:00' for schedules.daily_summary — write a local time like \"18:00\", or "
+                   "c.yaml:13:29: bad time '25:00' for schedules.daily_summary — write a local time like "
+                   "\"18:00\", or "
                    "off"},
-        bad_config{"SecretInFile", org + "platforms: { dingtalk: { app_secret_env: \"abc123secret\" } }\n",
-                   "c.yaml:13:42: app_secret_env must name an environment variable (like DINGTALK_APP_SECRET) — put "
-                   "the secret in the environment, never in the file"},
+        bad_config{
+            "SecretInFile", org + "platforms: { dingtalk: { app_secret_env: \"abc123secret\" } }\n",
+            "c.yaml:13:42: app_secret_env must name an environment variable (like DINGTALK_APP_SECRET) — put "
+            "the secret in the environment, never in the file"},
         bad_config{"YamlSyntax", "organization: [\n  - a\n roles: x\n",
-                   "c.yaml:2:3: YAML syntax error: illegal block entry — fix the indentation or quoting at this place"},
+                   "c.yaml:2:3: YAML syntax error: illegal block entry — fix the indentation or quoting at "
+                   "this place"},
         bad_config{"NotAMap", "- just\n- a list\n",
                    "c.yaml:1:1: the config must be a mapping with `organization:` and `roles:` — start from "
                    "config.example.yaml"}),
@@ -197,7 +208,8 @@ TEST(ConfigLoader, UnreadableFileNamesThePath) {
     auto r = app::load_config("/nonexistent/company.yaml");
     ASSERT_EQ(r.errors.size(), 1u);
     EXPECT_EQ(r.errors[0].to_string(),
-              "/nonexistent/company.yaml: cannot read the config file — check the path (see config.example.yaml for a "
+              "/nonexistent/company.yaml: cannot read the config file — check the path (see "
+              "config.example.yaml for a "
               "complete example)");
 }
 
@@ -222,8 +234,8 @@ TEST(ConfigLoader, CheckConfigCommandPrintsRulesOrErrorsWithExitTwo) {
     EXPECT_NE(out.find("产品质量投诉 (P):"), std::string::npos);
     test_support::temp_dir dir;
     test_support::write_file(dir / "bad.yaml", org + "timezon: x\nworkflow: { fine_amount: zero }\n");
-    EXPECT_EQ(test_support::run_command(std::string(BOT_BINARY) + " check-config " + (dir / "bad.yaml").string() + " 2>&1",
-                                        out),
+    EXPECT_EQ(test_support::run_command(
+                  std::string(BOT_BINARY) + " check-config " + (dir / "bad.yaml").string() + " 2>&1", out),
               2);
     EXPECT_NE(out.find("bad.yaml:13:1: unknown key 'timezon'"), std::string::npos) << out;
     EXPECT_NE(out.find("fine_amount must be a positive whole number"), std::string::npos) << out;

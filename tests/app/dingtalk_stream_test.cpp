@@ -6,10 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
@@ -27,27 +27,34 @@ using namespace std::chrono_literals;
 namespace {
 
 std::string robot_frame(const std::string& frame_id, const std::string& msg_id, const std::string& text) {
-    json data = {{"msgtype", "text"},        {"text", {{"content", " " + text}}}, {"msgId", msg_id},
-                 {"conversationId", "cidGROUP=="}, {"senderStaffId", "dt-1002"}};
+    json data = {{"msgtype", "text"},
+                 {"text", {{"content", " " + text}}},
+                 {"msgId", msg_id},
+                 {"conversationId", "cidGROUP=="},
+                 {"senderStaffId", "dt-1002"}};
     return json{{"specVersion", "1.0"},
                 {"type", "CALLBACK"},
                 {"headers",
-                 {{"topic", "/v1.0/im/bot/messages/get"}, {"messageId", frame_id}, {"contentType", "application/json"}}},
+                 {{"topic", "/v1.0/im/bot/messages/get"},
+                  {"messageId", frame_id},
+                  {"contentType", "application/json"}}},
                 {"data", data.dump()}}
         .dump();
 }
 
 std::string ping_frame(const std::string& frame_id) {
-    return json{{"specVersion", "1.0"},
-                {"type", "SYSTEM"},
-                {"headers", {{"topic", "ping"}, {"messageId", frame_id}, {"contentType", "application/json"}}},
-                {"data", R"({"opaque":"p-42"})"}}
+    return json{
+        {"specVersion", "1.0"},
+        {"type", "SYSTEM"},
+        {"headers", {{"topic", "ping"}, {"messageId", frame_id}, {"contentType", "application/json"}}},
+        {"data", R"({"opaque":"p-42"})"}}
         .dump();
 }
 
 // The fake gateway: an HTTP endpoint handing out tickets and a WebSocket endpoint that checks them.
 struct fake_gateway {
-    explicit fake_gateway(asio::io_context& c) : ioc(c), acceptor(c, {asio::ip::make_address("127.0.0.1"), 0}) {
+    explicit fake_gateway(asio::io_context& c)
+        : ioc(c), acceptor(c, {asio::ip::make_address("127.0.0.1"), 0}) {
         http = std::make_unique<app::http_server>(c, app::server_options{"127.0.0.1", 0},
                                                   [this](const adapters::raw_request& r) { return open(r); });
         http->start();
@@ -63,7 +70,8 @@ struct fake_gateway {
         auto ticket = "ticket-" + std::to_string(++tickets_issued);
         valid_tickets.push_back(ticket);
         return {200, "application/json",
-                json{{"endpoint", "ws://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) + "/connect"},
+                json{{"endpoint",
+                      "ws://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) + "/connect"},
                      {"ticket", ticket}}
                     .dump()};
     }
@@ -80,7 +88,8 @@ struct fake_gateway {
         websocket::stream<beast::tcp_stream> ws(std::move(socket));
         beast::http::request<beast::http::string_body> req;
         beast::flat_buffer buf;
-        auto [rec, rn] = co_await beast::http::async_read(ws.next_layer(), buf, req, asio::as_tuple(asio::use_awaitable));
+        auto [rec, rn] =
+            co_await beast::http::async_read(ws.next_layer(), buf, req, asio::as_tuple(asio::use_awaitable));
         (void)rn;
         if (rec) co_return;
         std::string target(req.target());
@@ -88,13 +97,14 @@ struct fake_gateway {
         auto ticket = pos == std::string::npos ? "" : target.substr(pos + 7);
         auto it = std::find(valid_tickets.begin(), valid_tickets.end(), ticket);
         if (it == valid_tickets.end()) co_return;  // unknown or reused ticket: refused
-        valid_tickets.erase(it);                    // single use
+        valid_tickets.erase(it);                   // single use
         auto [aec] = co_await ws.async_accept(req, asio::as_tuple(asio::use_awaitable));
         if (aec) co_return;
         ++connections;
         auto send = [&](const std::string& frame) -> asio::awaitable<bool> {
             ws.text(true);
-            auto [wec, wn] = co_await ws.async_write(asio::buffer(frame), asio::as_tuple(asio::use_awaitable));
+            auto [wec, wn] =
+                co_await ws.async_write(asio::buffer(frame), asio::as_tuple(asio::use_awaitable));
             (void)wn;
             co_return !wec;
         };
@@ -166,7 +176,8 @@ TEST(DingtalkStream, AcksAfterHandlingAndReconnectsWithANewTicketAfterADrop) {
     ioc.run_for(15s);
 
     ASSERT_TRUE(gateway.done);
-    EXPECT_EQ(gateway.subscriptions, json::parse(R"([{"type":"CALLBACK","topic":"/v1.0/im/bot/messages/get"}])"));
+    EXPECT_EQ(gateway.subscriptions,
+              json::parse(R"([{"type":"CALLBACK","topic":"/v1.0/im/bot/messages/get"}])"));
     EXPECT_EQ(gateway.tickets_issued, 2);  // a fresh ticket for the reconnection
     ASSERT_EQ(gateway.acks.size(), 3u);
     auto ping_ack = json::parse(gateway.acks[0]);
@@ -319,7 +330,8 @@ struct tls_gateway {
     bool done = false;
 };
 
-void run_tls(asio::io_context& ioc, tls_gateway& gw, app::dingtalk_stream& stream, std::chrono::milliseconds limit) {
+void run_tls(asio::io_context& ioc, tls_gateway& gw, app::dingtalk_stream& stream,
+             std::chrono::milliseconds limit) {
     asio::steady_timer check(ioc);
     auto start = std::chrono::steady_clock::now();
     std::function<void()> poll = [&] {

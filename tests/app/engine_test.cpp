@@ -39,8 +39,9 @@ TEST(Engine, TodoListsOpenComplaintsAndFiltersByDepartment) {
     day_with_fine(b);
     b.say(at("11:10"), "linfang", service_post);
     auto r = b.say(at("11:11"), "wangwu", "待办");
-    EXPECT_EQ(r[0].text,
-              "📝 待办：共 2 件\n· P1 待回复（采购部） 已超时11分钟\n· S1 待受理（人力资源部） 剩余4分钟\n@王五");
+    EXPECT_EQ(
+        r[0].text,
+        "📝 待办：共 2 件\n· P1 待回复（采购部） 已超时11分钟\n· S1 待受理（人力资源部） 剩余4分钟\n@王五");
     r = b.say(at("11:12"), "wangwu", "待办 采购部");
     EXPECT_EQ(r[0].text, "📝 待办（采购部）：共 1 件\n· P1 待回复（采购部） 已超时12分钟\n@王五");
     r = b.say(at("11:13"), "wangwu", "待办 物流部");
@@ -56,7 +57,8 @@ TEST(Engine, PenaltySummaryForEachPeriod) {
     day_with_fine(b);
     auto r = b.say(at("17:00"), "wangwu", "罚款汇总 今天");
     EXPECT_EQ(r[0].text,
-              "📊 罚款汇总（今天，2026-11-23）\n吴九（采购部）：1 次 50 元 — F1 P1 未缴\n合计：50 元（未缴 50 元，已缴 0 元）\n@王五");
+              "📊 罚款汇总（今天，2026-11-23）\n吴九（采购部）：1 次 50 元 — F1 P1 未缴\n合计：50 元（未缴 50 "
+              "元，已缴 0 元）\n@王五");
     r = b.say(at("17:01"), "wangwu", "罚款汇总 本月");
     EXPECT_TRUE(contains(r[0].text, "📊 罚款汇总（本月，2026-11-01 至 2026-11-30）"));
     r = b.say(at("17:02"), "wangwu", "罚款汇总 2026-10");

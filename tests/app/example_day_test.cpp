@@ -12,8 +12,12 @@ using test_support::run_command;
 
 namespace {
 
-std::string bot() { return BOT_BINARY; }
-std::string shared(const std::string& p) { return test_support::shared_path(p).string(); }
+std::string bot() {
+    return BOT_BINARY;
+}
+std::string shared(const std::string& p) {
+    return test_support::shared_path(p).string();
+}
 
 std::vector<json> posts_of(const std::string& jsonl) {
     std::vector<json> out;
@@ -28,7 +32,9 @@ std::vector<json> posts_of(const std::string& jsonl) {
     return out;
 }
 
-bool has(const json& p, const std::string& text) { return p.at("text").get<std::string>().find(text) != std::string::npos; }
+bool has(const json& p, const std::string& text) {
+    return p.at("text").get<std::string>().find(text) != std::string::npos;
+}
 
 std::vector<json> at_time(const std::vector<json>& posts, const std::string& hm) {
     std::vector<json> out;
@@ -37,7 +43,9 @@ std::vector<json> at_time(const std::vector<json>& posts, const std::string& hm)
     return out;
 }
 
-std::vector<std::string> mentions(const json& p) { return p.at("mentions").get<std::vector<std::string>>(); }
+std::vector<std::string> mentions(const json& p) {
+    return p.at("mentions").get<std::vector<std::string>>();
+}
 
 }  // namespace
 
@@ -141,9 +149,10 @@ TEST(ExampleDay, ReplayProducesEveryOutcomeOfTheReadme) {
     ASSERT_EQ(run_command(bot() + " report penalties --db " + db + " --format json", report), 0) << report;
     auto fines = json::parse(report);
     ASSERT_EQ(fines.size(), 1u);
-    EXPECT_EQ(fines[0],
-              json::parse(R"({"id":"F1","complaint":"P1","stage":"respond","department":"采购部","person":"wujiu",)"
-                          R"("amount":50,"deadline":"2026-11-23T11:00:00+08:00","status":"open"})"));
+    EXPECT_EQ(
+        fines[0],
+        json::parse(R"({"id":"F1","complaint":"P1","stage":"respond","department":"采购部","person":"wujiu",)"
+                    R"("amount":50,"deadline":"2026-11-23T11:00:00+08:00","status":"open"})"));
 }
 
 TEST(ExampleDay, SplitReplayOverOneDatabaseEqualsOneRun) {
@@ -158,47 +167,53 @@ TEST(ExampleDay, SplitReplayOverOneDatabaseEqualsOneRun) {
     auto cfg = shared("examples/company.yaml");
 
     std::string one, a, b, ra, rb;
-    ASSERT_EQ(run_command(bot() + " replay --config " + cfg + " --script " + shared("examples/day.jsonl") + " --db " +
-                              (dir / "one.db").string() + " --format jsonl",
+    ASSERT_EQ(run_command(bot() + " replay --config " + cfg + " --script " + shared("examples/day.jsonl") +
+                              " --db " + (dir / "one.db").string() + " --format jsonl",
                           one),
               0);
-    ASSERT_EQ(run_command(bot() + " replay --config " + cfg + " --script " + (dir / "a.jsonl").string() + " --db " +
-                              (dir / "two.db").string() + " --format jsonl",
+    ASSERT_EQ(run_command(bot() + " replay --config " + cfg + " --script " + (dir / "a.jsonl").string() +
+                              " --db " + (dir / "two.db").string() + " --format jsonl",
                           a),
               0);
-    ASSERT_EQ(run_command(bot() + " replay --config " + cfg + " --script " + (dir / "b.jsonl").string() + " --db " +
-                              (dir / "two.db").string() + " --format jsonl",
+    ASSERT_EQ(run_command(bot() + " replay --config " + cfg + " --script " + (dir / "b.jsonl").string() +
+                              " --db " + (dir / "two.db").string() + " --format jsonl",
                           b),
               0);
     EXPECT_EQ(a + b, one);
-    ASSERT_EQ(run_command(bot() + " report penalties --format json --db " + (dir / "one.db").string(), ra), 0);
-    ASSERT_EQ(run_command(bot() + " report penalties --format json --db " + (dir / "two.db").string(), rb), 0);
+    ASSERT_EQ(run_command(bot() + " report penalties --format json --db " + (dir / "one.db").string(), ra),
+              0);
+    ASSERT_EQ(run_command(bot() + " report penalties --format json --db " + (dir / "two.db").string(), rb),
+              0);
     EXPECT_EQ(ra, rb);
 
     // Replaying an earlier script onto the continued database is refused and changes nothing.
     std::string again;
-    EXPECT_EQ(run_command(bot() + " replay --config " + cfg + " --script " + (dir / "a.jsonl").string() + " --db " +
-                              (dir / "two.db").string(),
+    EXPECT_EQ(run_command(bot() + " replay --config " + cfg + " --script " + (dir / "a.jsonl").string() +
+                              " --db " + (dir / "two.db").string(),
                           again, true),
               2);
     EXPECT_NE(again.find("before the database's clock"), std::string::npos) << again;
     std::string rc;
-    ASSERT_EQ(run_command(bot() + " report penalties --format json --db " + (dir / "two.db").string(), rc), 0);
+    ASSERT_EQ(run_command(bot() + " report penalties --format json --db " + (dir / "two.db").string(), rc),
+              0);
     EXPECT_EQ(rc, rb);
 }
 
 TEST(ExampleDay, TextFormatShowsTheConversationAndEndsWithThePenaltySummary) {
     std::string out;
-    ASSERT_EQ(run_command(bot() + " replay --config " + test_support::source_path("config.example.yaml").string() +
-                              " --script " + test_support::source_path("examples/demo-day.jsonl").string(),
-                          out),
-              0)
+    ASSERT_EQ(
+        run_command(bot() + " replay --config " + test_support::source_path("config.example.yaml").string() +
+                        " --script " + test_support::source_path("examples/demo-day.jsonl").string(),
+                    out),
+        0)
         << out;
     EXPECT_NE(out.find("张三 (zhangsan):"), std::string::npos);
     EXPECT_NE(out.find("🤖 机器人"), std::string::npos);
     EXPECT_NE(out.find("（重复投递的消息 m1，已忽略）"), std::string::npos);
     auto tail = out.substr(out.rfind("罚款汇总（全部）"));
-    EXPECT_NE(tail.find("F1  P1  回复  采购部  吴九 (wujiu)  50 元  截止 2026-11-23 11:00  未缴"), std::string::npos) << tail;
+    EXPECT_NE(tail.find("F1  P1  回复  采购部  吴九 (wujiu)  50 元  截止 2026-11-23 11:00  未缴"),
+              std::string::npos)
+        << tail;
     EXPECT_NE(tail.find("合计：1 笔，50 元"), std::string::npos);
 }
 
@@ -209,7 +224,9 @@ struct bad_usage {
     std::string reason;  // expected in the single stderr line
 };
 
-void PrintTo(const bad_usage& b, std::ostream* os) { *os << b.name; }
+void PrintTo(const bad_usage& b, std::ostream* os) {
+    *os << b.name;
+}
 
 class CommandLine : public ::testing::TestWithParam<bad_usage> {};
 
@@ -222,7 +239,8 @@ TEST_P(CommandLine, RefusesWithExitTwoAndOneLine) {
         std::string value = key == "{script}"   ? (dir / "s.jsonl").string()
                             : key == "{config}" ? shared("examples/company.yaml")
                                                 : dir.path().string();
-        for (auto pos = args.find(key); pos != std::string::npos; pos = args.find(key)) args.replace(pos, key.size(), value);
+        for (auto pos = args.find(key); pos != std::string::npos; pos = args.find(key))
+            args.replace(pos, key.size(), value);
     }
     std::string out;
     EXPECT_EQ(run_command(bot() + " " + args + " 2>&1 >/dev/null", out), 2) << out;
@@ -242,14 +260,15 @@ INSTANTIATE_TEST_SUITE_P(
         bad_usage{"ConfigNotFound", "{\"at\":\"2026-11-23T09:00:00+08:00\",\"end\":true}\n",
                   "replay --config {dir}/nope.yaml --script {script} --db {dir}/x.db", "bad config"},
         bad_usage{"BadJson", "{\"at\": \"2026-11-23T09:00:00+08:00\", \"from\": \"zhangsan\"\n",
-                  "replay --config {config} --script {script} --db {dir}/x.db", "s.jsonl:1: not a JSON object"},
-        bad_usage{"BadTime",
-                  "{\"at\": \"2026-11-23 09:00\", \"from\": \"zhangsan\", \"text\": \"待办\"}\n",
+                  "replay --config {config} --script {script} --db {dir}/x.db",
+                  "s.jsonl:1: not a JSON object"},
+        bad_usage{"BadTime", "{\"at\": \"2026-11-23 09:00\", \"from\": \"zhangsan\", \"text\": \"待办\"}\n",
                   "replay --config {config} --script {script} --db {dir}/x.db", "s.jsonl:1: bad \"at\" time"},
         bad_usage{"Backwards",
                   "{\"at\": \"2026-11-23T09:00:00+08:00\", \"from\": \"zhangsan\", \"text\": \"待办\"}\n"
                   "{\"at\": \"2026-11-23T08:00:00+08:00\", \"from\": \"zhangsan\", \"text\": \"待办\"}\n",
-                  "replay --config {config} --script {script} --db {dir}/x.db", "s.jsonl:2: time goes backwards"},
+                  "replay --config {config} --script {script} --db {dir}/x.db",
+                  "s.jsonl:2: time goes backwards"},
         bad_usage{"UnknownKey",
                   "{\"at\": \"2026-11-23T09:00:00+08:00\", \"form\": \"zhangsan\", \"text\": \"待办\"}\n",
                   "replay --config {config} --script {script} --db {dir}/x.db", "unknown key \"form\""},
@@ -261,5 +280,6 @@ INSTANTIATE_TEST_SUITE_P(
         bad_usage{"ReportMissingDb", "", "report penalties --db {dir}/x.db", "does not exist"},
         bad_usage{"ReportBadKind", "", "report fines --db {dir}/x.db", "kind"},
         bad_usage{"ReportBadDate", "", "report penalties --db {dir}/x.db --from 2026-13-01", "bad --from"},
-        bad_usage{"XlsxNeedsOut", "", "report penalties --db {config} --format xlsx", "--format xlsx needs --out"}),
+        bad_usage{"XlsxNeedsOut", "", "report penalties --db {config} --format xlsx",
+                  "--format xlsx needs --out"}),
     [](const auto& param_info) { return param_info.param.name; });

@@ -34,7 +34,7 @@ struct post {
 };
 
 class bench {
-public:
+  public:
     explicit bench(rules::config cfg = company(), std::string db_name = "bot.db")
         : cfg_(std::move(cfg)), db_path_(dir_ / db_name), clock_(at("08:00")) {
         open();
@@ -103,7 +103,7 @@ public:
     const std::filesystem::path& db_path() const { return db_path_; }
     std::optional<rules::complaint> complaint(const std::string& id) { return db_->load_complaint(id); }
 
-private:
+  private:
     void open() {
         db_ = std::make_unique<storage::database>(db_path_.string());
         engine_ = std::make_unique<app::engine>(cfg_, *db_, clock_);
@@ -140,13 +140,16 @@ inline const std::string product_post_no_comp =
 
 inline const std::string service_post =
     "【服务质量投诉】\n投诉人: 林芳\n投诉对象: 物流部 司机小王\n"
-    "投诉事件(时间、起因、过程、结果): 11月20日下午送货迟到三小时，\n未提前通知客户，客户仓库已下班，只能次日重新卸货。\n"
+    "投诉事件(时间、起因、过程、结果): "
+    "11月20日下午送货迟到三小时，\n未提前通知客户，客户仓库已下班，只能次日重新卸货。\n"
     "投诉目的(希望达到的结果:如索赔、处理、改进服务质量): 改进服务质量，书面道歉\n投诉时间: 2026-11-23 07:50";
 
 inline bool mentions(const post& p, const std::string& person) {
     return std::find(p.mentions.begin(), p.mentions.end(), person) != p.mentions.end();
 }
 
-inline bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+inline bool contains(const std::string& hay, const std::string& needle) {
+    return hay.find(needle) != std::string::npos;
+}
 
 }  // namespace harness

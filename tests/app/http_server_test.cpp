@@ -22,7 +22,7 @@ namespace {
 
 // Runs an io_context with the server on a background thread.
 class running_server {
-public:
+  public:
     explicit running_server(app::request_handler h, app::server_options o = {}) {
         o.port = 0;
         server_ = std::make_unique<app::http_server>(ioc_, o, std::move(h));
@@ -39,7 +39,7 @@ public:
     }
     unsigned short port() const { return port_; }
 
-private:
+  private:
     asio::io_context ioc_{1};
     std::unique_ptr<app::http_server> server_;
     unsigned short port_ = 0;
@@ -72,7 +72,8 @@ std::string exchange(unsigned short port, const std::string& bytes, const std::s
 }
 
 std::string post(const std::string& path, const std::string& body, bool keep_alive = false) {
-    return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: " +
+    return "POST " + path +
+           " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: " +
            std::to_string(body.size()) + "\r\n" + (keep_alive ? "" : "Connection: close\r\n") + "\r\n" + body;
 }
 
@@ -137,7 +138,8 @@ TEST(HttpServer, CutsOffASlowClientAtTheReadTimeout) {
 }
 
 TEST(HttpServer, HandlerExceptionsBecome500) {
-    running_server s([](const adapters::raw_request&) -> adapters::raw_response { throw std::runtime_error("boom"); });
+    running_server s(
+        [](const adapters::raw_request&) -> adapters::raw_response { throw std::runtime_error("boom"); });
     auto out = exchange(s.port(), post("/x", ""));
     EXPECT_NE(out.find("HTTP/1.1 500"), std::string::npos) << out;
     EXPECT_EQ(out.find("boom"), std::string::npos) << "internal errors are not echoed";
@@ -154,7 +156,8 @@ TEST(HttpServer, GracefulStopFinishesTheRequestInFlight) {
         return adapters::raw_response{200, "text/plain", "done"};
     });
     auto port = s->port();
-    auto client = std::async(std::launch::async, [port] { return exchange(port, post("/slow", "x", true), "done"); });
+    auto client =
+        std::async(std::launch::async, [port] { return exchange(port, post("/slow", "x", true), "done"); });
     entered.get_future().wait();
     s->stop();  // queued behind the handler on the loop thread
     release.set_value();

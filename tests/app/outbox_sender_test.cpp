@@ -22,7 +22,7 @@ namespace {
 // A test double of a platform adapter: posts go to http://127.0.0.1:<port>/send as the raw text;
 // the fake platform's status decides the verdict.
 class fake_adapter final : public adapters::adapter {
-public:
+  public:
     explicit fake_adapter(unsigned short port) : port_(port) {}
     void set_port(unsigned short port) { port_ = port; }
     std::string_view platform() const override { return "fake"; }
@@ -42,13 +42,15 @@ public:
         return send_verdict::permanent_failure;
     }
 
-private:
+  private:
     unsigned short port_;
 };
 
 // Accepts connections and never answers: the platform hangs.
 struct black_hole {
-    explicit black_hole(asio::io_context& ioc) : acceptor(ioc, {asio::ip::make_address("127.0.0.1"), 0}) { accept(); }
+    explicit black_hole(asio::io_context& ioc) : acceptor(ioc, {asio::ip::make_address("127.0.0.1"), 0}) {
+        accept();
+    }
     void accept() {
         acceptor.async_accept([this](boost::system::error_code ec, asio::ip::tcp::socket s) {
             if (ec) return;
@@ -63,13 +65,14 @@ struct black_hole {
 
 struct fixture {
     fixture() : db((dir / "bot.db").string()), http(ioc) {
-        server = std::make_unique<app::http_server>(ioc, app::server_options{"127.0.0.1", 0}, [this](const auto& req) {
-            received_all.push_back(req.body);
-            int status = answers.empty() ? 200 : answers.front();
-            if (!answers.empty()) answers.pop_front();
-            if (status == 200) delivered.push_back(req.body);
-            return adapters::raw_response{status, "application/json", "{}"};
-        });
+        server = std::make_unique<app::http_server>(
+            ioc, app::server_options{"127.0.0.1", 0}, [this](const auto& req) {
+                received_all.push_back(req.body);
+                int status = answers.empty() ? 200 : answers.front();
+                if (!answers.empty()) answers.pop_front();
+                if (status == 200) delivered.push_back(req.body);
+                return adapters::raw_response{status, "application/json", "{}"};
+            });
         server->start();
         adapter = std::make_unique<fake_adapter>(server->port());
     }
@@ -88,7 +91,9 @@ struct fixture {
                 r.adapter = adapter.get();
                 r.robot = "robot";
                 r.per_minute = per_minute;
-                r.mentions = [](const std::vector<std::string>&) { return std::vector<adapters::mention_target>{}; };
+                r.mentions = [](const std::vector<std::string>&) {
+                    return std::vector<adapters::mention_target>{};
+                };
                 return r;
             },
             o);
@@ -203,7 +208,7 @@ TEST(OutboxSender, APlatformThatTimesOutIsRetriedAndTheChatStaysInOrder) {
     sender.start();
     f.run_until([&] { return sender.stats().retries >= 2; }, 5s);
     EXPECT_TRUE(f.delivered.empty());
-    EXPECT_EQ(hole.held.size(), 2u);  // one request in flight at a time: post 二 waited behind 一
+    EXPECT_EQ(hole.held.size(), 2u);        // one request in flight at a time: post 二 waited behind 一
     f.adapter->set_port(f.server->port());  // the platform recovers
     f.run_until([&] { return f.db.outbox_backlog() == 0; }, 5s);
     sender.stop();

@@ -38,16 +38,18 @@ std::string sign(const std::string& ts, const std::string& secret) {
 }
 
 std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
 
 // The fake DingTalk robot endpoint.
 class fake_dingtalk {
-public:
+  public:
     fake_dingtalk() {
-        server_ = std::make_unique<app::http_server>(ioc_, app::server_options{"127.0.0.1", 0},
-                                                     [this](const adapters::raw_request& r) { return handle(r); });
+        server_ =
+            std::make_unique<app::http_server>(ioc_, app::server_options{"127.0.0.1", 0},
+                                               [this](const adapters::raw_request& r) { return handle(r); });
         server_->start();
         thread_ = std::thread([this] { ioc_.run(); });
     }
@@ -59,7 +61,8 @@ public:
         thread_.join();
     }
     std::string url() const {
-        return "http://127.0.0.1:" + std::to_string(server_->port()) + "/robot/send?access_token=" + robot_token;
+        return "http://127.0.0.1:" + std::to_string(server_->port()) +
+               "/robot/send?access_token=" + robot_token;
     }
     void set_failing(bool f) { failing_ = f; }
     std::vector<json> delivered() {
@@ -76,15 +79,17 @@ public:
         return false;
     }
 
-private:
+  private:
     adapters::raw_response handle(const adapters::raw_request& r) {
         auto reply = [](int code, const std::string& msg) {
-            return adapters::raw_response{200, "application/json", json{{"errcode", code}, {"errmsg", msg}}.dump()};
+            return adapters::raw_response{200, "application/json",
+                                          json{{"errcode", code}, {"errmsg", msg}}.dump()};
         };
         if (r.query("access_token") != robot_token) return reply(300001, "token is not exist");
         auto ts = r.query("timestamp");
         auto sg = r.query("sign");
-        if (!ts || !sg || std::llabs(now_ms() - std::stoll(*ts)) > 3'600'000 || *sg != sign(*ts, robot_secret)) {
+        if (!ts || !sg || std::llabs(now_ms() - std::stoll(*ts)) > 3'600'000 ||
+            *sg != sign(*ts, robot_secret)) {
             ++bad_signatures_;
             return reply(310000, "sign not match");
         }
@@ -111,7 +116,9 @@ struct bot_process {
                       "platforms:\n  dingtalk: { app_secret_env: T_APP_SECRET, webhook_env: T_WEBHOOK, "
                       "webhook_secret_env: T_WEBHOOK_SECRET }\n"
                       "chats:\n  - { id: group, platform: dingtalk, conversation: \"cidGROUP==\" }\n",
-                      {{"T_APP_SECRET", app_secret}, {"T_WEBHOOK", webhook_url}, {"T_WEBHOOK_SECRET", robot_secret}}) {}
+                      {{"T_APP_SECRET", app_secret},
+                       {"T_WEBHOOK", webhook_url},
+                       {"T_WEBHOOK_SECRET", robot_secret}}) {}
 
     bot_process(const std::filesystem::path& dir, unsigned short port, const std::string& platform_yaml,
                 std::vector<std::pair<std::string, std::string>> env)
@@ -155,14 +162,16 @@ struct bot_process {
             return {0, {}};
         }
     }
-    std::pair<int, std::string> get(const std::string& target) { return request(http::verb::get, target, {}, {}); }
+    std::pair<int, std::string> get(const std::string& target) {
+        return request(http::verb::get, target, {}, {});
+    }
 
     int callback(const std::string& msg_id, const std::string& staff_id, const std::string& text,
                  const std::string& secret = app_secret, std::int64_t skew_ms = 0) {
         auto ts = std::to_string(now_ms() - skew_ms);
-        json body = {{"msgtype", "text"},          {"text", {{"content", " " + text}}},
-                     {"msgId", msg_id},            {"conversationType", "2"},
-                     {"conversationId", "cidGROUP=="}, {"senderStaffId", staff_id}};
+        json body = {
+            {"msgtype", "text"},       {"text", {{"content", " " + text}}}, {"msgId", msg_id},
+            {"conversationType", "2"}, {"conversationId", "cidGROUP=="},    {"senderStaffId", staff_id}};
         return request(http::verb::post, "/hooks/dingtalk", body.dump(),
                        {{"timestamp", ts}, {"sign", sign(ts, secret)}, {"Content-Type", "application/json"}})
             .first;
@@ -246,9 +255,11 @@ TEST(Serve, KilledBetweenCommitAndDeliveryDeliversOnceAfterRestart) {
 
 TEST(Serve, RefusesToStartWithoutItsSecrets) {
     test_support::temp_dir dir;
-    bot_process bot(dir.path(), "https://oapi.dingtalk.com/robot/send?access_token=x", test_support::free_port());
+    bot_process bot(dir.path(), "https://oapi.dingtalk.com/robot/send?access_token=x",
+                    test_support::free_port());
     bot.env_ = {{"T_WEBHOOK", "https://oapi.dingtalk.com/robot/send?access_token=x"}};
-    test_support::child_process p({BOT_BINARY, "serve", "--config", bot.config_.string()}, bot.env_, bot.log_);
+    test_support::child_process p({BOT_BINARY, "serve", "--config", bot.config_.string()}, bot.env_,
+                                  bot.log_);
     EXPECT_EQ(p.wait(10s), 2);
     EXPECT_NE(bot.log().find("environment variable T_APP_SECRET"), std::string::npos) << bot.log();
 }
@@ -261,19 +272,17 @@ const std::string wecom_key = "693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa";
 
 // The fake WeCom group-robot webhook: checks the key, records what the bot posts.
 class fake_wecom_webhook {
-public:
+  public:
     fake_wecom_webhook() {
-        server_ = std::make_unique<app::http_server>(ioc_, app::server_options{"127.0.0.1", 0},
-                                                     [this](const adapters::raw_request& r) {
-                                                         if (r.query("key") != wecom_key)
-                                                             return adapters::raw_response{
-                                                                 200, "application/json",
-                                                                 R"({"errcode":93000,"errmsg":"invalid webhook url"})"};
-                                                         std::lock_guard<std::mutex> lock(mutex_);
-                                                         posts_.push_back(json::parse(r.body));
-                                                         return adapters::raw_response{200, "application/json",
-                                                                                       R"({"errcode":0,"errmsg":"ok"})"};
-                                                     });
+        server_ = std::make_unique<app::http_server>(
+            ioc_, app::server_options{"127.0.0.1", 0}, [this](const adapters::raw_request& r) {
+                if (r.query("key") != wecom_key)
+                    return adapters::raw_response{200, "application/json",
+                                                  R"({"errcode":93000,"errmsg":"invalid webhook url"})"};
+                std::lock_guard<std::mutex> lock(mutex_);
+                posts_.push_back(json::parse(r.body));
+                return adapters::raw_response{200, "application/json", R"({"errcode":0,"errmsg":"ok"})"};
+            });
         server_->start();
         thread_ = std::thread([this] { ioc_.run(); });
     }
@@ -285,14 +294,15 @@ public:
         thread_.join();
     }
     std::string url() const {
-        return "http://127.0.0.1:" + std::to_string(server_->port()) + "/cgi-bin/webhook/send?key=" + wecom_key;
+        return "http://127.0.0.1:" + std::to_string(server_->port()) +
+               "/cgi-bin/webhook/send?key=" + wecom_key;
     }
     std::vector<json> posts() {
         std::lock_guard<std::mutex> lock(mutex_);
         return posts_;
     }
 
-private:
+  private:
     asio::io_context ioc_{1};
     asio::executor_work_guard<asio::io_context::executor_type> work_{ioc_.get_executor()};
     std::unique_ptr<app::http_server> server_;
@@ -306,10 +316,11 @@ private:
 TEST(Serve, WecomUrlVerificationAndAnEncryptedCallback) {
     test_support::temp_dir dir;
     fake_wecom_webhook webhook;
-    bot_process bot(dir.path(), test_support::free_port(),
-                    "platforms:\n  wecom: { token_env: W_TOKEN, aes_key_env: W_AES_KEY, webhook_env: W_WEBHOOK }\n"
-                    "chats:\n  - { id: group, platform: wecom }\n",
-                    {{"W_TOKEN", wecom_token}, {"W_AES_KEY", wecom_aes_key}, {"W_WEBHOOK", webhook.url()}});
+    bot_process bot(
+        dir.path(), test_support::free_port(),
+        "platforms:\n  wecom: { token_env: W_TOKEN, aes_key_env: W_AES_KEY, webhook_env: W_WEBHOOK }\n"
+        "chats:\n  - { id: group, platform: wecom }\n",
+        {{"W_TOKEN", wecom_token}, {"W_AES_KEY", wecom_aes_key}, {"W_WEBHOOK", webhook.url()}});
     bot.start();
     adapters::crypto::msg_crypt crypt(wecom_token, wecom_aes_key);
     auto ts = std::to_string(now_ms() / 1000);
@@ -339,11 +350,13 @@ TEST(Serve, WecomUrlVerificationAndAnEncryptedCallback) {
     for (int i = 0; i < 500 && webhook.posts().empty(); ++i) std::this_thread::sleep_for(20ms);
     auto posts = webhook.posts();
     ASSERT_EQ(posts.size(), 1u) << bot.log();
-    EXPECT_NE(posts[0]["text"]["content"].get<std::string>().find("已登记产品质量投诉 P1"), std::string::npos);
+    EXPECT_NE(posts[0]["text"]["content"].get<std::string>().find("已登记产品质量投诉 P1"),
+              std::string::npos);
     EXPECT_EQ(posts[0]["text"]["mentioned_list"], (json::array({"LiSi", "ZhouMin"})));
 
     // A tampered signature changes nothing.
-    auto bad_target = "/hooks/wecom?msg_signature=" + std::string(40, '0') + "&timestamp=" + ts + "&nonce=" + nonce;
+    auto bad_target =
+        "/hooks/wecom?msg_signature=" + std::string(40, '0') + "&timestamp=" + ts + "&nonce=" + nonce;
     EXPECT_EQ(bot.request(http::verb::post, bad_target, json{{"encrypt", enc}}.dump(), {}).first, 401);
     bot.proc().signal(SIGTERM);
     EXPECT_EQ(bot.proc().wait(10s), 0);
@@ -361,21 +374,20 @@ namespace {
 // A plain-ws Stream gateway on loopback for the serve binary: hands out a ticket, pushes one robot
 // message frame and records the ACK.
 class fake_stream_gateway {
-public:
+  public:
     explicit fake_stream_gateway(std::string frame) : frame_(std::move(frame)) {
-        http_ = std::make_unique<app::http_server>(ioc_, app::server_options{"127.0.0.1", 0},
-                                                   [this](const adapters::raw_request& r) {
-                                                       auto body = json::parse(r.body, nullptr, false);
-                                                       if (body.is_discarded() || body.value("clientId", "") != "cid-7" ||
-                                                           body.value("clientSecret", "") != app_secret)
-                                                           return adapters::raw_response{401, "application/json", "{}"};
-                                                       return adapters::raw_response{
-                                                           200, "application/json",
-                                                           json{{"endpoint", "ws://127.0.0.1:" + std::to_string(ws_port()) +
-                                                                                 "/connect"},
-                                                                {"ticket", "t1"}}
-                                                               .dump()};
-                                                   });
+        http_ = std::make_unique<app::http_server>(
+            ioc_, app::server_options{"127.0.0.1", 0}, [this](const adapters::raw_request& r) {
+                auto body = json::parse(r.body, nullptr, false);
+                if (body.is_discarded() || body.value("clientId", "") != "cid-7" ||
+                    body.value("clientSecret", "") != app_secret)
+                    return adapters::raw_response{401, "application/json", "{}"};
+                return adapters::raw_response{
+                    200, "application/json",
+                    json{{"endpoint", "ws://127.0.0.1:" + std::to_string(ws_port()) + "/connect"},
+                         {"ticket", "t1"}}
+                        .dump()};
+            });
         http_->start();
         asio::co_spawn(ioc_, accept(), asio::detached);
         thread_ = std::thread([this] { ioc_.run(); });
@@ -397,7 +409,7 @@ public:
         return acks_;
     }
 
-private:
+  private:
     asio::awaitable<void> accept() {
         auto tuple = asio::as_tuple(asio::use_awaitable);
         auto [ec, socket] = co_await acceptor_.async_accept(tuple);
@@ -443,15 +455,16 @@ TEST(Serve, DingtalkStreamModeRegistersAComplaintAndAcksTheFrame) {
                   {"headers", {{"topic", "/v1.0/im/bot/messages/get"}, {"messageId", "frame-9"}}},
                   {"data", data.dump()}};
     fake_stream_gateway gateway(frame.dump());
-    bot_process bot(dir.path(), test_support::free_port(),
-                    "platforms:\n  dingtalk: { mode: stream, gateway: \"" + gateway.url() +
-                        "\", client_id_env: T_CLIENT_ID, client_secret_env: T_APP_SECRET, webhook_env: T_WEBHOOK, "
-                        "webhook_secret_env: T_WEBHOOK_SECRET }\n"
-                        "chats:\n  - { id: group, platform: dingtalk }\n",
-                    {{"T_CLIENT_ID", "cid-7"},
-                     {"T_APP_SECRET", app_secret},
-                     {"T_WEBHOOK", dingtalk.url()},
-                     {"T_WEBHOOK_SECRET", robot_secret}});
+    bot_process bot(
+        dir.path(), test_support::free_port(),
+        "platforms:\n  dingtalk: { mode: stream, gateway: \"" + gateway.url() +
+            "\", client_id_env: T_CLIENT_ID, client_secret_env: T_APP_SECRET, webhook_env: T_WEBHOOK, "
+            "webhook_secret_env: T_WEBHOOK_SECRET }\n"
+            "chats:\n  - { id: group, platform: dingtalk }\n",
+        {{"T_CLIENT_ID", "cid-7"},
+         {"T_APP_SECRET", app_secret},
+         {"T_WEBHOOK", dingtalk.url()},
+         {"T_WEBHOOK_SECRET", robot_secret}});
     bot.start();
     ASSERT_TRUE(dingtalk.wait_for(1, 10s)) << bot.log();
     EXPECT_NE(dingtalk.delivered()[0]["text"]["content"].get<std::string>().find("已登记产品质量投诉 P1"),

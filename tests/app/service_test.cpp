@@ -29,7 +29,7 @@ namespace {
 // Inbound: a JSON body {"id","user","chat","text"} guarded by a shared token header; outbound: the
 // post as JSON to the fake platform.
 class test_adapter final : public adapters::adapter {
-public:
+  public:
     explicit test_adapter(std::string send_url) : send_url_(std::move(send_url)) {}
     std::string_view platform() const override { return "dingtalk"; }
     adapters::inbound_result decode(const adapters::raw_request& req, core::instant now) const override {
@@ -44,8 +44,8 @@ public:
             r.error = adapters::errc::malformed_body;
             return r;
         }
-        r.message = core::inbound_message{"dingtalk", j.value("chat", ""), j.value("id", ""), j.value("user", ""),
-                                          j.value("text", ""), now};
+        r.message = core::inbound_message{"dingtalk",          j.value("chat", ""), j.value("id", ""),
+                                          j.value("user", ""), j.value("text", ""), now};
         return r;
     }
     std::vector<adapters::outbound_request> encode(const core::outbound_post& post,
@@ -59,10 +59,12 @@ public:
         return {r};
     }
     send_verdict classify(int status, std::string_view) const override {
-        return status == 200 ? send_verdict::delivered : status >= 500 ? send_verdict::retry : send_verdict::permanent_failure;
+        return status == 200   ? send_verdict::delivered
+               : status >= 500 ? send_verdict::retry
+                               : send_verdict::permanent_failure;
     }
 
-private:
+  private:
     std::string send_url_;
 };
 
@@ -72,19 +74,20 @@ struct live_bot {
         cfg = *r.config;
         cfg.chats = {{"group", "dingtalk", "cid-group"}};
         db = std::make_unique<storage::database>((dir / "bot.db").string());
-        platform = std::make_unique<app::http_server>(ioc, app::server_options{"127.0.0.1", 0},
-                                                      [this](const adapters::raw_request& req) {
-                                                          received.push_back(json::parse(req.body));
-                                                          return adapters::raw_response{200, "application/json", "{}"};
-                                                      });
+        platform = std::make_unique<app::http_server>(
+            ioc, app::server_options{"127.0.0.1", 0}, [this](const adapters::raw_request& req) {
+                received.push_back(json::parse(req.body));
+                return adapters::raw_response{200, "application/json", "{}"};
+            });
         platform->start();
         std::map<std::string, std::unique_ptr<adapters::adapter>> adapters;
         adapters["dingtalk"] =
             std::make_unique<test_adapter>("http://127.0.0.1:" + std::to_string(platform->port()) + "/send");
         std::vector<app::chat_binding> chats{{"group", "dingtalk", "cid-group", 20}};
         svc = std::make_unique<app::service>(ioc, cfg, *db, clock, http, std::move(adapters), chats);
-        server = std::make_unique<app::http_server>(ioc, app::server_options{"127.0.0.1", 0},
-                                                    [this](const adapters::raw_request& req) { return svc->handle(req); });
+        server = std::make_unique<app::http_server>(
+            ioc, app::server_options{"127.0.0.1", 0},
+            [this](const adapters::raw_request& req) { return svc->handle(req); });
         server->start();
         svc->start();
         thread = std::thread([this] { ioc.run(); });
@@ -106,12 +109,13 @@ struct live_bot {
     }
 
     // A synchronous client on the test thread.
-    std::pair<int, std::string> call(const std::string& method, const std::string& target, const std::string& body,
-                                     const std::string& token = "let-me-in") {
+    std::pair<int, std::string> call(const std::string& method, const std::string& target,
+                                     const std::string& body, const std::string& token = "let-me-in") {
         asio::io_context c;
         beast::tcp_stream s(c);
         s.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), server->port()));
-        http::request<http::string_body> req{method == "GET" ? http::verb::get : http::verb::post, target, 11};
+        http::request<http::string_body> req{method == "GET" ? http::verb::get : http::verb::post, target,
+                                             11};
         req.set(http::field::host, "127.0.0.1");
         if (!token.empty()) req.set("x-token", token);
         req.body() = body;
@@ -153,12 +157,13 @@ struct live_bot {
 };
 
 std::string complaint_json(const std::string& id) {
-    return json{{"id", id},
-                {"user", "dt-1002"},
-                {"chat", "cid-group"},
-                {"text",
-                 "产品质量投诉\n投诉人：张三\n客户名称：华东五金有限公司\n发货日期：2020年11月18日\n品牌：金虎\n"
-                 "规格及数量：200盒\n产品存在的质量问题：螺纹滑牙\n客户要求：退货\n投诉时间：2020年11月23日8时55分"}}
+    return json{
+        {"id", id},
+        {"user", "dt-1002"},
+        {"chat", "cid-group"},
+        {"text",
+         "产品质量投诉\n投诉人：张三\n客户名称：华东五金有限公司\n发货日期：2020年11月18日\n品牌：金虎\n"
+         "规格及数量：200盒\n产品存在的质量问题：螺纹滑牙\n客户要求：退货\n投诉时间：2020年11月23日8时55分"}}
         .dump();
 }
 
@@ -174,7 +179,8 @@ TEST(Service, ACallbackIsCommittedBeforeTheAnswerAndTheReceiptIsDelivered) {
     EXPECT_TRUE(reader.load_complaint("P1"));
     ASSERT_TRUE(bot.wait_for_posts(1));
     auto post = bot.received[0];
-    EXPECT_NE(post["text"].get<std::string>().find("已登记产品质量投诉 P1"), std::string::npos) << post.dump();
+    EXPECT_NE(post["text"].get<std::string>().find("已登记产品质量投诉 P1"), std::string::npos)
+        << post.dump();
     // @-mentions travel as the platform's account ids of the order desk.
     EXPECT_EQ(post["at"], (json::array({"dt-1005", "dt-1006"})));
 }
@@ -233,8 +239,10 @@ TEST(Service, HealthAndMetrics) {
     EXPECT_EQ(h["scheduler_alive"], true);
     auto [ms, metrics] = bot.call("GET", "/metrics", "", "");
     EXPECT_EQ(ms, 200);
-    EXPECT_NE(metrics.find("complaint_bot_requests_total{route=\"/hooks/dingtalk\",status=\"200\"} 1"), std::string::npos)
+    EXPECT_NE(metrics.find("complaint_bot_requests_total{route=\"/hooks/dingtalk\",status=\"200\"} 1"),
+              std::string::npos)
         << metrics;
-    EXPECT_NE(metrics.find("complaint_bot_open_complaints{stage=\"accept\"} 1"), std::string::npos) << metrics;
+    EXPECT_NE(metrics.find("complaint_bot_open_complaints{stage=\"accept\"} 1"), std::string::npos)
+        << metrics;
     EXPECT_NE(metrics.find("complaint_bot_outbox_backlog"), std::string::npos);
 }

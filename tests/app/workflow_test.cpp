@@ -235,7 +235,8 @@ TEST(Workflow, RefusalsChangeNothing) {
             {"zhangsan", "受理 P1", "❌ 只有打单部可以受理 P1，张三不在打单部。\n@张三"},
             {"zhoumin", "工艺 P1 批号B2611-07", "❌ P1 当前待受理，请先完成：受理 P1。\n@周敏"},
             {"qianqi", "回复 P1 模具磨损", "❌ P1 当前待受理，请先完成：受理 P1。\n@钱七"},
-            {"sunli", "分流 P1 物流部", "❌ P1 是产品质量投诉，请用：工艺 P1 <工艺流程> 调查: 生产部 采购部。\n@孙丽"},
+            {"sunli", "分流 P1 物流部",
+             "❌ P1 是产品质量投诉，请用：工艺 P1 <工艺流程> 调查: 生产部 采购部。\n@孙丽"},
             {"sunli", "已通知 P1", "❌ P1 是产品质量投诉，没有“通知投诉人”环节。\n@孙丽"},
             {"zhoumin", "受理 P9", "❌ 没有找到投诉 P9，请用“待办”查看进行中的投诉编号。\n@周敏"},
             {"zhoumin", "受理 S1", "❌ 没有找到投诉 S1，请用“待办”查看进行中的投诉编号。\n@周敏"},
@@ -247,24 +248,28 @@ TEST(Workflow, RefusalsChangeNothing) {
         10s);
 
     b.say(at("09:03"), "zhoumin", "受理 P1");
-    expect_refusals(b, at("09:04"),
-                    {
-                        {"lisi", "受理 P1", "❌ P1 已于 11-23 09:03 由 周敏 受理，无需重复。\n@李四"},
-                        {"zhoumin", "工艺 P1 批号B2611-07 调查: 研发部 生产部",
-                         "❌ 未知部门：研发部。可用的部门：销售一部、销售二部、打单部、人力资源部、生产部、采购部、物流部、"
-                         "客服部、监察部、行政部、总经办。\n@周敏"},
-                        {"zhangsan", "工艺 P1 批号B2611-07", "❌ 只有打单部可以公布工艺流程 P1，张三不在打单部。\n@张三"},
-                    });
+    expect_refusals(
+        b, at("09:04"),
+        {
+            {"lisi", "受理 P1", "❌ P1 已于 11-23 09:03 由 周敏 受理，无需重复。\n@李四"},
+            {"zhoumin", "工艺 P1 批号B2611-07 调查: 研发部 生产部",
+             "❌ "
+             "未知部门：研发部。可用的部门：销售一部、销售二部、打单部、人力资源部、生产部、采购部、物流部、"
+             "客服部、监察部、行政部、总经办。\n@周敏"},
+            {"zhangsan", "工艺 P1 批号B2611-07", "❌ 只有打单部可以公布工艺流程 P1，张三不在打单部。\n@张三"},
+        });
 
     b.say(at("09:10"), "zhoumin", "工艺 P1 批号B2611-07 调查: 生产部");
-    expect_refusals(b, at("09:20"),
-                    {
-                        {"wujiu", "回复 P1 与采购无关", "❌ 只有生产部可以回复 P1，吴九不在这些部门。\n@吴九"},
-                        {"zhoumin", "工艺 P1 再次公布", "❌ P1 已于 11-23 09:10 由 周敏 公布工艺流程，无需重复。\n@周敏"},
-                    });
+    expect_refusals(
+        b, at("09:20"),
+        {
+            {"wujiu", "回复 P1 与采购无关", "❌ 只有生产部可以回复 P1，吴九不在这些部门。\n@吴九"},
+            {"zhoumin", "工艺 P1 再次公布", "❌ P1 已于 11-23 09:10 由 周敏 公布工艺流程，无需重复。\n@周敏"},
+        });
     b.say(at("09:30"), "qianqi", "回复 P1 模具磨损");
     // P1 asks for a return: every stage is done but it stays open for the compensation flow.
-    expect_refusals(b, at("09:31"), {{"zhaoliu", "回复 P1 补充：已换模具", "❌ P1 各环节均已完成，无需再回复。\n@赵六"}});
+    expect_refusals(b, at("09:31"),
+                    {{"zhaoliu", "回复 P1 补充：已换模具", "❌ P1 各环节均已完成，无需再回复。\n@赵六"}});
 }
 
 TEST(Workflow, UnregisteredSenderGetsOnePoliteReplyAndNothingChanges) {
@@ -303,7 +308,8 @@ TEST(Workflow, PauseStopsTheClocksAndResumeShiftsThem) {
     EXPECT_TRUE(contains(r[0].text, "⏸ P1 已暂停计时（等客户提供照片）"));
     EXPECT_TRUE(b.advance(at("10:00")).empty());  // nothing fires while paused
     r = b.say(at("10:02"), "sunli", "恢复 P1");
-    EXPECT_TRUE(contains(r[0].text, "▶️ P1 恢复计时，暂停 1小时 不计入期限。待受理，截止 10:05。"));
+    EXPECT_TRUE(contains(
+        r[0].text, "▶️ P1 恢复计时，暂停 1小时 不计入期限。待受理，截止 10:05。"));
     auto fired = b.advance(at("10:05"));
     ASSERT_EQ(fired.size(), 1u);
     EXPECT_EQ(fired[0].at, at("10:05"));
@@ -317,7 +323,7 @@ TEST(Workflow, EscalationChainLevelsEachFireOnceToTheRightPeople) {
     bench b(cfg);
     b.say(at("09:00"), "zhangsan", product_post);
     b.say(at("09:00") + 30s, "zhangsan", product_post);  // P2, never accepted
-    b.say(at("09:01"), "zhoumin", "受理 P1");              // accepted on time: P1's chain never fires
+    b.say(at("09:01"), "zhoumin", "受理 P1");            // accepted on time: P1's chain never fires
     auto accept_posts = [](const std::vector<post>& posts, const std::string& id) {
         std::vector<post> out;
         for (const auto& p : posts)

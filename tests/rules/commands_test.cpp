@@ -43,7 +43,8 @@ TEST_P(IdSpellings, AllMeanP1) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Variants, IdSpellings,
-                         testing::Values("P1", "p1", "#P1", "P-1", "Ｐ１", "＃Ｐ１", "ｐ－１", "P01", "#p-1"));
+                         testing::Values("P1", "p1", "#P1", "P-1", "Ｐ１", "＃Ｐ１", "ｐ－１", "P01",
+                                         "#p-1"));
 
 TEST(Commands, IdGluedToTheWord) {
     EXPECT_EQ(ok("受理P1").target, "P1");

@@ -12,9 +12,13 @@ const core::zone& tz() {
     return z;
 }
 
-core::instant posted() { return *core::parse_iso8601("2026-11-23T09:00:00+08:00"); }
+core::instant posted() {
+    return *core::parse_iso8601("2026-11-23T09:00:00+08:00");
+}
 
-rules::form_parse_result parse(const std::string& text) { return rules::parse_complaint(text, posted(), tz()); }
+rules::form_parse_result parse(const std::string& text) {
+    return rules::parse_complaint(text, posted(), tz());
+}
 
 std::string field(const rules::form_parse_result& r, const std::string& key) {
     if (!r.form) return "<no form>";
@@ -90,7 +94,8 @@ TEST(Forms, LabelsWithoutHintsAndAsciiHints) {
 TEST(Forms, MultiLineValuesContinueUntilTheNextLabel) {
     auto r = parse(
         "【服务质量投诉】\n投诉人: 林芳\n投诉对象: 物流部 司机小王\n"
-        "投诉事件(时间、起因、过程、结果): 11月20日下午送货迟到三小时，\n未提前通知客户，\n\n客户仓库已下班。\n"
+        "投诉事件(时间、起因、过程、结果): "
+        "11月20日下午送货迟到三小时，\n未提前通知客户，\n\n客户仓库已下班。\n"
         "投诉目的(希望达到的结果:如索赔、处理、改进服务质量): 改进服务质量\n投诉时间: 2026-11-23 07:50");
     ASSERT_TRUE(r.form) << testing::PrintToString(problems(r));
     EXPECT_EQ(field(r, "投诉事件"), "11月20日下午送货迟到三小时，\n未提前通知客户，\n客户仓库已下班。");
@@ -98,8 +103,10 @@ TEST(Forms, MultiLineValuesContinueUntilTheNextLabel) {
 
 TEST(Forms, TraditionalTemplateWithTheTypoAndFullWidth) {
     auto r = parse(
-        "產品質量投訴\n投拆人：張三\n客戶名稱：華東五金有限公司\n發貨日期：２０２６年１１月１８日\n品牌：金虎\n"
-        "規格及數量：M8×40 200盒\n產品存在的質量問題：螺紋滑牙\n客戶要求：退貨\n投訴時間：２０２６年１１月２３日８時５５分");
+        "產品質量投訴\n投拆人：張三\n客戶名稱：華東五金有限公司\n發貨日期：２０２６年１１月１８日\n品牌：金虎"
+        "\n"
+        "規格及數量：M8×40 "
+        "200盒\n產品存在的質量問題：螺紋滑牙\n客戶要求：退貨\n投訴時間：２０２６年１１月２３日８時５５分");
     ASSERT_TRUE(r.form) << testing::PrintToString(problems(r));
     EXPECT_EQ(field(r, "投诉人"), "張三");  // values are kept as typed
     EXPECT_EQ(field(r, "客户要求"), "退貨");
@@ -122,14 +129,14 @@ TEST_P(FormTitles, RecognizesTheTitleVariants) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(Titles, FormTitles,
-                         testing::Values(title_case{"产品质量投诉", true}, title_case{"《产品质量投诉》", true},
-                                         title_case{"【产品质量投诉】", true}, title_case{"[产品质量投诉]", true},
-                                         title_case{"产品质量投诉：", true}, title_case{"产品质量投诉:", true},
-                                         title_case{"  产品质量投诉  ", true}, title_case{"產品質量投訴", true},
-                                         title_case{"【產品質量投訴】：", true}, title_case{"产品投诉", false},
-                                         title_case{"关于产品质量投诉的说明", false},
-                                         title_case{"大家好", false}));
+INSTANTIATE_TEST_SUITE_P(
+    Titles, FormTitles,
+    testing::Values(title_case{"产品质量投诉", true}, title_case{"《产品质量投诉》", true},
+                    title_case{"【产品质量投诉】", true}, title_case{"[产品质量投诉]", true},
+                    title_case{"产品质量投诉：", true}, title_case{"产品质量投诉:", true},
+                    title_case{"  产品质量投诉  ", true}, title_case{"產品質量投訴", true},
+                    title_case{"【產品質量投訴】：", true}, title_case{"产品投诉", false},
+                    title_case{"关于产品质量投诉的说明", false}, title_case{"大家好", false}));
 
 struct date_case {
     std::string text;
@@ -176,7 +183,8 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(Forms, FutureComplaintTimeIsNamed) {
     auto r = parse(replace(product, "2026年11月23日8时55分", "2026年11月23日9时05分"));
-    EXPECT_EQ(problems(r), std::vector<std::string>{"投诉时间：晚于发帖时间“2026年11月23日9时05分”，请填写实际投诉时间"});
+    EXPECT_EQ(problems(r),
+              std::vector<std::string>{"投诉时间：晚于发帖时间“2026年11月23日9时05分”，请填写实际投诉时间"});
 }
 
 TEST(Forms, ShipDateAfterComplaintTimeIsAnError) {
@@ -186,11 +194,13 @@ TEST(Forms, ShipDateAfterComplaintTimeIsAnError) {
 
 TEST(Forms, GarbageShipDateIsNamed) {
     auto r = parse(replace(product, "2026年11月18日", "上周五左右"));
-    EXPECT_EQ(problems(r), std::vector<std::string>{"发货日期：无法识别的日期“上周五左右”，请写成 2026年11月18日"});
+    EXPECT_EQ(problems(r),
+              std::vector<std::string>{"发货日期：无法识别的日期“上周五左右”，请写成 2026年11月18日"});
 }
 
 TEST(Forms, ShipDateStyles) {
-    for (std::string d : {"2026-11-18", "2026/11/18", "11月18日", "2026年11月18号", "２０２６年１１月１８日"}) {
+    for (std::string d :
+         {"2026-11-18", "2026/11/18", "11月18日", "2026年11月18号", "２０２６年１１月１８日"}) {
         auto r = parse(replace(product, "2026年11月18日", d));
         ASSERT_TRUE(r.form) << d;
         EXPECT_EQ(r.form->shipped_on, (core::local_date{2026, 11, 18})) << d;
@@ -207,8 +217,8 @@ TEST_P(MissingProductField, IsNamedAndNothingElse) {
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryField, MissingProductField,
-                         testing::Values("投诉人", "客户名称", "发货日期", "品牌", "规格及数量", "产品存在的质量问题",
-                                         "客户要求", "投诉时间"));
+                         testing::Values("投诉人", "客户名称", "发货日期", "品牌", "规格及数量",
+                                         "产品存在的质量问题", "客户要求", "投诉时间"));
 
 class MissingServiceField : public testing::TestWithParam<std::string> {};
 
@@ -222,7 +232,8 @@ INSTANTIATE_TEST_SUITE_P(EveryField, MissingServiceField,
                          testing::Values("投诉人", "投诉对象", "投诉事件", "投诉目的", "投诉时间"));
 
 TEST(Forms, EmptyValuesAreNamed) {
-    auto r = parse(replace(replace(product, "品牌：金虎", "品牌："), "客户要求：退货并补发合格品", "客户要求：   "));
+    auto r = parse(
+        replace(replace(product, "品牌：金虎", "品牌："), "客户要求：退货并补发合格品", "客户要求：   "));
     EXPECT_EQ(problems(r), (std::vector<std::string>{"品牌：不能为空", "客户要求：不能为空"}));
 }
 
@@ -251,7 +262,8 @@ TEST(Forms, TenKilobytesOfNoiseIsNotAComplaint) {
 }
 
 TEST(Forms, InvalidUtf8NeverCrashes) {
-    std::string bad = "产品质量投诉\n投诉人：\xFF\xFE张三\n客户名称：\xE5\x8D\n" + std::string(1, '\0') + "\xC0\x80";
+    std::string bad =
+        "产品质量投诉\n投诉人：\xFF\xFE张三\n客户名称：\xE5\x8D\n" + std::string(1, '\0') + "\xC0\x80";
     auto r = parse(bad);
     EXPECT_TRUE(r.is_complaint);
     EXPECT_FALSE(r.form);
@@ -267,7 +279,8 @@ TEST(Forms, GreetingBeforeTheFirstLabelIsIgnored) {
 
 TEST(Forms, SpacesAroundColonsAndLabels) {
     auto r = parse(
-        "  产品质量投诉 \n  投诉人 ： 张三 \n客户名称 :华东五金\n发货日期：　2026-11-18\n品牌:金虎\n规格及数量：200盒\n"
+        "  产品质量投诉 \n  投诉人 ： 张三 \n客户名称 "
+        ":华东五金\n发货日期：　2026-11-18\n品牌:金虎\n规格及数量：200盒\n"
         "产品存在的质量问题 ：滑牙\n客户要求：换货\n投诉时间：2026-11-23 8:55");
     ASSERT_TRUE(r.form) << testing::PrintToString(problems(r));
     EXPECT_EQ(field(r, "投诉人"), "张三");
@@ -276,7 +289,8 @@ TEST(Forms, SpacesAroundColonsAndLabels) {
 
 TEST(Forms, TheBlankTemplatesAreTheRuleBooks) {
     EXPECT_EQ(rules::blank_template(rules::complaint_kind::product),
-              "产品质量投诉\n投诉人：\n客户名称：\n发货日期：\n品牌：\n规格及数量：\n产品存在的质量问题：\n客户要求：\n"
+              "产品质量投诉\n投诉人：\n客户名称：\n发货日期：\n品牌：\n规格及数量：\n产品存在的质量问题：\n客"
+              "户要求：\n"
               "投诉时间：*年*月*日*时*分");
     EXPECT_EQ(rules::blank_template(rules::complaint_kind::service),
               "服务质量投诉\n投诉人：\n投诉对象：\n投诉事件（时间、起因、过程、结果）：\n"
@@ -305,12 +319,13 @@ TEST(Forms, TheTemplateItselfParsesBackWhenFilled) {
 
 TEST(Forms, AnOmittedYearMeansTheLatestSuchTimeBeforeThePost) {
     auto january = *core::parse_iso8601("2027-01-02T09:00:00+08:00");
-    auto text = replace(replace(product, "2026年11月23日8时55分", "12月30日8时55分"), "2026年11月18日", "12月18日");
+    auto text =
+        replace(replace(product, "2026年11月23日8时55分", "12月30日8时55分"), "2026年11月18日", "12月18日");
     auto r = rules::parse_complaint(text, january, tz());
     ASSERT_TRUE(r.form) << testing::PrintToString(problems(r));
     EXPECT_EQ(r.form->complained_at, *core::parse_iso8601("2026-12-30T08:55:00+08:00"));
     // With the year written, a future time is still refused.
-    auto explicit_year = rules::parse_complaint(replace(product, "2026年11月23日8时55分", "2027年12月30日8时55分"),
-                                                january, tz());
+    auto explicit_year = rules::parse_complaint(
+        replace(product, "2026年11月23日8时55分", "2027年12月30日8时55分"), january, tz());
     EXPECT_FALSE(explicit_year.form);
 }

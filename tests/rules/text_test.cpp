@@ -7,7 +7,8 @@ TEST(Text, FoldsTraditionalAndFullWidth) {
     EXPECT_EQ(rules::fold("服務質量投訴"), "服务质量投诉");
     EXPECT_EQ(rules::fold("Ｐ１：　ａｂｃ"), "P1: abc");
     EXPECT_EQ(rules::fold("罰款匯總 本週"), "罚款汇总 本周");
-    EXPECT_EQ(rules::fold("生產部 採購部 打單部 人力資源部 監察部"), "生产部 采购部 打单部 人力资源部 监察部");
+    EXPECT_EQ(rules::fold("生產部 採購部 打單部 人力資源部 監察部"),
+              "生产部 采购部 打单部 人力资源部 监察部");
 }
 
 TEST(Text, InvalidUtf8BecomesReplacementCharacters) {

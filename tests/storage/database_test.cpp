@@ -10,7 +10,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-core::instant t0() { return *core::parse_iso8601("2026-11-23T09:00:00+08:00"); }
+core::instant t0() {
+    return *core::parse_iso8601("2026-11-23T09:00:00+08:00");
+}
 
 rules::fine a_fine(const std::string& id, const std::string& complaint, const std::string& dept) {
     rules::fine f;

@@ -9,6 +9,7 @@
 
 #include <thread>
 
+#include <unistd.h>
 #include <array>
 #include <atomic>
 #include <cstdio>
@@ -16,7 +17,6 @@
 #include <random>
 #include <sstream>
 #include <stdexcept>
-#include <unistd.h>
 
 namespace test_support {
 
@@ -48,9 +48,13 @@ void write_file(const std::filesystem::path& p, const std::string& content) {
     out << content;
 }
 
-std::filesystem::path source_path(const std::string& relative) { return std::filesystem::path(BOT_SOURCE_DIR) / relative; }
+std::filesystem::path source_path(const std::string& relative) {
+    return std::filesystem::path(BOT_SOURCE_DIR) / relative;
+}
 
-std::filesystem::path shared_path(const std::string& relative) { return std::filesystem::path(BOT_SHARED_DIR) / relative; }
+std::filesystem::path shared_path(const std::string& relative) {
+    return std::filesystem::path(BOT_SHARED_DIR) / relative;
+}
 
 int run_command(const std::string& command, std::string& output, bool merge_stderr) {
     std::string cmd = command + (merge_stderr ? " 2>&1" : "");

@@ -4,15 +4,15 @@
 
 #include <chrono>
 #include <filesystem>
+#include <string>
 #include <utility>
 #include <vector>
-#include <string>
 
 namespace test_support {
 
 // A fresh directory under the system temp dir, removed when the object dies.
 class temp_dir {
-public:
+  public:
     temp_dir();
     ~temp_dir();
     temp_dir(const temp_dir&) = delete;
@@ -20,7 +20,7 @@ public:
     const std::filesystem::path& path() const { return path_; }
     std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 
@@ -36,8 +36,9 @@ int run_command(const std::string& command, std::string& output, bool merge_stde
 
 // A child process with its stdout and stderr sent to `log_file`, environment = ours + `env`.
 class child_process {
-public:
-    child_process(const std::vector<std::string>& argv, const std::vector<std::pair<std::string, std::string>>& env,
+  public:
+    child_process(const std::vector<std::string>& argv,
+                  const std::vector<std::pair<std::string, std::string>>& env,
                   const std::filesystem::path& log_file);
     ~child_process();  // SIGKILLs a child that is still running
     child_process(const child_process&) = delete;
@@ -49,7 +50,7 @@ public:
     bool running();
     int pid() const { return pid_; }
 
-private:
+  private:
     int pid_ = -1;
     int status_ = -1;
 };
