@@ -603,6 +603,68 @@ bool do_pause(complaint& c, const command& cmd, const std::string& actor, const 
     return true;
 }
 
+// 无效: HR rules the complaint invalid (not the company's fault): it closes, no further clocks or fines.
+bool do_invalid(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
+                const context& ctx, outcome& out) {
+    if (!check_member(c, ctx.cfg.roles.hr, ctx, out, chat, actor, "判定无效投诉")) return false;
+    if (!c.is_open()) {
+        refuse(out, ctx, chat, actor,
+               c.id + (c.status == "invalid" ? " 已判为无效投诉" : " 已关闭") + "，无需再判定。");
+        return false;
+    }
+    c.status = "invalid";
+    c.closed_at = ctx.now;
+    c.paused_since.reset();
+    out.events.push_back(make_event(c, ctx, actor, "invalid", "", "判为无效投诉：" + cmd.text));
+    out.complaint_changed = true;
+    out.posts.push_back(finish(reply_to(chat, actor,
+                                        "🗂 " + c.id + " 已由" + ctx.cfg.org.display_name(actor) +
+                                            "判为无效投诉（" + cmd.text + "），关闭，不再计时或罚款。"),
+                               ctx.cfg));
+    return true;
+}
+
+// 签字: a responsible department's head signs the 质量投诉处理流程表 for the complaint.
+bool do_sign(complaint& c, const std::string& actor, const std::string& chat, const context& ctx,
+             outcome& out) {
+    if (!c.sheet_date) {
+        refuse(out, ctx, chat, actor, c.id + " 尚未列入质量投诉处理流程表，无需签字。");
+        return false;
+    }
+    std::vector<std::string> mine;
+    for (const auto& d : c.departments)
+        if (ctx.cfg.org.head_of(d.department) == actor) mine.push_back(d.department);
+    if (mine.empty()) {
+        std::vector<std::string> heads;
+        for (const auto& d : c.departments) heads.push_back(d.department + "负责人");
+        refuse(out, ctx, chat, actor, "只有" + join(heads) + "可以为 " + c.id + " 签字。");
+        return false;
+    }
+    std::vector<std::string> signed_now;
+    for (const auto& d : mine)
+        if (std::find(c.sheet_signed.begin(), c.sheet_signed.end(), d) == c.sheet_signed.end()) {
+            c.sheet_signed.push_back(d);
+            signed_now.push_back(d);
+        }
+    if (signed_now.empty()) {
+        refuse(out, ctx, chat, actor, join(mine) + " 已为 " + c.id + " 签过字，无需重复。");
+        return false;
+    }
+    out.events.push_back(
+        make_event(c, ctx, actor, "signed", "",
+                   join(signed_now) + "负责人 " + ctx.cfg.org.display_name(actor) + " 签字"));
+    out.complaint_changed = true;
+    std::vector<std::string> waiting;
+    for (const auto& d : c.departments)
+        if (std::find(c.sheet_signed.begin(), c.sheet_signed.end(), d.department) == c.sheet_signed.end())
+            waiting.push_back(d.department);
+    std::string text =
+        "✍️ " + c.id + " " + join(signed_now) + "负责人" + ctx.cfg.org.display_name(actor) + "已签字。";
+    text += waiting.empty() ? "责任部门均已签字，流程表将转交副总。" : "待签字：" + join(waiting) + "。";
+    out.posts.push_back(finish(reply_to(chat, actor, std::move(text)), ctx.cfg));
+    return true;
+}
+
 }  // namespace
 
 bool apply_command(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
@@ -620,6 +682,10 @@ bool apply_command(complaint& c, const command& cmd, const std::string& actor, c
         case command_kind::pause:
         case command_kind::resume:
             return do_pause(c, cmd, actor, chat, ctx, out);
+        case command_kind::invalid:
+            return do_invalid(c, cmd, actor, chat, ctx, out);
+        case command_kind::sign:
+            return do_sign(c, actor, chat, ctx, out);
         default:
             break;
     }

@@ -374,6 +374,10 @@ void engine::on_fine_command(const rules::command& cmd, const core::inbound_mess
 void engine::on_complaint_command(const rules::command& cmd, const core::inbound_message& msg,
                                   rules::outcome& out) {
     using rules::command_kind;
+    if (cmd.target.rfind("运费", 0) == 0 || cmd.kind == command_kind::freight) {
+        reply(out, msg, "❌ 退货运费流程将在后续版本开放，" + cmd.target + " 未作改动。");
+        return;
+    }
     auto c = db_.load_complaint(cmd.target);
     if (!c) {
         reply(out, msg, "❌ 没有找到投诉 " + cmd.target + "，请用“待办”查看进行中的投诉编号。");
@@ -393,14 +397,16 @@ void engine::on_complaint_command(const rules::command& cmd, const core::inbound
         case command_kind::notify:
         case command_kind::pause:
         case command_kind::resume:
+        case command_kind::invalid:
+        case command_kind::sign:
             if (rules::apply_command(*c, cmd, msg.sender, msg.chat, ctx, out)) save(*c);
             return;
         default:
-            reply(out, msg,
-                  "❌ “" + std::string(rules::command_word(cmd.kind)) +
-                      "”（赔偿审批、申诉、运费、无效判定）将在后续版本开放，" + c->id + " 未作改动。");
-            return;
+            break;
     }
+    reply(out, msg,
+          "❌ “" + std::string(rules::command_word(cmd.kind)) + "”（赔偿审批、申诉、运费）将在后续版本开放，" +
+              c->id + " 未作改动。");
 }
 
 }  // namespace app

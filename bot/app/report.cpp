@@ -218,6 +218,7 @@ void run_report(const report_options& o, std::ostream& out) {
             j.push_back({{"id", c.id},
                          {"kind", rules::kind_name(c.kind)},
                          {"status", c.is_open() ? "open" : "closed"},
+                         {"valid", c.status != "invalid"},
                          {"stage", stage},
                          {"posted_at", tz.iso(c.posted_at)},
                          {"fields", fields}});

@@ -154,3 +154,43 @@ TEST(Engine, ScheduledSummaryAndSheetPostOncePerDayEvenAcrossRestarts) {
     ASSERT_EQ(fired.size(), 1u);
     EXPECT_TRUE(contains(fired[0].text, "今日罚款汇总（今天，2026-11-24）：无罚款。"));
 }
+
+TEST(Engine, HrRulesAComplaintInvalidAndItsClocksStop) {
+    bench b;
+    b.say(at("09:00"), "zhangsan", product_post);
+    auto before = b.snapshot();
+    auto r = b.say(at("09:01"), "zhoumin", "无效 P1 客户使用不当");
+    EXPECT_EQ(r[0].text, "❌ 只有人力资源部可以判定无效投诉 P1，周敏不在人力资源部。\n@周敏");
+    EXPECT_EQ(b.snapshot(), before);
+    r = b.say(at("09:02"), "sunli", "无效 P1 客户安装时用错扭力，非质量问题");
+    EXPECT_EQ(r[0].text,
+              "🗂 P1 "
+              "已由孙丽判为无效投诉（客户安装时用错扭力，非质量问题），关闭，不再计时或罚款。\n@孙丽");
+    EXPECT_EQ(b.complaint("P1")->status, "invalid");
+    for (const auto& p : b.advance(at("17:00"))) EXPECT_EQ(p.text.find("P1"), std::string::npos) << p.text;
+    EXPECT_TRUE(b.db().fines().empty());
+    r = b.say(at("17:01"), "zhoumin", "受理 P1");
+    EXPECT_EQ(r[0].text, "❌ P1 已判为无效投诉，无需再受理。\n@周敏");
+}
+
+TEST(Engine, ResponsibleHeadsSignTheSheet) {
+    bench b;
+    day_with_fine(b);
+    auto r = b.say(at("12:00"), "zhaoliu", "签字 P1");
+    EXPECT_EQ(r[0].text, "❌ P1 尚未列入质量投诉处理流程表，无需签字。\n@赵六");
+    b.advance(at("17:30"));
+    auto before = b.snapshot();
+    r = b.say(at("17:40"), "qianqi", "签字 P1");
+    EXPECT_EQ(r[0].text, "❌ 只有生产部负责人、采购部负责人可以为 P1 签字。\n@钱七");
+    EXPECT_EQ(b.snapshot(), before);
+    r = b.say(at("17:41"), "zhaoliu", "签字 P1");
+    EXPECT_EQ(r[0].text, "✍️ P1 生产部负责人赵六已签字。待签字：采购部。\n@赵六");
+    r = b.say(at("17:42"), "zhaoliu", "签字 P1");
+    EXPECT_EQ(r[0].text, "❌ 生产部 已为 P1 签过字，无需重复。\n@赵六");
+    r = b.say(at("17:43"), "wujiu", "签字 #P1");
+    EXPECT_EQ(r[0].text,
+              "✍️ P1 "
+              "采购部负责人吴九已签字。责任部门均已签字，流程表将转交副总。\n@吴九");
+    r = b.say(at("17:44"), "wujiu", "签字 运费P1");
+    EXPECT_EQ(r[0].text, "❌ 退货运费流程将在后续版本开放，运费P1 未作改动。\n@吴九");
+}
