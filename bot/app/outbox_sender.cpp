@@ -7,6 +7,8 @@
 
 #include <set>
 
+#include <spdlog/spdlog.h>
+
 namespace app {
 
 namespace asio = boost::asio;
@@ -64,6 +66,8 @@ asio::awaitable<core::instant> outbox_sender::pass() {
         }
         auto route = route_(row.post.chat);
         if (!route || !route->adapter) {
+            spdlog::error("post {} has no platform: chat '{}' is not under chats: in the config", row.id,
+                          row.post.chat);
             db_.mark_failed(row.id, row.attempts, "no platform configured for chat '" + row.post.chat + "'");
             ++stats_.failed;
             blocked_chats.erase(row.post.chat);
@@ -114,6 +118,10 @@ asio::awaitable<core::instant> outbox_sender::pass() {
                 break;
             }
             case adapters::adapter::send_verdict::permanent_failure:
+                spdlog::error(
+                    "post {} to chat '{}' refused by the platform for good ({}); kept as failed — check the "
+                    "robot's webhook, secret and keywords",
+                    row.id, row.post.chat, error);
                 db_.mark_failed(row.id, attempts, error);
                 ++stats_.failed;
                 blocked_chats.erase(row.post.chat);

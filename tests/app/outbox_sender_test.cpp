@@ -214,3 +214,29 @@ TEST(OutboxSender, APlatformThatTimesOutIsRetriedAndTheChatStaysInOrder) {
     sender.stop();
     EXPECT_EQ(f.delivered, (std::vector<std::string>{"group|一", "group|二"}));
 }
+
+TEST(OutboxSender, OutageThenRateLimitThenTimeoutStillDeliversEachPostOnceInOrder) {
+    fixture f;
+    black_hole hole(f.ioc);
+    app::https_client impatient(f.ioc, {}, 200ms);
+    f.answers = {500, 503, 429};
+    for (const char* t : {"一", "二", "三"}) f.db.enqueue({"group", t, {}}, f.clock.now());
+    f.db.enqueue({"other", "甲", {}}, f.clock.now());
+    auto sender = f.make_sender_with(impatient);
+    sender.start();
+    // Outage (500, 503), then "too fast" (429): the first posts wait, nothing is lost.
+    f.run_until([&] { return sender.stats().rate_limited >= 1; }, 5s);
+    // Then the platform hangs for a while.
+    f.adapter->set_port(hole.port());
+    auto retries = sender.stats().retries;
+    f.run_until([&] { return sender.stats().retries >= retries + 1; }, 5s);
+    f.adapter->set_port(f.server->port());
+    f.run_until([&] { return f.db.outbox_backlog() == 0; }, 10s);
+    sender.stop();
+    std::vector<std::string> group;
+    for (const auto& d : f.delivered)
+        if (d.rfind("group|", 0) == 0) group.push_back(d);
+    EXPECT_EQ(group, (std::vector<std::string>{"group|一", "group|二", "group|三"}));
+    EXPECT_EQ(f.delivered.size(), 4u);  // each post exactly once
+    EXPECT_EQ(f.db.outbox_failed(), 0);
+}
