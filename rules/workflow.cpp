@@ -233,6 +233,22 @@ const std::string* complaint::field(std::string_view key) const {
     return nullptr;
 }
 
+core::outbound_post forward_to_vp(complaint& c, const context& ctx, outcome& out) {
+    c.forwarded_at = ctx.now;
+    core::outbound_post post{c.chat, {}, {}};
+    auto vp = ctx.cfg.roles.vice_presidents.find(c.complainant_department);
+    std::string who = vp != ctx.cfg.roles.vice_presidents.end() ? "副总" : "总经理";
+    if (vp != ctx.cfg.roles.vice_presidents.end())
+        add_mention(post, vp->second);
+    else
+        for (const auto& gm : ctx.cfg.roles.general_manager) add_mention(post, gm);
+    out.events.push_back(make_event(c, ctx, "bot", "forwarded", "", "流程表转交" + who));
+    out.complaint_changed = true;
+    post.text = "📄 " + c.id + " 质量投诉处理流程表（" + core::format_date(*c.sheet_date) + "）转交" + who +
+                "：请与客户协商后填写综合处理意见（副总意见 " + c.id + " <意见>）。";
+    return finish(std::move(post), ctx.cfg);
+}
+
 std::string stage_label(std::string_view stage) {
     if (stage == "accept") return "受理";
     if (stage == "publish") return "公布工艺流程";
@@ -665,6 +681,92 @@ bool do_sign(complaint& c, const std::string& actor, const std::string& chat, co
     return true;
 }
 
+// 副总意见 / 总经理审批 / 执行: the compensation flow after the sheet, each step role-checked and in order.
+bool do_compensation_step(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
+                          const context& ctx, outcome& out) {
+    const auto& cfg = ctx.cfg;
+    if (!c.is_open()) {
+        refuse(out, ctx, chat, actor,
+               c.id + (c.status == "invalid" ? " 已判为无效投诉" : " 已关闭") + "，无需再处理。");
+        return false;
+    }
+    if (!c.compensation || !c.sheet_date) {
+        refuse(out, ctx, chat, actor,
+               c.id + (c.compensation ? " 尚未列入质量投诉处理流程表" : " 不涉及赔款或退换货") + "，无需" +
+                   std::string(command_word(cmd.kind)) + "。");
+        return false;
+    }
+    auto who = cfg.org.display_name(actor);
+    core::outbound_post post{chat, {}, {}};
+    if (cmd.kind == command_kind::vp_opinion) {
+        auto vp = cfg.roles.vice_presidents.find(c.complainant_department);
+        bool allowed = vp != cfg.roles.vice_presidents.end()
+                           ? vp->second == actor
+                           : std::find(cfg.roles.general_manager.begin(), cfg.roles.general_manager.end(),
+                                       actor) != cfg.roles.general_manager.end();
+        if (!allowed) {
+            refuse(out, ctx, chat, actor,
+                   "只有" +
+                       (vp != cfg.roles.vice_presidents.end()
+                            ? c.complainant_department + "的副总" + cfg.org.display_name(vp->second)
+                            : std::string("总经理")) +
+                       "可以填写 " + c.id + " 的副总意见。");
+            return false;
+        }
+        if (c.vp_opinion.at) {
+            refuse(out, ctx, chat, actor,
+                   c.id + " 的副总意见已于 " + ctx.tz.short_time(*c.vp_opinion.at) + " 填写，无需重复。");
+            return false;
+        }
+        c.vp_opinion = {cmd.text, actor, ctx.now};
+        out.events.push_back(
+            make_event(c, ctx, actor, "vp_opinion", "", "副总意见（" + who + "）：" + cmd.text));
+        post.text = "📝 " + c.id + " 副总意见已记录（" + who + "）：" + cmd.text +
+                    "\n请总经理或助理审批（总经理审批 " + c.id + " <审批意见>）。";
+        for (const auto& gm : cfg.roles.general_manager) add_mention(post, gm);
+    } else if (cmd.kind == command_kind::gm_approval) {
+        if (std::find(cfg.roles.general_manager.begin(), cfg.roles.general_manager.end(), actor) ==
+            cfg.roles.general_manager.end()) {
+            std::vector<std::string> names;
+            for (const auto& gm : cfg.roles.general_manager) names.push_back(cfg.org.display_name(gm));
+            refuse(out, ctx, chat, actor, "只有" + join(names) + "可以审批 " + c.id + "。");
+            return false;
+        }
+        if (!c.vp_opinion.at) {
+            refuse(out, ctx, chat, actor,
+                   c.id + " 还没有副总意见，请先由副总填写（副总意见 " + c.id + " <意见>）。");
+            return false;
+        }
+        if (c.gm_approval.at) {
+            refuse(out, ctx, chat, actor,
+                   c.id + " 已于 " + ctx.tz.short_time(*c.gm_approval.at) + " 审批，无需重复。");
+            return false;
+        }
+        c.gm_approval = {cmd.text, actor, ctx.now};
+        out.events.push_back(
+            make_event(c, ctx, actor, "gm_approval", "", "总经理审批（" + who + "）：" + cmd.text));
+        post.text = "✅ " + c.id + " 已审批（" + who + "）：" + cmd.text + "\n请" + cfg.roles.order_desk +
+                    "按审批意见执行（执行 " + c.id + "）。";
+        for (const auto& m : members_of(cfg, cfg.roles.order_desk)) add_mention(post, m);
+    } else {
+        if (!check_member(c, cfg.roles.order_desk, ctx, out, chat, actor, "执行")) return false;
+        if (!c.gm_approval.at) {
+            refuse(out, ctx, chat, actor, c.id + " 尚未经总经理审批，不能执行。");
+            return false;
+        }
+        c.executed = {cmd.text, actor, ctx.now};
+        c.status = "closed";
+        c.closed_at = ctx.now;
+        out.events.push_back(make_event(c, ctx, actor, "executed", "", who + " 按审批意见执行"));
+        out.events.push_back(make_event(c, ctx, actor, "closed", "", "赔偿/退换货已执行，投诉关闭"));
+        post.text = "🏁 " + c.id + " 已由" + who + "按审批意见执行，投诉关闭。";
+        add_mention(post, actor);
+    }
+    out.complaint_changed = true;
+    out.posts.push_back(finish(std::move(post), cfg));
+    return true;
+}
+
 }  // namespace
 
 bool apply_command(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
@@ -686,6 +788,10 @@ bool apply_command(complaint& c, const command& cmd, const std::string& actor, c
             return do_invalid(c, cmd, actor, chat, ctx, out);
         case command_kind::sign:
             return do_sign(c, actor, chat, ctx, out);
+        case command_kind::vp_opinion:
+        case command_kind::gm_approval:
+        case command_kind::execute:
+            return do_compensation_step(c, cmd, actor, chat, ctx, out);
         default:
             break;
     }
@@ -880,6 +986,23 @@ stage_rule stage_rule_from(const json& j) {
     return r;
 }
 
+json opt_ms(const std::optional<core::instant>& t);
+
+json step_json(const complaint::step& st) {
+    return {{"text", st.text}, {"by", st.by}, {"at", st.at ? json(core::to_ms(*st.at)) : json(nullptr)}};
+}
+
+complaint::step step_from(const json& j, const char* key) {
+    complaint::step st;
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_object()) return st;
+    st.text = it->value("text", std::string{});
+    st.by = it->value("by", std::string{});
+    if (auto a = it->find("at"); a != it->end() && !a->is_null())
+        st.at = core::from_ms(a->get<std::int64_t>());
+    return st;
+}
+
 json opt_ms(const std::optional<core::instant>& t) {
     return t ? json(core::to_ms(*t)) : json(nullptr);
 }
@@ -957,6 +1080,10 @@ void to_json(json& j, const complaint& c) {
          {"compensation", c.compensation},
          {"sheet_date", c.sheet_date ? json(core::format_date(*c.sheet_date)) : json(nullptr)},
          {"sheet_signed", c.sheet_signed},
+         {"forwarded_at", opt_ms(c.forwarded_at)},
+         {"vp_opinion", step_json(c.vp_opinion)},
+         {"gm_approval", step_json(c.gm_approval)},
+         {"executed", step_json(c.executed)},
          {"paused_since", opt_ms(c.paused_since)},
          {"pause_reason", c.pause_reason},
          {"paused_total_ms", c.paused_total.count()},
@@ -1005,6 +1132,11 @@ void from_json(const json& j, complaint& c) {
                              static_cast<unsigned>(std::stoi(s.substr(8, 2)))};
     }
     c.sheet_signed = j.at("sheet_signed").get<std::vector<std::string>>();
+    // Added after schema v1's first complaints: absent in older rows.
+    c.forwarded_at = opt_instant(j, "forwarded_at");
+    c.vp_opinion = step_from(j, "vp_opinion");
+    c.gm_approval = step_from(j, "gm_approval");
+    c.executed = step_from(j, "executed");
     c.paused_since = opt_instant(j, "paused_since");
     c.pause_reason = j.at("pause_reason").get<std::string>();
     c.paused_total = core::duration{j.at("paused_total_ms").get<std::int64_t>()};

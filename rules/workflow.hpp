@@ -58,6 +58,17 @@ struct complaint {
     bool compensation = false;
     std::optional<core::local_date> sheet_date;  // day it went on the 质量投诉处理流程表
     std::vector<std::string> sheet_signed;       // departments whose head signed
+    // The compensation flow after the sheet: forwarded to the VP, the VP's opinion, the general
+    // manager's approval, executed by 打单部 (which closes the complaint).
+    struct step {
+        std::string text;
+        std::string by;
+        std::optional<core::instant> at;
+    };
+    std::optional<core::instant> forwarded_at;
+    step vp_opinion;
+    step gm_approval;
+    step executed;
     std::optional<core::instant> paused_since;
     std::string pause_reason;
     core::duration paused_total{0};
@@ -153,6 +164,9 @@ std::vector<std::string> pending_departments(const complaint& c, const config& c
 std::string pending_summary(const complaint& c, const context& ctx);
 // The 查询 reply: fields, timeline, what is pending.
 std::string describe(const complaint& c, const std::vector<event>& timeline, const context& ctx);
+// The next morning's forward of the sheet to the complainant's VP (marks the complaint forwarded).
+core::outbound_post forward_to_vp(complaint& c, const context& ctx, outcome& out);
+
 // Stage names in Chinese: 受理, 公布工艺, 分流, 回复, 通知投诉人.
 std::string stage_label(std::string_view stage);
 

@@ -48,10 +48,11 @@ std::string schedule_of(const rules::schedules& s, std::string_view job) {
     if (job == "daily_summary") return s.daily_summary;
     if (job == "sheet") return s.sheet;
     if (job == "weekly_report") return s.weekly_report;
+    if (job == "forward") return s.forward;
     return {};
 }
 
-constexpr std::string_view job_names[] = {"sheet", "daily_summary", "weekly_report"};
+constexpr std::string_view job_names[] = {"sheet", "forward", "daily_summary", "weekly_report"};
 
 }  // namespace
 
@@ -210,6 +211,13 @@ void engine::run_job(const std::string& name, core::instant due, rules::outcome&
         for (const auto& m : post.mentions) line += (line.empty() ? "@" : " @") + cfg_.org.display_name(m);
         post.text += "\n" + line;
         out.posts.push_back(std::move(post));
+    } else if (name == "forward") {
+        // Next morning: the sheets of earlier days go to the complainant's VP.
+        for (auto& c : db_.open_complaints()) {
+            if (!c.sheet_date || c.forwarded_at || !(*c.sheet_date < today)) continue;
+            out.posts.push_back(rules::forward_to_vp(c, ctx, out));
+            save(c);
+        }
     } else if (name == "weekly_report") {
         rules::period p{core::add_days(today, -6), today, "本周"};
         post.text = rules::weekly_report(db_.all_complaints(), db_.fines(), p, ctx);
@@ -399,14 +407,17 @@ void engine::on_complaint_command(const rules::command& cmd, const core::inbound
         case command_kind::resume:
         case command_kind::invalid:
         case command_kind::sign:
+        case command_kind::vp_opinion:
+        case command_kind::gm_approval:
+        case command_kind::execute:
             if (rules::apply_command(*c, cmd, msg.sender, msg.chat, ctx, out)) save(*c);
             return;
         default:
             break;
     }
     reply(out, msg,
-          "❌ “" + std::string(rules::command_word(cmd.kind)) + "”（赔偿审批、申诉、运费）将在后续版本开放，" +
-              c->id + " 未作改动。");
+          "❌ “" + std::string(rules::command_word(cmd.kind)) + "”（申诉、运费）将在后续版本开放，" + c->id +
+              " 未作改动。");
 }
 
 }  // namespace app

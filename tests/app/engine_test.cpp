@@ -149,10 +149,12 @@ TEST(Engine, ScheduledSummaryAndSheetPostOncePerDayEvenAcrossRestarts) {
     EXPECT_TRUE(contains(fired[0].text, "今日罚款汇总"));
     b.restart();
     EXPECT_TRUE(b.advance(at("18:30")).empty());
-    // The next day: a new summary, and P1 is not put on a second sheet.
+    // The next day: the sheet goes to the VP at 09:00, a new summary at 18:00, and P1 is not put on
+    // a second sheet.
     fired = b.advance(at("18:00", "2026-11-24"));
-    ASSERT_EQ(fired.size(), 1u);
-    EXPECT_TRUE(contains(fired[0].text, "今日罚款汇总（今天，2026-11-24）：无罚款。"));
+    ASSERT_EQ(fired.size(), 2u);
+    EXPECT_TRUE(contains(fired[0].text, "P1 质量投诉处理流程表（2026-11-23）转交副总"));
+    EXPECT_TRUE(contains(fired[1].text, "今日罚款汇总（今天，2026-11-24）：无罚款。"));
 }
 
 TEST(Engine, HrRulesAComplaintInvalidAndItsClocksStop) {
@@ -193,4 +195,44 @@ TEST(Engine, ResponsibleHeadsSignTheSheet) {
               "采购部负责人吴九已签字。责任部门均已签字，流程表将转交副总。\n@吴九");
     r = b.say(at("17:44"), "wujiu", "签字 运费P1");
     EXPECT_EQ(r[0].text, "❌ 退货运费流程将在后续版本开放，运费P1 未作改动。\n@吴九");
+}
+
+TEST(Engine, CompensationFlowFromSheetToExecution) {
+    bench b;
+    day_with_fine(b);
+    b.advance(at("17:30"));  // P1 (退货) on the sheet
+    auto before = b.snapshot();
+    auto r = b.say(at("17:35"), "liuqiang", "总经理审批 P1 同意退货");
+    EXPECT_EQ(r[0].text, "❌ 只有王总、丁小玲可以审批 P1。\n@刘强");
+    r = b.say(at("17:36"), "wangzong", "总经理审批 P1 同意退货");
+    EXPECT_EQ(r[0].text, "❌ P1 还没有副总意见，请先由副总填写（副总意见 P1 <意见>）。\n@王总");
+    r = b.say(at("17:37"), "zhoumin", "执行 P1");
+    EXPECT_EQ(r[0].text, "❌ P1 尚未经总经理审批，不能执行。\n@周敏");
+    EXPECT_EQ(b.snapshot(), before);
+
+    // Next morning 09:00 the sheet goes to the VP of 销售一部 (张三's department).
+    auto fired = b.advance(at("09:00", "2026-11-24"));
+    std::vector<post> forwards;
+    for (const auto& p : fired)
+        if (contains(p.text, "转交副总")) forwards.push_back(p);
+    ASSERT_EQ(forwards.size(), 1u);
+    EXPECT_EQ(forwards[0].mentions, std::vector<std::string>{"liuqiang"});
+
+    r = b.say(at("09:30", "2026-11-24"), "chenjing", "副总意见 P1 同意退货补发");
+    EXPECT_EQ(r[0].text, "❌ 只有销售一部的副总刘强可以填写 P1 的副总意见。\n@陈静");
+    r = b.say(at("09:31", "2026-11-24"), "liuqiang",
+              "副总意见 P1 与客户协商：退货200盒并补发，运费由生产部承担");
+    EXPECT_TRUE(contains(r[0].text, "P1 副总意见已记录（刘强）"));
+    EXPECT_EQ(r[0].mentions, (std::vector<std::string>{"wangzong", "dingxiaoling"}));
+    r = b.say(at("10:00", "2026-11-24"), "dingxiaoling", "总经理审批 P1 同意");
+    EXPECT_TRUE(contains(r[0].text, "P1 已审批（丁小玲）：同意"));
+    EXPECT_TRUE(mentions(r[0], "lisi"));
+    r = b.say(at("10:05", "2026-11-24"), "zhoumin", "执行 P1");
+    EXPECT_EQ(r[0].text, "🏁 P1 已由周敏按审批意见执行，投诉关闭。\n@周敏");
+    auto c = b.complaint("P1");
+    EXPECT_EQ(c->status, "closed");
+    EXPECT_EQ(c->executed.by, "zhoumin");
+    auto q = b.say(at("10:06", "2026-11-24"), "zhangsan", "查询 P1");
+    EXPECT_TRUE(contains(q[0].text, "副总意见（刘强）：与客户协商"));
+    EXPECT_TRUE(contains(q[0].text, "总经理审批（丁小玲）：同意"));
 }

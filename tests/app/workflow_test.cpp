@@ -54,7 +54,7 @@ TEST(Workflow, ProductAllOnTimeClosesWithoutFines) {
     EXPECT_EQ(c->status, "closed");
     EXPECT_TRUE(b.advance(at("17:00")).empty());  // nothing left to fire before the evening jobs
     EXPECT_TRUE(b.db().fines().empty());
-    EXPECT_EQ(b.db().open_deadlines().size(), 3u);  // only the scheduled jobs remain
+    EXPECT_EQ(b.db().open_deadlines().size(), 4u);  // only the scheduled jobs remain
     for (const auto& d : b.db().open_deadlines()) EXPECT_TRUE(d.complaint.empty()) << d.key;
 }
 
