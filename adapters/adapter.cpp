@@ -261,4 +261,21 @@ std::string redact(std::string_view url) {
     return out;
 }
 
+inbound_result refuse(errc e, std::string detail) {
+    inbound_result r;
+    r.error = e;
+    r.detail = std::move(detail);
+    return r;
+}
+
+std::string log_word(std::string_view s) {
+    std::string out;
+    for (const char c : s.substr(0, 40)) {
+        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                        c == '_' || c == '-' || c == '/' || c == '.';
+        out.push_back(ok ? c : '?');
+    }
+    return out;
+}
+
 }  // namespace adapters

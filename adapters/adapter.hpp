@@ -94,6 +94,12 @@ class adapter {
     virtual send_verdict classify(int http_status, std::string_view response_body) const = 0;
 };
 
+// A refusal with a log detail (never secrets).
+inbound_result refuse(errc e, std::string detail);
+// Platform-supplied words (msgtype, topic) for log details: at most 40 characters, anything but
+// [A-Za-z0-9_-/.] shown as '?'.
+std::string log_word(std::string_view s);
+
 // Splits `text` into pieces of at most `max_bytes` bytes, never inside a UTF-8 character, preferring
 // to cut at a line break.
 std::vector<std::string> split_utf8(std::string_view text, std::size_t max_bytes);

@@ -15,24 +15,6 @@ namespace {
 using json = nlohmann::json;
 using ordered_json = nlohmann::ordered_json;
 
-inbound_result refuse(errc e, std::string detail) {
-    inbound_result r;
-    r.error = e;
-    r.detail = std::move(detail);
-    return r;
-}
-
-// Platform-supplied words (msgtype, topic) go into log details: keep them short and printable.
-std::string log_word(std::string_view s) {
-    std::string out;
-    for (const char c : s.substr(0, 40)) {
-        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                        c == '_' || c == '-' || c == '/' || c == '.';
-        out.push_back(ok ? c : '?');
-    }
-    return out;
-}
-
 const std::string* string_field(const json& obj, const char* name) {
     const auto it = obj.find(name);
     if (it == obj.end() || !it->is_string()) return nullptr;

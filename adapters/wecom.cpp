@@ -15,23 +15,6 @@ namespace {
 using json = nlohmann::json;
 using ordered_json = nlohmann::ordered_json;
 
-inbound_result refuse(errc e, std::string detail) {
-    inbound_result r;
-    r.error = e;
-    r.detail = std::move(detail);
-    return r;
-}
-
-std::string log_word(std::string_view s) {
-    std::string out;
-    for (const char c : s.substr(0, 40)) {
-        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                        c == '_' || c == '-';
-        out.push_back(ok ? c : '?');
-    }
-    return out;
-}
-
 // A string member, or a number rendered as text (ids such as MsgId/msgid are numbers in some
 // flavours); nullopt when absent or of another type.
 std::optional<std::string> text_field(const json& obj, const char* name) {
