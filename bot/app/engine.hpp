@@ -37,17 +37,21 @@ class engine {
 
     const core::zone& tz() const { return tz_; }
     const rules::config& config() const { return cfg_; }
+    const core::calendar& calendar() const { return cal_; }
 
   private:
     struct heap_entry {
+        core::instant fire_at;  // the due time, or (business calendar) the next opening after it
         core::instant due;
         std::string complaint;
         std::string key;
         bool operator>(const heap_entry& o) const {
+            if (fire_at != o.fire_at) return fire_at > o.fire_at;
             return due != o.due ? due > o.due
                                 : (complaint != o.complaint ? complaint > o.complaint : key > o.key);
         }
     };
+    heap_entry entry(core::instant due, std::string complaint, std::string key) const;
 
     void load_deadlines();
     void ensure_jobs();
@@ -69,6 +73,7 @@ class engine {
     storage::database& db_;
     const core::clock& clock_;
     core::zone tz_;
+    core::calendar cal_;
     std::priority_queue<heap_entry, std::vector<heap_entry>, std::greater<>> heap_;
 };
 
