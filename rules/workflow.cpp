@@ -945,6 +945,11 @@ bool do_freight(complaint& c, const command& cmd, const std::string& actor, cons
         refuse(out, ctx, chat, actor, c.id + " 已判为无效投诉，不能登记退货运费。");
         return false;
     }
+    if (cfg.roles.finance.empty()) {
+        refuse(out, ctx, chat, actor,
+               "组织中没有财务部，无法登记退货运费：请在配置 roles.finance 中指定付款的部门。");
+        return false;
+    }
     if (c.freight) {
         refuse(out, ctx, chat, actor,
                freight_id(c) + " 已于 " + ctx.tz.short_time(*c.freight->opened.at) + " 登记（" +

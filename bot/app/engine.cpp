@@ -142,6 +142,16 @@ std::size_t engine::fire_due(core::instant until) {
         if (*next > until) break;
         auto e = heap_.top();
         heap_.pop();
+        // Business calendar: nothing about a complaint is posted outside working hours (a
+        // deadline missed while the bot was down waits for the next opening).
+        if (!e.complaint.empty() && cal_.business() && !cal_.is_open(clock_.now())) {
+            auto open = cal_.next_open(clock_.now());
+            if (open > until) {
+                e.fire_at = open;
+                heap_.push(e);
+                continue;
+            }
+        }
         fire_one(e);
         ++fired;
     }
@@ -391,7 +401,7 @@ void engine::on_fine_command(const rules::command& cmd, const core::inbound_mess
     out.events.push_back(e);
     reply(out, msg,
           waive ? "✅ " + f->id + "（" + f->person_name + "，" + std::to_string(f->amount) + " 元）已免罚：" +
-                      cmd.text
+                      f->status_reason
                 : "✅ " + f->id + "（" + f->person_name + "，" + std::to_string(f->amount) +
                       " 元）已登记缴纳。");
 }
