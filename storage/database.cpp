@@ -1,5 +1,9 @@
 #include "storage/database.hpp"
 
+#include <openssl/evp.h>
+
+#include <map>
+
 #include <SQLiteCpp/Statement.h>
 #include <sqlite3.h>
 
@@ -102,8 +106,53 @@ constexpr const char* sql_open_complaints =
     "SELECT state FROM complaints WHERE status = 'open' ORDER BY kind, seq";
 constexpr const char* sql_all_complaints = "SELECT state FROM complaints ORDER BY posted_at, kind, seq";
 constexpr const char* sql_append_event =
-    "INSERT INTO events(complaint_id, at, actor, type, stage, detail, deadline, late_ms) VALUES(?, ?, ?, ?, "
-    "?, ?, ?, ?)";
+    "INSERT INTO events(id, complaint_id, at, actor, type, stage, detail, deadline, late_ms, hash) "
+    "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+// Schema v2: the event log becomes a hash chain and refuses UPDATE and DELETE.
+constexpr const char* schema_v2_triggers = R"sql(
+CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only: the audit log cannot be changed'); END;
+CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only: the audit log cannot be changed'); END;
+)sql";
+
+std::string hex(const unsigned char* p, unsigned n) {
+    static const char* digits = "0123456789abcdef";
+    std::string out;
+    out.reserve(n * 2);
+    for (unsigned i = 0; i < n; ++i) {
+        out.push_back(digits[p[i] >> 4]);
+        out.push_back(digits[p[i] & 15]);
+    }
+    return out;
+}
+
+// SHA-256 (OpenSSL EVP) of the previous hash and every field of the event, unit-separated.
+std::string chain_hash(const std::string& prev, std::int64_t id, const std::string& complaint,
+                       std::int64_t at, const std::string& actor, const std::string& type,
+                       const std::string& stage, const std::string& detail,
+                       const std::optional<std::int64_t>& deadline, std::int64_t late) {
+    std::string msg = prev;
+    auto add = [&](const std::string& v) {
+        msg.push_back('\x1f');
+        msg += v;
+    };
+    add(std::to_string(id));
+    add(complaint);
+    add(std::to_string(at));
+    add(actor);
+    add(type);
+    add(stage);
+    add(detail);
+    add(deadline ? std::to_string(*deadline) : std::string("-"));
+    add(std::to_string(late));
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned len = 0;
+    if (EVP_Digest(msg.data(), msg.size(), md, &len, EVP_sha256(), nullptr) != 1)
+        throw storage_error("SHA-256 failed (OpenSSL): cannot extend the audit chain");
+    return hex(md, len);
+}
 constexpr const char* sql_events_of =
     "SELECT complaint_id, at, actor, type, stage, detail, deadline, late_ms FROM events WHERE complaint_id = "
     "? "
@@ -210,6 +259,33 @@ void database::migrate() {
         db_.exec("PRAGMA user_version = 1");
         tx.commit();
     }
+    if (version < 2) {
+        // Chain the events already there, in order, then forbid changes.
+        SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+        db_.exec("ALTER TABLE events ADD COLUMN hash TEXT NOT NULL DEFAULT ''");
+        std::string prev;
+        SQLite::Statement q(
+            db_,
+            "SELECT id, complaint_id, at, actor, type, stage, detail, deadline, late_ms FROM events "
+            "ORDER BY id");
+        SQLite::Statement u(db_, "UPDATE events SET hash = ? WHERE id = ?");
+        while (q.executeStep()) {
+            std::optional<std::int64_t> deadline;
+            if (!q.getColumn(7).isNull()) deadline = q.getColumn(7).getInt64();
+            auto id = q.getColumn(0).getInt64();
+            prev =
+                chain_hash(prev, id, q.getColumn(1).getString(), q.getColumn(2).getInt64(),
+                           q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getString(),
+                           q.getColumn(6).getString(), deadline, q.getColumn(8).getInt64());
+            u.reset();
+            u.bind(1, prev);
+            u.bind(2, id);
+            u.exec();
+        }
+        db_.exec(schema_v2_triggers);
+        db_.exec("PRAGMA user_version = 2");
+        tx.commit();
+    }
 }
 
 std::unique_ptr<SQLite::Transaction> database::begin() {
@@ -295,18 +371,36 @@ std::vector<rules::complaint> database::all_complaints() {
 }
 
 void database::append_events(const std::vector<rules::event>& events) {
+    if (events.empty()) return;
+    std::int64_t last_id = 0;
+    std::string prev;
+    {
+        SQLite::Statement last(db_, "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1");
+        if (last.executeStep()) {
+            last_id = last.getColumn(0).getInt64();
+            prev = last.getColumn(1).getString();
+        }
+    }
     SQLite::Statement q(db_, sql_append_event);
     for (const auto& e : events) {
+        auto id = ++last_id;
+        auto at = static_cast<std::int64_t>(core::to_ms(e.at));
+        std::optional<std::int64_t> deadline;
+        if (e.deadline) deadline = core::to_ms(*e.deadline);
+        auto late = static_cast<std::int64_t>(e.late.count());
+        prev = chain_hash(prev, id, e.complaint, at, e.actor, e.type, e.stage, e.detail, deadline, late);
         q.reset();
         q.clearBindings();
-        q.bind(1, e.complaint);
-        q.bind(2, static_cast<std::int64_t>(core::to_ms(e.at)));
-        q.bind(3, e.actor);
-        q.bind(4, e.type);
-        q.bind(5, e.stage);
-        q.bind(6, e.detail);
-        bind_opt(q, 7, e.deadline);
-        q.bind(8, static_cast<std::int64_t>(e.late.count()));
+        q.bind(1, id);
+        q.bind(2, e.complaint);
+        q.bind(3, at);
+        q.bind(4, e.actor);
+        q.bind(5, e.type);
+        q.bind(6, e.stage);
+        q.bind(7, e.detail);
+        bind_opt(q, 8, e.deadline);
+        q.bind(9, late);
+        q.bind(10, prev);
         q.exec();
     }
 }
@@ -513,6 +607,53 @@ std::int64_t database::outbox_failed() {
 
 std::int64_t database::outbox_backlog() {
     return db_.execAndGet("SELECT COUNT(*) FROM outbox WHERE state = 'pending'").getInt64();
+}
+
+audit_result database::verify_audit() {
+    audit_result r;
+    std::string prev;
+    SQLite::Statement q(
+        db_,
+        "SELECT id, complaint_id, at, actor, type, stage, detail, deadline, late_ms, hash FROM events "
+        "ORDER BY id");
+    std::map<std::string, std::string> fined;  // fine id -> the chained "fined" event's detail
+    std::int64_t expected_id = 0;
+    while (q.executeStep()) {
+        auto id = q.getColumn(0).getInt64();
+        std::optional<std::int64_t> deadline;
+        if (!q.getColumn(7).isNull()) deadline = q.getColumn(7).getInt64();
+        auto detail = q.getColumn(6).getString();
+        auto want = chain_hash(prev, id, q.getColumn(1).getString(), q.getColumn(2).getInt64(),
+                               q.getColumn(3).getString(), q.getColumn(4).getString(),
+                               q.getColumn(5).getString(), detail, deadline, q.getColumn(8).getInt64());
+        auto stored = q.getColumn(9).getString();
+        if (id != ++expected_id && r.problems.empty())
+            r.problems.push_back("event #" + std::to_string(expected_id) + " is missing (the log jumps to #" +
+                                 std::to_string(id) + "): events were deleted");
+        expected_id = id;
+        if (stored != want && r.problems.empty())
+            r.problems.push_back("event #" + std::to_string(id) + " (" + q.getColumn(1).getString() + " " +
+                                 q.getColumn(4).getString() +
+                                 ") does not match its hash: it was changed after it was written");
+        if (q.getColumn(4).getString() == "fined") fined[detail.substr(0, detail.find(' '))] = detail;
+        prev = stored;
+        ++r.events;
+    }
+    r.last_hash = prev;
+    // Each fine in the ledger must match the chained event that issued it.
+    for (const auto& f : fines()) {
+        ++r.fines;
+        auto it = fined.find(f.id);
+        std::string want = f.id + " " + f.department + " 负责人 " + f.person_name + " 罚款 " +
+                           std::to_string(f.amount) + " 元";
+        if (it == fined.end())
+            r.problems.push_back("fine " + f.id + " has no event in the audit log that issued it");
+        else if (it->second != want)
+            r.problems.push_back("fine " + f.id + " (" + f.department + ", " + std::to_string(f.amount) +
+                                 " 元) differs from the audit log: \"" + it->second + "\"");
+    }
+    r.ok = r.problems.empty();
+    return r;
 }
 
 }  // namespace storage

@@ -7,6 +7,9 @@
 #include "app/harness.hpp"
 #include "rules/reports.hpp"
 
+#include <fstream>
+#include <nlohmann/json.hpp>
+
 using namespace harness;
 using namespace std::chrono_literals;
 
@@ -349,4 +352,87 @@ TEST(Compensation, EachStepIsRemindedAndTheFlowEndsOnlyWhenExecuted) {
     EXPECT_TRUE(b.advance(at("17:00", "2026-11-25")).size() <= 3u);  // only the scheduled posts
     for (const auto& p : b.advance(at("17:00", "2026-11-26")))
         EXPECT_FALSE(contains(p.text, "提醒")) << p.text;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reports and the audit log through the real binary
+
+namespace {
+
+std::string bot() {
+    return BOT_BINARY;
+}
+
+std::string replayed_day(const test_support::temp_dir& dir) {
+    auto db = (dir / "day.db").string();
+    std::string out;
+    EXPECT_EQ(test_support::run_command(
+                  bot() + " replay --config " + test_support::shared_path("examples/company.yaml").string() +
+                      " --script " + test_support::shared_path("examples/day.jsonl").string() + " --db " + db,
+                  out),
+              0)
+        << out;
+    return db;
+}
+
+}  // namespace
+
+TEST(Reports, WeeklyAndMonthlyStatementFromTheExampleDay) {
+    test_support::temp_dir dir;
+    auto db = replayed_day(dir);
+    std::string out;
+    ASSERT_EQ(test_support::run_command(bot() + " report weekly --db " + db + " --to 2026-11-29", out), 0)
+        << out;
+    EXPECT_TRUE(contains(out, "📈 投诉周报（2026-11-23 至 2026-11-29）")) << out;
+    EXPECT_TRUE(
+        contains(out, "投诉总数：2（产品质量投诉 1，服务质量投诉 1）\n有效投诉 2，无效投诉 0，申诉 0"))
+        << out;
+    ASSERT_EQ(
+        test_support::run_command(
+            bot() + " report statement --db " + db + " --from 2026-11-01 --to 2026-11-30 --format json", out),
+        0)
+        << out;
+    auto j = nlohmann::json::parse(out);
+    ASSERT_EQ(j.size(), 1u);
+    EXPECT_EQ(j[0]["person"], "wujiu");
+    EXPECT_EQ(j[0]["department"], "采购部");
+    EXPECT_EQ(j[0]["amount"], 50);
+    EXPECT_EQ(j[0]["outstanding"], 50);
+    EXPECT_EQ(j[0]["waived"], 0);
+    auto csv = (dir / "statement.csv").string();
+    ASSERT_EQ(test_support::run_command(bot() + " report statement --db " + db +
+                                            " --from 2026-11-01 --to 2026-11-30 --format csv --out " + csv,
+                                        out),
+              0);
+    std::ifstream in(csv, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(text.substr(0, 3), "\xEF\xBB\xBF");  // BOM for Excel
+    EXPECT_TRUE(contains(text, "吴九,wujiu,采购部,1,50,0,0,50")) << text;
+    auto xlsx = (dir / "statement.xlsx").string();
+    ASSERT_EQ(test_support::run_command(bot() + " report statement --db " + db + " --format xlsx --out " +
+                                            xlsx + " --from 2026-11-01 --to 2026-11-30",
+                                        out),
+              0);
+    EXPECT_GT(std::filesystem::file_size(xlsx), 1000u);
+}
+
+TEST(AuditCli, VerifiesTheExampleDayAndFindsTampering) {
+    test_support::temp_dir dir;
+    auto db = replayed_day(dir);
+    std::string out;
+    ASSERT_EQ(test_support::run_command(bot() + " audit verify --db " + db, out), 0) << out;
+    EXPECT_TRUE(contains(out, "the chain is intact and every fine matches the event that issued it")) << out;
+    {
+        SQLite::Database raw(db, SQLite::OPEN_READWRITE);
+        raw.exec("DROP TRIGGER events_append_only_update");
+        raw.exec("UPDATE events SET detail = 'F1 采购部 负责人 吴九 罚款 20 元' WHERE type = 'fined'");
+    }
+    EXPECT_EQ(test_support::run_command(bot() + " audit verify --db " + db + " 2>&1", out), 1);
+    EXPECT_TRUE(contains(out, "(P1 fined) does not match its hash: it was changed after it was written"))
+        << out;
+    EXPECT_TRUE(contains(out, "audit failed"));
+    EXPECT_EQ(
+        test_support::run_command(bot() + " audit verify --db " + (dir / "nope.db").string() + " 2>&1", out),
+        2);
+    EXPECT_TRUE(contains(out, "does not exist")) << out;
 }
