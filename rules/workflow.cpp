@@ -1344,8 +1344,29 @@ std::string pending_summary(const complaint& c, const context& ctx) {
     std::string line = c.id + " ";
     const auto* p = c.pending_stage();
     if (!p) {
-        line += c.compensation ? "赔偿/退换货流程中" : "已完成";
-        return line;
+        const auto& cfg = ctx.cfg;
+        if (!c.compensation) return line + "已完成";
+        if (!c.sheet_date) return line + "待列入质量投诉处理流程表";
+        if (c.sheet_signed.size() < c.departments.size()) {
+            std::vector<std::string> waiting;
+            for (const auto& d : c.departments)
+                if (std::find(c.sheet_signed.begin(), c.sheet_signed.end(), d.department) ==
+                    c.sheet_signed.end())
+                    waiting.push_back(d.department);
+            line += "待签字（" + join(waiting) + "负责人）";
+            if (!c.forwarded_at) return line;
+            line += "，";
+        }
+        if (!c.forwarded_at) return line + "待转交副总";
+        if (!c.vp_opinion.at) {
+            auto vp = cfg.roles.vice_presidents.find(c.complainant_department);
+            return line + "待副总意见（" +
+                   (vp != cfg.roles.vice_presidents.end() ? cfg.org.display_name(vp->second)
+                                                          : std::string("总经理")) +
+                   "）";
+        }
+        if (!c.gm_approval.at) return line + "待总经理审批";
+        return line + "待执行（" + cfg.roles.order_desk + "）";
     }
     line += "待" + stage_label(p->name) + "（" + who_may(c, ctx.cfg, p->name) + "）";
     if (c.paused_since) return line + " 已暂停";
