@@ -1,6 +1,7 @@
 #include "rules/workflow.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <nlohmann/json.hpp>
 
 #include "rules/text.hpp"
@@ -872,6 +873,21 @@ bool do_appeal(complaint& c, const command& cmd, const std::string& actor, const
     return true;
 }
 
+// Every "F<digits>" in a text (full-width folded), not glued to a preceding ASCII letter.
+std::vector<std::string> fine_ids_in(const std::string& text) {
+    std::vector<std::string> out;
+    auto t = fold(text);
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        if ((t[i] != 'F' && t[i] != 'f') || i + 1 >= t.size() || t[i + 1] < '0' || t[i + 1] > '9') continue;
+        if (i > 0 && std::isalpha(static_cast<unsigned char>(t[i - 1]))) continue;
+        std::size_t j = i + 1;
+        while (j < t.size() && t[j] >= '0' && t[j] <= '9') ++j;
+        out.push_back("F" + t.substr(i + 1, j - i - 1));
+        i = j - 1;
+    }
+    return out;
+}
+
 // 复核: the appeal department's conclusion. Fine ids of this complaint named in it are overturned,
 // which lets HR waive them with the appeal as the reason.
 bool do_review(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
@@ -890,7 +906,7 @@ bool do_review(complaint& c, const command& cmd, const std::string& actor, const
     }
     if (!check_member(c, cfg.roles.appeal, ctx, out, chat, actor, "复核")) return false;
     std::vector<std::string> overturned, unknown;
-    for (const auto& word : split_words(cmd.text)) {
+    for (const auto& word : fine_ids_in(cmd.text)) {
         auto id = normalize_id(word);
         if (!id || (*id)[0] != 'F') continue;
         bool ours = std::any_of(fines.begin(), fines.end(),
@@ -1397,7 +1413,10 @@ std::string describe(const complaint& c, const std::vector<event>& timeline, con
             s += "（超时" + core::format_duration_zh(e.late) + "）";
         s += "\n";
     }
-    if (c.is_open()) s += "待办：" + pending_summary(c, ctx);
+    if (c.is_open())
+        s += "待办：" + pending_summary(c, ctx);
+    else if (!s.empty() && s.back() == '\n')
+        s.pop_back();
     return s;
 }
 

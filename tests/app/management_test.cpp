@@ -436,3 +436,85 @@ TEST(AuditCli, VerifiesTheExampleDayAndFindsTampering) {
         2);
     EXPECT_TRUE(contains(out, "does not exist")) << out;
 }
+
+TEST(Reports, XlsxSheetReadsBackWithChineseAndPrintLayout) {
+    test_support::temp_dir dir;
+    auto db = replayed_day(dir);
+    auto xlsx = (dir / "sheet.xlsx").string();
+    std::string out;
+    ASSERT_EQ(
+        test_support::run_command(bot() + " report sheet --db " + db + " --format xlsx --out " + xlsx, out),
+        0)
+        << out;
+    // Read the workbook back (an .xlsx is a zip of XML parts).
+    ASSERT_EQ(test_support::run_command("unzip -p " + xlsx + " xl/sharedStrings.xml", out), 0) << out;
+    for (const auto* s : {"质量投诉处理流程表", "责任部门负责人签字", "副总意见", "王总审批意见",
+                          "打单部执行", "华东五金有限公司", "采购部：未回复"})
+        EXPECT_TRUE(contains(out, s)) << s;
+    ASSERT_EQ(test_support::run_command("unzip -p " + xlsx + " xl/worksheets/sheet1.xml", out), 0);
+    EXPECT_TRUE(contains(out, "orientation=\"landscape\"")) << out;
+    EXPECT_TRUE(contains(out, "paperSize=\"9\""));  // A4
+    EXPECT_TRUE(contains(out, "fitToPage=\"1\""));
+    ASSERT_EQ(test_support::run_command("unzip -p " + xlsx + " xl/workbook.xml", out), 0);
+    EXPECT_TRUE(contains(out, "_xlnm.Print_Titles")) << out;  // the header row repeats on each page
+
+    auto ledger = (dir / "fines.xlsx").string();
+    ASSERT_EQ(test_support::run_command(
+                  bot() + " report penalties --db " + db + " --format xlsx --out " + ledger, out),
+              0);
+    ASSERT_EQ(test_support::run_command("unzip -p " + ledger + " xl/sharedStrings.xml", out), 0);
+    EXPECT_TRUE(contains(out, "罚款明细（水果基金）"));
+    EXPECT_TRUE(contains(out, "合计"));
+    EXPECT_TRUE(contains(out, "吴九"));
+}
+
+// The management week (examples/management-week.jsonl) through `replay`: a compensation complaint
+// from post to 执行 across two work days, its return freight with a skipped sign-off refused, and
+// an appeal that overturns the fine, which HR then waives citing the appeal.
+TEST(ManagementWeek, ReplayWalksCompensationFreightAndAppeal) {
+    test_support::temp_dir dir;
+    auto db = (dir / "week.db").string();
+    std::string out;
+    ASSERT_EQ(test_support::run_command(bot() + " replay --config " + std::string(BOT_SOURCE_DIR) +
+                                            "/config.example.yaml --script " + std::string(BOT_SOURCE_DIR) +
+                                            "/examples/management-week.jsonl --db " + db + " --format jsonl",
+                                        out),
+              0)
+        << out;
+    std::vector<nlohmann::json> posts;
+    std::size_t start = 0;
+    while (start < out.size()) {
+        auto end = out.find('\n', start);
+        posts.push_back(nlohmann::json::parse(out.substr(start, end - start)));
+        start = end + 1;
+    }
+    auto find = [&](const std::string& needle) -> nlohmann::json {
+        for (const auto& p : posts)
+            if (contains(p["text"].get<std::string>(), needle)) return p;
+        return nullptr;
+    };
+    auto at_of = [&](const std::string& needle) {
+        auto p = find(needle);
+        return p.is_null() ? std::string("missing: ") + needle : p["at"].get<std::string>();
+    };
+    EXPECT_EQ(at_of("📄 质量投诉处理流程表（2026-11-23）"), "2026-11-23T17:30:00+08:00");
+    EXPECT_EQ(at_of("质量投诉处理流程表（2026-11-23）转交副总"), "2026-11-24T09:00:00+08:00");
+    EXPECT_EQ(find("质量投诉处理流程表（2026-11-23）转交副总")["mentions"],
+              nlohmann::json::array({"liuqiang"}));
+    EXPECT_EQ(at_of("❌ 只有销售一部的副总刘强可以填写 P1 的副总意见"), "2026-11-24T09:30:00+08:00");
+    EXPECT_EQ(at_of("❌ 运费P1 当前待生产部负责人签字，请先完成：签字 运费P1"), "2026-11-24T10:15:00+08:00");
+    EXPECT_EQ(at_of("🏁 P1 已由周敏按审批意见执行，投诉关闭"), "2026-11-24T11:30:00+08:00");
+    EXPECT_EQ(at_of("❌ 只有投诉人张三或销售一部负责人陈静可以申诉 P1"), "2026-11-24T14:00:00+08:00");
+    EXPECT_EQ(at_of("F1 经复核撤销，请人力资源部免罚"), "2026-11-24T15:00:00+08:00");
+    EXPECT_EQ(at_of("退货运费流程结束"), "2026-11-25T09:00:00+08:00");
+
+    ASSERT_EQ(test_support::run_command(bot() + " report penalties --db " + db + " --format json", out), 0);
+    auto fines = nlohmann::json::parse(out);
+    ASSERT_EQ(fines.size(), 1u);
+    EXPECT_EQ(fines[0]["status"], "waived");
+    ASSERT_EQ(test_support::run_command(bot() + " report complaints --db " + db + " --format json", out), 0);
+    auto complaints = nlohmann::json::parse(out);
+    EXPECT_EQ(complaints[0]["status"], "closed");
+    EXPECT_EQ(complaints[0]["valid"], true);
+    ASSERT_EQ(test_support::run_command(bot() + " audit verify --db " + db, out), 0) << out;
+}
