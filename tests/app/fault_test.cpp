@@ -120,9 +120,22 @@ TEST(Fault, SigkillUnderLoadLosesNothingAndRegistersNothingTwice) {
     std::vector<std::thread> threads;
     ASSERT_TRUE(bot.start()) << bot.log();
     for (int c = 0; c < clients; ++c) threads.emplace_back(client);
-    std::uniform_int_distribution<int> up_ms(150, 900), down_ms(0, 200);
+    // Each kill lands at a random point of the load: after a random share of the callbacks was
+    // answered, plus a random delay.
+    std::uniform_int_distribution<int> share(5 * (complaints + accepts) / 100,
+                                             90 * (complaints + accepts) / 100),
+        delay_ms(0, 30), down_ms(0, 200);
+    std::vector<int> kill_at;
+    for (int r = 0; r < rounds; ++r) kill_at.push_back(share(rng));
+    std::sort(kill_at.begin(), kill_at.end());
     for (int r = 0; r < rounds; ++r) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(up_ms(rng)));
+        eventually(
+            [&] {
+                std::lock_guard<std::mutex> lock(mutex);
+                return acked_total >= kill_at[static_cast<std::size_t>(r)];
+            },
+            30s);
+        std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
         bot.kill();
         std::this_thread::sleep_for(std::chrono::milliseconds(down_ms(rng)));
         if (!bot.start()) {
@@ -151,12 +164,14 @@ TEST(Fault, SigkillUnderLoadLosesNothingAndRegistersNothingTwice) {
         60s))
         << "outbox did not drain: " << bot.health_text();
     std::cout << "[ load     ] " << acked_total << " callbacks acknowledged, " << lost_answers
-              << " answers lost and redelivered, " << rounds << " SIGKILLs, took "
+              << " answers lost and redelivered, " << rounds << " SIGKILLs (after " << kill_at[0] << ", "
+              << kill_at[1] << ", " << kill_at[2] << ", " << kill_at[3] << " answers), took "
               << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                        started)
                      .count()
               << " ms\n";
 
+    EXPECT_GE(lost_answers, rounds) << "the kills did not land during the load";
     // Every acknowledged callback is in the database, once.
     EXPECT_EQ(count(db, "SELECT COUNT(*) FROM inbound"), complaints + accepts);
     for (const auto& id : acked_ids)
