@@ -319,6 +319,7 @@ TEST(Hostile, TenThousandBadPostsFromOneSenderAreAllAnsweredWithoutFloodingTheGr
     EXPECT_EQ(count(bot.db(), "SELECT COUNT(*) FROM inbound WHERE msg_id LIKE 'flood-%'"), posts);
     auto minutes = std::chrono::duration_cast<std::chrono::minutes>(took).count() + 1;
     auto replies = count(bot.db(), "SELECT COUNT(*) FROM outbox WHERE mentions LIKE '%zhangsan%'");
+    std::cout << "[ flood    ] " << replies << " replies to " << posts << " bad posts\n";
     EXPECT_GE(replies, 1);
     EXPECT_LE(replies, static_cast<std::int64_t>(app::engine::bad_post_replies_per_minute) * (minutes + 1));
     EXPECT_EQ(count(bot.db(), "SELECT COUNT(*) FROM complaints WHERE state LIKE '%客户W1\"%'"), 1);
