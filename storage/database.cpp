@@ -9,6 +9,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <sys/statvfs.h>
+
+#include <cerrno>
+#include <filesystem>
+
 namespace storage {
 
 namespace {
@@ -232,7 +237,42 @@ std::int64_t fine_seq(const std::string& id) {
     return v;
 }
 
+bool on_read_only_filesystem(const std::string& file) {
+    auto dir = std::filesystem::path(file).parent_path();
+    struct statvfs fs {};
+    return ::statvfs(dir.empty() ? "." : dir.c_str(), &fs) == 0 && (fs.f_flag & ST_RDONLY) != 0;
+}
+
+// The operator's reading of an SQLite failure: primary code and the errno behind it.
+std::string explain_sqlite(int code, int sys_errno, const std::string& file, const std::string& what) {
+    const std::string name = "'" + file + "'";
+    if (code == SQLITE_FULL || sys_errno == ENOSPC || sys_errno == EDQUOT)
+        return "disk full: no space left for the database " + name + " (" + what +
+               "); free space on its filesystem or move `database:` to a larger one";
+    if (code == SQLITE_READONLY || sys_errno == EROFS || sys_errno == EACCES || sys_errno == EPERM)
+        return "read-only: the database " + name + " cannot be written (" + what +
+               "); remount its filesystem read-write or make the file and its directory writable for the "
+               "bot";
+    if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+        return "database busy: another process holds a lock on " + name + " (" + what +
+               "); stop the other writer (only one complaint-bot per database)";
+    if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+        return "database corrupt: " + name + " (" + what + "); restore it from a backup";
+    if (code == SQLITE_IOERR || code == SQLITE_CANTOPEN)
+        return "disk I/O error on the database " + name + " (" + what +
+               "); check the disk and the kernel log (dmesg)";
+    return "database error on " + name + ": " + what;
+}
+
 }  // namespace
+
+std::string database::explain(const std::exception& e) {
+    int code = 0;
+    if (const auto* se = dynamic_cast<const SQLite::Exception*>(&e)) code = se->getErrorCode() & 0xff;
+    int sys = code == 0 ? 0 : sqlite3_system_errno(db_.getHandle());
+    if (code != 0 && code != SQLITE_FULL && on_read_only_filesystem(db_.getFilename())) sys = EROFS;
+    return explain_sqlite(code, sys, db_.getFilename(), e.what());
+}
 
 database::database(const std::string& path) try : db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {
     db_.setBusyTimeout(5000);
@@ -242,6 +282,11 @@ database::database(const std::string& path) try : db_(path, SQLite::OPEN_READWRI
     db_.exec("PRAGMA foreign_keys = ON");
     migrate();
 } catch (const SQLite::Exception& e) {
+    int code = e.getErrorCode() & 0xff;
+    bool read_only_fs = on_read_only_filesystem(path);
+    if (code == SQLITE_READONLY || code == SQLITE_FULL || read_only_fs)
+        throw storage_error("cannot open database '" + path +
+                            "': " + explain_sqlite(code, read_only_fs ? EROFS : 0, path, e.what()));
     throw storage_error(
         "cannot open database '" + path + "': " + e.what() +
         " (check that the directory exists and is writable, or set `database:` in the config)");

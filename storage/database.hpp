@@ -61,6 +61,10 @@ class database {
     static constexpr int schema_version = 2;
 
     SQLite::Database& raw() { return db_; }
+    // One line for the operator: what a failed database call means and how to fix it ("disk full",
+    // "read-only", "busy", "corrupt"), naming the file. The connection stays usable: the failed
+    // transaction is rolled back and the next one works once the cause is gone.
+    std::string explain(const std::exception& e);
     // Starts an IMMEDIATE transaction; it rolls back unless commit() is called.
     std::unique_ptr<SQLite::Transaction> begin();
 

@@ -291,14 +291,15 @@ handled engine::handle(const core::inbound_message& in) {
         return handled::ignored;
     }
     if (!cfg_.org.find_person(msg.sender)) {
-        out.posts.push_back(
-            {msg.chat, "❌ 你的账号尚未在投诉机器人中登记，请联系人力资源部添加后再发送。", {}});
+        if (may_answer_bad_post(msg.sender))
+            out.posts.push_back(
+                {msg.chat, "❌ 你的账号尚未在投诉机器人中登记，请联系人力资源部添加后再发送。", {}});
     } else if (auto* err = std::get_if<rules::command_error>(&parsed)) {
-        reply(out, msg, "❌ " + err->reply);
+        if (may_answer_bad_post(msg.sender)) reply(out, msg, "❌ " + err->reply);
     } else if (auto* cmd = std::get_if<rules::command>(&parsed)) {
         on_command(*cmd, msg, out);
     } else if (!form.form) {
-        reply(out, msg, rules::describe_problems(form));
+        if (may_answer_bad_post(msg.sender)) reply(out, msg, rules::describe_problems(form));
     } else {
         int fine_seq = 0;
         auto ctx = make_context(&fine_seq);
@@ -311,6 +312,24 @@ handled engine::handle(const core::inbound_message& in) {
     persist(out);
     tx->commit();
     return handled::processed;
+}
+
+bool engine::may_answer_bad_post(const std::string& sender) {
+    auto now = clock_.now();
+    auto fresh = [&](std::deque<core::instant>& q) {
+        while (!q.empty() && (now - q.front() >= std::chrono::minutes(1) || q.front() > now)) q.pop_front();
+    };
+    if (bad_post_replies_.size() > 4096) {  // many senders (forged ids): forget the quiet ones
+        for (auto it = bad_post_replies_.begin(); it != bad_post_replies_.end();) {
+            fresh(it->second);
+            it = it->second.empty() ? bad_post_replies_.erase(it) : std::next(it);
+        }
+    }
+    auto& q = bad_post_replies_[sender];
+    fresh(q);
+    if (q.size() >= bad_post_replies_per_minute) return false;
+    q.push_back(now);
+    return true;
 }
 
 void engine::on_command(const rules::command& cmd, const core::inbound_message& msg, rules::outcome& out) {

@@ -7,6 +7,8 @@
 #pragma once
 
 #include <cstddef>
+#include <deque>
+#include <map>
 #include <optional>
 #include <queue>
 #include <string>
@@ -25,6 +27,9 @@ enum class handled { processed, duplicate, ignored };
 class engine {
   public:
     engine(const rules::config& cfg, storage::database& db, const core::clock& clock);
+
+    // Answers to unusable posts per sender and minute (a flood does not flood the group back).
+    static constexpr std::size_t bad_post_replies_per_minute = 5;
 
     // Processes one message (de-duplicated by platform + msg_id) in one transaction.
     handled handle(const core::inbound_message& msg);
@@ -68,6 +73,9 @@ class engine {
     std::optional<core::instant> next_occurrence(const std::string& job, core::instant after) const;
     rules::context make_context(int* fine_seq) const;
     void reply(rules::outcome& out, const core::inbound_message& msg, std::string text) const;
+    // A post the bot cannot use (unregistered sender, bad command, incomplete form) is answered at
+    // most bad_post_replies_per_minute times a minute per sender; the rest are recorded silently.
+    bool may_answer_bad_post(const std::string& sender);
 
     const rules::config& cfg_;
     storage::database& db_;
@@ -75,6 +83,7 @@ class engine {
     core::zone tz_;
     core::calendar cal_;
     std::priority_queue<heap_entry, std::vector<heap_entry>, std::greater<>> heap_;
+    std::map<std::string, std::deque<core::instant>> bad_post_replies_;  // per sender, the last minute
 };
 
 }  // namespace app
