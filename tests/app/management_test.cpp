@@ -41,15 +41,6 @@ std::vector<post> matching(const std::vector<post>& posts, const std::string& ne
     return out;
 }
 
-// P1 published at 09:25 to 生产部 and 采购部; 生产部 replies at 10:40; F1 (wujiu) at 11:00.
-void day_with_fine(bench& b) {
-    b.say(at("09:00"), "zhangsan", product_post);
-    b.say(at("09:04"), "zhoumin", "受理 P1");
-    b.say(at("09:25"), "zhoumin", "工艺 P1 批号B2611-07 调查: 生产部 采购部");
-    b.say(at("10:40"), "qianqi", "回复 P1 冷镦模具磨损导致螺纹不良");
-    b.advance(at("11:00"));
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
