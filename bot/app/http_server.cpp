@@ -1,8 +1,10 @@
 #include "app/http_server.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -38,6 +40,7 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
     request_handler handler;
     tcp::acceptor acceptor;
     bool stopping = false;
+    bool accept_failing = false;
     std::list<session_slot> sessions;
 
     asio::awaitable<void> accept_loop() {
@@ -46,8 +49,18 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
             auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
             if (ec) {
                 if (ec == asio::error::operation_aborted || stopping) break;
-                continue;  // e.g. too many open files: keep serving the others
+                // E.g. out of file descriptors (a connection flood): the waiting connection stays
+                // queued and the acceptor is ready again at once, so pause instead of spinning; the
+                // open connections are served or time out and free theirs.
+                if (!accept_failing)
+                    spdlog::warn("cannot accept connections: {} (pausing; raise `ulimit -n` if it persists)",
+                                 ec.message());
+                accept_failing = true;
+                asio::steady_timer pause(ioc, std::chrono::milliseconds(100));
+                co_await pause.async_wait(use_tuple);
+                continue;
             }
+            accept_failing = false;
             asio::co_spawn(ioc, session(std::move(socket)), asio::detached);
         }
     }

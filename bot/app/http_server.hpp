@@ -3,7 +3,8 @@
 // raw_response is written back. Defaults from the first commit (STYLE.md guideline 8): a body
 // limit, a header limit, a read timeout per request (slow clients are cut off), a write timeout,
 // keep-alive, a catch-all that maps any stray exception to 500, and a graceful stop that lets
-// in-flight requests finish.
+// in-flight requests finish. When accepting fails (out of file descriptors) it pauses 100 ms
+// rather than spinning.
 //
 // Thread-safety: construct, start and stop on the io_context's thread; the handler runs there too.
 #pragma once

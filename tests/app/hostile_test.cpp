@@ -8,8 +8,13 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
 
+#include <sys/resource.h>
+
+#include <cerrno>
+#include <cstring>
 #include <future>
 #include <random>
+#include <sstream>
 
 #include "app/engine.hpp"
 #include "fault_support.hpp"
@@ -352,4 +357,65 @@ TEST(LogScan, APlantedSecretFailsTheScanWithFileAndLine) {
         << out;
     EXPECT_NE(out.find("leaky.log:2: a test secret is in the log"), std::string::npos) << out;
     EXPECT_EQ(out.find(robot_secret), std::string::npos) << "the scan does not print the secret";
+}
+
+namespace {
+
+// User + system CPU time of a process in clock ticks (/proc/<pid>/stat fields 14 and 15).
+long cpu_ticks(int pid) {
+    auto stat = test_support::read_file("/proc/" + std::to_string(pid) + "/stat");
+    std::istringstream rest(stat.substr(stat.rfind(')') + 2));
+    std::string field;
+    long utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && rest >> field; ++i) {
+        if (i == 14) utime = std::stol(field);
+        if (i == 15) stime = std::stol(field);
+    }
+    return utime + stime;
+}
+
+std::size_t open_fds(int pid) {
+    std::size_t n = 0;
+    for ([[maybe_unused]] const auto& e :
+         std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd"))
+        ++n;
+    return n;
+}
+
+}  // namespace
+
+// A connection flood that exhausts the bot's file descriptors: the bot pauses accepting (no busy
+// loop), says so in its log, stays up, and serves callbacks again once the flood goes away.
+TEST(Hostile, AConnectionFloodThatExhaustsFileDescriptorsDoesNotSpinAndPasses) {
+    memory_dir dir;
+    fake_robot robot;
+    bot_process bot(dir / "bot.db", robot.url());
+    ASSERT_TRUE(bot.start()) << bot.log();
+    const int pid = bot.proc().pid();
+    auto limit = static_cast<rlim_t>(open_fds(pid) + 16);
+    rlimit lim{limit, limit};
+    ASSERT_EQ(::prlimit(pid, RLIMIT_NOFILE, &lim, nullptr), 0) << std::strerror(errno);
+    asio::io_context ioc;
+    std::vector<tcp::socket> flood;
+    for (int i = 0; i < 64; ++i) {
+        tcp::socket s(ioc);
+        boost::system::error_code ec;
+        s.connect({asio::ip::make_address("127.0.0.1"), bot.port()}, ec);
+        if (!ec) flood.push_back(std::move(s));
+    }
+    ASSERT_TRUE(
+        eventually([&] { return bot.log().find("cannot accept connections") != std::string::npos; }, 5s))
+        << bot.log();
+    auto before = cpu_ticks(pid);
+    std::this_thread::sleep_for(1s);
+    auto spent = cpu_ticks(pid) - before;
+    std::cout << "[ fd flood ] " << flood.size() << " idle connections, the bot used " << spent
+              << " ticks of CPU in 1 s\n";
+    EXPECT_LT(spent, 30) << "the accept loop spins while out of file descriptors";
+    EXPECT_TRUE(bot.proc().running());
+    flood.clear();  // the flood goes away
+    EXPECT_TRUE(eventually([&] { return bot.healthz().first == 200; }, 15s)) << bot.log();
+    EXPECT_EQ(bot.callback("after-flood", "dt-1002", complaint_text("E1")), 200);
+    EXPECT_EQ(count(bot.db(), "SELECT COUNT(*) FROM complaints"), 1);
+    EXPECT_EQ(bot.stop(), 0) << bot.log();
 }
