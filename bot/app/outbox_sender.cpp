@@ -27,6 +27,7 @@ void outbox_sender::stop() {
 }
 
 void outbox_sender::kick() {
+    kicked_ = true;  // also when a pass is under way: it may have read the outbox before the commit
     wake_.cancel();
 }
 
@@ -139,12 +140,14 @@ asio::awaitable<core::instant> outbox_sender::pass() {
 asio::awaitable<void> outbox_sender::run() {
     while (!stopping_) {
         core::instant next;
+        kicked_ = false;
         try {
             next = co_await pass();
         } catch (const std::exception&) {
             next = clock_.now() + std::chrono::seconds(5);  // database busy or gone: look again soon
         }
         if (stopping_) break;
+        if (kicked_) continue;  // rows were committed during the pass: look again at once
         auto wait = next - clock_.now();
         if (wait.count() < 0) wait = core::duration{0};
         wake_.expires_after(wait);

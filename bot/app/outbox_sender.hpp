@@ -77,6 +77,7 @@ class outbox_sender {
     sender_options opts_;
     boost::asio::steady_timer wake_;
     bool stopping_ = false;
+    bool kicked_ = false;                                       // kick() since the current pass began
     std::map<std::string, std::deque<core::instant>> sent_at_;  // per robot, the last minute
     std::map<std::string, core::instant> blocked_until_;
     sender_stats stats_;
