@@ -4,11 +4,19 @@
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
 
 namespace app {
 
@@ -49,12 +57,39 @@ bool storage_failure(const std::exception& e, storage::database& db) {
     }
 }
 
+// fdatasync of one file (and, when asked, fsync of its directory). Returns 0 or the errno.
+int sync_file(const std::string& path, bool and_directory) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return errno;
+    int err = ::fdatasync(fd) == 0 ? 0 : errno;
+    ::close(fd);
+    if (err != 0 || !and_directory) return err;
+    auto dir = std::filesystem::path(path).parent_path();
+    fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return errno;
+    err = ::fsync(fd) == 0 ? 0 : errno;
+    ::close(fd);
+    return err;
+}
+
 }  // namespace
 
 ingest_batcher::ingest_batcher(asio::io_context& ioc, storage::database& db, processor process,
                                committed_hook on_commit, batch_options opts)
     : ioc_(ioc), db_(db), process_(std::move(process)), on_commit_(std::move(on_commit)), opts_(opts) {
     opts_.max_batch = std::max<std::size_t>(opts_.max_batch, 1);
+    if (opts_.pipelined_fsync) {
+        auto mode = db_.raw().execAndGet("PRAGMA journal_mode").getString();
+        const char* file = sqlite3_db_filename(db_.raw().getHandle(), "main");
+        if (mode == "wal" && file != nullptr && *file != '\0') {
+            wal_path_ = std::string(file) + "-wal";
+            fsync_thread_ = std::make_unique<asio::thread_pool>(1);
+        }
+    }
+}
+
+ingest_batcher::~ingest_batcher() {
+    if (fsync_thread_) fsync_thread_->join();  // a sync in flight finishes; its completion is dropped
 }
 
 asio::awaitable<ingest_status> ingest_batcher::submit(core::inbound_message msg) {
@@ -95,26 +130,102 @@ void ingest_batcher::flush() {
             batch.push_back(std::move(queue_.front()));
             queue_.pop_front();
         }
-        run_batch(batch);
-        for (auto& w : batch) {
-            w->done = true;
-            w->timer.cancel();
+        bool committed = run_batch(batch);
+        if (committed && fsync_thread_) {
+            unsynced_.push_back(std::move(batch));  // answered once the WAL is on disk
+            start_sync();
+            continue;
         }
+        if (committed) after_commit();
+        complete(batch);
     }
 }
 
-void ingest_batcher::run_batch(std::deque<std::shared_ptr<waiter>>& batch) {
+void ingest_batcher::complete(std::deque<std::shared_ptr<waiter>>& batch) {
+    for (auto& w : batch) {
+        w->done = true;
+        w->timer.cancel();
+    }
+}
+
+void ingest_batcher::after_commit() {
+    if (!on_commit_) return;
+    try {
+        on_commit_();
+    } catch (const std::exception& e) {
+        spdlog::error("after a commit: {}", e.what());
+    }
+}
+
+void ingest_batcher::start_sync() {
+    if (syncing_ || unsynced_.empty()) return;
+    syncing_ = true;
+    // Every batch committed so far is in the WAL (written, maybe not yet on disk); one fdatasync
+    // that starts now covers them all. Batches committed while it runs wait for the next one.
+    auto batches = std::make_shared<std::vector<std::deque<std::shared_ptr<waiter>>>>(std::move(unsynced_));
+    unsynced_.clear();
+    bool first = !dir_synced_;
+    dir_synced_ = true;
+    std::weak_ptr<int> alive = alive_;
+    asio::post(*fsync_thread_,
+               [this, batches, alive, first, path = wal_path_, work = asio::make_work_guard(ioc_)]() mutable {
+                   int err = sync_file(path, first);
+                   asio::post(work.get_executor(), [this, batches, alive, err] {
+                       if (alive.expired()) return;
+                       finish_sync(*batches, err);
+                   });
+                   work.reset();
+               });
+}
+
+void ingest_batcher::finish_sync(std::vector<std::deque<std::shared_ptr<waiter>>>& batches, int err) {
+    syncing_ = false;
+    if (err != 0) {
+        // After a failed fsync the kernel may have dropped the dirty pages: what SQLite shows as
+        // committed can no longer be trusted, and answering these callbacks would be a lie. Stop
+        // hard, as PostgreSQL does; on restart SQLite recovers what is on disk and the platforms
+        // redeliver everything that was not acknowledged.
+        spdlog::critical("fsync of {} failed: {}; stopping so that nothing unsynced is acknowledged",
+                         wal_path_, std::strerror(err));
+        std::abort();
+    }
+    ++stats_.syncs;
+    after_commit();
+    for (auto& b : batches) complete(b);
+    start_sync();
+}
+
+bool ingest_batcher::run_batch(std::deque<std::shared_ptr<waiter>>& batch) {
     std::uint64_t rejected = 0;
     auto run = [](std::unique_ptr<SQLite::Statement>& st) {
         st->tryReset();
         st->exec();
     };
+    // With the fsync pipelined, the batch's COMMIT only writes the WAL (synchronous=NORMAL) and the
+    // helper thread fdatasyncs it; every other transaction of the connection keeps FULL.
+    struct synchronous_full_again {
+        ingest_batcher& b;
+        ~synchronous_full_again() {
+            if (!b.sync_full_) return;
+            try {
+                b.sync_full_->tryReset();
+                b.sync_full_->exec();
+            } catch (const std::exception& e) {
+                spdlog::error("could not restore synchronous=FULL: {}", e.what());
+            }
+        }
+    } restore{*this};
     try {
         if (!savepoint_) {
             savepoint_ = std::make_unique<SQLite::Statement>(db_.raw(), "SAVEPOINT ingest_message");
             release_ = std::make_unique<SQLite::Statement>(db_.raw(), "RELEASE ingest_message");
             rollback_to_ = std::make_unique<SQLite::Statement>(db_.raw(), "ROLLBACK TO ingest_message");
+            if (fsync_thread_) {
+                sync_normal_ = std::make_unique<SQLite::Statement>(db_.raw(), "PRAGMA synchronous = NORMAL");
+                sync_full_ = std::make_unique<SQLite::Statement>(db_.raw(), "PRAGMA synchronous = FULL");
+            }
         }
+        if (sync_normal_) run(sync_normal_);
         auto tx = db_.begin();
         for (auto& w : batch) {
             run(savepoint_);
@@ -134,7 +245,7 @@ void ingest_batcher::run_batch(std::deque<std::shared_ptr<waiter>>& batch) {
                     w->msg.platform, e.what());
             }
         }
-        tx->commit();  // synchronous=FULL: the WAL is fsync'd before this returns
+        tx->commit();  // FULL: fsync'd before this returns; pipelined: fsync'd before anyone is answered
     } catch (const std::exception& e) {
         for (auto& w : batch) w->status = ingest_status::unavailable;
         ++stats_.batches;
@@ -143,19 +254,13 @@ void ingest_batcher::run_batch(std::deque<std::shared_ptr<waiter>>& batch) {
             "could not commit a batch of {} message(s): {} (none acknowledged, so the platforms redeliver; "
             "check disk space and permissions of the database)",
             batch.size(), e.what());
-        return;
+        return false;
     }
     ++stats_.batches;
     stats_.messages += batch.size() - rejected;
     stats_.rejected += rejected;
     stats_.largest = std::max(stats_.largest, batch.size());
-    if (on_commit_) {
-        try {
-            on_commit_();
-        } catch (const std::exception& e) {
-            spdlog::error("after a commit: {}", e.what());
-        }
-    }
+    return true;
 }
 
 }  // namespace app

@@ -301,7 +301,9 @@ adapters::raw_response service::metrics() {
         << "# TYPE complaint_bot_ingest_unavailable_total counter\ncomplaint_bot_ingest_unavailable_total "
         << b.unavailable << "\n"
         << "# TYPE complaint_bot_ingest_largest_batch gauge\ncomplaint_bot_ingest_largest_batch " << b.largest
-        << "\n";
+        << "\n"
+        << "# TYPE complaint_bot_ingest_wal_syncs_total counter\ncomplaint_bot_ingest_wal_syncs_total "
+        << b.syncs << "\n";
     return {200, "text/plain; version=0.0.4", out.str()};
 }
 

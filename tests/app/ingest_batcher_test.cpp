@@ -72,6 +72,38 @@ TEST(IngestBatcher, ManyMessagesShareOneCommitAndAllAreDurable) {
     // Sequence numbers are assigned in submission order inside the one transaction.
     EXPECT_TRUE(run.bench.complaint("P100"));
     EXPECT_FALSE(run.bench.complaint("P101"));
+    EXPECT_EQ(run.batcher.stats().syncs, 1u);  // the WAL fsync'd on the helper thread before the answers
+    // Every other transaction of the connection is back to synchronous=FULL (2).
+    EXPECT_EQ(run.bench.db().raw().execAndGet("PRAGMA synchronous").getInt(), 2);
+}
+
+TEST(IngestBatcher, WithoutThePipelinedFsyncTheCommitItselfIsFull) {
+    harness::bench bench;
+    bench.clock().set(harness::at("09:00"));
+    asio::io_context ioc{1};
+    app::batch_options opts;
+    opts.pipelined_fsync = false;
+    app::ingest_batcher batcher{
+        ioc,
+        bench.db(),
+        [&](const core::inbound_message& m) { return bench.engine().handle_in_transaction(m); },
+        {},
+        opts};
+    std::vector<app::ingest_status> out(3, app::ingest_status::unavailable);
+    for (int i = 0; i < 3; ++i)
+        asio::co_spawn(
+            ioc,
+            [&, i]() -> asio::awaitable<void> {
+                out[static_cast<std::size_t>(i)] =
+                    co_await batcher.submit(msg("n" + std::to_string(i), "zhangsan", harness::product_post));
+            },
+            asio::detached);
+    ioc.run();
+    for (auto v : out) EXPECT_EQ(v, app::ingest_status::committed);
+    EXPECT_EQ(batcher.stats().batches, 1u);
+    EXPECT_EQ(batcher.stats().syncs, 0u);
+    storage::database reader(bench.db_path().string());
+    EXPECT_EQ(reader.raw().execAndGet("SELECT COUNT(*) FROM complaints").getInt64(), 3);
 }
 
 TEST(IngestBatcher, BatchesAreCappedAndTheRestFollowAtOnce) {
