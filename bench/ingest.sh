@@ -119,7 +119,7 @@ port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 pick_port() {
     local p
     for _ in $(seq 50); do
-        p=$((20000 + RANDOM % 30000))
+        p=$((20000 + RANDOM % 12000)) # below the ephemeral range (32768-): no client port in the way
         port_busy "$p" || { echo "$p"; return; }
     done
     echo "no free port found" >&2
