@@ -371,6 +371,16 @@ std::string help_text() {
                                  command_kind::resume,    command_kind::query,   command_kind::todo,
                                  command_kind::penalties, command_kind::waive,   command_kind::paid};
     for (auto k : list) s += "· " + usage(k) + "\n";
+    s += "赔款/退换货：\n";
+    for (auto k :
+         {command_kind::sign, command_kind::vp_opinion, command_kind::gm_approval, command_kind::execute})
+        s += "· " + usage(k) + "\n";
+    s += "申诉与判定：\n";
+    for (auto k : {command_kind::appeal, command_kind::review, command_kind::invalid})
+        s += "· " + usage(k) + "\n";
+    s += "退货运费：\n";
+    for (auto k : {command_kind::freight, command_kind::pay, command_kind::write_off})
+        s += "· " + usage(k) + "\n";
     s += "\n产品质量投诉模板：\n" + blank_template(complaint_kind::product) + "\n\n服务质量投诉模板：\n" +
          blank_template(complaint_kind::service);
     return s;

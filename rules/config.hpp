@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/calendar.hpp"
 #include "core/time.hpp"
 
 namespace rules {
@@ -83,6 +84,16 @@ struct workflow_rules {
     std::vector<std::string> compensation_keywords{"赔", "索赔", "退货", "换货", "退换", "补偿"};
     core::duration appeal_window{std::chrono::hours(24 * 7)};
     stage_rule review{std::chrono::hours(24), {{std::chrono::milliseconds(0), "general_manager"}}};
+    // The compensation flow and return freight: how long each step may take before the bot
+    // reminds whoever must act, and how many reminders it posts (one per period).
+    core::duration sign_due{std::chrono::hours(15)};  // 17:30 sheet → 08:30 next morning
+    core::duration vp_due{std::chrono::hours(24)};
+    core::duration gm_due{std::chrono::hours(24)};
+    core::duration execute_due{std::chrono::hours(24)};
+    core::duration freight_due{std::chrono::hours(24)};  // each freight sign-off
+    int reminders = 3;
+    // Count deadlines in working time (the business calendar) instead of clock time.
+    bool business_time = false;
 };
 
 struct schedules {
@@ -126,6 +137,7 @@ struct config {
     rules::roles roles;
     workflow_rules workflow;
     rules::schedules schedules;
+    core::calendar_settings calendar;  // business = false: wall clock
     server_settings server;
     std::vector<platform_settings> platforms;
     std::vector<chat_settings> chats;

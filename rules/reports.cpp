@@ -189,11 +189,15 @@ std::string weekly_report(const std::vector<complaint>& all, const std::vector<f
                           const context& ctx) {
     std::map<std::string, int> by_kind, by_department, by_customer, by_brand;
     std::map<std::string, std::pair<int, int>> stage_rate, dept_rate;  // on time, total
-    int count = 0;
+    int count = 0, invalid = 0, appealed = 0;
+    std::vector<std::string> freight_open;
     for (const auto& c : all) {
+        if (c.freight && !freight_pending(c).empty()) freight_open.push_back(freight_summary(c, ctx.cfg));
         auto d = ctx.tz.date_of(c.posted_at);
         if (d < p.from || d > p.to) continue;
         ++count;
+        if (c.status == "invalid") ++invalid;
+        if (c.appeal.at) ++appealed;
         by_kind[std::string(kind_title(c.kind))]++;
         if (!c.complainant_department.empty()) by_department[c.complainant_department]++;
         if (const auto* v = c.field("客户名称")) by_customer[*v]++;
@@ -233,12 +237,17 @@ std::string weekly_report(const std::vector<complaint>& all, const std::vector<f
         if (f.status != "waived") fine_total += f.amount;
     std::string s = "📈 投诉周报（" + core::format_date(p.from) + " 至 " + core::format_date(p.to) + "）\n";
     s += "投诉总数：" + std::to_string(count) + "（" + list(by_kind) + "）\n";
+    s += "有效投诉 " + std::to_string(count - invalid) + "，无效投诉 " + std::to_string(invalid) + "，申诉 " +
+         std::to_string(appealed) + "\n";
     s += "按投诉部门：" + list(by_department) + "\n";
     s += "按客户：" + list(by_customer) + "\n";
     s += "按品牌：" + list(by_brand) + "\n";
     s += "各环节按时率：" + rates(stage_rate) + "\n";
     s += "各部门按时回复率：" + rates(dept_rate) + "\n";
     s += "罚款：" + std::to_string(in_period.size()) + " 笔，" + std::to_string(fine_total) + " 元";
+    s += "\n未结退货运费：" +
+         (freight_open.empty() ? std::string("无") : std::to_string(freight_open.size()) + " 笔");
+    for (const auto& line : freight_open) s += "\n· " + line;
     return s;
 }
 

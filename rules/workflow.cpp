@@ -1,6 +1,7 @@
 #include "rules/workflow.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <nlohmann/json.hpp>
 
 #include "rules/text.hpp"
@@ -72,13 +73,19 @@ const stage_rule& rule_for(const workflow_rules& r, std::string_view stage) {
     if (stage == "publish") return r.publish;
     if (stage == "route") return r.route;
     if (stage == "respond") return r.respond;
+    if (stage == "review") return r.review;
     return r.notify;
+}
+
+const core::calendar& cal(const complaint& c, const context& ctx) {
+    return calendar_of(c, ctx.business);
 }
 
 // The department that must act on a stage (respond has several: see pending_departments).
 std::string acting_department(const complaint& c, const config& cfg, std::string_view stage) {
     if (stage == "accept") return c.kind == complaint_kind::product ? cfg.roles.order_desk : cfg.roles.hr;
     if (stage == "publish") return cfg.roles.order_desk;
+    if (stage == "review") return cfg.roles.appeal;
     return cfg.roles.hr;  // route, notify
 }
 
@@ -86,6 +93,7 @@ std::string command_hint(const complaint& c, std::string_view stage) {
     if (stage == "accept") return "受理 " + c.id;
     if (stage == "publish") return "工艺 " + c.id + " <工艺流程> 调查: 生产部 采购部";
     if (stage == "route") return "分流 " + c.id + " <部门>";
+    if (stage == "review") return "复核 " + c.id + " <复核结论>";
     if (stage == "respond")
         return c.kind == complaint_kind::product ? "回复 " + c.id + " <鉴定结果与处理意见>"
                                                  : "方案 " + c.id + " <处理方案>";
@@ -161,7 +169,7 @@ std::vector<std::string> silent_departments(const complaint& c) {
 
 void close_if_done(complaint& c, const context& ctx, outcome& out, const std::string& actor) {
     if (c.pending_stage() != nullptr || !c.is_open()) return;
-    if (c.compensation) return;  // leaves through the compensation flow (签字 … 执行)
+    if (c.compensation && !c.executed.at) return;  // leaves through the compensation flow (签字 … 执行)
     c.status = "closed";
     c.closed_at = ctx.now;
     out.events.push_back(make_event(c, ctx, actor, "closed", "", "投诉处理完毕，已关闭"));
@@ -170,8 +178,9 @@ void close_if_done(complaint& c, const context& ctx, outcome& out, const std::st
 // Arms the respond stage for `departments` (publish / route).
 void arm_respond(complaint& c, const std::vector<std::string>& departments, const context& ctx) {
     auto* st = c.find_stage("respond");
-    auto due = c.posted_at + c.paused_total + c.rules.respond.due;
-    due = std::max(due, ctx.now + c.rules.respond_minimum);
+    const auto& k = cal(c, ctx);
+    auto due = k.add(k.add(c.posted_at, c.rules.respond.due), c.paused_total);
+    due = std::max(due, k.add(ctx.now, c.rules.respond_minimum));
     st->due = due;
     st->armed_at = ctx.now;
     c.departments.clear();
@@ -262,9 +271,43 @@ std::string stage_label(std::string_view stage) {
 // -------------------------------------------------------------------------------------------------
 // Deadlines
 
-std::vector<deadline> pending_deadlines(const complaint& c) {
+const core::calendar& calendar_of(const complaint& c, const core::calendar* business) {
+    return c.rules.business_time && business ? *business : core::calendar::wall();
+}
+
+std::vector<deadline> pending_deadlines(const complaint& c, const core::calendar* business) {
     std::vector<deadline> out;
-    if (!c.is_open() || c.paused_since) return out;
+    const auto& k = calendar_of(c, business);
+    // Timed steps outside the stages: reminders at start + n × period, up to `reminders`.
+    auto remind = [&](const std::string& step, const std::optional<core::instant>& start,
+                      core::duration period) {
+        if (!start || period.count() <= 0) return;
+        auto it = c.reminded.find(step);
+        int done = it == c.reminded.end() ? 0 : it->second;
+        if (done >= c.rules.reminders) return;
+        out.push_back(
+            {c.id, step + ":remind:" + std::to_string(done + 1), k.add(*start, period * (done + 1))});
+    };
+    if (c.freight && c.status != "invalid") {
+        auto step = freight_pending(c);
+        const auto& f = *c.freight;
+        if (step == "head") remind("freight:head", f.opened.at, c.rules.freight_due);
+        if (step == "desk") remind("freight:desk", f.head_signed.at, c.rules.freight_due);
+        if (step == "pay") remind("freight:pay", f.desk_signed.at, c.rules.freight_due);
+        if (step == "write_off") remind("freight:write_off", f.paid.at, c.rules.freight_due);
+    }
+    if (!c.is_open() || c.paused_since) {
+        std::sort(out.begin(), out.end(), [](const deadline& a, const deadline& b) {
+            return a.due != b.due ? a.due < b.due : a.key < b.key;
+        });
+        return out;
+    }
+    if (c.compensation && c.sheet_date) {
+        if (c.sheet_signed.size() < c.departments.size()) remind("sign", c.sheet_at, c.rules.sign_due);
+        if (c.forwarded_at && !c.vp_opinion.at) remind("vp", c.forwarded_at, c.rules.vp_due);
+        if (c.vp_opinion.at && !c.gm_approval.at) remind("gm", c.vp_opinion.at, c.rules.gm_due);
+        if (c.gm_approval.at && !c.executed.at) remind("execute", c.gm_approval.at, c.rules.execute_due);
+    }
     for (const auto& s : c.stages) {
         if (s.done_at || !s.due) continue;
         const auto& rule = rule_for(c.rules, s.name);
@@ -273,10 +316,10 @@ std::vector<deadline> pending_deadlines(const complaint& c) {
             const auto& level = rule.escalation[i];
             if (level.after.count() == 0) continue;  // posted with the miss itself
             if (static_cast<int>(i) + 1 <= s.escalations_fired) continue;
-            out.push_back({c.id, s.name + ":esc:" + std::to_string(i + 1), *s.due + level.after});
+            out.push_back({c.id, s.name + ":esc:" + std::to_string(i + 1), k.add(*s.due, level.after)});
         }
         if (s.name == "respond" && !s.warned && !s.missed && c.rules.respond_warning.count() > 0) {
-            auto warn_at = *s.due - c.rules.respond_warning;
+            auto warn_at = k.subtract(*s.due, c.rules.respond_warning);
             if (s.armed_at && warn_at > *s.armed_at) out.push_back({c.id, "respond:warn", warn_at});
         }
     }
@@ -301,6 +344,7 @@ complaint register_complaint(const complaint_form& form, const core::inbound_mes
     c.posted_at = ctx.now;
     c.fields = form.fields;
     c.rules = cfg.workflow;
+    c.rules.business_time = cfg.calendar.business;
 
     c.complainant = msg.sender;
     if (const auto* name = form.field("投诉人")) {
@@ -313,7 +357,7 @@ complaint register_complaint(const complaint_form& form, const core::inbound_mes
     auto stage_at = [&](std::string name, const stage_rule& r) {
         stage_state s;
         s.name = std::move(name);
-        s.due = c.posted_at + r.due;
+        s.due = calendar_of(c, ctx.business).add(c.posted_at, r.due);
         s.armed_at = c.posted_at;
         return s;
     };
@@ -536,7 +580,7 @@ bool do_respond(complaint& c, const command& cmd, const std::string& actor, cons
         st.done_by = actor;
         out.events.push_back(make_event(c, ctx, actor, "answered", "respond", "各部门均已回复"));
         if (auto* notify = c.find_stage("notify")) {
-            notify->due = ctx.now + c.rules.notify.due;
+            notify->due = cal(c, ctx).add(ctx.now, c.rules.notify.due);
             notify->armed_at = ctx.now;
             text += "各部门均已答复，请" + ctx.cfg.roles.hr + "于 " + hm(ctx, *notify->due) +
                     " 前通知投诉人 " + ctx.cfg.org.display_name(c.complainant) + "（已通知 " + c.id + "）。";
@@ -603,11 +647,13 @@ bool do_pause(complaint& c, const command& cmd, const std::string& actor, const 
         refuse(out, ctx, chat, actor, c.id + " 没有暂停，无需恢复。");
         return false;
     }
-    auto paused = ctx.now - *c.paused_since;
+    // Paused time does not count: in business mode only the working time of the pause.
+    const auto& k = cal(c, ctx);
+    auto paused = k.between(*c.paused_since, ctx.now);
     c.paused_total += paused;
     c.paused_since.reset();
     for (auto& s : c.stages)
-        if (!s.done_at && s.due) *s.due += paused;
+        if (!s.done_at && s.due) *s.due = k.add(*s.due, paused);
     out.events.push_back(
         make_event(c, ctx, actor, "resumed", "", "恢复计时，暂停了" + core::format_duration_zh(paused)));
     out.complaint_changed = true;
@@ -767,7 +813,376 @@ bool do_compensation_step(complaint& c, const command& cmd, const std::string& a
     return true;
 }
 
+// 申诉: the complainant (poster or the person named in 投诉人) or their department head appeals
+// within the window after the last reply; the complaint reopens with a "review" stage for the
+// appeal department.
+bool do_appeal(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
+               const context& ctx, outcome& out) {
+    const auto& cfg = ctx.cfg;
+    auto head = cfg.org.head_of(c.complainant_department);
+    if (actor != c.poster && actor != c.complainant && (head.empty() || actor != head)) {
+        std::string who = "投诉人" + cfg.org.display_name(c.complainant);
+        if (c.poster != c.complainant) who += "、发帖人" + cfg.org.display_name(c.poster);
+        if (!head.empty()) who += "或" + c.complainant_department + "负责人" + cfg.org.display_name(head);
+        refuse(out, ctx, chat, actor, "只有" + who + "可以申诉 " + c.id + "。");
+        return false;
+    }
+    if (c.appeal.at) {
+        refuse(out, ctx, chat, actor,
+               c.id + " 已于 " + ctx.tz.short_time(*c.appeal.at) + " 由" + cfg.org.display_name(c.appeal.by) +
+                   "申诉，不能重复申诉。");
+        return false;
+    }
+    // The window runs from the last reply (or the respond deadline when nobody replied, or the
+    // invalid ruling).
+    std::optional<core::instant> last;
+    for (const auto& d : c.departments)
+        if (d.replied_at && (!last || *d.replied_at > *last)) last = d.replied_at;
+    const auto* respond = c.find_stage("respond");
+    if (!last && respond && respond->missed) last = respond->due;
+    if (c.status == "invalid") last = c.closed_at;
+    if (!last) {
+        refuse(out, ctx, chat, actor, c.id + " 尚未答复，暂不能申诉；请等待责任部门回复后再申诉。");
+        return false;
+    }
+    if (ctx.now > *last + c.rules.appeal_window) {
+        refuse(out, ctx, chat, actor,
+               c.id + " 已超过申诉期限（最后答复 " + ctx.tz.short_time(*last) + " 起 " +
+                   core::format_duration_zh(c.rules.appeal_window) + "），不能申诉。");
+        return false;
+    }
+    c.appeal = {actor, cmd.text, ctx.now, c.status, {}, {}};
+    c.status = "open";
+    c.closed_at.reset();
+    stage_state st;
+    st.name = "review";
+    st.armed_at = ctx.now;
+    st.due = cal(c, ctx).add(ctx.now, c.rules.review.due);
+    c.stages.push_back(st);
+    out.events.push_back(
+        make_event(c, ctx, actor, "appealed", "review",
+                   cfg.org.display_name(actor) + " 申诉：" + cmd.text + "，转" + cfg.roles.appeal + "复核"));
+    out.complaint_changed = true;
+    core::outbound_post post{chat, {}, {}};
+    add_mention(post, actor);
+    for (const auto& m : members_of(cfg, cfg.roles.appeal)) add_mention(post, m);
+    post.text = "📣 " + c.id + " 已收到" + cfg.org.display_name(actor) + "的申诉：" + cmd.text + "\n请" +
+                cfg.roles.appeal + "于 " + hm(ctx, *st.due) + " 前复核（复核 " + c.id +
+                " <复核结论>，撤销罚款请写明编号，如 撤销 F1）。逾期将提请总经理处理。";
+    out.posts.push_back(finish(std::move(post), cfg));
+    return true;
+}
+
+// Every "F<digits>" in a text (full-width folded), not glued to a preceding ASCII letter.
+std::vector<std::string> fine_ids_in(const std::string& text) {
+    std::vector<std::string> out;
+    auto t = fold(text);
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        if ((t[i] != 'F' && t[i] != 'f') || i + 1 >= t.size() || t[i + 1] < '0' || t[i + 1] > '9') continue;
+        if (i > 0 && std::isalpha(static_cast<unsigned char>(t[i - 1]))) continue;
+        std::size_t j = i + 1;
+        while (j < t.size() && t[j] >= '0' && t[j] <= '9') ++j;
+        out.push_back("F" + t.substr(i + 1, j - i - 1));
+        i = j - 1;
+    }
+    return out;
+}
+
+// 复核: the appeal department's conclusion. Fine ids of this complaint named in it are overturned,
+// which lets HR waive them with the appeal as the reason.
+bool do_review(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
+               const context& ctx, outcome& out, const std::vector<fine>& fines) {
+    const auto& cfg = ctx.cfg;
+    auto* st = c.find_stage("review");
+    if (!st || !c.appeal.at) {
+        refuse(out, ctx, chat, actor, c.id + " 没有申诉，无需复核。");
+        return false;
+    }
+    if (st->done_at) {
+        refuse(out, ctx, chat, actor,
+               c.id + " 已于 " + ctx.tz.short_time(*st->done_at) + " 由 " +
+                   cfg.org.display_name(st->done_by) + " 复核，无需重复。");
+        return false;
+    }
+    if (!check_member(c, cfg.roles.appeal, ctx, out, chat, actor, "复核")) return false;
+    std::vector<std::string> overturned, unknown;
+    for (const auto& word : fine_ids_in(cmd.text)) {
+        auto id = normalize_id(word);
+        if (!id || (*id)[0] != 'F') continue;
+        bool ours = std::any_of(fines.begin(), fines.end(),
+                                [&](const fine& f) { return f.id == *id && f.complaint == c.id; });
+        auto& into = ours ? overturned : unknown;
+        if (std::find(into.begin(), into.end(), *id) == into.end()) into.push_back(*id);
+    }
+    if (!unknown.empty()) {
+        refuse(out, ctx, chat, actor,
+               join(unknown) + " 不是 " + c.id + " 的罚款，请核对罚款编号（查询 " + c.id + "）。");
+        return false;
+    }
+    auto late = late_by(*st, ctx.now);
+    c.appeal.conclusion = cmd.text;
+    c.appeal.overturned = overturned;
+    complete_stage(c, *st, actor, ctx, out, "reviewed", cfg.org.display_name(actor) + " 复核：" + cmd.text);
+    core::outbound_post post{chat, {}, {}};
+    add_mention(post, actor);
+    std::string text = "⚖️ " + c.id + " 复核结论（" + cfg.org.display_name(actor) + "，" +
+                       lateness(late) + "）：" + cmd.text;
+    if (!overturned.empty()) {
+        text += "\n" + join(overturned) + " 经复核撤销，请" + cfg.roles.hr + "免罚（免罚 " +
+                overturned.front() + "）。";
+        add_mention(post, cfg.org.head_of(cfg.roles.hr));
+    }
+    add_mention(post, c.appeal.by);
+    // Back to where the appeal found it: closed (or invalid), unless the compensation flow goes on.
+    if (c.pending_stage() == nullptr) {
+        if (c.appeal.prior_status == "invalid") {
+            c.status = "invalid";
+            c.closed_at = ctx.now;
+        } else {
+            close_if_done(c, ctx, out, actor);
+        }
+    }
+    text += c.is_open() ? "" : "\n" + c.id + " 已关闭。";
+    post.text = std::move(text);
+    out.posts.push_back(finish(std::move(post), cfg));
+    return true;
+}
+
+std::string freight_id(const complaint& c) {
+    return "运费" + c.id;
+}
+
+// 运费: the order follower opens the expense record naming the department that bears the freight.
+bool do_freight(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
+                const context& ctx, outcome& out) {
+    const auto& cfg = ctx.cfg;
+    if (!check_member(c, cfg.roles.order_follower, ctx, out, chat, actor, "登记退货运费")) return false;
+    if (c.status == "invalid") {
+        refuse(out, ctx, chat, actor, c.id + " 已判为无效投诉，不能登记退货运费。");
+        return false;
+    }
+    if (cfg.roles.finance.empty()) {
+        refuse(out, ctx, chat, actor,
+               "组织中没有财务部，无法登记退货运费：请在配置 roles.finance 中指定付款的部门。");
+        return false;
+    }
+    if (c.freight) {
+        refuse(out, ctx, chat, actor,
+               freight_id(c) + " 已于 " + ctx.tz.short_time(*c.freight->opened.at) + " 登记（" +
+                   c.freight->amount + " 元，" + c.freight->department + "承担），不能重复登记。");
+        return false;
+    }
+    std::vector<std::string> bad;
+    auto depts = resolve_departments(cmd.departments, cfg, bad);
+    if (!bad.empty() || depts.empty()) {
+        refuse(out, ctx, chat, actor,
+               "未知部门：" + join(bad.empty() ? cmd.departments : bad) + "。可用的部门：" +
+                   department_names(cfg) + "。");
+        return false;
+    }
+    complaint::freight_record f;
+    f.amount = cmd.args.empty() ? std::string{} : cmd.args.front();
+    f.department = depts.front();
+    f.opened = {cmd.text, actor, ctx.now};
+    c.freight = f;
+    out.events.push_back(make_event(c, ctx, actor, "freight_opened", "freight",
+                                    freight_id(c) + " 登记退货运费 " + f.amount + " 元，由" + f.department +
+                                        "承担（" + cfg.org.display_name(actor) + "）"));
+    out.complaint_changed = true;
+    core::outbound_post post{chat, {}, {}};
+    add_mention(post, actor);
+    add_mention(post, cfg.org.head_of(f.department));
+    post.text = "🚚 " + freight_id(c) + " 已登记退货运费 " + f.amount + " 元，由" + f.department +
+                "承担。\n请" + f.department + "负责人签字（签字 " + freight_id(c) + "），之后由" +
+                cfg.roles.order_desk + "经理签字、" + cfg.roles.finance + "付款、" + cfg.roles.hr + "核销。";
+    out.posts.push_back(finish(std::move(post), cfg));
+    return true;
+}
+
+std::string freight_step_label(const std::string& step, const config& cfg, const complaint& c) {
+    if (step == "head") return c.freight->department + "负责人签字";
+    if (step == "desk") return cfg.roles.order_desk + "经理签字";
+    if (step == "pay") return cfg.roles.finance + "付款";
+    if (step == "write_off") return cfg.roles.hr + "核销";
+    return "已核销";
+}
+
+std::string freight_step_hint(const std::string& step, const complaint& c) {
+    if (step == "pay") return "付款 " + freight_id(c);
+    if (step == "write_off") return "核销 " + freight_id(c);
+    return "签字 " + freight_id(c);
+}
+
+// Who must act on a freight step (person ids).
+std::vector<std::string> freight_actors(const std::string& step, const config& cfg, const complaint& c) {
+    if (step == "head") return {cfg.org.head_of(c.freight->department)};
+    if (step == "desk") return members_of(cfg, cfg.roles.order_desk);
+    if (step == "pay") return members_of(cfg, cfg.roles.finance);
+    if (step == "write_off") return members_of(cfg, cfg.roles.hr);
+    return {};
+}
+
+// 签字 运费P1 / 付款 运费P1 / 核销 运费P1, strictly in order.
+bool do_freight_step(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
+                     const context& ctx, outcome& out) {
+    const auto& cfg = ctx.cfg;
+    if (!c.freight) {
+        refuse(
+            out, ctx, chat, actor,
+            "没有找到 " + freight_id(c) + "，请客服部跟单员先登记（运费 " + c.id + " <金额> <承担部门>）。");
+        return false;
+    }
+    auto& f = *c.freight;
+    auto pending = freight_pending(c);
+    if (pending.empty()) {
+        refuse(out, ctx, chat, actor,
+               freight_id(c) + " 已于 " + ctx.tz.short_time(*f.written_off.at) + " 核销，流程已结束。");
+        return false;
+    }
+    const std::string wanted = cmd.kind == command_kind::pay         ? "pay"
+                               : cmd.kind == command_kind::write_off ? "write_off"
+                                                                     : "sign";
+    const bool fits = wanted == pending || (wanted == "sign" && (pending == "head" || pending == "desk"));
+    if (!fits) {
+        refuse(out, ctx, chat, actor,
+               freight_id(c) + " 当前待" + freight_step_label(pending, cfg, c) + "，请先完成：" +
+                   freight_step_hint(pending, c) + "。");
+        return false;
+    }
+    // Role check for the pending step.
+    bool allowed = false;
+    std::string who;
+    if (pending == "head") {
+        allowed = cfg.org.head_of(f.department) == actor;
+        who = f.department + "负责人" + cfg.org.display_name(cfg.org.head_of(f.department));
+    } else if (pending == "desk") {
+        allowed = cfg.org.is_member(actor, cfg.roles.order_desk);
+        who = cfg.roles.order_desk + "经理或助理";
+    } else if (pending == "pay") {
+        allowed = cfg.org.is_member(actor, cfg.roles.finance);
+        who = cfg.roles.finance;
+    } else {
+        allowed = cfg.org.is_member(actor, cfg.roles.hr);
+        who = cfg.roles.hr;
+    }
+    if (!allowed) {
+        refuse(out, ctx, chat, actor,
+               freight_id(c) + " 当前待" + freight_step_label(pending, cfg, c) + "，只有" + who +
+                   "可以办理，" + cfg.org.display_name(actor) + "不能代办。");
+        return false;
+    }
+    auto name = cfg.org.display_name(actor);
+    complaint::step done{cmd.text, actor, ctx.now};
+    std::string detail;
+    if (pending == "head") {
+        f.head_signed = done;
+        detail = f.department + "负责人 " + name + " 签字";
+    } else if (pending == "desk") {
+        f.desk_signed = done;
+        detail = cfg.roles.order_desk + " " + name + " 签字";
+    } else if (pending == "pay") {
+        f.paid = done;
+        detail = cfg.roles.finance + " " + name + " 付款 " + f.amount + " 元";
+    } else {
+        f.written_off = done;
+        detail = cfg.roles.hr + " " + name + " 核实" + f.department + "已兑现，通知财务销账";
+    }
+    out.events.push_back(
+        make_event(c, ctx, actor, "freight_" + pending, "freight", freight_id(c) + " " + detail));
+    out.complaint_changed = true;
+    auto next = freight_pending(c);
+    core::outbound_post post{chat, {}, {}};
+    add_mention(post, actor);
+    std::string text = "✅ " + freight_id(c) + " " + detail + "。";
+    if (next.empty()) {
+        text += "退货运费流程结束。";
+    } else {
+        text += "下一步：" + freight_step_label(next, cfg, c) + "（" + freight_step_hint(next, c) + "）。";
+        for (const auto& p : freight_actors(next, cfg, c)) add_mention(post, p);
+    }
+    post.text = std::move(text);
+    out.posts.push_back(finish(std::move(post), cfg));
+    return true;
+}
+
+// A reminder of a timed step outside the stages (compensation flow, freight): "<step>:remind:<n>".
+void fire_reminder(complaint& c, const std::string& key, core::instant due, const context& ctx,
+                   outcome& out) {
+    const auto& cfg = ctx.cfg;
+    auto pos = key.rfind(":remind:");
+    auto step = key.substr(0, pos);
+    int n = std::atoi(key.c_str() + pos + 8);
+    auto& done = c.reminded[step];
+    if (n <= done) return;
+    core::outbound_post post{c.chat, {}, {}};
+    std::string what;
+    if (step.rfind("freight:", 0) == 0) {
+        auto fs = step.substr(8);
+        if (!c.freight || freight_pending(c) != fs) return;
+        for (const auto& p : freight_actors(fs, cfg, c)) add_mention(post, p);
+        what =
+            freight_id(c) + " 待" + freight_step_label(fs, cfg, c) + "（" + freight_step_hint(fs, c) + "）";
+    } else {
+        if (!c.is_open()) return;
+        if (step == "sign") {
+            std::vector<std::string> waiting;
+            for (const auto& d : c.departments)
+                if (std::find(c.sheet_signed.begin(), c.sheet_signed.end(), d.department) ==
+                    c.sheet_signed.end()) {
+                    waiting.push_back(d.department);
+                    add_mention(post, cfg.org.head_of(d.department));
+                }
+            if (waiting.empty()) return;
+            what = c.id + " 质量投诉处理流程表待" + join(waiting) + "负责人签字（签字 " + c.id + "）";
+        } else if (step == "vp") {
+            if (c.vp_opinion.at) return;
+            auto vp = cfg.roles.vice_presidents.find(c.complainant_department);
+            if (vp != cfg.roles.vice_presidents.end())
+                add_mention(post, vp->second);
+            else
+                for (const auto& gm : cfg.roles.general_manager) add_mention(post, gm);
+            what = c.id + " 待副总填写综合处理意见（副总意见 " + c.id + " <意见>）";
+        } else if (step == "gm") {
+            if (c.gm_approval.at) return;
+            for (const auto& gm : cfg.roles.general_manager) add_mention(post, gm);
+            what = c.id + " 待总经理审批（总经理审批 " + c.id + " <审批意见>）";
+        } else if (step == "execute") {
+            if (c.executed.at) return;
+            add_mention(post, cfg.org.head_of(cfg.roles.order_desk));
+            what = c.id + " 待" + cfg.roles.order_desk + "按审批意见执行（执行 " + c.id + "）";
+        } else {
+            return;
+        }
+    }
+    done = n;
+    out.complaint_changed = true;
+    auto e = make_event(c, ctx, "bot", "reminded", step, "第" + std::to_string(n) + "次提醒：" + what);
+    e.deadline = due;
+    out.events.push_back(std::move(e));
+    post.text = "⏰ 提醒（第" + std::to_string(n) + "次）：" + what + "。";
+    out.posts.push_back(finish(std::move(post), cfg));
+}
+
 }  // namespace
+
+std::string freight_pending(const complaint& c) {
+    if (!c.freight) return {};
+    const auto& f = *c.freight;
+    if (!f.head_signed.at) return "head";
+    if (!f.desk_signed.at) return "desk";
+    if (!f.paid.at) return "pay";
+    if (!f.written_off.at) return "write_off";
+    return {};
+}
+
+std::string freight_summary(const complaint& c, const config& cfg) {
+    if (!c.freight) return {};
+    auto step = freight_pending(c);
+    std::string s = freight_id(c) + " " + c.freight->amount + " 元（" + c.freight->department + "承担）";
+    return s + (step.empty() ? " 已核销" : " 待" + freight_step_label(step, cfg, c));
+}
+
+namespace {}  // namespace
 
 bool apply_command(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
                    const context& ctx, outcome& out) {
@@ -787,7 +1202,17 @@ bool apply_command(complaint& c, const command& cmd, const std::string& actor, c
         case command_kind::invalid:
             return do_invalid(c, cmd, actor, chat, ctx, out);
         case command_kind::sign:
+            if (cmd.target.rfind("运费", 0) == 0) return do_freight_step(c, cmd, actor, chat, ctx, out);
             return do_sign(c, actor, chat, ctx, out);
+        case command_kind::pay:
+        case command_kind::write_off:
+            return do_freight_step(c, cmd, actor, chat, ctx, out);
+        case command_kind::freight:
+            return do_freight(c, cmd, actor, chat, ctx, out);
+        case command_kind::appeal:
+            return do_appeal(c, cmd, actor, chat, ctx, out);
+        case command_kind::review:
+            return do_review(c, cmd, actor, chat, ctx, out, ctx.fines ? *ctx.fines : std::vector<fine>{});
         case command_kind::vp_opinion:
         case command_kind::gm_approval:
         case command_kind::execute:
@@ -804,6 +1229,11 @@ bool apply_command(complaint& c, const command& cmd, const std::string& actor, c
 
 void fire_deadline(complaint& c, const std::string& key, core::instant due, const context& ctx,
                    outcome& out) {
+    if (key.find(":remind:") != std::string::npos) {
+        if (c.paused_since && key.rfind("freight:", 0) != 0) return;
+        fire_reminder(c, key, due, ctx, out);
+        return;
+    }
     if (!c.is_open() || c.paused_since) return;
     auto colon = key.find(':');
     if (colon == std::string::npos) return;
@@ -825,9 +1255,9 @@ void fire_deadline(complaint& c, const std::string& key, core::instant due, cons
         out.events.push_back(std::move(e));
         out.complaint_changed = true;
         post.text = "⚠️ " + c.id + " 距回复截止（" + hm(ctx, *st->due) + "）还有 " +
-                    core::format_duration_zh(*st->due - ctx.now) + "，" + join(silent) + "尚未回复（" +
-                    command_hint(c, "respond") + "）。逾期将罚负责人 " + std::to_string(c.rules.fine_amount) +
-                    " 元。";
+                    core::format_duration_zh(cal(c, ctx).between(ctx.now, *st->due)) + "，" + join(silent) +
+                    "尚未回复（" + command_hint(c, "respond") + "）。逾期将罚负责人 " +
+                    std::to_string(c.rules.fine_amount) + " 元。";
         for (const auto& d : silent) add_mention(post, cfg.org.head_of(d));
         out.posts.push_back(finish(std::move(post), cfg));
         return;
@@ -930,14 +1360,36 @@ std::string pending_summary(const complaint& c, const context& ctx) {
     std::string line = c.id + " ";
     const auto* p = c.pending_stage();
     if (!p) {
-        line += c.compensation ? "赔偿/退换货流程中" : "已完成";
-        return line;
+        const auto& cfg = ctx.cfg;
+        if (!c.compensation) return line + "已完成";
+        if (!c.sheet_date) return line + "待列入质量投诉处理流程表";
+        if (c.sheet_signed.size() < c.departments.size()) {
+            std::vector<std::string> waiting;
+            for (const auto& d : c.departments)
+                if (std::find(c.sheet_signed.begin(), c.sheet_signed.end(), d.department) ==
+                    c.sheet_signed.end())
+                    waiting.push_back(d.department);
+            line += "待签字（" + join(waiting) + "负责人）";
+            if (!c.forwarded_at) return line;
+            line += "，";
+        }
+        if (!c.forwarded_at) return line + "待转交副总";
+        if (!c.vp_opinion.at) {
+            auto vp = cfg.roles.vice_presidents.find(c.complainant_department);
+            return line + "待副总意见（" +
+                   (vp != cfg.roles.vice_presidents.end() ? cfg.org.display_name(vp->second)
+                                                          : std::string("总经理")) +
+                   "）";
+        }
+        if (!c.gm_approval.at) return line + "待总经理审批";
+        return line + "待执行（" + cfg.roles.order_desk + "）";
     }
     line += "待" + stage_label(p->name) + "（" + who_may(c, ctx.cfg, p->name) + "）";
     if (c.paused_since) return line + " 已暂停";
     if (p->due) {
         if (*p->due >= ctx.now)
-            line += " 剩余" + core::format_duration_zh(*p->due - ctx.now);
+            line +=
+                " 剩余" + core::format_duration_zh(calendar_of(c, ctx.business).between(ctx.now, *p->due));
         else
             line += " 已超时" + core::format_duration_zh(ctx.now - *p->due);
     }
@@ -961,7 +1413,10 @@ std::string describe(const complaint& c, const std::vector<event>& timeline, con
             s += "（超时" + core::format_duration_zh(e.late) + "）";
         s += "\n";
     }
-    if (c.is_open()) s += "待办：" + pending_summary(c, ctx);
+    if (c.is_open())
+        s += "待办：" + pending_summary(c, ctx);
+    else if (!s.empty() && s.back() == '\n')
+        s.pop_back();
     return s;
 }
 
@@ -1026,7 +1481,14 @@ void to_json(json& j, const workflow_rules& r) {
          {"respond_minimum_ms", r.respond_minimum.count()},
          {"fine_amount", r.fine_amount},
          {"compensation_keywords", r.compensation_keywords},
-         {"appeal_window_ms", r.appeal_window.count()}};
+         {"appeal_window_ms", r.appeal_window.count()},
+         {"sign_due_ms", r.sign_due.count()},
+         {"vp_due_ms", r.vp_due.count()},
+         {"gm_due_ms", r.gm_due.count()},
+         {"execute_due_ms", r.execute_due.count()},
+         {"freight_due_ms", r.freight_due.count()},
+         {"reminders", r.reminders},
+         {"business_time", r.business_time}};
 }
 
 void from_json(const json& j, workflow_rules& r) {
@@ -1041,6 +1503,18 @@ void from_json(const json& j, workflow_rules& r) {
     r.fine_amount = j.at("fine_amount").get<int>();
     r.compensation_keywords = j.at("compensation_keywords").get<std::vector<std::string>>();
     r.appeal_window = core::duration{j.at("appeal_window_ms").get<std::int64_t>()};
+    // Added after the first complaints were stored: older rows keep the defaults.
+    workflow_rules defaults;
+    auto ms = [&](const char* key, core::duration fallback) {
+        return core::duration{j.value(key, static_cast<std::int64_t>(fallback.count()))};
+    };
+    r.sign_due = ms("sign_due_ms", defaults.sign_due);
+    r.vp_due = ms("vp_due_ms", defaults.vp_due);
+    r.gm_due = ms("gm_due_ms", defaults.gm_due);
+    r.execute_due = ms("execute_due_ms", defaults.execute_due);
+    r.freight_due = ms("freight_due_ms", defaults.freight_due);
+    r.reminders = j.value("reminders", defaults.reminders);
+    r.business_time = j.value("business_time", false);
 }
 
 void to_json(json& j, const complaint& c) {
@@ -1080,6 +1554,7 @@ void to_json(json& j, const complaint& c) {
          {"compensation", c.compensation},
          {"sheet_date", c.sheet_date ? json(core::format_date(*c.sheet_date)) : json(nullptr)},
          {"sheet_signed", c.sheet_signed},
+         {"sheet_at", opt_ms(c.sheet_at)},
          {"forwarded_at", opt_ms(c.forwarded_at)},
          {"vp_opinion", step_json(c.vp_opinion)},
          {"gm_approval", step_json(c.gm_approval)},
@@ -1087,7 +1562,23 @@ void to_json(json& j, const complaint& c) {
          {"paused_since", opt_ms(c.paused_since)},
          {"pause_reason", c.pause_reason},
          {"paused_total_ms", c.paused_total.count()},
-         {"closed_at", opt_ms(c.closed_at)}};
+         {"closed_at", opt_ms(c.closed_at)},
+         {"reminded", c.reminded}};
+    if (c.appeal.at)
+        j["appeal"] = {{"by", c.appeal.by},
+                       {"reason", c.appeal.reason},
+                       {"at", core::to_ms(*c.appeal.at)},
+                       {"prior_status", c.appeal.prior_status},
+                       {"conclusion", c.appeal.conclusion},
+                       {"overturned", c.appeal.overturned}};
+    if (c.freight)
+        j["freight"] = {{"amount", c.freight->amount},
+                        {"department", c.freight->department},
+                        {"opened", step_json(c.freight->opened)},
+                        {"head_signed", step_json(c.freight->head_signed)},
+                        {"desk_signed", step_json(c.freight->desk_signed)},
+                        {"paid", step_json(c.freight->paid)},
+                        {"written_off", step_json(c.freight->written_off)}};
 }
 
 void from_json(const json& j, complaint& c) {
@@ -1141,6 +1632,31 @@ void from_json(const json& j, complaint& c) {
     c.pause_reason = j.at("pause_reason").get<std::string>();
     c.paused_total = core::duration{j.at("paused_total_ms").get<std::int64_t>()};
     c.closed_at = opt_instant(j, "closed_at");
+    c.sheet_at = opt_instant(j, "sheet_at");
+    c.reminded.clear();
+    if (auto it = j.find("reminded"); it != j.end() && it->is_object())
+        c.reminded = it->get<std::map<std::string, int>>();
+    c.appeal = {};
+    if (auto it = j.find("appeal"); it != j.end() && it->is_object()) {
+        c.appeal.by = it->at("by").get<std::string>();
+        c.appeal.reason = it->at("reason").get<std::string>();
+        c.appeal.at = core::from_ms(it->at("at").get<std::int64_t>());
+        c.appeal.prior_status = it->at("prior_status").get<std::string>();
+        c.appeal.conclusion = it->at("conclusion").get<std::string>();
+        c.appeal.overturned = it->at("overturned").get<std::vector<std::string>>();
+    }
+    c.freight.reset();
+    if (auto it = j.find("freight"); it != j.end() && it->is_object()) {
+        complaint::freight_record f;
+        f.amount = it->at("amount").get<std::string>();
+        f.department = it->at("department").get<std::string>();
+        f.opened = step_from(*it, "opened");
+        f.head_signed = step_from(*it, "head_signed");
+        f.desk_signed = step_from(*it, "desk_signed");
+        f.paid = step_from(*it, "paid");
+        f.written_off = step_from(*it, "written_off");
+        c.freight = std::move(f);
+    }
 }
 
 }  // namespace rules

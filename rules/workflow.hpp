@@ -5,6 +5,7 @@
 // (pending_deadlines), so the scheduler's table is always a projection of the complaint.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -65,10 +66,34 @@ struct complaint {
         std::string by;
         std::optional<core::instant> at;
     };
+    std::optional<core::instant> sheet_at;  // when the sheet was posted (starts the 签字 clock)
     std::optional<core::instant> forwarded_at;
     step vp_opinion;
     step gm_approval;
     step executed;
+    // 申诉 and its 复核 (the "review" stage is appended to `stages` when the appeal is filed).
+    struct appeal_record {
+        std::string by;
+        std::string reason;
+        std::optional<core::instant> at;
+        std::string prior_status;             // status before the appeal reopened the complaint
+        std::string conclusion;               // 复核 text
+        std::vector<std::string> overturned;  // fine ids the review overturned
+    };
+    appeal_record appeal;
+    // 退货运费: the expense record and its sign-offs, in order.
+    struct freight_record {
+        std::string amount;  // yuan, as typed ("120", "85.5")
+        std::string department;
+        step opened;
+        step head_signed;  // the bearing department's head
+        step desk_signed;  // 打单部 manager or assistant
+        step paid;         // 财务部
+        step written_off;  // 人力资源部 checked it was honoured
+    };
+    std::optional<freight_record> freight;
+    // Reminders already posted per timed step ("sign", "vp", "gm", "execute", "freight:head", ...).
+    std::map<std::string, int> reminded;
     std::optional<core::instant> paused_since;
     std::string pause_reason;
     core::duration paused_total{0};
@@ -139,16 +164,25 @@ struct context {
     const core::zone& tz;
     core::instant now;
     int* next_fine_seq;  // the next F-number; incremented for each fine issued
+    // The business calendar, used by complaints registered in business mode; null = wall clock.
+    const core::calendar* business = nullptr;
+    // The fines issued so far (复核 checks the fine ids it overturns); null = none.
+    const std::vector<fine>* fines = nullptr;
 };
 
-// All deadlines still to fire for `c`, derived from its state. Empty when closed or paused.
-std::vector<deadline> pending_deadlines(const complaint& c);
+// The calendar a complaint's clocks run on (frozen: its rules say whether business time applies).
+const core::calendar& calendar_of(const complaint& c, const core::calendar* business);
+
+// All deadlines still to fire for `c`, derived from its state. Empty when closed or paused (an
+// open freight record keeps its reminders even on a closed complaint).
+std::vector<deadline> pending_deadlines(const complaint& c, const core::calendar* business = nullptr);
 
 // Registers a well-formed complaint as `id`; the rules in force are frozen onto it.
 complaint register_complaint(const complaint_form& form, const core::inbound_message& msg, int seq,
                              const context& ctx, outcome& out);
 
-// Applies a complaint command (受理 工艺 分流 回复/方案 已通知 暂停 恢复) from `actor`.
+// Applies a complaint command (受理 工艺 分流 回复/方案 已通知 暂停 恢复 无效 签字 副总意见
+// 总经理审批 执行 申诉 复核 运费 付款 核销) from `actor`.
 // Refusals change nothing and add one reply post (and one "refused" event is NOT added: the
 // complaint is unchanged). Returns true when the complaint changed.
 bool apply_command(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
@@ -166,6 +200,11 @@ std::string pending_summary(const complaint& c, const context& ctx);
 std::string describe(const complaint& c, const std::vector<event>& timeline, const context& ctx);
 // The next morning's forward of the sheet to the complainant's VP (marks the complaint forwarded).
 core::outbound_post forward_to_vp(complaint& c, const context& ctx, outcome& out);
+
+// The freight step still waiting ("head", "desk", "pay", "write_off"), or empty when written off.
+std::string freight_pending(const complaint& c);
+// One line for HR's report: "运费P1 120 元（生产部）待付款（财务部）".
+std::string freight_summary(const complaint& c, const config& cfg);
 
 // Stage names in Chinese: 受理, 公布工艺, 分流, 回复, 通知投诉人.
 std::string stage_label(std::string_view stage);

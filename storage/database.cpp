@@ -1,9 +1,18 @@
 #include "storage/database.hpp"
 
+#include <openssl/evp.h>
+
+#include <map>
+
 #include <SQLiteCpp/Statement.h>
 #include <sqlite3.h>
 
 #include <nlohmann/json.hpp>
+
+#include <sys/statvfs.h>
+
+#include <cerrno>
+#include <filesystem>
 
 namespace storage {
 
@@ -102,8 +111,53 @@ constexpr const char* sql_open_complaints =
     "SELECT state FROM complaints WHERE status = 'open' ORDER BY kind, seq";
 constexpr const char* sql_all_complaints = "SELECT state FROM complaints ORDER BY posted_at, kind, seq";
 constexpr const char* sql_append_event =
-    "INSERT INTO events(complaint_id, at, actor, type, stage, detail, deadline, late_ms) VALUES(?, ?, ?, ?, "
-    "?, ?, ?, ?)";
+    "INSERT INTO events(id, complaint_id, at, actor, type, stage, detail, deadline, late_ms, hash) "
+    "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+// Schema v2: the event log becomes a hash chain and refuses UPDATE and DELETE.
+constexpr const char* schema_v2_triggers = R"sql(
+CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only: the audit log cannot be changed'); END;
+CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only: the audit log cannot be changed'); END;
+)sql";
+
+std::string hex(const unsigned char* p, unsigned n) {
+    static const char* digits = "0123456789abcdef";
+    std::string out;
+    out.reserve(n * 2);
+    for (unsigned i = 0; i < n; ++i) {
+        out.push_back(digits[p[i] >> 4]);
+        out.push_back(digits[p[i] & 15]);
+    }
+    return out;
+}
+
+// SHA-256 (OpenSSL EVP) of the previous hash and every field of the event, unit-separated.
+std::string chain_hash(const std::string& prev, std::int64_t id, const std::string& complaint,
+                       std::int64_t at, const std::string& actor, const std::string& type,
+                       const std::string& stage, const std::string& detail,
+                       const std::optional<std::int64_t>& deadline, std::int64_t late) {
+    std::string msg = prev;
+    auto add = [&](const std::string& v) {
+        msg.push_back('\x1f');
+        msg += v;
+    };
+    add(std::to_string(id));
+    add(complaint);
+    add(std::to_string(at));
+    add(actor);
+    add(type);
+    add(stage);
+    add(detail);
+    add(deadline ? std::to_string(*deadline) : std::string("-"));
+    add(std::to_string(late));
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned len = 0;
+    if (EVP_Digest(msg.data(), msg.size(), md, &len, EVP_sha256(), nullptr) != 1)
+        throw storage_error("SHA-256 failed (OpenSSL): cannot extend the audit chain");
+    return hex(md, len);
+}
 constexpr const char* sql_events_of =
     "SELECT complaint_id, at, actor, type, stage, detail, deadline, late_ms FROM events WHERE complaint_id = "
     "? "
@@ -198,7 +252,42 @@ std::int64_t fine_seq(const std::string& id) {
     return v;
 }
 
+bool on_read_only_filesystem(const std::string& file) {
+    auto dir = std::filesystem::path(file).parent_path();
+    struct statvfs fs {};
+    return ::statvfs(dir.empty() ? "." : dir.c_str(), &fs) == 0 && (fs.f_flag & ST_RDONLY) != 0;
+}
+
+// The operator's reading of an SQLite failure: primary code and the errno behind it.
+std::string explain_sqlite(int code, int sys_errno, const std::string& file, const std::string& what) {
+    const std::string name = "'" + file + "'";
+    if (code == SQLITE_FULL || sys_errno == ENOSPC || sys_errno == EDQUOT)
+        return "disk full: no space left for the database " + name + " (" + what +
+               "); free space on its filesystem or move `database:` to a larger one";
+    if (code == SQLITE_READONLY || sys_errno == EROFS || sys_errno == EACCES || sys_errno == EPERM)
+        return "read-only: the database " + name + " cannot be written (" + what +
+               "); remount its filesystem read-write or make the file and its directory writable for the "
+               "bot";
+    if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+        return "database busy: another process holds a lock on " + name + " (" + what +
+               "); stop the other writer (only one complaint-bot per database)";
+    if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+        return "database corrupt: " + name + " (" + what + "); restore it from a backup";
+    if (code == SQLITE_IOERR || code == SQLITE_CANTOPEN)
+        return "disk I/O error on the database " + name + " (" + what +
+               "); check the disk and the kernel log (dmesg)";
+    return "database error on " + name + ": " + what;
+}
+
 }  // namespace
+
+std::string database::explain(const std::exception& e) {
+    int code = 0;
+    if (const auto* se = dynamic_cast<const SQLite::Exception*>(&e)) code = se->getErrorCode() & 0xff;
+    int sys = code == 0 ? 0 : sqlite3_system_errno(db_.getHandle());
+    if (code != 0 && code != SQLITE_FULL && on_read_only_filesystem(db_.getFilename())) sys = EROFS;
+    return explain_sqlite(code, sys, db_.getFilename(), e.what());
+}
 
 database::database(const std::string& path) try : db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {
     db_.setBusyTimeout(5000);
@@ -211,6 +300,11 @@ database::database(const std::string& path) try : db_(path, SQLite::OPEN_READWRI
     db_.exec("PRAGMA foreign_keys = ON");
     migrate();
 } catch (const SQLite::Exception& e) {
+    int code = e.getErrorCode() & 0xff;
+    bool read_only_fs = on_read_only_filesystem(path);
+    if (code == SQLITE_READONLY || code == SQLITE_FULL || read_only_fs)
+        throw storage_error("cannot open database '" + path +
+                            "': " + explain_sqlite(code, read_only_fs ? EROFS : 0, path, e.what()));
     throw storage_error(
         "cannot open database '" + path + "': " + e.what() +
         " (check that the directory exists and is writable, or set `database:` in the config)");
@@ -226,6 +320,33 @@ void database::migrate() {
         SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
         db_.exec(schema_v1);
         db_.exec("PRAGMA user_version = 1");
+        tx.commit();
+    }
+    if (version < 2) {
+        // Chain the events already there, in order, then forbid changes.
+        SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+        db_.exec("ALTER TABLE events ADD COLUMN hash TEXT NOT NULL DEFAULT ''");
+        std::string prev;
+        SQLite::Statement q(
+            db_,
+            "SELECT id, complaint_id, at, actor, type, stage, detail, deadline, late_ms FROM events "
+            "ORDER BY id");
+        SQLite::Statement u(db_, "UPDATE events SET hash = ? WHERE id = ?");
+        while (q.executeStep()) {
+            std::optional<std::int64_t> deadline;
+            if (!q.getColumn(7).isNull()) deadline = q.getColumn(7).getInt64();
+            auto id = q.getColumn(0).getInt64();
+            prev =
+                chain_hash(prev, id, q.getColumn(1).getString(), q.getColumn(2).getInt64(),
+                           q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getString(),
+                           q.getColumn(6).getString(), deadline, q.getColumn(8).getInt64());
+            u.reset();
+            u.bind(1, prev);
+            u.bind(2, id);
+            u.exec();
+        }
+        db_.exec(schema_v2_triggers);
+        db_.exec("PRAGMA user_version = 2");
         tx.commit();
     }
 }
@@ -325,19 +446,37 @@ std::vector<rules::complaint> database::all_complaints() {
 }
 
 void database::append_events(const std::vector<rules::event>& events) {
+    if (events.empty()) return;
+    std::int64_t last_id = 0;
+    std::string prev;
+    {
+        SQLite::Statement last(db_, "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1");
+        if (last.executeStep()) {
+            last_id = last.getColumn(0).getInt64();
+            prev = last.getColumn(1).getString();
+        }
+    }
     auto& q = prepared(sql_append_event);
     reset_on_exit q_done{q};
     for (const auto& e : events) {
+        auto id = ++last_id;
+        auto at = static_cast<std::int64_t>(core::to_ms(e.at));
+        std::optional<std::int64_t> deadline;
+        if (e.deadline) deadline = core::to_ms(*e.deadline);
+        auto late = static_cast<std::int64_t>(e.late.count());
+        prev = chain_hash(prev, id, e.complaint, at, e.actor, e.type, e.stage, e.detail, deadline, late);
         q.reset();
         q.clearBindings();
-        q.bind(1, e.complaint);
-        q.bind(2, static_cast<std::int64_t>(core::to_ms(e.at)));
-        q.bind(3, e.actor);
-        q.bind(4, e.type);
-        q.bind(5, e.stage);
-        q.bind(6, e.detail);
-        bind_opt(q, 7, e.deadline);
-        q.bind(8, static_cast<std::int64_t>(e.late.count()));
+        q.bind(1, id);
+        q.bind(2, e.complaint);
+        q.bind(3, at);
+        q.bind(4, e.actor);
+        q.bind(5, e.type);
+        q.bind(6, e.stage);
+        q.bind(7, e.detail);
+        bind_opt(q, 8, e.deadline);
+        q.bind(9, late);
+        q.bind(10, prev);
         q.exec();
     }
 }
@@ -551,6 +690,53 @@ std::int64_t database::outbox_failed() {
 
 std::int64_t database::outbox_backlog() {
     return db_.execAndGet("SELECT COUNT(*) FROM outbox WHERE state = 'pending'").getInt64();
+}
+
+audit_result database::verify_audit() {
+    audit_result r;
+    std::string prev;
+    SQLite::Statement q(
+        db_,
+        "SELECT id, complaint_id, at, actor, type, stage, detail, deadline, late_ms, hash FROM events "
+        "ORDER BY id");
+    std::map<std::string, std::string> fined;  // fine id -> the chained "fined" event's detail
+    std::int64_t expected_id = 0;
+    while (q.executeStep()) {
+        auto id = q.getColumn(0).getInt64();
+        std::optional<std::int64_t> deadline;
+        if (!q.getColumn(7).isNull()) deadline = q.getColumn(7).getInt64();
+        auto detail = q.getColumn(6).getString();
+        auto want = chain_hash(prev, id, q.getColumn(1).getString(), q.getColumn(2).getInt64(),
+                               q.getColumn(3).getString(), q.getColumn(4).getString(),
+                               q.getColumn(5).getString(), detail, deadline, q.getColumn(8).getInt64());
+        auto stored = q.getColumn(9).getString();
+        if (id != ++expected_id && r.problems.empty())
+            r.problems.push_back("event #" + std::to_string(expected_id) + " is missing (the log jumps to #" +
+                                 std::to_string(id) + "): events were deleted");
+        expected_id = id;
+        if (stored != want && r.problems.empty())
+            r.problems.push_back("event #" + std::to_string(id) + " (" + q.getColumn(1).getString() + " " +
+                                 q.getColumn(4).getString() +
+                                 ") does not match its hash: it was changed after it was written");
+        if (q.getColumn(4).getString() == "fined") fined[detail.substr(0, detail.find(' '))] = detail;
+        prev = stored;
+        ++r.events;
+    }
+    r.last_hash = prev;
+    // Each fine in the ledger must match the chained event that issued it.
+    for (const auto& f : fines()) {
+        ++r.fines;
+        auto it = fined.find(f.id);
+        std::string want = f.id + " " + f.department + " 负责人 " + f.person_name + " 罚款 " +
+                           std::to_string(f.amount) + " 元";
+        if (it == fined.end())
+            r.problems.push_back("fine " + f.id + " has no event in the audit log that issued it");
+        else if (it->second != want)
+            r.problems.push_back("fine " + f.id + " (" + f.department + ", " + std::to_string(f.amount) +
+                                 " 元) differs from the audit log: \"" + it->second + "\"");
+    }
+    r.ok = r.problems.empty();
+    return r;
 }
 
 }  // namespace storage

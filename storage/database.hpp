@@ -43,15 +43,29 @@ struct inbound_row {
     std::string text;
 };
 
+// What `complaint-bot audit verify` found: the hash chain of the event log recomputed, and every
+// fine checked against the event that issued it.
+struct audit_result {
+    bool ok = false;
+    std::int64_t events = 0;
+    std::int64_t fines = 0;
+    std::string last_hash;
+    std::vector<std::string> problems;  // each names the event or fine and what is wrong
+};
+
 class database {
   public:
     // Opens (creating when missing) and migrates the database at `path` (":memory:" for tests).
     // Throws storage_error naming the file and the fix when it cannot be opened or is too new.
     explicit database(const std::string& path);
 
-    static constexpr int schema_version = 1;
+    static constexpr int schema_version = 2;
 
     SQLite::Database& raw() { return db_; }
+    // One line for the operator: what a failed database call means and how to fix it ("disk full",
+    // "read-only", "busy", "corrupt"), naming the file. The connection stays usable: the failed
+    // transaction is rolled back and the next one works once the cause is gone.
+    std::string explain(const std::exception& e);
     // Starts an IMMEDIATE transaction; it rolls back unless commit() is called.
     std::unique_ptr<SQLite::Transaction> begin();
 
@@ -74,6 +88,9 @@ class database {
     // --- events (append-only)
     void append_events(const std::vector<rules::event>& events);
     std::vector<rules::event> events_of(const std::string& complaint_id);
+    // Recomputes the event log's hash chain (schema v2: each event carries the SHA-256 of the
+    // previous hash and its own fields; UPDATE and DELETE are refused by triggers).
+    audit_result verify_audit();
 
     // --- deadlines: the scheduler's durable table. Jobs use complaint "" and keys "job:<name>".
     // Makes the open deadlines of `complaint_id` exactly `wanted`: new ones inserted, moved ones

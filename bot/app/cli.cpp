@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <iostream>
 
 #include "app/config_loader.hpp"
@@ -51,10 +52,11 @@ int run_cli(int argc, char** argv) {
 
     report_options ropts;
     std::string from, to;
-    auto* report = cli.add_subcommand("report", "penalties, complaints or sheet from a database");
-    report->add_option("kind", ropts.kind, "penalties | complaints | sheet")
+    auto* report =
+        cli.add_subcommand("report", "penalties, complaints, sheet, weekly or statement from a database");
+    report->add_option("kind", ropts.kind, "penalties | complaints | sheet | weekly | statement")
         ->required()
-        ->check(CLI::IsMember({"penalties", "complaints", "sheet"}));
+        ->check(CLI::IsMember({"penalties", "complaints", "sheet", "weekly", "statement"}));
     report->add_option("--db", ropts.db_path, "SQLite file")->required();
     report->add_option("--from", from, "first day, YYYY-MM-DD");
     report->add_option("--to", to, "last day, YYYY-MM-DD");
@@ -62,14 +64,19 @@ int run_cli(int argc, char** argv) {
         ->check(CLI::IsMember({"text", "csv", "json", "xlsx"}));
     report->add_option("--out", ropts.out_path, "write to this file instead of standard output");
 
+    std::string audit_action, audit_db;
+    auto* audit = cli.add_subcommand("audit", "verify the hash-chained event log of a database");
+    audit->add_option("action", audit_action, "verify")->required()->check(CLI::IsMember({"verify"}));
+    audit->add_option("--db", audit_db, "SQLite file")->required();
+
     std::string check_path;
     auto* check = cli.add_subcommand("check-config", "validate a config file and print the effective rules");
     check->add_option("file", check_path, "config file (YAML)")->required();
 
     if (argc >= 2 && argv[1][0] != '-') {
         std::string sub = argv[1];
-        if (sub != "serve" && sub != "replay" && sub != "report" && sub != "check-config")
-            return fail("unknown command '" + sub + "': use serve, replay, report or check-config");
+        if (sub != "serve" && sub != "replay" && sub != "report" && sub != "check-config" && sub != "audit")
+            return fail("unknown command '" + sub + "': use serve, replay, report, audit or check-config");
     }
     try {
         cli.parse(argc, argv);
@@ -103,6 +110,24 @@ int run_cli(int argc, char** argv) {
                 return fail("bad --to '" + to + "': write a date like 2026-11-30");
             run_report(ropts, std::cout);
             return 0;
+        }
+        if (*audit) {
+            if (!std::filesystem::exists(audit_db))
+                return fail("database '" + audit_db +
+                            "' does not exist: pass the file `serve` or `replay --db` wrote");
+            storage::database db(audit_db);
+            auto r = db.verify_audit();
+            if (r.ok) {
+                std::cout << "audit: " << r.events << " events, " << r.fines
+                          << " fines: the chain is intact and every fine matches the event that issued it "
+                             "(last hash "
+                          << (r.last_hash.empty() ? std::string("—") : r.last_hash.substr(0, 16)) << ")\n";
+                return 0;
+            }
+            for (const auto& p : r.problems) std::cout << "audit: " << p << "\n";
+            std::cerr << "complaint-bot: audit failed: " << r.problems.size()
+                      << " problem(s); restore the database from a backup and compare\n";
+            return 1;
         }
         if (*serve) {
             auto cfg = load_or_report(config_path, false);

@@ -138,8 +138,43 @@ class loader {
     std::vector<std::string_view> lines_;
 };
 
-const std::vector<std::string> top_keys = {"timezone",  "database", "organization", "roles", "workflow",
-                                           "schedules", "server",   "platforms",    "chats", "default_chat"};
+const std::vector<std::string> top_keys = {"timezone",  "database",  "organization", "roles",
+                                           "workflow",  "schedules", "calendar",     "server",
+                                           "platforms", "chats",     "default_chat"};
+
+// "2026-10-01" → a date; nullopt when malformed or not a real day.
+std::optional<core::local_date> parse_day(const std::string& s) {
+    int y = 0;
+    unsigned m = 0, d = 0;
+    char tail = 0;
+    if (s.size() != 10 || std::sscanf(s.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3)
+        return std::nullopt;
+    if (!core::valid_date(y, m, d)) return std::nullopt;
+    return core::local_date{y, m, d};
+}
+
+// "08:30-12:00" → minutes after midnight.
+std::optional<core::calendar_settings::span> parse_span(const std::string& s) {
+    unsigned h1 = 0, m1 = 0, h2 = 0, m2 = 0;
+    char tail = 0;
+    if (std::sscanf(s.c_str(), "%2u:%2u-%2u:%2u%c", &h1, &m1, &h2, &m2, &tail) != 4) return std::nullopt;
+    if (h1 > 23 || m1 > 59 || h2 > 24 || m2 > 59 || (h2 == 24 && m2 != 0)) return std::nullopt;
+    core::calendar_settings::span sp{h1 * 60 + m1, h2 * 60 + m2};
+    if (sp.end <= sp.start) return std::nullopt;
+    return sp;
+}
+
+unsigned weekday_number(const std::string& s) {
+    static const std::pair<const char*, unsigned> names[] = {
+        {"周一", 1},   {"周二", 2},   {"周三", 3},   {"周四", 4},   {"周五", 5},   {"周六", 6},
+        {"周日", 7},   {"周天", 7},   {"星期一", 1}, {"星期二", 2}, {"星期三", 3}, {"星期四", 4},
+        {"星期五", 5}, {"星期六", 6}, {"星期日", 7}, {"mon", 1},    {"tue", 2},    {"wed", 3},
+        {"thu", 4},    {"fri", 5},    {"sat", 6},    {"sun", 7},    {"1", 1},      {"2", 2},
+        {"3", 3},      {"4", 4},      {"5", 5},      {"6", 6},      {"7", 7}};
+    for (const auto& [name, n] : names)
+        if (s == name) return n;
+    return 0;
+}
 
 bool valid_hhmm(const std::string& s, bool weekly) {
     std::string t = s;
@@ -408,8 +443,26 @@ config_load_result parse_config(std::string_view yaml_text, std::string source_n
     if (auto wf = root["workflow"]; wf) {
         if (L.keys(wf, "workflow",
                    {"fine_amount", "respond_warning", "respond_minimum", "appeal_window",
-                    "compensation_keywords", "stages"})) {
+                    "compensation_keywords", "stages", "reminders"})) {
             auto& w = cfg.workflow;
+            if (auto rm = wf["reminders"]; rm) {
+                const std::vector<std::string> steps = {"sign",    "vp_opinion", "gm_approval",
+                                                        "execute", "freight",    "repeat"};
+                if (L.keys(rm, "workflow.reminders", steps)) {
+                    auto set = [&](const char* key, core::duration& slot) {
+                        if (auto n = rm[key]; n)
+                            if (auto v = L.duration(n, std::string("workflow.reminders.") + key, true))
+                                slot = *v;
+                    };
+                    set("sign", w.sign_due);
+                    set("vp_opinion", w.vp_due);
+                    set("gm_approval", w.gm_due);
+                    set("execute", w.execute_due);
+                    set("freight", w.freight_due);
+                    if (auto n = rm["repeat"]; n)
+                        if (auto v = L.positive_int(n, "workflow.reminders.repeat")) w.reminders = *v;
+                }
+            }
             if (auto n = wf["fine_amount"]; n)
                 if (auto v = L.positive_int(n, "fine_amount")) w.fine_amount = *v;
             if (auto n = wf["respond_warning"]; n)
@@ -510,6 +563,87 @@ config_load_result parse_config(std::string_view yaml_text, std::string source_n
             set("weekly_report", cfg.schedules.weekly_report, true);
         }
     }
+
+    // --- calendar (business time)
+    if (auto cal = root["calendar"]; cal) {
+        if (L.keys(cal, "calendar", {"mode", "work_days", "work_hours", "holidays", "make_up_days"})) {
+            auto& c = cfg.calendar;
+            if (auto n = cal["mode"]; n)
+                if (auto v = L.str(n, "calendar.mode")) {
+                    if (*v == "business")
+                        c.business = true;
+                    else if (*v != "wall")
+                        L.error(n, "unknown calendar mode '" + *v + "'",
+                                "use wall (deadlines in clock time, the default) or business (working time "
+                                "only)");
+                }
+            if (auto n = cal["work_days"]; n) {
+                if (!n.IsSequence() || n.size() == 0) {
+                    L.error(n, "calendar.work_days must be a non-empty list",
+                            "e.g. [周一, 周二, 周三, 周四, 周五]");
+                } else {
+                    c.work_days.clear();
+                    for (const auto& d : n)
+                        if (auto v = L.str(d, "work day")) {
+                            if (auto k = weekday_number(*v))
+                                c.work_days.push_back(k);
+                            else
+                                L.error(d, "unknown weekday '" + *v + "'", "write 周一 … 周日 or mon … sun");
+                        }
+                }
+            }
+            if (auto n = cal["work_hours"]; n) {
+                if (!n.IsSequence() || n.size() == 0) {
+                    L.error(n, "calendar.work_hours must be a non-empty list",
+                            "e.g. [\"08:30-12:00\", \"13:30-17:30\"]");
+                } else {
+                    c.hours.clear();
+                    for (const auto& h : n)
+                        if (auto v = L.str(h, "work hours")) {
+                            auto sp = parse_span(*v);
+                            if (!sp) {
+                                L.error(h, "bad work hours '" + *v + "'",
+                                        "write a local time range like \"08:30-12:00\"");
+                                continue;
+                            }
+                            bool overlaps = std::any_of(c.hours.begin(), c.hours.end(), [&](const auto& o) {
+                                return sp->start < o.end && o.start < sp->end;
+                            });
+                            if (overlaps)
+                                L.error(h, "work hours '" + *v + "' overlap another range",
+                                        "make the ranges disjoint");
+                            else
+                                c.hours.push_back(*sp);
+                        }
+                }
+            }
+            auto days = [&](const char* key, std::vector<core::local_date>& slot) {
+                auto n = cal[key];
+                if (!n) return;
+                if (!n.IsSequence()) {
+                    L.error(n, std::string("calendar.") + key + " must be a list of dates",
+                            "e.g. [2026-10-01, 2026-10-02]");
+                    return;
+                }
+                for (const auto& d : n)
+                    if (auto v = L.str(d, "date")) {
+                        if (auto day = parse_day(*v))
+                            slot.push_back(*day);
+                        else
+                            L.error(d, "bad date '" + *v + "' in calendar." + key,
+                                    "write dates as 2026-10-01");
+                    }
+            };
+            days("holidays", c.holidays);
+            days("make_up_days", c.make_up_days);
+            for (const auto& d : c.make_up_days)
+                if (std::find(c.holidays.begin(), c.holidays.end(), d) != c.holidays.end())
+                    L.error(cal["make_up_days"],
+                            "the date " + core::format_date(d) + " is both a holiday and a make-up work day",
+                            "keep it in one of the two lists");
+        }
+    }
+    cfg.workflow.business_time = cfg.calendar.business;
 
     // --- server, platforms, chats (for `serve`)
     if (auto sv = root["server"]; sv) {
@@ -685,6 +819,25 @@ std::string explain_config(const rules::config& cfg) {
       << ", daily summary " << (cfg.schedules.daily_summary.empty() ? "off" : cfg.schedules.daily_summary)
       << ", weekly report " << (cfg.schedules.weekly_report.empty() ? "off" : cfg.schedules.weekly_report)
       << "\n";
+    if (cfg.calendar.business) {
+        o << "calendar: business time (deadlines count working time only); work days";
+        for (auto d : cfg.calendar.work_days) o << " " << d;
+        o << "; hours";
+        for (const auto& h : cfg.calendar.hours) {
+            char buf[32];
+            std::snprintf(buf, sizeof buf, " %02u:%02u-%02u:%02u", h.start / 60 % 100, h.start % 60,
+                          h.end / 60 % 100, h.end % 60);
+            o << buf;
+        }
+        o << "; " << cfg.calendar.holidays.size() << " holidays, " << cfg.calendar.make_up_days.size()
+          << " make-up work days\n";
+    } else {
+        o << "calendar: wall clock (every minute counts)\n";
+    }
+    o << "reminders: sign " << core::format_duration(w.sign_due) << ", VP " << core::format_duration(w.vp_due)
+      << ", general manager " << core::format_duration(w.gm_due) << ", execute "
+      << core::format_duration(w.execute_due) << ", freight steps " << core::format_duration(w.freight_due)
+      << ", up to " << w.reminders << " each\n";
     for (const auto& p : cfg.platforms) {
         o << "platform " << p.name << ": " << p.per_minute << " posts/min; secrets from";
         for (const auto& [k, v] : p.env) o << " " << k << "=$" << v;

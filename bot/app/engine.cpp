@@ -57,14 +57,14 @@ constexpr std::string_view job_names[] = {"sheet", "forward", "daily_summary", "
 }  // namespace
 
 engine::engine(const rules::config& cfg, storage::database& db, const core::clock& clock)
-    : cfg_(cfg), db_(db), clock_(clock), tz_(cfg.timezone) {
+    : cfg_(cfg), db_(db), clock_(clock), tz_(cfg.timezone), cal_(cfg.calendar, tz_) {
     if (!db_.meta("timezone")) db_.set_meta("timezone", cfg_.timezone);
     ensure_jobs();
     load_deadlines();
 }
 
 rules::context engine::make_context(int* fine_seq) const {
-    return rules::context{cfg_, tz_, clock_.now(), fine_seq};
+    return rules::context{cfg_, tz_, clock_.now(), fine_seq, &cal_, nullptr};
 }
 
 void engine::reply(rules::outcome& out, const core::inbound_message& msg, std::string text) const {
@@ -83,9 +83,11 @@ std::optional<core::instant> engine::next_occurrence(const std::string& job, cor
     auto spec = parse_schedule(schedule_of(cfg_.schedules, job));
     if (!spec) return std::nullopt;
     auto day = tz_.date_of(after);
-    for (int i = 0; i < 9; ++i) {
+    for (int i = 0; i < 40; ++i) {
         auto d = core::add_days(day, i);
         if (spec->weekday != 0 && core::weekday(d) != spec->weekday) continue;
+        // Business calendar: the daily posts (sheet, forward, summary) are for work days only.
+        if (spec->weekday == 0 && !cal_.is_work_day(d)) continue;
         auto t = tz_.to_utc({d, spec->hour, spec->minute, 0});
         if (t > after) return t;
     }
@@ -109,19 +111,26 @@ void engine::ensure_jobs() {
     tx->commit();
 }
 
+// Business calendar: a complaint's reminder, escalation or fine due outside working hours is posted
+// at the next opening, still recording its real deadline. Scheduled jobs keep their own times.
+engine::heap_entry engine::entry(core::instant due, std::string complaint, std::string key) const {
+    auto fire_at = !complaint.empty() && cal_.business() ? cal_.next_open(due) : due;
+    return {fire_at, due, std::move(complaint), std::move(key)};
+}
+
 void engine::load_deadlines() {
     heap_ = {};
-    for (const auto& d : db_.open_deadlines()) heap_.push({d.due, d.complaint, d.key});
+    for (const auto& d : db_.open_deadlines()) heap_.push(entry(d.due, d.complaint, d.key));
 }
 
 void engine::push(const std::vector<rules::deadline>& ds) {
-    for (const auto& d : ds) heap_.push({d.due, d.complaint, d.key});
+    for (const auto& d : ds) heap_.push(entry(d.due, d.complaint, d.key));
 }
 
 std::optional<core::instant> engine::next_due() {
     while (!heap_.empty()) {
         const auto& top = heap_.top();
-        if (db_.deadline_open(top.complaint, top.key, top.due)) return top.due;
+        if (db_.deadline_open(top.complaint, top.key, top.due)) return top.fire_at;
         heap_.pop();  // stale: cancelled, moved or already fired
     }
     return std::nullopt;
@@ -133,6 +142,16 @@ std::size_t engine::fire_due(core::instant until) {
         if (*next > until) break;
         auto e = heap_.top();
         heap_.pop();
+        // Business calendar: nothing about a complaint is posted outside working hours (a
+        // deadline missed while the bot was down waits for the next opening).
+        if (!e.complaint.empty() && cal_.business() && !cal_.is_open(clock_.now())) {
+            auto open = cal_.next_open(clock_.now());
+            if (open > until) {
+                e.fire_at = open;
+                heap_.push(e);
+                continue;
+            }
+        }
         fire_one(e);
         ++fired;
     }
@@ -153,7 +172,7 @@ void engine::fire_one(const heap_entry& e) {
         if (auto next = next_occurrence(name, std::max(ctx.now, e.due))) {
             auto key = std::string(job_prefix) + name + "@" + core::format_date(tz_.date_of(*next));
             db_.add_deadline({"", key, *next});
-            heap_.push({*next, "", key});
+            heap_.push(entry(*next, "", key));
         }
         tx->commit();
         return;
@@ -187,6 +206,7 @@ void engine::run_job(const std::string& name, core::instant due, rules::outcome&
         for (auto& c : db_.open_complaints()) {
             if (!rules::ready_for_sheet(c)) continue;
             c.sheet_date = today;
+            c.sheet_at = ctx.now;
             rules::event e{c.id,         ctx.now,
                            "bot",        "sheet",
                            "",           "列入质量投诉处理流程表（" + core::format_date(today) + "）",
@@ -241,7 +261,7 @@ void engine::persist(const rules::outcome& out) {
 
 void engine::save(const rules::complaint& c) {
     db_.save_complaint(c);
-    auto wanted = rules::pending_deadlines(c);
+    auto wanted = rules::pending_deadlines(c, &cal_);
     db_.sync_deadlines(c.id, wanted);
     push(wanted);
 }
@@ -274,14 +294,15 @@ handled engine::handle_in_transaction(const core::inbound_message& in) {
     }
     if (!relevant) return handled::ignored;  // the inbound record stays: a redelivery is still a duplicate
     if (!cfg_.org.find_person(msg.sender)) {
-        out.posts.push_back(
-            {msg.chat, "❌ 你的账号尚未在投诉机器人中登记，请联系人力资源部添加后再发送。", {}});
+        if (may_answer_bad_post(msg.sender))
+            out.posts.push_back(
+                {msg.chat, "❌ 你的账号尚未在投诉机器人中登记，请联系人力资源部添加后再发送。", {}});
     } else if (auto* err = std::get_if<rules::command_error>(&parsed)) {
-        reply(out, msg, "❌ " + err->reply);
+        if (may_answer_bad_post(msg.sender)) reply(out, msg, "❌ " + err->reply);
     } else if (auto* cmd = std::get_if<rules::command>(&parsed)) {
         on_command(*cmd, msg, out);
     } else if (!form.form) {
-        reply(out, msg, rules::describe_problems(form));
+        if (may_answer_bad_post(msg.sender)) reply(out, msg, rules::describe_problems(form));
     } else {
         int fine_seq = 0;
         auto ctx = make_context(&fine_seq);
@@ -292,6 +313,24 @@ handled engine::handle_in_transaction(const core::inbound_message& in) {
     }
     persist(out);
     return handled::processed;
+}
+
+bool engine::may_answer_bad_post(const std::string& sender) {
+    auto now = clock_.now();
+    auto fresh = [&](std::deque<core::instant>& q) {
+        while (!q.empty() && (now - q.front() >= std::chrono::minutes(1) || q.front() > now)) q.pop_front();
+    };
+    if (bad_post_replies_.size() > 4096) {  // many senders (forged ids): forget the quiet ones
+        for (auto it = bad_post_replies_.begin(); it != bad_post_replies_.end();) {
+            fresh(it->second);
+            it = it->second.empty() ? bad_post_replies_.erase(it) : std::next(it);
+        }
+    }
+    auto& q = bad_post_replies_[sender];
+    fresh(q);
+    if (q.size() >= bad_post_replies_per_minute) return false;
+    q.push_back(now);
+    return true;
 }
 
 void engine::on_command(const rules::command& cmd, const core::inbound_message& msg, rules::outcome& out) {
@@ -360,6 +399,12 @@ void engine::on_fine_command(const rules::command& cmd, const core::inbound_mess
     }
     f->status = waive ? "waived" : "paid";
     f->status_reason = cmd.text;
+    // A fine the appeal review overturned: the waiver cites the appeal.
+    if (auto c = waive ? db_.load_complaint(f->complaint) : std::nullopt; c) {
+        const auto& o = c->appeal.overturned;
+        if (std::find(o.begin(), o.end(), f->id) != o.end())
+            f->status_reason += "（依据 " + c->id + " 申诉复核：" + c->appeal.conclusion + "）";
+    }
     f->status_by = msg.sender;
     f->status_at = clock_.now();
     db_.update_fine(*f);
@@ -368,14 +413,15 @@ void engine::on_fine_command(const rules::command& cmd, const core::inbound_mess
                    msg.sender,
                    waive ? "fine_waived" : "fine_paid",
                    f->stage,
-                   f->id + (waive ? " 免罚：" + cmd.text : " 已缴 " + std::to_string(f->amount) + " 元") +
+                   f->id +
+                       (waive ? " 免罚：" + f->status_reason : " 已缴 " + std::to_string(f->amount) + " 元") +
                        "（" + cfg_.org.display_name(msg.sender) + "）",
                    std::nullopt,
                    core::duration{0}};
     out.events.push_back(e);
     reply(out, msg,
           waive ? "✅ " + f->id + "（" + f->person_name + "，" + std::to_string(f->amount) + " 元）已免罚：" +
-                      cmd.text
+                      f->status_reason
                 : "✅ " + f->id + "（" + f->person_name + "，" + std::to_string(f->amount) +
                       " 元）已登记缴纳。");
 }
@@ -383,17 +429,20 @@ void engine::on_fine_command(const rules::command& cmd, const core::inbound_mess
 void engine::on_complaint_command(const rules::command& cmd, const core::inbound_message& msg,
                                   rules::outcome& out) {
     using rules::command_kind;
-    if (cmd.target.rfind("运费", 0) == 0 || cmd.kind == command_kind::freight) {
-        reply(out, msg, "❌ 退货运费流程将在后续版本开放，" + cmd.target + " 未作改动。");
-        return;
-    }
-    auto c = db_.load_complaint(cmd.target);
+    const bool freight = cmd.target.rfind("运费", 0) == 0;
+    auto id = freight ? cmd.target.substr(std::string_view("运费").size()) : cmd.target;
+    auto c = db_.load_complaint(id);
     if (!c) {
-        reply(out, msg, "❌ 没有找到投诉 " + cmd.target + "，请用“待办”查看进行中的投诉编号。");
+        reply(out, msg, "❌ 没有找到投诉 " + id + "，请用“待办”查看进行中的投诉编号。");
         return;
     }
     int fine_seq = db_.next_fine_seq();
     auto ctx = make_context(&fine_seq);
+    std::vector<rules::fine> fines;
+    if (cmd.kind == command_kind::review) {
+        fines = db_.fines();
+        ctx.fines = &fines;
+    }
     if (cmd.kind == command_kind::query) {
         reply(out, msg, rules::describe(*c, db_.events_of(c->id), ctx));
         return;
@@ -411,14 +460,17 @@ void engine::on_complaint_command(const rules::command& cmd, const core::inbound
         case command_kind::vp_opinion:
         case command_kind::gm_approval:
         case command_kind::execute:
+        case command_kind::appeal:
+        case command_kind::review:
+        case command_kind::freight:
+        case command_kind::pay:
+        case command_kind::write_off:
             if (rules::apply_command(*c, cmd, msg.sender, msg.chat, ctx, out)) save(*c);
             return;
         default:
             break;
     }
-    reply(out, msg,
-          "❌ “" + std::string(rules::command_word(cmd.kind)) + "”（申诉、运费）将在后续版本开放，" + c->id +
-              " 未作改动。");
+    reply(out, msg, "❌ “" + std::string(rules::command_word(cmd.kind)) + "”不能用于 " + c->id + "。");
 }
 
 }  // namespace app

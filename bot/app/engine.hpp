@@ -7,6 +7,8 @@
 #pragma once
 
 #include <cstddef>
+#include <deque>
+#include <map>
 #include <optional>
 #include <queue>
 #include <string>
@@ -26,6 +28,9 @@ class engine {
   public:
     engine(const rules::config& cfg, storage::database& db, const core::clock& clock);
 
+    // Answers to unusable posts per sender and minute (a flood does not flood the group back).
+    static constexpr std::size_t bad_post_replies_per_minute = 5;
+
     // Processes one message (de-duplicated by platform + msg_id) in one transaction.
     handled handle(const core::inbound_message& msg);
     // The same work inside a transaction the caller opened and will commit or roll back (group
@@ -42,17 +47,21 @@ class engine {
 
     const core::zone& tz() const { return tz_; }
     const rules::config& config() const { return cfg_; }
+    const core::calendar& calendar() const { return cal_; }
 
   private:
     struct heap_entry {
+        core::instant fire_at;  // the due time, or (business calendar) the next opening after it
         core::instant due;
         std::string complaint;
         std::string key;
         bool operator>(const heap_entry& o) const {
+            if (fire_at != o.fire_at) return fire_at > o.fire_at;
             return due != o.due ? due > o.due
                                 : (complaint != o.complaint ? complaint > o.complaint : key > o.key);
         }
     };
+    heap_entry entry(core::instant due, std::string complaint, std::string key) const;
 
     void load_deadlines();
     void ensure_jobs();
@@ -69,12 +78,17 @@ class engine {
     std::optional<core::instant> next_occurrence(const std::string& job, core::instant after) const;
     rules::context make_context(int* fine_seq) const;
     void reply(rules::outcome& out, const core::inbound_message& msg, std::string text) const;
+    // A post the bot cannot use (unregistered sender, bad command, incomplete form) is answered at
+    // most bad_post_replies_per_minute times a minute per sender; the rest are recorded silently.
+    bool may_answer_bad_post(const std::string& sender);
 
     const rules::config& cfg_;
     storage::database& db_;
     const core::clock& clock_;
     core::zone tz_;
+    core::calendar cal_;
     std::priority_queue<heap_entry, std::vector<heap_entry>, std::greater<>> heap_;
+    std::map<std::string, std::deque<core::instant>> bad_post_replies_;  // per sender, the last minute
 };
 
 }  // namespace app

@@ -76,7 +76,15 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
             parser.header_limit(16 * 1024);
             slot->idle = true;
             if (stopping) break;
-            stream.expires_after(first ? opts.read_timeout : opts.idle_timeout);
+            if (!first && buffer.size() == 0) {
+                // Keep-alive: wait up to the idle timeout for the next request to begin; from its first
+                // byte on, the read timeout applies (a request trickled a byte at a time is cut off).
+                stream.expires_after(opts.idle_timeout);
+                auto [pec, pn] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
+                if (pec) break;
+                buffer.commit(pn);
+            }
+            stream.expires_after(opts.read_timeout);
             first = false;
             // Read the header first: once it is in, the request is "in flight" and a stop waits for it.
             auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, use_tuple);

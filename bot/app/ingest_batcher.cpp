@@ -251,9 +251,8 @@ bool ingest_batcher::run_batch(std::deque<std::shared_ptr<waiter>>& batch) {
         ++stats_.batches;
         stats_.unavailable += batch.size();
         spdlog::error(
-            "could not commit a batch of {} message(s): {} (none acknowledged, so the platforms redeliver; "
-            "check disk space and permissions of the database)",
-            batch.size(), e.what());
+            "could not commit a batch of {} message(s): {} (none acknowledged, so the platforms redeliver)",
+            batch.size(), db_.explain(e));
         return false;
     }
     ++stats_.batches;

@@ -27,7 +27,7 @@ void outbox_sender::stop() {
 }
 
 void outbox_sender::kick() {
-    kicked_ = true;  // also when a pass is under way: it may have read the outbox before the commit
+    kicked_ = true;  // also when a pass is running: it may have read the outbox before the new rows
     wake_.cancel();
 }
 
@@ -61,6 +61,13 @@ asio::awaitable<core::instant> outbox_sender::pass() {
         if (blocked_chats.count(row.post.chat)) continue;
         blocked_chats.insert(row.post.chat);
         now = clock_.now();
+        if (unmarked_.count(row.id)) {
+            // Delivered earlier, but the database refused to record it: record it now, never resend.
+            db_.mark_sent(row.id, now);
+            unmarked_.erase(row.id);
+            blocked_chats.erase(row.post.chat);
+            continue;
+        }
         if (row.next_try_at > now) {
             next = std::min(next, row.next_try_at);
             continue;
@@ -103,8 +110,16 @@ asio::awaitable<core::instant> outbox_sender::pass() {
         now = clock_.now();
         int attempts = row.attempts + 1;
         if (delivered) {
-            db_.mark_sent(row.id, now);
             ++stats_.sent;
+            try {
+                db_.mark_sent(row.id, now);
+            } catch (const std::exception& e) {
+                // Disk full or read-only: the platform has the post, so it is not sent again; the
+                // chat waits until the row can be marked.
+                unmarked_.insert(row.id);
+                spdlog::error("post {} was delivered but cannot be marked sent: {}", row.id, db_.explain(e));
+                continue;
+            }
             blocked_chats.erase(row.post.chat);  // the chat's next post may go in this pass
             continue;
         }
@@ -147,7 +162,7 @@ asio::awaitable<void> outbox_sender::run() {
             next = clock_.now() + std::chrono::seconds(5);  // database busy or gone: look again soon
         }
         if (stopping_) break;
-        if (kicked_) continue;  // rows were committed during the pass: look again at once
+        if (kicked_) continue;  // rows committed during the pass: look again now
         auto wait = next - clock_.now();
         if (wait.count() < 0) wait = core::duration{0};
         wake_.expires_after(wait);

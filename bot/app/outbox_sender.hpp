@@ -3,7 +3,8 @@
 // (20/min by default), exponential backoff on retryable failures, the platform's block penalty on
 // rate limiting, and no retry on permanent errors (kept as 'failed' for /healthz and /metrics).
 // A post is marked sent only after the platform accepted it, so a crash between the two resends it
-// once (at-least-once; posts are safe to repeat).
+// once (at-least-once; posts are safe to repeat). When the database cannot record the delivery
+// (disk full, read-only) the sender remembers it and marks it later instead of sending it again.
 //
 // Thread-safety: runs on the io_context's thread, like the engine that fills the outbox.
 #pragma once
@@ -15,6 +16,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 
 #include "adapters/adapter.hpp"
@@ -80,6 +82,7 @@ class outbox_sender {
     bool kicked_ = false;                                       // kick() since the current pass began
     std::map<std::string, std::deque<core::instant>> sent_at_;  // per robot, the last minute
     std::map<std::string, core::instant> blocked_until_;
+    std::set<std::int64_t> unmarked_;  // delivered, but mark_sent failed (disk full, read-only)
     sender_stats stats_;
 };
 

@@ -2,8 +2,11 @@
 
 #include <xlsxwriter.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <vector>
@@ -157,8 +160,10 @@ std::optional<core::local_date> parse_report_date(const std::string& text) {
 }
 
 void run_report(const report_options& o, std::ostream& out) {
-    if (o.kind != "penalties" && o.kind != "complaints" && o.kind != "sheet")
-        throw report_error("unknown report '" + o.kind + "': use penalties, complaints or sheet");
+    if (o.kind != "penalties" && o.kind != "complaints" && o.kind != "sheet" && o.kind != "weekly" &&
+        o.kind != "statement")
+        throw report_error("unknown report '" + o.kind +
+                           "': use penalties, complaints, sheet, weekly or statement");
     if (o.format != "text" && o.format != "csv" && o.format != "json" && o.format != "xlsx")
         throw report_error("unknown format '" + o.format + "': use text, csv, json or xlsx");
     if (o.format == "xlsx" && o.out_path.empty()) throw report_error("--format xlsx needs --out FILE.xlsx");
@@ -171,7 +176,93 @@ void run_report(const report_options& o, std::ostream& out) {
 
     json j = json::array();
     table t;
-    if (o.kind == "penalties") {
+    auto today = tz.date_of(std::chrono::time_point_cast<core::duration>(std::chrono::system_clock::now()));
+    if (o.kind == "weekly") {
+        // The weekly report over --from..--to (default: the 7 days ending --to, or today).
+        auto to = o.to.value_or(today);
+        auto from = o.from.value_or(core::add_days(to, -6));
+        rules::config defaults;  // the report reads only the database; role names are the defaults
+        int unused = 0;
+        rules::context ctx{defaults, tz, tz.start_of(core::add_days(to, 1)), &unused};
+        auto text =
+            rules::weekly_report(db.all_complaints(), db.fines(),
+                                 {from, to, core::format_date(from) + " 至 " + core::format_date(to)}, ctx);
+        if (o.format == "text" && o.out_path.empty()) {
+            out << text << "\n";
+            return;
+        }
+        t.title = "投诉周报";
+        t.header = {"项目", "内容"};
+        j = json::object(
+            {{"from", core::format_date(from)}, {"to", core::format_date(to)}, {"lines", json::array()}});
+        std::size_t start = 0;
+        while (start <= text.size()) {
+            auto end = text.find('\n', start);
+            auto line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+            j["lines"].push_back(line);
+            auto colon = line.find("：");
+            if (colon == std::string::npos)
+                t.rows.push_back({line, ""});
+            else
+                t.rows.push_back({line.substr(0, colon), line.substr(colon + std::string_view("：").size())});
+            if (end == std::string::npos) break;
+            start = end + 1;
+        }
+    } else if (o.kind == "statement") {
+        // Per department head: fines issued in the period (default: this month), waived, paid, open.
+        auto from = o.from.value_or(core::local_date{today.year, today.month, 1});
+        auto to =
+            o.to.value_or(core::add_days(core::local_date{today.month == 12 ? today.year + 1 : today.year,
+                                                          today.month == 12 ? 1U : today.month + 1, 1},
+                                         -1));
+        struct row {
+            std::string name, department;
+            int count = 0, amount = 0, waived = 0, paid = 0, open = 0;
+        };
+        std::map<std::string, row> by_person;
+        for (const auto& f : db.fines()) {
+            auto d = tz.date_of(f.issued_at);
+            if (d < from || to < d) continue;
+            auto& r = by_person[f.person];
+            r.name = f.person_name;
+            r.department = f.department;
+            r.count++;
+            r.amount += f.amount;
+            (f.status == "waived" ? r.waived : f.status == "paid" ? r.paid : r.open) += f.amount;
+        }
+        t.title = "罚款月结单（" + core::format_date(from) + " 至 " + core::format_date(to) + "）";
+        t.header = {"负责人", "人员编号", "部门", "罚款笔数",  "罚款金额",
+                    "已免罚", "已缴",     "未缴", "负责人签字"};
+        row total;
+        for (const auto& [id, r] : by_person) {
+            j.push_back({{"person", id},
+                         {"name", r.name},
+                         {"department", r.department},
+                         {"from", core::format_date(from)},
+                         {"to", core::format_date(to)},
+                         {"count", r.count},
+                         {"amount", r.amount},
+                         {"waived", r.waived},
+                         {"paid", r.paid},
+                         {"outstanding", r.open}});
+            t.rows.push_back({r.name, id, r.department, std::to_string(r.count), std::to_string(r.amount),
+                              std::to_string(r.waived), std::to_string(r.paid), std::to_string(r.open), ""});
+            total.count += r.count;
+            total.amount += r.amount;
+            total.waived += r.waived;
+            total.paid += r.paid;
+            total.open += r.open;
+        }
+        t.footer = {"合计",
+                    "",
+                    "",
+                    std::to_string(total.count),
+                    std::to_string(total.amount),
+                    std::to_string(total.waived),
+                    std::to_string(total.paid),
+                    std::to_string(total.open),
+                    ""};
+    } else if (o.kind == "penalties") {
         t.title = "罚款明细（水果基金）";
         t.header = {"罚款编号", "投诉编号", "环节",     "部门", "负责人",
                     "人员编号", "金额",     "截止时间", "状态", "备注"};
@@ -229,11 +320,20 @@ void run_report(const report_options& o, std::ostream& out) {
                 for (const auto& d : c.departments) {
                     replies += (replies.empty() ? "" : "\n") + d.department + "：" +
                                (d.replied_at ? d.text : "未回复");
-                    signers += (signers.empty() ? "" : "\n") + d.department + "：";
+                    bool signed_it = std::find(c.sheet_signed.begin(), c.sheet_signed.end(), d.department) !=
+                                     c.sheet_signed.end();
+                    signers +=
+                        (signers.empty() ? "" : "\n") + d.department + "：" + (signed_it ? "已签" : "");
                 }
+                auto step = [&](const rules::complaint::step& s) {
+                    return s.at ? s.text + (s.text.empty() ? "" : "\n") + "（" + s.by + " " +
+                                      tz.long_time(*s.at) + "）"
+                                : std::string{};
+                };
                 t.rows.push_back({c.id, core::format_date(*c.sheet_date), f("投诉人"), f("客户名称"),
                                   f("品牌"), product ? f("产品存在的质量问题") : f("投诉事件"),
-                                  product ? f("客户要求") : f("投诉目的"), replies, signers, "", "", ""});
+                                  product ? f("客户要求") : f("投诉目的"), replies, signers,
+                                  step(c.vp_opinion), step(c.gm_approval), step(c.executed)});
             } else {
                 t.rows.push_back({c.id, std::string(rules::kind_title(c.kind)),
                                   c.status == "open"      ? "进行中"

@@ -1,5 +1,6 @@
 #include "app/serve.hpp"
 
+#include <SQLiteCpp/Exception.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio/signal_set.hpp>
 
@@ -92,7 +93,16 @@ int run_serve(const rules::config& cfg) {
     asio::io_context ioc{1};
     core::system_clock clock;
     https_client http(ioc, cfg.server.ca_file);
-    service svc(ioc, cfg, db, clock, http, std::move(adapters), chats);
+    // Starting writes (scheduled jobs, deadlines missed while down): a full or read-only disk stops
+    // the start with one line saying so; the service manager restarts the bot.
+    std::unique_ptr<service> service_ptr;
+    try {
+        service_ptr = std::make_unique<service>(ioc, cfg, db, clock, http, std::move(adapters), chats);
+    } catch (const SQLite::Exception& e) {
+        spdlog::error("cannot start: {}", db.explain(e));
+        return 2;
+    }
+    auto& svc = *service_ptr;
     server_options opts;
     opts.address = cfg.server.listen;
     opts.port = static_cast<unsigned short>(cfg.server.port);
@@ -102,7 +112,12 @@ int run_serve(const rules::config& cfg) {
                            return svc.handle_async(std::move(req));
                        }));
     server.start();
-    svc.start();
+    try {
+        svc.start();
+    } catch (const SQLite::Exception& e) {
+        spdlog::error("cannot start: {}", db.explain(e));
+        return 2;
+    }
     spdlog::info("complaint-bot listening on {}:{} (database {})", cfg.server.listen, server.port(),
                  cfg.database);
 

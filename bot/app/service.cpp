@@ -206,7 +206,7 @@ service::accepted service::accept_message(const std::string& platform, core::inb
         engine_.handle(msg);  // committed before the platform is answered or ACKed
     } catch (const std::exception& e) {
         spdlog::error("could not commit a {} message: {} (not acknowledged, so the platform redelivers)",
-                      platform, e.what());
+                      platform, db_.explain(e));
         return accepted::failed;
     }
     after_commit();

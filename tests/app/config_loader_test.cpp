@@ -188,10 +188,66 @@ roles: { order_desk: 打单部 }
         bad_config{"YamlSyntax", "organization: [\n  - a\n roles: x\n",
                    "c.yaml:2:3: YAML syntax error: illegal block entry — fix the indentation or quoting at "
                    "this place"},
+        bad_config{"UnknownCalendarMode", org + "calendar: { mode: office }\n",
+                   "c.yaml:13:19: unknown calendar mode 'office' — use wall (deadlines in clock time, the "
+                   "default) or business (working time only)"},
+        bad_config{
+            "BadWorkHours",
+            org + "calendar: { mode: business, work_hours: [\"08:30-12:00\", \"14:00-13:00\"] }\n",
+            "c.yaml:13:57: bad work hours '14:00-13:00' — write a local time range like \"08:30-12:00\""},
+        bad_config{"OverlappingWorkHours",
+                   org + "calendar: { mode: business, work_hours: [\"08:30-12:00\", \"11:00-13:00\"] }\n",
+                   "c.yaml:13:57: work hours '11:00-13:00' overlap another range — make the ranges disjoint"},
+        bad_config{"BadHoliday", org + "calendar: { mode: business, holidays: [2026-02-30] }\n",
+                   "c.yaml:13:40: bad date '2026-02-30' in calendar.holidays — write dates as 2026-10-01"},
+        bad_config{"UnknownWeekday", org + "calendar: { work_days: [周一, 周八] }\n",
+                   "c.yaml:13:29: unknown weekday '周八' — write 周一 … 周日 or mon … sun"},
+        bad_config{"HolidayAndMakeUpDay",
+                   org + "calendar: { mode: business, holidays: [2026-10-10], make_up_days: [2026-10-10] }\n",
+                   "c.yaml:13:67: the date 2026-10-10 is both a holiday and a make-up work day — keep it in "
+                   "one of the two lists"},
+        bad_config{
+            "BadReminder", org + "workflow: { reminders: { vp_opinion: tomorrow } }\n",
+            "c.yaml:13:38: bad duration 'tomorrow' for workflow.reminders.vp_opinion — write durations "
+            "like 5m, 30m, 2h, 1h30m (or 0 / off)"},
         bad_config{"NotAMap", "- just\n- a list\n",
                    "c.yaml:1:1: the config must be a mapping with `organization:` and `roles:` — start from "
                    "config.example.yaml"}),
     [](const auto& param_info) { return param_info.param.name; });
+
+TEST(ConfigLoader, BusinessCalendarAndRemindersLoad) {
+    auto r = parse(org + R"(calendar:
+  mode: business
+  work_days: [周一, 周二, 周三, 周四, 周五]
+  work_hours: ["08:30-12:00", "13:30-17:30"]
+  holidays: [2026-10-01, 2026-10-02]
+  make_up_days: [2026-10-10]
+workflow:
+  reminders: { sign: 2h, vp_opinion: 1d, gm_approval: 4h, execute: off, freight: 8h, repeat: 2 }
+)");
+    ASSERT_TRUE(r.config) << (r.errors.empty() ? "" : r.errors[0].to_string());
+    const auto& c = *r.config;
+    EXPECT_TRUE(c.calendar.business);
+    EXPECT_TRUE(c.workflow.business_time);
+    EXPECT_EQ(c.calendar.work_days, (std::vector<unsigned>{1, 2, 3, 4, 5}));
+    ASSERT_EQ(c.calendar.hours.size(), 2u);
+    EXPECT_EQ(c.calendar.hours[1].start, 13u * 60 + 30);
+    EXPECT_EQ(c.calendar.holidays.size(), 2u);
+    EXPECT_EQ(c.calendar.make_up_days, (std::vector<core::local_date>{{2026, 10, 10}}));
+    EXPECT_EQ(c.workflow.sign_due, 2h);
+    EXPECT_EQ(c.workflow.vp_due, 24h);
+    EXPECT_EQ(c.workflow.execute_due, 0h);
+    EXPECT_EQ(c.workflow.reminders, 2);
+    auto text = app::explain_config(c);
+    EXPECT_NE(text.find("calendar: business time"), std::string::npos) << text;
+    EXPECT_NE(text.find(" 08:30-12:00 13:30-17:30; 2 holidays, 1 make-up work days"), std::string::npos)
+        << text;
+    // Without a calendar section the wall clock stays the default.
+    auto plain = parse(org);
+    ASSERT_TRUE(plain.config);
+    EXPECT_FALSE(plain.config->calendar.business);
+    EXPECT_FALSE(plain.config->workflow.business_time);
+}
 
 TEST(ConfigLoader, ReportsEveryErrorAtOnce) {
     auto r = parse(R"(organization:

@@ -7,19 +7,6 @@
 using namespace harness;
 using namespace std::chrono_literals;
 
-namespace {
-
-// P1 published at 09:25 to 生产部 and 采购部; 生产部 replies at 10:40; F1 (wujiu) at 11:00.
-void day_with_fine(bench& b) {
-    b.say(at("09:00"), "zhangsan", product_post);
-    b.say(at("09:04"), "zhoumin", "受理 P1");
-    b.say(at("09:25"), "zhoumin", "工艺 P1 批号B2611-07 调查: 生产部 采购部");
-    b.say(at("10:40"), "qianqi", "回复 P1 冷镦模具磨损导致螺纹不良");
-    b.advance(at("11:00"));
-}
-
-}  // namespace
-
 TEST(Engine, QueryShowsFieldsTimelineAndWhatIsPending) {
     bench b;
     day_with_fine(b);
@@ -149,12 +136,15 @@ TEST(Engine, ScheduledSummaryAndSheetPostOncePerDayEvenAcrossRestarts) {
     EXPECT_TRUE(contains(fired[0].text, "今日罚款汇总"));
     b.restart();
     EXPECT_TRUE(b.advance(at("18:30")).empty());
-    // The next day: the sheet goes to the VP at 09:00, a new summary at 18:00, and P1 is not put on
-    // a second sheet.
+    // The next day: 08:30 the heads who have not signed are reminded, the sheet goes to the VP at
+    // 09:00, a new summary at 18:00, and P1 is not put on a second sheet.
     fired = b.advance(at("18:00", "2026-11-24"));
-    ASSERT_EQ(fired.size(), 2u);
-    EXPECT_TRUE(contains(fired[0].text, "P1 质量投诉处理流程表（2026-11-23）转交副总"));
-    EXPECT_TRUE(contains(fired[1].text, "今日罚款汇总（今天，2026-11-24）：无罚款。"));
+    ASSERT_EQ(fired.size(), 3u);
+    EXPECT_EQ(fired[0].text,
+              "⏰ 提醒（第1次）：P1 质量投诉处理流程表待生产部、采购部负责人签字（签字 P1）。\n@赵六 @吴九");
+    EXPECT_EQ(fired[0].at, at("08:30", "2026-11-24"));
+    EXPECT_TRUE(contains(fired[1].text, "P1 质量投诉处理流程表（2026-11-23）转交副总"));
+    EXPECT_TRUE(contains(fired[2].text, "今日罚款汇总（今天，2026-11-24）：无罚款。"));
 }
 
 TEST(Engine, HrRulesAComplaintInvalidAndItsClocksStop) {
@@ -193,8 +183,10 @@ TEST(Engine, ResponsibleHeadsSignTheSheet) {
     EXPECT_EQ(r[0].text,
               "✍️ P1 "
               "采购部负责人吴九已签字。责任部门均已签字，流程表将转交副总。\n@吴九");
+    before = b.snapshot();
     r = b.say(at("17:44"), "wujiu", "签字 运费P1");
-    EXPECT_EQ(r[0].text, "❌ 退货运费流程将在后续版本开放，运费P1 未作改动。\n@吴九");
+    EXPECT_EQ(r[0].text, "❌ 没有找到 运费P1，请客服部跟单员先登记（运费 P1 <金额> <承担部门>）。\n@吴九");
+    EXPECT_EQ(b.snapshot(), before);
 }
 
 TEST(Engine, CompensationFlowFromSheetToExecution) {

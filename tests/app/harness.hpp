@@ -145,6 +145,15 @@ inline const std::string service_post =
     "11月20日下午送货迟到三小时，\n未提前通知客户，客户仓库已下班，只能次日重新卸货。\n"
     "投诉目的(希望达到的结果:如索赔、处理、改进服务质量): 改进服务质量，书面道歉\n投诉时间: 2026-11-23 07:50";
 
+// P1 published at 09:25 to 生产部 and 采购部; 生产部 replies at 10:40; F1 (wujiu) at 11:00.
+inline void day_with_fine(bench& b) {
+    b.say(at("09:00"), "zhangsan", product_post);
+    b.say(at("09:04"), "zhoumin", "受理 P1");
+    b.say(at("09:25"), "zhoumin", "工艺 P1 批号B2611-07 调查: 生产部 采购部");
+    b.say(at("10:40"), "qianqi", "回复 P1 冷镦模具磨损导致螺纹不良");
+    b.advance(at("11:00"));
+}
+
 inline bool mentions(const post& p, const std::string& person) {
     return std::find(p.mentions.begin(), p.mentions.end(), person) != p.mentions.end();
 }

@@ -128,7 +128,9 @@ struct bot_process {
         company.replace(company.find("database: data/complaint-bot.db"), 31, "database: " + db);
         company += "server: { listen: 127.0.0.1, port: " + std::to_string(port) + " }\n" + platform_yaml;
         config_ = dir / "bot.yaml";
-        log_ = dir / "bot.log";
+        // Under the suite's log directory: the last test (LogsHoldNoSecret) scans it for secrets.
+        std::filesystem::create_directories(BOT_TEST_LOG_DIR);
+        log_ = std::filesystem::path(BOT_TEST_LOG_DIR) / ("serve-" + dir.filename().string() + ".log");
         test_support::write_file(config_, company);
     }
 
