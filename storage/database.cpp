@@ -162,8 +162,10 @@ constexpr const char* sql_events_of =
     "SELECT complaint_id, at, actor, type, stage, detail, deadline, late_ms FROM events WHERE complaint_id = "
     "? "
     "ORDER BY id";
+// `+state`: look up by the primary key (complaint_id, key), not by the deadlines_open index, whose
+// `state = 'open'` prefix would scan every open deadline of every complaint.
 constexpr const char* sql_open_deadlines_of =
-    "SELECT key, due_at FROM deadlines WHERE complaint_id = ? AND state = 'open'";
+    "SELECT key, due_at FROM deadlines WHERE complaint_id = ? AND +state = 'open'";
 constexpr const char* sql_upsert_deadline =
     "INSERT INTO deadlines(complaint_id, key, due_at, state) VALUES(?, ?, ?, 'open') "
     "ON CONFLICT(complaint_id, key) DO UPDATE SET due_at = excluded.due_at, state = 'open', fired_at = NULL "
@@ -197,6 +199,19 @@ constexpr const char* sql_pending_outbox =
     "'pending' "
     "ORDER BY id LIMIT ?";
 constexpr const char* sql_mark_sent = "UPDATE outbox SET state = 'sent', sent_at = ? WHERE id = ?";
+
+// Resets a cached statement (and clears its bindings) when the repository call is done with it,
+// however it ends, so no statement stays mid-step holding a read snapshot.
+struct reset_on_exit {
+    SQLite::Statement& q;
+    ~reset_on_exit() {
+        q.tryReset();
+        try {
+            q.clearBindings();  // sqlite3_clear_bindings cannot fail
+        } catch (...) {
+        }
+    }
+};
 
 void bind_opt(SQLite::Statement& st, int index, const std::optional<core::instant>& t) {
     if (t)
@@ -279,6 +294,9 @@ database::database(const std::string& path) try : db_(path, SQLite::OPEN_READWRI
     if (path != ":memory:") db_.exec("PRAGMA journal_mode = WAL");
     // FULL: every commit is on disk before we acknowledge anything that depends on it.
     db_.exec("PRAGMA synchronous = FULL");
+    // Savepoint sub-journals (group commit runs each message in one) and temp tables stay in memory:
+    // they only matter until the transaction ends, and a crash discards them anyway.
+    db_.exec("PRAGMA temp_store = MEMORY");
     db_.exec("PRAGMA foreign_keys = ON");
     migrate();
 } catch (const SQLite::Exception& e) {
@@ -333,6 +351,13 @@ void database::migrate() {
     }
 }
 
+SQLite::Statement& database::prepared(const char* sql) {
+    auto& slot = statements_[sql];
+    if (!slot) slot = std::make_unique<SQLite::Statement>(db_, sql);
+    slot->tryReset();
+    return *slot;
+}
+
 std::unique_ptr<SQLite::Transaction> database::begin() {
     return std::make_unique<SQLite::Transaction>(db_, SQLite::TransactionBehavior::IMMEDIATE);
 }
@@ -354,14 +379,16 @@ void database::set_meta(const std::string& key, const std::string& value) {
 }
 
 bool database::seen(const std::string& platform, const std::string& msg_id) {
-    SQLite::Statement q(db_, sql_seen);
+    auto& q = prepared(sql_seen);
+    reset_on_exit q_done{q};
     q.bind(1, platform);
     q.bind(2, msg_id);
     return q.executeStep();
 }
 
 void database::record_inbound(const inbound_row& row) {
-    SQLite::Statement q(db_, sql_record_inbound);
+    auto& q = prepared(sql_record_inbound);
+    reset_on_exit q_done{q};
     q.bind(1, row.platform);
     q.bind(2, row.msg_id);
     q.bind(3, static_cast<std::int64_t>(core::to_ms(row.received_at)));
@@ -376,14 +403,16 @@ std::int64_t database::inbound_count() {
 }
 
 int database::next_complaint_seq(rules::complaint_kind kind) {
-    SQLite::Statement q(db_, sql_next_seq);
+    auto& q = prepared(sql_next_seq);
+    reset_on_exit q_done{q};
     q.bind(1, std::string(rules::kind_name(kind)));
     q.executeStep();
     return q.getColumn(0).getInt();
 }
 
 void database::save_complaint(const rules::complaint& c) {
-    SQLite::Statement q(db_, sql_save_complaint);
+    auto& q = prepared(sql_save_complaint);
+    reset_on_exit q_done{q};
     q.bind(1, c.id);
     q.bind(2, std::string(rules::kind_name(c.kind)));
     q.bind(3, c.seq);
@@ -395,7 +424,8 @@ void database::save_complaint(const rules::complaint& c) {
 }
 
 std::optional<rules::complaint> database::load_complaint(const std::string& id) {
-    SQLite::Statement q(db_, sql_load_complaint);
+    auto& q = prepared(sql_load_complaint);
+    reset_on_exit q_done{q};
     q.bind(1, id);
     if (!q.executeStep()) return std::nullopt;
     return complaint_from(q.getColumn(0).getString());
@@ -426,7 +456,8 @@ void database::append_events(const std::vector<rules::event>& events) {
             prev = last.getColumn(1).getString();
         }
     }
-    SQLite::Statement q(db_, sql_append_event);
+    auto& q = prepared(sql_append_event);
+    reset_on_exit q_done{q};
     for (const auto& e : events) {
         auto id = ++last_id;
         auto at = static_cast<std::int64_t>(core::to_ms(e.at));
@@ -472,11 +503,13 @@ std::vector<rules::event> database::events_of(const std::string& complaint_id) {
 void database::sync_deadlines(const std::string& complaint_id, const std::vector<rules::deadline>& wanted) {
     std::vector<std::pair<std::string, std::int64_t>> current;
     {
-        SQLite::Statement q(db_, sql_open_deadlines_of);
+        auto& q = prepared(sql_open_deadlines_of);
+        reset_on_exit q_done{q};
         q.bind(1, complaint_id);
         while (q.executeStep()) current.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getInt64());
     }
-    SQLite::Statement upsert(db_, sql_upsert_deadline);
+    auto& upsert = prepared(sql_upsert_deadline);
+    reset_on_exit upsert_done{upsert};
     for (const auto& d : wanted) {
         bool same = false;
         for (const auto& [key, due] : current)
@@ -488,7 +521,8 @@ void database::sync_deadlines(const std::string& complaint_id, const std::vector
         upsert.bind(3, static_cast<std::int64_t>(core::to_ms(d.due)));
         upsert.exec();
     }
-    SQLite::Statement cancel(db_, sql_cancel_deadline);
+    auto& cancel = prepared(sql_cancel_deadline);
+    reset_on_exit cancel_done{cancel};
     for (const auto& [key, due] : current) {
         bool keep = false;
         for (const auto& d : wanted)
@@ -502,7 +536,8 @@ void database::sync_deadlines(const std::string& complaint_id, const std::vector
 }
 
 void database::add_deadline(const rules::deadline& d) {
-    SQLite::Statement q(db_, sql_add_deadline);
+    auto& q = prepared(sql_add_deadline);
+    reset_on_exit q_done{q};
     q.bind(1, d.complaint);
     q.bind(2, d.key);
     q.bind(3, static_cast<std::int64_t>(core::to_ms(d.due)));
@@ -519,7 +554,8 @@ std::vector<rules::deadline> database::open_deadlines() {
 }
 
 bool database::deadline_open(const std::string& complaint_id, const std::string& key, core::instant due) {
-    SQLite::Statement q(db_, sql_deadline_open);
+    auto& q = prepared(sql_deadline_open);
+    reset_on_exit q_done{q};
     q.bind(1, complaint_id);
     q.bind(2, key);
     q.bind(3, static_cast<std::int64_t>(core::to_ms(due)));
@@ -527,7 +563,8 @@ bool database::deadline_open(const std::string& complaint_id, const std::string&
 }
 
 void database::mark_fired(const std::string& complaint_id, const std::string& key, core::instant fired_at) {
-    SQLite::Statement q(db_, sql_mark_fired);
+    auto& q = prepared(sql_mark_fired);
+    reset_on_exit q_done{q};
     q.bind(1, static_cast<std::int64_t>(core::to_ms(fired_at)));
     q.bind(2, complaint_id);
     q.bind(3, key);
@@ -593,7 +630,8 @@ std::vector<rules::fine> database::fines() {
 }
 
 void database::enqueue(const core::outbound_post& post, core::instant at) {
-    SQLite::Statement q(db_, sql_enqueue);
+    auto& q = prepared(sql_enqueue);
+    reset_on_exit q_done{q};
     q.bind(1, static_cast<std::int64_t>(core::to_ms(at)));
     q.bind(2, post.chat);
     q.bind(3, post.text);

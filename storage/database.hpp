@@ -8,6 +8,7 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Transaction.h>
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -123,7 +124,12 @@ class database {
 
   private:
     void migrate();
+    // The hot statements are compiled once per connection and reset after each use (compiling
+    // costs more than running most of them). Keyed by the SQL constant's address.
+    SQLite::Statement& prepared(const char* sql);
+
     SQLite::Database db_;
+    std::map<const char*, std::unique_ptr<SQLite::Statement>> statements_;  // destroyed before db_
 };
 
 }  // namespace storage

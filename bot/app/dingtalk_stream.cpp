@@ -39,6 +39,15 @@ dingtalk_stream::dingtalk_stream(asio::io_context& ioc, https_client& http, stre
       handler_(std::move(handler)),
       backoff_timer_(ioc) {}
 
+dingtalk_stream::dingtalk_stream(asio::io_context& ioc, https_client& http, stream_settings settings,
+                                 const core::clock& clock, async_message_handler handler)
+    : ioc_(ioc),
+      http_(http),
+      s_(std::move(settings)),
+      clock_(clock),
+      async_handler_(std::move(handler)),
+      backoff_timer_(ioc) {}
+
 void dingtalk_stream::start() {
     asio::co_spawn(ioc_, run(), asio::detached);
 }
@@ -179,7 +188,8 @@ asio::awaitable<void> dingtalk_stream::serve_frames(Ws& ws) {
         bool handled = true;
         if (f.inbound.message) {
             ++stats_.messages;
-            handled = handler_(*f.inbound.message);
+            handled =
+                async_handler_ ? co_await async_handler_(*f.inbound.message) : handler_(*f.inbound.message);
         }
         if (handled && !f.ack.empty()) {
             ws.text(true);

@@ -40,9 +40,13 @@ class dingtalk_stream {
     // Returns true when the message is safely handled (committed, a duplicate, or deliberately
     // ignored): only then is the frame ACKed.
     using message_handler = std::function<bool(const core::inbound_message&)>;
+    // The same as a coroutine: the frame is ACKed once it resumes with true (group commit).
+    using async_message_handler = std::function<boost::asio::awaitable<bool>(core::inbound_message)>;
 
     dingtalk_stream(boost::asio::io_context& ioc, https_client& http, stream_settings settings,
                     const core::clock& clock, message_handler handler);
+    dingtalk_stream(boost::asio::io_context& ioc, https_client& http, stream_settings settings,
+                    const core::clock& clock, async_message_handler handler);
     void start();
     void stop();
     const stream_stats& stats() const { return stats_; }
@@ -58,7 +62,8 @@ class dingtalk_stream {
     https_client& http_;
     stream_settings s_;
     const core::clock& clock_;
-    message_handler handler_;
+    message_handler handler_;  // one of the two is set
+    async_message_handler async_handler_;
     boost::asio::steady_timer backoff_timer_;
     std::function<void()> close_current_;
     bool stopping_ = false;

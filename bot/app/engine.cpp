@@ -270,9 +270,15 @@ void engine::save(const rules::complaint& c) {
 // Inbound
 
 handled engine::handle(const core::inbound_message& in) {
+    auto tx = db_.begin();
+    auto result = handle_in_transaction(in);
+    tx->commit();  // a duplicate wrote nothing; committing it changes nothing
+    return result;
+}
+
+handled engine::handle_in_transaction(const core::inbound_message& in) {
     core::inbound_message msg = in;
     if (msg.chat.empty()) msg.chat = cfg_.default_chat;
-    auto tx = db_.begin();
     if (!msg.msg_id.empty()) {
         if (db_.seen(msg.platform, msg.msg_id)) return handled::duplicate;
         db_.record_inbound({msg.platform, msg.msg_id, clock_.now(), msg.sender, msg.chat, msg.text});
@@ -286,10 +292,7 @@ handled engine::handle(const core::inbound_message& in) {
         form = rules::parse_complaint(text, clock_.now(), tz_);
         relevant = form.is_complaint;
     }
-    if (!relevant) {
-        tx->commit();  // the inbound record stays: a redelivery is still a duplicate
-        return handled::ignored;
-    }
+    if (!relevant) return handled::ignored;  // the inbound record stays: a redelivery is still a duplicate
     if (!cfg_.org.find_person(msg.sender)) {
         if (may_answer_bad_post(msg.sender))
             out.posts.push_back(
@@ -306,11 +309,9 @@ handled engine::handle(const core::inbound_message& in) {
         auto c = rules::register_complaint(*form.form, msg, db_.next_complaint_seq(form.kind), ctx, out);
         persist(out);
         save(c);
-        tx->commit();
         return handled::processed;
     }
     persist(out);
-    tx->commit();
     return handled::processed;
 }
 

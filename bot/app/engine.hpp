@@ -33,6 +33,11 @@ class engine {
 
     // Processes one message (de-duplicated by platform + msg_id) in one transaction.
     handled handle(const core::inbound_message& msg);
+    // The same work inside a transaction the caller opened and will commit or roll back (group
+    // commit: many messages, each in its own SAVEPOINT, one COMMIT). Writes only through the
+    // database, so rolling the caller's transaction or savepoint back undoes it entirely; a
+    // deadline it pushed onto the in-memory heap is then found stale by next_due().
+    handled handle_in_transaction(const core::inbound_message& msg);
 
     // Fires every deadline and scheduled job due at or before `until`, oldest first, each in its
     // own transaction, with the clock's now as the firing time. Returns how many fired.

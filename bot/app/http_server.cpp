@@ -32,12 +32,13 @@ struct session_slot {
 }  // namespace
 
 struct http_server::state : std::enable_shared_from_this<http_server::state> {
-    state(asio::io_context& c, server_options o, request_handler h)
-        : ioc(c), opts(std::move(o)), handler(std::move(h)), acceptor(c) {}
+    state(asio::io_context& c, server_options o, request_handler h, async_request_handler ah)
+        : ioc(c), opts(std::move(o)), handler(std::move(h)), async_handler(std::move(ah)), acceptor(c) {}
 
     asio::io_context& ioc;
     server_options opts;
-    request_handler handler;
+    request_handler handler;  // one of the two is set
+    async_request_handler async_handler;
     tcp::acceptor acceptor;
     bool stopping = false;
     bool accept_failing = false;
@@ -140,7 +141,10 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
             raw.body = std::move(req.body());
             adapters::raw_response out;
             try {
-                out = handler(raw);
+                if (async_handler)
+                    out = co_await async_handler(std::move(raw));
+                else
+                    out = handler(raw);
             } catch (const std::exception&) {
                 out = {500, "text/plain; charset=utf-8", "internal error\n"};
             }
@@ -158,7 +162,10 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
 };
 
 http_server::http_server(asio::io_context& ioc, server_options opts, request_handler handler)
-    : state_(std::make_shared<state>(ioc, std::move(opts), std::move(handler))) {}
+    : state_(std::make_shared<state>(ioc, std::move(opts), std::move(handler), async_request_handler{})) {}
+
+http_server::http_server(asio::io_context& ioc, server_options opts, async_request_handler handler)
+    : state_(std::make_shared<state>(ioc, std::move(opts), request_handler{}, std::move(handler))) {}
 
 http_server::~http_server() {
     if (state_) state_->stopping = true;

@@ -107,7 +107,10 @@ int run_serve(const rules::config& cfg) {
     opts.address = cfg.server.listen;
     opts.port = static_cast<unsigned short>(cfg.server.port);
     opts.body_limit = static_cast<std::size_t>(cfg.server.body_limit);
-    http_server server(ioc, opts, [&svc](const adapters::raw_request& req) { return svc.handle(req); });
+    // Callbacks are group-committed: each waits for its batch's COMMIT before it is answered.
+    http_server server(ioc, opts, async_request_handler([&svc](adapters::raw_request req) {
+                           return svc.handle_async(std::move(req));
+                       }));
     server.start();
     try {
         svc.start();
@@ -132,10 +135,12 @@ int run_serve(const rules::config& cfg) {
                 "platforms.dingtalk: stream mode needs client_id_env and client_secret_env set and exported");
             return 2;
         }
-        streams.push_back(
-            std::make_unique<dingtalk_stream>(ioc, http, ss, clock, [&svc](const core::inbound_message& m) {
-                return svc.accept_message("dingtalk", m) != service::accepted::failed;
-            }));
+        streams.push_back(std::make_unique<dingtalk_stream>(
+            ioc, http, ss, clock,
+            dingtalk_stream::async_message_handler([&svc](core::inbound_message m) -> asio::awaitable<bool> {
+                auto how = co_await svc.accept_message_async("dingtalk", std::move(m));
+                co_return how != service::accepted::failed&& how != service::accepted::rejected;
+            })));
         streams.back()->start();
         spdlog::info("dingtalk stream mode: connecting to the gateway");
     }

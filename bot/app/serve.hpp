@@ -1,6 +1,7 @@
 // `complaint-bot serve`: the composition of the live bot — one io_context thread running the HTTP
 // server, the scheduler and the outbox sender; SIGINT/SIGTERM stop it gracefully (requests in
-// flight finish and are answered; nothing is half-written because every step is one transaction).
+// flight finish and are answered; nothing is half-written because every step is one transaction,
+// and inbound callbacks are group-committed: answered only after their batch's COMMIT).
 #pragma once
 
 #include <functional>

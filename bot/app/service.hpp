@@ -1,6 +1,9 @@
 // The live bot behind `serve`: the route table (/hooks/<platform>, /healthz, /metrics), the
 // inbound pipeline (adapter verify+decode → account to person → engine, committed before the 2xx),
-// the scheduler timer that fires deadlines on the wall clock, and the outbox sender.
+// the scheduler timer that fires deadlines on the wall clock, and the outbox sender. `serve` uses
+// the coroutine entry points (handle_async, accept_message_async), which group-commit concurrent
+// messages through an ingest_batcher (see ingest_batcher.hpp for the durability guarantee); the
+// synchronous ones run one transaction per message.
 //
 // Thread-safety: everything runs on one io_context thread (STYLE.md guideline 7).
 #pragma once
@@ -15,6 +18,7 @@
 
 #include "adapters/adapter.hpp"
 #include "app/engine.hpp"
+#include "app/ingest_batcher.hpp"
 #include "app/outbox_sender.hpp"
 
 namespace app {
@@ -36,19 +40,36 @@ class service {
 
     void start();
     void stop();
-    // The request handler given to http_server.
+    // The request handler given to http_server: one transaction per request.
     adapters::raw_response handle(const adapters::raw_request& req);
+    // The same routes with group commit: the callback waits for its batch's COMMIT.
+    boost::asio::awaitable<adapters::raw_response> handle_async(adapters::raw_request req);
 
-    enum class accepted { committed, ignored, failed };
+    enum class accepted {
+        committed,  // durable (or a duplicate): acknowledge
+        ignored,    // nothing to do (an unbound chat): acknowledge
+        failed,     // storage failed, nothing committed: do not acknowledge (503)
+        rejected    // processing this message failed and was rolled back alone: do not acknowledge (500)
+    };
     // A decoded message from any transport (HTTP callback or Stream): chat and sender mapped,
     // then committed by the engine. `failed` means nothing was committed: do not acknowledge.
     accepted accept_message(const std::string& platform, core::inbound_message msg);
+    // The same through the group-commit batcher.
+    boost::asio::awaitable<accepted> accept_message_async(std::string platform, core::inbound_message msg);
 
     engine& workflow() { return engine_; }
     outbox_sender& sender() { return sender_; }
+    const batch_stats& ingest_stats() const { return batcher_.stats(); }
 
   private:
     adapters::raw_response on_hook(const std::string& platform, const adapters::raw_request& req);
+    boost::asio::awaitable<adapters::raw_response> on_hook_async(std::string platform,
+                                                                 adapters::raw_request req);
+    adapters::inbound_result decode_hook(const std::string& platform, const adapters::raw_request& req);
+    static adapters::raw_response answer(const adapters::inbound_result& result, accepted how);
+    // Maps the platform's chat and sender to ours; false when the chat is not bound (ignored).
+    bool route_message(const std::string& platform, core::inbound_message& msg) const;
+    void after_commit();
     adapters::raw_response healthz();
     adapters::raw_response metrics();
     void arm_scheduler();
@@ -62,6 +83,7 @@ class service {
     std::vector<chat_binding> chats_;
     engine engine_;
     outbox_sender sender_;
+    ingest_batcher batcher_;
     boost::asio::steady_timer timer_;
     bool stopping_ = false;
     core::instant last_tick_{};
