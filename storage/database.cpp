@@ -120,6 +120,8 @@ constexpr const char* sql_add_deadline =
     "INSERT OR IGNORE INTO deadlines(complaint_id, key, due_at, state) VALUES(?, ?, ?, 'open')";
 constexpr const char* sql_open_deadlines =
     "SELECT complaint_id, key, due_at FROM deadlines WHERE state = 'open' ORDER BY due_at, complaint_id, key";
+constexpr const char* sql_open_job_keys =
+    "SELECT key FROM deadlines WHERE complaint_id = '' AND state = 'open' ORDER BY key";
 constexpr const char* sql_deadline_open =
     "SELECT 1 FROM deadlines WHERE complaint_id = ? AND key = ? AND due_at = ? AND state = 'open'";
 constexpr const char* sql_mark_fired =
@@ -376,6 +378,13 @@ std::vector<rules::deadline> database::open_deadlines() {
     while (q.executeStep())
         out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
                        core::from_ms(q.getColumn(2).getInt64())});
+    return out;
+}
+
+std::vector<std::string> database::open_job_keys() {
+    std::vector<std::string> out;
+    SQLite::Statement q(db_, sql_open_job_keys);
+    while (q.executeStep()) out.push_back(q.getColumn(0).getString());
     return out;
 }
 

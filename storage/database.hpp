@@ -82,6 +82,8 @@ class database {
     // scheduled jobs, whose keys name the occurrence ("job:daily_summary@2026-11-23").
     void add_deadline(const rules::deadline& d);
     std::vector<rules::deadline> open_deadlines();
+    // Keys of the open scheduled-job deadlines (complaint ""), e.g. "job:sheet@2026-11-23".
+    std::vector<std::string> open_job_keys();
     // True when the deadline is still open at `due` (a stale heap entry otherwise).
     bool deadline_open(const std::string& complaint_id, const std::string& key, core::instant due);
     void mark_fired(const std::string& complaint_id, const std::string& key, core::instant fired_at);

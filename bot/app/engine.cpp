@@ -93,13 +93,13 @@ std::optional<core::instant> engine::next_occurrence(const std::string& job, cor
 }
 
 void engine::ensure_jobs() {
-    auto open = db_.open_deadlines();
+    // Only the jobs' own rows (complaint ""): a primary-key range, not every open deadline.
+    auto open = db_.open_job_keys();
     auto tx = db_.begin();
     for (auto job : job_names) {
         auto prefix = std::string(job_prefix) + std::string(job) + "@";
-        bool armed = std::any_of(open.begin(), open.end(), [&](const rules::deadline& d) {
-            return d.complaint.empty() && d.key.rfind(prefix, 0) == 0;
-        });
+        bool armed = std::any_of(open.begin(), open.end(),
+                                 [&](const std::string& key) { return key.rfind(prefix, 0) == 0; });
         if (armed) continue;
         if (auto next = next_occurrence(std::string(job), clock_.now())) {
             auto key = prefix + core::format_date(tz_.date_of(*next));

@@ -118,6 +118,16 @@ TEST(Database, SyncDeadlinesInsertsMovesAndCancels) {
     EXPECT_TRUE(db.open_deadlines().empty());
 }
 
+TEST(Database, OpenJobKeysAreOnlyTheOpenScheduledJobs) {
+    test_support::temp_dir dir;
+    storage::database db((dir / "a.db").string());
+    db.add_deadline({"", "job:sheet@2026-11-23", t0() + 8h});
+    db.add_deadline({"", "job:daily_summary@2026-11-23", t0() + 9h});
+    db.sync_deadlines("P1", {{"P1", "respond:miss", t0() + 2h}});
+    db.mark_fired("", "job:sheet@2026-11-23", t0() + 8h);
+    EXPECT_EQ(db.open_job_keys(), std::vector<std::string>{"job:daily_summary@2026-11-23"});
+}
+
 TEST(Database, OutboxKeepsCommitOrder) {
     test_support::temp_dir dir;
     storage::database db((dir / "a.db").string());
