@@ -66,7 +66,7 @@ export BENCH_DT_WEBHOOK_SECRET=SECbench
 db=$work/bot.db
 echo ">> generating $complaints open complaints, $deadlines open deadlines (bot's rules + storage code)"
 t0=$(date +%s%N)
-timeout 1800 "$build/gen_open_work" --config "$work/company.yaml" --db "$db" bulk $((complaints - burst)) \
+timeout 1800 "$build/bench/gen_open_work" --config "$work/company.yaml" --db "$db" bulk $((complaints - burst)) \
     $((deadlines - burst))
 t1=$(date +%s%N)
 gen_s=$(python3 -c "print(f'{($t1-$t0)/1e9:.1f}')")
@@ -86,7 +86,7 @@ done
 
 # The burst: $burst fines due at one instant, written last so the instant is ~3 s after serve starts.
 lead_ms=3000
-due_ms=$("$build/gen_open_work" --config "$work/company.yaml" --db "$db" soon "$burst" "$lead_ms")
+due_ms=$("$build/bench/gen_open_work" --config "$work/company.yaml" --db "$db" soon "$burst" "$lead_ms")
 
 python3 - "$root/$build/complaint-bot" "$work/company.yaml" "$port" "$db" "$due_ms" "$burst" \
     "$complaints" "$deadlines" "$best_ceiling" "$rows" "$gen_s" "$db_mb" "$plan" <<'PY' | tee "$work/summary.txt"

@@ -132,9 +132,6 @@ constexpr const char* sql_insert_fine =
     "INSERT INTO fines(seq, complaint_id, stage, department, person, person_name, amount, deadline, "
     "issued_at, "
     "status, status_reason, status_by, status_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-constexpr const char* sql_fine_columns =
-    "SELECT seq, complaint_id, stage, department, person, person_name, amount, deadline, issued_at, status, "
-    "status_reason, status_by, status_at FROM fines";
 constexpr const char* sql_update_fine =
     "UPDATE fines SET status = ?, status_reason = ?, status_by = ?, status_at = ? WHERE seq = ?";
 constexpr const char* sql_enqueue =
@@ -145,6 +142,35 @@ constexpr const char* sql_pending_outbox =
     "'pending' "
     "ORDER BY id LIMIT ?";
 constexpr const char* sql_mark_sent = "UPDATE outbox SET state = 'sent', sent_at = ? WHERE id = ?";
+
+constexpr const char* sql_meta = "SELECT value FROM meta WHERE key = ?";
+constexpr const char* sql_mark_retry =
+    "UPDATE outbox SET attempts = ?, next_try_at = ?, last_error = ? WHERE id = ?";
+constexpr const char* sql_mark_failed =
+    "UPDATE outbox SET state = 'failed', attempts = ?, last_error = ? WHERE id = ?";
+constexpr const char* sql_set_meta =
+    "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+constexpr const char* sql_load_fine =
+    "SELECT seq, complaint_id, stage, department, person, person_name, amount, deadline, issued_at, status, "
+    "status_reason, status_by, status_at FROM fines WHERE seq = ?";
+constexpr const char* sql_fines =
+    "SELECT seq, complaint_id, stage, department, person, person_name, amount, deadline, issued_at, status, "
+    "status_reason, status_by, status_at FROM fines ORDER BY seq";
+constexpr const char* sql_outbox_failed = "SELECT COUNT(*) FROM outbox WHERE state = 'failed'";
+constexpr const char* sql_outbox_backlog = "SELECT COUNT(*) FROM outbox WHERE state = 'pending'";
+
+// Resets a cached statement when the repository function is done with it, so that no statement is
+// left half-stepped (holding a read snapshot) between calls.
+class lease {
+  public:
+    explicit lease(SQLite::Statement& q) : q_(q) {}
+    ~lease() { q_.tryReset(); }
+    lease(const lease&) = delete;
+    lease& operator=(const lease&) = delete;
+
+  private:
+    SQLite::Statement& q_;
+};
 
 void bind_opt(SQLite::Statement& st, int index, const std::optional<core::instant>& t) {
     if (t)
@@ -218,31 +244,44 @@ std::unique_ptr<SQLite::Transaction> database::begin() {
     return std::make_unique<SQLite::Transaction>(db_, SQLite::TransactionBehavior::IMMEDIATE);
 }
 
+SQLite::Statement& database::prepared(const char* sql) {
+    auto& slot = statements_[sql];
+    if (!slot) {
+        slot = std::make_unique<SQLite::Statement>(db_, sql);
+    } else {
+        slot->tryReset();
+        slot->clearBindings();
+    }
+    return *slot;
+}
+
 std::optional<std::string> database::meta(const std::string& key) {
-    SQLite::Statement q(db_, "SELECT value FROM meta WHERE key = ?");
+    auto& q = prepared(sql_meta);
+    lease hold(q);
     q.bind(1, key);
     if (q.executeStep()) return q.getColumn(0).getString();
     return std::nullopt;
 }
 
 void database::set_meta(const std::string& key, const std::string& value) {
-    SQLite::Statement q(
-        db_,
-        "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    auto& q = prepared(sql_set_meta);
+    lease hold(q);
     q.bind(1, key);
     q.bind(2, value);
     q.exec();
 }
 
 bool database::seen(const std::string& platform, const std::string& msg_id) {
-    SQLite::Statement q(db_, sql_seen);
+    auto& q = prepared(sql_seen);
+    lease hold(q);
     q.bind(1, platform);
     q.bind(2, msg_id);
     return q.executeStep();
 }
 
 void database::record_inbound(const inbound_row& row) {
-    SQLite::Statement q(db_, sql_record_inbound);
+    auto& q = prepared(sql_record_inbound);
+    lease hold(q);
     q.bind(1, row.platform);
     q.bind(2, row.msg_id);
     q.bind(3, static_cast<std::int64_t>(core::to_ms(row.received_at)));
@@ -257,14 +296,16 @@ std::int64_t database::inbound_count() {
 }
 
 int database::next_complaint_seq(rules::complaint_kind kind) {
-    SQLite::Statement q(db_, sql_next_seq);
+    auto& q = prepared(sql_next_seq);
+    lease hold(q);
     q.bind(1, std::string(rules::kind_name(kind)));
     q.executeStep();
     return q.getColumn(0).getInt();
 }
 
 void database::save_complaint(const rules::complaint& c) {
-    SQLite::Statement q(db_, sql_save_complaint);
+    auto& q = prepared(sql_save_complaint);
+    lease hold(q);
     q.bind(1, c.id);
     q.bind(2, std::string(rules::kind_name(c.kind)));
     q.bind(3, c.seq);
@@ -276,7 +317,8 @@ void database::save_complaint(const rules::complaint& c) {
 }
 
 std::optional<rules::complaint> database::load_complaint(const std::string& id) {
-    SQLite::Statement q(db_, sql_load_complaint);
+    auto& q = prepared(sql_load_complaint);
+    lease hold(q);
     q.bind(1, id);
     if (!q.executeStep()) return std::nullopt;
     return complaint_from(q.getColumn(0).getString());
@@ -284,20 +326,23 @@ std::optional<rules::complaint> database::load_complaint(const std::string& id) 
 
 std::vector<rules::complaint> database::open_complaints() {
     std::vector<rules::complaint> out;
-    SQLite::Statement q(db_, sql_open_complaints);
+    auto& q = prepared(sql_open_complaints);
+    lease hold(q);
     while (q.executeStep()) out.push_back(complaint_from(q.getColumn(0).getString()));
     return out;
 }
 
 std::vector<rules::complaint> database::all_complaints() {
     std::vector<rules::complaint> out;
-    SQLite::Statement q(db_, sql_all_complaints);
+    auto& q = prepared(sql_all_complaints);
+    lease hold(q);
     while (q.executeStep()) out.push_back(complaint_from(q.getColumn(0).getString()));
     return out;
 }
 
 void database::append_events(const std::vector<rules::event>& events) {
-    SQLite::Statement q(db_, sql_append_event);
+    auto& q = prepared(sql_append_event);
+    lease hold(q);
     for (const auto& e : events) {
         q.reset();
         q.clearBindings();
@@ -315,7 +360,8 @@ void database::append_events(const std::vector<rules::event>& events) {
 
 std::vector<rules::event> database::events_of(const std::string& complaint_id) {
     std::vector<rules::event> out;
-    SQLite::Statement q(db_, sql_events_of);
+    auto& q = prepared(sql_events_of);
+    lease hold(q);
     q.bind(1, complaint_id);
     while (q.executeStep()) {
         rules::event e;
@@ -335,11 +381,13 @@ std::vector<rules::event> database::events_of(const std::string& complaint_id) {
 void database::sync_deadlines(const std::string& complaint_id, const std::vector<rules::deadline>& wanted) {
     std::vector<std::pair<std::string, std::int64_t>> current;
     {
-        SQLite::Statement q(db_, sql_open_deadlines_of);
+        auto& q = prepared(sql_open_deadlines_of);
+        lease hold(q);
         q.bind(1, complaint_id);
         while (q.executeStep()) current.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getInt64());
     }
-    SQLite::Statement upsert(db_, sql_upsert_deadline);
+    auto& upsert = prepared(sql_upsert_deadline);
+    lease hold_upsert(upsert);
     for (const auto& d : wanted) {
         bool same = false;
         for (const auto& [key, due] : current)
@@ -351,7 +399,8 @@ void database::sync_deadlines(const std::string& complaint_id, const std::vector
         upsert.bind(3, static_cast<std::int64_t>(core::to_ms(d.due)));
         upsert.exec();
     }
-    SQLite::Statement cancel(db_, sql_cancel_deadline);
+    auto& cancel = prepared(sql_cancel_deadline);
+    lease hold_cancel(cancel);
     for (const auto& [key, due] : current) {
         bool keep = false;
         for (const auto& d : wanted)
@@ -365,7 +414,8 @@ void database::sync_deadlines(const std::string& complaint_id, const std::vector
 }
 
 void database::add_deadline(const rules::deadline& d) {
-    SQLite::Statement q(db_, sql_add_deadline);
+    auto& q = prepared(sql_add_deadline);
+    lease hold(q);
     q.bind(1, d.complaint);
     q.bind(2, d.key);
     q.bind(3, static_cast<std::int64_t>(core::to_ms(d.due)));
@@ -374,7 +424,8 @@ void database::add_deadline(const rules::deadline& d) {
 
 std::vector<rules::deadline> database::open_deadlines() {
     std::vector<rules::deadline> out;
-    SQLite::Statement q(db_, sql_open_deadlines);
+    auto& q = prepared(sql_open_deadlines);
+    lease hold(q);
     while (q.executeStep())
         out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
                        core::from_ms(q.getColumn(2).getInt64())});
@@ -383,13 +434,15 @@ std::vector<rules::deadline> database::open_deadlines() {
 
 std::vector<std::string> database::open_job_keys() {
     std::vector<std::string> out;
-    SQLite::Statement q(db_, sql_open_job_keys);
+    auto& q = prepared(sql_open_job_keys);
+    lease hold(q);
     while (q.executeStep()) out.push_back(q.getColumn(0).getString());
     return out;
 }
 
 bool database::deadline_open(const std::string& complaint_id, const std::string& key, core::instant due) {
-    SQLite::Statement q(db_, sql_deadline_open);
+    auto& q = prepared(sql_deadline_open);
+    lease hold(q);
     q.bind(1, complaint_id);
     q.bind(2, key);
     q.bind(3, static_cast<std::int64_t>(core::to_ms(due)));
@@ -397,7 +450,8 @@ bool database::deadline_open(const std::string& complaint_id, const std::string&
 }
 
 void database::mark_fired(const std::string& complaint_id, const std::string& key, core::instant fired_at) {
-    SQLite::Statement q(db_, sql_mark_fired);
+    auto& q = prepared(sql_mark_fired);
+    lease hold(q);
     q.bind(1, static_cast<std::int64_t>(core::to_ms(fired_at)));
     q.bind(2, complaint_id);
     q.bind(3, key);
@@ -405,13 +459,17 @@ void database::mark_fired(const std::string& complaint_id, const std::string& ke
 }
 
 int database::next_fine_seq() {
-    return db_.execAndGet(sql_next_fine).getInt();
+    auto& q = prepared(sql_next_fine);
+    lease hold(q);
+    q.executeStep();
+    return q.getColumn(0).getInt();
 }
 
 void database::insert_fine(const rules::fine& f) {
     auto seq = fine_seq(f.id);
     if (seq <= 0) throw storage_error("bad fine id '" + f.id + "'");
-    SQLite::Statement q(db_, sql_insert_fine);
+    auto& q = prepared(sql_insert_fine);
+    lease hold(q);
     q.bind(1, static_cast<std::int64_t>(seq));
     q.bind(2, f.complaint);
     q.bind(3, f.stage);
@@ -439,14 +497,16 @@ void database::insert_fine(const rules::fine& f) {
 std::optional<rules::fine> database::load_fine(const std::string& id) {
     auto seq = fine_seq(id);
     if (seq <= 0) return std::nullopt;
-    SQLite::Statement q(db_, std::string(sql_fine_columns) + " WHERE seq = ?");
+    auto& q = prepared(sql_load_fine);
+    lease hold(q);
     q.bind(1, static_cast<std::int64_t>(seq));
     if (!q.executeStep()) return std::nullopt;
     return fine_from(q);
 }
 
 void database::update_fine(const rules::fine& f) {
-    SQLite::Statement q(db_, sql_update_fine);
+    auto& q = prepared(sql_update_fine);
+    lease hold(q);
     q.bind(1, f.status);
     q.bind(2, f.status_reason);
     q.bind(3, f.status_by);
@@ -457,13 +517,15 @@ void database::update_fine(const rules::fine& f) {
 
 std::vector<rules::fine> database::fines() {
     std::vector<rules::fine> out;
-    SQLite::Statement q(db_, std::string(sql_fine_columns) + " ORDER BY seq");
+    auto& q = prepared(sql_fines);
+    lease hold(q);
     while (q.executeStep()) out.push_back(fine_from(q));
     return out;
 }
 
 void database::enqueue(const core::outbound_post& post, core::instant at) {
-    SQLite::Statement q(db_, sql_enqueue);
+    auto& q = prepared(sql_enqueue);
+    lease hold(q);
     q.bind(1, static_cast<std::int64_t>(core::to_ms(at)));
     q.bind(2, post.chat);
     q.bind(3, post.text);
@@ -474,7 +536,8 @@ void database::enqueue(const core::outbound_post& post, core::instant at) {
 
 std::vector<outbox_row> database::pending_outbox(int limit) {
     std::vector<outbox_row> out;
-    SQLite::Statement q(db_, sql_pending_outbox);
+    auto& q = prepared(sql_pending_outbox);
+    lease hold(q);
     q.bind(1, limit);
     while (q.executeStep()) {
         outbox_row r;
@@ -492,7 +555,8 @@ std::vector<outbox_row> database::pending_outbox(int limit) {
 }
 
 void database::mark_sent(std::int64_t id, core::instant at) {
-    SQLite::Statement q(db_, sql_mark_sent);
+    auto& q = prepared(sql_mark_sent);
+    lease hold(q);
     q.bind(1, static_cast<std::int64_t>(core::to_ms(at)));
     q.bind(2, static_cast<std::int64_t>(id));
     q.exec();
@@ -500,7 +564,8 @@ void database::mark_sent(std::int64_t id, core::instant at) {
 
 void database::mark_retry(std::int64_t id, int attempts, core::instant next_try_at,
                           const std::string& error) {
-    SQLite::Statement q(db_, "UPDATE outbox SET attempts = ?, next_try_at = ?, last_error = ? WHERE id = ?");
+    auto& q = prepared(sql_mark_retry);
+    lease hold(q);
     q.bind(1, attempts);
     q.bind(2, static_cast<std::int64_t>(core::to_ms(next_try_at)));
     q.bind(3, error);
@@ -509,7 +574,8 @@ void database::mark_retry(std::int64_t id, int attempts, core::instant next_try_
 }
 
 void database::mark_failed(std::int64_t id, int attempts, const std::string& error) {
-    SQLite::Statement q(db_, "UPDATE outbox SET state = 'failed', attempts = ?, last_error = ? WHERE id = ?");
+    auto& q = prepared(sql_mark_failed);
+    lease hold(q);
     q.bind(1, attempts);
     q.bind(2, error);
     q.bind(3, static_cast<std::int64_t>(id));
@@ -517,11 +583,17 @@ void database::mark_failed(std::int64_t id, int attempts, const std::string& err
 }
 
 std::int64_t database::outbox_failed() {
-    return db_.execAndGet("SELECT COUNT(*) FROM outbox WHERE state = 'failed'").getInt64();
+    auto& q = prepared(sql_outbox_failed);
+    lease hold(q);
+    q.executeStep();
+    return q.getColumn(0).getInt64();
 }
 
 std::int64_t database::outbox_backlog() {
-    return db_.execAndGet("SELECT COUNT(*) FROM outbox WHERE state = 'pending'").getInt64();
+    auto& q = prepared(sql_outbox_backlog);
+    lease hold(q);
+    q.executeStep();
+    return q.getColumn(0).getInt64();
 }
 
 }  // namespace storage

@@ -6,11 +6,13 @@
 #pragma once
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/message.hpp"
@@ -108,7 +110,12 @@ class database {
 
   private:
     void migrate();
+    // The statement for `sql` (one of this file's constants), prepared on first use and reset for
+    // reuse: preparing cost more than running most of these small statements.
+    SQLite::Statement& prepared(const char* sql);
+
     SQLite::Database db_;
+    std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> statements_;  // after db_
 };
 
 }  // namespace storage

@@ -128,6 +128,20 @@ TEST(Database, OpenJobKeysAreOnlyTheOpenScheduledJobs) {
     EXPECT_EQ(db.open_job_keys(), std::vector<std::string>{"job:daily_summary@2026-11-23"});
 }
 
+TEST(Database, ReusedStatementsLeaveNoReadSnapshotOpenBetweenCalls) {
+    test_support::temp_dir dir;
+    auto path = (dir / "a.db").string();
+    storage::database a(path);
+    storage::database b(path);
+    a.record_inbound({"dingtalk", "m1", t0(), "zhangsan", "group", "受理 P1"});
+    EXPECT_TRUE(a.seen("dingtalk", "m1"));  // stops at the first row: the statement must be reset
+    b.record_inbound({"dingtalk", "m2", t0(), "zhangsan", "group", "受理 P2"});
+    EXPECT_TRUE(a.seen("dingtalk", "m2"));  // a fresh snapshot sees the other connection's commit
+    EXPECT_EQ(a.inbound_count(), 2);
+    // A checkpoint can complete: no reader of `a` pins the WAL.
+    EXPECT_EQ(b.raw().execAndGet("PRAGMA wal_checkpoint(TRUNCATE)").getInt(), 0);
+}
+
 TEST(Database, OutboxKeepsCommitOrder) {
     test_support::temp_dir dir;
     storage::database db((dir / "a.db").string());
