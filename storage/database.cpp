@@ -89,6 +89,12 @@ CREATE TABLE outbox(
 CREATE INDEX outbox_pending ON outbox(state, id);
 )sql";
 
+// Schema version 2: the reports' period queries (weekly report, penalty summaries) by index.
+constexpr const char* schema_v2 = R"sql(
+CREATE INDEX complaints_posted ON complaints(posted_at);
+CREATE INDEX fines_issued ON fines(issued_at);
+)sql";
+
 constexpr const char* sql_seen = "SELECT 1 FROM inbound WHERE platform = ? AND msg_id = ?";
 constexpr const char* sql_record_inbound =
     "INSERT INTO inbound(platform, msg_id, received_at, sender, chat, text) VALUES(?, ?, ?, ?, ?, ?)";
@@ -101,6 +107,8 @@ constexpr const char* sql_load_complaint = "SELECT state FROM complaints WHERE i
 constexpr const char* sql_open_complaints =
     "SELECT state FROM complaints WHERE status = 'open' ORDER BY kind, seq";
 constexpr const char* sql_all_complaints = "SELECT state FROM complaints ORDER BY posted_at, kind, seq";
+constexpr const char* sql_complaints_posted =
+    "SELECT state FROM complaints WHERE posted_at >= ? AND posted_at < ? ORDER BY posted_at, kind, seq";
 constexpr const char* sql_append_event =
     "INSERT INTO events(complaint_id, at, actor, type, stage, detail, deadline, late_ms) VALUES(?, ?, ?, ?, "
     "?, ?, ?, ?)";
@@ -156,6 +164,9 @@ constexpr const char* sql_load_fine =
 constexpr const char* sql_fines =
     "SELECT seq, complaint_id, stage, department, person, person_name, amount, deadline, issued_at, status, "
     "status_reason, status_by, status_at FROM fines ORDER BY seq";
+constexpr const char* sql_fines_issued =
+    "SELECT seq, complaint_id, stage, department, person, person_name, amount, deadline, issued_at, status, "
+    "status_reason, status_by, status_at FROM fines WHERE issued_at >= ? AND issued_at < ? ORDER BY seq";
 constexpr const char* sql_outbox_failed = "SELECT COUNT(*) FROM outbox WHERE state = 'failed'";
 constexpr const char* sql_outbox_backlog = "SELECT COUNT(*) FROM outbox WHERE state = 'pending'";
 
@@ -236,6 +247,12 @@ void database::migrate() {
         SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
         db_.exec(schema_v1);
         db_.exec("PRAGMA user_version = 1");
+        tx.commit();
+    }
+    if (version < 2) {
+        SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+        db_.exec(schema_v2);
+        db_.exec("PRAGMA user_version = 2");
         tx.commit();
     }
 }
@@ -336,6 +353,16 @@ std::vector<rules::complaint> database::all_complaints() {
     std::vector<rules::complaint> out;
     auto& q = prepared(sql_all_complaints);
     lease hold(q);
+    while (q.executeStep()) out.push_back(complaint_from(q.getColumn(0).getString()));
+    return out;
+}
+
+std::vector<rules::complaint> database::complaints_posted_between(core::instant from, core::instant to) {
+    std::vector<rules::complaint> out;
+    auto& q = prepared(sql_complaints_posted);
+    lease hold(q);
+    q.bind(1, static_cast<std::int64_t>(core::to_ms(from)));
+    q.bind(2, static_cast<std::int64_t>(core::to_ms(to)));
     while (q.executeStep()) out.push_back(complaint_from(q.getColumn(0).getString()));
     return out;
 }
@@ -519,6 +546,16 @@ std::vector<rules::fine> database::fines() {
     std::vector<rules::fine> out;
     auto& q = prepared(sql_fines);
     lease hold(q);
+    while (q.executeStep()) out.push_back(fine_from(q));
+    return out;
+}
+
+std::vector<rules::fine> database::fines_issued_between(core::instant from, core::instant to) {
+    std::vector<rules::fine> out;
+    auto& q = prepared(sql_fines_issued);
+    lease hold(q);
+    q.bind(1, static_cast<std::int64_t>(core::to_ms(from)));
+    q.bind(2, static_cast<std::int64_t>(core::to_ms(to)));
     while (q.executeStep()) out.push_back(fine_from(q));
     return out;
 }

@@ -50,7 +50,7 @@ class database {
     // Throws storage_error naming the file and the fix when it cannot be opened or is too new.
     explicit database(const std::string& path);
 
-    static constexpr int schema_version = 1;
+    static constexpr int schema_version = 2;
 
     SQLite::Database& raw() { return db_; }
     // Starts an IMMEDIATE transaction; it rolls back unless commit() is called.
@@ -71,6 +71,8 @@ class database {
     std::optional<rules::complaint> load_complaint(const std::string& id);
     std::vector<rules::complaint> open_complaints();
     std::vector<rules::complaint> all_complaints();
+    // Complaints posted in [from, to), oldest first (index complaints_posted).
+    std::vector<rules::complaint> complaints_posted_between(core::instant from, core::instant to);
 
     // --- events (append-only)
     void append_events(const std::vector<rules::event>& events);
@@ -96,6 +98,8 @@ class database {
     std::optional<rules::fine> load_fine(const std::string& id);
     void update_fine(const rules::fine& f);
     std::vector<rules::fine> fines();
+    // Fines issued in [from, to), by id (index fines_issued).
+    std::vector<rules::fine> fines_issued_between(core::instant from, core::instant to);
 
     // --- outbox
     void enqueue(const core::outbound_post& post, core::instant at);

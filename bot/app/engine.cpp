@@ -54,6 +54,15 @@ std::string schedule_of(const rules::schedules& s, std::string_view job) {
 
 constexpr std::string_view job_names[] = {"sheet", "forward", "daily_summary", "weekly_report"};
 
+// [start of p.from, start of the day after p.to) in the company's zone: what the period queries of
+// the storage read (by index) instead of every complaint or fine ever recorded.
+core::instant period_start(const rules::period& p, const core::zone& tz) {
+    return tz.start_of(p.from);
+}
+core::instant period_end(const rules::period& p, const core::zone& tz) {
+    return tz.start_of(core::add_days(p.to, 1));
+}
+
 }  // namespace
 
 engine::engine(const rules::config& cfg, storage::database& db, const core::clock& clock)
@@ -191,7 +200,9 @@ void engine::run_job(const std::string& name, core::instant due, rules::outcome&
     core::outbound_post post{cfg_.default_chat, {}, {}};
     if (name == "daily_summary") {
         rules::period p{today, today, "今天"};
-        post.text = rules::penalty_summary(rules::fines_in(db_.fines(), p, tz_), p, tz_, "今日罚款汇总");
+        post.text = rules::penalty_summary(
+            rules::fines_in(db_.fines_issued_between(period_start(p, tz_), period_end(p, tz_)), p, tz_), p,
+            tz_, "今日罚款汇总");
         if (auto hr_head = cfg_.org.head_of(cfg_.roles.hr); !hr_head.empty()) {
             post.mentions.push_back(hr_head);
             post.text += "\n@" + cfg_.org.display_name(hr_head);
@@ -235,7 +246,9 @@ void engine::run_job(const std::string& name, core::instant due, rules::outcome&
         }
     } else if (name == "weekly_report") {
         rules::period p{core::add_days(today, -6), today, "本周"};
-        post.text = rules::weekly_report(db_.all_complaints(), db_.fines(), p, ctx);
+        post.text =
+            rules::weekly_report(db_.complaints_posted_between(period_start(p, tz_), period_end(p, tz_)),
+                                 db_.fines_issued_between(period_start(p, tz_), period_end(p, tz_)), p, ctx);
         if (auto hr_head = cfg_.org.head_of(cfg_.roles.hr); !hr_head.empty()) {
             post.mentions.push_back(hr_head);
             post.text += "\n@" + cfg_.org.display_name(hr_head);
@@ -339,7 +352,11 @@ void engine::on_command(const rules::command& cmd, const core::inbound_message& 
                 reply(out, msg, "❌ " + error);
                 return;
             }
-            reply(out, msg, rules::penalty_summary(rules::fines_in(db_.fines(), *p, tz_), *p, tz_));
+            reply(out, msg,
+                  rules::penalty_summary(
+                      rules::fines_in(db_.fines_issued_between(period_start(*p, tz_), period_end(*p, tz_)),
+                                      *p, tz_),
+                      *p, tz_));
             return;
         }
         case command_kind::waive:

@@ -2,6 +2,7 @@
 // outbox, and transactions that roll back as a whole.
 #include "storage/database.hpp"
 
+#include <SQLiteCpp/Statement.h>
 #include <gtest/gtest.h>
 
 #include "support/test_support.hpp"
@@ -57,6 +58,59 @@ TEST(Database, RefusesANewerSchemaWithAFix) {
     } catch (const storage::storage_error& e) {
         EXPECT_NE(std::string(e.what()).find("upgrade complaint-bot"), std::string::npos) << e.what();
     }
+}
+
+TEST(Database, MigratesAVersion1DatabaseToTheReportIndexes) {
+    test_support::temp_dir dir;
+    auto path = (dir / "a.db").string();
+    {
+        storage::database db(path);
+        db.insert_fine(a_fine("F1", "P1", "采购部"));
+        // What version 1 left on disk: the same tables without the report indexes.
+        db.raw().exec("DROP INDEX complaints_posted; DROP INDEX fines_issued; PRAGMA user_version = 1");
+    }
+    storage::database db(path);
+    EXPECT_EQ(db.raw().execAndGet("PRAGMA user_version").getInt(), 2);
+    EXPECT_EQ(db.raw()
+                  .execAndGet("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN "
+                              "('complaints_posted', 'fines_issued')")
+                  .getInt(),
+              2);
+    EXPECT_EQ(db.fines().size(), 1u);
+    SQLite::Statement plan(db.raw(),
+                           "EXPLAIN QUERY PLAN SELECT seq FROM fines WHERE issued_at >= 0 AND issued_at < 1");
+    ASSERT_TRUE(plan.executeStep());
+    EXPECT_NE(plan.getColumn(3).getString().find("fines_issued"), std::string::npos)
+        << plan.getColumn(3).getString();
+}
+
+TEST(Database, PeriodQueriesReturnOnlyTheirHalfOpenRange) {
+    test_support::temp_dir dir;
+    storage::database db((dir / "a.db").string());
+    auto f1 = a_fine("F1", "P1", "采购部");
+    auto f2 = a_fine("F2", "P2", "采购部");
+    f2.issued_at = t0() + 26h;  // the next day
+    db.insert_fine(f1);
+    db.insert_fine(f2);
+    auto first = db.fines_issued_between(t0(), t0() + 24h);
+    ASSERT_EQ(first.size(), 1u);
+    EXPECT_EQ(first[0].id, "F1");
+    EXPECT_TRUE(db.fines_issued_between(t0() + 2h + 1ms, t0() + 26h).empty());  // `to` is excluded
+    EXPECT_EQ(db.fines_issued_between(t0(), t0() + 48h).size(), 2u);
+
+    rules::complaint c;
+    c.id = "P1";
+    c.seq = 1;
+    c.posted_at = t0();
+    db.save_complaint(c);
+    c.id = "P2";
+    c.seq = 2;
+    c.posted_at = t0() + 24h;
+    db.save_complaint(c);
+    auto day = db.complaints_posted_between(t0(), t0() + 24h);
+    ASSERT_EQ(day.size(), 1u);
+    EXPECT_EQ(day[0].id, "P1");
+    EXPECT_EQ(db.complaints_posted_between(t0(), t0() + 25h).size(), 2u);
 }
 
 TEST(Database, UnopenableFileNamesThePathAndTheFix) {
