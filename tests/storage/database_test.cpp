@@ -113,6 +113,29 @@ TEST(Database, PeriodQueriesReturnOnlyTheirHalfOpenRange) {
     EXPECT_EQ(db.complaints_posted_between(t0(), t0() + 25h).size(), 2u);
 }
 
+TEST(Database, ReadingAComplaintAgainNeverReturnsAStaleState) {
+    test_support::temp_dir dir;
+    storage::database db((dir / "a.db").string());
+    rules::complaint c;
+    c.id = "P1";
+    c.seq = 1;
+    c.posted_at = t0();
+    c.process_flow = "一";
+    db.save_complaint(c);
+    EXPECT_EQ(db.load_complaint("P1")->process_flow, "一");
+    c.process_flow = "二";
+    db.save_complaint(c);
+    EXPECT_EQ(db.load_complaint("P1")->process_flow, "二");
+    {
+        auto tx = db.begin();
+        c.process_flow = "三";
+        db.save_complaint(c);
+        EXPECT_EQ(db.open_complaints().at(0).process_flow, "三");
+    }  // rolled back
+    EXPECT_EQ(db.load_complaint("P1")->process_flow, "二");
+    EXPECT_EQ(db.all_complaints().at(0).process_flow, "二");
+}
+
 TEST(Database, UnopenableFileNamesThePathAndTheFix) {
     try {
         storage::database db("/nonexistent-dir/x/y.db");
