@@ -116,8 +116,10 @@ constexpr const char* sql_events_of =
     "SELECT complaint_id, at, actor, type, stage, detail, deadline, late_ms FROM events WHERE complaint_id = "
     "? "
     "ORDER BY id";
+// "+state": keeps the planner on the primary key (complaint_id, key). Without statistics it would
+// otherwise pick the covering index deadlines_open and walk every open deadline of every complaint.
 constexpr const char* sql_open_deadlines_of =
-    "SELECT key, due_at FROM deadlines WHERE complaint_id = ? AND state = 'open'";
+    "SELECT key, due_at FROM deadlines WHERE complaint_id = ? AND +state = 'open'";
 constexpr const char* sql_upsert_deadline =
     "INSERT INTO deadlines(complaint_id, key, due_at, state) VALUES(?, ?, ?, 'open') "
     "ON CONFLICT(complaint_id, key) DO UPDATE SET due_at = excluded.due_at, state = 'open', fired_at = NULL "
@@ -129,7 +131,7 @@ constexpr const char* sql_add_deadline =
 constexpr const char* sql_open_deadlines =
     "SELECT complaint_id, key, due_at FROM deadlines WHERE state = 'open' ORDER BY due_at, complaint_id, key";
 constexpr const char* sql_open_job_keys =
-    "SELECT key FROM deadlines WHERE complaint_id = '' AND state = 'open' ORDER BY key";
+    "SELECT key FROM deadlines WHERE complaint_id = '' AND +state = 'open' ORDER BY key";
 constexpr const char* sql_deadline_open =
     "SELECT 1 FROM deadlines WHERE complaint_id = ? AND key = ? AND due_at = ? AND state = 'open'";
 constexpr const char* sql_mark_fired =
