@@ -186,13 +186,14 @@ std::string sheet_text(const std::vector<complaint>& items, core::local_date day
 }
 
 std::string weekly_report(const std::vector<complaint>& all, const std::vector<fine>& fines, const period& p,
-                          const context& ctx) {
+                          const context& ctx, const std::vector<complaint>* freight) {
     std::map<std::string, int> by_kind, by_department, by_customer, by_brand;
     std::map<std::string, std::pair<int, int>> stage_rate, dept_rate;  // on time, total
     int count = 0, invalid = 0, appealed = 0;
     std::vector<std::string> freight_open;
-    for (const auto& c : all) {
+    for (const auto& c : freight ? *freight : all)
         if (c.freight && !freight_pending(c).empty()) freight_open.push_back(freight_summary(c, ctx.cfg));
+    for (const auto& c : all) {
         auto d = ctx.tz.date_of(c.posted_at);
         if (d < p.from || d > p.to) continue;
         ++count;

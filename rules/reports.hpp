@@ -42,7 +42,8 @@ std::string sheet_text(const std::vector<complaint>& items, core::local_date day
 
 // The weekly report: complaints by kind, department, customer and brand; on-time rate per stage
 // and per department, for complaints posted within the period.
+// Open return-freight items are listed from `freight` (null: from `all`).
 std::string weekly_report(const std::vector<complaint>& all, const std::vector<fine>& fines, const period& p,
-                          const context& ctx);
+                          const context& ctx, const std::vector<complaint>* freight = nullptr);
 
 }  // namespace rules

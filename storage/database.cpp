@@ -349,6 +349,14 @@ void database::migrate() {
         db_.exec("PRAGMA user_version = 2");
         tx.commit();
     }
+    if (version < 3) {
+        // The reports' period queries (weekly report, penalty summaries) by index.
+        SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+        db_.exec("CREATE INDEX IF NOT EXISTS complaints_posted ON complaints(posted_at)");
+        db_.exec("CREATE INDEX IF NOT EXISTS fines_issued ON fines(issued_at)");
+        db_.exec("PRAGMA user_version = 3");
+        tx.commit();
+    }
 }
 
 SQLite::Statement& database::prepared(const char* sql) {
@@ -434,6 +442,26 @@ std::optional<rules::complaint> database::load_complaint(const std::string& id) 
 std::vector<rules::complaint> database::open_complaints() {
     std::vector<rules::complaint> out;
     SQLite::Statement q(db_, sql_open_complaints);
+    while (q.executeStep()) out.push_back(complaint_from(q.getColumn(0).getString()));
+    return out;
+}
+
+std::vector<rules::complaint> database::complaints_posted_between(core::instant from, core::instant to) {
+    std::vector<rules::complaint> out;
+    SQLite::Statement q(
+        db_,
+        "SELECT state FROM complaints WHERE posted_at >= ? AND posted_at < ? ORDER BY posted_at, kind, seq");
+    q.bind(1, static_cast<std::int64_t>(core::to_ms(from)));
+    q.bind(2, static_cast<std::int64_t>(core::to_ms(to)));
+    while (q.executeStep()) out.push_back(complaint_from(q.getColumn(0).getString()));
+    return out;
+}
+
+std::vector<rules::complaint> database::open_freight_complaints() {
+    std::vector<rules::complaint> out;
+    SQLite::Statement q(db_,
+                        "SELECT state FROM complaints WHERE json_extract(state, '$.freight') IS NOT NULL AND "
+                        "json_extract(state, '$.freight.written_off.at') IS NULL ORDER BY kind, seq");
     while (q.executeStep()) out.push_back(complaint_from(q.getColumn(0).getString()));
     return out;
 }
@@ -620,6 +648,24 @@ void database::update_fine(const rules::fine& f) {
     bind_opt(q, 4, f.status_at);
     q.bind(5, static_cast<std::int64_t>(fine_seq(f.id)));
     q.exec();
+}
+
+std::vector<rules::fine> database::fines_issued_between(core::instant from, core::instant to) {
+    std::vector<rules::fine> out;
+    SQLite::Statement q(
+        db_, std::string(sql_fine_columns) + " WHERE issued_at >= ? AND issued_at < ? ORDER BY seq");
+    q.bind(1, static_cast<std::int64_t>(core::to_ms(from)));
+    q.bind(2, static_cast<std::int64_t>(core::to_ms(to)));
+    while (q.executeStep()) out.push_back(fine_from(q));
+    return out;
+}
+
+std::vector<std::string> database::open_job_keys() {
+    std::vector<std::string> out;
+    SQLite::Statement q(db_,
+                        "SELECT key FROM deadlines WHERE complaint_id = '' AND +state = 'open' ORDER BY key");
+    while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+    return out;
 }
 
 std::vector<rules::fine> database::fines() {

@@ -59,7 +59,7 @@ class database {
     // Throws storage_error naming the file and the fix when it cannot be opened or is too new.
     explicit database(const std::string& path);
 
-    static constexpr int schema_version = 2;
+    static constexpr int schema_version = 3;
 
     SQLite::Database& raw() { return db_; }
     // One line for the operator: what a failed database call means and how to fix it ("disk full",
@@ -84,6 +84,10 @@ class database {
     std::optional<rules::complaint> load_complaint(const std::string& id);
     std::vector<rules::complaint> open_complaints();
     std::vector<rules::complaint> all_complaints();
+    // Complaints posted in [from, to), oldest first (index complaints_posted).
+    std::vector<rules::complaint> complaints_posted_between(core::instant from, core::instant to);
+    // Complaints whose return-freight record is not written off yet (any status).
+    std::vector<rules::complaint> open_freight_complaints();
 
     // --- events (append-only)
     void append_events(const std::vector<rules::event>& events);
@@ -110,6 +114,10 @@ class database {
     std::optional<rules::fine> load_fine(const std::string& id);
     void update_fine(const rules::fine& f);
     std::vector<rules::fine> fines();
+    // Fines issued in [from, to), by id (index fines_issued).
+    std::vector<rules::fine> fines_issued_between(core::instant from, core::instant to);
+    // Keys of the open scheduled-job deadlines (complaint ""), e.g. "job:sheet@2026-11-23".
+    std::vector<std::string> open_job_keys();
 
     // --- outbox
     void enqueue(const core::outbound_post& post, core::instant at);

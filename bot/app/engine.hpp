@@ -73,6 +73,7 @@ class engine {
     void on_complaint_command(const rules::command& cmd, const core::inbound_message& msg,
                               rules::outcome& out);
     void on_fine_command(const rules::command& cmd, const core::inbound_message& msg, rules::outcome& out);
+    std::size_t fire_batch(core::instant until);
     void fire_one(const heap_entry& e);
     void run_job(const std::string& name, core::instant due, rules::outcome& out);
     std::optional<core::instant> next_occurrence(const std::string& job, core::instant after) const;

@@ -138,6 +138,7 @@ TEST(Audit, AVersionOneDatabaseIsChainedOnMigration) {
         db.raw().exec("DROP TRIGGER events_append_only_update");
         db.raw().exec("DROP TRIGGER events_append_only_delete");
         db.raw().exec("ALTER TABLE events DROP COLUMN hash");
+        db.raw().exec("DROP INDEX complaints_posted; DROP INDEX fines_issued");
         db.raw().exec("PRAGMA user_version = 1");
     }
     storage::database db(path);

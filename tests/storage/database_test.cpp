@@ -2,6 +2,7 @@
 // outbox, and transactions that roll back as a whole.
 #include "storage/database.hpp"
 
+#include <SQLiteCpp/Statement.h>
 #include <gtest/gtest.h>
 
 #include "support/test_support.hpp"
@@ -57,6 +58,82 @@ TEST(Database, RefusesANewerSchemaWithAFix) {
     } catch (const storage::storage_error& e) {
         EXPECT_NE(std::string(e.what()).find("upgrade complaint-bot"), std::string::npos) << e.what();
     }
+}
+
+TEST(Database, MigratesAVersion2DatabaseToTheReportIndexes) {
+    test_support::temp_dir dir;
+    auto path = (dir / "a.db").string();
+    {
+        storage::database db(path);
+        db.insert_fine(a_fine("F1", "P1", "采购部"));
+        // What version 2 left on disk: the same tables without the report indexes.
+        db.raw().exec("DROP INDEX complaints_posted; DROP INDEX fines_issued; PRAGMA user_version = 2");
+    }
+    storage::database db(path);
+    EXPECT_EQ(db.raw().execAndGet("PRAGMA user_version").getInt(), 3);
+    EXPECT_EQ(db.raw()
+                  .execAndGet("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN "
+                              "('complaints_posted', 'fines_issued')")
+                  .getInt(),
+              2);
+    EXPECT_EQ(db.fines().size(), 1u);
+    SQLite::Statement plan(db.raw(),
+                           "EXPLAIN QUERY PLAN SELECT seq FROM fines WHERE issued_at >= 0 AND issued_at < 1");
+    ASSERT_TRUE(plan.executeStep());
+    EXPECT_NE(plan.getColumn(3).getString().find("fines_issued"), std::string::npos)
+        << plan.getColumn(3).getString();
+}
+
+TEST(Database, PeriodQueriesReturnOnlyTheirHalfOpenRange) {
+    test_support::temp_dir dir;
+    storage::database db((dir / "a.db").string());
+    auto f1 = a_fine("F1", "P1", "采购部");
+    auto f2 = a_fine("F2", "P2", "采购部");
+    f2.issued_at = t0() + 26h;  // the next day
+    db.insert_fine(f1);
+    db.insert_fine(f2);
+    auto first = db.fines_issued_between(t0(), t0() + 24h);
+    ASSERT_EQ(first.size(), 1u);
+    EXPECT_EQ(first[0].id, "F1");
+    EXPECT_TRUE(db.fines_issued_between(t0() + 2h + 1ms, t0() + 26h).empty());  // `to` is excluded
+    EXPECT_EQ(db.fines_issued_between(t0(), t0() + 48h).size(), 2u);
+
+    rules::complaint c;
+    c.id = "P1";
+    c.seq = 1;
+    c.posted_at = t0();
+    db.save_complaint(c);
+    c.id = "P2";
+    c.seq = 2;
+    c.posted_at = t0() + 24h;
+    db.save_complaint(c);
+    auto day = db.complaints_posted_between(t0(), t0() + 24h);
+    ASSERT_EQ(day.size(), 1u);
+    EXPECT_EQ(day[0].id, "P1");
+    EXPECT_EQ(db.complaints_posted_between(t0(), t0() + 25h).size(), 2u);
+}
+
+TEST(Database, ReadingAComplaintAgainNeverReturnsAStaleState) {
+    test_support::temp_dir dir;
+    storage::database db((dir / "a.db").string());
+    rules::complaint c;
+    c.id = "P1";
+    c.seq = 1;
+    c.posted_at = t0();
+    c.process_flow = "一";
+    db.save_complaint(c);
+    EXPECT_EQ(db.load_complaint("P1")->process_flow, "一");
+    c.process_flow = "二";
+    db.save_complaint(c);
+    EXPECT_EQ(db.load_complaint("P1")->process_flow, "二");
+    {
+        auto tx = db.begin();
+        c.process_flow = "三";
+        db.save_complaint(c);
+        EXPECT_EQ(db.open_complaints().at(0).process_flow, "三");
+    }  // rolled back
+    EXPECT_EQ(db.load_complaint("P1")->process_flow, "二");
+    EXPECT_EQ(db.all_complaints().at(0).process_flow, "二");
 }
 
 TEST(Database, UnopenableFileNamesThePathAndTheFix) {
@@ -116,6 +193,30 @@ TEST(Database, SyncDeadlinesInsertsMovesAndCancels) {
     db.sync_deadlines("P1", {{"P1", "accept:miss", t0() + 5min}});
     EXPECT_FALSE(db.deadline_open("P1", "accept:miss", t0() + 5min));
     EXPECT_TRUE(db.open_deadlines().empty());
+}
+
+TEST(Database, OpenJobKeysAreOnlyTheOpenScheduledJobs) {
+    test_support::temp_dir dir;
+    storage::database db((dir / "a.db").string());
+    db.add_deadline({"", "job:sheet@2026-11-23", t0() + 8h});
+    db.add_deadline({"", "job:daily_summary@2026-11-23", t0() + 9h});
+    db.sync_deadlines("P1", {{"P1", "respond:miss", t0() + 2h}});
+    db.mark_fired("", "job:sheet@2026-11-23", t0() + 8h);
+    EXPECT_EQ(db.open_job_keys(), std::vector<std::string>{"job:daily_summary@2026-11-23"});
+}
+
+TEST(Database, ReusedStatementsLeaveNoReadSnapshotOpenBetweenCalls) {
+    test_support::temp_dir dir;
+    auto path = (dir / "a.db").string();
+    storage::database a(path);
+    storage::database b(path);
+    a.record_inbound({"dingtalk", "m1", t0(), "zhangsan", "group", "受理 P1"});
+    EXPECT_TRUE(a.seen("dingtalk", "m1"));  // stops at the first row: the statement must be reset
+    b.record_inbound({"dingtalk", "m2", t0(), "zhangsan", "group", "受理 P2"});
+    EXPECT_TRUE(a.seen("dingtalk", "m2"));  // a fresh snapshot sees the other connection's commit
+    EXPECT_EQ(a.inbound_count(), 2);
+    // A checkpoint can complete: no reader of `a` pins the WAL.
+    EXPECT_EQ(b.raw().execAndGet("PRAGMA wal_checkpoint(TRUNCATE)").getInt(), 0);
 }
 
 TEST(Database, OutboxKeepsCommitOrder) {
