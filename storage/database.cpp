@@ -110,6 +110,14 @@ constexpr const char* sql_load_complaint = "SELECT state FROM complaints WHERE i
 constexpr const char* sql_open_complaints =
     "SELECT state FROM complaints WHERE status = 'open' ORDER BY kind, seq";
 constexpr const char* sql_all_complaints = "SELECT state FROM complaints ORDER BY posted_at, kind, seq";
+constexpr const char* sql_last_event = "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1";
+constexpr const char* sql_set_meta =
+    "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+constexpr const char* sql_meta = "SELECT value FROM meta WHERE key = ?";
+constexpr const char* sql_mark_retry =
+    "UPDATE outbox SET attempts = ?, next_try_at = ?, last_error = ? WHERE id = ?";
+constexpr const char* sql_mark_failed =
+    "UPDATE outbox SET state = 'failed', attempts = ?, last_error = ? WHERE id = ?";
 constexpr const char* sql_append_event =
     "INSERT INTO events(id, complaint_id, at, actor, type, stage, detail, deadline, late_ms, hash) "
     "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -371,16 +379,16 @@ std::unique_ptr<SQLite::Transaction> database::begin() {
 }
 
 std::optional<std::string> database::meta(const std::string& key) {
-    SQLite::Statement q(db_, "SELECT value FROM meta WHERE key = ?");
+    auto& q = prepared(sql_meta);
+    reset_on_exit q_done{q};
     q.bind(1, key);
     if (q.executeStep()) return q.getColumn(0).getString();
     return std::nullopt;
 }
 
 void database::set_meta(const std::string& key, const std::string& value) {
-    SQLite::Statement q(
-        db_,
-        "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    auto& q = prepared(sql_set_meta);
+    reset_on_exit q_done{q};
     q.bind(1, key);
     q.bind(2, value);
     q.exec();
@@ -478,7 +486,8 @@ void database::append_events(const std::vector<rules::event>& events) {
     std::int64_t last_id = 0;
     std::string prev;
     {
-        SQLite::Statement last(db_, "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1");
+        SQLite::Statement& last = prepared(sql_last_event);
+        reset_on_exit last_done{last};
         if (last.executeStep()) {
             last_id = last.getColumn(0).getInt64();
             prev = last.getColumn(1).getString();
@@ -511,7 +520,8 @@ void database::append_events(const std::vector<rules::event>& events) {
 
 std::vector<rules::event> database::events_of(const std::string& complaint_id) {
     std::vector<rules::event> out;
-    SQLite::Statement q(db_, sql_events_of);
+    auto& q = prepared(sql_events_of);
+    reset_on_exit q_done{q};
     q.bind(1, complaint_id);
     while (q.executeStep()) {
         rules::event e;
@@ -600,13 +610,17 @@ void database::mark_fired(const std::string& complaint_id, const std::string& ke
 }
 
 int database::next_fine_seq() {
-    return db_.execAndGet(sql_next_fine).getInt();
+    auto& q = prepared(sql_next_fine);
+    reset_on_exit q_done{q};
+    q.executeStep();
+    return q.getColumn(0).getInt();
 }
 
 void database::insert_fine(const rules::fine& f) {
     auto seq = fine_seq(f.id);
     if (seq <= 0) throw storage_error("bad fine id '" + f.id + "'");
-    SQLite::Statement q(db_, sql_insert_fine);
+    auto& q = prepared(sql_insert_fine);
+    reset_on_exit q_done{q};
     q.bind(1, static_cast<std::int64_t>(seq));
     q.bind(2, f.complaint);
     q.bind(3, f.stage);
@@ -641,7 +655,8 @@ std::optional<rules::fine> database::load_fine(const std::string& id) {
 }
 
 void database::update_fine(const rules::fine& f) {
-    SQLite::Statement q(db_, sql_update_fine);
+    auto& q = prepared(sql_update_fine);
+    reset_on_exit q_done{q};
     q.bind(1, f.status);
     q.bind(2, f.status_reason);
     q.bind(3, f.status_by);
@@ -688,7 +703,8 @@ void database::enqueue(const core::outbound_post& post, core::instant at) {
 
 std::vector<outbox_row> database::pending_outbox(int limit) {
     std::vector<outbox_row> out;
-    SQLite::Statement q(db_, sql_pending_outbox);
+    auto& q = prepared(sql_pending_outbox);
+    reset_on_exit q_done{q};
     q.bind(1, limit);
     while (q.executeStep()) {
         outbox_row r;
@@ -706,7 +722,8 @@ std::vector<outbox_row> database::pending_outbox(int limit) {
 }
 
 void database::mark_sent(std::int64_t id, core::instant at) {
-    SQLite::Statement q(db_, sql_mark_sent);
+    auto& q = prepared(sql_mark_sent);
+    reset_on_exit q_done{q};
     q.bind(1, static_cast<std::int64_t>(core::to_ms(at)));
     q.bind(2, static_cast<std::int64_t>(id));
     q.exec();
@@ -714,7 +731,8 @@ void database::mark_sent(std::int64_t id, core::instant at) {
 
 void database::mark_retry(std::int64_t id, int attempts, core::instant next_try_at,
                           const std::string& error) {
-    SQLite::Statement q(db_, "UPDATE outbox SET attempts = ?, next_try_at = ?, last_error = ? WHERE id = ?");
+    auto& q = prepared(sql_mark_retry);
+    reset_on_exit q_done{q};
     q.bind(1, attempts);
     q.bind(2, static_cast<std::int64_t>(core::to_ms(next_try_at)));
     q.bind(3, error);
@@ -723,7 +741,8 @@ void database::mark_retry(std::int64_t id, int attempts, core::instant next_try_
 }
 
 void database::mark_failed(std::int64_t id, int attempts, const std::string& error) {
-    SQLite::Statement q(db_, "UPDATE outbox SET state = 'failed', attempts = ?, last_error = ? WHERE id = ?");
+    auto& q = prepared(sql_mark_failed);
+    reset_on_exit q_done{q};
     q.bind(1, attempts);
     q.bind(2, error);
     q.bind(3, static_cast<std::int64_t>(id));
