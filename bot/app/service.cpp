@@ -111,40 +111,31 @@ const chat_binding* service::chat_for(const std::string& platform, const std::st
     return nullptr;
 }
 
+std::optional<adapters::raw_response> service::route_plain(const std::string& path, std::string& route) {
+    route = path;
+    if (path == "/healthz") return healthz();
+    if (path == "/metrics") return metrics();
+    if (path.rfind("/hooks/", 0) == 0 && adapters_.count(path.substr(7))) return std::nullopt;
+    route = "other";
+    return text(404, "not found\n");
+}
+
 adapters::raw_response service::handle(const adapters::raw_request& req) {
     auto path = req.path();
-    adapters::raw_response res;
-    std::string route = path;
-    if (path == "/healthz") {
-        res = healthz();
-    } else if (path == "/metrics") {
-        res = metrics();
-    } else if (path.rfind("/hooks/", 0) == 0 && adapters_.count(path.substr(7))) {
-        res = on_hook(path.substr(7), req);
-    } else {
-        route = "other";
-        res = text(404, "not found\n");
-    }
-    requests_[route + " " + std::to_string(res.status)]++;
-    return res;
+    std::string route;
+    auto res = route_plain(path, route);
+    if (!res) res = on_hook(path.substr(7), req);
+    requests_[route + " " + std::to_string(res->status)]++;
+    return *res;
 }
 
 boost::asio::awaitable<adapters::raw_response> service::handle_async(adapters::raw_request req) {
     auto path = req.path();
-    adapters::raw_response res;
-    std::string route = path;
-    if (path == "/healthz") {
-        res = healthz();
-    } else if (path == "/metrics") {
-        res = metrics();
-    } else if (path.rfind("/hooks/", 0) == 0 && adapters_.count(path.substr(7))) {
-        res = co_await on_hook_async(path.substr(7), std::move(req));
-    } else {
-        route = "other";
-        res = text(404, "not found\n");
-    }
-    requests_[route + " " + std::to_string(res.status)]++;
-    co_return res;
+    std::string route;
+    auto res = route_plain(path, route);
+    if (!res) res = co_await on_hook_async(path.substr(7), std::move(req));
+    requests_[route + " " + std::to_string(res->status)]++;
+    co_return *res;
 }
 
 adapters::inbound_result service::decode_hook(const std::string& platform, const adapters::raw_request& req) {

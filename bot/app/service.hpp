@@ -14,6 +14,7 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "adapters/adapter.hpp"
@@ -70,6 +71,9 @@ class service {
     // Maps the platform's chat and sender to ours; false when the chat is not bound (ignored).
     bool route_message(const std::string& platform, core::inbound_message& msg) const;
     void after_commit();
+    // /healthz, /metrics and unknown paths (404); nullopt for a platform hook, which the caller runs.
+    // `route` is the metrics label.
+    std::optional<adapters::raw_response> route_plain(const std::string& path, std::string& route);
     adapters::raw_response healthz();
     adapters::raw_response metrics();
     void arm_scheduler();
