@@ -167,6 +167,22 @@ std::vector<std::string> silent_departments(const complaint& c) {
     return out;
 }
 
+// Responsible departments whose head has not signed the 质量投诉处理流程表 yet.
+std::vector<std::string> unsigned_departments(const complaint& c) {
+    std::vector<std::string> out;
+    for (const auto& d : c.departments)
+        if (std::find(c.sheet_signed.begin(), c.sheet_signed.end(), d.department) == c.sheet_signed.end())
+            out.push_back(d.department);
+    return out;
+}
+
+// The complainant department's VP, who gives the 副总意见; nullptr when none is configured (the
+// general manager and assistant stand in).
+const std::string* vp_of(const complaint& c, const config& cfg) {
+    auto it = cfg.roles.vice_presidents.find(c.complainant_department);
+    return it == cfg.roles.vice_presidents.end() ? nullptr : &it->second;
+}
+
 void close_if_done(complaint& c, const context& ctx, outcome& out, const std::string& actor) {
     if (c.pending_stage() != nullptr || !c.is_open()) return;
     if (c.compensation && !c.executed.at) return;  // leaves through the compensation flow (签字 … 执行)
@@ -245,10 +261,10 @@ const std::string* complaint::field(std::string_view key) const {
 core::outbound_post forward_to_vp(complaint& c, const context& ctx, outcome& out) {
     c.forwarded_at = ctx.now;
     core::outbound_post post{c.chat, {}, {}};
-    auto vp = ctx.cfg.roles.vice_presidents.find(c.complainant_department);
-    std::string who = vp != ctx.cfg.roles.vice_presidents.end() ? "副总" : "总经理";
-    if (vp != ctx.cfg.roles.vice_presidents.end())
-        add_mention(post, vp->second);
+    const auto* vp = vp_of(c, ctx.cfg);
+    std::string who = vp ? "副总" : "总经理";
+    if (vp)
+        add_mention(post, *vp);
     else
         for (const auto& gm : ctx.cfg.roles.general_manager) add_mention(post, gm);
     out.events.push_back(make_event(c, ctx, "bot", "forwarded", "", "流程表转交" + who));
@@ -296,20 +312,15 @@ std::vector<deadline> pending_deadlines(const complaint& c, const core::calendar
         if (step == "pay") remind("freight:pay", f.desk_signed.at, c.rules.freight_due);
         if (step == "write_off") remind("freight:write_off", f.paid.at, c.rules.freight_due);
     }
-    if (!c.is_open() || c.paused_since) {
-        std::sort(out.begin(), out.end(), [](const deadline& a, const deadline& b) {
-            return a.due != b.due ? a.due < b.due : a.key < b.key;
-        });
-        return out;
-    }
-    if (c.compensation && c.sheet_date) {
-        if (c.sheet_signed.size() < c.departments.size()) remind("sign", c.sheet_at, c.rules.sign_due);
+    const bool running = c.is_open() && !c.paused_since;
+    if (running && c.compensation && c.sheet_date) {
+        if (!unsigned_departments(c).empty()) remind("sign", c.sheet_at, c.rules.sign_due);
         if (c.forwarded_at && !c.vp_opinion.at) remind("vp", c.forwarded_at, c.rules.vp_due);
         if (c.vp_opinion.at && !c.gm_approval.at) remind("gm", c.vp_opinion.at, c.rules.gm_due);
         if (c.gm_approval.at && !c.executed.at) remind("execute", c.gm_approval.at, c.rules.execute_due);
     }
     for (const auto& s : c.stages) {
-        if (s.done_at || !s.due) continue;
+        if (!running || s.done_at || !s.due) continue;
         const auto& rule = rule_for(c.rules, s.name);
         if (!s.missed) out.push_back({c.id, s.name + ":miss", *s.due});
         for (std::size_t i = 0; i < rule.escalation.size(); ++i) {
@@ -716,10 +727,7 @@ bool do_sign(complaint& c, const std::string& actor, const std::string& chat, co
         make_event(c, ctx, actor, "signed", "",
                    join(signed_now) + "负责人 " + ctx.cfg.org.display_name(actor) + " 签字"));
     out.complaint_changed = true;
-    std::vector<std::string> waiting;
-    for (const auto& d : c.departments)
-        if (std::find(c.sheet_signed.begin(), c.sheet_signed.end(), d.department) == c.sheet_signed.end())
-            waiting.push_back(d.department);
+    auto waiting = unsigned_departments(c);
     std::string text =
         "✍️ " + c.id + " " + join(signed_now) + "负责人" + ctx.cfg.org.display_name(actor) + "已签字。";
     text += waiting.empty() ? "责任部门均已签字，流程表将转交副总。" : "待签字：" + join(waiting) + "。";
@@ -1049,23 +1057,13 @@ bool do_freight_step(complaint& c, const command& cmd, const std::string& actor,
                    freight_step_hint(pending, c) + "。");
         return false;
     }
-    // Role check for the pending step.
-    bool allowed = false;
-    std::string who;
-    if (pending == "head") {
-        allowed = cfg.org.head_of(f.department) == actor;
-        who = f.department + "负责人" + cfg.org.display_name(cfg.org.head_of(f.department));
-    } else if (pending == "desk") {
-        allowed = cfg.org.is_member(actor, cfg.roles.order_desk);
-        who = cfg.roles.order_desk + "经理或助理";
-    } else if (pending == "pay") {
-        allowed = cfg.org.is_member(actor, cfg.roles.finance);
-        who = cfg.roles.finance;
-    } else {
-        allowed = cfg.org.is_member(actor, cfg.roles.hr);
-        who = cfg.roles.hr;
-    }
-    if (!allowed) {
+    // Role check for the pending step: the same people its reminders name.
+    auto actors = freight_actors(pending, cfg, c);
+    if (std::find(actors.begin(), actors.end(), actor) == actors.end()) {
+        std::string who = pending == "head" ? f.department + "负责人" + cfg.org.display_name(actors.front())
+                          : pending == "desk" ? cfg.roles.order_desk + "经理或助理"
+                          : pending == "pay"  ? cfg.roles.finance
+                                              : cfg.roles.hr;
         refuse(out, ctx, chat, actor,
                freight_id(c) + " 当前待" + freight_step_label(pending, cfg, c) + "，只有" + who +
                    "可以办理，" + cfg.org.display_name(actor) + "不能代办。");
@@ -1125,20 +1123,14 @@ void fire_reminder(complaint& c, const std::string& key, core::instant due, cons
     } else {
         if (!c.is_open()) return;
         if (step == "sign") {
-            std::vector<std::string> waiting;
-            for (const auto& d : c.departments)
-                if (std::find(c.sheet_signed.begin(), c.sheet_signed.end(), d.department) ==
-                    c.sheet_signed.end()) {
-                    waiting.push_back(d.department);
-                    add_mention(post, cfg.org.head_of(d.department));
-                }
+            auto waiting = unsigned_departments(c);
             if (waiting.empty()) return;
+            for (const auto& d : waiting) add_mention(post, cfg.org.head_of(d));
             what = c.id + " 质量投诉处理流程表待" + join(waiting) + "负责人签字（签字 " + c.id + "）";
         } else if (step == "vp") {
             if (c.vp_opinion.at) return;
-            auto vp = cfg.roles.vice_presidents.find(c.complainant_department);
-            if (vp != cfg.roles.vice_presidents.end())
-                add_mention(post, vp->second);
+            if (const auto* vp = vp_of(c, cfg))
+                add_mention(post, *vp);
             else
                 for (const auto& gm : cfg.roles.general_manager) add_mention(post, gm);
             what = c.id + " 待副总填写综合处理意见（副总意见 " + c.id + " <意见>）";
@@ -1363,23 +1355,15 @@ std::string pending_summary(const complaint& c, const context& ctx) {
         const auto& cfg = ctx.cfg;
         if (!c.compensation) return line + "已完成";
         if (!c.sheet_date) return line + "待列入质量投诉处理流程表";
-        if (c.sheet_signed.size() < c.departments.size()) {
-            std::vector<std::string> waiting;
-            for (const auto& d : c.departments)
-                if (std::find(c.sheet_signed.begin(), c.sheet_signed.end(), d.department) ==
-                    c.sheet_signed.end())
-                    waiting.push_back(d.department);
+        if (auto waiting = unsigned_departments(c); !waiting.empty()) {
             line += "待签字（" + join(waiting) + "负责人）";
             if (!c.forwarded_at) return line;
             line += "，";
         }
         if (!c.forwarded_at) return line + "待转交副总";
         if (!c.vp_opinion.at) {
-            auto vp = cfg.roles.vice_presidents.find(c.complainant_department);
-            return line + "待副总意见（" +
-                   (vp != cfg.roles.vice_presidents.end() ? cfg.org.display_name(vp->second)
-                                                          : std::string("总经理")) +
-                   "）";
+            const auto* vp = vp_of(c, cfg);
+            return line + "待副总意见（" + (vp ? cfg.org.display_name(*vp) : std::string("总经理")) + "）";
         }
         if (!c.gm_approval.at) return line + "待总经理审批";
         return line + "待执行（" + cfg.roles.order_desk + "）";

@@ -54,6 +54,11 @@ std::string schedule_of(const rules::schedules& s, std::string_view job) {
 
 constexpr std::string_view job_names[] = {"sheet", "forward", "daily_summary", "weekly_report"};
 
+// A scheduled job's deadline key names its occurrence ("job:sheet@2026-11-23"), so none posts twice.
+std::string job_key(std::string_view name, const core::local_date& day) {
+    return std::string(job_prefix) + std::string(name) + "@" + core::format_date(day);
+}
+
 // [start of p.from, start of the day after p.to) in the company's zone: what the period queries of
 // the storage read (by index) instead of every complaint or fine ever recorded.
 core::instant period_start(const rules::period& p, const core::zone& tz) {
@@ -108,23 +113,22 @@ void engine::ensure_jobs() {
     auto open = db_.open_job_keys();
     auto tx = db_.begin();
     for (auto job : job_names) {
-        auto prefix = std::string(job_prefix) + std::string(job) + "@";
+        auto prefix = std::string(job_prefix) + std::string(job) + "@";  // any occurrence
         bool armed = std::any_of(open.begin(), open.end(),
                                  [&](const std::string& key) { return key.rfind(prefix, 0) == 0; });
         if (armed) continue;
         if (auto next = next_occurrence(std::string(job), clock_.now())) {
-            auto key = prefix + core::format_date(tz_.date_of(*next));
+            auto key = job_key(job, tz_.date_of(*next));
             db_.add_deadline({"", key, *next});
         }
     }
     tx->commit();
 }
 
-// Business calendar: a complaint's reminder, escalation or fine due outside working hours is posted
-// at the next opening, still recording its real deadline. Scheduled jobs keep their own times.
+// Every entry starts due at its deadline; fire_batch moves a complaint's entry to the next opening
+// when the business calendar is closed at firing time.
 engine::heap_entry engine::entry(core::instant due, std::string complaint, std::string key) const {
-    auto fire_at = !complaint.empty() && cal_.business() ? cal_.next_open(due) : due;
-    return {fire_at, due, std::move(complaint), std::move(key)};
+    return {due, due, std::move(complaint), std::move(key)};
 }
 
 void engine::load_deadlines() {
@@ -200,7 +204,7 @@ void engine::fire_one(const heap_entry& e) {
         run_job(name, e.due, out);
         persist(out);
         if (auto next = next_occurrence(name, std::max(ctx.now, e.due))) {
-            auto key = std::string(job_prefix) + name + "@" + core::format_date(tz_.date_of(*next));
+            auto key = job_key(name, tz_.date_of(*next));
             db_.add_deadline({"", key, *next});
             heap_.push(entry(*next, "", key));
         }

@@ -51,7 +51,7 @@ class engine {
 
   private:
     struct heap_entry {
-        core::instant fire_at;  // the due time, or (business calendar) the next opening after it
+        core::instant fire_at;  // the deadline, or (business calendar closed then) the next opening
         core::instant due;
         std::string complaint;
         std::string key;
