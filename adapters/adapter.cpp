@@ -125,6 +125,8 @@ int status_of(errc e) {
     switch (e) {
         case errc::missing_parameter:
             return 400;
+        case errc::missing_signature:
+            return 401;
         case errc::stale_timestamp:
             return 401;
         case errc::bad_signature:
@@ -143,6 +145,8 @@ std::string_view name_of(errc e) {
     switch (e) {
         case errc::missing_parameter:
             return "missing_parameter";
+        case errc::missing_signature:
+            return "missing_signature";
         case errc::stale_timestamp:
             return "stale_timestamp";
         case errc::bad_signature:

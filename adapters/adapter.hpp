@@ -40,11 +40,12 @@ struct raw_response {
 // nothing about the secret or the body is ever part of it.
 enum class errc {
     missing_parameter,  // required header or query parameter absent → 400
+    missing_signature,  // the signature (or the timestamp/nonce it covers) absent → 401
     stale_timestamp,    // outside the platform's window → 401
     bad_signature,      // → 401
     decrypt_failed,     // bad ciphertext, padding or receive id → 400
     malformed_body,     // not the JSON/XML the platform sends → 400
-    unsupported_event,  // a valid callback we do not act on (image, event…) → 200, ignored
+    unsupported_event,  // an authentic callback that carries no message we use (an event, a ping) → 200
 };
 int status_of(errc e);
 std::string_view name_of(errc e);

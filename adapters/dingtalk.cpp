@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "adapters/crypto.hpp"
@@ -118,6 +119,67 @@ std::vector<outbound_request> requests_for(const std::string& url, const std::ve
     return out;
 }
 
+// The handle the robot file-download API takes (PROTOCOLS 3.4): `downloadCode`; the older
+// `pictureDownloadCode` is the fallback. Empty when neither is there.
+std::string download_code(const json& obj) {
+    for (const char* name : {"downloadCode", "pictureDownloadCode"}) {
+        if (const auto* code = string_field(obj, name); code != nullptr && !code->empty()) return *code;
+    }
+    return {};
+}
+
+struct message_content {
+    std::string text;
+    std::vector<core::attachment> attachments;
+};
+
+// The text and the attachments of a robot message by its msgtype (PROTOCOLS 3.4): `text.content`;
+// for richText the text nodes of `content.richText` in order, a picture node between two of them
+// standing for a line break; for picture, audio, video and file the `content` download code.
+// nullopt for a text message without its text (malformed).
+std::optional<message_content> dingtalk_content(const json& body, const std::string& msgtype) {
+    message_content out;
+    if (msgtype == "text") {
+        const auto it = body.find("text");
+        const auto* content = it != body.end() && it->is_object() ? string_field(*it, "content") : nullptr;
+        if (content == nullptr) return std::nullopt;
+        out.text = *content;
+        return out;
+    }
+    json holder;
+    const json* content = nullptr;
+    if (const auto it = body.find("content"); it != body.end()) {
+        if (it->is_object()) {
+            content = &*it;
+        } else if (it->is_string()) {  // some clients send the object as a JSON string
+            holder = json::parse(it->get<std::string>(), nullptr, false);
+            if (holder.is_object()) content = &holder;
+        }
+    }
+    if (content == nullptr) return out;  // nothing readable, nothing to keep
+    if (msgtype != "richText") {
+        if (auto code = download_code(*content); !code.empty()) out.attachments.push_back({msgtype, code});
+        return out;
+    }
+    const auto nodes = content->find("richText");
+    if (nodes == content->end() || !nodes->is_array()) return out;
+    bool break_pending = false;
+    for (const auto& node : *nodes) {
+        if (!node.is_object()) continue;
+        if (const auto* part = string_field(node, "text")) {
+            if (break_pending && !out.text.empty() && out.text.back() != '\n' && !part->starts_with("\n"))
+                out.text.push_back('\n');
+            out.text += *part;
+            break_pending = false;
+        } else if (auto code = download_code(node); !code.empty()) {
+            const auto* type = string_field(node, "type");
+            out.attachments.push_back({type != nullptr ? log_word(*type) : std::string("picture"), code});
+            break_pending = true;
+        }
+    }
+    return out;
+}
+
 std::string ack_frame(const std::string& message_id, const std::string& data) {
     ordered_json ack;
     ack["code"] = 200;
@@ -154,20 +216,18 @@ inbound_result decode_dingtalk_message(std::string_view json_text, core::instant
         return refuse(errc::malformed_body, "body is not a JSON object");
     const auto* msgtype = string_field(body, "msgtype");
     if (msgtype == nullptr) return refuse(errc::malformed_body, "no msgtype");
-    if (*msgtype != "text") return refuse(errc::unsupported_event, "msgtype " + log_word(*msgtype));
 
     const auto* msg_id = string_field(body, "msgId");
     const auto* chat = string_field(body, "conversationId");
-    const auto text_it = body.find("text");
-    const std::string* content =
-        text_it != body.end() && text_it->is_object() ? string_field(*text_it, "content") : nullptr;
     // senderStaffId is the org userid that atUserIds takes; it is absent for outsiders, who then
     // appear under their opaque senderId (PROTOCOLS 3.4/3.7).
     const auto* sender = string_field(body, "senderStaffId");
     if (sender == nullptr || sender->empty()) sender = string_field(body, "senderId");
-    if (msg_id == nullptr || chat == nullptr || content == nullptr || sender == nullptr || sender->empty()) {
-        return refuse(errc::malformed_body, "text message without msgId, conversationId, sender or content");
+    if (msg_id == nullptr || chat == nullptr || sender == nullptr || sender->empty()) {
+        return refuse(errc::malformed_body, "message without msgId, conversationId or sender");
     }
+    auto content = dingtalk_content(body, *msgtype);
+    if (!content) return refuse(errc::malformed_body, "text message without text.content");
 
     inbound_result r;
     core::inbound_message m;
@@ -176,8 +236,11 @@ inbound_result decode_dingtalk_message(std::string_view json_text, core::instant
     m.msg_id = *msg_id;
     m.sender = *sender;
     // DingTalk removes the "@robot" itself but leaves the space before the rest (PROTOCOLS 3.4);
-    // trimming also covers full-width spaces. A leftover "@…" would be another user's mention.
-    m.text = std::string(text::trim(*content));
+    // trimming also covers full-width spaces. A leftover "@…" would be another user's mention (or,
+    // in a richText post, the robot's own, which the engine strips like any leading mention).
+    m.text = std::string(text::trim(content->text));
+    m.attachments = std::move(content->attachments);
+    if (m.text.empty() && *msgtype != "text") m.unreadable = log_word(*msgtype);
     m.received_at = now;
     r.message = std::move(m);
     if (const auto* hook = string_field(body, "sessionWebhook")) {
@@ -187,7 +250,8 @@ inbound_result decode_dingtalk_message(std::string_view json_text, core::instant
             r.reply_url_expires = core::from_ms(it->get<std::int64_t>());
         }
     }
-    r.detail = "text message";
+    r.detail =
+        log_word(*msgtype) + " message, " + std::to_string(r.message->attachments.size()) + " attachment(s)";
     return r;
 }
 
@@ -195,10 +259,10 @@ inbound_result dingtalk_adapter::decode(const raw_request& req, core::instant no
     const std::string* ts_header = req.header("timestamp");
     const std::string* sign_header = req.header("sign");
     if (ts_header == nullptr || sign_header == nullptr) {
-        return refuse(errc::missing_parameter, "timestamp or sign header missing");
+        return refuse(errc::missing_signature, "timestamp or sign header missing");
     }
     const auto ts = text::parse_int64(*ts_header);
-    if (!ts) return refuse(errc::missing_parameter, "timestamp header is not a number");
+    if (!ts) return refuse(errc::bad_signature, "timestamp header is not a number");
     const std::int64_t skew = core::to_ms(now) - *ts;
     if (skew > window_ms || skew < -window_ms) {
         return refuse(errc::stale_timestamp, "timestamp skew " + std::to_string(skew / 1000) + " s");

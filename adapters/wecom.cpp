@@ -48,8 +48,15 @@ struct parsed_message {
     std::string chat;
     std::string sender;
     std::optional<std::string> content;
+    std::vector<core::attachment> attachments;
     std::string reply_url;
 };
+
+// A media item's URL as an attachment (AI bot `image.url`, `file.url`, `video.url`).
+void keep_media(parsed_message& p, const json& item, const std::string& kind) {
+    if (auto url = text_field(member(item, kind.c_str()), "url"); url && !url->empty())
+        p.attachments.push_back({kind, std::move(*url)});
+}
 
 // AI bot (doc 100719) and the legacy robot's JSON flavour: lower-case names.
 parsed_message from_ai_bot_json(const json& j) {
@@ -63,13 +70,17 @@ parsed_message from_ai_bot_json(const json& j) {
     if (p.msgtype == "text") {
         p.content = text_field(member(j, "text"), "content");
     } else if (p.msgtype == "mixed") {
-        // Image+text posts: keep the text items, in order, one per line.
+        // Image+text posts: the text items, in order, one per line; the images kept on the record.
         const json& items = member(member(j, "mixed"), "msg_item");
         if (items.is_array()) {
             std::string joined;
             bool any = false;
             for (const auto& item : items) {
-                if (text_field(item, "msgtype").value_or("") != "text") continue;
+                const auto type = text_field(item, "msgtype").value_or("");
+                if (type != "text") {
+                    if (!type.empty()) keep_media(p, item, type);
+                    continue;
+                }
                 if (auto c = text_field(member(item, "text"), "content")) {
                     if (any) joined.push_back('\n');
                     joined += *c;
@@ -78,6 +89,8 @@ parsed_message from_ai_bot_json(const json& j) {
             }
             if (any) p.content = std::move(joined);
         }
+    } else if (p.msgtype == "image" || p.msgtype == "file" || p.msgtype == "video") {
+        keep_media(p, j, p.msgtype);
     }
     return p;
 }
@@ -90,6 +103,7 @@ parsed_message from_app_json(const json& j) {
     p.sender = text_field(j, "FromUserName").value_or("");
     p.chat = text_field(j, "ChatId").value_or(p.sender);
     p.content = text_field(j, "Content");
+    if (auto pic = text_field(j, "PicUrl"); pic && !pic->empty()) p.attachments.push_back({"image", *pic});
     return p;
 }
 
@@ -106,6 +120,8 @@ parsed_message from_xml(const std::map<std::string, std::string>& f) {
     } else {
         p.sender = xml_field(f, "xml/FromUserName").value_or("");
         p.content = xml_field(f, "xml/Content");
+        if (auto pic = xml_field(f, "xml/PicUrl"); pic && !pic->empty())
+            p.attachments.push_back({"image", *pic});
     }
     p.chat = xml_field(f, "xml/ChatId").value_or(p.sender);
     return p;
@@ -139,7 +155,7 @@ inbound_result wecom_adapter::decode(const raw_request& req, core::instant now) 
     const auto timestamp = req.query("timestamp");
     const auto nonce = req.query("nonce");
     if (!signature || !timestamp || !nonce) {
-        return refuse(errc::missing_parameter, "msg_signature, timestamp or nonce missing");
+        return refuse(errc::missing_signature, "msg_signature, timestamp or nonce missing");
     }
     const bool verification = req.method == "GET";
     const auto echostr = verification ? req.query("echostr") : std::nullopt;
@@ -148,7 +164,7 @@ inbound_result wecom_adapter::decode(const raw_request& req, core::instant now) 
 
     // 2. Freshness (seconds). See window_s for why there is a window at all.
     const auto ts = text::parse_int64(*timestamp);
-    if (!ts) return refuse(errc::missing_parameter, "timestamp is not a number");
+    if (!ts) return refuse(errc::bad_signature, "timestamp is not a number");
     const std::int64_t skew = core::to_ms(now) / 1000 - *ts;
     if (skew > window_s || skew < -window_s) {
         return refuse(errc::stale_timestamp, "timestamp skew " + std::to_string(skew) + " s");
@@ -199,28 +215,35 @@ inbound_result wecom_adapter::decode(const raw_request& req, core::instant now) 
     return decode_plaintext(opened->msg, now);
 }
 
+// Runs after the signature check and decryption: the callback is authentic, so whatever it carries
+// is answered 200 (WeCom retries every other status, PROTOCOLS 2.6, and a retry cannot make it
+// usable); what the bot cannot use is refused as unsupported_event with the reason for the log.
 inbound_result wecom_adapter::decode_plaintext(const std::string& plain, core::instant now) const {
     const auto trimmed = text::trim(plain);
     std::optional<parsed_message> parsed;
     if (trimmed.starts_with("{")) {
         const json j = json::parse(trimmed, nullptr, false);
         if (j.is_discarded() || !j.is_object())
-            return refuse(errc::malformed_body, "decrypted JSON is malformed");
+            return refuse(errc::unsupported_event, "decrypted JSON is malformed");
         parsed = j.contains("msgtype") ? from_ai_bot_json(j) : from_app_json(j);
     } else if (trimmed.starts_with("<")) {
         const auto fields = text::parse_flat_xml(trimmed);
-        if (!fields) return refuse(errc::malformed_body, "decrypted XML is malformed");
+        if (!fields) return refuse(errc::unsupported_event, "decrypted XML is malformed");
         parsed = from_xml(*fields);
     } else {
-        return refuse(errc::malformed_body, "decrypted message is neither JSON nor XML");
+        return refuse(errc::unsupported_event, "decrypted message is neither JSON nor XML");
     }
 
-    if (parsed->msgtype.empty()) return refuse(errc::malformed_body, "message without msgtype");
-    if (parsed->msgtype != "text" && parsed->msgtype != "mixed") {
-        return refuse(errc::unsupported_event, "msgtype " + log_word(parsed->msgtype));
-    }
-    if (!parsed->content) return refuse(errc::unsupported_event, "message without text");
-    if (parsed->sender.empty()) return refuse(errc::malformed_body, "message without sender");
+    const auto& type = parsed->msgtype;
+    if (type.empty()) return refuse(errc::unsupported_event, "decrypted message without msgtype");
+    // Events (enter_chat, card clicks, feedback), stream refreshes and the legacy robot's button
+    // callbacks are not posts.
+    if (type == "event" || type == "stream" || type == "attachment")
+        return refuse(errc::unsupported_event, "msgtype " + log_word(type));
+    if (parsed->sender.empty())
+        return refuse(errc::unsupported_event, "msgtype " + log_word(type) + " without sender");
+    if (type == "text" && !parsed->content)
+        return refuse(errc::unsupported_event, "text message without text.content");
 
     inbound_result r;
     core::inbound_message m;
@@ -229,11 +252,14 @@ inbound_result wecom_adapter::decode_plaintext(const std::string& plain, core::i
     m.msg_id = std::move(parsed->msg_id);
     m.sender = std::move(parsed->sender);
     // WeCom keeps "@Bot" in the text (PROTOCOLS 2.8).
-    m.text = text::strip_leading_mention(*parsed->content, config_.bot_name);
+    m.text = text::strip_leading_mention(parsed->content.value_or(""), config_.bot_name);
+    m.attachments = std::move(parsed->attachments);
+    if (m.text.empty() && type != "text") m.unreadable = log_word(type);
     m.received_at = now;
     r.message = std::move(m);
     r.reply_url = std::move(parsed->reply_url);
-    r.detail = "text message";
+    r.detail =
+        log_word(type) + " message, " + std::to_string(r.message->attachments.size()) + " attachment(s)";
     return r;
 }
 

@@ -9,6 +9,15 @@
 
 namespace core {
 
+// Something a message carried that the bot keeps on the record but cannot read: a picture, a
+// voice message, a file. `code` is the platform's handle for fetching it later (DingTalk
+// `downloadCode`, WeCom's media URL); it is stored, never logged.
+struct attachment {
+    std::string kind;  // the platform's word: "picture", "image", "audio", "voice", "video", "file"
+    std::string code;
+    bool operator==(const attachment&) const = default;
+};
+
 // One inbound chat message, after the adapter verified and decoded it and mapped the sender to a
 // person id of the configuration.
 struct inbound_message {
@@ -16,8 +25,14 @@ struct inbound_message {
     std::string chat;      // chat id as the config names it
     std::string msg_id;    // platform message id, for de-duplication (may be empty)
     std::string sender;    // person id from the config
-    std::string text;      // @-mention of the bot already stripped
+    std::string text;      // the readable text (the text parts of a picture post); bot mention stripped
     instant received_at{};
+    // (`{}`: brace-initializing the six fields above stays free of missing-initializer warnings.)
+    // Pictures and other parts the text does not carry, in the order they were posted.
+    std::vector<attachment> attachments{};
+    // The platform's message type when the bot could read no text at all from the message (a photo,
+    // a voice message, a file: "picture", "audio", …); empty for a message with text.
+    std::string unreadable{};
 };
 
 // One post the bot wants in a chat. `mentions` are person ids; adapters turn them into the

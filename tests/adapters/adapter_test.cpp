@@ -78,12 +78,14 @@ TEST(RawRequest, PathStripsQueryAndHeaderLooksUpLowerCaseNames) {
 
 TEST(Errc, MapsToStatusAndName) {
     EXPECT_EQ(adapters::status_of(errc::missing_parameter), 400);
+    EXPECT_EQ(adapters::status_of(errc::missing_signature), 401);
     EXPECT_EQ(adapters::status_of(errc::stale_timestamp), 401);
     EXPECT_EQ(adapters::status_of(errc::bad_signature), 401);
     EXPECT_EQ(adapters::status_of(errc::decrypt_failed), 400);
     EXPECT_EQ(adapters::status_of(errc::malformed_body), 400);
     EXPECT_EQ(adapters::status_of(errc::unsupported_event), 200);
     EXPECT_EQ(adapters::name_of(errc::bad_signature), "bad_signature");
+    EXPECT_EQ(adapters::name_of(errc::missing_signature), "missing_signature");
     EXPECT_EQ(adapters::name_of(errc::unsupported_event), "unsupported_event");
 }
 

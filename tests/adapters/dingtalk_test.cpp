@@ -132,15 +132,17 @@ TEST(DingtalkAdapter, RejectsFutureTimestamp) {
 TEST(DingtalkAdapter, RejectsMissingOrMalformedHeaders) {
     const auto dingtalk = make_adapter();
     const auto good = signed_request(fixture("robot_text_group.json"), fixture_now);
+    // A missing signature is 401 (README "no signature … 401"), like a wrong one.
     auto no_sign = good;
     no_sign.headers.erase("sign");
-    EXPECT_EQ(dingtalk.decode(no_sign, fixture_now).error, errc::missing_parameter);
+    EXPECT_EQ(dingtalk.decode(no_sign, fixture_now).error, errc::missing_signature);
+    EXPECT_EQ(adapters::status_of(errc::missing_signature), 401);
     auto no_ts = good;
     no_ts.headers.erase("timestamp");
-    EXPECT_EQ(dingtalk.decode(no_ts, fixture_now).error, errc::missing_parameter);
+    EXPECT_EQ(dingtalk.decode(no_ts, fixture_now).error, errc::missing_signature);
     auto bad_ts = good;
     bad_ts.headers["timestamp"] = "-1767225600000";
-    EXPECT_EQ(dingtalk.decode(bad_ts, fixture_now).error, errc::missing_parameter);
+    EXPECT_EQ(dingtalk.decode(bad_ts, fixture_now).error, errc::bad_signature);
 }
 
 TEST(DingtalkAdapter, RejectsSignFromAnotherSecret) {
@@ -172,12 +174,114 @@ TEST(DingtalkAdapter, RejectsMalformedJson) {
               errc::malformed_body);
 }
 
-TEST(DingtalkAdapter, IgnoresNonTextMessages) {
+TEST(DingtalkAdapter, KeepsAPictureAsAnUnreadableMessageWithItsDownloadCode) {
     const auto result =
         make_adapter().decode(signed_request(fixture("robot_picture.json"), fixture_now), fixture_now);
-    EXPECT_EQ(result.error, errc::unsupported_event);
-    EXPECT_EQ(adapters::status_of(*result.error), 200);
-    EXPECT_FALSE(result.message);
+    ASSERT_FALSE(result.error) << result.detail;
+    ASSERT_TRUE(result.message);
+    EXPECT_EQ(result.message->text, "");
+    EXPECT_EQ(result.message->unreadable, "picture");
+    // downloadCode is what the robot file-download API takes; pictureDownloadCode is the fallback.
+    EXPECT_EQ(result.message->attachments, (std::vector<core::attachment>{{"picture", "testDownloadCode"}}));
+    auto body = json::parse(fixture("robot_picture.json"));
+    body["content"].erase("downloadCode");
+    const auto older = make_adapter().decode(signed_request(body.dump(), fixture_now), fixture_now);
+    ASSERT_TRUE(older.message);
+    EXPECT_EQ(older.message->attachments, (std::vector<core::attachment>{{"picture", "testPictureCode"}}));
+    EXPECT_EQ(result.detail.find("testDownloadCode"), std::string::npos) << "codes stay out of the log";
+}
+
+TEST(DingtalkAdapter, UsesTheTextOfARichTextPostAndKeepsItsPicture) {
+    const auto result =
+        make_adapter().decode(signed_request(fixture("robot_richtext.json"), fixture_now), fixture_now);
+    ASSERT_FALSE(result.error) << result.detail;
+    ASSERT_TRUE(result.message);
+    const auto& m = *result.message;
+    EXPECT_EQ(m.msg_id, "msgRich0001");
+    EXPECT_EQ(m.sender, "zhangsan01");
+    EXPECT_EQ(m.chat, "cidTestGroup0001+/=");
+    EXPECT_TRUE(m.text.starts_with("产品质量投诉\n投诉人：张三\n")) << m.text;  // leading space trimmed
+    EXPECT_TRUE(m.text.ends_with("投诉时间：2026年11月23日8时55分")) << m.text;
+    EXPECT_TRUE(m.unreadable.empty());
+    EXPECT_EQ(m.attachments, (std::vector<core::attachment>{{"picture", "testDownloadCodeRich0001"}}));
+    EXPECT_EQ(result.reply_url,
+              "https://oapi.dingtalk.com/robot/sendBySession?session=testSessionToken0123456789");
+}
+
+TEST(DingtalkAdapter, ReadsARichTextPostWhosePictureComesFirst) {
+    const auto result = make_adapter().decode(
+        signed_request(fixture("robot_richtext_picture_first.json"), fixture_now), fixture_now);
+    ASSERT_TRUE(result.message) << result.detail;
+    // The robot's own @-mention inside the text is left for the engine, which strips a leading one.
+    EXPECT_TRUE(result.message->text.starts_with("@投诉机器人 产品质量投诉\n")) << result.message->text;
+    EXPECT_EQ(result.message->attachments,
+              (std::vector<core::attachment>{{"picture", "testDownloadCodeRich0002"}}));
+}
+
+TEST(DingtalkAdapter, JoinsRichTextPartsAndBreaksTheLineWhereAPictureSat) {
+    const auto result =
+        make_adapter().decode(signed_request(fixture("robot_richtext_parts.json"), fixture_now), fixture_now);
+    ASSERT_TRUE(result.message) << result.detail;
+    // Traditional characters and full-width digits are passed on as typed (the rules fold them).
+    EXPECT_EQ(result.message->text,
+              "【服務質量投訴】\n投訴人：林芳\n投訴對象：物流部 司機小王\n"
+              "投訴事件（時間、起因、過程、結果）：１１月２０日下午送貨遲到三小時\n"
+              "未提前通知客戶，客戶倉庫已下班，只能次日重新卸貨。\n"
+              "投訴目的：改進服務質量，書面道歉\n投訴時間：２０２６－１１－２３　０７：５０");
+    EXPECT_EQ(result.message->attachments,
+              (std::vector<core::attachment>{{"picture", "testDownloadCodeRich0003a"},
+                                             {"picture", "testDownloadCodeRich0003b"}}));
+}
+
+TEST(DingtalkAdapter, ARichTextPostWithOnlyAPictureIsMarkedUnreadable) {
+    const auto result = make_adapter().decode(
+        signed_request(fixture("robot_richtext_picture_only.json"), fixture_now), fixture_now);
+    ASSERT_TRUE(result.message) << result.detail;
+    EXPECT_EQ(result.message->text, "");
+    EXPECT_EQ(result.message->unreadable, "richText");
+    EXPECT_EQ(result.message->attachments.size(), 1u);
+}
+
+TEST(DingtalkAdapter, AcceptsRichTextContentSentAsAJsonString) {
+    auto body = json::parse(fixture("robot_richtext.json"));
+    body["content"] = body["content"].dump();
+    const auto result = make_adapter().decode(signed_request(body.dump(), fixture_now), fixture_now);
+    ASSERT_TRUE(result.message) << result.detail;
+    EXPECT_TRUE(result.message->text.starts_with("产品质量投诉")) << result.message->text;
+    EXPECT_EQ(result.message->attachments.size(), 1u);
+}
+
+TEST(DingtalkAdapter, KeepsVoiceFilesAndUnknownTypesAsUnreadableMessages) {
+    const auto dingtalk = make_adapter();
+    const auto audio = dingtalk.decode(signed_request(fixture("robot_audio.json"), fixture_now), fixture_now);
+    ASSERT_TRUE(audio.message) << audio.detail;
+    // DingTalk's speech recognition is not taken for a complaint: the person is asked for text.
+    EXPECT_EQ(audio.message->text, "");
+    EXPECT_EQ(audio.message->unreadable, "audio");
+    EXPECT_EQ(audio.message->attachments,
+              (std::vector<core::attachment>{{"audio", "testAudioDownloadCode0001"}}));
+    const auto file = dingtalk.decode(signed_request(fixture("robot_file.json"), fixture_now), fixture_now);
+    ASSERT_TRUE(file.message) << file.detail;
+    EXPECT_EQ(file.message->unreadable, "file");
+    EXPECT_EQ(file.message->attachments,
+              (std::vector<core::attachment>{{"file", "testFileDownloadCode0001"}}));
+    auto body = json::parse(fixture("robot_picture.json"));
+    body["msgtype"] = "interactiveCard";
+    body.erase("content");
+    const auto card = dingtalk.decode(signed_request(body.dump(), fixture_now), fixture_now);
+    ASSERT_TRUE(card.message) << card.detail;
+    EXPECT_EQ(card.message->unreadable, "interactiveCard");
+    EXPECT_TRUE(card.message->attachments.empty());
+}
+
+TEST(DingtalkAdapter, RefusesANonTextMessageWithoutItsIds) {
+    for (const char* field : {"msgId", "conversationId", "senderStaffId"}) {
+        auto body = json::parse(fixture("robot_picture.json"));
+        body.erase(field);
+        EXPECT_EQ(make_adapter().decode(signed_request(body.dump(), fixture_now), fixture_now).error,
+                  errc::malformed_body)
+            << field;
+    }
 }
 
 TEST(DingtalkStream, DecodesCallbackFrameAndAcksIt) {
@@ -222,12 +326,20 @@ TEST(DingtalkStream, AcksEventsWithSuccess) {
     EXPECT_EQ(data["status"], "SUCCESS");
 }
 
-TEST(DingtalkStream, AcksButIgnoresNonTextCallbacks) {
+TEST(DingtalkStream, HandsOverARichTextCallbackLikeHttpMode) {
     auto frame = json::parse(fixture("stream_callback_frame.json"));
-    frame["data"] = fixture("robot_picture.json");
+    frame["data"] = fixture("robot_richtext.json");
     const auto out = adapters::decode_stream_frame(frame.dump(), fixture_now);
-    EXPECT_EQ(out.inbound.error, errc::unsupported_event);
+    ASSERT_TRUE(out.inbound.message) << out.inbound.detail;
+    EXPECT_TRUE(out.inbound.message->text.starts_with("产品质量投诉"));
+    EXPECT_EQ(out.inbound.message->attachments,
+              (std::vector<core::attachment>{{"picture", "testDownloadCodeRich0001"}}));
     EXPECT_FALSE(out.ack.empty());
+    frame["data"] = fixture("robot_picture.json");
+    const auto picture = adapters::decode_stream_frame(frame.dump(), fixture_now);
+    ASSERT_TRUE(picture.inbound.message);
+    EXPECT_EQ(picture.inbound.message->unreadable, "picture");
+    EXPECT_FALSE(picture.ack.empty());
 }
 
 TEST(DingtalkStream, RejectsMalformedFrames) {

@@ -225,16 +225,19 @@ TEST(WecomAdapter, DecodesOfficialGoJsonSample) {
     EXPECT_EQ(result.message->msg_id, "4561255354251345929");
 }
 
-TEST(WecomAdapter, RejectsOfficialPythonJsonSampleAsMalformed) {
+TEST(WecomAdapter, AnswersOfficialPythonJsonSample200AsNotAPost) {
     // [V:wecom-decrypt-json-official-python-sample] (callback_json/Sample.py): it verifies and
-    // decrypts, but its plaintext is not valid JSON ("FromUserName": :mycreate").
+    // decrypts, but its plaintext is not valid JSON ("FromUserName": :mycreate). Authentic, so it
+    // is answered 200 (WeCom would only retry it) and logged.
     const raw_request req{
         "POST",
         "/cb?msg_signature=e3647471e395139e2308c1fa963f2d648a00b90e&timestamp=1409659813&nonce=1372623149",
         {},
         R"({ "ToUserName": "wx5823bf96d3bd56c7", "Encrypt": "cjhLUX7UU4yCSelv1vz7T0zT8huF51bAMVWriNvO1FMegHrQZNrtvRxbwf0fUPsFvwqR0U0fgiJNEA5Y30F2MoI2S7vv3EjVQ68C0cjw9frBoUE2Hj0BvFp9h3u6Vbsg4lc1C8AtHdaN8orKuNKkLRLuYEL52R1J3v8olJGZRLnRdVKIivixmX/eQpzgeExtp20jI1HxRP1AAZ6xZoILdqDPO549LO4WeG+685JRUTdiwcY5fjZlqeMxuT4PpMn1X9OWsS7NRj06Wa5E3Tvg4twjWp39KPfOdRte6P1T4JU=", "AgentID": 218 })"};
     const auto result = wecom_adapter(official_config()).decode(req, at_seconds(1409659813));
-    EXPECT_EQ(result.error, errc::malformed_body);
+    EXPECT_EQ(result.error, errc::unsupported_event);
+    EXPECT_EQ(adapters::status_of(*result.error), 200);
+    EXPECT_EQ(result.detail, "decrypted JSON is malformed");
 }
 
 TEST(WecomAdapter, RejectsWrongReceiveId) {
@@ -298,11 +301,15 @@ TEST(WecomAdapter, RejectsMissingParameters) {
         auto end = req.target.find('&', start);
         end = end == std::string::npos ? req.target.size() : end + 1;
         req.target.erase(start, end - start);
-        EXPECT_EQ(wecom.decode(req, test_now).error, errc::missing_parameter) << name;
+        // The signature and what it covers: 401 when absent, like a wrong signature.
+        EXPECT_EQ(wecom.decode(req, test_now).error, errc::missing_signature) << name;
+        req.method = "GET";
+        req.target += "&echostr=abc";
+        EXPECT_EQ(wecom.decode(req, test_now).error, errc::missing_signature) << "GET without " << name;
     }
     auto non_numeric = good;
     non_numeric.target.replace(non_numeric.target.find(test_ts), 10, "17672256xx");
-    EXPECT_EQ(wecom.decode(non_numeric, test_now).error, errc::missing_parameter);
+    EXPECT_EQ(wecom.decode(non_numeric, test_now).error, errc::bad_signature);
     raw_request get = good;
     get.method = "GET";  // URL verification without echostr
     EXPECT_EQ(wecom.decode(get, test_now).error, errc::missing_parameter);
@@ -364,35 +371,93 @@ TEST(WecomAdapter, RejectsMalformedEnvelopes) {
     EXPECT_EQ(wecom.decode(req, test_now).error, errc::malformed_body);
 }
 
-TEST(WecomAdapter, RejectsMalformedPlaintext) {
+TEST(WecomAdapter, AnswersAnAuthenticButUnusablePlaintext200WithTheReason) {
+    // Signed and decrypted, so not a forgery: any other status only makes WeCom retry it.
     const auto wecom = make_adapter();
-    EXPECT_EQ(wecom.decode(encrypted_post("{\"msgtype\":\"text\","), test_now).error, errc::malformed_body);
-    EXPECT_EQ(wecom.decode(encrypted_post("<xml><MsgType>text</MsgType>"), test_now).error,
-              errc::malformed_body);
-    EXPECT_EQ(wecom.decode(encrypted_post("<xml><A>1</B></xml>"), test_now).error, errc::malformed_body);
-    EXPECT_EQ(wecom.decode(encrypted_post("<xml><A>&bogus;</A></xml>"), test_now).error,
-              errc::malformed_body);
-    EXPECT_EQ(wecom.decode(encrypted_post("plain words"), test_now).error, errc::malformed_body);
-    EXPECT_EQ(wecom.decode(encrypted_post(R"({"msgtype":"text","text":{"content":"hi"}})"), test_now).error,
-              errc::malformed_body);  // no sender
+    const std::pair<std::string, std::string> cases[] = {
+        {"{\"msgtype\":\"text\",", "decrypted JSON is malformed"},
+        {"<xml><MsgType>text</MsgType>", "decrypted XML is malformed"},
+        {"<xml><A>1</B></xml>", "decrypted XML is malformed"},
+        {"<xml><A>&bogus;</A></xml>", "decrypted XML is malformed"},
+        {"plain words", "decrypted message is neither JSON nor XML"},
+        {R"({"msgtype":"text","text":{"content":"hi"}})", "msgtype text without sender"},
+        {R"({"msgid":"t1","from":{"userid":"lisi"},"msgtype":"text"})", "text message without text.content"},
+        {R"({"from":{"userid":"lisi"},"text":{"content":"hi"}})", "decrypted message without msgtype"},
+    };
+    for (const auto& [plain, why] : cases) {
+        const auto result = wecom.decode(encrypted_post(plain), test_now);
+        EXPECT_EQ(result.error, errc::unsupported_event) << plain;
+        EXPECT_EQ(result.detail, why) << plain;
+        EXPECT_FALSE(result.message) << plain;
+    }
 }
 
-TEST(WecomAdapter, IgnoresNonTextMessages) {
+TEST(WecomAdapter, AnswersEventsAndStreamRefreshes200WithoutAMessage) {
     const auto wecom = make_adapter();
-    const auto image = wecom.decode(encrypted_post(fixture("aibot_image.json")), test_now);
-    EXPECT_EQ(image.error, errc::unsupported_event);
-    EXPECT_EQ(adapters::status_of(*image.error), 200);
-    const auto event = wecom.decode(
-        encrypted_post(
-            R"({"msgid":"e1","create_time":1767225600,"aibotid":"A","from":{"corpid":"ww1","userid":"lisi"},"msgtype":"event","event":{"eventtype":"enter_chat"}})"),
-        test_now);
+    const auto event = wecom.decode(encrypted_post(fixture("aibot_event_enter_chat.json")), test_now);
     EXPECT_EQ(event.error, errc::unsupported_event);
+    EXPECT_EQ(adapters::status_of(*event.error), 200);
+    EXPECT_EQ(event.detail, "msgtype event");
+    const auto stream = wecom.decode(
+        encrypted_post(R"({"msgid":"s1","from":{"userid":"lisi"},"msgtype":"stream","stream":{"id":"x"}})"),
+        test_now);
+    EXPECT_EQ(stream.error, errc::unsupported_event);
+}
+
+TEST(WecomAdapter, KeepsAnImageAsAnUnreadableMessageWithItsUrl) {
+    const auto result = make_adapter().decode(encrypted_post(fixture("aibot_image.json")), test_now);
+    ASSERT_FALSE(result.error) << result.detail;
+    ASSERT_TRUE(result.message);
+    EXPECT_EQ(result.message->sender, "lisi");
+    EXPECT_EQ(result.message->chat, "lisi");  // a single chat is its one user
+    EXPECT_EQ(result.message->text, "");
+    EXPECT_EQ(result.message->unreadable, "image");
+    EXPECT_EQ(result.message->attachments,
+              (std::vector<core::attachment>{{"image", "https://example.invalid/image"}}));
+    EXPECT_EQ(result.detail.find("example.invalid"), std::string::npos) << "URLs stay out of the log";
+}
+
+TEST(WecomAdapter, AVoiceMessageIsUnreadable) {
+    const auto result = make_adapter().decode(encrypted_post(fixture("aibot_voice.json")), test_now);
+    ASSERT_TRUE(result.message) << result.detail;
+    EXPECT_EQ(result.message->text, "");  // WeCom's transcript is not taken for a complaint
+    EXPECT_EQ(result.message->unreadable, "voice");
+    EXPECT_TRUE(result.message->attachments.empty());
 }
 
 TEST(WecomAdapter, KeepsTextItemsOfMixedMessages) {
     const auto result = make_adapter().decode(encrypted_post(fixture("aibot_mixed.json")), test_now);
     ASSERT_TRUE(result.message);
     EXPECT_EQ(result.message->text, "投诉 见截图\n第二行");
+    EXPECT_EQ(result.message->attachments,
+              (std::vector<core::attachment>{{"image", "https://example.invalid/image"}}));
+    EXPECT_TRUE(result.message->unreadable.empty());
+}
+
+TEST(WecomAdapter, ReadsAComplaintFormSplitAroundImagesInAMixedMessage) {
+    const auto result = make_adapter().decode(encrypted_post(fixture("aibot_mixed_form.json")), test_now);
+    ASSERT_TRUE(result.message) << result.detail;
+    EXPECT_EQ(result.message->sender, "ZhangSan");
+    EXPECT_EQ(result.message->chat, "wrTestChat0001");
+    EXPECT_EQ(result.message->text,
+              "产品质量投诉\n投诉人：张三\n客户名称：华东五金有限公司\n发货日期：2026年11月18日\n品牌：金虎\n"
+              "规格及数量：M8×40 镀锌螺栓 200盒\n产品存在的质量问题：约三成螺纹滑牙\n"
+              "客户要求：退货并补发合格品\n投诉时间：2026年11月23日8时55分");  // "@RobotA " stripped
+    EXPECT_EQ(result.message->attachments,
+              (std::vector<core::attachment>{{"image", "https://example.invalid/wecom/image/0001"},
+                                             {"image", "https://example.invalid/wecom/image/0002"}}));
+}
+
+TEST(WecomAdapter, AMixedMessageWithOnlyImagesIsUnreadable) {
+    auto body = json::parse(fixture("aibot_mixed_form.json"));
+    body["mixed"]["msg_item"] = json::array(
+        {{{"msgtype", "text"}, {"text", {{"content", "@RobotA"}}}},
+         {{"msgtype", "image"}, {"image", {{"url", "https://example.invalid/wecom/image/0003"}}}}});
+    const auto result = make_adapter().decode(encrypted_post(body.dump()), test_now);
+    ASSERT_TRUE(result.message) << result.detail;
+    EXPECT_EQ(result.message->text, "");
+    EXPECT_EQ(result.message->unreadable, "mixed");
+    EXPECT_EQ(result.message->attachments.size(), 1u);
 }
 
 TEST(WecomAdapter, DecodesLegacyRobotXmlInXmlEnvelope) {

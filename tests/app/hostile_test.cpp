@@ -92,7 +92,7 @@ TEST(Hostile, BadCallbacksAreRefusedAndChangeNothing) {
     // Wrong secret, no signature, a replayed callback two hours old: 401.
     EXPECT_EQ(post(callback_body("bad-1", "dt-1002", complaint_text("H2")), callback_headers("SECwrong")),
               401);
-    EXPECT_EQ(post(callback_body("bad-2", "dt-1002", complaint_text("H2")), {}), 400);  // missing_parameter
+    EXPECT_EQ(post(callback_body("bad-2", "dt-1002", complaint_text("H2")), {}), 401);  // missing_signature
     EXPECT_EQ(post(callback_body("bad-3", "dt-1002", complaint_text("H2")),
                    callback_headers(app_secret, 2 * 3'600'000)),
               401);
