@@ -354,6 +354,7 @@ complaint register_complaint(const complaint_form& form, const core::inbound_mes
     c.poster = msg.sender;
     c.posted_at = ctx.now;
     c.fields = form.fields;
+    c.attachments = msg.attachments;
     c.rules = cfg.workflow;
     c.rules.business_time = cfg.calendar.business;
 
@@ -1380,6 +1381,23 @@ std::string pending_summary(const complaint& c, const context& ctx) {
     return line;
 }
 
+namespace {
+
+// "随附：图片 2 张" (or "图片 1 张、其他附件 1 个"): kept on the record with their download codes.
+std::string attachments_line(const std::vector<core::attachment>& list) {
+    std::size_t pictures = 0;
+    for (const auto& a : list)
+        if (a.kind == "picture" || a.kind == "image") ++pictures;
+    std::string s = "随附：";
+    if (pictures > 0) s += "图片 " + std::to_string(pictures) + " 张";
+    if (pictures < list.size())
+        s += std::string(pictures > 0 ? "、" : "") + "其他附件 " + std::to_string(list.size() - pictures) +
+             " 个";
+    return s + "（已存档）";
+}
+
+}  // namespace
+
 std::string describe(const complaint& c, const std::vector<event>& timeline, const context& ctx) {
     std::string s = c.id + " " + std::string(kind_title(c.kind)) + "（";
     if (c.status == "closed")
@@ -1390,6 +1408,7 @@ std::string describe(const complaint& c, const std::vector<event>& timeline, con
         s += "进行中";
     s += "）\n";
     for (const auto& [k, v] : c.fields) s += k + "：" + v + "\n";
+    if (!c.attachments.empty()) s += attachments_line(c.attachments) + "\n";
     s += "时间线：\n";
     for (const auto& e : timeline) {
         s += "· " + ctx.tz.short_time(e.at) + " " + e.detail;
@@ -1555,6 +1574,11 @@ void to_json(json& j, const complaint& c) {
                        {"prior_status", c.appeal.prior_status},
                        {"conclusion", c.appeal.conclusion},
                        {"overturned", c.appeal.overturned}};
+    if (!c.attachments.empty()) {
+        json list = json::array();
+        for (const auto& a : c.attachments) list.push_back({{"kind", a.kind}, {"code", a.code}});
+        j["attachments"] = list;
+    }
     if (c.freight)
         j["freight"] = {{"amount", c.freight->amount},
                         {"department", c.freight->department},
@@ -1629,6 +1653,10 @@ void from_json(const json& j, complaint& c) {
         c.appeal.conclusion = it->at("conclusion").get<std::string>();
         c.appeal.overturned = it->at("overturned").get<std::vector<std::string>>();
     }
+    c.attachments.clear();
+    if (auto it = j.find("attachments"); it != j.end() && it->is_array())
+        for (const auto& a : *it)
+            c.attachments.push_back({a.at("kind").get<std::string>(), a.at("code").get<std::string>()});
     c.freight.reset();
     if (auto it = j.find("freight"); it != j.end() && it->is_object()) {
         complaint::freight_record f;

@@ -52,6 +52,9 @@ struct complaint {
     std::string complainant_department;
     core::instant posted_at{};
     std::vector<std::pair<std::string, std::string>> fields;
+    // What came with the post besides its text (photos of the goods…): kind and the platform's
+    // download code, so the files can be fetched for the dispute; 查询 shows how many.
+    std::vector<core::attachment> attachments;
     workflow_rules rules;  // frozen at registration
     std::vector<stage_state> stages;
     std::vector<department_reply> departments;

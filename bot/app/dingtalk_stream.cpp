@@ -186,6 +186,9 @@ asio::awaitable<void> dingtalk_stream::serve_frames(Ws& ws) {
         auto f = adapters::decode_stream_frame(frame, clock_.now());
         if (f.disconnect) break;  // the gateway closes in ~10 s: reconnect now
         bool handled = true;
+        if (f.inbound.error && *f.inbound.error != adapters::errc::unsupported_event)
+            spdlog::warn("dingtalk stream: frame not used: {} ({})", adapters::name_of(*f.inbound.error),
+                         f.inbound.detail);
         if (f.inbound.message) {
             ++stats_.messages;
             handled =

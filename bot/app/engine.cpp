@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "app/inbound_post.hpp"
 #include "rules/commands.hpp"
 #include "rules/forms.hpp"
 #include "rules/reports.hpp"
@@ -315,7 +316,8 @@ handled engine::handle_in_transaction(const core::inbound_message& in) {
     if (msg.chat.empty()) msg.chat = cfg_.default_chat;
     if (!msg.msg_id.empty()) {
         if (db_.seen(msg.platform, msg.msg_id)) return handled::duplicate;
-        db_.record_inbound({msg.platform, msg.msg_id, clock_.now(), msg.sender, msg.chat, msg.text});
+        db_.record_inbound(
+            {msg.platform, msg.msg_id, clock_.now(), msg.sender, msg.chat, inbound_record_text(msg)});
     }
     rules::outcome out;
     auto text = rules::strip_mentions(msg.text);
@@ -326,11 +328,14 @@ handled engine::handle_in_transaction(const core::inbound_message& in) {
         form = rules::parse_complaint(text, clock_.now(), tz_);
         relevant = form.is_complaint;
     }
-    if (!relevant) return handled::ignored;  // the inbound record stays: a redelivery is still a duplicate
+    // The inbound record stays: a redelivery is still a duplicate. A photo, voice message or file the
+    // bot cannot read is answered (what to send instead) rather than dropped in silence.
+    if (!relevant && !has_unreadable_part(msg)) return handled::ignored;
     if (!cfg_.org.find_person(msg.sender)) {
         if (may_answer_bad_post(msg.sender))
-            out.posts.push_back(
-                {msg.chat, "❌ 你的账号尚未在投诉机器人中登记，请联系人力资源部添加后再发送。", {}});
+            out.posts.push_back({msg.chat, unregistered_reply(cfg_, msg), {}});
+    } else if (!relevant) {
+        if (may_answer_bad_post(msg.sender)) reply(out, msg, unreadable_reply(msg));
     } else if (auto* err = std::get_if<rules::command_error>(&parsed)) {
         if (may_answer_bad_post(msg.sender)) reply(out, msg, "❌ " + err->reply);
     } else if (auto* cmd = std::get_if<rules::command>(&parsed)) {

@@ -20,7 +20,8 @@ std::string read_env(const std::string& name) {
     return v ? std::string(v) : std::string{};
 }
 
-std::unique_ptr<adapters::adapter> build_adapter(const rules::platform_settings& p, const env_reader& env) {
+std::unique_ptr<adapters::adapter> build_adapter(const rules::platform_settings& p, const env_reader& env,
+                                                 bool posts) {
     auto secret = [&](const std::string& role, bool required) {
         auto it = p.env.find(role);
         if (it == p.env.end()) {
@@ -41,7 +42,8 @@ std::unique_ptr<adapters::adapter> build_adapter(const rules::platform_settings&
         auto inbound_secret = p.mode == "stream" ? secret("client_secret", true) : secret("app_secret", true);
         adapters::dingtalk_config dc;
         dc.app_secret = inbound_secret;
-        dc.robots["*"] = {secret("webhook", true), secret("webhook_secret", false)};
+        if (auto url = secret("webhook", posts); !url.empty())
+            dc.robots["*"] = {std::move(url), secret("webhook_secret", false)};
         return std::make_unique<adapters::dingtalk_adapter>(std::move(dc));
     }
     if (p.name == "wecom") {
@@ -49,7 +51,7 @@ std::unique_ptr<adapters::adapter> build_adapter(const rules::platform_settings&
         wc.token = secret("token", true);
         wc.encoding_aes_key = secret("aes_key", true);
         wc.receive_id = p.receive_id;
-        wc.webhooks["*"] = secret("webhook", true);
+        if (auto key = secret("webhook", posts); !key.empty()) wc.webhooks["*"] = std::move(key);
         return std::make_unique<adapters::wecom_adapter>(std::move(wc));
     }
     throw std::runtime_error("unknown platform " + p.name + ": use dingtalk or wecom");
@@ -61,12 +63,22 @@ int run_serve(const rules::config& cfg) {
     for (const auto& p : cfg.platforms) {
         bool used = false;
         for (const auto& c : cfg.chats) used = used || c.platform == p.name;
-        if (!used) continue;  // only the platforms a chat is bound to
+        // A platform no chat is bound to yet still gets its hook when its secrets are there: WeCom
+        // checks the URL (verification) before anyone can post, and the log then names the chat
+        // ids of the messages that arrive, which is how the operator finds the one to bind.
         try {
-            adapters[p.name] = build_adapter(p, read_env);
+            adapters[p.name] = build_adapter(p, read_env, used);
+            if (!used)
+                spdlog::info(
+                    "platform {}: no chat is bound to it; /hooks/{} answers URL verification and "
+                    "logs the chat ids of incoming messages (bind one under chats:)",
+                    p.name, p.name);
         } catch (const std::exception& e) {
-            spdlog::error("platform {}: {}", p.name, e.what());
-            return 2;
+            if (used) {
+                spdlog::error("platform {}: {}", p.name, e.what());
+                return 2;
+            }
+            spdlog::info("platform {}: not served ({}); no chat is bound to it", p.name, e.what());
         }
     }
     if (adapters.empty()) {

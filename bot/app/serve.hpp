@@ -19,8 +19,10 @@ using env_reader = std::function<std::string(const std::string& name)>;
 std::string read_env(const std::string& name);
 
 // Builds the adapter of one configured platform, with its secrets from the environment. Throws
-// std::runtime_error naming the missing variable (never its value) when a secret is absent.
-std::unique_ptr<adapters::adapter> build_adapter(const rules::platform_settings& p, const env_reader& env);
+// std::runtime_error naming the missing variable (never its value) when a secret is absent. With
+// `posts` false (no chat is bound to the platform) the outbound webhook is optional.
+std::unique_ptr<adapters::adapter> build_adapter(const rules::platform_settings& p, const env_reader& env,
+                                                 bool posts = true);
 
 // Runs until SIGINT/SIGTERM. Returns the process exit status.
 int run_serve(const rules::config& cfg);

@@ -144,6 +144,10 @@ adapters::inbound_result service::decode_hook(const std::string& platform, const
     if (result.error && adapters::status_of(*result.error) >= 400)
         spdlog::warn("{} callback refused: {} ({})", platform, adapters::name_of(*result.error),
                      result.detail);
+    else if (result.error)  // authentic, answered 200 (the platform would only retry), but not a post
+        spdlog::info("{} callback answered 200, not a post the bot uses: {}", platform, result.detail);
+    else if (result.reply && !result.message)
+        spdlog::info("{} callback answered: {}", platform, result.detail);
     return result;
 }
 
@@ -186,16 +190,25 @@ boost::asio::awaitable<adapters::raw_response> service::on_hook_async(std::strin
 #pragma GCC diagnostic pop
 #endif
 
-bool service::route_message(const std::string& platform, core::inbound_message& msg) const {
+bool service::route_message(const std::string& platform, core::inbound_message& msg) {
     const auto* chat = chat_for(platform, msg.chat);
     if (!chat) {
-        spdlog::info("{} message from unconfigured chat '{}' ignored (bind it under chats: to serve it)",
-                     platform, msg.chat);
+        // The ids are what the IT person needs to bind the group; neither is a secret.
+        if (id_log_.allow("chat " + platform + " " + msg.chat, clock_.now()))
+            spdlog::info(
+                "{} message from unbound chat '{}' (sender '{}') ignored: to serve this group add "
+                "{{ id: <name>, platform: {}, conversation: \"{}\" }} under chats:",
+                platform, msg.chat, msg.sender, platform, msg.chat);
         return false;
     }
     msg.chat = chat->id;
     msg.platform = platform;
     const auto* person = cfg_.org.find_by_account(platform, msg.sender);
+    if (!person && id_log_.allow("sender " + platform + " " + msg.sender, clock_.now()))
+        spdlog::info(
+            "{} sender '{}' in chat '{}' is not registered: add `{}: {}` to that person's accounts: in the "
+            "config (the bot's reply shows the id)",
+            platform, msg.sender, chat->id, platform, msg.sender);
     msg.sender = person ? person->id : "unregistered:" + msg.sender;
     return true;
 }

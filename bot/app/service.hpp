@@ -20,6 +20,7 @@
 #include "adapters/adapter.hpp"
 #include "app/engine.hpp"
 #include "app/ingest_batcher.hpp"
+#include "app/log_throttle.hpp"
 #include "app/outbox_sender.hpp"
 
 namespace app {
@@ -68,8 +69,9 @@ class service {
                                                                  adapters::raw_request req);
     adapters::inbound_result decode_hook(const std::string& platform, const adapters::raw_request& req);
     static adapters::raw_response answer(const adapters::inbound_result& result, accepted how);
-    // Maps the platform's chat and sender to ours; false when the chat is not bound (ignored).
-    bool route_message(const std::string& platform, core::inbound_message& msg) const;
+    // Maps the platform's chat and sender to ours; false when the chat is not bound (ignored). Logs
+    // an unbound chat and an unregistered sender with their platform ids (throttled per id).
+    bool route_message(const std::string& platform, core::inbound_message& msg);
     void after_commit();
     // /healthz, /metrics and unknown paths (404); nullopt for a platform hook, which the caller runs.
     // `route` is the metrics label.
@@ -92,6 +94,7 @@ class service {
     bool stopping_ = false;
     core::instant last_tick_{};
     std::map<std::string, std::uint64_t> requests_;  // "route status" -> count
+    log_throttle id_log_;                            // unbound chats and unregistered senders
     std::uint64_t deadlines_fired_ = 0;
     double lateness_sum_ms_ = 0;
     double lateness_max_ms_ = 0;

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/http_server.hpp"
+#include "support/test_support.hpp"
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -39,6 +40,18 @@ std::string robot_frame(const std::string& frame_id, const std::string& msg_id, 
                   {"messageId", frame_id},
                   {"contentType", "application/json"}}},
                 {"data", data.dump()}}
+        .dump();
+}
+
+// A CALLBACK frame carrying the robot message `data` (a JSON document inside a string).
+std::string data_frame(const std::string& frame_id, const std::string& data) {
+    return json{{"specVersion", "1.0"},
+                {"type", "CALLBACK"},
+                {"headers",
+                 {{"topic", "/v1.0/im/bot/messages/get"},
+                  {"messageId", frame_id},
+                  {"contentType", "application/json"}}},
+                {"data", data}}
         .dump();
 }
 
@@ -114,6 +127,15 @@ struct fake_gateway {
             (void)n;
             co_return e ? std::string{} : beast::buffers_to_string(b.data());
         };
+        if (!script.empty()) {  // a test's own frames, each ACK read back
+            for (const auto& frame : script) {
+                co_await send(frame);
+                acks.push_back(co_await read());
+            }
+            done = true;
+            co_await read();
+            co_return;
+        }
         if (connections == 1) {
             co_await send(ping_frame("ping-1"));
             acks.push_back(co_await read());
@@ -138,6 +160,7 @@ struct fake_gateway {
     int tickets_issued = 0;
     int connections = 0;
     json subscriptions;
+    std::vector<std::string> script;  // when set: sent on the first connection instead of the default
     std::vector<std::string> acks;
     bool done = false;
 };
@@ -196,6 +219,54 @@ TEST(DingtalkStream, AcksAfterHandlingAndReconnectsWithANewTicketAfterADrop) {
     EXPECT_EQ(handled[0].text, "受理 P1");
     EXPECT_EQ(handled[0].sender, "dt-1002");
     EXPECT_EQ(stream.stats().connections, 2u);
+}
+
+TEST(DingtalkStream, HandsOverAPostWithAPictureAndAPictureAloneAndAcksBoth) {
+    asio::io_context ioc{1};
+    fake_gateway gateway(ioc);
+    auto fixture = [](const std::string& name) {
+        return test_support::read_file(test_support::source_path("tests/fixtures/dingtalk/" + name));
+    };
+    gateway.script = {data_frame("frame-r", fixture("robot_richtext.json")),
+                      data_frame("frame-p", fixture("robot_picture.json"))};
+    app::https_client http(ioc);
+    core::system_clock clock;
+    std::vector<core::inbound_message> handled;
+    app::stream_settings s;
+    s.gateway = "http://127.0.0.1:" + std::to_string(gateway.http->port());
+    s.client_id = "ding-client";
+    s.client_secret = "ding-secret";
+    s.first_backoff = 50ms;
+    app::dingtalk_stream stream(ioc, http, s, clock, [&](const core::inbound_message& m) {
+        handled.push_back(m);
+        return true;
+    });
+    stream.start();
+    asio::steady_timer check(ioc);
+    auto start = std::chrono::steady_clock::now();
+    std::function<void()> poll = [&] {
+        if (gateway.done || std::chrono::steady_clock::now() - start > 10s) {
+            stream.stop();
+            gateway.acceptor.close();
+            gateway.http->stop();
+            return;
+        }
+        check.expires_after(10ms);
+        check.async_wait([&](auto) { poll(); });
+    };
+    poll();
+    ioc.run_for(15s);
+
+    ASSERT_TRUE(gateway.done);
+    ASSERT_EQ(handled.size(), 2u);
+    EXPECT_EQ(handled[0].msg_id, "msgRich0001");
+    EXPECT_TRUE(handled[0].text.starts_with("产品质量投诉\n投诉人：张三")) << handled[0].text;
+    EXPECT_EQ(handled[0].attachments,
+              (std::vector<core::attachment>{{"picture", "testDownloadCodeRich0001"}}));
+    EXPECT_EQ(handled[1].unreadable, "picture");  // handed over too: the engine answers it
+    ASSERT_EQ(gateway.acks.size(), 2u);
+    EXPECT_EQ(json::parse(gateway.acks[0])["headers"]["messageId"], "frame-r");
+    EXPECT_EQ(json::parse(gateway.acks[1])["headers"]["messageId"], "frame-p");
 }
 
 TEST(DingtalkStream, ANotHandledMessageIsNotAcked) {

@@ -258,7 +258,10 @@ TEST(Service, UnregisteredSenderGetsOnePoliteReply) {
     body["user"] = "dt-9999";
     EXPECT_EQ(bot.call("POST", "/hooks/dingtalk", body.dump()).first, 200);
     ASSERT_TRUE(bot.wait_for_posts(1));
-    EXPECT_EQ(bot.received[0]["text"], "❌ 你的账号尚未在投诉机器人中登记，请联系人力资源部添加后再发送。");
+    // The id HR must add, and HR as the config names it (roles.hr).
+    EXPECT_EQ(bot.received[0]["text"],
+              "❌ 你的钉钉账号尚未在投诉机器人中登记（账号 ID：dt-9999）。请把这个 ID "
+              "发给人力资源部，登记后再发送。");
     storage::database reader((bot.dir / "bot.db").string());
     EXPECT_FALSE(reader.load_complaint("P1"));
 }

@@ -277,7 +277,9 @@ TEST(Workflow, UnregisteredSenderGetsOnePoliteReplyAndNothingChanges) {
     auto before = b.snapshot();
     auto r = b.say(at("09:00"), "stranger", product_post);
     ASSERT_EQ(r.size(), 1u);
-    EXPECT_EQ(r[0].text, "❌ 你的账号尚未在投诉机器人中登记，请联系人力资源部添加后再发送。");
+    EXPECT_EQ(
+        r[0].text,
+        "❌ 你的账号尚未在投诉机器人中登记（账号 ID：stranger）。请把这个 ID 发给人力资源部，登记后再发送。");
     EXPECT_EQ(b.snapshot(), before);
 }
 
