@@ -1380,29 +1380,7 @@ std::string pending_summary(const complaint& c, const context& ctx) {
     return line;
 }
 
-std::string describe(const complaint& c, const std::vector<event>& timeline, const context& ctx) {
-    std::string s = c.id + " " + std::string(kind_title(c.kind)) + "（";
-    if (c.status == "closed")
-        s += "已关闭";
-    else if (c.status == "invalid")
-        s += "无效投诉";
-    else
-        s += "进行中";
-    s += "）\n";
-    for (const auto& [k, v] : c.fields) s += k + "：" + v + "\n";
-    s += "时间线：\n";
-    for (const auto& e : timeline) {
-        s += "· " + ctx.tz.short_time(e.at) + " " + e.detail;
-        if (e.late.count() > 0 && e.type != "missed" && e.type != "escalated")
-            s += "（超时" + core::format_duration_zh(e.late) + "）";
-        s += "\n";
-    }
-    if (c.is_open())
-        s += "待办：" + pending_summary(c, ctx);
-    else if (!s.empty() && s.back() == '\n')
-        s.pop_back();
-    return s;
-}
+// describe (the 查询 reply) is in query_reply.cpp.
 
 // -------------------------------------------------------------------------------------------------
 // JSON (frozen rules and complaint state)
