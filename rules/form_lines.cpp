@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
+#include <vector>
 
 namespace rules {
 
@@ -9,6 +11,27 @@ namespace {
 
 std::u32string u32(std::string_view s) {
     return fold_cps(s).cps;
+}
+
+// The folded names (key, then aliases) and hint parts of every field of both forms, folded once.
+struct folded_field {
+    std::vector<std::u32string> names;
+    std::vector<std::u32string> parts;
+};
+
+const folded_field& folded(const field_def& f) {
+    static const auto table = [] {
+        std::map<const field_def*, folded_field> t;
+        for (const auto* form : {&product_form(), &service_form()})
+            for (const auto& field : form->fields) {
+                auto& ff = t[&field];
+                ff.names.push_back(u32(field.key));
+                for (const auto& a : field.aliases) ff.names.push_back(u32(a));
+                for (const auto& p : field.parts) ff.parts.push_back(u32(p));
+            }
+        return t;
+    }();
+    return table.at(&f);
 }
 
 bool is_cjk(char32_t c) {
@@ -87,7 +110,8 @@ void skip_spaces(const std::u32string& c, std::size_t& j) {
 }
 
 // Words that end reported speech rather than a label: "客户说：…", "司机表示：…".
-constexpr std::u32string_view speech_endings[] = {U"说", U"讲", U"问", U"表示", U"反映", U"认为", U"回复", U"答复"};
+constexpr std::u32string_view speech_endings[] = {U"说",   U"讲",   U"问",   U"表示",
+                                                  U"反映", U"认为", U"回复", U"答复"};
 
 }  // namespace
 
@@ -102,8 +126,10 @@ const form_def* match_title(std::string_view line) {
             t.resize(t.size() - suffix.size());
             break;
         }
-    for (const auto* form : {&product_form(), &service_form()})
-        if (t == u32(form->title)) return form;
+    static const std::u32string product_title = u32(product_form().title);
+    static const std::u32string service_title = u32(service_form().title);
+    if (t == product_title) return &product_form();
+    if (t == service_title) return &service_form();
     return nullptr;
 }
 
@@ -113,17 +139,12 @@ const field_def* match_form_label(const folded_text& line, const form_def& form,
     skip_spaces(c, i);
     const field_def* best = nullptr;
     std::size_t best_len = 0;
-    for (const auto& f : form.fields) {
-        auto consider = [&](const std::string& name) {
-            auto label = u32(name);
+    for (const auto& f : form.fields)
+        for (const auto& label : folded(f).names)
             if (label.size() > best_len && c.compare(i, label.size(), label) == 0) {
                 best = &f;
                 best_len = label.size();
             }
-        };
-        consider(f.key);
-        for (const auto& a : f.aliases) consider(a);
-    }
     if (!best) return nullptr;
     std::size_t j = i + best_len;
     skip_spaces(c, j);
@@ -171,8 +192,7 @@ bool starts_with_part(const folded_text& line, const field_def& field) {
     const auto& c = line.cps;
     std::size_t i = 0;
     skip_spaces(c, i);
-    for (const auto& part : field.parts) {
-        auto p = u32(part);
+    for (const auto& p : folded(field).parts) {
         if (c.compare(i, p.size(), p) != 0) continue;
         std::size_t j = i + p.size();
         skip_spaces(c, j);

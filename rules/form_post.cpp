@@ -1,6 +1,8 @@
 // parse_post: splits a post into its forms (one per title line, or one untitled form recognised by
 // its labels), reads each form's fields and extra fields, and checks them.
 #include <algorithm>
+#include <map>
+#include <set>
 
 #include "rules/form_lines.hpp"
 #include "rules/forms.hpp"
@@ -17,9 +19,12 @@ struct entry {
     std::string value;
 };
 
+constexpr std::size_t none = static_cast<std::size_t>(-1);
+
 struct read_values {
     std::vector<entry> entries;         // in post order
     std::vector<std::string> repeated;  // form fields written twice
+    std::size_t note = none;            // the entry of 附言, once there is one
 };
 
 void append_line(std::string& to, std::string_view more) {
@@ -27,17 +32,34 @@ void append_line(std::string& to, std::string_view more) {
     to += std::string(more);
 }
 
-std::size_t find_key(const std::vector<entry>& entries, std::string_view key) {
-    for (std::size_t i = 0; i < entries.size(); ++i)
-        if (entries[i].key == key) return i;
-    return entries.size();
+// The extra field 附言 (created on first use); returns its index.
+std::size_t note_of(read_values& r) {
+    if (r.note == none) {
+        r.note = r.entries.size();
+        r.entries.push_back({std::string(note_field), nullptr, {}});
+    }
+    return r.note;
 }
 
-// The extra field 附言 (created on first use).
-std::string& note_of(read_values& r) {
-    auto i = find_key(r.entries, note_field);
-    if (i == r.entries.size()) r.entries.push_back({std::string(note_field), nullptr, {}});
-    return r.entries[i].value;
+bool seen_field(const read_values& r, const field_def* f) {
+    return std::any_of(r.entries.begin(), r.entries.end(), [&](const entry& e) { return e.def == f; });
+}
+
+// A repeated extra label gets a number ("订单号（2）"), so every extra field keeps its own value
+// under its own key.
+void number_repeated_labels(read_values& r) {
+    std::map<std::string, int> count;  // folded label → times seen
+    std::set<std::string> used;        // keys given so far
+    for (const auto& e : r.entries) used.insert(e.key);
+    for (auto& e : r.entries) {
+        if (e.def) continue;
+        int n = ++count[fold(e.key)];
+        if (n == 1) continue;
+        auto key = e.key + "（" + std::to_string(n) + "）";
+        while (used.count(key)) key = e.key + "（" + std::to_string(++n) + "）";
+        used.insert(key);
+        e.key = std::move(key);
+    }
 }
 
 // Reads the lines [from, to) after a form's title. A value continues on the following lines until
@@ -47,8 +69,7 @@ std::string& note_of(read_values& r) {
 read_values read_fields(const std::vector<std::string_view>& lines, std::size_t from, std::size_t to,
                         const form_def& form, std::string_view preamble) {
     read_values r;
-    if (!trim(preamble).empty()) note_of(r) = std::string(trim(preamble));
-    constexpr std::size_t none = static_cast<std::size_t>(-1);
+    if (!trim(preamble).empty()) r.entries[note_of(r)].value = std::string(trim(preamble));
     std::size_t cur = none;
     bool ignoring = false;  // inside the value of a repeated field: the post is refused anyway
     for (std::size_t n = from; n < to; ++n) {
@@ -56,7 +77,7 @@ read_values read_fields(const std::vector<std::string_view>& lines, std::size_t 
         auto text = trim(lines[n]);
         std::size_t value_from = 0;
         if (const auto* f = match_form_label(line, form, value_from)) {
-            if (find_key(r.entries, f->key) != r.entries.size()) {
+            if (seen_field(r, f)) {
                 if (std::find(r.repeated.begin(), r.repeated.end(), f->key) == r.repeated.end())
                     r.repeated.push_back(f->key);
                 cur = none;
@@ -74,9 +95,9 @@ read_values read_fields(const std::vector<std::string_view>& lines, std::size_t 
             if (auto label = match_extra_label(line, value_from)) {
                 auto value = trim(line.slice(value_from, line.cps.size()));
                 ignoring = false;
-                if (fold(*label) == fold(note_field)) {
-                    append_line(note_of(r), value);
-                    cur = find_key(r.entries, note_field);
+                if (fold(*label) == note_field) {  // an explicit "附言：" adds to the note
+                    cur = note_of(r);
+                    append_line(r.entries[cur].value, value);
                     continue;
                 }
                 r.entries.push_back({*label, nullptr, std::string(value)});
@@ -85,26 +106,16 @@ read_values read_fields(const std::vector<std::string_view>& lines, std::size_t 
             }
         }
         if (ignoring) continue;
-        if (cur == none) {
-            append_line(note_of(r), text);
-            cur = find_key(r.entries, note_field);
-            continue;
-        }
-        auto& e = r.entries[cur];
+        if (cur == none) cur = note_of(r);
+        const auto& e = r.entries[cur];
         if (e.def && e.def->type != value_type::text && !e.value.empty()) {
-            append_line(note_of(r), text);  // (may reallocate: `e` is not used after this)
+            auto note = note_of(r);  // a filled date or time takes no more lines
+            append_line(r.entries[note].value, text);
             continue;
         }
-        append_line(e.value, text);
+        append_line(r.entries[cur].value, text);
     }
-    // A repeated extra label gets a number, so every extra field keeps its own value.
-    for (std::size_t i = 0; i < r.entries.size(); ++i) {
-        if (r.entries[i].def) continue;
-        int seen = 1;
-        for (std::size_t k = 0; k < i; ++k)
-            if (!r.entries[k].def && fold(r.entries[k].key) == fold(r.entries[i].key)) ++seen;
-        if (seen > 1) r.entries[i].key += "（" + std::to_string(seen) + "）";
-    }
+    number_repeated_labels(r);
     return r;
 }
 
@@ -125,7 +136,8 @@ void check_form(const form_def& form, read_values values, core::instant received
     auto too_long = [&](const entry& e) {
         auto n = utf8_length(e.value);
         if (n <= max_field_chars) return false;
-        r.problems.push_back({e.key, "共 " + std::to_string(n) + " 字，超过 " + std::to_string(max_field_chars) +
+        r.problems.push_back({e.key, "共 " + std::to_string(n) + " 字，超过 " +
+                                         std::to_string(max_field_chars) +
                                          " 字的上限，请精简后重发（详细材料可另发）"});
         return true;
     };
@@ -166,7 +178,8 @@ void check_form(const form_def& form, read_values values, core::instant received
                 if (earlier && earlier->date.year != t->date.year) t = earlier;
             }
             if (!t) {
-                r.problems.push_back({f.key, with_value("无法识别的时间", v) + "，请写成 2026年11月23日9时05分"});
+                r.problems.push_back(
+                    {f.key, with_value("无法识别的时间", v) + "，请写成 2026年11月23日9时05分"});
                 continue;
             }
             complained = tz.to_utc(*t);
@@ -190,7 +203,8 @@ void check_form(const form_def& form, read_values values, core::instant received
     }
     if (extras > max_extra_fields)
         r.problems.push_back({"其他信息", "共 " + std::to_string(extras) + " 项，超过 " +
-                                              std::to_string(max_extra_fields) + " 项的上限，请只保留必要的信息"});
+                                              std::to_string(max_extra_fields) +
+                                              " 项的上限，请只保留必要的信息"});
     if (total > max_complaint_chars)
         r.problems.push_back({"全文", "共 " + std::to_string(total) + " 字，超过 " +
                                           std::to_string(max_complaint_chars) + " 字的上限，请精简后重发"});
@@ -257,6 +271,17 @@ post_parse_result parse_post(std::string_view text, core::instant received_at, c
         r.form.reset();  // never registered without its title
         r.problems.insert(r.problems.begin(),
                           {"标题", "缺少标题行，请在第一行写上“" + form->title + "”，其余内容不变再发送"});
+        out.forms.push_back(std::move(r));
+        return out;
+    }
+
+    if (starts.size() > max_forms_per_post) {
+        form_parse_result r;
+        r.is_complaint = true;
+        r.kind = starts.front().form->kind;
+        r.problems.push_back({"投诉份数", "本条消息共 " + std::to_string(starts.size()) + " 份投诉，超过 " +
+                                              std::to_string(max_forms_per_post) +
+                                              " 份的上限，全部未登记，请分开发送"});
         out.forms.push_back(std::move(r));
         return out;
     }

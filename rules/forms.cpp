@@ -9,32 +9,43 @@ namespace rules {
 namespace {
 
 // The two templates of the rule book (篇2, part 二), as data.
-const form_def product_def{
-    complaint_kind::product,
-    "产品质量投诉",
-    {
-        {"投诉人", {"投拆人"}, "", value_type::text, true, {}},
-        {"客户名称", {}, "", value_type::text, true, {}},
-        {"发货日期", {}, "", value_type::date, true, {}},
-        {"品牌", {}, "", value_type::text, true, {}},
-        {"规格及数量", {"规格数量"}, "", value_type::text, true, {}},
-        {"产品存在的质量问题", {"质量问题"}, "", value_type::text, true, {"现象", "问题", "原因", "比例", "不良率"}},
-        {"客户要求", {}, "", value_type::text, true, {"要求", "处理"}},
-        {"投诉时间", {}, "", value_type::datetime, true, {}},
-    }};
+const form_def product_def{complaint_kind::product,
+                           "产品质量投诉",
+                           {
+                               {"投诉人", {"投拆人"}, "", value_type::text, true, {}},
+                               {"客户名称", {}, "", value_type::text, true, {}},
+                               {"发货日期", {}, "", value_type::date, true, {}},
+                               {"品牌", {}, "", value_type::text, true, {}},
+                               {"规格及数量", {"规格数量"}, "", value_type::text, true, {}},
+                               {"产品存在的质量问题",
+                                {"质量问题"},
+                                "",
+                                value_type::text,
+                                true,
+                                {"现象", "问题", "原因", "比例", "不良率"}},
+                               {"客户要求", {}, "", value_type::text, true, {"要求", "处理"}},
+                               {"投诉时间", {}, "", value_type::datetime, true, {}},
+                           }};
 
-const form_def service_def{
-    complaint_kind::service,
-    "服务质量投诉",
-    {
-        {"投诉人", {"投拆人"}, "", value_type::text, true, {}},
-        {"投诉对象", {}, "", value_type::text, true, {}},
-        {"投诉事件", {}, "时间、起因、过程、结果", value_type::text, true,
-         {"时间", "地点", "起因", "原因", "经过", "过程", "结果"}},
-        {"投诉目的", {}, "希望达到的结果:如索赔、处理、改进服务质量", value_type::text, true,
-         {"结果", "索赔", "处理", "改进", "要求"}},
-        {"投诉时间", {}, "", value_type::datetime, true, {}},
-    }};
+const form_def service_def{complaint_kind::service,
+                           "服务质量投诉",
+                           {
+                               {"投诉人", {"投拆人"}, "", value_type::text, true, {}},
+                               {"投诉对象", {}, "", value_type::text, true, {}},
+                               {"投诉事件",
+                                {},
+                                "时间、起因、过程、结果",
+                                value_type::text,
+                                true,
+                                {"时间", "地点", "起因", "原因", "经过", "过程", "结果"}},
+                               {"投诉目的",
+                                {},
+                                "希望达到的结果:如索赔、处理、改进服务质量",
+                                value_type::text,
+                                true,
+                                {"结果", "索赔", "处理", "改进", "要求"}},
+                               {"投诉时间", {}, "", value_type::datetime, true, {}},
+                           }};
 
 unsigned digit_value(char32_t c) {
     return static_cast<unsigned>(c - '0');

@@ -45,9 +45,10 @@ const form_def& form_for(complaint_kind k);
 bool is_form_field(complaint_kind k, std::string_view key);
 
 // Caps that keep one complaint bounded: a post over any of them is refused, naming the field.
-inline constexpr std::size_t max_field_chars = 2000;     // code points per field value
+inline constexpr std::size_t max_field_chars = 2000;       // code points per field value
 inline constexpr std::size_t max_complaint_chars = 10000;  // all field values together
 inline constexpr std::size_t max_extra_fields = 20;        // extra "label：value" lines kept
+inline constexpr std::size_t max_forms_per_post = 10;      // more in one message: none registered
 // The extra field that keeps free text before the first label (and a stray line after 投诉时间).
 inline constexpr std::string_view note_field = "附言";
 
@@ -85,7 +86,8 @@ struct form_parse_result {
 // The forms of one post, in post order. Each title line starts a form; free text before the first
 // title is kept as 附言 of the first form. A post without a title line is a form only when its
 // lines carry most (≥ 60 %, and at least 3) of one form's required labels (`untitled`); a chat
-// message with a "xx：yy" line is not a complaint and `forms` is empty.
+// message with a "xx：yy" line is not a complaint and `forms` is empty. A post with more than
+// max_forms_per_post titles is one refused form (problem "投诉份数"): nothing of it is registered.
 struct post_parse_result {
     std::vector<form_parse_result> forms;
     bool is_complaint() const { return !forms.empty(); }

@@ -349,8 +349,9 @@ handled engine::handle_in_transaction(const core::inbound_message& in) {
                 const auto& first = ids[static_cast<std::size_t>(f.duplicate_of)];
                 if (!first.empty() && may_answer_bad_post(msg.sender))
                     reply(out, msg,
-                          "ℹ️ 第" + std::to_string(i + 1) + "份与第" + std::to_string(f.duplicate_of + 1) +
-                              "份内容完全相同，只登记一次（" + first + "）。");
+                          "ℹ️ 第" + std::to_string(i + 1) + "份与第" +
+                              std::to_string(f.duplicate_of + 1) + "份内容完全相同，只登记一次（" + first +
+                              "）。");
                 continue;
             }
             if (!f.form) {

@@ -66,7 +66,7 @@ const std::string service =
     "投诉目的（希望达到的结果：如索赔、处理、改进服务质量）：改进服务质量，书面道歉\n"
     "投诉时间：2026年11月23日8时30分";
 
-const std::vector<std::string> product_keys{"投诉人",       "客户名称",           "发货日期", "品牌",
+const std::vector<std::string> product_keys{"投诉人",     "客户名称",           "发货日期", "品牌",
                                             "规格及数量", "产品存在的质量问题", "客户要求", "投诉时间"};
 
 }  // namespace
@@ -105,17 +105,18 @@ INSTANTIATE_TEST_SUITE_P(
         decorated_title{"产品质量投诉单", "product"}, decorated_title{"产品质量投诉表", "product"},
         decorated_title{"产品质量投诉表单", "product"}, decorated_title{"【产品质量投诉单】", "product"},
         decorated_title{"【产品质量投诉单】：", "product"}, decorated_title{"📣产品质量投诉📣", "product"},
-        decorated_title{"⚠️ 产品质量投诉", "product"}, decorated_title{"🔴【产品质量投诉】🔴", "product"},
-        decorated_title{"★产品质量投诉★", "product"}, decorated_title{"**产品质量投诉**", "product"},
-        decorated_title{"=== 产品质量投诉 ===", "product"}, decorated_title{"——产品质量投诉——", "product"},
-        decorated_title{"产品质量 投诉", "product"}, decorated_title{"　　产品质量投诉　", "product"},
-        decorated_title{"【《产品质量投诉》】", "product"}, decorated_title{"產品質量投訴單", "product"},
-        decorated_title{"【產品質量投訴表】：", "product"}, decorated_title{"「服務質量投訴」", "service"},
-        decorated_title{"服务质量投诉单：", "service"}, decorated_title{"✅ 服务质量投诉表 ✅", "service"},
-        decorated_title{"产品质量投诉单号", nullptr}, decorated_title{"关于产品质量投诉的说明", nullptr},
-        decorated_title{"产品质量投诉？", nullptr}, decorated_title{"我要产品质量投诉", nullptr},
-        decorated_title{"产品质量投诉 张三", nullptr}, decorated_title{"【产品质量投诉", nullptr},
-        decorated_title{"产品质量", nullptr}, decorated_title{"📣📣📣", nullptr}, decorated_title{"", nullptr}));
+        decorated_title{"⚠️ 产品质量投诉", "product"},
+        decorated_title{"🔴【产品质量投诉】🔴", "product"}, decorated_title{"★产品质量投诉★", "product"},
+        decorated_title{"**产品质量投诉**", "product"}, decorated_title{"=== 产品质量投诉 ===", "product"},
+        decorated_title{"——产品质量投诉——", "product"}, decorated_title{"产品质量 投诉", "product"},
+        decorated_title{"　　产品质量投诉　", "product"}, decorated_title{"【《产品质量投诉》】", "product"},
+        decorated_title{"產品質量投訴單", "product"}, decorated_title{"【產品質量投訴表】：", "product"},
+        decorated_title{"「服務質量投訴」", "service"}, decorated_title{"服务质量投诉单：", "service"},
+        decorated_title{"✅ 服务质量投诉表 ✅", "service"}, decorated_title{"产品质量投诉单号", nullptr},
+        decorated_title{"关于产品质量投诉的说明", nullptr}, decorated_title{"产品质量投诉？", nullptr},
+        decorated_title{"我要产品质量投诉", nullptr}, decorated_title{"产品质量投诉 张三", nullptr},
+        decorated_title{"【产品质量投诉", nullptr}, decorated_title{"产品质量", nullptr},
+        decorated_title{"📣📣📣", nullptr}, decorated_title{"", nullptr}));
 
 // ---------------------------------------------------------------------------------------------
 // No title, but most of one form's labels
@@ -134,22 +135,23 @@ TEST(UntitledForms, AllProductLabelsWithoutTitleAreAnsweredNotRegistered) {
 }
 
 TEST(UntitledForms, FiveOfEightProductLabelsNameTheTitleAndTheMissingFields) {
-    auto text = "投诉人：张三\n客户名称：华东五金\n发货日期：2026-11-18\n产品存在的质量问题：滑牙\n"
-                "投诉时间：2026-11-23 08:55";
+    auto text =
+        "投诉人：张三\n客户名称：华东五金\n发货日期：2026-11-18\n产品存在的质量问题：滑牙\n"
+        "投诉时间：2026-11-23 08:55";
     auto r = parse(text);
     ASSERT_TRUE(r.untitled);
-    EXPECT_EQ(problems(r), (std::vector<std::string>{
-                               "标题：缺少标题行，请在第一行写上“产品质量投诉”，其余内容不变再发送",
-                               "品牌：缺少此项", "规格及数量：缺少此项", "客户要求：缺少此项"}));
+    EXPECT_EQ(problems(r),
+              (std::vector<std::string>{"标题：缺少标题行，请在第一行写上“产品质量投诉”，其余内容不变再发送",
+                                        "品牌：缺少此项", "规格及数量：缺少此项", "客户要求：缺少此项"}));
 }
 
 TEST(UntitledForms, ThreeOfFiveServiceLabelsInTraditionalAreAService) {
     auto r = parse("投訴人：林芳\n投訴對象：物流部\n投訴時間：２０２６年１１月２３日８時３０分");
     ASSERT_TRUE(r.untitled);
     EXPECT_EQ(r.kind, rules::complaint_kind::service);
-    EXPECT_EQ(problems(r), (std::vector<std::string>{
-                               "标题：缺少标题行，请在第一行写上“服务质量投诉”，其余内容不变再发送",
-                               "投诉事件：缺少此项", "投诉目的：缺少此项"}));
+    EXPECT_EQ(problems(r),
+              (std::vector<std::string>{"标题：缺少标题行，请在第一行写上“服务质量投诉”，其余内容不变再发送",
+                                        "投诉事件：缺少此项", "投诉目的：缺少此项"}));
 }
 
 TEST(UntitledForms, HalfOfTheLabelsIsNotAForm) {
@@ -164,11 +166,12 @@ TEST_P(ChatMessages, AreNotComplaints) {
     EXPECT_FALSE(parse_post(GetParam()).is_complaint()) << GetParam();
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    PlainChat, ChatMessages,
-    testing::Values("明天开会时间：下午3点，地点：二楼会议室", "投诉人：张三", "客户要求：尽快发货\n谢谢大家",
-                    "投诉人：张三\n投诉时间：2026年11月23日8时55分", "备注：今天的产品质量投诉我晚点发",
-                    "订单号：SO-1027\n品牌：金虎", "大家好：\n下午3:30开会"));
+INSTANTIATE_TEST_SUITE_P(PlainChat, ChatMessages,
+                         testing::Values("明天开会时间：下午3点，地点：二楼会议室", "投诉人：张三",
+                                         "客户要求：尽快发货\n谢谢大家",
+                                         "投诉人：张三\n投诉时间：2026年11月23日8时55分",
+                                         "备注：今天的产品质量投诉我晚点发", "订单号：SO-1027\n品牌：金虎",
+                                         "大家好：\n下午3:30开会"));
 
 // ---------------------------------------------------------------------------------------------
 // Extra "label：value" lines
@@ -189,12 +192,20 @@ TEST(ExtraFields, KeepPostOrderHintsContinuationsAndTheirSpelling) {
                    "訂單號：SO-1028\nPO号：4500012345\n联系人2：李四");
     EXPECT_EQ(field(r, "投诉时间"), "2026年11月23日8时55分");
     std::vector<std::string> expected = product_keys;
-    for (auto k : {"联系电话（手机）", "訂單號", "备注", "訂單號（2）", "PO号", "联系人2"}) expected.push_back(k);
+    for (auto k : {"联系电话（手机）", "訂單號", "备注", "訂單號（2）", "PO号", "联系人2"})
+        expected.push_back(k);
     EXPECT_EQ(keys(r), expected);
     EXPECT_EQ(field(r, "联系电话（手机）"), "13800138000");
     EXPECT_EQ(field(r, "訂單號"), "SO-1027");  // kept as typed
     EXPECT_EQ(field(r, "备注"), "客户很急，\n周五前必须补发");
     EXPECT_EQ(field(r, "訂單號（2）"), "SO-1028");  // a repeated label keeps both values
+}
+
+TEST(ExtraFields, ANumberedLabelNeverCollidesWithATypedOne) {
+    auto r = parse(product + "\n订单号：A\n订单号：B\n订单号（2）：C");
+    EXPECT_EQ(field(r, "订单号"), "A");
+    EXPECT_EQ(field(r, "订单号（3）"), "B");
+    EXPECT_EQ(field(r, "订单号（2）"), "C");
 }
 
 TEST(ExtraFields, AnEmptyExtraFieldIsDropped) {
@@ -238,29 +249,27 @@ TEST_P(ColonsInFreeText, ContinueTheFieldAboveOrStartAnExtraField) {
 
 INSTANTIATE_TEST_SUITE_P(
     AmbiguousLines, ColonsInFreeText,
-    testing::Values(free_text_case{"9:30到达现场后才发现", true},
-                    free_text_case{"上午9:30司机才到", true},
+    testing::Values(free_text_case{"9:30到达现场后才发现", true}, free_text_case{"上午9:30司机才到", true},
                     free_text_case{"下午3：30客户来电催货", true},
                     free_text_case{"2026年11月20日：第一次送货", true},
                     free_text_case{"客户说：你们这批货有问题", true},
                     free_text_case{"司机表示：路上堵车", true},
                     free_text_case{"http://pan.example.com/s/abc", true},
-                    free_text_case{"起因：司机走错路", true},     // 投诉事件's hint names 起因
+                    free_text_case{"起因：司机走错路", true},  // 投诉事件's hint names 起因
                     free_text_case{"结果：客户拒收", true},
                     free_text_case{"约三成滑牙，比例：3成", true},  // a colon deep inside a sentence
                     free_text_case{"客户原话是这样的非常不满意：要求赔偿", true},  // 13 characters
-                    free_text_case{"客户 原话：太差了", true},                        // a space inside
-                    free_text_case{"📌注意：仓库已下班", true},
-                    free_text_case{"1. 送货单：已签收", true},
-                    free_text_case{"订单号：SO-1027", false},
-                    free_text_case{"联系电话：13800138000", false},
-                    free_text_case{"联系人2：李四", false},
-                    free_text_case{"PO号：4500012345", false},
+                    free_text_case{"客户 原话：太差了", true},                     // a space inside
+                    free_text_case{"📌注意：仓库已下班", true}, free_text_case{"1. 送货单：已签收", true},
+                    free_text_case{"订单号：SO-1027", false}, free_text_case{"联系电话：13800138000", false},
+                    free_text_case{"联系人2：李四", false}, free_text_case{"PO号：4500012345", false},
                     free_text_case{"備註：客戶很急", false}));
 
 TEST(ExtraFields, AProportionLineInsideTheQualityProblemContinuesIt) {
-    auto r = parse(replace(product, "客户装配时无法拧紧\n", "客户装配时无法拧紧\n比例：约3成\n原因：疑似模具磨损\n"));
-    EXPECT_EQ(field(r, "产品存在的质量问题"), "约三成螺纹滑牙，客户装配时无法拧紧\n比例：约3成\n原因：疑似模具磨损");
+    auto r = parse(
+        replace(product, "客户装配时无法拧紧\n", "客户装配时无法拧紧\n比例：约3成\n原因：疑似模具磨损\n"));
+    EXPECT_EQ(field(r, "产品存在的质量问题"),
+              "约三成螺纹滑牙，客户装配时无法拧紧\n比例：约3成\n原因：疑似模具磨损");
     EXPECT_EQ(keys(r), product_keys);
 }
 
@@ -280,7 +289,8 @@ TEST(TwoForms, AProductAndAServiceAreTwoForms) {
 }
 
 TEST(TwoForms, TwoProductsForTwoCustomers) {
-    auto second = replace(replace(product, "华东五金有限公司", "江南建材"), "产品质量投诉", "【产品质量投诉】");
+    auto second =
+        replace(replace(product, "华东五金有限公司", "江南建材"), "产品质量投诉", "【产品质量投诉】");
     auto post = parse_post(product + "\n" + second);
     ASSERT_EQ(post.forms.size(), 2u);
     EXPECT_EQ(field(post.forms[0], "客户名称"), "华东五金有限公司");
@@ -296,13 +306,30 @@ TEST(TwoForms, ABadSecondFormIsNamedAsTheSecond) {
     EXPECT_EQ(field(post.forms[0], "附言"), "两件投诉，请处理");  // the text before the first title
     EXPECT_FALSE(post.forms[1].form);
     EXPECT_EQ(problems(post.forms[1]), std::vector<std::string>{"投诉对象：缺少此项"});
-    EXPECT_EQ(rules::describe_problems(post.forms[1], 2).rfind("第2份投诉未登记：服务质量投诉以下内容需补全或更正\n· 投诉对象：缺少此项", 0), 0u);
+    EXPECT_EQ(rules::describe_problems(post.forms[1], 2)
+                  .rfind("第2份投诉未登记：服务质量投诉以下内容需补全或更正\n· 投诉对象：缺少此项", 0),
+              0u);
 }
 
 TEST(TwoForms, TheSameFormWithAnotherTitleDecorationIsStillADuplicate) {
     auto post = parse_post(product + "\n" + replace(product, "产品质量投诉", "【产品质量投诉】"));
     ASSERT_EQ(post.forms.size(), 2u);
     EXPECT_EQ(post.forms[1].duplicate_of, 0);
+}
+
+TEST(TwoForms, TenFormsAreTenElevenAreOneRefusal) {
+    std::string ten;
+    for (int i = 0; i < 10; ++i)
+        ten += replace(product, "华东五金有限公司", "客户" + std::to_string(i)) + "\n";
+    auto post = parse_post(ten);
+    ASSERT_EQ(post.forms.size(), 10u);
+    for (const auto& f : post.forms) EXPECT_TRUE(f.form);
+    auto eleven = parse_post(ten + replace(product, "华东五金有限公司", "客户10"));
+    ASSERT_EQ(eleven.forms.size(), 1u);
+    EXPECT_FALSE(eleven.forms[0].form);
+    EXPECT_EQ(
+        problems(eleven.forms[0]),
+        std::vector<std::string>{"投诉份数：本条消息共 11 份投诉，超过 10 份的上限，全部未登记，请分开发送"});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -319,8 +346,9 @@ TEST(FieldCaps, TwoThousandCharactersAreAcceptedOneMoreIsRefusedNamingTheField) 
     EXPECT_TRUE(at_cap.form) << testing::PrintToString(problems(at_cap));
     auto over = parse(replace(product, "约三成螺纹滑牙，客户装配时无法拧紧", chars(2001)));
     EXPECT_FALSE(over.form);
-    EXPECT_EQ(problems(over), std::vector<std::string>{
-                                  "产品存在的质量问题：共 2001 字，超过 2000 字的上限，请精简后重发（详细材料可另发）"});
+    EXPECT_EQ(problems(over),
+              std::vector<std::string>{
+                  "产品存在的质量问题：共 2001 字，超过 2000 字的上限，请精简后重发（详细材料可另发）"});
 }
 
 TEST(FieldCaps, AMultiLineValueCountsAsAWhole) {
@@ -340,8 +368,8 @@ TEST(FieldCaps, AnOverLongExtraFieldIsNamed) {
 
 TEST(FieldCaps, TheWholeComplaintIsBoundedToo) {
     auto text = product;
-    for (auto v : {"张三", "华东五金有限公司", "金虎", "M8×40 镀锌螺栓 200盒", "约三成螺纹滑牙，客户装配时无法拧紧",
-                   "退货并补发合格品"})
+    for (auto v : {"张三", "华东五金有限公司", "金虎", "M8×40 镀锌螺栓 200盒",
+                   "约三成螺纹滑牙，客户装配时无法拧紧", "退货并补发合格品"})
         text = replace(text, "：" + std::string(v) + "\n", "：" + chars(1900) + "\n");
     auto r = parse(text);
     EXPECT_EQ(problems(r), std::vector<std::string>{"全文：共 11427 字，超过 10000 字的上限，请精简后重发"});
