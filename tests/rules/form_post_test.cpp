@@ -79,6 +79,10 @@ struct decorated_title {
     const char* kind;  // "product", "service" or nullptr (not a title)
 };
 
+void PrintTo(const decorated_title& c, std::ostream* os) {
+    *os << "\"" << c.line << "\"";
+}
+
 class DecoratedTitles : public testing::TestWithParam<decorated_title> {};
 
 TEST_P(DecoratedTitles, AreTheFormOrNot) {
@@ -233,6 +237,10 @@ struct free_text_case {
     std::string line;
     bool continues;  // true: part of the field above; false: an extra field
 };
+
+void PrintTo(const free_text_case& c, std::ostream* os) {
+    *os << "\"" << c.line << "\"";
+}
 
 class ColonsInFreeText : public testing::TestWithParam<free_text_case> {};
 
