@@ -1381,47 +1381,7 @@ std::string pending_summary(const complaint& c, const context& ctx) {
     return line;
 }
 
-namespace {
-
-// "随附：图片 2 张" (or "图片 1 张、其他附件 1 个"): kept on the record with their download codes.
-std::string attachments_line(const std::vector<core::attachment>& list) {
-    std::size_t pictures = 0;
-    for (const auto& a : list)
-        if (a.kind == "picture" || a.kind == "image") ++pictures;
-    std::string s = "随附：";
-    if (pictures > 0) s += "图片 " + std::to_string(pictures) + " 张";
-    if (pictures < list.size())
-        s += std::string(pictures > 0 ? "、" : "") + "其他附件 " + std::to_string(list.size() - pictures) +
-             " 个";
-    return s + "（已存档）";
-}
-
-}  // namespace
-
-std::string describe(const complaint& c, const std::vector<event>& timeline, const context& ctx) {
-    std::string s = c.id + " " + std::string(kind_title(c.kind)) + "（";
-    if (c.status == "closed")
-        s += "已关闭";
-    else if (c.status == "invalid")
-        s += "无效投诉";
-    else
-        s += "进行中";
-    s += "）\n";
-    for (const auto& [k, v] : c.fields) s += k + "：" + v + "\n";
-    if (!c.attachments.empty()) s += attachments_line(c.attachments) + "\n";
-    s += "时间线：\n";
-    for (const auto& e : timeline) {
-        s += "· " + ctx.tz.short_time(e.at) + " " + e.detail;
-        if (e.late.count() > 0 && e.type != "missed" && e.type != "escalated")
-            s += "（超时" + core::format_duration_zh(e.late) + "）";
-        s += "\n";
-    }
-    if (c.is_open())
-        s += "待办：" + pending_summary(c, ctx);
-    else if (!s.empty() && s.back() == '\n')
-        s.pop_back();
-    return s;
-}
+// describe (the 查询 reply) is in query_reply.cpp.
 
 // -------------------------------------------------------------------------------------------------
 // JSON (frozen rules and complaint state)

@@ -199,7 +199,10 @@ void fire_deadline(complaint& c, const std::string& key, core::instant due, cons
 std::vector<std::string> pending_departments(const complaint& c, const config& cfg);
 // One line for 待办: "P1 待回复（采购部）剩余 25分钟".
 std::string pending_summary(const complaint& c, const context& ctx);
-// The 查询 reply: fields, timeline, what is pending.
+// The 查询 reply: fields (the form's, then the extra ones), timeline, what is pending. Longer than
+// max_query_reply_chars, it is a summary under that size (values cut, the timeline's first and last
+// entries around "…省略 N 条…") that says where the full record is.
+inline constexpr std::size_t max_query_reply_chars = 1500;
 std::string describe(const complaint& c, const std::vector<event>& timeline, const context& ctx);
 // The next morning's forward of the sheet to the complainant's VP (marks the complaint forwarded).
 core::outbound_post forward_to_vp(complaint& c, const context& ctx, outcome& out);

@@ -323,10 +323,10 @@ handled engine::handle_in_transaction(const core::inbound_message& in) {
     auto text = rules::strip_mentions(msg.text);
     auto parsed = rules::parse_command(text);
     bool relevant = !std::holds_alternative<std::monostate>(parsed);
-    rules::form_parse_result form;
+    rules::post_parse_result forms;
     if (!relevant) {
-        form = rules::parse_complaint(text, clock_.now(), tz_);
-        relevant = form.is_complaint;
+        forms = rules::parse_post(text, clock_.now(), tz_);
+        relevant = forms.is_complaint();
     }
     // The inbound record stays: a redelivery is still a duplicate. A photo, voice message or file the
     // bot cannot read is answered (what to send instead) rather than dropped in silence.
@@ -340,15 +340,34 @@ handled engine::handle_in_transaction(const core::inbound_message& in) {
         if (may_answer_bad_post(msg.sender)) reply(out, msg, "❌ " + err->reply);
     } else if (auto* cmd = std::get_if<rules::command>(&parsed)) {
         on_command(*cmd, msg, out);
-    } else if (!form.form) {
-        if (may_answer_bad_post(msg.sender)) reply(out, msg, rules::describe_problems(form));
     } else {
+        // Each form of the post on its own: the well-formed ones are registered (each with its
+        // receipt), a bad one is answered naming which of the post's forms it is, a copy pasted
+        // twice is registered once. All in this one transaction.
         int fine_seq = 0;
         auto ctx = make_context(&fine_seq);
-        auto c = rules::register_complaint(*form.form, msg, db_.next_complaint_seq(form.kind), ctx, out);
-        persist(out);
-        save(c);
-        return handled::processed;
+        const bool several = forms.forms.size() > 1;
+        std::vector<std::string> ids(forms.forms.size());
+        for (std::size_t i = 0; i < forms.forms.size(); ++i) {
+            const auto& f = forms.forms[i];
+            if (f.duplicate_of >= 0) {
+                const auto& first = ids[static_cast<std::size_t>(f.duplicate_of)];
+                if (!first.empty() && may_answer_bad_post(msg.sender))
+                    reply(out, msg,
+                          "ℹ️ 第" + std::to_string(i + 1) + "份与第" +
+                              std::to_string(f.duplicate_of + 1) + "份内容完全相同，只登记一次（" + first +
+                              "）。");
+                continue;
+            }
+            if (!f.form) {
+                if (may_answer_bad_post(msg.sender))
+                    reply(out, msg, rules::describe_problems(f, several ? i + 1 : 0));
+                continue;
+            }
+            auto c = rules::register_complaint(*f.form, msg, db_.next_complaint_seq(f.kind), ctx, out);
+            save(c);  // before the next form asks for its number
+            ids[i] = c.id;
+        }
     }
     persist(out);
     return handled::processed;

@@ -294,8 +294,8 @@ void run_report(const report_options& o, std::ostream& out) {
                         "客户要求/投诉目的", "各部门回复",   "责任部门负责人签字",
                         "副总意见",          "王总审批意见", "打单部执行"};
         else
-            t.header = {"投诉编号", "类型",   "状态",          "待办环节",
-                        "登记时间", "投诉人", "客户/投诉对象", "内容"};
+            t.header = {"投诉编号", "类型",          "状态", "待办环节", "登记时间",
+                        "投诉人",   "客户/投诉对象", "内容", "其他信息"};
         for (const auto& c : db.all_complaints()) {
             if (sheet) {
                 if (!c.sheet_date || !in_range(*c.sheet_date, o)) continue;
@@ -335,6 +335,11 @@ void run_report(const report_options& o, std::ostream& out) {
                                   product ? f("客户要求") : f("投诉目的"), replies, signers,
                                   step(c.vp_opinion), step(c.gm_approval), step(c.executed)});
             } else {
+                // The extra fields of the post ("订单号：…", 附言), one per line.
+                std::string extras;
+                for (const auto& [k, v] : c.fields)
+                    if (!rules::is_form_field(c.kind, k))
+                        extras += (extras.empty() ? "" : "；") + k + "：" + v;
                 t.rows.push_back({c.id, std::string(rules::kind_title(c.kind)),
                                   c.status == "open"      ? "进行中"
                                   : c.status == "invalid" ? "无效"
@@ -342,7 +347,7 @@ void run_report(const report_options& o, std::ostream& out) {
                                   pending ? rules::stage_label(pending->name) : "—",
                                   tz.long_time(c.posted_at), f("投诉人"),
                                   product ? f("客户名称") : f("投诉对象"),
-                                  product ? f("产品存在的质量问题") : f("投诉事件")});
+                                  product ? f("产品存在的质量问题") : f("投诉事件"), extras});
             }
         }
     }

@@ -123,10 +123,11 @@ class FormTitles : public testing::TestWithParam<title_case> {};
 TEST_P(FormTitles, RecognizesTheTitleVariants) {
     auto text = replace(product, "产品质量投诉", GetParam().title);
     auto r = parse(text);
-    EXPECT_EQ(r.is_complaint, GetParam().complaint) << GetParam().title;
-    if (GetParam().complaint) {
-        EXPECT_TRUE(r.form) << GetParam().title;
-    }
+    EXPECT_TRUE(r.is_complaint) << GetParam().title;
+    // Not a title: the post still carries every label of the form, so it is answered as an
+    // untitled form (naming the missing title) and not registered.
+    EXPECT_EQ(r.untitled, !GetParam().complaint) << GetParam().title;
+    EXPECT_EQ(r.form.has_value(), GetParam().complaint) << GetParam().title;
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -244,11 +245,21 @@ TEST(Forms, ATitleWithNoFieldsNamesEveryField) {
     for (const auto& p : r.problems) EXPECT_EQ(p.problem, "缺少此项");
 }
 
-TEST(Forms, AFormPastedTwiceIsRefused) {
-    auto r = parse(product + "\n" + product);
+TEST(Forms, FieldsPastedTwiceUnderOneTitleAreRefused) {
+    auto body = product.substr(product.find('\n') + 1);
+    auto r = parse(product + "\n" + body);
     EXPECT_FALSE(r.form);
     EXPECT_EQ(r.problems.size(), 8u);
     EXPECT_EQ(r.problems[0].problem, "重复填写（是否把投诉粘贴了两遍？）");
+}
+
+TEST(Forms, AWholeFormPastedTwiceIsOneFormAndADuplicate) {
+    auto post = rules::parse_post(product + "\n\n" + product, posted(), tz());
+    ASSERT_EQ(post.forms.size(), 2u);
+    EXPECT_TRUE(post.forms[0].form);
+    EXPECT_EQ(post.forms[0].duplicate_of, -1);
+    EXPECT_FALSE(post.forms[1].form);
+    EXPECT_EQ(post.forms[1].duplicate_of, 0);
 }
 
 TEST(Forms, TenKilobytesOfNoiseIsNotAComplaint) {
@@ -256,9 +267,13 @@ TEST(Forms, TenKilobytesOfNoiseIsNotAComplaint) {
     for (int i = 0; i < 1000; ++i) noise += "噪声abc：123\n";
     auto r = parse(noise);
     EXPECT_FALSE(r.is_complaint);
+    // Under a title the noise lines are extra fields: every form field is missing and the extras
+    // are over their cap.
     auto titled = parse("产品质量投诉\n" + noise);
     EXPECT_TRUE(titled.is_complaint);
-    EXPECT_EQ(titled.problems.size(), 8u);
+    ASSERT_EQ(titled.problems.size(), 9u);
+    EXPECT_EQ(titled.problems.back().field, "其他信息");
+    EXPECT_EQ(titled.problems.back().problem, "共 1000 项，超过 20 项的上限，请只保留必要的信息");
 }
 
 TEST(Forms, InvalidUtf8NeverCrashes) {
@@ -271,10 +286,12 @@ TEST(Forms, InvalidUtf8NeverCrashes) {
     EXPECT_FALSE(t.is_complaint);
 }
 
-TEST(Forms, GreetingBeforeTheFirstLabelIsIgnored) {
+TEST(Forms, GreetingBeforeTheFirstLabelIsKeptAsANote) {
     auto r = parse(replace(product, "产品质量投诉\n", "产品质量投诉\n经理已批准，请打单部处理\n"));
     ASSERT_TRUE(r.form) << testing::PrintToString(problems(r));
     EXPECT_EQ(field(r, "投诉人"), "张三");
+    EXPECT_EQ(field(r, "附言"), "经理已批准，请打单部处理");
+    EXPECT_EQ(r.form->fields.back().first, "附言");  // after the form's fields
 }
 
 TEST(Forms, SpacesAroundColonsAndLabels) {
