@@ -6,7 +6,10 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include <nlohmann/json.hpp>
+
 #include "app/harness.hpp"
+#include "support/test_support.hpp"
 
 using namespace harness;
 using namespace std::chrono_literals;
@@ -129,7 +132,8 @@ TEST(FineAppeal, OnlyTheFinedHeadOnceAndTheReviewCanOverturnIt) {
     r = b.say(at("15:00"), "jiangtao", "复核 F1 撤销，报备属实，超时非采购部责任");
     ASSERT_EQ(r.size(), 1u);
     EXPECT_EQ(r[0].text,
-              "⚖️ F1 申诉复核（江涛，按时）：撤销处罚，F1 作废。报备属实，超时非采购部责任\n@江涛 @吴九 "
+              "⚖️ F1 申诉复核（江涛，按时）：撤销处罚，F1 作废。报备属实，超时非采购部责任\n@江涛 "
+              "@吴九 "
               "@王五");
     auto f = b.db().load_fine("F1");
     EXPECT_EQ(f->status, "waived");
@@ -175,10 +179,10 @@ TEST(FineAppeal, AnUpheldFineStaysOpenAndAnUnansweredReviewIsEscalatedThenRepeat
     EXPECT_EQ(again[0].mentions, (std::vector<std::string>{"wangzong", "dingxiaoling"}));
 
     auto r = b.say(at("16:40", "2026-11-24"), "jiangtao", "复核 F1 维持，未见报备记录");
-    EXPECT_EQ(
-        r[0].text,
-        "⚖️ F1 申诉复核（江涛，超时2小时40分钟）：维持处罚。未见报备记录\n请采购部负责人吴九按规定缴纳 50 "
-        "元。\n@江涛 @吴九");
+    EXPECT_EQ(r[0].text,
+              "⚖️ F1 "
+              "申诉复核（江涛，超时2小时40分钟）：维持处罚。未见报备记录\n请采购部负责人吴九按规定缴纳 50 "
+              "元。\n@江涛 @吴九");
     EXPECT_EQ(b.db().load_fine("F1")->status, "open");
     EXPECT_TRUE(matching(b.advance(at("20:00", "2026-11-24")), "F1").empty());
     r = b.say(at("09:00", "2026-11-25"), "sunli", "已缴 F1");
@@ -217,4 +221,38 @@ TEST(FineAppeal, AfterTheWindowOrOnAPaidFineIsRefused) {
     EXPECT_EQ(r[0].text,
               "❌ F1 已登记缴纳，不能再申诉；如登记有误，请人力资源部撤销（撤销 F1 <原因>）。\n@吴九");
     EXPECT_EQ(c.snapshot(), before);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The corrections day through the real binary: every correction of examples/corrections-day.jsonl
+// leaves `audit verify` passing and the ledger as the chat says.
+
+TEST(CorrectionsDay, ReplayedThroughTheBinaryPassesAuditVerify) {
+    test_support::temp_dir dir;
+    auto db = (dir / "c.db").string();
+    const std::string bot = BOT_BINARY;
+    std::string out;
+    ASSERT_EQ(test_support::run_command(
+                  bot + " replay --config " + test_support::source_path("config.example.yaml").string() +
+                      " --script " + test_support::source_path("examples/corrections-day.jsonl").string() +
+                      " --db " + db + " --format jsonl",
+                  out),
+              0)
+        << out;
+    EXPECT_TRUE(contains(out, "P2 投诉人已由何平（客服部）更正为张三（销售一部）")) << out;
+    EXPECT_TRUE(contains(out, "P1 物流部回复已超时（截止 11:15）")) << out;
+    ASSERT_EQ(test_support::run_command(bot + " audit verify --db " + db, out), 0) << out;
+    ASSERT_EQ(test_support::run_command(bot + " report penalties --db " + db + " --format json", out), 0)
+        << out;
+    auto fines = nlohmann::json::parse(out);
+    ASSERT_EQ(fines.size(), 2u) << out;
+    EXPECT_EQ(fines[0]["id"], "F1");
+    EXPECT_EQ(fines[0]["status"], "waived");
+    EXPECT_EQ(fines[1]["id"], "F2");
+    EXPECT_EQ(fines[1]["department"], "物流部");
+    EXPECT_EQ(fines[1]["status"], "open");
+    storage::database check(db);
+    auto p2 = check.load_complaint("P2");
+    ASSERT_TRUE(p2);
+    EXPECT_EQ(p2->complainant, "zhangsan");
 }
