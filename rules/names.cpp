@@ -192,14 +192,18 @@ person_match organization::match_person(std::string_view text) const {
             }
         }
 
+    // Each person's spellings, folded once: name, id, aliases.
+    std::vector<std::pair<std::u32string, const person*>> keys;
+    for (const auto& p : people) {
+        keys.emplace_back(name_key(p.name), &p);
+        keys.emplace_back(name_key(p.id), &p);
+        for (const auto& a : p.aliases) keys.emplace_back(name_key(a), &p);
+    }
     for (const auto& level : levels) {
         std::vector<const person*> hits;
         for (const auto& cand : level)
-            for (const auto& p : people) {
-                bool fits = name_key(p.name) == cand || name_key(p.id) == cand;
-                for (const auto& a : p.aliases) fits = fits || name_key(a) == cand;
-                if (fits && std::find(hits.begin(), hits.end(), &p) == hits.end()) hits.push_back(&p);
-            }
+            for (const auto& [key, p] : keys)
+                if (key == cand && std::find(hits.begin(), hits.end(), p) == hits.end()) hits.push_back(p);
         if (hits.empty()) continue;
         if (hits.size() > 1 && !named_departments.empty()) {
             std::vector<const person*> in_dept;
