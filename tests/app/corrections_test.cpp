@@ -94,7 +94,8 @@ TEST(Complainant, AnUnknownNameSaysWhoIsTakenAndHrCorrectsItWithTheVpFollowing) 
     r = b.say(at("09:05"), "sunli", "投诉人 P1 葉文經理");
     ASSERT_EQ(r.size(), 1u);
     EXPECT_EQ(r[0].text,
-              "✏️ P1 投诉人已由冯晓（客服部）更正为叶文（营销二部），申诉与统计随之调整。\n@孙丽 "
+              "✏️ P1 "
+              "投诉人已由冯晓（客服部）更正为叶文（营销二部），申诉与统计随之调整。\n@孙丽 "
               "@叶文");
     auto c = b.complaint("P1");
     EXPECT_EQ(c->complainant, "yewen");

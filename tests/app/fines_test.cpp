@@ -132,7 +132,8 @@ TEST(FineAppeal, OnlyTheFinedHeadOnceAndTheReviewCanOverturnIt) {
     r = b.say(at("15:00"), "jiangtao", "复核 F1 撤销，报备属实，超时非采购部责任");
     ASSERT_EQ(r.size(), 1u);
     EXPECT_EQ(r[0].text,
-              "⚖️ F1 申诉复核（江涛，按时）：撤销处罚，F1 作废。报备属实，超时非采购部责任\n@江涛 "
+              "⚖️ F1 申诉复核（江涛，按时）：撤销处罚，F1 "
+              "作废。报备属实，超时非采购部责任\n@江涛 "
               "@吴九 "
               "@王五");
     auto f = b.db().load_fine("F1");
