@@ -18,6 +18,7 @@ const std::vector<word_def>& words() {
         {U"总经理审批", command_kind::gm_approval},
         {U"罚款汇总", command_kind::penalties},
         {U"副总意见", command_kind::vp_opinion},
+        {U"投诉人", command_kind::complainant},
         {U"已通知", command_kind::notify},
         {U"受理", command_kind::accept},
         {U"工艺", command_kind::publish},
@@ -39,6 +40,8 @@ const std::vector<word_def>& words() {
         {U"付款", command_kind::pay},
         {U"核销", command_kind::write_off},
         {U"无效", command_kind::invalid},
+        {U"调查", command_kind::investigate},
+        {U"撤销", command_kind::undo},
         {U"help", command_kind::help},
         {U"?", command_kind::help},
     };
@@ -148,6 +151,12 @@ std::string_view command_word(command_kind k) {
             return "核销";
         case command_kind::invalid:
             return "无效";
+        case command_kind::complainant:
+            return "投诉人";
+        case command_kind::investigate:
+            return "调查";
+        case command_kind::undo:
+            return "撤销";
     }
     return "";
 }
@@ -157,7 +166,7 @@ std::string usage(command_kind k) {
         case command_kind::accept:
             return "受理 P1";
         case command_kind::publish:
-            return "工艺 P1 <工艺流程信息> 调查: 生产部 采购部";
+            return "工艺 P1 <工艺流程信息> [调查: <部门> <部门> …]";
         case command_kind::route:
             return "分流 S1 <部门> [<部门> …]";
         case command_kind::respond:
@@ -189,9 +198,9 @@ std::string usage(command_kind k) {
         case command_kind::execute:
             return "执行 P1";
         case command_kind::appeal:
-            return "申诉 P1 <理由>";
+            return "申诉 P1 <理由> 或 申诉 F1 <理由>";
         case command_kind::review:
-            return "复核 P1 <复核结论>";
+            return "复核 P1 <复核结论> 或 复核 F1 维持|撤销 <结论>";
         case command_kind::freight:
             return "运费 P1 <金额> <承担部门>";
         case command_kind::pay:
@@ -200,6 +209,12 @@ std::string usage(command_kind k) {
             return "核销 运费P1";
         case command_kind::invalid:
             return "无效 P1 <理由>";
+        case command_kind::complainant:
+            return "投诉人 P1 <姓名>";
+        case command_kind::investigate:
+            return "调查 P1 <部门> [<部门> …]";
+        case command_kind::undo:
+            return "撤销 F1 <原因>";
     }
     return "";
 }
@@ -267,16 +282,50 @@ command_parse_result parse_command(std::string_view text) {
             return cmd;
         }
         case command_kind::waive:
-        case command_kind::paid: {
+        case command_kind::paid:
+        case command_kind::undo: {
             auto save = c.i;
             auto id = read_id(c);
             if (!id || (*id)[0] != 'F') {
                 c.i = save;
-                return error(k, "缺少罚款编号（如 F1）");
+                return error(
+                    k, k == command_kind::undo ? "撤销只用于罚款编号（如 F1）" : "缺少罚款编号（如 F1）");
             }
             cmd.target = *id;
             cmd.text = c.rest();
             if (k == command_kind::waive && cmd.text.empty()) return error(k, "请写明免罚原因");
+            if (k == command_kind::undo && cmd.text.empty()) return error(k, "请写明撤销原因");
+            return cmd;
+        }
+        case command_kind::appeal:
+        case command_kind::review: {
+            // A fine's own appeal and its review: 申诉 F1 <理由>, 复核 F1 维持|撤销 <结论>.
+            auto save = c.i;
+            auto id = read_id(c);
+            if (!id || (*id)[0] != 'F') {
+                c.i = save;
+                break;  // a complaint id, read below
+            }
+            cmd.target = *id;
+            c.spaces();
+            if (k == command_kind::appeal) {
+                cmd.text = c.rest();
+                if (cmd.text.empty()) return error(k, "请写明申诉理由");
+                return cmd;
+            }
+            const auto& cs = t.cps;
+            for (std::u32string word : {U"维持", U"維持", U"撤销"})
+                if (cs.compare(c.i, word.size(), word) == 0) {
+                    cmd.args = {word == U"撤销" ? "撤销" : "维持"};
+                    c.i += word.size();
+                    while (c.i < cs.size() && (is_space(cs[c.i]) || cs[c.i] == ',' || cs[c.i] == ':' ||
+                                               cs[c.i] == U'，' || cs[c.i] == U'。' || cs[c.i] == U'、'))
+                        ++c.i;
+                    break;
+                }
+            if (cmd.args.empty()) return error(k, "请写明维持还是撤销罚款");
+            cmd.text = c.rest();
+            if (cmd.text.empty()) return error(k, "缺少复核结论");
             return cmd;
         }
         case command_kind::pay:
@@ -334,6 +383,14 @@ command_parse_result parse_command(std::string_view text) {
             cmd.departments = split_words(c.rest());
             if (cmd.departments.empty()) return error(k, "缺少分流的部门");
             return cmd;
+        case command_kind::investigate:
+            cmd.departments = split_words(c.rest());
+            if (cmd.departments.empty()) return error(k, "缺少调查的部门");
+            return cmd;
+        case command_kind::complainant:
+            cmd.text = c.rest();
+            if (cmd.text.empty()) return error(k, "缺少投诉人姓名");
+            return cmd;
         case command_kind::freight: {
             auto w = split_words(c.rest());
             if (w.size() < 2) return error(k, "缺少金额或承担部门");
@@ -370,7 +427,12 @@ std::string help_text() {
                                  command_kind::respond,   command_kind::notify,  command_kind::pause,
                                  command_kind::resume,    command_kind::query,   command_kind::todo,
                                  command_kind::penalties, command_kind::waive,   command_kind::paid};
+    const command_kind corrections[] = {command_kind::investigate, command_kind::complainant,
+                                        command_kind::undo};
     for (auto k : list) s += "· " + usage(k) + "\n";
+    s += "更正：\n";
+    for (auto k : corrections) s += "· " + usage(k) + "\n";
+    s += "· 回复/方案可在各部门全部回复前重发修改，以最新一条为准\n";
     s += "赔款/退换货：\n";
     for (auto k :
          {command_kind::sign, command_kind::vp_opinion, command_kind::gm_approval, command_kind::execute})

@@ -34,6 +34,9 @@ enum class command_kind {
     pay,          // 付款 运费P1
     write_off,    // 核销 运费P1
     invalid,      // 无效 P1 <reason>
+    complainant,  // 投诉人 P1 <姓名>: HR corrects who the complainant is
+    investigate,  // 调查 P1 <部门> [<部门> …]: the investigating departments changed after 工艺
+    undo,         // 撤销 F1 <原因>: HR undoes 已缴 or 免罚
 };
 
 // The command word as SPEC writes it ("受理", "方案" for respond when typed so, ...).
@@ -44,10 +47,10 @@ struct command {
     std::string word;    // the word as matched, after folding ("回复" or "方案")
     std::string target;  // normalized id: "P1", "S12", "F3", "运费P1"; empty when none
     std::string text;    // the rest, trimmed (verdict, plan, reason, process-flow text ...)
-    // 工艺: the departments after "调查:"/"调查："; 分流: every word after the id;
+    // 工艺: the departments after "调查:"/"调查："; 分流 and 调查: every word after the id;
     // 待办: the optional department; 运费: the department.
     std::vector<std::string> departments;
-    std::vector<std::string> args;  // 罚款汇总: the period words; 运费: the amount
+    std::vector<std::string> args;  // 罚款汇总: the period words; 运费: the amount; 复核 F1: 维持 or 撤销
 };
 
 // A command word was recognized but its arguments are wrong; `reply` is the Chinese text to post

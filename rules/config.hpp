@@ -19,11 +19,18 @@ struct person {
     std::string name;
     std::string department;
     std::map<std::string, std::string> accounts;  // platform -> account id on that platform
+    std::vector<std::string> aliases{};           // other names people write for them (小叶, Ye Wen)
 };
 
 struct department {
     std::string name;
     std::string head;  // person id
+};
+
+// What a name typed in 投诉人 (or `投诉人 P1 <姓名>`) refers to (organization::match_person).
+struct person_match {
+    const person* found = nullptr;         // the one person meant
+    std::vector<const person*> same_name;  // two or more people it fits equally: ambiguous
 };
 
 struct organization {
@@ -38,6 +45,11 @@ struct organization {
     // Head's person id, or empty when the department is unknown.
     std::string head_of(std::string_view department) const;
     std::string display_name(std::string_view person_id) const;  // name, or the id when unknown
+    // The person a typed name means: Traditional/Simplified, full-width and spaces folded, a
+    // department or title around it ignored (叶文（营销二部）, 葉文經理, 营销二部 叶文), tried
+    // against names, `aliases` and ids. Two people fitting equally (same name) match nobody
+    // unless a department written beside the name tells them apart (rules/names.cpp).
+    person_match match_person(std::string_view text) const;
 };
 
 struct roles {
@@ -67,6 +79,9 @@ struct escalation_level {
 struct stage_rule {
     core::duration due{0};                     // from the post (notify: from the last plan)
     std::vector<escalation_level> escalation;  // level 1 first; empty = no escalation
+    // After the last level (or the miss, when the chain is empty) the stage is reminded every
+    // this long until someone acts; unset = workflow_rules::repeat_every, 0 = never.
+    std::optional<core::duration> repeat_every{};
 };
 
 // Everything that decides deadlines and fines. Frozen (serialized) onto each complaint when it
@@ -92,6 +107,8 @@ struct workflow_rules {
     core::duration execute_due{std::chrono::hours(24)};
     core::duration freight_due{std::chrono::hours(24)};  // each freight sign-off
     int reminders = 3;
+    // A stage nobody acts on is reminded this often after its last escalation level (0 = never).
+    core::duration repeat_every{std::chrono::hours(1)};
     // Count deadlines in working time (the business calendar) instead of clock time.
     bool business_time = false;
 };

@@ -4,6 +4,7 @@
 // pointer to the full record.
 #include "rules/text.hpp"
 #include "rules/workflow.hpp"
+#include "rules/workflow_support.hpp"
 
 namespace rules {
 
@@ -40,9 +41,39 @@ std::string cut(const std::string& v, std::size_t max) {
     return utf8_truncate(v, max) + "（共" + std::to_string(n) + "字）";
 }
 
-std::string entry_line(const event& e, const context& ctx, std::size_t max) {
-    std::string s = "· " + ctx.tz.short_time(e.at) + " " + cut(e.detail, max);
-    if (e.late.count() > 0 && e.type != "missed" && e.type != "escalated")
+// Events written before escalation targets were put in words carry the config token
+// ("第1级提醒：head"): the timeline shows them as people read them.
+std::string timeline_detail(const event& e, const complaint& c, const config& cfg) {
+    for (std::string_view mark : {"级提醒：", "级升级："}) {
+        auto pos = e.detail.find(mark);
+        if (e.detail.rfind("第", 0) != 0 || pos == std::string::npos) continue;
+        auto token = e.detail.substr(pos + mark.size());
+        std::string words;
+        if (token == "head")
+            words = e.stage == "respond" ? std::string("未回复部门负责人")
+                                         : acting_department(c, cfg, e.stage) + "负责人";
+        else if (token == "hr_head")
+            words = cfg.roles.hr + "负责人";
+        else if (token == "order_desk_head")
+            words = cfg.roles.order_desk + "负责人";
+        else if (token == "vp")
+            words = "副总";
+        else if (token == "general_manager")
+            words = "总经理";
+        else if (token.rfind("person:", 0) == 0)
+            words = cfg.org.display_name(token.substr(7));
+        else if (token.rfind("department:", 0) == 0)
+            words = token.substr(11) + "负责人";
+        else
+            continue;
+        return e.detail.substr(0, pos + mark.size()) + words;
+    }
+    return e.detail;
+}
+
+std::string entry_line(const event& e, const complaint& c, const context& ctx, std::size_t max) {
+    std::string s = "· " + ctx.tz.short_time(e.at) + " " + cut(timeline_detail(e, c, ctx.cfg), max);
+    if (e.late.count() > 0 && e.type != "missed" && e.type != "escalated" && e.type != "reminded")
         s += "（超时" + core::format_duration_zh(e.late) + "）";
     return s + "\n";
 }
@@ -59,14 +90,16 @@ std::string build(const complaint& c, const std::vector<event>& timeline, const 
     s += "）\n";
     for (const auto& [k, v] : c.fields) s += k + "：" + cut(v, lim.field_chars) + "\n";
     if (!c.attachments.empty()) s += attachments_line(c.attachments) + "\n";
+    if (const auto* typed = c.field("投诉人"); !typed || trim(*typed) != ctx.cfg.org.display_name(c.complainant))
+        s += "登记投诉人：" + name_with_department(ctx.cfg, c.complainant) + "\n";
     s += "时间线：\n";
     const std::size_t n = timeline.size();
     if (lim.keep == 0 || n <= 2 * lim.keep + 1) {
-        for (const auto& e : timeline) s += entry_line(e, ctx, lim.entry_chars);
+        for (const auto& e : timeline) s += entry_line(e, c, ctx, lim.entry_chars);
     } else {
-        for (std::size_t i = 0; i < lim.keep; ++i) s += entry_line(timeline[i], ctx, lim.entry_chars);
+        for (std::size_t i = 0; i < lim.keep; ++i) s += entry_line(timeline[i], c, ctx, lim.entry_chars);
         s += "· …省略 " + std::to_string(n - 2 * lim.keep) + " 条…\n";
-        for (std::size_t i = n - lim.keep; i < n; ++i) s += entry_line(timeline[i], ctx, lim.entry_chars);
+        for (std::size_t i = n - lim.keep; i < n; ++i) s += entry_line(timeline[i], c, ctx, lim.entry_chars);
     }
     if (c.is_open())
         s += "待办：" + pending_summary(c, ctx);

@@ -95,7 +95,8 @@ std::string penalty_summary(const std::vector<fine>& fines, const period& p, con
     if (fines.empty()) return head + "：无罚款。";
     struct row {
         std::string name, department;
-        int count = 0, amount = 0;
+        int count = 0, amount = 0;                // fines that stand (open or paid)
+        int waived_count = 0, waived_amount = 0;  // waived: listed, not charged
         std::vector<std::string> items;
     };
     std::vector<row> rows;
@@ -105,13 +106,15 @@ std::string penalty_summary(const std::vector<fine>& fines, const period& p, con
             return r.name == f.person_name && r.department == f.department;
         });
         if (it == rows.end()) {
-            rows.push_back({f.person_name, f.department, 0, 0, {}});
+            rows.push_back({f.person_name, f.department, 0, 0, 0, 0, {}});
             it = rows.end() - 1;
         }
         std::string status = f.status == "paid" ? "已缴" : f.status == "waived" ? "已免" : "未缴";
         it->items.push_back(f.id + " " + f.complaint + " " + status);
         if (f.status == "waived") {
             waived += f.amount;
+            it->waived_count += 1;
+            it->waived_amount += f.amount;
             continue;
         }
         it->count += 1;
@@ -119,20 +122,31 @@ std::string penalty_summary(const std::vector<fine>& fines, const period& p, con
         total += f.amount;
         (f.status == "paid" ? paid : open) += f.amount;
     }
+    // Only what is there: no "0 次 0 元" for a head whose fines were all waived, no "已缴 0 元".
+    auto times = [](int n, int amount) {
+        return std::to_string(n) + " 次 " + std::to_string(amount) + " 元";
+    };
     std::string s = head + "\n";
-    for (const auto& r : rows)
-        s += r.name + "（" + r.department + "）：" + std::to_string(r.count) + " 次 " +
-             std::to_string(r.amount) + " 元 — " +
-             [&] {
-                 std::string j;
-                 for (const auto& i : r.items) j += (j.empty() ? "" : "，") + i;
-                 return j;
-             }() +
-             "\n";
-    s += "合计：" + std::to_string(total) + " 元（未缴 " + std::to_string(open) + " 元，已缴 " +
-         std::to_string(paid) + " 元";
-    if (waived) s += "，另免罚 " + std::to_string(waived) + " 元";
-    s += "）";
+    for (const auto& r : rows) {
+        std::string counts;
+        if (r.count > 0) counts = times(r.count, r.amount);
+        if (r.waived_count > 0)
+            counts += (counts.empty() ? "免罚 " : "（另免罚 ") + times(r.waived_count, r.waived_amount) +
+                      (r.count > 0 ? "）" : "");
+        std::string items;
+        for (const auto& i : r.items) items += (items.empty() ? "" : "，") + i;
+        s += r.name + "（" + r.department + "）：" + counts + " — " + items + "\n";
+    }
+    std::vector<std::string> parts;
+    if (open) parts.push_back("未缴 " + std::to_string(open) + " 元");
+    if (paid) parts.push_back("已缴 " + std::to_string(paid) + " 元");
+    std::string joined;
+    for (const auto& part : parts) joined += (joined.empty() ? "" : "，") + part;
+    if (total == 0)
+        s += "合计：无应缴罚款（均已免罚，共 " + std::to_string(waived) + " 元）";
+    else
+        s += "合计：" + std::to_string(total) + " 元（" + joined +
+             (waived ? "，另免罚 " + std::to_string(waived) + " 元" : std::string{}) + "）";
     (void)tz;
     return s;
 }
@@ -174,6 +188,7 @@ std::string sheet_text(const std::vector<complaint>& items, core::local_date day
             s += "\n   " + d.department + "：";
             if (d.replied_at)
                 s += d.text + "（" + ctx.cfg.org.display_name(d.by) + " " + ctx.tz.short_time(*d.replied_at) +
+                     (d.amended_at ? "，" + ctx.tz.short_time(*d.amended_at) + " 修改" : std::string{}) +
                      "）";
             else
                 s += "未回复" + std::string(d.fined ? "（已罚款）" : "");
@@ -214,8 +229,9 @@ std::string weekly_report(const std::vector<complaint>& all, const std::vector<f
         }
         if (const auto* s = c.find_stage("respond"); s && s->due)
             for (const auto& dr : c.departments) {
-                bool in_time = dr.replied_at && *dr.replied_at <= *s->due;
-                bool over = dr.fined || (dr.replied_at && *dr.replied_at > *s->due);
+                auto due = *reply_due(c, dr);  // a department added late by 调查 has its own
+                bool in_time = dr.replied_at && *dr.replied_at <= due;
+                bool over = dr.fined || (dr.replied_at && *dr.replied_at > due);
                 if (!in_time && !over) continue;
                 auto& r = dept_rate[dr.department];
                 r.second++;

@@ -5,111 +5,15 @@
 #include <nlohmann/json.hpp>
 
 #include "rules/text.hpp"
+#include "rules/workflow_support.hpp"
 
 namespace rules {
+
+using namespace detail;
 
 namespace {
 
 using json = nlohmann::json;
-
-// ---------------------------------------------------------------------------------------------
-// Small helpers
-
-std::string hm(const context& ctx, core::instant t) {
-    auto l = ctx.tz.to_local(t);
-    char buf[8];
-    std::snprintf(buf, sizeof buf, "%02u:%02u", l.hour % 100U, l.minute % 100U);
-    std::string s = buf;
-    // Another day than today: show the date too.
-    if (ctx.tz.date_of(ctx.now) != l.date) s = ctx.tz.short_time(t);
-    return s;
-}
-
-std::string at_name(const config& cfg, const std::string& person_id) {
-    return "@" + cfg.org.display_name(person_id);
-}
-
-void add_mention(core::outbound_post& post, const std::string& person) {
-    if (person.empty()) return;
-    if (std::find(post.mentions.begin(), post.mentions.end(), person) == post.mentions.end())
-        post.mentions.push_back(person);
-}
-
-// Appends " @A @B" for every mention to the text, so the post reads right on any platform.
-core::outbound_post finish(core::outbound_post post, const config& cfg) {
-    if (!post.mentions.empty()) {
-        std::string line;
-        for (const auto& m : post.mentions) line += (line.empty() ? "" : " ") + at_name(cfg, m);
-        post.text += "\n" + line;
-    }
-    return post;
-}
-
-std::vector<std::string> members_of(const config& cfg, std::string_view dept) {
-    std::vector<std::string> out;
-    const auto* d = cfg.org.find_department(dept);
-    if (!d) return out;
-    if (!d->head.empty()) out.push_back(d->head);
-    for (const auto& p : cfg.org.people)
-        if (p.department == d->name && p.id != d->head) out.push_back(p.id);
-    return out;
-}
-
-std::string join(const std::vector<std::string>& v, std::string_view sep = "、") {
-    std::string out;
-    for (const auto& s : v) {
-        if (!out.empty()) out += sep;
-        out += s;
-    }
-    return out;
-}
-
-std::string lateness(core::duration late) {
-    return late.count() > 0 ? "超时" + core::format_duration_zh(late) : "按时";
-}
-
-const stage_rule& rule_for(const workflow_rules& r, std::string_view stage) {
-    if (stage == "accept") return r.accept;
-    if (stage == "publish") return r.publish;
-    if (stage == "route") return r.route;
-    if (stage == "respond") return r.respond;
-    if (stage == "review") return r.review;
-    return r.notify;
-}
-
-const core::calendar& cal(const complaint& c, const context& ctx) {
-    return calendar_of(c, ctx.business);
-}
-
-// The department that must act on a stage (respond has several: see pending_departments).
-std::string acting_department(const complaint& c, const config& cfg, std::string_view stage) {
-    if (stage == "accept") return c.kind == complaint_kind::product ? cfg.roles.order_desk : cfg.roles.hr;
-    if (stage == "publish") return cfg.roles.order_desk;
-    if (stage == "review") return cfg.roles.appeal;
-    return cfg.roles.hr;  // route, notify
-}
-
-std::string command_hint(const complaint& c, std::string_view stage) {
-    if (stage == "accept") return "受理 " + c.id;
-    if (stage == "publish") return "工艺 " + c.id + " <工艺流程> 调查: 生产部 采购部";
-    if (stage == "route") return "分流 " + c.id + " <部门>";
-    if (stage == "review") return "复核 " + c.id + " <复核结论>";
-    if (stage == "respond")
-        return c.kind == complaint_kind::product ? "回复 " + c.id + " <鉴定结果与处理意见>"
-                                                 : "方案 " + c.id + " <处理方案>";
-    return "已通知 " + c.id;
-}
-
-core::outbound_post reply_to(const std::string& chat, const std::string& actor, std::string text) {
-    core::outbound_post p{chat, std::move(text), {}};
-    add_mention(p, actor);
-    return p;
-}
-
-void refuse(outcome& out, const context& ctx, const std::string& chat, const std::string& actor,
-            std::string text) {
-    out.posts.push_back(finish(reply_to(chat, actor, "❌ " + std::move(text)), ctx.cfg));
-}
 
 bool contains_keyword(const std::string* value, const std::vector<std::string>& keywords) {
     if (!value) return false;
@@ -117,78 +21,6 @@ bool contains_keyword(const std::string* value, const std::vector<std::string>& 
     for (const auto& k : keywords)
         if (!k.empty() && folded.find(fold(k)) != std::string::npos) return true;
     return false;
-}
-
-event make_event(const complaint& c, const context& ctx, std::string actor, std::string type,
-                 std::string stage, std::string detail) {
-    event e;
-    e.complaint = c.id;
-    e.at = ctx.now;
-    e.actor = std::move(actor);
-    e.type = std::move(type);
-    e.stage = std::move(stage);
-    e.detail = std::move(detail);
-    return e;
-}
-
-// Resolves an escalation target to person ids.
-std::vector<std::string> escalation_targets(const complaint& c, const config& cfg, std::string_view stage,
-                                            const std::string& notify) {
-    std::vector<std::string> out;
-    if (notify == "head") {
-        if (stage == "respond") {
-            for (const auto& d : c.departments)
-                if (!d.replied_at) out.push_back(cfg.org.head_of(d.department));
-        } else {
-            out.push_back(cfg.org.head_of(acting_department(c, cfg, stage)));
-        }
-    } else if (notify == "hr_head") {
-        out.push_back(cfg.org.head_of(cfg.roles.hr));
-    } else if (notify == "order_desk_head") {
-        out.push_back(cfg.org.head_of(cfg.roles.order_desk));
-    } else if (notify == "vp") {
-        auto it = cfg.roles.vice_presidents.find(c.complainant_department);
-        if (it != cfg.roles.vice_presidents.end()) out.push_back(it->second);
-    } else if (notify == "general_manager") {
-        out = cfg.roles.general_manager;
-    } else if (notify.rfind("person:", 0) == 0) {
-        out.push_back(notify.substr(7));
-    } else if (notify.rfind("department:", 0) == 0) {
-        out.push_back(cfg.org.head_of(notify.substr(11)));
-    }
-    out.erase(std::remove(out.begin(), out.end(), std::string{}), out.end());
-    return out;
-}
-
-std::vector<std::string> silent_departments(const complaint& c) {
-    std::vector<std::string> out;
-    for (const auto& d : c.departments)
-        if (!d.replied_at) out.push_back(d.department);
-    return out;
-}
-
-// Responsible departments whose head has not signed the 质量投诉处理流程表 yet.
-std::vector<std::string> unsigned_departments(const complaint& c) {
-    std::vector<std::string> out;
-    for (const auto& d : c.departments)
-        if (std::find(c.sheet_signed.begin(), c.sheet_signed.end(), d.department) == c.sheet_signed.end())
-            out.push_back(d.department);
-    return out;
-}
-
-// The complainant department's VP, who gives the 副总意见; nullptr when none is configured (the
-// general manager and assistant stand in).
-const std::string* vp_of(const complaint& c, const config& cfg) {
-    auto it = cfg.roles.vice_presidents.find(c.complainant_department);
-    return it == cfg.roles.vice_presidents.end() ? nullptr : &it->second;
-}
-
-void close_if_done(complaint& c, const context& ctx, outcome& out, const std::string& actor) {
-    if (c.pending_stage() != nullptr || !c.is_open()) return;
-    if (c.compensation && !c.executed.at) return;  // leaves through the compensation flow (签字 … 执行)
-    c.status = "closed";
-    c.closed_at = ctx.now;
-    out.events.push_back(make_event(c, ctx, actor, "closed", "", "投诉处理完毕，已关闭"));
 }
 
 // Arms the respond stage for `departments` (publish / route).
@@ -200,33 +32,11 @@ void arm_respond(complaint& c, const std::vector<std::string>& departments, cons
     st->due = due;
     st->armed_at = ctx.now;
     c.departments.clear();
-    for (const auto& d : departments) c.departments.push_back({d, std::nullopt, {}, {}, false});
-}
-
-// Validates department words against the organization; returns canonical names or sets `bad`.
-std::vector<std::string> resolve_departments(const std::vector<std::string>& words, const config& cfg,
-                                             std::vector<std::string>& bad) {
-    std::vector<std::string> out;
-    for (const auto& w : words) {
-        const auto* d = cfg.org.find_department(w);
-        if (!d) {
-            bad.push_back(w);
-            continue;
-        }
-        if (std::find(out.begin(), out.end(), d->name) == out.end()) out.push_back(d->name);
+    for (const auto& d : departments) {
+        department_reply r;
+        r.department = d;
+        c.departments.push_back(std::move(r));
     }
-    return out;
-}
-
-std::string department_names(const config& cfg) {
-    std::vector<std::string> names;
-    for (const auto& d : cfg.org.departments) names.push_back(d.name);
-    return join(names);
-}
-
-std::string who_may(const complaint& c, const config& cfg, std::string_view stage) {
-    if (stage == "respond") return join(silent_departments(c));
-    return acting_department(c, cfg, stage);
 }
 
 }  // namespace
@@ -284,60 +94,22 @@ std::string stage_label(std::string_view stage) {
     return std::string(stage);
 }
 
-// -------------------------------------------------------------------------------------------------
-// Deadlines
-
-const core::calendar& calendar_of(const complaint& c, const core::calendar* business) {
-    return c.rules.business_time && business ? *business : core::calendar::wall();
+fine_appeal* complaint::find_fine_appeal(std::string_view fine_id) {
+    for (auto& a : fine_appeals)
+        if (a.fine == fine_id) return &a;
+    return nullptr;
 }
 
-std::vector<deadline> pending_deadlines(const complaint& c, const core::calendar* business) {
-    std::vector<deadline> out;
-    const auto& k = calendar_of(c, business);
-    // Timed steps outside the stages: reminders at start + n × period, up to `reminders`.
-    auto remind = [&](const std::string& step, const std::optional<core::instant>& start,
-                      core::duration period) {
-        if (!start || period.count() <= 0) return;
-        auto it = c.reminded.find(step);
-        int done = it == c.reminded.end() ? 0 : it->second;
-        if (done >= c.rules.reminders) return;
-        out.push_back(
-            {c.id, step + ":remind:" + std::to_string(done + 1), k.add(*start, period * (done + 1))});
-    };
-    if (c.freight && c.status != "invalid") {
-        auto step = freight_pending(c);
-        const auto& f = *c.freight;
-        if (step == "head") remind("freight:head", f.opened.at, c.rules.freight_due);
-        if (step == "desk") remind("freight:desk", f.head_signed.at, c.rules.freight_due);
-        if (step == "pay") remind("freight:pay", f.desk_signed.at, c.rules.freight_due);
-        if (step == "write_off") remind("freight:write_off", f.paid.at, c.rules.freight_due);
-    }
-    const bool running = c.is_open() && !c.paused_since;
-    if (running && c.compensation && c.sheet_date) {
-        if (!unsigned_departments(c).empty()) remind("sign", c.sheet_at, c.rules.sign_due);
-        if (c.forwarded_at && !c.vp_opinion.at) remind("vp", c.forwarded_at, c.rules.vp_due);
-        if (c.vp_opinion.at && !c.gm_approval.at) remind("gm", c.vp_opinion.at, c.rules.gm_due);
-        if (c.gm_approval.at && !c.executed.at) remind("execute", c.gm_approval.at, c.rules.execute_due);
-    }
-    for (const auto& s : c.stages) {
-        if (!running || s.done_at || !s.due) continue;
-        const auto& rule = rule_for(c.rules, s.name);
-        if (!s.missed) out.push_back({c.id, s.name + ":miss", *s.due});
-        for (std::size_t i = 0; i < rule.escalation.size(); ++i) {
-            const auto& level = rule.escalation[i];
-            if (level.after.count() == 0) continue;  // posted with the miss itself
-            if (static_cast<int>(i) + 1 <= s.escalations_fired) continue;
-            out.push_back({c.id, s.name + ":esc:" + std::to_string(i + 1), k.add(*s.due, level.after)});
-        }
-        if (s.name == "respond" && !s.warned && !s.missed && c.rules.respond_warning.count() > 0) {
-            auto warn_at = k.subtract(*s.due, c.rules.respond_warning);
-            if (s.armed_at && warn_at > *s.armed_at) out.push_back({c.id, "respond:warn", warn_at});
-        }
-    }
-    std::sort(out.begin(), out.end(), [](const deadline& a, const deadline& b) {
-        return a.due != b.due ? a.due < b.due : a.key < b.key;
-    });
-    return out;
+const fine_appeal* complaint::find_fine_appeal(std::string_view fine_id) const {
+    for (const auto& a : fine_appeals)
+        if (a.fine == fine_id) return &a;
+    return nullptr;
+}
+
+std::optional<core::instant> reply_due(const complaint& c, const department_reply& d) {
+    if (d.due) return d.due;
+    const auto* st = c.find_stage("respond");
+    return st ? st->due : std::nullopt;
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -358,13 +130,14 @@ complaint register_complaint(const complaint_form& form, const core::inbound_mes
     c.rules = cfg.workflow;
     c.rules.business_time = cfg.calendar.business;
 
+    // 投诉人 decides whose VP gets the sheet, who may appeal and which department the reports
+    // count; when it names nobody (or two people) the poster stands in and the receipt says so.
     c.complainant = msg.sender;
-    if (const auto* name = form.field("投诉人")) {
-        auto wanted = std::string(trim(*name));
-        for (const auto& p : cfg.org.people)
-            if (p.name == wanted || p.id == wanted) c.complainant = p.id;
-    }
+    std::string written = form.field("投诉人") ? std::string(trim(*form.field("投诉人"))) : std::string{};
+    auto match = cfg.org.match_person(written);
+    if (match.found) c.complainant = match.found->id;
     if (const auto* p = cfg.org.find_person(c.complainant)) c.complainant_department = p->department;
+    auto warning = complainant_warning(c, match, written, cfg);
 
     auto stage_at = [&](std::string name, const stage_rule& r) {
         stage_state s;
@@ -387,19 +160,21 @@ complaint register_complaint(const complaint_form& form, const core::inbound_mes
 
     auto who = cfg.org.display_name(c.complainant);
     auto registered = make_event(c, ctx, msg.sender, "registered", "",
-                                 "登记" + std::string(kind_title(c.kind)) + "（投诉人 " + who + "）");
+                                 "登记" + std::string(kind_title(c.kind)) + "（投诉人 " + who +
+                                     (warning.empty() ? "" : "，所填“" + written + "”未能对应") + "）");
     out.events.push_back(registered);
     out.complaint_changed = true;
 
     core::outbound_post post{msg.chat, {}, {}};
     const auto& accept = *c.find_stage("accept");
-    std::string text = "✅ 已登记" + std::string(kind_title(c.kind)) + " " + c.id + "\n投诉人：" + who;
+    std::string text = "✅ 已登记" + std::string(kind_title(c.kind)) + " " + c.id + "\n投诉人：" +
+                       name_with_department(cfg, c.complainant);
     if (c.kind == complaint_kind::product) {
         if (const auto* v = c.field("客户名称")) text += "　客户：" + *v;
         const auto& publish = *c.find_stage("publish");
         text += "\n请" + cfg.roles.order_desk + "于 " + hm(ctx, *accept.due) + " 前受理（受理 " + c.id +
-                "），" + hm(ctx, *publish.due) + " 前公布工艺流程（工艺 " + c.id +
-                " <工艺流程> 调查: 部门…）。";
+                "），" + hm(ctx, *publish.due) + " 前公布工艺流程（" + command_hint(c, cfg, "publish") +
+                "）。";
         for (const auto& m : members_of(cfg, cfg.roles.order_desk)) add_mention(post, m);
     } else {
         if (const auto* v = c.field("投诉对象")) text += "　投诉对象：" + *v;
@@ -409,6 +184,10 @@ complaint register_complaint(const complaint_form& form, const core::inbound_mes
         for (const auto& m : members_of(cfg, cfg.roles.hr)) add_mention(post, m);
     }
     if (c.compensation) text += "\n涉及赔款或退换货，答复后进入质量投诉处理流程表。";
+    if (!warning.empty()) {
+        text += "\n" + warning;
+        add_mention(post, msg.sender);
+    }
     post.text = std::move(text);
     out.posts.push_back(finish(std::move(post), cfg));
     return c;
@@ -418,62 +197,6 @@ complaint register_complaint(const complaint_form& form, const core::inbound_mes
 // Commands
 
 namespace {
-
-// Checks that the complaint is open and `stage` is the pending one; otherwise refuses.
-bool check_stage(const complaint& c, std::string_view stage, const context& ctx, outcome& out,
-                 const std::string& chat, const std::string& actor) {
-    if (!c.is_open()) {
-        refuse(out, ctx, chat, actor,
-               c.id + (c.status == "invalid" ? " 已判为无效投诉，" : " 已关闭，") + "无需再" +
-                   stage_label(stage) + "。");
-        return false;
-    }
-    const auto* pending = c.pending_stage();
-    if (pending && pending->name == stage) return true;
-    if (!pending) {
-        refuse(out, ctx, chat, actor, c.id + " 各环节均已完成，无需再" + stage_label(stage) + "。");
-        return false;
-    }
-    // Is the stage already done, or still ahead?
-    const auto* target = c.find_stage(stage);
-    if (target && target->done_at) {
-        refuse(out, ctx, chat, actor,
-               c.id + " 已于 " + ctx.tz.short_time(*target->done_at) + " 由 " +
-                   ctx.cfg.org.display_name(target->done_by) + " " + stage_label(stage) + "，无需重复。");
-    } else if (!target) {
-        refuse(out, ctx, chat, actor,
-               c.id + " 是" + std::string(kind_title(c.kind)) + "，没有“" + stage_label(stage) + "”环节。");
-    } else {
-        refuse(out, ctx, chat, actor,
-               c.id + " 当前待" + stage_label(pending->name) + "，请先完成：" +
-                   command_hint(c, pending->name) + "。");
-    }
-    return false;
-}
-
-bool check_member(const complaint& c, std::string_view dept, const context& ctx, outcome& out,
-                  const std::string& chat, const std::string& actor, std::string_view what) {
-    if (ctx.cfg.org.is_member(actor, dept)) return true;
-    refuse(out, ctx, chat, actor,
-           "只有" + std::string(dept) + "可以" + std::string(what) + " " + c.id + "，" +
-               ctx.cfg.org.display_name(actor) + "不在" + std::string(dept) + "。");
-    return false;
-}
-
-void complete_stage(complaint& c, stage_state& st, const std::string& actor, const context& ctx, outcome& out,
-                    std::string type, std::string detail) {
-    st.done_at = ctx.now;
-    st.done_by = actor;
-    auto e = make_event(c, ctx, actor, std::move(type), st.name, std::move(detail));
-    e.deadline = st.due;
-    if (st.due && ctx.now > *st.due) e.late = ctx.now - *st.due;
-    out.events.push_back(std::move(e));
-    out.complaint_changed = true;
-}
-
-core::duration late_by(const stage_state& st, core::instant now) {
-    return st.due && now > *st.due ? now - *st.due : core::duration{0};
-}
 
 bool do_accept(complaint& c, const std::string& actor, const std::string& chat, const context& ctx,
                outcome& out) {
@@ -488,10 +211,10 @@ bool do_accept(complaint& c, const std::string& actor, const std::string& chat, 
         "👌 " + c.id + " 已由" + ctx.cfg.org.display_name(actor) + "受理（" + lateness(late) + "）。";
     if (*next.due > ctx.now)
         text += "请于 " + hm(ctx, *next.due) + " 前" + stage_label(next.name) + "（" +
-                command_hint(c, next.name) + "）。";
+                command_hint(c, ctx.cfg, next.name) + "）。";
     else
         text += stage_label(next.name) + "已超时（截止 " + hm(ctx, *next.due) + "），请立即" +
-                stage_label(next.name) + "（" + command_hint(c, next.name) + "）。";
+                stage_label(next.name) + "（" + command_hint(c, ctx.cfg, next.name) + "）。";
     out.posts.push_back(finish(reply_to(chat, actor, std::move(text)), ctx.cfg));
     return true;
 }
@@ -503,7 +226,7 @@ bool do_assign(complaint& c, const command& cmd, const std::string& actor, const
     if (product != (c.kind == complaint_kind::product)) {
         refuse(out, ctx, chat, actor,
                c.id + " 是" + std::string(kind_title(c.kind)) + "，请用：" +
-                   command_hint(c, c.kind == complaint_kind::product ? "publish" : "route") + "。");
+                   command_hint(c, ctx.cfg, c.kind == complaint_kind::product ? "publish" : "route") + "。");
         return false;
     }
     if (!check_stage(c, stage, ctx, out, chat, actor)) return false;
@@ -548,66 +271,93 @@ bool do_assign(complaint& c, const command& cmd, const std::string& actor, const
 
 bool do_respond(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
                 const context& ctx, outcome& out) {
+    const auto& cfg = ctx.cfg;
+    auto is_mine = [&](const department_reply& d) { return cfg.org.is_member(actor, d.department); };
+    // A reply can be amended until every department has answered; then it stands.
+    if (const auto* done = c.find_stage("respond");
+        c.is_open() && done && done->done_at &&
+        std::any_of(c.departments.begin(), c.departments.end(), is_mine)) {
+        refuse(out, ctx, chat, actor,
+               c.id + " 各部门已于 " + ctx.tz.short_time(*done->done_at) + " 全部回复，回复不能再修改。");
+        return false;
+    }
     if (!check_stage(c, "respond", ctx, out, chat, actor)) return false;
     department_reply* mine = nullptr;
     for (auto& d : c.departments)
-        if (ctx.cfg.org.is_member(actor, d.department) && !d.replied_at) {
+        if (is_mine(d) && !d.replied_at) {
             mine = &d;
             break;
         }
     if (!mine) {
         for (auto& d : c.departments)
-            if (ctx.cfg.org.is_member(actor, d.department)) {
-                refuse(out, ctx, chat, actor,
-                       d.department + " 已于 " + ctx.tz.short_time(*d.replied_at) + " 回复过 " + c.id + "（" +
-                           ctx.cfg.org.display_name(d.by) + "），无需重复。");
-                return false;
-            }
+            if (is_mine(d)) return do_amend(c, d, cmd, actor, chat, ctx, out);
         refuse(out, ctx, chat, actor,
                "只有" + join(silent_departments(c)) + "可以回复 " + c.id + "，" +
-                   ctx.cfg.org.display_name(actor) + "不在这些部门。");
+                   cfg.org.display_name(actor) + "不在这些部门。");
         return false;
     }
     auto& st = *c.find_stage("respond");
     mine->replied_at = ctx.now;
     mine->by = actor;
     mine->text = cmd.text;
-    auto late = late_by(st, ctx.now);
+    auto due = reply_due(c, *mine);
+    auto late = late_by(due, ctx.now);
     auto e = make_event(c, ctx, actor, "replied", "respond",
-                        mine->department + "（" + ctx.cfg.org.display_name(actor) + "）回复：" + cmd.text);
-    e.deadline = st.due;
+                        mine->department + "（" + cfg.org.display_name(actor) + "）回复：" + cmd.text);
+    e.deadline = due;
     e.late = late;
     out.events.push_back(std::move(e));
     out.complaint_changed = true;
 
     std::string text = "📨 " + c.id + " 已收到" + mine->department + "的" +
                        (c.kind == complaint_kind::product ? "回复" : "处理方案") + "（" +
-                       ctx.cfg.org.display_name(actor) + "，" + lateness(late) + "）。";
+                       cfg.org.display_name(actor) + "，" + lateness(late) + "）。";
     core::outbound_post post{chat, {}, {}};
     auto silent = silent_departments(c);
     if (!silent.empty()) {
-        text += "仍待" + join(silent) + "回复（" + hm(ctx, *st.due) + " 截止）。";
-    } else {
-        st.done_at = ctx.now;
-        st.done_by = actor;
-        out.events.push_back(make_event(c, ctx, actor, "answered", "respond", "各部门均已回复"));
-        if (auto* notify = c.find_stage("notify")) {
-            notify->due = cal(c, ctx).add(ctx.now, c.rules.notify.due);
-            notify->armed_at = ctx.now;
-            text += "各部门均已答复，请" + ctx.cfg.roles.hr + "于 " + hm(ctx, *notify->due) +
-                    " 前通知投诉人 " + ctx.cfg.org.display_name(c.complainant) + "（已通知 " + c.id + "）。";
-            for (const auto& m : members_of(ctx.cfg, ctx.cfg.roles.hr)) add_mention(post, m);
+        // Departments added late by 调查 have their own deadline: name each one then.
+        bool own = std::any_of(c.departments.begin(), c.departments.end(),
+                               [](const department_reply& d) { return !d.replied_at && d.due; });
+        if (!own) {
+            text += "仍待" + join(silent) + "回复（" + hm(ctx, *st.due) + " 截止）。";
         } else {
-            text += "各部门均已回复。";
-            if (c.compensation) text += "涉及赔款或退换货，将列入今日质量投诉处理流程表。";
+            std::vector<std::string> each;
+            for (const auto& d : c.departments)
+                if (!d.replied_at)
+                    each.push_back(d.department + "（" + hm(ctx, *reply_due(c, d)) + " 截止）");
+            text += "仍待" + join(each) + "回复。";
         }
-        close_if_done(c, ctx, out, actor);
-        if (!c.is_open()) text += c.id + " 已关闭。";
+    } else {
+        respond_complete(c, actor, ctx, out, text, post);
     }
     post.text = std::move(text);
-    out.posts.push_back(finish(std::move(post), ctx.cfg));
+    out.posts.push_back(finish(std::move(post), cfg));
     return true;
 }
+
+}  // namespace
+
+void detail::respond_complete(complaint& c, const std::string& actor, const context& ctx, outcome& out,
+                              std::string& text, core::outbound_post& post) {
+    auto& st = *c.find_stage("respond");
+    st.done_at = ctx.now;
+    st.done_by = actor;
+    out.events.push_back(make_event(c, ctx, actor, "answered", "respond", "各部门均已回复"));
+    if (auto* notify = c.find_stage("notify")) {
+        notify->due = cal(c, ctx).add(ctx.now, c.rules.notify.due);
+        notify->armed_at = ctx.now;
+        text += "各部门均已答复，请" + ctx.cfg.roles.hr + "于 " + hm(ctx, *notify->due) + " 前通知投诉人 " +
+                ctx.cfg.org.display_name(c.complainant) + "（已通知 " + c.id + "）。";
+        for (const auto& m : members_of(ctx.cfg, ctx.cfg.roles.hr)) add_mention(post, m);
+    } else {
+        text += "各部门均已回复。";
+        if (c.compensation) text += "涉及赔款或退换货，将列入今日质量投诉处理流程表。";
+    }
+    close_if_done(c, ctx, out, actor);
+    if (!c.is_open()) text += c.id + " 已关闭。";
+}
+
+namespace {
 
 bool do_notify(complaint& c, const std::string& actor, const std::string& chat, const context& ctx,
                outcome& out) {
@@ -666,6 +416,8 @@ bool do_pause(complaint& c, const command& cmd, const std::string& actor, const 
     c.paused_since.reset();
     for (auto& s : c.stages)
         if (!s.done_at && s.due) *s.due = k.add(*s.due, paused);
+    for (auto& d : c.departments)
+        if (!d.replied_at && d.due) *d.due = k.add(*d.due, paused);
     out.events.push_back(
         make_event(c, ctx, actor, "resumed", "", "恢复计时，暂停了" + core::format_duration_zh(paused)));
     out.complaint_changed = true;
@@ -972,7 +724,7 @@ bool do_freight(complaint& c, const command& cmd, const std::string& actor, cons
     }
     if (cfg.roles.finance.empty()) {
         refuse(out, ctx, chat, actor,
-               "组织中没有财务部，无法登记退货运费：请在配置 roles.finance 中指定付款的部门。");
+               "没有指定付款的部门，无法登记退货运费：请在配置 roles.finance 中指定。");
         return false;
     }
     if (c.freight) {
@@ -1036,9 +788,9 @@ bool do_freight_step(complaint& c, const command& cmd, const std::string& actor,
                      const context& ctx, outcome& out) {
     const auto& cfg = ctx.cfg;
     if (!c.freight) {
-        refuse(
-            out, ctx, chat, actor,
-            "没有找到 " + freight_id(c) + "，请客服部跟单员先登记（运费 " + c.id + " <金额> <承担部门>）。");
+        refuse(out, ctx, chat, actor,
+               "没有找到 " + freight_id(c) + "，请" + cfg.roles.order_follower + "跟单员先登记（运费 " +
+                   c.id + " <金额> <承担部门>）。");
         return false;
     }
     auto& f = *c.freight;
@@ -1104,9 +856,10 @@ bool do_freight_step(complaint& c, const command& cmd, const std::string& actor,
     return true;
 }
 
-// A reminder of a timed step outside the stages (compensation flow, freight): "<step>:remind:<n>".
-void fire_reminder(complaint& c, const std::string& key, core::instant due, const context& ctx,
-                   outcome& out) {
+}  // namespace
+
+void detail::fire_reminder(complaint& c, const std::string& key, core::instant due, const context& ctx,
+                           outcome& out) {
     const auto& cfg = ctx.cfg;
     auto pos = key.rfind(":remind:");
     auto step = key.substr(0, pos);
@@ -1156,8 +909,6 @@ void fire_reminder(complaint& c, const std::string& key, core::instant due, cons
     out.posts.push_back(finish(std::move(post), cfg));
 }
 
-}  // namespace
-
 std::string freight_pending(const complaint& c) {
     if (!c.freight) return {};
     const auto& f = *c.freight;
@@ -1174,8 +925,6 @@ std::string freight_summary(const complaint& c, const config& cfg) {
     std::string s = freight_id(c) + " " + c.freight->amount + " 元（" + c.freight->department + "承担）";
     return s + (step.empty() ? " 已核销" : " 待" + freight_step_label(step, cfg, c));
 }
-
-namespace {}  // namespace
 
 bool apply_command(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
                    const context& ctx, outcome& out) {
@@ -1202,6 +951,10 @@ bool apply_command(complaint& c, const command& cmd, const std::string& actor, c
             return do_freight_step(c, cmd, actor, chat, ctx, out);
         case command_kind::freight:
             return do_freight(c, cmd, actor, chat, ctx, out);
+        case command_kind::complainant:
+            return do_complainant(c, cmd, actor, chat, ctx, out);
+        case command_kind::investigate:
+            return do_investigate(c, cmd, actor, chat, ctx, out);
         case command_kind::appeal:
             return do_appeal(c, cmd, actor, chat, ctx, out);
         case command_kind::review:
@@ -1215,127 +968,6 @@ bool apply_command(complaint& c, const command& cmd, const std::string& actor, c
     }
     refuse(out, ctx, chat, actor, "“" + std::string(command_word(cmd.kind)) + "”暂不支持用于 " + c.id + "。");
     return false;
-}
-
-// -------------------------------------------------------------------------------------------------
-// Deadlines firing
-
-void fire_deadline(complaint& c, const std::string& key, core::instant due, const context& ctx,
-                   outcome& out) {
-    if (key.find(":remind:") != std::string::npos) {
-        if (c.paused_since && key.rfind("freight:", 0) != 0) return;
-        fire_reminder(c, key, due, ctx, out);
-        return;
-    }
-    if (!c.is_open() || c.paused_since) return;
-    auto colon = key.find(':');
-    if (colon == std::string::npos) return;
-    auto stage_name = key.substr(0, colon);
-    auto action = key.substr(colon + 1);
-    auto* st = c.find_stage(stage_name);
-    if (!st || st->done_at) return;
-    const auto& rule = rule_for(c.rules, stage_name);
-    const auto& cfg = ctx.cfg;
-    core::outbound_post post{c.chat, {}, {}};
-
-    if (action == "warn") {
-        if (st->warned || st->missed) return;
-        st->warned = true;
-        auto silent = silent_departments(c);
-        if (silent.empty()) return;
-        auto e = make_event(c, ctx, "bot", "warned", stage_name, "提醒未回复部门：" + join(silent));
-        e.deadline = due;
-        out.events.push_back(std::move(e));
-        out.complaint_changed = true;
-        post.text = "⚠️ " + c.id + " 距回复截止（" + hm(ctx, *st->due) + "）还有 " +
-                    core::format_duration_zh(cal(c, ctx).between(ctx.now, *st->due)) + "，" + join(silent) +
-                    "尚未回复（" + command_hint(c, "respond") + "）。逾期将罚负责人 " +
-                    std::to_string(c.rules.fine_amount) + " 元。";
-        for (const auto& d : silent) add_mention(post, cfg.org.head_of(d));
-        out.posts.push_back(finish(std::move(post), cfg));
-        return;
-    }
-
-    if (action == "miss") {
-        if (st->missed) return;
-        st->missed = true;
-        out.complaint_changed = true;
-        auto e = make_event(c, ctx, "bot", "missed", stage_name, stage_label(stage_name) + "超时");
-        e.deadline = due;
-        e.late = ctx.now - due;
-        out.events.push_back(std::move(e));
-        std::string text;
-        if (stage_name == "respond") {
-            std::vector<std::string> lines;
-            for (auto& d : c.departments) {
-                if (d.replied_at || d.fined) continue;
-                d.fined = true;
-                fine f;
-                f.id = "F" + std::to_string((*ctx.next_fine_seq)++);
-                f.complaint = c.id;
-                f.stage = "respond";
-                f.department = d.department;
-                f.person = cfg.org.head_of(d.department);
-                f.person_name = cfg.org.display_name(f.person);
-                f.amount = c.rules.fine_amount;
-                f.deadline = due;
-                f.issued_at = ctx.now;
-                auto fe = make_event(c, ctx, "bot", "fined", "respond",
-                                     f.id + " " + d.department + " 负责人 " + f.person_name + " 罚款 " +
-                                         std::to_string(f.amount) + " 元");
-                fe.deadline = due;
-                out.events.push_back(std::move(fe));
-                lines.push_back(f.id + "：" + d.department + "负责人" + at_name(cfg, f.person) + " " +
-                                std::to_string(f.amount) + " 元");
-                add_mention(post, f.person);
-                out.new_fines.push_back(std::move(f));
-            }
-            text = "💰 " + c.id + " 回复已超时（截止 " + hm(ctx, due) + "），按水果基金处罚：\n" +
-                   join(lines, "\n") + "\n请尽快回复（" + command_hint(c, "respond") + "）。";
-            if (lines.empty()) return;
-        } else {
-            auto dept = acting_department(c, cfg, stage_name);
-            text = "⏰ " + c.id + " " + stage_label(stage_name) + "已超时（应于 " + hm(ctx, due) +
-                   " 前完成），请" + dept + "立即处理（" + command_hint(c, stage_name) + "）。";
-        }
-        // Levels of the chain due at the deadline itself are posted with the miss.
-        for (std::size_t i = 0; i < rule.escalation.size() && rule.escalation[i].after.count() == 0; ++i) {
-            for (const auto& p : escalation_targets(c, cfg, stage_name, rule.escalation[i].notify))
-                add_mention(post, p);
-            st->escalations_fired = static_cast<int>(i) + 1;
-            auto ee = make_event(c, ctx, "bot", "escalated", stage_name,
-                                 "第" + std::to_string(i + 1) + "级提醒：" + rule.escalation[i].notify);
-            ee.deadline = due;
-            out.events.push_back(std::move(ee));
-        }
-        post.text = std::move(text);
-        out.posts.push_back(finish(std::move(post), cfg));
-        return;
-    }
-
-    if (action.rfind("esc:", 0) == 0) {
-        int level = std::atoi(action.c_str() + 4);
-        if (level < 1 || static_cast<std::size_t>(level) > rule.escalation.size() ||
-            level <= st->escalations_fired)
-            return;
-        st->escalations_fired = level;
-        out.complaint_changed = true;
-        const auto& lv = rule.escalation[static_cast<std::size_t>(level - 1)];
-        auto targets = escalation_targets(c, cfg, stage_name, lv.notify);
-        auto e = make_event(c, ctx, "bot", "escalated", stage_name,
-                            "第" + std::to_string(level) + "级升级：" + lv.notify);
-        e.deadline = *st->due;
-        e.late = ctx.now - *st->due;
-        out.events.push_back(std::move(e));
-        if (targets.empty()) return;
-        for (const auto& p : targets) add_mention(post, p);
-        auto who =
-            stage_name == "respond" ? join(silent_departments(c)) : acting_department(c, cfg, stage_name);
-        post.text = "⏫ " + c.id + " " + stage_label(stage_name) + "已超时 " +
-                    core::format_duration_zh(ctx.now - *st->due) + "（截止 " + hm(ctx, *st->due) + "），" +
-                    who + "仍未处理，升级提醒：";
-        out.posts.push_back(finish(std::move(post), cfg));
-    }
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -1392,7 +1024,9 @@ json stage_rule_json(const stage_rule& r) {
     json levels = json::array();
     for (const auto& l : r.escalation)
         levels.push_back({{"after_ms", l.after.count()}, {"notify", l.notify}});
-    return {{"due_ms", r.due.count()}, {"escalation", levels}};
+    json j = {{"due_ms", r.due.count()}, {"escalation", levels}};
+    if (r.repeat_every) j["repeat_every_ms"] = r.repeat_every->count();
+    return j;
 }
 
 stage_rule stage_rule_from(const json& j) {
@@ -1401,10 +1035,39 @@ stage_rule stage_rule_from(const json& j) {
     for (const auto& l : j.at("escalation"))
         r.escalation.push_back(
             {core::duration{l.at("after_ms").get<std::int64_t>()}, l.at("notify").get<std::string>()});
+    if (auto it = j.find("repeat_every_ms"); it != j.end())
+        r.repeat_every = core::duration{it->get<std::int64_t>()};
     return r;
 }
 
 json opt_ms(const std::optional<core::instant>& t);
+std::optional<core::instant> opt_instant(const json& j, const char* key);
+
+json stage_json(const stage_state& s) {
+    return {{"name", s.name},
+            {"due", opt_ms(s.due)},
+            {"armed_at", opt_ms(s.armed_at)},
+            {"done_at", opt_ms(s.done_at)},
+            {"done_by", s.done_by},
+            {"missed", s.missed},
+            {"escalations_fired", s.escalations_fired},
+            {"warned", s.warned},
+            {"repeats_fired", s.repeats_fired}};
+}
+
+stage_state stage_from(const json& s) {
+    stage_state st;
+    st.name = s.at("name").get<std::string>();
+    st.due = opt_instant(s, "due");
+    st.armed_at = opt_instant(s, "armed_at");
+    st.done_at = opt_instant(s, "done_at");
+    st.done_by = s.at("done_by").get<std::string>();
+    st.missed = s.at("missed").get<bool>();
+    st.escalations_fired = s.at("escalations_fired").get<int>();
+    st.warned = s.at("warned").get<bool>();
+    st.repeats_fired = s.value("repeats_fired", 0);  // added with repeat_every
+    return st;
+}
 
 json step_json(const complaint::step& st) {
     return {{"text", st.text}, {"by", st.by}, {"at", st.at ? json(core::to_ms(*st.at)) : json(nullptr)}};
@@ -1451,6 +1114,7 @@ void to_json(json& j, const workflow_rules& r) {
          {"execute_due_ms", r.execute_due.count()},
          {"freight_due_ms", r.freight_due.count()},
          {"reminders", r.reminders},
+         {"repeat_every_ms", r.repeat_every.count()},
          {"business_time", r.business_time}};
 }
 
@@ -1477,27 +1141,24 @@ void from_json(const json& j, workflow_rules& r) {
     r.execute_due = ms("execute_due_ms", defaults.execute_due);
     r.freight_due = ms("freight_due_ms", defaults.freight_due);
     r.reminders = j.value("reminders", defaults.reminders);
+    r.repeat_every = ms("repeat_every_ms", defaults.repeat_every);
     r.business_time = j.value("business_time", false);
 }
 
 void to_json(json& j, const complaint& c) {
     json stages = json::array();
-    for (const auto& s : c.stages)
-        stages.push_back({{"name", s.name},
-                          {"due", opt_ms(s.due)},
-                          {"armed_at", opt_ms(s.armed_at)},
-                          {"done_at", opt_ms(s.done_at)},
-                          {"done_by", s.done_by},
-                          {"missed", s.missed},
-                          {"escalations_fired", s.escalations_fired},
-                          {"warned", s.warned}});
+    for (const auto& s : c.stages) stages.push_back(stage_json(s));
     json depts = json::array();
-    for (const auto& d : c.departments)
-        depts.push_back({{"department", d.department},
-                         {"replied_at", opt_ms(d.replied_at)},
-                         {"by", d.by},
-                         {"text", d.text},
-                         {"fined", d.fined}});
+    for (const auto& d : c.departments) {
+        json dj = {{"department", d.department},
+                   {"replied_at", opt_ms(d.replied_at)},
+                   {"by", d.by},
+                   {"text", d.text},
+                   {"fined", d.fined}};
+        if (d.due) dj["due"] = core::to_ms(*d.due);
+        if (d.amended_at) dj["amended_at"] = core::to_ms(*d.amended_at);
+        depts.push_back(std::move(dj));
+    }
     json fields = json::array();
     for (const auto& [k, v] : c.fields) fields.push_back(json::array({k, v}));
     j = {{"id", c.id},
@@ -1539,6 +1200,18 @@ void to_json(json& j, const complaint& c) {
         for (const auto& a : c.attachments) list.push_back({{"kind", a.kind}, {"code", a.code}});
         j["attachments"] = list;
     }
+    if (!c.fine_appeals.empty()) {
+        json appeals = json::array();
+        for (const auto& a : c.fine_appeals)
+            appeals.push_back({{"fine", a.fine},
+                               {"by", a.by},
+                               {"reason", a.reason},
+                               {"at", core::to_ms(a.at)},
+                               {"review", stage_json(a.review)},
+                               {"decision", a.decision},
+                               {"conclusion", a.conclusion}});
+        j["fine_appeals"] = std::move(appeals);
+    }
     if (c.freight)
         j["freight"] = {{"amount", c.freight->amount},
                         {"department", c.freight->department},
@@ -1564,23 +1237,19 @@ void from_json(const json& j, complaint& c) {
         c.fields.emplace_back(f.at(0).get<std::string>(), f.at(1).get<std::string>());
     c.rules = j.at("rules").get<workflow_rules>();
     c.stages.clear();
-    for (const auto& s : j.at("stages")) {
-        stage_state st;
-        st.name = s.at("name").get<std::string>();
-        st.due = opt_instant(s, "due");
-        st.armed_at = opt_instant(s, "armed_at");
-        st.done_at = opt_instant(s, "done_at");
-        st.done_by = s.at("done_by").get<std::string>();
-        st.missed = s.at("missed").get<bool>();
-        st.escalations_fired = s.at("escalations_fired").get<int>();
-        st.warned = s.at("warned").get<bool>();
-        c.stages.push_back(std::move(st));
-    }
+    for (const auto& s : j.at("stages")) c.stages.push_back(stage_from(s));
     c.departments.clear();
-    for (const auto& d : j.at("departments"))
-        c.departments.push_back({d.at("department").get<std::string>(), opt_instant(d, "replied_at"),
-                                 d.at("by").get<std::string>(), d.at("text").get<std::string>(),
-                                 d.at("fined").get<bool>()});
+    for (const auto& d : j.at("departments")) {
+        department_reply r;
+        r.department = d.at("department").get<std::string>();
+        r.replied_at = opt_instant(d, "replied_at");
+        r.by = d.at("by").get<std::string>();
+        r.text = d.at("text").get<std::string>();
+        r.fined = d.at("fined").get<bool>();
+        r.due = opt_instant(d, "due");  // added with 调查 and amended replies
+        r.amended_at = opt_instant(d, "amended_at");
+        c.departments.push_back(std::move(r));
+    }
     c.process_flow = j.at("process_flow").get<std::string>();
     c.compensation = j.at("compensation").get<bool>();
     c.sheet_date.reset();
@@ -1617,6 +1286,19 @@ void from_json(const json& j, complaint& c) {
     if (auto it = j.find("attachments"); it != j.end() && it->is_array())
         for (const auto& a : *it)
             c.attachments.push_back({a.at("kind").get<std::string>(), a.at("code").get<std::string>()});
+    c.fine_appeals.clear();
+    if (auto it = j.find("fine_appeals"); it != j.end() && it->is_array())
+        for (const auto& x : *it) {
+            fine_appeal a;
+            a.fine = x.at("fine").get<std::string>();
+            a.by = x.at("by").get<std::string>();
+            a.reason = x.at("reason").get<std::string>();
+            a.at = core::from_ms(x.at("at").get<std::int64_t>());
+            a.review = stage_from(x.at("review"));
+            a.decision = x.at("decision").get<std::string>();
+            a.conclusion = x.at("conclusion").get<std::string>();
+            c.fine_appeals.push_back(std::move(a));
+        }
     c.freight.reset();
     if (auto it = j.find("freight"); it != j.end() && it->is_object()) {
         complaint::freight_record f;

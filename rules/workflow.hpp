@@ -30,15 +30,32 @@ struct stage_state {
     bool missed = false;        // the deadline passed and its miss action ran
     int escalations_fired = 0;  // levels of the chain already posted
     bool warned = false;        // respond: the warning before the deadline was posted
+    int repeats_fired = 0;      // reminders after the last level of the chain (every repeat_every)
 };
 
 // A department that must answer in the respond stage.
 struct department_reply {
     std::string department;
-    std::optional<core::instant> replied_at;
-    std::string by;
-    std::string text;
+    std::optional<core::instant> replied_at;  // the first reply: it decides lateness
+    std::string by;                           // who wrote the text that counts (the latest)
+    std::string text;                         // the latest reply: amendments replace it
     bool fined = false;
+    // Added by `调查 P1 …` after 工艺 with less than respond_minimum left: its own later deadline.
+    std::optional<core::instant> due{};
+    std::optional<core::instant> amended_at{};  // the latest amendment, if any
+};
+
+// A fined head's appeal of the fine itself (申诉 F1 <理由>) and the appeal department's review
+// (复核 F1 维持|撤销 <结论>). Kept on the complaint the fine belongs to, so its deadlines are
+// derived like the stages' ("F1:review:miss", "F1:review:esc:2", "F1:review:repeat:1").
+struct fine_appeal {
+    std::string fine;  // "F1"
+    std::string by;    // the fined head
+    std::string reason;
+    core::instant at{};
+    stage_state review;    // name "review": due, escalations, repeats, done_at/done_by
+    std::string decision;  // "" pending, "维持", "撤销", "免罚" (HR waived the fine meanwhile)
+    std::string conclusion;
 };
 
 struct complaint {
@@ -101,6 +118,10 @@ struct complaint {
     std::string pause_reason;
     core::duration paused_total{0};
     std::optional<core::instant> closed_at;
+    std::vector<fine_appeal> fine_appeals;
+
+    fine_appeal* find_fine_appeal(std::string_view fine_id);
+    const fine_appeal* find_fine_appeal(std::string_view fine_id) const;
 
     stage_state* find_stage(std::string_view name);
     const stage_state* find_stage(std::string_view name) const;
@@ -157,6 +178,7 @@ struct fine {
 struct outcome {
     std::vector<event> events;
     std::vector<fine> new_fines;
+    std::vector<fine> updated_fines;  // status changes of existing fines (免罚 已缴 撤销 复核)
     std::vector<core::outbound_post> posts;
     bool complaint_changed = false;
 };
@@ -193,6 +215,16 @@ bool apply_command(complaint& c, const command& cmd, const std::string& actor, c
 
 // Fires the deadline `key` of `c` (its original due time is `due`).
 void fire_deadline(complaint& c, const std::string& key, core::instant due, const context& ctx, outcome& out);
+
+// A fine command (免罚 已缴 撤销 F1, 申诉 F1, 复核 F1 维持|撤销) from `actor` on fine `f` (cmd.target;
+// null when there is no such fine), which belongs to complaint `c` (null when missing). A changed
+// fine is appended to out.updated_fines; refusals change nothing and add one reply. Returns true
+// when `c` changed.
+bool apply_fine_command(complaint* c, const fine* f, const command& cmd, const std::string& actor,
+                        const std::string& chat, const context& ctx, outcome& out);
+
+// The deadline a department must answer by: its own (added late by 调查) or the stage's.
+std::optional<core::instant> reply_due(const complaint& c, const department_reply& d);
 
 // Who must act on the pending stage: department names still owing (respond) or the acting
 // department; empty when closed.

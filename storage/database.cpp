@@ -764,7 +764,8 @@ audit_result database::verify_audit() {
         db_,
         "SELECT id, complaint_id, at, actor, type, stage, detail, deadline, late_ms, hash FROM events "
         "ORDER BY id");
-    std::map<std::string, std::string> fined;  // fine id -> the chained "fined" event's detail
+    std::map<std::string, std::string> fined;   // fine id -> the chained "fined" event's detail
+    std::map<std::string, std::string> status;  // fine id -> the status its last status event set
     std::int64_t expected_id = 0;
     while (q.executeStep()) {
         auto id = q.getColumn(0).getInt64();
@@ -783,7 +784,12 @@ audit_result database::verify_audit() {
             r.problems.push_back("event #" + std::to_string(id) + " (" + q.getColumn(1).getString() + " " +
                                  q.getColumn(4).getString() +
                                  ") does not match its hash: it was changed after it was written");
-        if (q.getColumn(4).getString() == "fined") fined[detail.substr(0, detail.find(' '))] = detail;
+        auto type = q.getColumn(4).getString();
+        auto fine_id = detail.substr(0, detail.find(' '));
+        if (type == "fined") fined[fine_id] = detail;
+        if (type == "fine_paid") status[fine_id] = "paid";
+        if (type == "fine_waived") status[fine_id] = "waived";
+        if (type == "fine_reopened") status[fine_id] = "open";  // 撤销 F1: undone 已缴 / 免罚
         prev = stored;
         ++r.events;
     }
@@ -799,6 +805,12 @@ audit_result database::verify_audit() {
         else if (it->second != want)
             r.problems.push_back("fine " + f.id + " (" + f.department + ", " + std::to_string(f.amount) +
                                  " 元) differs from the audit log: \"" + it->second + "\"");
+        // Its status must be the one its last 已缴 / 免罚 / 撤销 event in the chain says.
+        auto st = status.find(f.id);
+        auto logged = st == status.end() ? std::string("open") : st->second;
+        if (f.status != logged)
+            r.problems.push_back("fine " + f.id + " is " + f.status + " in the ledger but " + logged +
+                                 " by the audit log: its status was changed without an event");
     }
     r.ok = r.problems.empty();
     return r;

@@ -44,7 +44,8 @@ struct inbound_row {
 };
 
 // What `complaint-bot audit verify` found: the hash chain of the event log recomputed, and every
-// fine checked against the event that issued it.
+// fine checked against the event that issued it and against its last status event (已缴, 免罚 or
+// 撤销: a status changed in the ledger without one is reported).
 struct audit_result {
     bool ok = false;
     std::int64_t events = 0;

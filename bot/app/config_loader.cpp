@@ -300,7 +300,7 @@ config_load_result parse_config(std::string_view yaml_text, std::string source_n
         } else {
             std::map<std::string, std::set<std::string>> accounts_seen;
             for (const auto& p : people) {
-                if (!L.keys(p, "a person", {"id", "name", "department", "accounts"})) continue;
+                if (!L.keys(p, "a person", {"id", "name", "department", "accounts", "aliases"})) continue;
                 if (!p["id"] || !p["name"] || !p["department"]) {
                     L.error(p, "a person needs `id`, `name` and `department`",
                             "write - { id: lisi, name: 李四, department: 打单部 }");
@@ -336,6 +336,14 @@ config_load_result parse_config(std::string_view yaml_text, std::string source_n
                             per.accounts[platform] = *v;
                         }
                     }
+                }
+                if (auto al = p["aliases"]; al) {
+                    if (!al.IsSequence())
+                        L.error(al, "aliases of '" + per.id + "' must be a list",
+                                "e.g. aliases: [小叶, Ye Wen]");
+                    else
+                        for (const auto& a : al)
+                            if (auto v = L.str(a, "alias")) per.aliases.push_back(*v);
                 }
                 cfg.org.people.push_back(per);
             }
@@ -443,7 +451,7 @@ config_load_result parse_config(std::string_view yaml_text, std::string source_n
     if (auto wf = root["workflow"]; wf) {
         if (L.keys(wf, "workflow",
                    {"fine_amount", "respond_warning", "respond_minimum", "appeal_window",
-                    "compensation_keywords", "stages", "reminders"})) {
+                    "compensation_keywords", "stages", "reminders", "repeat_every"})) {
             auto& w = cfg.workflow;
             if (auto rm = wf["reminders"]; rm) {
                 const std::vector<std::string> steps = {"sign",    "vp_opinion", "gm_approval",
@@ -469,6 +477,8 @@ config_load_result parse_config(std::string_view yaml_text, std::string source_n
                 if (auto v = L.duration(n, "workflow.respond_warning", true)) w.respond_warning = *v;
             if (auto n = wf["respond_minimum"]; n)
                 if (auto v = L.duration(n, "workflow.respond_minimum", true)) w.respond_minimum = *v;
+            if (auto n = wf["repeat_every"]; n)
+                if (auto v = L.duration(n, "workflow.repeat_every", true)) w.repeat_every = *v;
             if (auto n = wf["appeal_window"]; n)
                 if (auto v = L.duration(n, "workflow.appeal_window", false)) w.appeal_window = *v;
             if (auto n = wf["compensation_keywords"]; n) {
@@ -488,7 +498,8 @@ config_load_result parse_config(std::string_view yaml_text, std::string source_n
                     for (const auto& name : names) {
                         auto sn = st[name];
                         if (!sn) continue;
-                        if (!L.keys(sn, "workflow.stages." + name, {"due", "escalation"})) continue;
+                        if (!L.keys(sn, "workflow.stages." + name, {"due", "escalation", "repeat_every"}))
+                            continue;
                         rules::stage_rule* rule = name == "accept"    ? &w.accept
                                                   : name == "publish" ? &w.publish
                                                   : name == "route"   ? &w.route
@@ -498,6 +509,9 @@ config_load_result parse_config(std::string_view yaml_text, std::string source_n
                         if (auto d = sn["due"]; d)
                             if (auto v = L.duration(d, "workflow.stages." + name + ".due", false))
                                 rule->due = *v;
+                        if (auto d = sn["repeat_every"]; d)
+                            if (auto v = L.duration(d, "workflow.stages." + name + ".repeat_every", true))
+                                rule->repeat_every = *v;
                         if (auto esc = sn["escalation"]; esc) {
                             if (!esc.IsSequence()) {
                                 L.error(esc, "escalation must be a list of levels",
@@ -838,6 +852,9 @@ std::string explain_config(const rules::config& cfg) {
       << ", general manager " << core::format_duration(w.gm_due) << ", execute "
       << core::format_duration(w.execute_due) << ", freight steps " << core::format_duration(w.freight_due)
       << ", up to " << w.reminders << " each\n";
+    o << "a stage nobody acts on after its last escalation level: reminded "
+      << (w.repeat_every.count() ? "every " + core::format_duration(w.repeat_every) : std::string("never"))
+      << " until done\n";
     for (const auto& p : cfg.platforms) {
         o << "platform " << p.name << ": " << p.per_minute << " posts/min; secrets from";
         for (const auto& [k, v] : p.env) o << " " << k << "=$" << v;

@@ -248,8 +248,8 @@ void engine::run_job(const std::string& name, core::instant due, rules::outcome&
             items.push_back(c);
         }
         if (items.empty()) return;
-        post.text =
-            rules::sheet_text(items, today, ctx) + "\n请人力资源部核对存档，请以上责任部门负责人签字。";
+        post.text = rules::sheet_text(items, today, ctx) + "\n请" + cfg_.roles.hr +
+                    "核对存档，请以上责任部门负责人签字。";
         auto hr_head = cfg_.org.head_of(cfg_.roles.hr);
         if (!hr_head.empty()) post.mentions.push_back(hr_head);
         for (const auto& c : items)
@@ -290,6 +290,7 @@ void engine::run_job(const std::string& name, core::instant due, rules::outcome&
 void engine::persist(const rules::outcome& out) {
     db_.append_events(out.events);
     for (const auto& f : out.new_fines) db_.insert_fine(f);
+    for (const auto& f : out.updated_fines) db_.update_fine(f);
     auto now = clock_.now();
     for (const auto& p : out.posts) db_.enqueue(p, now);
 }
@@ -431,7 +432,16 @@ void engine::on_command(const rules::command& cmd, const core::inbound_message& 
         }
         case command_kind::waive:
         case command_kind::paid:
+        case command_kind::undo:
             on_fine_command(cmd, msg, out);
+            return;
+        case command_kind::appeal:
+        case command_kind::review:
+            if (!cmd.target.empty() && cmd.target[0] == 'F') {
+                on_fine_command(cmd, msg, out);
+                return;
+            }
+            on_complaint_command(cmd, msg, out);
             return;
         default:
             on_complaint_command(cmd, msg, out);
@@ -439,53 +449,18 @@ void engine::on_command(const rules::command& cmd, const core::inbound_message& 
     }
 }
 
+// 免罚 已缴 撤销 F1, and a fine's own 申诉 F1 / 复核 F1 (rules/fines.cpp). The fine's complaint
+// is saved when its appeal record changed; the fine's new status is in out.updated_fines.
 void engine::on_fine_command(const rules::command& cmd, const core::inbound_message& msg,
                              rules::outcome& out) {
-    const bool waive = cmd.kind == rules::command_kind::waive;
-    if (!cfg_.org.is_member(msg.sender, cfg_.roles.hr)) {
-        reply(out, msg,
-              "❌ 只有" + cfg_.roles.hr + "可以" + (waive ? "免罚" : "登记缴款") + "，" +
-                  cfg_.org.display_name(msg.sender) + "不在" + cfg_.roles.hr + "。");
-        return;
-    }
     auto f = db_.load_fine(cmd.target);
-    if (!f) {
-        reply(out, msg, "❌ 没有找到罚款 " + cmd.target + "，请用“罚款汇总 本月”查看罚款编号。");
-        return;
-    }
-    if (f->status != "open") {
-        reply(out, msg,
-              "❌ " + f->id + " 已" + (f->status == "paid" ? "缴纳" : "免罚") + "（" +
-                  cfg_.org.display_name(f->status_by) + "），无法再" + (waive ? "免罚" : "登记缴款") + "。");
-        return;
-    }
-    f->status = waive ? "waived" : "paid";
-    f->status_reason = cmd.text;
-    // A fine the appeal review overturned: the waiver cites the appeal.
-    if (auto c = waive ? db_.load_complaint(f->complaint) : std::nullopt; c) {
-        const auto& o = c->appeal.overturned;
-        if (std::find(o.begin(), o.end(), f->id) != o.end())
-            f->status_reason += "（依据 " + c->id + " 申诉复核：" + c->appeal.conclusion + "）";
-    }
-    f->status_by = msg.sender;
-    f->status_at = clock_.now();
-    db_.update_fine(*f);
-    rules::event e{f->complaint,
-                   clock_.now(),
-                   msg.sender,
-                   waive ? "fine_waived" : "fine_paid",
-                   f->stage,
-                   f->id +
-                       (waive ? " 免罚：" + f->status_reason : " 已缴 " + std::to_string(f->amount) + " 元") +
-                       "（" + cfg_.org.display_name(msg.sender) + "）",
-                   std::nullopt,
-                   core::duration{0}};
-    out.events.push_back(e);
-    reply(out, msg,
-          waive ? "✅ " + f->id + "（" + f->person_name + "，" + std::to_string(f->amount) + " 元）已免罚：" +
-                      f->status_reason
-                : "✅ " + f->id + "（" + f->person_name + "，" + std::to_string(f->amount) +
-                      " 元）已登记缴纳。");
+    auto c = f ? db_.load_complaint(f->complaint) : std::nullopt;
+    int unused = 0;
+    auto ctx = make_context(&unused);
+    if (rules::apply_fine_command(c ? &*c : nullptr, f ? &*f : nullptr, cmd, msg.sender, msg.chat, ctx,
+                                  out) &&
+        c)
+        save(*c);
 }
 
 void engine::on_complaint_command(const rules::command& cmd, const core::inbound_message& msg,
@@ -527,6 +502,8 @@ void engine::on_complaint_command(const rules::command& cmd, const core::inbound
         case command_kind::freight:
         case command_kind::pay:
         case command_kind::write_off:
+        case command_kind::complainant:
+        case command_kind::investigate:
             if (rules::apply_command(*c, cmd, msg.sender, msg.chat, ctx, out)) save(*c);
             return;
         default:

@@ -296,3 +296,47 @@ TEST(ConfigLoader, CheckConfigCommandPrintsRulesOrErrorsWithExitTwo) {
     EXPECT_NE(out.find("bad.yaml:13:1: unknown key 'timezon'"), std::string::npos) << out;
     EXPECT_NE(out.find("fine_amount must be a positive whole number"), std::string::npos) << out;
 }
+
+TEST(ConfigLoader, AliasesAndRepeatEvery) {
+    auto r = parse(R"(organization:
+  departments:
+    - { name: 打单部, head: lisi }
+    - { name: 人力资源部, head: wangwu }
+  people:
+    - { id: lisi, name: 李四, department: 打单部, aliases: [小李, Li Si] }
+    - { id: wangwu, name: 王五, department: 人力资源部 }
+roles:
+  order_desk: 打单部
+  hr: 人力资源部
+workflow:
+  repeat_every: 2h
+  stages:
+    accept: { due: 5m, repeat_every: 30m }
+    publish: { due: 30m, repeat_every: off }
+)");
+    ASSERT_TRUE(r.config) << testing::PrintToString(errors(r));
+    EXPECT_EQ(r.config->org.people[0].aliases, (std::vector<std::string>{"小李", "Li Si"}));
+    EXPECT_TRUE(r.config->org.people[1].aliases.empty());
+    EXPECT_EQ(r.config->workflow.repeat_every, core::duration{2h});
+    EXPECT_EQ(r.config->workflow.accept.repeat_every, core::duration{30min});
+    EXPECT_EQ(r.config->workflow.publish.repeat_every, core::duration{0});
+    EXPECT_FALSE(r.config->workflow.route.repeat_every);  // the workflow's
+    ASSERT_TRUE(r.config->org.match_person("小李").found);
+    EXPECT_EQ(r.config->org.match_person("小李").found->id, "lisi");
+    EXPECT_TRUE(rules::workflow_rules{}.repeat_every == core::duration{1h});  // the default
+
+    auto bad = parse(org + "workflow: { repeat_every: often }\n");
+    ASSERT_FALSE(bad.config);
+    EXPECT_TRUE(
+        errors(bad).front().find("bad duration 'often' for workflow.repeat_every — write durations like 5m, "
+                                 "30m, 2h, 1h30m (or 0 / off)") != std::string::npos)
+        << errors(bad).front();
+    auto bad_alias = parse(R"(organization:
+  departments: [ { name: 打单部, head: lisi }, { name: 人力资源部, head: lisi } ]
+  people: [ { id: lisi, name: 李四, department: 打单部, aliases: 小李 } ]
+roles: { order_desk: 打单部, hr: 人力资源部 }
+)");
+    ASSERT_FALSE(bad_alias.config);
+    EXPECT_TRUE(errors(bad_alias).front().find("aliases of 'lisi' must be a list") != std::string::npos)
+        << errors(bad_alias).front();
+}

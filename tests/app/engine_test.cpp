@@ -45,7 +45,7 @@ TEST(Engine, PenaltySummaryForEachPeriod) {
     auto r = b.say(at("17:00"), "wangwu", "罚款汇总 今天");
     EXPECT_EQ(r[0].text,
               "📊 罚款汇总（今天，2026-11-23）\n吴九（采购部）：1 次 50 元 — F1 P1 未缴\n合计：50 元（未缴 50 "
-              "元，已缴 0 元）\n@王五");
+              "元）\n@王五");
     r = b.say(at("17:01"), "wangwu", "罚款汇总 本月");
     EXPECT_TRUE(contains(r[0].text, "📊 罚款汇总（本月，2026-11-01 至 2026-11-30）"));
     r = b.say(at("17:02"), "wangwu", "罚款汇总 2026-10");
@@ -59,11 +59,11 @@ TEST(Engine, PenaltySummaryForEachPeriod) {
 TEST(Engine, HrWaivesOrMarksPaidWithAnAuditRecord) {
     bench b;
     day_with_fine(b);
-    auto r = b.say(at("12:00"), "sunli", "已缴 F1");
+    auto r = b.say(at("11:30"), "sunli", "已缴 F1");
     EXPECT_EQ(r[0].text, "✅ F1（吴九，50 元）已登记缴纳。\n@孙丽");
     EXPECT_EQ(b.db().load_fine("F1")->status, "paid");
     auto before = b.snapshot();
-    r = b.say(at("12:01"), "sunli", "免罚 F1 客户撤诉");
+    r = b.say(at("11:31"), "sunli", "免罚 F1 客户撤诉");
     EXPECT_EQ(r[0].text, "❌ F1 已缴纳（孙丽），无法再免罚。\n@孙丽");
     EXPECT_EQ(b.snapshot(), before);
     auto events = b.db().events_of("P1");
@@ -81,8 +81,8 @@ TEST(Engine, WaivedFinesLeaveTheTotal) {
     EXPECT_EQ(f->status_reason, "客户当天撤回投诉");
     EXPECT_EQ(f->status_by, "wangwu");
     r = b.say(at("12:01"), "wangwu", "罚款汇总");
-    EXPECT_TRUE(contains(r[0].text, "吴九（采购部）：0 次 0 元 — F1 P1 已免"));
-    EXPECT_TRUE(contains(r[0].text, "合计：0 元（未缴 0 元，已缴 0 元，另免罚 50 元）"));
+    EXPECT_TRUE(contains(r[0].text, "吴九（采购部）：免罚 1 次 50 元 — F1 P1 已免")) << r[0].text;
+    EXPECT_TRUE(contains(r[0].text, "合计：无应缴罚款（均已免罚，共 50 元）")) << r[0].text;
 }
 
 TEST(Engine, MalformedPostRegistersNothingAndShowsTheTemplate) {
@@ -124,7 +124,9 @@ TEST(Engine, TraditionalAndFullWidthCommandsWork) {
 }
 
 TEST(Engine, ScheduledSummaryAndSheetPostOncePerDayEvenAcrossRestarts) {
-    bench b;
+    auto cfg = company();
+    cfg.workflow.repeat_every = core::duration{0};  // the silent 采购部's hourly reminders: Repeat.*
+    bench b(cfg);
     day_with_fine(b);
     auto fired = b.advance(at("17:30"));
     ASSERT_EQ(fired.size(), 1u);

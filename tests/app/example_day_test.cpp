@@ -36,10 +36,11 @@ bool has(const json& p, const std::string& text) {
     return p.at("text").get<std::string>().find(text) != std::string::npos;
 }
 
+// The posts at `hm`, without the hourly reminders of a stage still undone (checked on their own).
 std::vector<json> at_time(const std::vector<json>& posts, const std::string& hm) {
     std::vector<json> out;
     for (const auto& p : posts)
-        if (p.at("at").get<std::string>().substr(11, 5) == hm) out.push_back(p);
+        if (p.at("at").get<std::string>().substr(11, 5) == hm && !has(p, "🔔 再次提醒")) out.push_back(p);
     return out;
 }
 
@@ -141,8 +142,19 @@ TEST(ExampleDay, ReplayProducesEveryOutcomeOfTheReadme) {
     EXPECT_TRUE(has(daily[0], "今日罚款汇总"));
     EXPECT_TRUE(has(daily[0], "F1"));
 
+    // 采购部 never answers: reminded every hour after its fine (workflow.repeat_every), to its head.
+    std::vector<std::string> reminders;
+    for (const auto& p : posts)
+        if (has(p, "🔔 再次提醒：P1 回复已超时")) {
+            reminders.push_back(p.at("at").get<std::string>().substr(11, 5));
+            EXPECT_EQ(mentions(p), std::vector<std::string>{"wujiu"});
+            EXPECT_TRUE(has(p, "采购部仍未处理")) << p.dump();
+        }
+    EXPECT_EQ(reminders,
+              (std::vector<std::string>{"12:00", "13:00", "14:00", "15:00", "16:00", "17:00", "18:00"}));
+
     // Nothing else was posted.
-    EXPECT_EQ(posts.size(), 18u) << out;
+    EXPECT_EQ(posts.size(), 18u + 7u) << out;
 
     // report penalties --format json: exactly F1.
     std::string report;

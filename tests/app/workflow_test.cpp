@@ -236,7 +236,7 @@ TEST(Workflow, RefusalsChangeNothing) {
             {"zhoumin", "工艺 P1 批号B2611-07", "❌ P1 当前待受理，请先完成：受理 P1。\n@周敏"},
             {"qianqi", "回复 P1 模具磨损", "❌ P1 当前待受理，请先完成：受理 P1。\n@钱七"},
             {"sunli", "分流 P1 物流部",
-             "❌ P1 是产品质量投诉，请用：工艺 P1 <工艺流程> 调查: 生产部 采购部。\n@孙丽"},
+             "❌ P1 是产品质量投诉，请用：工艺 P1 <工艺流程> 调查: 生产部 采购部 物流部。\n@孙丽"},
             {"sunli", "已通知 P1", "❌ P1 是产品质量投诉，没有“通知投诉人”环节。\n@孙丽"},
             {"zhoumin", "受理 P9", "❌ 没有找到投诉 P9，请用“待办”查看进行中的投诉编号。\n@周敏"},
             {"zhoumin", "受理 S1", "❌ 没有找到投诉 S1，请用“待办”查看进行中的投诉编号。\n@周敏"},
@@ -267,9 +267,11 @@ TEST(Workflow, RefusalsChangeNothing) {
             {"zhoumin", "工艺 P1 再次公布", "❌ P1 已于 11-23 09:10 由 周敏 公布工艺流程，无需重复。\n@周敏"},
         });
     b.say(at("09:30"), "qianqi", "回复 P1 模具磨损");
-    // P1 asks for a return: every stage is done but it stays open for the compensation flow.
+    // P1 asks for a return: every stage is done but it stays open for the compensation flow; the
+    // reply can no longer be amended.
     expect_refusals(b, at("09:31"),
-                    {{"zhaoliu", "回复 P1 补充：已换模具", "❌ P1 各环节均已完成，无需再回复。\n@赵六"}});
+                    {{"zhaoliu", "回复 P1 补充：已换模具",
+                      "❌ P1 各部门已于 11-23 09:30 全部回复，回复不能再修改。\n@赵六"}});
 }
 
 TEST(Workflow, UnregisteredSenderGetsOnePoliteReplyAndNothingChanges) {
@@ -347,9 +349,17 @@ TEST(Workflow, EscalationChainLevelsEachFireOnceToTheRightPeople) {
     fired = accept_posts(b.advance(at("11:06")), "P2");
     ASSERT_EQ(fired.size(), 1u);
     EXPECT_EQ(fired[0].mentions, (std::vector<std::string>{"wangzong", "dingxiaoling"}));
+    // After the last level, P2 is reminded every hour (repeat_every) to the same people, each once.
+    b.restart();
+    fired = b.advance(at("23:00"));
+    auto again = accept_posts(fired, "P2");
+    ASSERT_EQ(again.size(), 11u);  // 12:05:30 … 22:05:30
+    EXPECT_EQ(again[0].at, at("12:05") + 30s);
+    EXPECT_EQ(again[10].at, at("22:05") + 30s);
+    for (const auto& p : again) EXPECT_EQ(p.mentions, (std::vector<std::string>{"wangzong", "dingxiaoling"}));
     b.restart();
     EXPECT_TRUE(accept_posts(b.advance(at("23:00")), "P2").empty());
-    EXPECT_TRUE(accept_posts(b.advance(at("23:00")), "P1").empty());
+    EXPECT_TRUE(accept_posts(fired, "P1").empty());
 }
 
 TEST(Workflow, RulesAreFrozenAtRegistration) {

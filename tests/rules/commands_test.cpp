@@ -132,9 +132,9 @@ TEST(Commands, TheExactRefusals) {
     EXPECT_EQ(refusal("受理 F1"), "缺少投诉编号（如 P1、S1）。格式：受理 P1");
     EXPECT_EQ(refusal("受理 P0"), "缺少投诉编号（如 P1、S1）。格式：受理 P1");
     EXPECT_EQ(refusal("受理 P1x"), "缺少投诉编号（如 P1、S1）。格式：受理 P1");
-    EXPECT_EQ(refusal("工艺 P1"), "缺少工艺流程信息。格式：工艺 P1 <工艺流程信息> 调查: 生产部 采购部");
+    EXPECT_EQ(refusal("工艺 P1"), "缺少工艺流程信息。格式：工艺 P1 <工艺流程信息> [调查: <部门> <部门> …]");
     EXPECT_EQ(refusal("工艺 P1 批号B2611 调查:"),
-              "“调查:”后没有写部门。格式：工艺 P1 <工艺流程信息> 调查: 生产部 采购部");
+              "“调查:”后没有写部门。格式：工艺 P1 <工艺流程信息> [调查: <部门> <部门> …]");
     EXPECT_EQ(refusal("分流 S1"), "缺少分流的部门。格式：分流 S1 <部门> [<部门> …]");
     EXPECT_EQ(refusal("回复 P1"), "缺少回复内容。格式：回复 P1 <鉴定结果与处理意见> 或 方案 S1 <处理方案>");
     EXPECT_EQ(refusal("暂停 P1"), "请写明暂停原因。格式：暂停 P1 <原因>");
@@ -147,7 +147,7 @@ TEST(Commands, TheExactRefusals) {
     EXPECT_EQ(refusal("罚款汇总 2026-11-01 2026-11-15 2026-11-30"),
               "时间段最多两个日期。格式：罚款汇总 [今天|本周|本月|2026-11|2026-11-01 2026-11-30]");
     EXPECT_EQ(refusal("待办 生产部 采购部"), "待办只接受一个部门。格式：待办 [部门]");
-    EXPECT_EQ(refusal("申诉 P1"), "请写明申诉理由。格式：申诉 P1 <理由>");
+    EXPECT_EQ(refusal("申诉 P1"), "请写明申诉理由。格式：申诉 P1 <理由> 或 申诉 F1 <理由>");
     EXPECT_EQ(refusal("无效 P1"), "请写明判为无效的理由。格式：无效 P1 <理由>");
 }
 
@@ -179,4 +179,81 @@ TEST(Commands, HelpListsEveryEverydayCommandAndBothTemplates) {
     EXPECT_NE(h.find("投诉时间：*年*月*日*时*分"), std::string::npos);
     EXPECT_EQ(ok("help").kind, rules::command_kind::help);
     EXPECT_EQ(ok("？").kind, rules::command_kind::help);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Corrections: 投诉人, 调查, 撤销, and a fine's own 申诉 / 复核
+
+TEST(Commands, ComplainantCorrectionKeepsTheNameAsTyped) {
+    auto c = ok("投诉人 P3 叶文（营销二部）");
+    EXPECT_EQ(c.kind, rules::command_kind::complainant);
+    EXPECT_EQ(c.target, "P3");
+    EXPECT_EQ(c.text, "叶文（营销二部）");
+    auto t = ok("投訴人　Ｐ３　葉文");  // Traditional word, full-width id and spaces
+    EXPECT_EQ(t.kind, rules::command_kind::complainant);
+    EXPECT_EQ(t.target, "P3");
+    EXPECT_EQ(t.text, "葉文");
+    EXPECT_EQ(refusal("投诉人 P3"), "缺少投诉人姓名。格式：投诉人 P1 <姓名>");
+    EXPECT_EQ(refusal("投诉人 叶文"), "缺少投诉编号（如 P1、S1）。格式：投诉人 P1 <姓名>");
+    // A complaint form's own 投诉人 line is never taken for the command.
+    EXPECT_TRUE(not_a_command("投诉人：叶文\n客户名称：华东五金"));
+}
+
+TEST(Commands, InvestigateTakesTheNewListOfDepartments) {
+    auto c = ok("调查 P2 生产部、物流部");
+    EXPECT_EQ(c.kind, rules::command_kind::investigate);
+    EXPECT_EQ(c.target, "P2");
+    EXPECT_EQ(c.departments, (std::vector<std::string>{"生产部", "物流部"}));
+    EXPECT_EQ(ok("調查 #P-2 物流部").departments, std::vector<std::string>{"物流部"});
+    EXPECT_EQ(refusal("调查 P2"), "缺少调查的部门。格式：调查 P1 <部门> [<部门> …]");
+    // "调查:" inside 工艺 stays part of 工艺.
+    EXPECT_EQ(ok("工艺 P2 批号C01 调查: 物流部").kind, rules::command_kind::publish);
+    EXPECT_TRUE(not_a_command("调查:生产部在查"));
+}
+
+TEST(Commands, UndoIsForFinesOnlyAndNeedsAReason) {
+    auto c = ok("撤销 F2 误登记为已缴");
+    EXPECT_EQ(c.kind, rules::command_kind::undo);
+    EXPECT_EQ(c.target, "F2");
+    EXPECT_EQ(c.text, "误登记为已缴");
+    EXPECT_EQ(ok("撤銷Ｆ２ 錯點了").target, "F2");
+    EXPECT_EQ(refusal("撤销 F2"), "请写明撤销原因。格式：撤销 F1 <原因>");
+    EXPECT_EQ(refusal("撤销 P1 点错了"), "撤销只用于罚款编号（如 F1）。格式：撤销 F1 <原因>");
+}
+
+TEST(Commands, AFineHasItsOwnAppealAndReview) {
+    auto a = ok("申诉 F4 当天系统停机，无法回复");
+    EXPECT_EQ(a.kind, rules::command_kind::appeal);
+    EXPECT_EQ(a.target, "F4");
+    EXPECT_EQ(a.text, "当天系统停机，无法回复");
+    EXPECT_EQ(ok("申诉 P4 处理结果不合理").target, "P4");
+
+    auto keep = ok("复核 F4 维持 停机期间仍可电话报备");
+    EXPECT_EQ(keep.kind, rules::command_kind::review);
+    EXPECT_EQ(keep.target, "F4");
+    EXPECT_EQ(keep.args, std::vector<std::string>{"维持"});
+    EXPECT_EQ(keep.text, "停机期间仍可电话报备");
+    auto drop = ok("複核 Ｆ４ 撤銷，停机属实");
+    EXPECT_EQ(drop.args, std::vector<std::string>{"撤销"});
+    EXPECT_EQ(drop.text, "停机属实");
+    EXPECT_EQ(ok("复核 F4 維持：理由充分").args, std::vector<std::string>{"维持"});
+    // A complaint's review keeps its free text, 撤销 F1 included.
+    auto p = ok("复核 P4 撤销 F4，其余维持");
+    EXPECT_EQ(p.target, "P4");
+    EXPECT_TRUE(p.args.empty());
+    EXPECT_EQ(p.text, "撤销 F4，其余维持");
+
+    EXPECT_EQ(refusal("申诉 F4"), "请写明申诉理由。格式：申诉 P1 <理由> 或 申诉 F1 <理由>");
+    EXPECT_EQ(refusal("复核 F4 同意"),
+              "请写明维持还是撤销罚款。格式：复核 P1 <复核结论> 或 复核 F1 维持|撤销 <结论>");
+    EXPECT_EQ(refusal("复核 F4 撤销"), "缺少复核结论。格式：复核 P1 <复核结论> 或 复核 F1 维持|撤销 <结论>");
+}
+
+TEST(Commands, HelpNamesNoDepartmentAndListsTheCorrections) {
+    auto h = rules::help_text();
+    for (auto k : {rules::command_kind::complainant, rules::command_kind::investigate,
+                   rules::command_kind::undo, rules::command_kind::appeal, rules::command_kind::review})
+        EXPECT_NE(h.find(rules::usage(k)), std::string::npos) << rules::usage(k);
+    for (const char* dept : {"生产部", "采购部", "物流部", "人力资源部", "打单部", "监察部"})
+        EXPECT_EQ(h.find(dept), std::string::npos) << dept;
 }

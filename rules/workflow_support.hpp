@@ -1,0 +1,119 @@
+// Internal to rules/: the helpers the state machines share (workflow.cpp, deadlines.cpp,
+// corrections.cpp, fines.cpp) — wording, mentions, role checks, stage bookkeeping. Not part of
+// the rules API; include only from rules/*.cpp.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rules/workflow.hpp"
+
+namespace rules::detail {
+
+// "09:05", or "11-24 09:05" when not today.
+std::string hm(const context& ctx, core::instant t);
+std::string at_name(const config& cfg, const std::string& person_id);
+void add_mention(core::outbound_post& post, const std::string& person);
+// Appends " @A @B" for every mention to the text, so the post reads right on any platform.
+core::outbound_post finish(core::outbound_post post, const config& cfg);
+// The head first, then the other members.
+std::vector<std::string> members_of(const config& cfg, std::string_view dept);
+std::string join(const std::vector<std::string>& v, std::string_view sep = "、");
+std::string lateness(core::duration late);
+const stage_rule& rule_for(const workflow_rules& r, std::string_view stage);
+const core::calendar& cal(const complaint& c, const context& ctx);
+// The department that must act on a stage (respond has several: see pending_departments).
+std::string acting_department(const complaint& c, const config& cfg, std::string_view stage);
+// The command that completes a stage, as a hint ("受理 P1", "工艺 P1 <工艺流程> 调查: …").
+std::string command_hint(const complaint& c, const config& cfg, std::string_view stage);
+core::outbound_post reply_to(const std::string& chat, const std::string& actor, std::string text);
+void refuse(outcome& out, const context& ctx, const std::string& chat, const std::string& actor,
+            std::string text);
+event make_event(const complaint& c, const context& ctx, std::string actor, std::string type,
+                 std::string stage, std::string detail);
+// Resolves an escalation target ("head", "vp", "person:<id>", ...) to person ids at `now` (respond's
+// "head": the heads of the departments silent past their deadline).
+std::vector<std::string> escalation_targets(const complaint& c, const config& cfg, std::string_view stage,
+                                            const std::string& notify, core::instant now);
+// The same target in words for the timeline: "打单部负责人李四", "总经理王总、丁小玲".
+std::string target_words(const complaint& c, const config& cfg, std::string_view stage,
+                         const std::string& notify, core::instant now);
+// Departments still owing a reply; `due_by`: only those whose own deadline is at or before it.
+std::vector<std::string> silent_departments(const complaint& c);
+std::vector<std::string> silent_departments(const complaint& c, core::instant due_by);
+// Responsible departments whose head has not signed the 质量投诉处理流程表 yet.
+std::vector<std::string> unsigned_departments(const complaint& c);
+// The complainant department's VP, who gives the 副总意见; nullptr when none is configured (the
+// general manager and assistant stand in).
+const std::string* vp_of(const complaint& c, const config& cfg);
+void close_if_done(complaint& c, const context& ctx, outcome& out, const std::string& actor);
+// Validates department words against the organization; returns canonical names or sets `bad`.
+std::vector<std::string> resolve_departments(const std::vector<std::string>& words, const config& cfg,
+                                             std::vector<std::string>& bad);
+std::string department_names(const config& cfg);
+std::string who_may(const complaint& c, const config& cfg, std::string_view stage);
+// Checks that the complaint is open and `stage` is the pending one; otherwise refuses.
+bool check_stage(const complaint& c, std::string_view stage, const context& ctx, outcome& out,
+                 const std::string& chat, const std::string& actor);
+bool check_member(const complaint& c, std::string_view dept, const context& ctx, outcome& out,
+                  const std::string& chat, const std::string& actor, std::string_view what);
+void complete_stage(complaint& c, stage_state& st, const std::string& actor, const context& ctx, outcome& out,
+                    std::string type, std::string detail);
+core::duration late_by(const stage_state& st, core::instant now);
+core::duration late_by(const std::optional<core::instant>& due, core::instant now);
+
+// Every department has answered: closes the respond stage, arms notify (service) or closes the
+// complaint, and appends what happens next to `text` (HR @-mentioned on `post` for notify).
+void respond_complete(complaint& c, const std::string& actor, const context& ctx, outcome& out,
+                      std::string& text, core::outbound_post& post);
+// A reminder of a timed step outside the stages (compensation flow, freight): "<step>:remind:<n>".
+void fire_reminder(complaint& c, const std::string& key, core::instant due, const context& ctx, outcome& out);
+// How often a stage is reminded after its chain (0 = never).
+core::duration repeat_period(const workflow_rules& r, const stage_rule& rule);
+
+// A stage's chain (deadlines.cpp), shared by the complaint's stages and the fine appeals' reviews:
+// "<prefix>:miss", "<prefix>:esc:<level>" for the levels after the deadline, then, once the chain
+// is through, "<prefix>:repeat:<n>" every `every` after its last level (one key at a time).
+void chain_deadlines(const std::string& complaint_id, const std::string& prefix, const stage_state& s,
+                     const stage_rule& rule, core::duration every, const core::calendar& k,
+                     std::vector<deadline>& out);
+// The levels due at the deadline itself, @-mentioned on the miss post and recorded.
+void post_levels_at_miss(complaint& c, stage_state& st, const stage_rule& rule, std::string_view stage,
+                         core::instant due, const context& ctx, outcome& out, core::outbound_post& post);
+// How a chain's escalation and repeat posts name things.
+struct chain_words {
+    std::string stage;        // for escalation targets: "accept", "review", ...
+    std::string event_stage;  // the events' stage field
+    std::string subject;      // "P1 受理", "F1 罚款申诉复核"
+    std::string who;          // who still owes it ("打单部"); empty = nobody is overdue (nothing posted)
+    std::string hint;         // the command that settles it
+};
+// Fires "esc:<level>" or "repeat:<n>" of a chain.
+void fire_chain_step(complaint& c, stage_state& st, const stage_rule& rule, const chain_words& w,
+                     const std::string& action, const context& ctx, outcome& out);
+// The respond stage's per-department deadlines: "respond:miss:<department>".
+void fire_department_miss(complaint& c, const std::string& department, core::instant due, const context& ctx,
+                          outcome& out);
+// The deadlines and firing of the fine appeals' reviews ("F1:review:…").
+void fine_appeal_deadlines(const complaint& c, const core::calendar& k, std::vector<deadline>& out);
+void fire_fine_review(complaint& c, const std::string& key, core::instant due, const context& ctx,
+                      outcome& out);
+
+// 投诉人 P1 <姓名> and 调查 P1 <部门> … (corrections.cpp).
+bool do_complainant(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
+                    const context& ctx, outcome& out);
+bool do_investigate(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
+                    const context& ctx, outcome& out);
+// A department that already replied sends 回复/方案 again before the stage is done for everyone.
+bool do_amend(complaint& c, department_reply& mine, const command& cmd, const std::string& actor,
+              const std::string& chat, const context& ctx, outcome& out);
+
+// "张三（销售一部）".
+std::string name_with_department(const config& cfg, const std::string& person_id);
+// What the 投诉人 text matched, for the registration receipt: empty when it named the person
+// taken; otherwise the sentence that says who is taken instead and how HR corrects it.
+std::string complainant_warning(const complaint& c, const person_match& m, const std::string& written,
+                                const config& cfg);
+
+}  // namespace rules::detail
