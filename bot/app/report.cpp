@@ -9,6 +9,7 @@
 #include <ostream>
 #include <vector>
 
+#include "app/report_forms.hpp"
 #include "app/report_xlsx.hpp"
 #include "rules/reports.hpp"
 #include "rules/text.hpp"
@@ -131,6 +132,7 @@ void run_report(const report_options& o, std::ostream& out) {
                            "' does not exist: pass the file `serve` or `replay --db` wrote");
     storage::database db(o.db_path);
     core::zone tz(db.meta("timezone").value_or("Asia/Shanghai"));
+    if (write_form(o, db, tz, out)) return;  // sheet and statement as text or XLSX: the printed forms
 
     json j = json::array();
     table t;
@@ -139,9 +141,9 @@ void run_report(const report_options& o, std::ostream& out) {
         // The weekly report over --from..--to (default: the 7 days ending --to, or today).
         auto to = o.to.value_or(today);
         auto from = o.from.value_or(core::add_days(to, -6));
-        rules::config defaults;  // the report reads only the database; role names are the defaults
+        auto names = report_config(db);  // the names and roles the engine stored
         int unused = 0;
-        rules::context ctx{defaults, tz, tz.start_of(core::add_days(to, 1)), &unused};
+        rules::context ctx{names, tz, tz.start_of(core::add_days(to, 1)), &unused};
         auto text =
             rules::weekly_report(db.all_complaints(), db.fines(),
                                  {from, to, core::format_date(from) + " 至 " + core::format_date(to)}, ctx);
