@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Renders the printed reports to look at before HR prints them: replays the example day, the
-# management week and the compensation day, writes each one's 质量投诉处理流程表 and monthly fine
-# statement as XLSX, converts them with LibreOffice (headless) to PDF and with pdftoppm to PNG.
+# management week and the compensation day, writes each one's 质量投诉处理流程表, monthly fine
+# statement and weekly report as XLSX (and the texts beside them), converts them with LibreOffice
+# (headless) to PDF and with pdftoppm to PNG.
 #   bash scripts/render-reports.sh [OUT_DIR]          default OUT_DIR: build/render
 # The binary is $BOT_BINARY, else build/complaint-bot (build it first: bash scripts/run test).
 # Installs libreoffice-calc-nogui (or libreoffice-calc), poppler-utils, fonts-wqy-microhei (Chinese)
@@ -42,7 +43,7 @@ install_missing poppler-utils fonts-wqy-microhei fonts-crosextra-carlito
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
-# name  config  script  statement month
+# name  config  script
 runs=(
     "day       examples/company.yaml  examples/demo-day.jsonl"
     "week      config.example.yaml    examples/management-week.jsonl"
@@ -56,10 +57,16 @@ for run in "${runs[@]}"; do
     "$bot" report sheet --db "$db" --format xlsx --out "$out/$name-sheet.xlsx"
     "$bot" report statement --db "$db" --from 2026-11-01 --to 2026-11-30 --format xlsx \
         --out "$out/$name-statement.xlsx"
+    "$bot" report weekly --db "$db" --to 2026-11-29 --format xlsx --out "$out/$name-weekly.xlsx"
     "$bot" report sheet --db "$db" --format text --out "$out/$name-sheet.txt"
     "$bot" report statement --db "$db" --from 2026-11-01 --to 2026-11-30 --format text \
         --out "$out/$name-statement.txt"
+    "$bot" report weekly --db "$db" --to 2026-11-29 --out "$out/$name-weekly.txt"
 done
+# The forms on a day without anything to print.
+"$bot" report sheet --db "$out/day.db" --from 2026-11-24 --to 2026-11-24 --format xlsx --out "$out/empty-sheet.xlsx"
+"$bot" report statement --db "$out/day.db" --from 2026-10-01 --to 2026-10-31 --format xlsx \
+    --out "$out/empty-statement.xlsx"
 
 # A private LibreOffice profile: no clash with a desktop session, nothing left in $HOME.
 profile=$(mktemp -d)

@@ -147,11 +147,17 @@ void run_report(const report_options& o, std::ostream& out) {
         auto text =
             rules::weekly_report(db.all_complaints(), db.fines(),
                                  {from, to, core::format_date(from) + " 至 " + core::format_date(to)}, ctx);
-        if (o.format == "text" && o.out_path.empty()) {
-            out << text << "\n";
+        if (o.format == "text") {  // the report as HR reads it, also with --out
+            std::ofstream file;
+            if (!o.out_path.empty()) {
+                file.open(o.out_path, std::ios::binary | std::ios::trunc);
+                if (!file)
+                    throw report_error("cannot write '" + o.out_path + "': check that the directory exists");
+            }
+            (o.out_path.empty() ? out : file) << text << "\n";
             return;
         }
-        t.title = "投诉周报";
+        t.title = "投诉周报（" + core::format_date(from) + " 至 " + core::format_date(to) + "）";
         t.header = {"项目", "内容"};
         j = json::object(
             {{"from", core::format_date(from)}, {"to", core::format_date(to)}, {"lines", json::array()}});
@@ -161,10 +167,13 @@ void run_report(const report_options& o, std::ostream& out) {
             auto line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
             j["lines"].push_back(line);
             auto colon = line.find("：");
-            if (colon == std::string::npos)
+            if (start == 0) {
+                // the headline is the table's title
+            } else if (colon == std::string::npos) {
                 t.rows.push_back({line, ""});
-            else
+            } else {
                 t.rows.push_back({line.substr(0, colon), line.substr(colon + std::string_view("：").size())});
+            }
             if (end == std::string::npos) break;
             start = end + 1;
         }

@@ -105,11 +105,16 @@ void write_sheet(const report_options& o, storage::database& db, const core::zon
         if (!first) first = items.front().sheet_date;
         if (!last) last = items.back().sheet_date;
     }
-    std::string date = !first && !last ? std::string("全部")
-                       : first && last && *first == *last
-                           ? core::format_date(*first)
-                           : (first ? core::format_date(*first) : std::string("")) + " 至 " +
-                                 (last ? core::format_date(*last) : std::string(""));
+    std::string date;  // "2026-11-23", "2026-11-23 至 2026-11-24", "2026-11-23 起", "截至 2026-11-24", "全部"
+    if (first && last)
+        date = *first == *last ? core::format_date(*first)
+                               : core::format_date(*first) + " 至 " + core::format_date(*last);
+    else if (first)
+        date = core::format_date(*first) + " 起";
+    else if (last)
+        date = "截至 " + core::format_date(*last);
+    else
+        date = "全部";
     if (o.format == "text") {
         emit_text(o, out, [&](std::ostream& dest) {
             if (items.empty()) {

@@ -22,6 +22,8 @@ void write_table_xlsx(const xlsx_table& t, const std::string& path) {
     auto* cell = wb.format({.size = pt});
     std::vector<double> widths;
     for (std::size_t c = 0; c < t.header.size(); ++c) widths.push_back(c + 1 == t.header.size() ? 30 : 16);
+    // Portrait when the columns fit a portrait page at full size (the weekly report), else landscape.
+    const bool landscape = xlsx::one_page_wide_scale(widths, false) < 100;
     for (std::size_t c = 0; c < widths.size(); ++c)
         worksheet_set_column(ws, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c), widths[c], nullptr);
     worksheet_write_string(ws, 0, 0, t.title.c_str(), title);
@@ -46,7 +48,7 @@ void write_table_xlsx(const xlsx_table& t, const std::string& path) {
     put(t.header, head);
     for (const auto& row : t.rows) put(row, cell);
     if (!t.footer.empty()) put(t.footer, cell);
-    xlsx::setup_page(ws, true, 0, 1, 1, r == 0 ? 0 : r - 1,
+    xlsx::setup_page(ws, landscape, 0, 1, 1, r == 0 ? 0 : r - 1,
                      static_cast<lxw_col_t>(t.header.empty() ? 0 : t.header.size() - 1));
     wb.close();
 }
@@ -173,7 +175,7 @@ void write_statement_xlsx(const rules::statement& s, const std::string& company,
     ++r;
     put(ws, r, 0, r, 3, "制表（" + hr + "）：", plain);
     put(ws, r, 4, r, 5, "日期：", plain);
-    put(ws, r, 6, r, last, "部门负责人确认：见上表签字", plain);
+    if (!s.fines.empty()) put(ws, r, 6, r, last, "部门负责人确认：见上表签字", plain);
     worksheet_set_row(ws, r, 30, nullptr);
     xlsx::setup_page(ws, false, 0, 0, 1, r, last);
     wb.close();

@@ -38,7 +38,7 @@ struct sheet_form {
         std::string vp_opinion, gm_approval, executed;  // with who and when; empty = left to write
     };
     std::string company;       // may be empty
-    std::string date;          // "2026-11-23" or "2026-11-23 至 2026-11-24"
+    std::string date;          // "2026-11-23", "2026-11-23 至 2026-11-24", "2026-11-23 起", "全部"
     std::string hr;            // the department that compiles it (roles.hr)
     std::string gm_title;      // "王总": whose approval the form asks for ("总经理" when unknown)
     std::string gm_signers;    // "王总或丁小玲"

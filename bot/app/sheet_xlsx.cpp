@@ -88,7 +88,8 @@ void write_sheet_xlsx(const sheet_form& f, const std::string& path) {
     worksheet_set_row(ws, 0, 34, nullptr);
     put(ws, 1, 0, 1, c_spec, "日期：" + f.date, info);
     put(ws, 1, c_problem, 1, c_reply, "编制：" + f.hr, info);
-    put(ws, 1, c_head_sign, 1, last, "共 " + std::to_string(f.items.size()) + " 件", info_right);
+    put(ws, 1, c_head_sign, 1, last, f.items.empty() ? "" : "共 " + std::to_string(f.items.size()) + " 件",
+        info_right);
     worksheet_set_row(ws, 1, 22, nullptr);
 
     // Two header rows, repeated on every page.
@@ -145,7 +146,9 @@ void write_sheet_xlsx(const sheet_form& f, const std::string& path) {
 
     lxw_row_t r = 4;
     if (f.items.empty()) {
-        put(ws, r, 0, r, last, "当日无涉及赔款或退/换货的投诉。", centered);
+        bool one_day = f.date.find_first_not_of("0123456789-") == std::string::npos;
+        put(ws, r, 0, r, last, std::string(one_day ? "当日" : "所选期间") + "无涉及赔款或退/换货的投诉。",
+            centered);
         worksheet_set_row(ws, r, 30, nullptr);
         ++r;
     }

@@ -255,6 +255,11 @@ TEST(PrintedSheet, TextListsTheWholeFlowByName) {
               "   打单部执行：已办理（周敏 11-24 11:30）\n");
     auto none = report("sheet --db " + db + " --format text --from 2026-11-24 --to 2026-11-24");
     EXPECT_EQ(none, "📄 质量投诉处理流程表（2026-11-24）：无涉及赔款或退/换货的投诉。\n");
+    auto xlsx = (dir / "empty.xlsx").string();
+    report("sheet --db " + db + " --format xlsx --from 2026-11-24 --to 2026-11-24 --out " + xlsx);
+    auto strings = part(xlsx, "xl/sharedStrings.xml");
+    EXPECT_TRUE(has(strings, "当日无涉及赔款或退/换货的投诉。"));
+    EXPECT_FALSE(has(strings, "共 0 件"));
 }
 
 TEST(PrintedStatement, XlsxListsEachFineAndHasTheLinesToSign) {
@@ -293,6 +298,7 @@ TEST(PrintedStatement, AMonthWithoutFinesSaysSo) {
     auto strings = part(xlsx, "xl/sharedStrings.xml");
     EXPECT_TRUE(has(strings, "本月无罚款。"));
     EXPECT_FALSE(has(strings, "合计"));
+    EXPECT_FALSE(has(strings, "见上表签字"));  // no table to sign
 }
 
 TEST(PrintedForms, AnUnwritableOutputIsRefusedWithTheFixAndWritesNothing) {
@@ -385,4 +391,24 @@ TEST(XlsxLayout, TheScalePutsTheColumnsOnOnePageWidth) {
     EXPECT_GT(pixels * 0.75 * (scale + 1) / 100, paper * 0.9);
     EXPECT_EQ(one_page_wide_scale({10, 10}, false), 100);  // narrow tables print at full size
     EXPECT_GT(page_height_at(50, true), page_height_at(100, true) * 1.9);
+}
+
+TEST(PrintedWeekly, TextOutIsTheReportAndTheWorkbookIsTitledWithThePeriod) {
+    test_support::temp_dir dir;
+    auto db = replayed(dir, example_config(), "examples/management-week.jsonl");
+    auto printed = report("weekly --db " + db + " --to 2026-11-29");
+    auto txt = (dir / "weekly.txt").string();
+    report("weekly --db " + db + " --to 2026-11-29 --out " + txt);
+    EXPECT_EQ(test_support::read_file(txt), printed);
+    EXPECT_TRUE(has(printed, "罚款：免罚 1 次，50 元\n")) << printed;  // the only fine was waived
+    EXPECT_TRUE(has(printed, "收到投诉：共 1 件（产品质量投诉 1 件），其中申诉 1 件\n")) << printed;
+
+    auto xlsx = (dir / "weekly.xlsx").string();
+    report("weekly --db " + db + " --to 2026-11-29 --format xlsx --out " + xlsx);
+    auto strings = part(xlsx, "xl/sharedStrings.xml");
+    EXPECT_TRUE(has(strings, "投诉周报（2026-11-23 至 2026-11-29）"));
+    EXPECT_FALSE(has(strings, "📈"));  // the headline is the title, not a row
+    auto sheet = part(xlsx, "xl/worksheets/sheet1.xml");
+    EXPECT_TRUE(has(sheet, "orientation=\"portrait\""));  // two columns: portrait
+    EXPECT_GE(row_height(sheet, 7), 30);                  // the on-time rates wrap to two lines
 }
