@@ -147,6 +147,7 @@ struct server_settings {
 
 struct config {
     std::string source_file;
+    std::string company;  // printed on the sheet and the statement; empty = not printed
     std::string timezone = "Asia/Shanghai";
     std::string database = "data/complaint-bot.db";
     std::string default_chat = "group";  // chat that scheduled posts go to

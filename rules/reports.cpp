@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <map>
 
+#include "rules/statement.hpp"
 #include "rules/text.hpp"
 
 namespace rules {
@@ -89,65 +90,62 @@ std::vector<fine> fines_in(const std::vector<fine>& all, const period& p, const 
 
 std::string penalty_summary(const std::vector<fine>& fines, const period& p, const core::zone& tz,
                             const std::string& title) {
+    (void)tz;
     std::string range = p.from == p.to ? core::format_date(p.from)
                                        : core::format_date(p.from) + " 至 " + core::format_date(p.to);
     std::string head = "📊 " + title + "（" + p.label + (p.label == range ? "" : "，" + range) + "）";
     if (fines.empty()) return head + "：无罚款。";
+    // Per head: the fines to pay ("F1 P1 未缴") and the waived ones apart, so no line reads "0 次 0 元".
     struct row {
         std::string name, department;
-        int count = 0, amount = 0;                // fines that stand (open or paid)
-        int waived_count = 0, waived_amount = 0;  // waived: listed, not charged
-        std::vector<std::string> items;
+        int count = 0, amount = 0;
+        std::vector<std::string> due, waived;
     };
     std::vector<row> rows;
-    int total = 0, open = 0, paid = 0, waived = 0;
+    int count = 0, total = 0, open = 0, paid = 0, waived_count = 0, waived = 0;
     for (const auto& f : fines) {
         auto it = std::find_if(rows.begin(), rows.end(), [&](const row& r) {
             return r.name == f.person_name && r.department == f.department;
         });
         if (it == rows.end()) {
-            rows.push_back({f.person_name, f.department, 0, 0, 0, 0, {}});
+            rows.push_back({f.person_name, f.department, 0, 0, {}, {}});
             it = rows.end() - 1;
         }
-        std::string status = f.status == "paid" ? "已缴" : f.status == "waived" ? "已免" : "未缴";
-        it->items.push_back(f.id + " " + f.complaint + " " + status);
         if (f.status == "waived") {
+            it->waived.push_back(f.id + "（" + f.complaint + "，" + yuan(f.amount) + "）");
+            waived_count += 1;
             waived += f.amount;
             it->waived_count += 1;
             it->waived_amount += f.amount;
             continue;
         }
+        it->due.push_back(f.id + " " + f.complaint + " " + fine_status_label(f.status));
         it->count += 1;
         it->amount += f.amount;
+        count += 1;
         total += f.amount;
         (f.status == "paid" ? paid : open) += f.amount;
     }
-    // Only what is there: no "0 次 0 元" for a head whose fines were all waived, no "已缴 0 元".
-    auto times = [](int n, int amount) {
-        return std::to_string(n) + " 次 " + std::to_string(amount) + " 元";
+    auto join = [](const std::vector<std::string>& v) {
+        std::string j;
+        for (const auto& i : v) j += (j.empty() ? "" : "，") + i;
+        return j;
     };
-    std::string s = head + "\n";
+    std::string s = head;
     for (const auto& r : rows) {
-        std::string counts;
-        if (r.count > 0) counts = times(r.count, r.amount);
-        if (r.waived_count > 0)
-            counts += (counts.empty() ? "免罚 " : "（另免罚 ") + times(r.waived_count, r.waived_amount) +
-                      (r.count > 0 ? "）" : "");
-        std::string items;
-        for (const auto& i : r.items) items += (items.empty() ? "" : "，") + i;
-        s += r.name + "（" + r.department + "）：" + counts + " — " + items + "\n";
+        s += "\n" + r.name + "（" + r.department + "）：";
+        if (r.count) s += std::to_string(r.count) + " 次，共 " + yuan(r.amount) + "（" + join(r.due) + "）";
+        if (!r.waived.empty()) s += std::string(r.count ? "；" : "") + "已免罚 " + join(r.waived);
     }
-    std::vector<std::string> parts;
-    if (open) parts.push_back("未缴 " + std::to_string(open) + " 元");
-    if (paid) parts.push_back("已缴 " + std::to_string(paid) + " 元");
-    std::string joined;
-    for (const auto& part : parts) joined += (joined.empty() ? "" : "，") + part;
-    if (total == 0)
-        s += "合计：无应缴罚款（均已免罚，共 " + std::to_string(waived) + " 元）";
+    if (count == 0)
+        return s + "\n合计：无应缴罚款（已免罚 " + std::to_string(waived_count) + " 次，" + yuan(waived) +
+               "）";
+    s += "\n合计：" + std::to_string(count) + " 次，共 " + yuan(total);
+    if (open && paid)
+        s += "，其中未缴 " + yuan(open) + "、已缴 " + yuan(paid);
     else
-        s += "合计：" + std::to_string(total) + " 元（" + joined +
-             (waived ? "，另免罚 " + std::to_string(waived) + " 元" : std::string{}) + "）";
-    (void)tz;
+        s += open ? "，未缴 " + yuan(open) : std::string("，已全部缴纳");
+    if (waived) s += "；另免罚 " + std::to_string(waived_count) + " 次，" + yuan(waived);
     return s;
 }
 
@@ -175,27 +173,58 @@ bool ready_for_sheet(const complaint& c) {
 }
 
 std::string sheet_text(const std::vector<complaint>& items, core::local_date day, const context& ctx) {
+    const auto& org = ctx.cfg.org;
     std::string s = "📄 质量投诉处理流程表（" + core::format_date(day) + "）";
     int n = 0;
     for (const auto& c : items) {
+        bool product = c.kind == complaint_kind::product;
+        auto field = [&](const char* key) { return c.field(key) ? *c.field(key) : std::string{}; };
         s += "\n" + std::to_string(++n) + ". " + c.id + " " + std::string(kind_title(c.kind)) + "　投诉人：" +
-             ctx.cfg.org.display_name(c.complainant);
-        if (const auto* v = c.field("客户名称")) s += "　客户：" + *v;
-        if (const auto* v = c.field(c.kind == complaint_kind::product ? "客户要求" : "投诉目的"))
-            s += "\n   " + std::string(c.kind == complaint_kind::product ? "客户要求" : "投诉目的") + "：" +
-                 *v;
+             org.display_name(c.complainant) +
+             (c.complainant_department.empty() ? "" : "（" + c.complainant_department + "）");
+        if (product) {
+            if (auto v = field("客户名称"); !v.empty()) s += "　客户：" + v;
+            std::string goods;
+            for (const char* key : {"发货日期", "品牌", "规格及数量"})
+                if (auto v = field(key); !v.empty())
+                    goods += (goods.empty() ? "" : "　") + std::string(key) + "：" + v;
+            if (!goods.empty()) s += "\n   " + goods;
+        } else if (auto v = field("投诉对象"); !v.empty()) {
+            s += "　投诉对象：" + v;
+        }
+        for (const char* key : product ? std::vector<const char*>{"产品存在的质量问题", "客户要求"}
+                                       : std::vector<const char*>{"投诉事件", "投诉目的"})
+            if (auto v = field(key); !v.empty())
+                s += "\n   " + std::string(std::string_view(key) == "产品存在的质量问题" ? "质量问题" : key) +
+                     "：" + v;
         for (const auto& d : c.departments) {
             s += "\n   " + d.department + "：";
             if (d.replied_at)
-                s += d.text + "（" + ctx.cfg.org.display_name(d.by) + " " + ctx.tz.short_time(*d.replied_at) +
-                     (d.amended_at ? "，" + ctx.tz.short_time(*d.amended_at) + " 修改" : std::string{}) +
-                     "）";
+                s += d.text + "（" + org.display_name(d.by) + " " + ctx.tz.short_time(*d.replied_at) +
+                     (d.amended_at ? "，" + ctx.tz.short_time(*d.amended_at) + " 修改" : std::string{}) + "）";
             else
                 s += "未回复" + std::string(d.fined ? "（已罚款）" : "");
         }
         std::string signers;
-        for (const auto& d : c.departments) signers += (signers.empty() ? "" : "、") + d.department;
-        s += "\n   责任部门负责人签字：" + signers + "（签字 " + c.id + "）";
+        bool all_signed = true;
+        for (const auto& d : c.departments) {
+            auto head = org.head_of(d.department);
+            bool done =
+                std::find(c.sheet_signed.begin(), c.sheet_signed.end(), d.department) != c.sheet_signed.end();
+            all_signed = all_signed && done;
+            signers += (signers.empty() ? "" : "、") + d.department +
+                       (head.empty() ? "" : " " + org.display_name(head)) + (done ? "（已签）" : "");
+        }
+        s += "\n   责任部门负责人签字：" + signers + (all_signed ? "" : "（签字 " + c.id + "）");
+        // Later steps of the flow, once recorded (the archived sheet shows them).
+        auto step = [&](const char* label, const complaint::step& st) {
+            if (!st.at) return;
+            s += "\n   " + std::string(label) + "：" + (st.text.empty() ? "已办理" : st.text) + "（" +
+                 org.display_name(st.by) + " " + ctx.tz.short_time(*st.at) + "）";
+        };
+        step("副总意见", c.vp_opinion);
+        step("总经理审批", c.gm_approval);
+        step((ctx.cfg.roles.order_desk + "执行").c_str(), c.executed);
     }
     return s;
 }
@@ -240,31 +269,63 @@ std::string weekly_report(const std::vector<complaint>& all, const std::vector<f
     }
     auto list = [](const std::map<std::string, int>& m) {
         std::string s;
-        for (const auto& [k, v] : m) s += (s.empty() ? "" : "，") + k + " " + std::to_string(v);
-        return s.empty() ? std::string("—") : s;
+        for (const auto& [k, v] : m) s += (s.empty() ? "" : "，") + k + " " + std::to_string(v) + " 件";
+        return s;
     };
     auto rates = [](const std::map<std::string, std::pair<int, int>>& m) {
         std::string s;
         for (const auto& [k, v] : m) s += (s.empty() ? "" : "，") + k + " " + percent(v.first, v.second);
-        return s.empty() ? std::string("—") : s;
+        return s;
     };
     auto in_period = fines_in(fines, p, ctx.tz);
-    int fine_total = 0;
-    for (const auto& f : in_period)
-        if (f.status != "waived") fine_total += f.amount;
-    std::string s = "📈 投诉周报（" + core::format_date(p.from) + " 至 " + core::format_date(p.to) + "）\n";
-    s += "投诉总数：" + std::to_string(count) + "（" + list(by_kind) + "）\n";
-    s += "有效投诉 " + std::to_string(count - invalid) + "，无效投诉 " + std::to_string(invalid) + "，申诉 " +
-         std::to_string(appealed) + "\n";
-    s += "按投诉部门：" + list(by_department) + "\n";
-    s += "按客户：" + list(by_customer) + "\n";
-    s += "按品牌：" + list(by_brand) + "\n";
-    s += "各环节按时率：" + rates(stage_rate) + "\n";
-    s += "各部门按时回复率：" + rates(dept_rate) + "\n";
-    s += "罚款：" + std::to_string(in_period.size()) + " 笔，" + std::to_string(fine_total) + " 元";
-    s += "\n未结退货运费：" +
-         (freight_open.empty() ? std::string("无") : std::to_string(freight_open.size()) + " 笔");
-    for (const auto& line : freight_open) s += "\n· " + line;
+    int fine_count = 0, fine_total = 0, fine_open = 0, waived_count = 0, waived = 0;
+    for (const auto& f : in_period) {
+        if (f.status == "waived") {
+            waived_count += 1;
+            waived += f.amount;
+            continue;
+        }
+        fine_count += 1;
+        fine_total += f.amount;
+        if (f.status == "open") fine_open += f.amount;
+    }
+    std::string s = "📈 投诉周报（" + core::format_date(p.from) + " 至 " + core::format_date(p.to) + "）";
+    // Lines with nothing to say are left out (no "申诉 0", no "按客户：—").
+    auto line = [&](const std::string& label, const std::string& text) {
+        if (!text.empty()) s += "\n" + label + "：" + text;
+    };
+    if (count == 0) {
+        s += "\n本期没有收到投诉。";
+    } else {
+        std::string total = "共 " + std::to_string(count) + " 件（" + list(by_kind) + "）";
+        std::vector<std::string> notes;
+        if (invalid) notes.push_back("无效投诉 " + std::to_string(invalid) + " 件");
+        if (appealed) notes.push_back("申诉 " + std::to_string(appealed) + " 件");
+        for (std::size_t i = 0; i < notes.size(); ++i) total += (i ? "，" : "，其中") + notes[i];
+        line("收到投诉", total);
+        line("按投诉部门", list(by_department));
+        line("按客户", list(by_customer));
+        line("按品牌", list(by_brand));
+        std::string stages;  // in the order of the workflow
+        for (const char* name : {"accept", "publish", "route", "respond", "notify", "review"})
+            if (auto it = stage_rate.find(stage_label(name)); it != stage_rate.end())
+                stages += (stages.empty() ? "" : "，") + it->first + " " +
+                          percent(it->second.first, it->second.second);
+        line("各环节按时率", stages);
+        line("各部门按时回复率", rates(dept_rate));
+    }
+    std::string fines_line;
+    if (fine_count) {
+        fines_line = std::to_string(fine_count) + " 次，共 " + yuan(fine_total);
+        if (fine_open) fines_line += (fine_open == fine_total ? "，未缴 " : "，其中未缴 ") + yuan(fine_open);
+    }
+    if (waived)
+        fines_line += (fines_line.empty() ? "" : "；") + std::string("免罚 ") + std::to_string(waived_count) +
+                      " 次，" + yuan(waived);
+    line("罚款", fines_line.empty() ? "无" : fines_line);
+    line("未结退货运费",
+         freight_open.empty() ? std::string("无") : std::to_string(freight_open.size()) + " 笔");
+    for (const auto& l : freight_open) s += "\n· " + l;
     return s;
 }
 

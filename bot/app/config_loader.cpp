@@ -140,7 +140,7 @@ class loader {
 
 const std::vector<std::string> top_keys = {"timezone",  "database",  "organization", "roles",
                                            "workflow",  "schedules", "calendar",     "server",
-                                           "platforms", "chats",     "default_chat"};
+                                           "platforms", "chats",     "default_chat", "company"};
 
 // "2026-10-01" → a date; nullopt when malformed or not a real day.
 std::optional<core::local_date> parse_day(const std::string& s) {
@@ -259,6 +259,8 @@ config_load_result parse_config(std::string_view yaml_text, std::string source_n
     }
     if (auto n = root["default_chat"]; n)
         if (auto v = L.str(n, "default_chat")) cfg.default_chat = *v;
+    if (auto n = root["company"]; n)
+        if (auto v = L.str(n, "company")) cfg.company = *v;
 
     // --- organization
     std::set<std::string> dept_names, person_ids;
@@ -788,6 +790,7 @@ std::string explain_config(const rules::config& cfg) {
     };
     const auto& w = cfg.workflow;
     o << "config: " << cfg.source_file << "\n"
+      << "company: " << (cfg.company.empty() ? "(not set)" : cfg.company) << "\n"
       << "time zone: " << cfg.timezone << "\n"
       << "database: " << cfg.database << "\n"
       << "departments (" << cfg.org.departments.size() << "):\n";

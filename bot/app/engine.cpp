@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "app/inbound_post.hpp"
+#include "app/org_snapshot.hpp"
 #include "rules/commands.hpp"
 #include "rules/forms.hpp"
 #include "rules/reports.hpp"
@@ -74,6 +75,8 @@ core::instant period_end(const rules::period& p, const core::zone& tz) {
 engine::engine(const rules::config& cfg, storage::database& db, const core::clock& clock)
     : cfg_(cfg), db_(db), clock_(clock), tz_(cfg.timezone), cal_(cfg.calendar, tz_) {
     if (!db_.meta("timezone")) db_.set_meta("timezone", cfg_.timezone);
+    // The names and roles the printed reports use (`report` reads only the database).
+    if (auto org = org_snapshot(cfg_); db_.meta(org_snapshot_key) != org) db_.set_meta(org_snapshot_key, org);
     ensure_jobs();
     load_deadlines();
 }

@@ -1,7 +1,5 @@
 #include "app/report.hpp"
 
-#include <xlsxwriter.h>
-
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -11,6 +9,8 @@
 #include <ostream>
 #include <vector>
 
+#include "app/report_forms.hpp"
+#include "app/report_xlsx.hpp"
 #include "rules/reports.hpp"
 #include "rules/text.hpp"
 #include "storage/database.hpp"
@@ -93,48 +93,7 @@ void write_text(const table& t, std::ostream& out) {
 }
 
 void write_xlsx(const table& t, const std::string& path) {
-    lxw_workbook* wb = workbook_new(path.c_str());
-    if (!wb)
-        throw report_error("cannot create '" + path + "': check that the directory exists and is writable");
-    lxw_worksheet* ws = workbook_add_worksheet(wb, nullptr);
-    lxw_format* title = workbook_add_format(wb);
-    format_set_bold(title);
-    format_set_font_size(title, 14);
-    lxw_format* head = workbook_add_format(wb);
-    format_set_bold(head);
-    format_set_border(head, LXW_BORDER_THIN);
-    format_set_bg_color(head, 0xDDEBF7);
-    format_set_text_wrap(head);
-    lxw_format* cell = workbook_add_format(wb);
-    format_set_border(cell, LXW_BORDER_THIN);
-    format_set_text_wrap(cell);
-    format_set_align(cell, LXW_ALIGN_VERTICAL_TOP);
-    worksheet_set_landscape(ws);
-    worksheet_set_paper(ws, 9);  // A4
-    worksheet_fit_to_pages(ws, 1, 0);
-    worksheet_repeat_rows(ws, 1, 1);
-    worksheet_write_string(ws, 0, 0, t.title.c_str(), title);
-    for (std::size_t c = 0; c < t.header.size(); ++c) {
-        worksheet_write_string(ws, 1, static_cast<lxw_col_t>(c), t.header[c].c_str(), head);
-        worksheet_set_column(ws, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c),
-                             c + 1 == t.header.size() ? 30 : 16, nullptr);
-    }
-    lxw_row_t r = 2;
-    auto put = [&](const std::vector<std::string>& cells) {
-        for (std::size_t c = 0; c < cells.size(); ++c) {
-            const auto& v = cells[c];
-            char* end = nullptr;
-            double num = v.empty() ? 0 : std::strtod(v.c_str(), &end);
-            if (!v.empty() && end && *end == '\0' && v.find_first_not_of("0123456789.") == std::string::npos)
-                worksheet_write_number(ws, r, static_cast<lxw_col_t>(c), num, cell);
-            else
-                worksheet_write_string(ws, r, static_cast<lxw_col_t>(c), v.c_str(), cell);
-        }
-        ++r;
-    };
-    for (const auto& row : t.rows) put(row);
-    if (!t.footer.empty()) put(t.footer);
-    if (workbook_close(wb) != LXW_NO_ERROR) throw report_error("cannot write '" + path + "'");
+    write_table_xlsx({t.title, t.header, t.rows, t.footer}, path);
 }
 
 bool in_range(core::local_date d, const report_options& o) {
@@ -173,6 +132,7 @@ void run_report(const report_options& o, std::ostream& out) {
                            "' does not exist: pass the file `serve` or `replay --db` wrote");
     storage::database db(o.db_path);
     core::zone tz(db.meta("timezone").value_or("Asia/Shanghai"));
+    if (write_form(o, db, tz, out)) return;  // sheet and statement as text or XLSX: the printed forms
 
     json j = json::array();
     table t;
@@ -181,17 +141,23 @@ void run_report(const report_options& o, std::ostream& out) {
         // The weekly report over --from..--to (default: the 7 days ending --to, or today).
         auto to = o.to.value_or(today);
         auto from = o.from.value_or(core::add_days(to, -6));
-        rules::config defaults;  // the report reads only the database; role names are the defaults
+        auto names = report_config(db);  // the names and roles the engine stored
         int unused = 0;
-        rules::context ctx{defaults, tz, tz.start_of(core::add_days(to, 1)), &unused};
+        rules::context ctx{names, tz, tz.start_of(core::add_days(to, 1)), &unused};
         auto text =
             rules::weekly_report(db.all_complaints(), db.fines(),
                                  {from, to, core::format_date(from) + " 至 " + core::format_date(to)}, ctx);
-        if (o.format == "text" && o.out_path.empty()) {
-            out << text << "\n";
+        if (o.format == "text") {  // the report as HR reads it, also with --out
+            std::ofstream file;
+            if (!o.out_path.empty()) {
+                file.open(o.out_path, std::ios::binary | std::ios::trunc);
+                if (!file)
+                    throw report_error("cannot write '" + o.out_path + "': check that the directory exists");
+            }
+            (o.out_path.empty() ? out : file) << text << "\n";
             return;
         }
-        t.title = "投诉周报";
+        t.title = "投诉周报（" + core::format_date(from) + " 至 " + core::format_date(to) + "）";
         t.header = {"项目", "内容"};
         j = json::object(
             {{"from", core::format_date(from)}, {"to", core::format_date(to)}, {"lines", json::array()}});
@@ -201,10 +167,13 @@ void run_report(const report_options& o, std::ostream& out) {
             auto line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
             j["lines"].push_back(line);
             auto colon = line.find("：");
-            if (colon == std::string::npos)
+            if (start == 0) {
+                // the headline is the table's title
+            } else if (colon == std::string::npos) {
                 t.rows.push_back({line, ""});
-            else
+            } else {
                 t.rows.push_back({line.substr(0, colon), line.substr(colon + std::string_view("：").size())});
+            }
             if (end == std::string::npos) break;
             start = end + 1;
         }

@@ -43,9 +43,10 @@ TEST(Engine, PenaltySummaryForEachPeriod) {
     bench b;
     day_with_fine(b);
     auto r = b.say(at("17:00"), "wangwu", "罚款汇总 今天");
-    EXPECT_EQ(r[0].text,
-              "📊 罚款汇总（今天，2026-11-23）\n吴九（采购部）：1 次 50 元 — F1 P1 未缴\n合计：50 元（未缴 50 "
-              "元）\n@王五");
+    EXPECT_EQ(
+        r[0].text,
+        "📊 罚款汇总（今天，2026-11-23）\n吴九（采购部）：1 次，共 50 元（F1 P1 未缴）\n合计：1 次，共 50 "
+        "元，未缴 50 元\n@王五");
     r = b.say(at("17:01"), "wangwu", "罚款汇总 本月");
     EXPECT_TRUE(contains(r[0].text, "📊 罚款汇总（本月，2026-11-01 至 2026-11-30）"));
     r = b.say(at("17:02"), "wangwu", "罚款汇总 2026-10");
@@ -81,8 +82,10 @@ TEST(Engine, WaivedFinesLeaveTheTotal) {
     EXPECT_EQ(f->status_reason, "客户当天撤回投诉");
     EXPECT_EQ(f->status_by, "wangwu");
     r = b.say(at("12:01"), "wangwu", "罚款汇总");
-    EXPECT_TRUE(contains(r[0].text, "吴九（采购部）：免罚 1 次 50 元 — F1 P1 已免")) << r[0].text;
-    EXPECT_TRUE(contains(r[0].text, "合计：无应缴罚款（均已免罚，共 50 元）")) << r[0].text;
+    EXPECT_TRUE(contains(r[0].text, "吴九（采购部）：已免罚 F1（P1，50 元）")) << r[0].text;
+    EXPECT_TRUE(contains(r[0].text, "合计：无应缴罚款（已免罚 1 次，50 元）")) << r[0].text;
+    EXPECT_FALSE(contains(r[0].text, "0 次")) << r[0].text;
+    EXPECT_FALSE(contains(r[0].text, " 0 元")) << r[0].text;
 }
 
 TEST(Engine, MalformedPostRegistersNothingAndShowsTheTemplate) {

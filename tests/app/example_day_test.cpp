@@ -123,8 +123,8 @@ TEST(ExampleDay, ReplayProducesEveryOutcomeOfTheReadme) {
     // 17:00 罚款汇总 今天: F1 only, 50 yuan.
     auto summary = at_time(posts, "17:00");
     ASSERT_EQ(summary.size(), 1u);
-    EXPECT_TRUE(has(summary[0], "吴九（采购部）：1 次 50 元 — F1 P1 未缴"));
-    EXPECT_TRUE(has(summary[0], "合计：50 元"));
+    EXPECT_TRUE(has(summary[0], "吴九（采购部）：1 次，共 50 元（F1 P1 未缴）"));
+    EXPECT_TRUE(has(summary[0], "合计：1 次，共 50 元，未缴 50 元"));
 
     // 17:30 the sheet lists P1; the heads named at publish are asked to sign.
     auto sheet = at_time(posts, "17:30");

@@ -377,9 +377,14 @@ TEST(Reports, WeeklyAndMonthlyStatementFromTheExampleDay) {
     ASSERT_EQ(test_support::run_command(bot() + " report weekly --db " + db + " --to 2026-11-29", out), 0)
         << out;
     EXPECT_TRUE(contains(out, "📈 投诉周报（2026-11-23 至 2026-11-29）")) << out;
-    EXPECT_TRUE(
-        contains(out, "投诉总数：2（产品质量投诉 1，服务质量投诉 1）\n有效投诉 2，无效投诉 0，申诉 0"))
+    EXPECT_TRUE(contains(out,
+                         "收到投诉：共 2 件（产品质量投诉 1 件，服务质量投诉 1 件）\n按投诉部门：销售一部 1 "
+                         "件，销售二部 1 件"))
         << out;
+    EXPECT_TRUE(contains(out, "各环节按时率：受理 50%，公布工艺流程 100%，分流 0%，回复 50%，通知投诉人 0%"))
+        << out;
+    EXPECT_TRUE(contains(out, "罚款：1 次，共 50 元，未缴 50 元")) << out;
+    EXPECT_FALSE(contains(out, " 0 件")) << out;  // no "无效投诉 0" or "申诉 0" lines
     ASSERT_EQ(
         test_support::run_command(
             bot() + " report statement --db " + db + " --from 2026-11-01 --to 2026-11-30 --format json", out),
@@ -441,8 +446,8 @@ TEST(Reports, XlsxSheetReadsBackWithChineseAndPrintLayout) {
         << out;
     // Read the workbook back (an .xlsx is a zip of XML parts).
     ASSERT_EQ(test_support::run_command("unzip -p " + xlsx + " xl/sharedStrings.xml", out), 0) << out;
-    for (const auto* s : {"质量投诉处理流程表", "责任部门负责人签字", "副总意见", "王总审批意见",
-                          "打单部执行", "华东五金有限公司", "采购部：未回复"})
+    for (const auto* s : {"质量投诉处理流程表", "签字/日期", "副总意见", "王总审批意见", "打单部执行",
+                          "华东五金有限公司", "逾期未回复（已罚款 F1）"})
         EXPECT_TRUE(contains(out, s)) << s;
     ASSERT_EQ(test_support::run_command("unzip -p " + xlsx + " xl/worksheets/sheet1.xml", out), 0);
     EXPECT_TRUE(contains(out, "orientation=\"landscape\"")) << out;
