@@ -20,10 +20,28 @@ int fail(const std::string& reason) {
     return 2;
 }
 
-// Loads the config or prints every error (one per line, the first one is the reason).
-std::optional<rules::config> load_or_report(const std::string& path, bool all_errors) {
+// "c.yaml:12:5: warning: <message> — <fix>"
+std::string as_warning(const config_error& e) {
+    auto s = e.to_string();
+    auto head =
+        e.file + (e.line > 0 ? ":" + std::to_string(e.line) + ":" + std::to_string(e.column) : "") + ": ";
+    return s.rfind(head, 0) == 0 ? head + "warning: " + s.substr(head.size()) : "warning: " + s;
+}
+
+// Loads the config or prints every error (one per line, the first one is the reason). For serve
+// (`for_serve`), what serve needs beyond a valid config is an error too.
+std::optional<rules::config> load_or_report(const std::string& path, bool all_errors,
+                                            bool for_serve = false) {
     auto r = load_config(path);
-    if (r.config) return r.config;
+    if (r.config && for_serve && !r.serve_errors.empty()) {
+        r.errors = r.serve_errors;
+        r.config.reset();
+    }
+    if (r.config) {
+        if (for_serve)
+            for (const auto& w : r.warnings) std::cerr << as_warning(w) << "\n";
+        return r.config;
+    }
     if (all_errors) {
         for (const auto& e : r.errors) std::cerr << e.to_string() << "\n";
     } else if (!r.errors.empty()) {
@@ -32,6 +50,30 @@ std::optional<rules::config> load_or_report(const std::string& path, bool all_er
         std::cerr << "\n";
     }
     return std::nullopt;
+}
+
+// check-config: every error (exit 2), what serve would refuse (exit 2), then the warnings.
+int check_config(const std::string& path) {
+    auto r = load_config(path, read_env);
+    for (const auto& e : r.errors) std::cerr << e.to_string() << "\n";
+    if (!r.config) return 2;
+    if (!r.has_serve_sections && !r.serve_errors.empty()) {
+        // A config for replay and report only: serve's needs are a note, not a refusal.
+        std::cerr << path
+                  << ": note: no server:, platforms: or chats: — fine for replay and report, but serve "
+                  << "will refuse to start (add them as in config.example.yaml)\n";
+    } else {
+        for (const auto& e : r.serve_errors) std::cerr << e.to_string() << "\n";
+        if (!r.serve_errors.empty()) {
+            for (const auto& w : r.warnings) std::cerr << as_warning(w) << "\n";
+            std::cerr << "complaint-bot: serve would refuse this config (" << r.serve_errors.size()
+                      << " problem" << (r.serve_errors.size() > 1 ? "s" : "") << ")\n";
+            return 2;
+        }
+        for (const auto& w : r.warnings) std::cerr << as_warning(w) << "\n";
+    }
+    std::cout << explain_config(*r.config);
+    return 0;
 }
 
 }  // namespace
@@ -89,12 +131,7 @@ int run_cli(int argc, char** argv) {
     }
 
     try {
-        if (*check) {
-            auto cfg = load_or_report(check_path, true);
-            if (!cfg) return 2;
-            std::cout << explain_config(*cfg);
-            return 0;
-        }
+        if (*check) return check_config(check_path);
         if (*replay) {
             auto cfg = load_or_report(config_path, false);
             if (!cfg) return 2;
@@ -130,7 +167,7 @@ int run_cli(int argc, char** argv) {
             return 1;
         }
         if (*serve) {
-            auto cfg = load_or_report(config_path, false);
+            auto cfg = load_or_report(config_path, false, true);
             if (!cfg) return 2;
             return run_serve(*cfg);
         }
