@@ -93,8 +93,8 @@ struct rate_fixture {
             check.expires_after(5ms);
             check.async_wait([&](auto) { poll(); });
         };
+        ioc.restart();  // before poll(): it may stop the loop at once
         poll();
-        ioc.restart();
         ioc.run();
     }
     // Lets the loop run a little with nothing expected (to see that nothing more is sent).
