@@ -13,6 +13,7 @@
 #include "app/dingtalk_stream.hpp"
 #include "app/http_server.hpp"
 #include "app/service.hpp"
+#include "storage/db_lock.hpp"
 
 namespace app {
 
@@ -79,6 +80,14 @@ int run_serve(const rules::config& cfg) {
     std::error_code ec;
     auto dir = std::filesystem::path(cfg.database).parent_path();
     if (!dir.empty()) std::filesystem::create_directories(dir, ec);
+    // One serve per database, held until the process ends.
+    std::unique_ptr<storage::db_lock> lock;
+    try {
+        lock = std::make_unique<storage::db_lock>(cfg.database, "serve");
+    } catch (const storage::storage_error& e) {
+        spdlog::error("{}", e.what());
+        return 2;
+    }
     storage::database db(cfg.database);
 
     asio::io_context ioc{1};
