@@ -76,7 +76,8 @@ asio::awaitable<core::instant> outbox_sender::pass() {
         if (!route || !route->adapter) {
             spdlog::error("post {} has no platform: chat '{}' is not under chats: in the config", row.id,
                           row.post.chat);
-            db_.mark_failed(row.id, row.attempts, "no platform configured for chat '" + row.post.chat + "'");
+            db_.mark_failed(row.id, row.attempts, "no platform configured for chat '" + row.post.chat + "'",
+                            now);
             ++stats_.failed;
             blocked_chats.erase(row.post.chat);
             continue;
@@ -156,7 +157,7 @@ asio::awaitable<core::instant> outbox_sender::pass() {
                     "post {} to chat '{}' refused by the platform for good ({}); kept as failed — check the "
                     "robot's webhook, secret and keywords",
                     row.id, row.post.chat, error);
-                db_.mark_failed(row.id, attempts, error);
+                db_.mark_failed(row.id, attempts, error, now);
                 ++stats_.failed;
                 blocked_chats.erase(row.post.chat);
                 break;
