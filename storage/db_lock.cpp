@@ -35,10 +35,17 @@ db_lock::db_lock(const std::string& db_path, const std::string& holder) {
     if (db_path.empty() || db_path == ":memory:") return;
     const auto path = lock_path(db_path);
     fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    const bool writable = fd_ >= 0;
+    // A read-only filesystem (or a lock file we may not write): flock needs no write access.
+    if (fd_ < 0 && (errno == EROFS || errno == EACCES)) fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // Nobody can write a database on a read-only filesystem, so there is nothing to guard: the
+    // database itself then says "read-only" and how to fix it.
+    if (fd_ < 0 && errno == EROFS) return;
     if (fd_ < 0)
         throw storage_error("cannot create the lock file '" + path + "': " + std::strerror(errno) +
                             " (check that the database's directory exists and is writable)");
     if (::flock(fd_, LOCK_EX | LOCK_NB) == 0) {
+        if (!writable) return;
         std::string who = std::to_string(::getpid()) + " " + holder + "\n";
         if (::ftruncate(fd_, 0) == 0 && ::lseek(fd_, 0, SEEK_SET) == 0) {
             auto n = ::write(fd_, who.data(), who.size());
