@@ -34,6 +34,7 @@ struct raw_response {
     int status = 200;
     std::string content_type = "text/plain; charset=utf-8";
     std::string body;
+    std::map<std::string, std::string> headers{};  // more response headers (e.g. Allow on a 405)
 };
 
 // Why a request was refused. Each maps to an HTTP status (status_of) and a log word (name_of);

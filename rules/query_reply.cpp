@@ -7,6 +7,7 @@
 #include "rules/workflow_support.hpp"
 
 namespace rules {
+using namespace detail;
 
 namespace {
 

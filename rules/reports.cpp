@@ -115,8 +115,6 @@ std::string penalty_summary(const std::vector<fine>& fines, const period& p, con
             it->waived.push_back(f.id + "（" + f.complaint + "，" + yuan(f.amount) + "）");
             waived_count += 1;
             waived += f.amount;
-            it->waived_count += 1;
-            it->waived_amount += f.amount;
             continue;
         }
         it->due.push_back(f.id + " " + f.complaint + " " + fine_status_label(f.status));

@@ -117,7 +117,9 @@ constexpr const char* sql_meta = "SELECT value FROM meta WHERE key = ?";
 constexpr const char* sql_mark_retry =
     "UPDATE outbox SET attempts = ?, next_try_at = ?, last_error = ? WHERE id = ?";
 constexpr const char* sql_mark_failed =
-    "UPDATE outbox SET state = 'failed', attempts = ?, last_error = ? WHERE id = ?";
+    "UPDATE outbox SET state = 'failed', attempts = ?, last_error = ?, next_try_at = COALESCE(?, "
+    "next_try_at) "
+    "WHERE id = ?";
 constexpr const char* sql_append_event =
     "INSERT INTO events(id, complaint_id, at, actor, type, stage, detail, deadline, late_ms, hash) "
     "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -740,13 +742,40 @@ void database::mark_retry(std::int64_t id, int attempts, core::instant next_try_
     q.exec();
 }
 
-void database::mark_failed(std::int64_t id, int attempts, const std::string& error) {
+void database::mark_failed(std::int64_t id, int attempts, const std::string& error,
+                           std::optional<core::instant> at) {
     auto& q = prepared(sql_mark_failed);
     reset_on_exit q_done{q};
     q.bind(1, attempts);
     q.bind(2, error);
-    q.bind(3, static_cast<std::int64_t>(id));
+    if (at)
+        q.bind(3, static_cast<std::int64_t>(core::to_ms(*at)));
+    else
+        q.bind(3);
+    q.bind(4, static_cast<std::int64_t>(id));
     q.exec();
+}
+
+database::failure_summary database::outbox_failures_since(core::instant since) {
+    failure_summary s;
+    const auto from = static_cast<std::int64_t>(core::to_ms(since));
+    SQLite::Statement q(db_,
+                        "SELECT COUNT(*), MIN(next_try_at), MAX(next_try_at) FROM outbox "
+                        "WHERE state = 'failed' AND next_try_at >= ?");
+    q.bind(1, from);
+    if (!q.executeStep() || q.getColumn(0).getInt64() == 0) return s;
+    s.count = q.getColumn(0).getInt64();
+    s.first = core::from_ms(q.getColumn(1).getInt64());
+    s.last = core::from_ms(q.getColumn(2).getInt64());
+    SQLite::Statement last(db_,
+                           "SELECT chat, last_error FROM outbox WHERE state = 'failed' AND next_try_at >= ? "
+                           "ORDER BY next_try_at DESC, id DESC LIMIT 1");
+    last.bind(1, from);
+    if (last.executeStep()) {
+        s.chat = last.getColumn(0).getString();
+        s.last_error = last.getColumn(1).getString();
+    }
+    return s;
 }
 
 std::int64_t database::outbox_failed() {

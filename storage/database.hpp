@@ -126,9 +126,20 @@ class database {
     void mark_sent(std::int64_t id, core::instant at);
     // A failed attempt that will be retried at `next_try_at`.
     void mark_retry(std::int64_t id, int attempts, core::instant next_try_at, const std::string& error);
-    // Given up (a permanent platform error): kept for /healthz and the operator.
-    void mark_failed(std::int64_t id, int attempts, const std::string& error);
+    // Given up (a permanent platform error): kept for /healthz and the operator. `at` (when given)
+    // is recorded as the row's last try, which outbox_failures_since() counts from.
+    void mark_failed(std::int64_t id, int attempts, const std::string& error,
+                     std::optional<core::instant> at = std::nullopt);
     std::int64_t outbox_failed();
+    // The posts given up whose last try was at or after `since` (for /healthz).
+    struct failure_summary {
+        std::int64_t count = 0;
+        core::instant first{};
+        core::instant last{};
+        std::string chat;        // of the last one
+        std::string last_error;  // of the last one
+    };
+    failure_summary outbox_failures_since(core::instant since);
     std::int64_t outbox_backlog();
 
   private:

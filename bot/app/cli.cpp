@@ -9,7 +9,9 @@
 #include "app/replay.hpp"
 #include "app/report.hpp"
 #include "app/serve.hpp"
+#include "storage/backup.hpp"
 #include "storage/database.hpp"
+#include "storage/db_lock.hpp"
 
 namespace app {
 
@@ -20,10 +22,28 @@ int fail(const std::string& reason) {
     return 2;
 }
 
-// Loads the config or prints every error (one per line, the first one is the reason).
-std::optional<rules::config> load_or_report(const std::string& path, bool all_errors) {
+// "c.yaml:12:5: warning: <message> — <fix>"
+std::string as_warning(const config_error& e) {
+    auto s = e.to_string();
+    auto head =
+        e.file + (e.line > 0 ? ":" + std::to_string(e.line) + ":" + std::to_string(e.column) : "") + ": ";
+    return s.rfind(head, 0) == 0 ? head + "warning: " + s.substr(head.size()) : "warning: " + s;
+}
+
+// Loads the config or prints every error (one per line, the first one is the reason). For serve
+// (`for_serve`), what serve needs beyond a valid config is an error too.
+std::optional<rules::config> load_or_report(const std::string& path, bool all_errors,
+                                            bool for_serve = false) {
     auto r = load_config(path);
-    if (r.config) return r.config;
+    if (r.config && for_serve && !r.serve_errors.empty()) {
+        r.errors = r.serve_errors;
+        r.config.reset();
+    }
+    if (r.config) {
+        if (for_serve)
+            for (const auto& w : r.warnings) std::cerr << as_warning(w) << "\n";
+        return r.config;
+    }
     if (all_errors) {
         for (const auto& e : r.errors) std::cerr << e.to_string() << "\n";
     } else if (!r.errors.empty()) {
@@ -32,6 +52,46 @@ std::optional<rules::config> load_or_report(const std::string& path, bool all_er
         std::cerr << "\n";
     }
     return std::nullopt;
+}
+
+// `audit verify` of `db`: the verdict on stdout; 0 when intact, 1 (and the problems) when not.
+int print_audit(const std::string& path, const std::string& label) {
+    storage::database db(path);
+    auto r = db.verify_audit();
+    if (r.ok) {
+        std::cout << label << ": " << r.events << " events, " << r.fines
+                  << " fines: the chain is intact and every fine matches the event that issued it (last hash "
+                  << (r.last_hash.empty() ? std::string("—") : r.last_hash.substr(0, 16)) << ")\n";
+        return 0;
+    }
+    for (const auto& p : r.problems) std::cout << label << ": " << p << "\n";
+    std::cerr << "complaint-bot: " << label << " failed: " << r.problems.size()
+              << " problem(s); restore the database from a backup and compare\n";
+    return 1;
+}
+
+// check-config: every error (exit 2), what serve would refuse (exit 2), then the warnings.
+int check_config(const std::string& path) {
+    auto r = load_config(path, read_env);
+    for (const auto& e : r.errors) std::cerr << e.to_string() << "\n";
+    if (!r.config) return 2;
+    if (!r.has_serve_sections && !r.serve_errors.empty()) {
+        // A config for replay and report only: serve's needs are a note, not a refusal.
+        std::cerr << path
+                  << ": note: no server:, platforms: or chats: — fine for replay and report, but serve "
+                  << "will refuse to start (add them as in config.example.yaml)\n";
+    } else {
+        for (const auto& e : r.serve_errors) std::cerr << e.to_string() << "\n";
+        if (!r.serve_errors.empty()) {
+            for (const auto& w : r.warnings) std::cerr << as_warning(w) << "\n";
+            std::cerr << "complaint-bot: serve would refuse this config (" << r.serve_errors.size()
+                      << " problem" << (r.serve_errors.size() > 1 ? "s" : "") << ")\n";
+            return 2;
+        }
+        for (const auto& w : r.warnings) std::cerr << as_warning(w) << "\n";
+    }
+    std::cout << explain_config(*r.config);
+    return 0;
 }
 
 }  // namespace
@@ -69,14 +129,23 @@ int run_cli(int argc, char** argv) {
     audit->add_option("action", audit_action, "verify")->required()->check(CLI::IsMember({"verify"}));
     audit->add_option("--db", audit_db, "SQLite file")->required();
 
+    std::string backup_db, backup_out;
+    bool backup_force = false;
+    auto* backup = cli.add_subcommand("backup", "a consistent copy of a database, also while serve runs");
+    backup->add_option("--db", backup_db, "SQLite file to copy")->required();
+    backup->add_option("--out", backup_out, "the copy to write")->required();
+    backup->add_flag("--force", backup_force, "replace --out when it exists");
+
     std::string check_path;
     auto* check = cli.add_subcommand("check-config", "validate a config file and print the effective rules");
     check->add_option("file", check_path, "config file (YAML)")->required();
 
     if (argc >= 2 && argv[1][0] != '-') {
         std::string sub = argv[1];
-        if (sub != "serve" && sub != "replay" && sub != "report" && sub != "check-config" && sub != "audit")
-            return fail("unknown command '" + sub + "': use serve, replay, report, audit or check-config");
+        if (sub != "serve" && sub != "replay" && sub != "report" && sub != "check-config" && sub != "audit" &&
+            sub != "backup")
+            return fail("unknown command '" + sub +
+                        "': use serve, replay, report, audit, backup or check-config");
     }
     try {
         cli.parse(argc, argv);
@@ -89,17 +158,14 @@ int run_cli(int argc, char** argv) {
     }
 
     try {
-        if (*check) {
-            auto cfg = load_or_report(check_path, true);
-            if (!cfg) return 2;
-            std::cout << explain_config(*cfg);
-            return 0;
-        }
+        if (*check) return check_config(check_path);
         if (*replay) {
             auto cfg = load_or_report(config_path, false);
             if (!cfg) return 2;
             replay_options opts{script_path, db_path,
                                 format == "jsonl" ? replay_format::jsonl : replay_format::text};
+            std::optional<storage::db_lock> lock;  // not while serve (or another replay) writes it
+            if (!db_path.empty()) lock.emplace(db_path, "replay");
             run_replay(*cfg, opts, std::cout);
             return 0;
         }
@@ -115,22 +181,16 @@ int run_cli(int argc, char** argv) {
             if (!std::filesystem::exists(audit_db))
                 return fail("database '" + audit_db +
                             "' does not exist: pass the file `serve` or `replay --db` wrote");
-            storage::database db(audit_db);
-            auto r = db.verify_audit();
-            if (r.ok) {
-                std::cout << "audit: " << r.events << " events, " << r.fines
-                          << " fines: the chain is intact and every fine matches the event that issued it "
-                             "(last hash "
-                          << (r.last_hash.empty() ? std::string("—") : r.last_hash.substr(0, 16)) << ")\n";
-                return 0;
-            }
-            for (const auto& p : r.problems) std::cout << "audit: " << p << "\n";
-            std::cerr << "complaint-bot: audit failed: " << r.problems.size()
-                      << " problem(s); restore the database from a backup and compare\n";
-            return 1;
+            return print_audit(audit_db, "audit");
+        }
+        if (*backup) {
+            auto r = storage::backup_database(backup_db, backup_out, backup_force);
+            std::cout << "backup: " << r.pages << " pages of " << backup_db << " copied to " << backup_out
+                      << "\n";
+            return print_audit(backup_out, "audit of the copy");
         }
         if (*serve) {
-            auto cfg = load_or_report(config_path, false);
+            auto cfg = load_or_report(config_path, false, true);
             if (!cfg) return 2;
             return run_serve(*cfg);
         }

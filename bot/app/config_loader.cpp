@@ -1,5 +1,7 @@
 #include "app/config_loader.hpp"
 
+#include "app/config_checks.hpp"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -203,7 +205,13 @@ std::string config_error::to_string() const {
     return s;
 }
 
-config_load_result load_config(const std::filesystem::path& file) {
+config_load_result load_config(const std::filesystem::path& file, const env_lookup& env) {
+    std::error_code ec;
+    if (auto size = std::filesystem::file_size(file, ec); !ec && size > max_config_bytes) {
+        config_load_result r;  // refused before reading it
+        r.errors.push_back(oversized_config(size, file.string()));
+        return r;
+    }
     std::ifstream in(file, std::ios::binary);
     if (!in) {
         config_load_result r;
@@ -213,12 +221,14 @@ config_load_result load_config(const std::filesystem::path& file) {
     }
     std::ostringstream ss;
     ss << in.rdbuf();
-    return parse_config(ss.str(), file.string(), file.parent_path());
+    return parse_config(ss.str(), file.string(), file.parent_path(), env);
 }
 
 config_load_result parse_config(std::string_view yaml_text, std::string source_name,
-                                const std::filesystem::path& base_dir) {
+                                const std::filesystem::path& base_dir, const env_lookup& env) {
     config_load_result result;
+    result.errors = check_config_text(yaml_text, source_name);
+    if (!result.errors.empty()) return result;  // the YAML parser would only add confusion
     loader L(source_name, yaml_text);
     YAML::Node root;
     try {
@@ -228,6 +238,7 @@ config_load_result parse_config(std::string_view yaml_text, std::string source_n
         result.errors = L.errors_;
         return result;
     }
+    L.errors_ = duplicate_key_errors(yaml_text, source_name);
     rules::config cfg;
     cfg.source_file = source_name;
     if (!root.IsMap()) {
@@ -757,7 +768,12 @@ config_load_result parse_config(std::string_view yaml_text, std::string source_n
     }
 
     result.errors = L.errors_;
-    if (result.errors.empty()) result.config = std::move(cfg);
+    if (!result.errors.empty()) return result;
+    auto serve = check_for_serve(root, cfg, yaml_text, source_name, env);
+    result.serve_errors = std::move(serve.errors);
+    result.warnings = std::move(serve.warnings);
+    result.has_serve_sections = serve.has_serve_sections;
+    result.config = std::move(cfg);
     return result;
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,11 +28,21 @@ struct config_error {
 struct config_load_result {
     std::optional<rules::config> config;  // set only when there are no errors
     std::vector<config_error> errors;
+    // What `serve` needs beyond that (replay and report do not): it refuses to start on any of
+    // serve_errors; warnings name what will not work as expected. Filled only when config is set.
+    std::vector<config_error> serve_errors;
+    std::vector<config_error> warnings;
+    bool has_serve_sections = false;  // the file has server:, platforms: or chats:
 };
 
-config_load_result load_config(const std::filesystem::path& file);
+// Reads the environment for the secret-variable warnings; none when empty.
+using env_lookup = std::function<std::string(const std::string& name)>;
+
+// Refuses a file over 1 MB, not UTF-8, indented with tabs, with a full-width '：' after a key or a
+// duplicate key, before and beside the field-by-field checks (app/config_checks.hpp).
+config_load_result load_config(const std::filesystem::path& file, const env_lookup& env = {});
 config_load_result parse_config(std::string_view yaml_text, std::string source_name,
-                                const std::filesystem::path& base_dir = {});
+                                const std::filesystem::path& base_dir = {}, const env_lookup& env = {});
 
 // The effective rules, for `complaint-bot check-config`.
 std::string explain_config(const rules::config& cfg);

@@ -71,6 +71,7 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
         http::response<http::string_body> res{static_cast<http::status>(r.status), version};
         res.set(http::field::server, "complaint-bot");
         res.set(http::field::content_type, r.content_type);
+        for (const auto& [name, value] : r.headers) res.set(name, value);
         res.keep_alive(keep_alive && !stopping);
         res.body() = r.body;
         res.prepare_payload();

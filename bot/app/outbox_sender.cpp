@@ -76,7 +76,8 @@ asio::awaitable<core::instant> outbox_sender::pass() {
         if (!route || !route->adapter) {
             spdlog::error("post {} has no platform: chat '{}' is not under chats: in the config", row.id,
                           row.post.chat);
-            db_.mark_failed(row.id, row.attempts, "no platform configured for chat '" + row.post.chat + "'");
+            db_.mark_failed(row.id, row.attempts, "no platform configured for chat '" + row.post.chat + "'",
+                            now);
             ++stats_.failed;
             blocked_chats.erase(row.post.chat);
             continue;
@@ -87,14 +88,25 @@ asio::awaitable<core::instant> outbox_sender::pass() {
             continue;
         }
         auto requests = route->adapter->encode(row.post, route->mentions(row.post.mentions), now);
-        bool delivered = true;
+        // A long post is several requests, and each counts against the robot's limit (DingTalk
+        // blocks a robot for 10 minutes past 20 a minute): the parts go out as the limit allows,
+        // the chat's later posts waiting behind them. The parts the platform accepted are
+        // remembered, so a retry or a wait resumes at the next part instead of repeating them
+        // (after a restart the whole post is sent again: at-least-once, never lost).
+        std::size_t first = parts_sent_.count(row.id) ? parts_sent_[row.id] : 0;
+        if (first >= requests.size()) first = 0;
+        std::size_t done = first;
+        bool delivered = true, waiting = false;
         std::string error;
         auto verdict = adapters::adapter::send_verdict::delivered;
-        // A long post is several requests; all must be accepted before the row counts as sent.
-        // (A retry resends the whole post: at-least-once, never lost.)
-        for (const auto& req : requests) {
+        for (std::size_t i = first; i < requests.size(); ++i) {
+            if (i > first && !allowed(route->robot, route->per_minute, clock_.now(), retry_at)) {
+                waiting = true;
+                next = std::min(next, retry_at);
+                break;
+            }
             sent_at_[route->robot].push_back(clock_.now());
-            auto result = co_await http_.send(req);
+            auto result = co_await http_.send(requests[i]);
             if (!result.transport_ok) {
                 verdict = adapters::adapter::send_verdict::retry;
                 error = result.error;
@@ -106,7 +118,13 @@ asio::awaitable<core::instant> outbox_sender::pass() {
                 delivered = false;
                 break;
             }
+            done = i + 1;
         }
+        if (done > 0 && done < requests.size())
+            parts_sent_[row.id] = done;
+        else
+            parts_sent_.erase(row.id);
+        if (waiting) continue;  // the rest of the post when the robot's window has room
         now = clock_.now();
         int attempts = row.attempts + 1;
         if (delivered) {
@@ -134,11 +152,12 @@ asio::awaitable<core::instant> outbox_sender::pass() {
                 break;
             }
             case adapters::adapter::send_verdict::permanent_failure:
+                parts_sent_.erase(row.id);
                 spdlog::error(
                     "post {} to chat '{}' refused by the platform for good ({}); kept as failed — check the "
                     "robot's webhook, secret and keywords",
                     row.id, row.post.chat, error);
-                db_.mark_failed(row.id, attempts, error);
+                db_.mark_failed(row.id, attempts, error, now);
                 ++stats_.failed;
                 blocked_chats.erase(row.post.chat);
                 break;

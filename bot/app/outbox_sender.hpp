@@ -1,10 +1,11 @@
 // Drains the durable outbox to the platforms: per chat in commit order (a post is not sent while an
 // earlier post of the same chat waits for a retry), one request in flight, a per-robot rate limit
-// (20/min by default), exponential backoff on retryable failures, the platform's block penalty on
-// rate limiting, and no retry on permanent errors (kept as 'failed' for /healthz and /metrics).
-// A post is marked sent only after the platform accepted it, so a crash between the two resends it
-// once (at-least-once; posts are safe to repeat). When the database cannot record the delivery
-// (disk full, read-only) the sender remembers it and marks it later instead of sending it again.
+// (20/min by default, every request counting: a post split into 3 parts is 3), exponential backoff on
+// retryable failures, the platform's block penalty on rate limiting, and no retry on permanent errors (kept
+// as 'failed' for /healthz and /metrics). A post is marked sent only after the platform accepted it, so a
+// crash between the two resends it once (at-least-once; posts are safe to repeat). When the database cannot
+// record the delivery (disk full, read-only) the sender remembers it and marks it later instead of sending it
+// again.
 //
 // Thread-safety: runs on the io_context's thread, like the engine that fills the outbox.
 #pragma once
@@ -83,6 +84,7 @@ class outbox_sender {
     std::map<std::string, std::deque<core::instant>> sent_at_;  // per robot, the last minute
     std::map<std::string, core::instant> blocked_until_;
     std::set<std::int64_t> unmarked_;  // delivered, but mark_sent failed (disk full, read-only)
+    std::map<std::int64_t, std::size_t> parts_sent_;  // a split post partly accepted: parts done
     sender_stats stats_;
 };
 

@@ -11,6 +11,7 @@
 
 #include "app/report_forms.hpp"
 #include "app/report_xlsx.hpp"
+#include "app/report_json.hpp"
 #include "rules/reports.hpp"
 #include "rules/text.hpp"
 #include "storage/database.hpp"
@@ -27,16 +28,6 @@ struct table {
     std::vector<std::vector<std::string>> rows;
     std::vector<std::string> footer;  // e.g. totals, one cell per column
 };
-
-std::string csv_cell(const std::string& v) {
-    if (v.find_first_of(",\"\n\r") == std::string::npos) return v;
-    std::string out = "\"";
-    for (char c : v) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
 
 void write_csv(const table& t, std::ostream& out) {
     out << "\xEF\xBB\xBF";  // BOM: Excel then reads the file as UTF-8
@@ -272,16 +263,7 @@ void run_report(const report_options& o, std::ostream& out) {
                 continue;
             }
             const auto* pending = c.is_open() ? c.pending_stage() : nullptr;
-            std::string stage = pending ? pending->name : "none";
-            json fields = json::object();
-            for (const auto& [k, v] : c.fields) fields[k] = v;
-            j.push_back({{"id", c.id},
-                         {"kind", rules::kind_name(c.kind)},
-                         {"status", c.is_open() ? "open" : "closed"},
-                         {"valid", c.status != "invalid"},
-                         {"stage", stage},
-                         {"posted_at", tz.iso(c.posted_at)},
-                         {"fields", fields}});
+            j.push_back(sheet ? sheet_json(c, tz, db.events_of(c.id)) : complaint_json(c, tz));
             auto f = [&](const char* k) { return c.field(k) ? *c.field(k) : std::string{}; };
             bool product = c.kind == rules::complaint_kind::product;
             if (sheet) {

@@ -9,9 +9,11 @@
 
 #include "adapters/dingtalk.hpp"
 #include "adapters/wecom.hpp"
+#include "app/config_checks.hpp"
 #include "app/dingtalk_stream.hpp"
 #include "app/http_server.hpp"
 #include "app/service.hpp"
+#include "storage/db_lock.hpp"
 
 namespace app {
 
@@ -22,36 +24,26 @@ std::string read_env(const std::string& name) {
 
 std::unique_ptr<adapters::adapter> build_adapter(const rules::platform_settings& p, const env_reader& env,
                                                  bool posts) {
-    auto secret = [&](const std::string& role, bool required) {
+    // The same list of secrets check-config names (config_checks.hpp); the outbound webhook only
+    // when a chat is bound to post into.
+    if (auto missing = missing_secret(p, env, posts); !missing.empty()) throw std::runtime_error(missing);
+    auto secret = [&](const std::string& role) {
         auto it = p.env.find(role);
-        if (it == p.env.end()) {
-            if (required)
-                throw std::runtime_error("platforms." + p.name + "." + role +
-                                         "_env is not set: name the environment "
-                                         "variable that holds it (see config.example.yaml)");
-            return std::string{};
-        }
-        auto value = env(it->second);
-        if (value.empty() && required)
-            throw std::runtime_error("environment variable " + it->second + " (platforms." + p.name + "." +
-                                     role + "_env) is empty or unset: export it before starting serve");
-        return value;
+        return it == p.env.end() ? std::string{} : env(it->second);
     };
     if (p.name == "dingtalk") {
         // Stream mode authenticates the connection with the client secret (the same AppSecret).
-        auto inbound_secret = p.mode == "stream" ? secret("client_secret", true) : secret("app_secret", true);
         adapters::dingtalk_config dc;
-        dc.app_secret = inbound_secret;
-        if (auto url = secret("webhook", posts); !url.empty())
-            dc.robots["*"] = {std::move(url), secret("webhook_secret", false)};
+        dc.app_secret = p.mode == "stream" ? secret("client_secret") : secret("app_secret");
+        if (auto url = secret("webhook"); !url.empty()) dc.robots["*"] = {std::move(url), secret("webhook_secret")};
         return std::make_unique<adapters::dingtalk_adapter>(std::move(dc));
     }
     if (p.name == "wecom") {
         adapters::wecom_config wc;
-        wc.token = secret("token", true);
-        wc.encoding_aes_key = secret("aes_key", true);
+        wc.token = secret("token");
+        wc.encoding_aes_key = secret("aes_key");
         wc.receive_id = p.receive_id;
-        if (auto key = secret("webhook", posts); !key.empty()) wc.webhooks["*"] = std::move(key);
+        if (auto key = secret("webhook"); !key.empty()) wc.webhooks["*"] = std::move(key);
         return std::make_unique<adapters::wecom_adapter>(std::move(wc));
     }
     throw std::runtime_error("unknown platform " + p.name + ": use dingtalk or wecom");
@@ -100,6 +92,14 @@ int run_serve(const rules::config& cfg) {
     std::error_code ec;
     auto dir = std::filesystem::path(cfg.database).parent_path();
     if (!dir.empty()) std::filesystem::create_directories(dir, ec);
+    // One serve per database, held until the process ends.
+    std::unique_ptr<storage::db_lock> lock;
+    try {
+        lock = std::make_unique<storage::db_lock>(cfg.database, "serve");
+    } catch (const storage::storage_error& e) {
+        spdlog::error("{}", e.what());
+        return 2;
+    }
     storage::database db(cfg.database);
 
     asio::io_context ioc{1};

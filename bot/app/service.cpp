@@ -4,6 +4,8 @@
 
 #include <boost/asio/as_tuple.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <sstream>
 
 namespace app {
@@ -111,11 +113,35 @@ const chat_binding* service::chat_for(const std::string& platform, const std::st
     return nullptr;
 }
 
-std::optional<adapters::raw_response> service::route_plain(const std::string& path, std::string& route) {
+std::optional<adapters::raw_response> service::route_plain(const adapters::raw_request& req,
+                                                           std::string& route) {
+    auto path = req.path();
     route = path;
-    if (path == "/healthz") return healthz();
-    if (path == "/metrics") return metrics();
-    if (path.rfind("/hooks/", 0) == 0 && adapters_.count(path.substr(7))) return std::nullopt;
+    // A route answers its own methods only: 405 with Allow for any other.
+    auto only = [&](const char* allow) -> std::optional<adapters::raw_response> {
+        std::string_view a = allow;
+        for (std::size_t start = 0; start <= a.size();) {
+            auto comma = a.find(", ", start);
+            if (a.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start) ==
+                req.method)
+                return std::nullopt;
+            if (comma == std::string_view::npos) break;
+            start = comma + 2;
+        }
+        auto res = text(405, "method not allowed: use " + std::string(allow) + "\n");
+        res.headers["Allow"] = allow;
+        return res;
+    };
+    if (path == "/healthz" || path == "/livez" || path == "/metrics") {
+        if (auto refused = only("GET")) return refused;
+        if (path == "/livez") return text(200, "alive\n");  // the process runs and answers
+        return path == "/healthz" ? healthz() : metrics();
+    }
+    if (path.rfind("/hooks/", 0) == 0 && adapters_.count(path.substr(7))) {
+        // WeCom verifies the URL with a GET (echostr); every callback is a POST.
+        if (auto refused = only(path == "/hooks/wecom" ? "GET, POST" : "POST")) return refused;
+        return std::nullopt;
+    }
     route = "other";
     return text(404, "not found\n");
 }
@@ -123,7 +149,7 @@ std::optional<adapters::raw_response> service::route_plain(const std::string& pa
 adapters::raw_response service::handle(const adapters::raw_request& req) {
     auto path = req.path();
     std::string route;
-    auto res = route_plain(path, route);
+    auto res = route_plain(req, route);
     if (!res) res = on_hook(path.substr(7), req);
     requests_[route + " " + std::to_string(res->status)]++;
     return *res;
@@ -132,7 +158,7 @@ adapters::raw_response service::handle(const adapters::raw_request& req) {
 boost::asio::awaitable<adapters::raw_response> service::handle_async(adapters::raw_request req) {
     auto path = req.path();
     std::string route;
-    auto res = route_plain(path, route);
+    auto res = route_plain(req, route);
     if (!res) res = co_await on_hook_async(path.substr(7), std::move(req));
     requests_[route + " " + std::to_string(res->status)]++;
     co_return *res;
@@ -245,23 +271,56 @@ void service::after_commit() {
 }
 
 adapters::raw_response service::healthz() {
-    std::ostringstream out;
-    bool ok = true;
+    // 200 only when healthy; otherwise 503 with every reason, each saying what to look at.
+    auto now = clock_.now();
+    nlohmann::json out;
+    std::vector<std::string> reasons;
     std::int64_t backlog = -1, failed = -1;
+    storage::database::failure_summary recent;
     try {
         backlog = db_.outbox_backlog();
         failed = db_.outbox_failed();
-    } catch (const std::exception&) {
-        ok = false;
+        recent = db_.outbox_failures_since(now - failure_window);
+    } catch (const std::exception& e) {
+        reasons.push_back("database unreadable: " + db_.explain(e));
     }
-    auto since_tick = clock_.now() - last_tick_;
+    if (recent.count > 0) {
+        core::zone tz(cfg_.timezone);
+        reasons.push_back(
+            std::to_string(recent.count) + " post(s) refused for good by the platform since " +
+            tz.long_time(recent.first) + " (last to chat '" + recent.chat + "' at " +
+            tz.long_time(recent.last) + ": " + recent.last_error.substr(0, 200) +
+            "): check the robot's webhook, secret and keywords; this clears 24 h after the last one");
+    }
+    auto since_tick = now - last_tick_;
     bool scheduler_alive = since_tick < std::chrono::minutes(3);
-    ok = ok && scheduler_alive;
-    out << "{\"status\":\"" << (ok ? "ok" : "degraded")
-        << "\",\"database\":" << (backlog >= 0 ? "true" : "false")
-        << ",\"scheduler_alive\":" << (scheduler_alive ? "true" : "false")
-        << ",\"outbox_backlog\":" << backlog << ",\"outbox_failed\":" << failed << "}\n";
-    return {ok ? 200 : 503, "application/json", out.str()};
+    if (!scheduler_alive)
+        reasons.push_back(
+            "the scheduler has not woken for " +
+            std::to_string(std::chrono::duration_cast<std::chrono::seconds>(since_tick).count()) +
+            " s (it wakes at least once a minute)");
+    std::int64_t overdue_s = 0;
+    try {
+        if (auto due = engine_.next_due(); due && now - *due > scheduler_stuck_after) {
+            overdue_s = std::chrono::duration_cast<std::chrono::seconds>(now - *due).count();
+            reasons.push_back("a deadline due at " + core::zone(cfg_.timezone).long_time(*due) +
+                              " has not run for " + std::to_string(overdue_s) +
+                              " s: the scheduler is stuck (see the log for \"firing "
+                              "deadlines failed\")");
+        }
+    } catch (const std::exception& e) {
+        reasons.push_back("cannot read the deadlines: " + db_.explain(e));
+    }
+    bool ok = reasons.empty();
+    out["status"] = ok ? "ok" : "degraded";
+    out["reasons"] = reasons;
+    out["database"] = backlog >= 0;
+    out["scheduler_alive"] = scheduler_alive;
+    out["deadline_overdue_s"] = overdue_s;
+    out["outbox_backlog"] = backlog;
+    out["outbox_failed"] = failed;
+    out["outbox_failed_24h"] = recent.count;
+    return {ok ? 200 : 503, "application/json", out.dump() + "\n"};
 }
 
 adapters::raw_response service::metrics() {

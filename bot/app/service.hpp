@@ -1,4 +1,4 @@
-// The live bot behind `serve`: the route table (/hooks/<platform>, /healthz, /metrics), the
+// The live bot behind `serve`: the route table (/hooks/<platform>, /healthz, /livez, /metrics), the
 // inbound pipeline (adapter verify+decode → account to person → engine, committed before the 2xx),
 // the scheduler timer that fires deadlines on the wall clock, and the outbox sender. `serve` uses
 // the coroutine entry points (handle_async, accept_message_async), which group-commit concurrent
@@ -35,6 +35,12 @@ struct chat_binding {
 
 class service {
   public:
+    // /healthz answers 503 while a post was refused for good within this window (it clears by
+    // itself a day after the last one: the operator has seen it by then or the monitor has), or while
+    // a due deadline has waited longer than scheduler_stuck_after (the loop is stuck).
+    static constexpr core::duration failure_window{std::chrono::hours(24)};
+    static constexpr core::duration scheduler_stuck_after{std::chrono::minutes(2)};
+
     service(boost::asio::io_context& ioc, const rules::config& cfg, storage::database& db,
             const core::clock& clock, https_client& http,
             std::map<std::string, std::unique_ptr<adapters::adapter>> adapters,
@@ -73,9 +79,9 @@ class service {
     // an unbound chat and an unregistered sender with their platform ids (throttled per id).
     bool route_message(const std::string& platform, core::inbound_message& msg);
     void after_commit();
-    // /healthz, /metrics and unknown paths (404); nullopt for a platform hook, which the caller runs.
-    // `route` is the metrics label.
-    std::optional<adapters::raw_response> route_plain(const std::string& path, std::string& route);
+    // /healthz, /livez, /metrics, unknown paths (404) and wrong methods (405 with Allow); nullopt for
+    // a platform hook, which the caller runs. `route` is the metrics label.
+    std::optional<adapters::raw_response> route_plain(const adapters::raw_request& req, std::string& route);
     adapters::raw_response healthz();
     adapters::raw_response metrics();
     void arm_scheduler();

@@ -1,0 +1,213 @@
+// What `serve` needs of a config beyond the loader's validation; check-config reports the same,
+// and serve refuses to start on the same errors (see cli.cpp).
+#include <yaml-cpp/yaml.h>
+
+#include <map>
+#include <set>
+
+#include "app/config_checks.hpp"
+
+namespace app {
+
+namespace {
+
+class reporter {
+  public:
+    reporter(std::string file, std::string_view text) : file_(std::move(file)) {
+        std::size_t start = 0;
+        while (start <= text.size()) {
+            auto nl = text.find('\n', start);
+            lines_.push_back(
+                text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start));
+            if (nl == std::string_view::npos) break;
+            start = nl + 1;
+        }
+    }
+    config_error make(const YAML::Node& node, std::string message, std::string fix) const {
+        config_error e{file_, 0, 0, std::move(message), std::move(fix)};
+        if (node.IsDefined()) {
+            auto m = node.Mark();
+            if (m.line >= 0) {
+                e.line = m.line + 1;
+                e.column = m.column + 1;
+                if (static_cast<std::size_t>(m.line) < lines_.size()) {
+                    auto l = lines_[static_cast<std::size_t>(m.line)];
+                    int chars = 0;
+                    for (std::size_t i = 0; i < l.size() && i < static_cast<std::size_t>(m.column); ++i)
+                        if ((static_cast<unsigned char>(l[i]) & 0xC0) != 0x80) ++chars;
+                    e.column = chars + 1;
+                }
+            }
+        }
+        return e;
+    }
+
+  private:
+    std::string file_;
+    std::vector<std::string_view> lines_;
+};
+
+std::string env_key_example(const std::string& platform, const std::string& role) {
+    std::string name = platform == "dingtalk" ? "DINGTALK_" : "WECOM_";
+    for (char c : role) name.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    return role == "webhook" ? name + "_URL" : name;
+}
+
+std::string join(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+    return out;
+}
+
+}  // namespace
+
+std::vector<secret_need> secrets_needed(const rules::platform_settings& p) {
+    const std::string robot =
+        "the group robot's webhook URL (群设置 → 智能群助手 → 添加机器人 → 自定义), for the bot's posts";
+    if (p.name == "dingtalk") {
+        std::vector<secret_need> out;
+        if (p.mode == "stream") {
+            out.push_back({"client_id", true, "the app's ClientID (开发者后台 → 应用开发 → 凭证与基础信息)"});
+            out.push_back(
+                {"client_secret", true, "the app's ClientSecret (开发者后台 → 应用开发 → 凭证与基础信息)"});
+        } else {
+            out.push_back({"app_secret", true,
+                           "the app's AppSecret (开发者后台 → 应用开发 → 凭证与基础信息), which checks "
+                           "DingTalk's callbacks"});
+        }
+        out.push_back({"webhook", true, robot});
+        out.push_back(
+            {"webhook_secret", false, "the robot's 加签 secret (SEC…), shown beside its webhook URL"});
+        return out;
+    }
+    if (p.name == "wecom")
+        return {{"token", true, "the Token of the bot's API mode (管理后台 → 应用管理 → 智能机器人)"},
+                {"aes_key", true, "the EncodingAESKey (43 characters) of the bot's API mode"},
+                {"webhook", true, "the group robot's webhook URL (群 → 添加群机器人), for the bot's posts"}};
+    return {};
+}
+
+std::string missing_secret(const rules::platform_settings& p, const env_lookup& env, bool posts) {
+    for (const auto& need : secrets_needed(p)) {
+        if (!need.required || (!posts && need.role == "webhook")) continue;
+        auto it = p.env.find(need.role);
+        if (it == p.env.end())
+            return "platforms." + p.name + "." + need.role +
+                   "_env is not set: name the environment variable that holds " + need.what +
+                   " (see config.example.yaml)";
+        if (env(it->second).empty())
+            return "environment variable " + it->second + " (platforms." + p.name + "." + need.role +
+                   "_env) is empty or unset: export it before starting serve";
+    }
+    return {};
+}
+
+serve_findings check_for_serve(const YAML::Node& root, const rules::config& cfg, std::string_view text,
+                               const std::string& file, const env_lookup& env) {
+    serve_findings out;
+    reporter R(file, text);
+    const YAML::Node none(YAML::NodeType::Undefined);
+    auto node = [&](const YAML::Node& n) { return n && n.IsDefined() ? n : none; };
+    out.has_serve_sections = root["server"] || root["platforms"] || root["chats"];
+
+    // Platforms: the secret variable names each mode needs; a platform no chat uses is not started.
+    std::set<std::string> used;
+    for (const auto& c : cfg.chats) used.insert(c.platform);
+    auto platforms = node(root["platforms"]);
+    for (const auto& p : cfg.platforms) {
+        auto pnode = platforms ? node(platforms[p.name]) : none;
+        if (!used.count(p.name)) {
+            out.warnings.push_back(R.make(
+                pnode, "platforms." + p.name + " is configured but no chat uses it: serve will not start it",
+                "add - { id: <chat id>, platform: " + p.name + " } under chats:, or remove platforms." +
+                    p.name));
+            continue;
+        }
+        for (const auto& need : secrets_needed(p)) {
+            auto it = p.env.find(need.role);
+            const std::string key = need.role + "_env";
+            const std::string mode = p.name == "dingtalk" ? " (mode " + p.mode + ")" : "";
+            if (it == p.env.end()) {
+                // Stream mode authenticates with the ClientSecret, which is the same as the AppSecret.
+                auto app = p.env.find("app_secret");
+                auto name = need.role == "client_secret" && app != p.env.end()
+                                ? app->second
+                                : env_key_example(p.name, need.role);
+                auto e = R.make(pnode, "platforms." + p.name + mode + " has no `" + key + "`",
+                                "add `" + key + ": " + name + "` under platforms." + p.name +
+                                    " and export that variable with " + need.what);
+                (need.required ? out.errors : out.warnings).push_back(std::move(e));
+                continue;
+            }
+            if (env && env(it->second).empty()) {
+                auto vnode = pnode ? node(pnode[key]) : none;
+                out.warnings.push_back(
+                    R.make(vnode,
+                           "environment variable " + it->second + " (platforms." + p.name + "." + key +
+                               ") is not set here",
+                           need.required ? "serve refuses to start until it is exported with " + need.what
+                                         : "if the robot uses 加签, export it with " + need.what));
+            }
+        }
+    }
+
+    // Chats: at least one, unique ids, default_chat names one of them.
+    auto chats = node(root["chats"]);
+    if (cfg.chats.empty()) {
+        out.errors.push_back(
+            R.make(chats ? chats : root, "no chat is configured: serve has nowhere to post",
+                   "add chats: [ { id: group, platform: dingtalk } ] (see config.example.yaml)"));
+    }
+    std::map<std::string, int> first_line;
+    std::vector<std::string> ids;
+    for (std::size_t i = 0; i < cfg.chats.size(); ++i) {
+        auto cnode = chats && chats.IsSequence() && i < chats.size() ? node(chats[i]) : none;
+        auto idnode = cnode ? node(cnode["id"]) : none;
+        const auto& id = cfg.chats[i].id;
+        int line = idnode ? idnode.Mark().line + 1 : 0;
+        auto [it, fresh] = first_line.emplace(id, line);
+        if (!fresh) {
+            out.errors.push_back(R.make(
+                idnode,
+                "chat id '" + id + "' is used twice (first at line " + std::to_string(it->second) + ")",
+                "give each chat its own id"));
+            continue;
+        }
+        ids.push_back(id);
+    }
+    if (!cfg.chats.empty() && !first_line.count(cfg.default_chat)) {
+        auto dnode = node(root["default_chat"]);
+        if (dnode)
+            out.errors.push_back(R.make(dnode, "default_chat '" + cfg.default_chat + "' names no chat",
+                                        "write one of the chat ids under chats: " + join(ids)));
+        else
+            out.errors.push_back(R.make(chats,
+                                        "no chat has the id '" + cfg.default_chat +
+                                            "' (where the scheduled posts go when default_chat is not set)",
+                                        "add `default_chat: <id>` naming one of: " + join(ids)));
+    }
+
+    // People the bot cannot recognise on a configured platform.
+    std::vector<std::string> configured;
+    for (const auto& p : cfg.platforms)
+        if (used.count(p.name)) configured.push_back(p.name);
+    auto people = node(node(root["organization"]) ? root["organization"]["people"] : none);
+    for (std::size_t i = 0; i < cfg.org.people.size(); ++i) {
+        const auto& person = cfg.org.people[i];
+        std::vector<std::string> missing;
+        for (const auto& name : configured)
+            if (!person.accounts.count(name)) missing.push_back(name);
+        if (missing.empty() || configured.empty()) continue;
+        if (missing.size() < configured.size()) continue;  // reachable on another platform
+        auto pnode = people && people.IsSequence() && i < people.size() ? node(people[i]) : none;
+        out.warnings.push_back(
+            R.make(pnode,
+                   "person '" + person.id + "' (" + person.name + ") has no account on " + join(missing) +
+                       ": the bot will not recognise their posts nor @-mention them",
+                   "add accounts: { " + missing.front() + ": <their " +
+                       (missing.front() == "dingtalk" ? "DingTalk" : "WeCom") + " userid> } to that person"));
+    }
+    return out;
+}
+
+}  // namespace app
