@@ -91,7 +91,8 @@ std::string build(const complaint& c, const std::vector<event>& timeline, const 
     s += "）\n";
     for (const auto& [k, v] : c.fields) s += k + "：" + cut(v, lim.field_chars) + "\n";
     if (!c.attachments.empty()) s += attachments_line(c.attachments) + "\n";
-    if (const auto* typed = c.field("投诉人"); !typed || trim(*typed) != ctx.cfg.org.display_name(c.complainant))
+    if (const auto* typed = c.field("投诉人");
+        !typed || trim(*typed) != ctx.cfg.org.display_name(c.complainant))
         s += "登记投诉人：" + name_with_department(ctx.cfg, c.complainant) + "\n";
     s += "时间线：\n";
     const std::size_t n = timeline.size();

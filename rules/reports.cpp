@@ -199,7 +199,8 @@ std::string sheet_text(const std::vector<complaint>& items, core::local_date day
             s += "\n   " + d.department + "：";
             if (d.replied_at)
                 s += d.text + "（" + org.display_name(d.by) + " " + ctx.tz.short_time(*d.replied_at) +
-                     (d.amended_at ? "，" + ctx.tz.short_time(*d.amended_at) + " 修改" : std::string{}) + "）";
+                     (d.amended_at ? "，" + ctx.tz.short_time(*d.amended_at) + " 修改" : std::string{}) +
+                     "）";
             else
                 s += "未回复" + std::string(d.fined ? "（已罚款）" : "");
         }

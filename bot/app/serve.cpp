@@ -35,7 +35,8 @@ std::unique_ptr<adapters::adapter> build_adapter(const rules::platform_settings&
         // Stream mode authenticates the connection with the client secret (the same AppSecret).
         adapters::dingtalk_config dc;
         dc.app_secret = p.mode == "stream" ? secret("client_secret") : secret("app_secret");
-        if (auto url = secret("webhook"); !url.empty()) dc.robots["*"] = {std::move(url), secret("webhook_secret")};
+        if (auto url = secret("webhook"); !url.empty())
+            dc.robots["*"] = {std::move(url), secret("webhook_secret")};
         return std::make_unique<adapters::dingtalk_adapter>(std::move(dc));
     }
     if (p.name == "wecom") {

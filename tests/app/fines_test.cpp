@@ -62,7 +62,7 @@ TEST(UndoFine, HrUndoesPaidAndWaivedAndTheAuditLogFollows) {
     EXPECT_EQ(b.db().load_fine("F1")->status, "open");
     expect_audit_ok(b);
     r = b.say(at("12:20"), "wangwu", "罚款汇总");
-    EXPECT_TRUE(contains(r[0].text, "吴九（采购部）：1 次 50 元 — F1 P1 未缴")) << r[0].text;
+    EXPECT_TRUE(contains(r[0].text, "吴九（采购部）：1 次，共 50 元（F1 P1 未缴）")) << r[0].text;
 
     // Refusals: an open fine, someone outside HR, an unknown fine.
     auto before = b.snapshot();

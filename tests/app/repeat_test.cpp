@@ -229,11 +229,11 @@ TEST(Wording, PenaltySummaryShowsOnlyWhatThereIs) {
     b.advance(at("13:32"));  // F2 郑十
     b.say(at("14:00"), "wangwu", "免罚 F1 客户撤诉");
     auto r = b.say(at("14:01"), "wangwu", "罚款汇总");
-    EXPECT_EQ(r[0].text,
-              "📊 罚款汇总（今天，2026-11-23）\n吴九（采购部）：免罚 1 次 50 元 — F1 P1 "
-              "已免\n郑十（物流部）：1 次 50 元 — F2 P2 "
-              "未缴\n合计：50 元（未缴 50 元，另免罚 50 元）\n@王五");
+    EXPECT_EQ(
+        r[0].text,
+        "📊 罚款汇总（今天，2026-11-23）\n吴九（采购部）：已免罚 F1（P1，50 元）\n郑十（物流部）：1 次，共 "
+        "50 元（F2 P2 未缴）\n合计：1 次，共 50 元，未缴 50 元；另免罚 1 次，50 元\n@王五");
     b.say(at("14:02"), "wangwu", "免罚 F2 系统故障");
     r = b.say(at("14:03"), "wangwu", "罚款汇总");
-    EXPECT_TRUE(contains(r[0].text, "合计：无应缴罚款（均已免罚，共 100 元）")) << r[0].text;
+    EXPECT_TRUE(contains(r[0].text, "合计：无应缴罚款（已免罚 2 次，100 元）")) << r[0].text;
 }

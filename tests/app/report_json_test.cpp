@@ -147,7 +147,7 @@ TEST(ReportCsv, AComplaintWhoseFieldsBeginLikeFormulasIsWrittenAsText) {
     auto db = replay(dir, partial_week());
     std::string out;
     ASSERT_EQ(test_support::run_command(bot() + " report complaints --format csv --db " + db, out), 0);
-    EXPECT_NE(out.find(",\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"点我\"\")\",'+1 批次外观发黑\r\n"),
+    EXPECT_NE(out.find(",\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"点我\"\")\",'+1 批次外观发黑,\r\n"),
               std::string::npos)
         << out;
     EXPECT_EQ(out.find(",=HYPERLINK"), std::string::npos);
