@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "app/report_forms.hpp"
-#include "app/report_xlsx.hpp"
 #include "app/report_json.hpp"
+#include "app/report_xlsx.hpp"
 #include "rules/reports.hpp"
 #include "rules/text.hpp"
 #include "storage/database.hpp"
