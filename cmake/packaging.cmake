@@ -60,8 +60,7 @@ install(CODE "
   if(EXISTS \"\${conf}\")
     message(STATUS \"Keeping: \${conf} (the new default is in ${BOT_DOC_DIR}/examples)\")
   else()
-    message(STATUS \"Installing: \${conf}\")
-    file(INSTALL \"${CMAKE_BINARY_DIR}/packaging/config.yaml\" DESTINATION \"\$ENV{DESTDIR}/etc/complaint-bot\"
+    file(INSTALL \"${CMAKE_BINARY_DIR}/packaging/config.yaml\" DESTINATION /etc/complaint-bot
          FILE_PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
     list(APPEND CMAKE_INSTALL_MANIFEST_FILES \"\${conf}\")
   endif()
@@ -77,8 +76,8 @@ set(CPACK_PACKAGE_DESCRIPTION
 their deadlines (accept, publish or route, respond, notify), @-mentions whoever must act,\n\
 escalates, fines silent department heads and reports to HR. Runs as the systemd service\n\
 complaint-bot; configuration in /etc/complaint-bot, state in /var/lib/complaint-bot.")
+# The DEB generator installs with DESTDIR and this prefix (file(INSTALL) and the code above rely on it).
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
-set(CPACK_SET_DESTDIR ON)  # the install code writes /etc and /lib/systemd through DESTDIR
 set(CPACK_STRIP_FILES ON)
 set(BOT_PACKAGE_MAINTAINER "complaint-bot maintainers <complaint-bot@localhost>" CACHE STRING
     "Maintainer field of the .deb")
