@@ -8,8 +8,14 @@
 #     /etc/complaint-bot/env (a chroot has no systemd), answers /healthz and stops cleanly on SIGTERM;
 #   - reinstalling (the upgrade path) keeps it working; a purge removes the config and keeps the
 #     database; installing again serves from the kept database.
+# Then on a second fresh root with systemd installed, booted (systemd-nspawn, private network):
+#   - the package enabled the unit, which starts at boot once /etc/complaint-bot/env exists, runs
+#     as complaint-bot with no capabilities, no new privileges and a system call filter, answers
+#     /healthz and logs to the journal;
+#   - killed, it is restarted (Restart=on-failure); an upgrade restarts it; `systemctl stop` ends
+#     it cleanly; removing the package stops it and keeps the database.
 #
-#   bash packaging/test-deb.sh [FILE.deb]      (root or sudo; without FILE: scripts/run package first)
+#   bash packaging/test-deb.sh [--chroot-only] [FILE.deb]   (root or sudo; without FILE: scripts/run package)
 #
 # The checks inside the root are this script's committed version (fresh-debian.sh clones HEAD).
 set -euo pipefail
@@ -118,17 +124,97 @@ EOF
     say "all checks passed"
 }
 
-if [ "${1:-}" = --inside ]; then
-    shift
-    inside "$@"
-    exit 0
-fi
+# The booted root: its setup in the chroot (systemd, the package, the secrets) ...
+boot_setup() {
+    local deb=$1
+    export DEBIAN_FRONTEND=noninteractive
+    say "systemd root: apt-get install systemd dbus curl, then $deb"
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends systemd systemd-sysv dbus curl >/tmp/apt.log 2>&1 \
+        || { cat /tmp/apt.log; fail "installing systemd"; }
+    apt-get install -y -qq --no-install-recommends "$deb" >/tmp/apt.log 2>&1 || { cat /tmp/apt.log; fail "apt-get install"; }
+    [ "$(systemctl is-enabled complaint-bot.service)" = enabled ] || fail "the package did not enable the unit"
+    echo "   the unit is enabled"
+    install -m 0600 /dev/null /etc/complaint-bot/env
+    cat >/etc/complaint-bot/env <<'EOF'
+DINGTALK_APP_SECRET=test-app-secret-not-real
+DINGTALK_WEBHOOK_URL=https://oapi.dingtalk.com/robot/send?access_token=test-not-real
+DINGTALK_WEBHOOK_SECRET=SECtest-not-real
+EOF
+}
 
+main_pid() { systemctl show -p MainPID --value complaint-bot.service; }
+
+# Waits until the service is active with a main PID other than $1 and answers /healthz.
+wait_serving() {
+    local old=${1:-0} pid=0 body=
+    for _ in $(seq 1 60); do
+        pid=$(main_pid)
+        if [ "$pid" != 0 ] && [ "$pid" != "$old" ] && body=$(curl -fsS http://127.0.0.1:8080/healthz 2>/dev/null); then
+            case "$body" in *'"status":"ok"'*) echo "$pid"; return 0 ;; esac
+        fi
+        sleep 0.5
+    done
+    systemctl status complaint-bot.service --no-pager >&2 || true
+    journalctl -u complaint-bot.service --no-pager | tail -n 20 >&2
+    fail "complaint-bot is not serving /healthz (main PID $pid)"
+}
+
+# ... and the checks in the booted system.
+boot_checks() {
+    local deb=$1 pid
+    say "booted: the service started by itself"
+    pid=$(wait_serving 0)
+    echo "   active, main PID $pid, /healthz ok"
+    local status=/proc/$pid/status
+    [ "$(awk '/^Uid:/{print $2}' "$status")" = "$(id -u complaint-bot)" ] || fail "not running as complaint-bot"
+    grep -q '^NoNewPrivs:[[:space:]]*1' "$status" || fail "NoNewPrivs is not set"
+    grep -q '^Seccomp:[[:space:]]*2' "$status" || fail "no system call filter"
+    grep -q '^CapBnd:[[:space:]]*0000000000000000' "$status" || fail "capabilities left: $(grep CapBnd "$status")"
+    echo "   user complaint-bot, NoNewPrivs, seccomp filter, no capabilities"
+    journalctl -u complaint-bot.service --no-pager | grep -q 'listening on' || fail "no start line in the journal"
+    echo "   the journal has its log"
+
+    say "killed: restarted by systemd"
+    kill -KILL "$pid"
+    pid=$(wait_serving "$pid")
+    echo "   restarted, main PID $pid"
+
+    say "upgrade: the running service is restarted"
+    dpkg -i "$deb" >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; fail "dpkg -i"; }
+    pid=$(wait_serving "$pid")
+    echo "   restarted, main PID $pid"
+
+    say "systemctl stop, then apt-get remove"
+    systemctl stop complaint-bot.service
+    [ "$(systemctl show -p Result --value complaint-bot.service)" = success ] || fail "stop did not end cleanly"
+    systemctl start complaint-bot.service
+    wait_serving "$pid" >/dev/null
+    apt-get remove -y -qq complaint-bot >/tmp/apt.log 2>&1 || { cat /tmp/apt.log; fail "remove"; }
+    systemctl is-active -q complaint-bot.service && fail "still running after remove"
+    [ -f /var/lib/complaint-bot/complaint-bot.db ] || fail "remove deleted the database"
+    echo "   stopped cleanly; removed: stopped, database kept"
+    say "all checks passed (systemd)"
+}
+
+case "${1:-}" in
+    --inside) shift; inside "$@"; exit 0 ;;
+    --boot-setup) shift; boot_setup "$@"; exit 0 ;;
+    --boot-checks) shift; boot_checks "$@"; exit 0 ;;
+esac
+
+chroot_only=
+if [ "${1:-}" = --chroot-only ]; then chroot_only=1; shift; fi
 deb=${1:-}
 if [ -z "$deb" ]; then
     bash scripts/run package
     deb=$(ls -t build-release/complaint-bot_*.deb | head -n 1)
 fi
 [ -f "$deb" ] || fail "no such file: $deb"
+in=/srv/in/$(basename "$deb")
 say "testing $deb in a fresh Debian 12 root"
-scripts/fresh-debian.sh --copy "$deb" "bash packaging/test-deb.sh --inside /srv/in/$(basename "$deb")"
+scripts/fresh-debian.sh --copy "$deb" "bash packaging/test-deb.sh --inside $in"
+[ -n "$chroot_only" ] && exit 0
+say "testing $deb in a fresh Debian 12 root booted with systemd"
+scripts/fresh-debian.sh --copy "$deb" --boot "bash packaging/test-deb.sh --boot-checks $in" \
+    "bash packaging/test-deb.sh --boot-setup $in"

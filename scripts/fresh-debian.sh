@@ -2,9 +2,12 @@
 # Runs a command in a clean clone of this checkout inside a fresh Debian 12 root: the base system of
 # `debootstrap --variant=minbase bookworm` and nothing else, as on a new user's machine.
 #
-#   scripts/fresh-debian.sh [--copy FILE]... 'COMMAND'      (as root, or a user with sudo)
+#   scripts/fresh-debian.sh [--copy FILE]... [--boot 'COMMAND2'] 'COMMAND'   (as root, or with sudo)
 #
-#   --copy FILE   also put FILE into the root's /srv/in/ (e.g. a .deb to install there)
+#   --copy FILE        also put FILE into the root's /srv/in/ (e.g. a .deb to install there)
+#   --boot 'COMMAND2'  after COMMAND succeeded, boot the root with its own systemd (systemd-nspawn,
+#                      private network; COMMAND must have installed systemd) and run COMMAND2 in
+#                      the booted system. Installs systemd-container here when it is missing.
 #
 # What gets cloned is the committed HEAD: uncommitted changes are not in the root, and nothing
 # beside the checkout is either. The command runs as root in /project with a clean environment.
@@ -17,11 +20,13 @@
 # Exit status: the command's; 3 when the root could not be made; 2 on bad usage.
 set -uo pipefail
 
-usage() { echo "usage: scripts/fresh-debian.sh [--copy FILE]... 'COMMAND'" >&2; exit 2; }
+usage() { echo "usage: scripts/fresh-debian.sh [--copy FILE]... [--boot 'COMMAND2'] 'COMMAND'" >&2; exit 2; }
 copies=()
+boot_command=
 while [ $# -gt 1 ]; do
     case "$1" in
         --copy) [ $# -ge 3 ] || usage; copies+=("$(realpath "$2")") || exit 2; shift 2 ;;
+        --boot) [ $# -ge 3 ] || usage; boot_command=$2; shift 2 ;;
         *) usage ;;
     esac
 done
@@ -35,6 +40,7 @@ if [ "$(id -u)" -ne 0 ]; then
     command -v sudo >/dev/null || { echo "fresh-debian.sh needs root (debootstrap, mount, chroot)" >&2; exit 2; }
     again=()
     for f in "${copies[@]}"; do again+=(--copy "$f"); done
+    [ -n "$boot_command" ] && again+=(--boot "$boot_command")
     exec sudo --preserve-env=FRESH_ROOT_CACHE,CI "$0" "${again[@]}" "$command"
 fi
 
@@ -70,10 +76,18 @@ work=$(mktemp -d /var/tmp/complaint-bot-fresh-XXXXXX) || exit 3
 root=$work/root
 mkdir -p "$root" "$work/upper" "$work/work"
 mounts=()  # in mount order; unmounted in reverse
+nspawn_pid=
+mounted_run=
 
 cleanup() {
     local status=$?
     trap - EXIT INT TERM
+    if [ -n "$nspawn_pid" ] && kill -0 "$nspawn_pid" 2>/dev/null; then
+        kill -TERM "$nspawn_pid" 2>/dev/null  # the container powers off
+        for _ in $(seq 1 30); do kill -0 "$nspawn_pid" 2>/dev/null || break; sleep 1; done
+        kill -KILL "$nspawn_pid" 2>/dev/null
+    fi
+    [ -n "$mounted_run" ] && umount -l /run/systemd/nspawn 2>/dev/null
     # Processes still running inside the root (a server the command left behind) hold the mounts.
     local p
     for p in /proc/[0-9]*; do
@@ -126,6 +140,40 @@ if flock -n 8; then
     mount --bind "$archives" "$root/var/cache/apt/archives" && mounts+=("$root/var/cache/apt/archives")
 fi
 
-chroot "$root" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM="${TERM:-dumb}" CI="${CI:-}" \
-    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    /bin/bash -c "cd /project && $command"
+clean_env=(/usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM="${TERM:-dumb}" CI="${CI:-}"
+           PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin)
+chroot "$root" "${clean_env[@]}" /bin/bash -c "cd /project && $command" || exit
+[ -n "$boot_command" ] || exit 0
+
+# --boot: the chroot's mounts go (systemd-nspawn makes its own), the root boots with its systemd.
+[ "${mounts[0]}" = "$root" ] || { echo "--boot needs overlayfs" >&2; exit 3; }
+for (( i=${#mounts[@]}-1; i>=1; i-- )); do umount -R "${mounts[i]}" || exit 3; done
+mounts=("$root")
+[ -x "$root/lib/systemd/systemd" ] || { echo "--boot: COMMAND did not install systemd in the root" >&2; exit 3; }
+if ! command -v systemd-nspawn >/dev/null; then
+    echo ">> installing systemd-container (systemd-nspawn)" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd-container >/dev/null || exit 3
+fi
+# systemd-nspawn keeps its propagation directory in /run, which it expects on a tmpfs (on a
+# machine that does not run systemd, /run may be an ordinary directory).
+if [ "$(stat -fc %T /run)" != tmpfs ] && ! mountpoint -q /run/systemd/nspawn; then
+    mkdir -p /run/systemd/nspawn && mount -t tmpfs -o size=16m,mode=0755 tmpfs /run/systemd/nspawn || exit 3
+    mounted_run=1
+fi
+systemd-nspawn -D "$root" --boot --register=no --keep-unit --private-network --console=read-only -q \
+    >"$work/console.log" 2>&1 &
+nspawn_pid=$!
+leader=
+for _ in $(seq 1 60); do
+    leader=$(pgrep -P "$nspawn_pid" | head -n 1)
+    [ -n "$leader" ] && break
+    kill -0 "$nspawn_pid" 2>/dev/null || break
+    sleep 0.5
+done
+[ -n "$leader" ] || { echo "systemd-nspawn did not boot the root:" >&2; cat "$work/console.log" >&2; exit 3; }
+state=$(timeout 180 nsenter -t "$leader" -a -- /bin/systemctl is-system-running --wait 2>/dev/null)
+case "$state" in
+    running|degraded) ;;
+    *) echo "the booted root is not up ($state):" >&2; tail -n 40 "$work/console.log" >&2; exit 3 ;;
+esac
+nsenter -t "$leader" -a -- "${clean_env[@]}" /bin/bash -c "cd /project && $boot_command"
