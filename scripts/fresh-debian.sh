@@ -87,7 +87,7 @@ cleanup() {
         for _ in $(seq 1 30); do kill -0 "$nspawn_pid" 2>/dev/null || break; sleep 1; done
         kill -KILL "$nspawn_pid" 2>/dev/null
     fi
-    [ -n "$mounted_run" ] && umount -l /run/systemd/nspawn 2>/dev/null
+    [ -n "$mounted_run" ] && umount -l /run/systemd/nspawn 2>/dev/null && rmdir /run/systemd/nspawn 2>/dev/null
     # Processes still running inside the root (a server the command left behind) hold the mounts.
     local p
     for p in /proc/[0-9]*; do
