@@ -13,7 +13,8 @@
 #     as complaint-bot with no capabilities, no new privileges and a system call filter, answers
 #     /healthz and logs to the journal;
 #   - killed, it is restarted (Restart=on-failure); an upgrade restarts it; `systemctl stop` ends
-#     it cleanly; removing the package stops it and keeps the database.
+#     it cleanly; it refuses to start without the env file; removing the package stops it and
+#     keeps the database.
 #
 #   bash packaging/test-deb.sh [--chroot-only] [FILE.deb]   (root or sudo; without FILE: scripts/run package)
 #
@@ -188,6 +189,10 @@ boot_checks() {
     say "systemctl stop, then apt-get remove"
     systemctl stop complaint-bot.service
     [ "$(systemctl show -p Result --value complaint-bot.service)" = success ] || fail "stop did not end cleanly"
+    mv /etc/complaint-bot/env /etc/complaint-bot/env.off
+    systemctl start complaint-bot.service 2>/dev/null && fail "started without /etc/complaint-bot/env"
+    mv /etc/complaint-bot/env.off /etc/complaint-bot/env
+    echo "   without /etc/complaint-bot/env it refuses to start"
     systemctl start complaint-bot.service
     wait_serving "$pid" >/dev/null
     apt-get remove -y -qq complaint-bot >/tmp/apt.log 2>&1 || { cat /tmp/apt.log; fail "remove"; }
