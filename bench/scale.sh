@@ -48,7 +48,7 @@ port=$(free_port)
 closed_port=$(free_port)  # nobody listens there: every webhook post fails and is retried
 
 # The sample company, plus what serve needs: HTTP-mode DingTalk with env-var secrets.
-company=../shared/examples/company.yaml
+company=examples/company.yaml
 [ -f "$company" ] || { echo "missing $company (the sample company)" >&2; exit 1; }
 sed -e "s|^database:.*|database: $work/bot.db|" "$company" >"$work/company.yaml"
 cat >>"$work/company.yaml" <<EOF

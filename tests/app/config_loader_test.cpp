@@ -37,7 +37,7 @@ std::vector<std::string> errors(const app::config_load_result& r) {
 }  // namespace
 
 TEST(ConfigLoader, TheSampleCompanyLoadsWithDefaults) {
-    auto r = app::load_config(test_support::shared_path("examples/company.yaml"));
+    auto r = app::load_config(test_support::source_path("examples/company.yaml"));
     ASSERT_TRUE(r.config) << testing::PrintToString(errors(r));
     const auto& c = *r.config;
     EXPECT_EQ(c.timezone, "Asia/Shanghai");
@@ -270,7 +270,7 @@ TEST(ConfigLoader, UnreadableFileNamesThePath) {
 }
 
 TEST(ConfigLoader, ExplainShowsTheEffectiveRules) {
-    auto r = app::load_config(test_support::shared_path("examples/company.yaml"));
+    auto r = app::load_config(test_support::source_path("examples/company.yaml"));
     ASSERT_TRUE(r.config);
     auto text = app::explain_config(*r.config);
     EXPECT_NE(text.find("打单部（负责人 李四 lisi）"), std::string::npos) << text;
@@ -284,7 +284,7 @@ TEST(ConfigLoader, ExplainShowsTheEffectiveRules) {
 TEST(ConfigLoader, CheckConfigCommandPrintsRulesOrErrorsWithExitTwo) {
     std::string out;
     EXPECT_EQ(test_support::run_command(std::string(BOT_BINARY) + " check-config " +
-                                            test_support::shared_path("examples/company.yaml").string(),
+                                            test_support::source_path("examples/company.yaml").string(),
                                         out),
               0);
     EXPECT_NE(out.find("产品质量投诉 (P):"), std::string::npos);

@@ -1,4 +1,4 @@
-// The shared example day (../shared/examples) replayed through the real binary, checked against
+// The example day (examples/day.jsonl) replayed through the real binary, checked against
 // every outcome listed in examples/README.md; the same day split in two runs over one --db; and
 // the command line's refusals (exit 2, one line).
 #include <gtest/gtest.h>
@@ -15,8 +15,8 @@ namespace {
 std::string bot() {
     return BOT_BINARY;
 }
-std::string shared(const std::string& p) {
-    return test_support::shared_path(p).string();
+std::string in_repo(const std::string& p) {
+    return test_support::source_path(p).string();
 }
 
 std::vector<json> posts_of(const std::string& jsonl) {
@@ -54,8 +54,8 @@ TEST(ExampleDay, ReplayProducesEveryOutcomeOfTheReadme) {
     test_support::temp_dir dir;
     auto db = (dir / "day.db").string();
     std::string out;
-    ASSERT_EQ(run_command(bot() + " replay --config " + shared("examples/company.yaml") + " --script " +
-                              shared("examples/day.jsonl") + " --db " + db + " --format jsonl",
+    ASSERT_EQ(run_command(bot() + " replay --config " + in_repo("examples/company.yaml") + " --script " +
+                              in_repo("examples/day.jsonl") + " --db " + db + " --format jsonl",
                           out),
               0)
         << out;
@@ -169,17 +169,17 @@ TEST(ExampleDay, ReplayProducesEveryOutcomeOfTheReadme) {
 
 TEST(ExampleDay, SplitReplayOverOneDatabaseEqualsOneRun) {
     test_support::temp_dir dir;
-    auto script = test_support::read_file(test_support::shared_path("examples/day.jsonl"));
+    auto script = test_support::read_file(test_support::source_path("examples/day.jsonl"));
     // First part: up to and including the 10:40 reply; the second part starts with S1 at 13:55,
     // so the 11:00 fine falls in the gap and must fire as the second run's clock passes it.
     auto cut = script.find("{\"at\": \"2026-11-23T13:55");
     ASSERT_NE(cut, std::string::npos);
     test_support::write_file(dir / "a.jsonl", script.substr(0, cut));
     test_support::write_file(dir / "b.jsonl", script.substr(cut));
-    auto cfg = shared("examples/company.yaml");
+    auto cfg = in_repo("examples/company.yaml");
 
     std::string one, a, b, ra, rb;
-    ASSERT_EQ(run_command(bot() + " replay --config " + cfg + " --script " + shared("examples/day.jsonl") +
+    ASSERT_EQ(run_command(bot() + " replay --config " + cfg + " --script " + in_repo("examples/day.jsonl") +
                               " --db " + (dir / "one.db").string() + " --format jsonl",
                           one),
               0);
@@ -249,7 +249,7 @@ TEST_P(CommandLine, RefusesWithExitTwoAndOneLine) {
     auto args = c.args;
     for (std::string key : {"{script}", "{config}", "{dir}"}) {
         std::string value = key == "{script}"   ? (dir / "s.jsonl").string()
-                            : key == "{config}" ? shared("examples/company.yaml")
+                            : key == "{config}" ? in_repo("examples/company.yaml")
                                                 : dir.path().string();
         for (auto pos = args.find(key); pos != std::string::npos; pos = args.find(key))
             args.replace(pos, key.size(), value);

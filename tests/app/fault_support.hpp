@@ -259,7 +259,7 @@ class bot_process {
     bot_process(std::filesystem::path db, const std::string& webhook_url, std::string extra_yaml = {})
         : db_(std::move(db)), port_(test_support::free_port()) {
         env_ = {{"F_APP_SECRET", app_secret}, {"F_WEBHOOK", webhook_url}, {"F_WEBHOOK_SECRET", robot_secret}};
-        auto company = test_support::read_file(test_support::shared_path("examples/company.yaml"));
+        auto company = test_support::read_file(test_support::source_path("examples/company.yaml"));
         company.replace(company.find("database: data/complaint-bot.db"), 31, "database: " + db_.string());
         company += "server: { listen: 127.0.0.1, port: " + std::to_string(port_) +
                    " }\n"

@@ -352,7 +352,7 @@ namespace {
 class in_process_bot {
   public:
     explicit in_process_bot(const std::string& webhook) {
-        cfg_ = *app::load_config(test_support::shared_path("examples/company.yaml")).config;
+        cfg_ = *app::load_config(test_support::source_path("examples/company.yaml")).config;
         cfg_.chats = {{"group", "dingtalk", "cidGROUP=="}};
         db_ = std::make_unique<storage::database>((dir_ / "bot.db").string());
         adapters::dingtalk_config dc;

@@ -16,7 +16,7 @@
 namespace harness {
 
 inline rules::config company() {
-    auto r = app::load_config(test_support::shared_path("examples/company.yaml"));
+    auto r = app::load_config(test_support::source_path("examples/company.yaml"));
     if (!r.config) throw std::runtime_error("examples/company.yaml did not load");
     return *r.config;
 }

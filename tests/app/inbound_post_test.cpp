@@ -44,7 +44,7 @@ std::string inbound_text(harness::bench& b, const std::string& msg_id) {
 
 // The sample company with its HR department renamed, as another company would call it.
 rules::config company_with_hr_named(const std::string& name, const test_support::temp_dir& dir) {
-    auto text = test_support::read_file(test_support::shared_path("examples/company.yaml"));
+    auto text = test_support::read_file(test_support::source_path("examples/company.yaml"));
     for (auto pos = text.find("人力资源部"); pos != std::string::npos; pos = text.find("人力资源部", pos))
         text.replace(pos, std::string("人力资源部").size(), name);
     test_support::write_file(dir.path() / "company.yaml", text);

@@ -41,7 +41,7 @@ class two_platform_bot {
   public:
     explicit two_platform_bot(const std::string& webhook_url)
         : db_(dir_.path() / "bot.db"), port_(test_support::free_port()) {
-        auto company = test_support::read_file(test_support::shared_path("examples/company.yaml"));
+        auto company = test_support::read_file(test_support::source_path("examples/company.yaml"));
         company.replace(company.find("database: data/complaint-bot.db"), 31, "database: " + db_.string());
         for (auto pos = company.find("人力资源部"); pos != std::string::npos;
              pos = company.find("人力资源部", pos))

@@ -360,8 +360,8 @@ std::string replayed_day(const test_support::temp_dir& dir) {
     auto db = (dir / "day.db").string();
     std::string out;
     EXPECT_EQ(test_support::run_command(
-                  bot() + " replay --config " + test_support::shared_path("examples/company.yaml").string() +
-                      " --script " + test_support::shared_path("examples/day.jsonl").string() + " --db " + db,
+                  bot() + " replay --config " + test_support::source_path("examples/company.yaml").string() +
+                      " --script " + test_support::source_path("examples/day.jsonl").string() + " --db " + db,
                   out),
               0)
         << out;

@@ -123,7 +123,7 @@ struct bot_process {
     bot_process(const std::filesystem::path& dir, unsigned short port, const std::string& platform_yaml,
                 std::vector<std::pair<std::string, std::string>> env)
         : port_(port), env_(std::move(env)) {
-        auto company = test_support::read_file(test_support::shared_path("examples/company.yaml"));
+        auto company = test_support::read_file(test_support::source_path("examples/company.yaml"));
         auto db = (dir / "bot.db").string();
         company.replace(company.find("database: data/complaint-bot.db"), 31, "database: " + db);
         company += "server: { listen: 127.0.0.1, port: " + std::to_string(port) + " }\n" + platform_yaml;

@@ -70,7 +70,7 @@ class test_adapter final : public adapters::adapter {
 
 struct live_bot {
     live_bot() {
-        auto r = app::load_config(test_support::shared_path("examples/company.yaml"));
+        auto r = app::load_config(test_support::source_path("examples/company.yaml"));
         cfg = *r.config;
         cfg.chats = {{"group", "dingtalk", "cid-group"}};
         db = std::make_unique<storage::database>((dir / "bot.db").string());

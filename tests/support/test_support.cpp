@@ -52,10 +52,6 @@ std::filesystem::path source_path(const std::string& relative) {
     return std::filesystem::path(BOT_SOURCE_DIR) / relative;
 }
 
-std::filesystem::path shared_path(const std::string& relative) {
-    return std::filesystem::path(BOT_SHARED_DIR) / relative;
-}
-
 int run_command(const std::string& command, std::string& output, bool merge_stderr) {
     std::string cmd = command + (merge_stderr ? " 2>&1" : "");
     FILE* pipe = ::popen(cmd.c_str(), "r");

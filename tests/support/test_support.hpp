@@ -1,5 +1,5 @@
-// Helpers shared by the test executables: temporary directories, file reading, the paths of the
-// project and of ../shared.
+// Helpers shared by the test executables: temporary directories, file reading, paths inside the
+// repository (the tests read nothing outside it).
 #pragma once
 
 #include <chrono>
@@ -27,9 +27,8 @@ class temp_dir {
 std::string read_file(const std::filesystem::path& p);
 void write_file(const std::filesystem::path& p, const std::string& content);
 
-// <repo>/..., <repo>/../shared/...
+// <repo>/<relative>, e.g. source_path("examples/company.yaml")
 std::filesystem::path source_path(const std::string& relative);
-std::filesystem::path shared_path(const std::string& relative);
 
 // Runs a shell command, capturing stdout (stderr goes to stdout when merge_stderr); returns the exit code.
 int run_command(const std::string& command, std::string& output, bool merge_stderr = false);
