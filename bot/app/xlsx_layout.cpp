@@ -20,7 +20,7 @@ void each_code_point(std::string_view s, F&& f) {
         auto c = static_cast<unsigned char>(s[i]);
         std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
         if (i + n > s.size()) n = 1;
-        char32_t cp = n == 1 ? c : c & (0xFF >> (n + 1));
+        char32_t cp = n == 1 ? c : static_cast<char32_t>(c & (0xFFu >> (n + 1)));
         for (std::size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
         f(cp);
         i += n;
