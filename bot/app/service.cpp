@@ -39,7 +39,9 @@ service::service(asio::io_context& ioc, const rules::config& cfg, storage::datab
                       if (it == adapters_.end()) return std::nullopt;
                       chat_route r;
                       r.adapter = it->second.get();
-                      r.robot = c.platform + ":" + c.id;
+                      // All chats of a platform post through its one robot webhook, so they
+                      // share its limit (the platform counts per robot, not per group).
+                      r.robot = c.platform;
                       r.per_minute = c.per_minute;
                       // DingTalk blocks a robot for 10 minutes after "send too fast" (130101).
                       if (c.platform == "dingtalk") r.rate_limit_penalty = std::chrono::minutes(10);

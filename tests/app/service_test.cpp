@@ -69,10 +69,11 @@ class test_adapter final : public adapters::adapter {
 };
 
 struct live_bot {
-    live_bot() {
+    explicit live_bot(std::vector<app::chat_binding> chats = {{"group", "dingtalk", "cid-group", 20}}) {
         auto r = app::load_config(test_support::source_path("examples/company.yaml"));
         cfg = *r.config;
-        cfg.chats = {{"group", "dingtalk", "cid-group"}};
+        cfg.chats.clear();
+        for (const auto& c : chats) cfg.chats.push_back({c.id, c.platform, c.conversation});
         db = std::make_unique<storage::database>((dir / "bot.db").string());
         platform = std::make_unique<app::http_server>(
             ioc, app::server_options{"127.0.0.1", 0}, [this](const adapters::raw_request& req) {
@@ -83,7 +84,6 @@ struct live_bot {
         std::map<std::string, std::unique_ptr<adapters::adapter>> adapters;
         adapters["dingtalk"] =
             std::make_unique<test_adapter>("http://127.0.0.1:" + std::to_string(platform->port()) + "/send");
-        std::vector<app::chat_binding> chats{{"group", "dingtalk", "cid-group", 20}};
         svc = std::make_unique<app::service>(ioc, cfg, *db, clock, http, std::move(adapters), chats);
         // As `serve` does: callbacks are group-committed.
         server =
@@ -238,6 +238,22 @@ TEST(Service, ARedeliveryIsAnswered2xxAndProcessedOnce) {
     EXPECT_EQ(bot.received_count(), 1u);
     storage::database reader((bot.dir / "bot.db").string());
     EXPECT_FALSE(reader.load_complaint("P2"));
+}
+
+// Every chat of a platform posts through the platform's one robot webhook, so the robot's limit is
+// shared: two busy groups together never exceed it (DingTalk blocks the robot, not the group).
+TEST(Service, ChatsOfOnePlatformShareTheRobotsRateLimit) {
+    live_bot bot({{"group", "dingtalk", "cid-group", 3}, {"east", "dingtalk", "cid-east", 3}});
+    for (int i = 0; i < 4; ++i) {
+        auto body = json::parse(complaint_json("r" + std::to_string(i)));
+        body["chat"] = i % 2 ? "cid-east" : "cid-group";
+        EXPECT_EQ(bot.call("POST", "/hooks/dingtalk", body.dump()).first, 200);
+    }
+    ASSERT_TRUE(bot.wait_for_posts(3));
+    std::this_thread::sleep_for(500ms);
+    EXPECT_EQ(bot.received_count(), 3u) << "the fourth receipt waits for the robot's minute";
+    storage::database reader((bot.dir / "bot.db").string());
+    EXPECT_EQ(reader.pending_outbox().size(), 1u);
 }
 
 TEST(Service, BadSignatureAndMalformedBodiesChangeNothing) {
