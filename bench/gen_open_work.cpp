@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "app/config_loader.hpp"
+#include "config/loader.hpp"
 #include "core/message.hpp"
 #include "rules/commands.hpp"
 #include "rules/forms.hpp"
@@ -256,7 +256,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     try {
-        auto loaded = app::load_config(argv[2]);
+        auto loaded = conf::load_config(argv[2]);
         if (!loaded.config) {
             for (const auto& e : loaded.errors) std::cerr << e.to_string() << "\n";
             return 2;

@@ -3,13 +3,13 @@
 #include <cstdint>
 #include <string>
 
-#include "app/config_loader.hpp"
+#include "config/loader.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::string text(reinterpret_cast<const char*>(data), size);
-    auto r = app::parse_config(text, "fuzz.yaml");
+    auto r = conf::parse_config(text, "fuzz.yaml");
     if (r.config && !r.errors.empty()) __builtin_trap();
     if (!r.config && r.errors.empty()) __builtin_trap();
-    if (r.config) (void)app::explain_config(*r.config);
+    if (r.config) (void)conf::explain_config(*r.config);
     return 0;
 }

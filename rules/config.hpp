@@ -1,6 +1,6 @@
 // The effective configuration as plain data: the organization (fixed by SPEC), the roles, and the
 // workflow rules that get frozen onto each complaint at registration. Loaded and validated by
-// bot/app/config_loader; rules/ only reads it.
+// config/ (the loader); rules/ only reads it.
 #pragma once
 
 #include <map>

@@ -11,15 +11,6 @@ namespace rules {
 
 namespace {
 
-std::optional<core::local_date> parse_ymd(const std::string& s) {
-    int y = 0;
-    unsigned m = 0, d = 0;
-    char tail = 0;
-    if (std::sscanf(s.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3) return std::nullopt;
-    if (!core::valid_date(y, m, d)) return std::nullopt;
-    return core::local_date{y, m, d};
-}
-
 std::optional<core::local_date> parse_ym(const std::string& s) {
     int y = 0;
     unsigned m = 0;
@@ -64,13 +55,13 @@ std::optional<period> parse_period(const std::vector<std::string>& words, core::
             return period{first, month_end(first), "本月"};
         }
         if (auto m = parse_ym(w)) return period{*m, month_end(*m), w};
-        if (auto d = parse_ymd(w)) return period{*d, *d, w};
+        if (auto d = core::parse_date(w)) return period{*d, *d, w};
         error = "无法识别的时间段“" + words[0] + "”。" + usage;
         return std::nullopt;
     }
     if (words.size() == 2) {
-        auto a = parse_ymd(fold(words[0]));
-        auto b = parse_ymd(fold(words[1]));
+        auto a = core::parse_date(fold(words[0]));
+        auto b = core::parse_date(fold(words[1]));
         if (a && b && *a <= *b) return period{*a, *b, core::format_date(*a) + " 至 " + core::format_date(*b)};
         error = "无法识别的时间段“" + words[0] + " " + words[1] + "”（起始日期须不晚于结束日期）。" + usage;
         return std::nullopt;

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <iostream>
 
-#include "app/config_loader.hpp"
+#include "config/loader.hpp"
 #include "app/replay.hpp"
 #include "app/report.hpp"
 #include "app/serve.hpp"
@@ -23,7 +23,7 @@ int fail(const std::string& reason) {
 }
 
 // "c.yaml:12:5: warning: <message> — <fix>"
-std::string as_warning(const config_error& e) {
+std::string as_warning(const conf::config_error& e) {
     auto s = e.to_string();
     auto head =
         e.file + (e.line > 0 ? ":" + std::to_string(e.line) + ":" + std::to_string(e.column) : "") + ": ";
@@ -34,7 +34,7 @@ std::string as_warning(const config_error& e) {
 // (`for_serve`), what serve needs beyond a valid config is an error too.
 std::optional<rules::config> load_or_report(const std::string& path, bool all_errors,
                                             bool for_serve = false) {
-    auto r = load_config(path);
+    auto r = conf::load_config(path);
     if (r.config && for_serve && !r.serve_errors.empty()) {
         r.errors = r.serve_errors;
         r.config.reset();
@@ -72,7 +72,7 @@ int print_audit(const std::string& path, const std::string& label) {
 
 // check-config: every error (exit 2), what serve would refuse (exit 2), then the warnings.
 int check_config(const std::string& path) {
-    auto r = load_config(path, read_env);
+    auto r = conf::load_config(path, read_env);
     for (const auto& e : r.errors) std::cerr << e.to_string() << "\n";
     if (!r.config) return 2;
     if (!r.has_serve_sections && !r.serve_errors.empty()) {
@@ -90,7 +90,7 @@ int check_config(const std::string& path) {
         }
         for (const auto& w : r.warnings) std::cerr << as_warning(w) << "\n";
     }
-    std::cout << explain_config(*r.config);
+    std::cout << conf::explain_config(*r.config);
     return 0;
 }
 

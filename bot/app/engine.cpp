@@ -15,35 +15,9 @@ namespace {
 
 constexpr std::string_view job_prefix = "job:";
 
-struct weekly_spec {
-    unsigned weekday = 0;  // 1..7, 0 = daily
-    unsigned hour = 0;
-    unsigned minute = 0;
-};
-
-std::optional<weekly_spec> parse_schedule(std::string_view text) {
-    weekly_spec spec;
-    auto s = std::string(rules::trim(text));
-    if (s.empty() || s == "off") return std::nullopt;
-    auto space = s.find(' ');
-    if (space != std::string::npos) {
-        static const std::pair<const char*, unsigned> days[] = {
-            {"周一", 1},   {"周二", 2},   {"周三", 3},   {"周四", 4},   {"周五", 5},   {"周六", 6},
-            {"周日", 7},   {"星期一", 1}, {"星期二", 2}, {"星期三", 3}, {"星期四", 4}, {"星期五", 5},
-            {"星期六", 6}, {"星期日", 7}, {"周天", 7},   {"星期天", 7}, {"mon", 1},    {"tue", 2},
-            {"wed", 3},    {"thu", 4},    {"fri", 5},    {"sat", 6},    {"sun", 7}};
-        auto word = s.substr(0, space);
-        for (const auto& [name, n] : days)
-            if (word == name) spec.weekday = n;
-        if (spec.weekday == 0) return std::nullopt;
-        s = std::string(rules::trim(s.substr(space + 1)));
-    }
-    unsigned h = 0, m = 0;
-    char tail = 0;
-    if (std::sscanf(s.c_str(), "%2u:%2u%c", &h, &m, &tail) != 2 || h > 23 || m > 59) return std::nullopt;
-    spec.hour = h;
-    spec.minute = m;
-    return spec;
+std::optional<core::schedule_time> parse_schedule(std::string_view text) {
+    if (rules::trim(text) == "off") return std::nullopt;
+    return core::parse_schedule_time(text);
 }
 
 std::string schedule_of(const rules::schedules& s, std::string_view job) {

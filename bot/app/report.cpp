@@ -101,12 +101,7 @@ std::string status_zh(const std::string& s) {
 }  // namespace
 
 std::optional<core::local_date> parse_report_date(const std::string& text) {
-    int y = 0;
-    unsigned m = 0, d = 0;
-    char tail = 0;
-    if (std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3 || !core::valid_date(y, m, d))
-        return std::nullopt;
-    return core::local_date{y, m, d};
+    return core::parse_date(text);
 }
 
 void run_report(const report_options& o, std::ostream& out) {

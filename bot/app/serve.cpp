@@ -9,7 +9,7 @@
 
 #include "adapters/dingtalk.hpp"
 #include "adapters/wecom.hpp"
-#include "app/config_checks.hpp"
+#include "config/checks.hpp"
 #include "app/dingtalk_stream.hpp"
 #include "app/http_server.hpp"
 #include "app/service.hpp"
@@ -26,7 +26,7 @@ std::unique_ptr<adapters::adapter> build_adapter(const rules::platform_settings&
                                                  bool posts) {
     // The same list of secrets check-config names (config_checks.hpp); the outbound webhook only
     // when a chat is bound to post into.
-    if (auto missing = missing_secret(p, env, posts); !missing.empty()) throw std::runtime_error(missing);
+    if (auto missing = conf::missing_secret(p, env, posts); !missing.empty()) throw std::runtime_error(missing);
     auto secret = [&](const std::string& role) {
         auto it = p.env.find(role);
         return it == p.env.end() ? std::string{} : env(it->second);

@@ -148,15 +148,6 @@ std::optional<adapters::raw_response> service::route_plain(const adapters::raw_r
     return text(404, "not found\n");
 }
 
-adapters::raw_response service::handle(const adapters::raw_request& req) {
-    auto path = req.path();
-    std::string route;
-    auto res = route_plain(req, route);
-    if (!res) res = on_hook(path.substr(7), req);
-    requests_[route + " " + std::to_string(res->status)]++;
-    return *res;
-}
-
 boost::asio::awaitable<adapters::raw_response> service::handle_async(adapters::raw_request req) {
     auto path = req.path();
     std::string route;
@@ -193,12 +184,6 @@ adapters::raw_response service::answer(const adapters::inbound_result& result, a
         default:
             return result.reply ? *result.reply : text(200, "");
     }
-}
-
-adapters::raw_response service::on_hook(const std::string& platform, const adapters::raw_request& req) {
-    auto result = decode_hook(platform, req);
-    if (result.error || !result.message) return answer(result, accepted::ignored);
-    return answer(result, accept_message(platform, *result.message));
 }
 
 // GCC 12 reports a false -Wmismatched-new-delete on Asio's awaitable frame here (its operator new
@@ -239,19 +224,6 @@ bool service::route_message(const std::string& platform, core::inbound_message& 
             platform, msg.sender, chat->id, platform, msg.sender);
     msg.sender = person ? person->id : "unregistered:" + msg.sender;
     return true;
-}
-
-service::accepted service::accept_message(const std::string& platform, core::inbound_message msg) {
-    if (!route_message(platform, msg)) return accepted::ignored;
-    try {
-        engine_.handle(msg);  // committed before the platform is answered or ACKed
-    } catch (const std::exception& e) {
-        spdlog::error("could not commit a {} message: {} (not acknowledged, so the platform redelivers)",
-                      platform, db_.explain(e));
-        return accepted::failed;
-    }
-    after_commit();
-    return accepted::committed;
 }
 
 boost::asio::awaitable<service::accepted> service::accept_message_async(std::string platform,

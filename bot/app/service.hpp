@@ -48,9 +48,8 @@ class service {
 
     void start();
     void stop();
-    // The request handler given to http_server: one transaction per request.
-    adapters::raw_response handle(const adapters::raw_request& req);
-    // The same routes with group commit: the callback waits for its batch's COMMIT.
+    // The request handler given to http_server: the callback waits for its batch's COMMIT (group
+    // commit: one transaction for the callbacks that arrived together, a savepoint each).
     boost::asio::awaitable<adapters::raw_response> handle_async(adapters::raw_request req);
 
     enum class accepted {
@@ -60,9 +59,8 @@ class service {
         rejected    // processing this message failed and was rolled back alone: do not acknowledge (500)
     };
     // A decoded message from any transport (HTTP callback or Stream): chat and sender mapped,
-    // then committed by the engine. `failed` means nothing was committed: do not acknowledge.
-    accepted accept_message(const std::string& platform, core::inbound_message msg);
-    // The same through the group-commit batcher.
+    // then committed through the group-commit batcher. `failed` or `rejected`: nothing of it was
+    // committed, do not acknowledge.
     boost::asio::awaitable<accepted> accept_message_async(std::string platform, core::inbound_message msg);
 
     engine& workflow() { return engine_; }
@@ -70,7 +68,6 @@ class service {
     const batch_stats& ingest_stats() const { return batcher_.stats(); }
 
   private:
-    adapters::raw_response on_hook(const std::string& platform, const adapters::raw_request& req);
     boost::asio::awaitable<adapters::raw_response> on_hook_async(std::string platform,
                                                                  adapters::raw_request req);
     adapters::inbound_result decode_hook(const std::string& platform, const adapters::raw_request& req);

@@ -132,6 +132,12 @@ class fake_robot {
         std::lock_guard<std::mutex> lock(mutex_);
         script_ = std::move(answers);
     }
+    // The answers to the next requests carrying exactly `text` (before the general script): a
+    // post's own failures, whichever order the sender tries the chats in.
+    void script_for(const std::string& text, std::deque<mode> answers) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        per_text_[text] = std::move(answers);
+    }
     // Every well-signed request that arrived: when, and the post's text.
     std::vector<std::pair<std::chrono::steady_clock::time_point, std::string>> arrivals() {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -172,9 +178,12 @@ class fake_robot {
         mode m = mode_;
         {
             std::lock_guard<std::mutex> lock(mutex_);
-            arrivals_.emplace_back(std::chrono::steady_clock::now(),
-                                   body["text"]["content"].get<std::string>());
-            if (!script_.empty()) {
+            const auto text = body["text"]["content"].get<std::string>();
+            arrivals_.emplace_back(std::chrono::steady_clock::now(), text);
+            if (auto it = per_text_.find(text); it != per_text_.end() && !it->second.empty()) {
+                m = it->second.front();
+                it->second.pop_front();
+            } else if (!script_.empty()) {
                 m = script_.front();
                 script_.pop_front();
             }
@@ -199,6 +208,7 @@ class fake_robot {
     std::vector<std::string> texts_;
     std::function<void()> hook_;
     std::deque<mode> script_;
+    std::map<std::string, std::deque<mode>> per_text_;
     std::vector<std::pair<std::chrono::steady_clock::time_point, std::string>> arrivals_;
     std::atomic<mode> mode_{mode::ok};
     std::atomic<int> bad_signatures_{0};

@@ -9,14 +9,14 @@
 #include <string>
 #include <vector>
 
-#include "app/config_loader.hpp"
+#include "config/loader.hpp"
 #include "app/engine.hpp"
 #include "support/test_support.hpp"
 
 namespace harness {
 
 inline rules::config company() {
-    auto r = app::load_config(test_support::source_path("examples/company.yaml"));
+    auto r = conf::load_config(test_support::source_path("examples/company.yaml"));
     if (!r.config) throw std::runtime_error("examples/company.yaml did not load");
     return *r.config;
 }

@@ -11,7 +11,7 @@
 #include <future>
 #include <thread>
 
-#include "app/config_loader.hpp"
+#include "config/loader.hpp"
 #include "app/http_server.hpp"
 #include "app/service.hpp"
 #include "support/test_support.hpp"
@@ -68,7 +68,7 @@ struct answer {
 struct health_bot {
     health_bot() {
         auto text = test_support::read_file(test_support::source_path("config.example.yaml"));
-        auto r = app::parse_config(text.substr(0, text.find("# --- For `serve`")), "bot.yaml");
+        auto r = conf::parse_config(text.substr(0, text.find("# --- For `serve`")), "bot.yaml");
         cfg = *r.config;
         db = std::make_unique<storage::database>((dir / "bot.db").string());
         platform = std::make_unique<app::http_server>(

@@ -48,7 +48,7 @@ rules::config company_with_hr_named(const std::string& name, const test_support:
     for (auto pos = text.find("人力资源部"); pos != std::string::npos; pos = text.find("人力资源部", pos))
         text.replace(pos, std::string("人力资源部").size(), name);
     test_support::write_file(dir.path() / "company.yaml", text);
-    auto r = app::load_config(dir.path() / "company.yaml");
+    auto r = conf::load_config(dir.path() / "company.yaml");
     if (!r.config) throw std::runtime_error("renamed company.yaml did not load");
     return *r.config;
 }

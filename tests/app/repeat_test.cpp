@@ -4,7 +4,7 @@
 // a company whose departments are not the rule book's never reads a rule-book department name.
 #include <gtest/gtest.h>
 
-#include "app/config_loader.hpp"
+#include "config/loader.hpp"
 #include "app/harness.hpp"
 #include "rules/reports.hpp"
 
@@ -164,7 +164,7 @@ workflow:
 }  // namespace
 
 TEST(Wording, NoPostNamesADepartmentTheCompanyDoesNotHave) {
-    auto loaded = app::parse_config(other_company, "other.yaml");
+    auto loaded = conf::parse_config(other_company, "other.yaml");
     ASSERT_TRUE(loaded.config) << loaded.errors.front().to_string();
     bench b(*loaded.config);
     std::vector<post> all;

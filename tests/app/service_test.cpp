@@ -14,7 +14,7 @@
 #include <future>
 #include <thread>
 
-#include "app/config_loader.hpp"
+#include "config/loader.hpp"
 #include "app/http_server.hpp"
 #include "support/test_support.hpp"
 
@@ -70,7 +70,7 @@ class test_adapter final : public adapters::adapter {
 
 struct live_bot {
     explicit live_bot(std::vector<app::chat_binding> chats = {{"group", "dingtalk", "cid-group", 20}}) {
-        auto r = app::load_config(test_support::source_path("examples/company.yaml"));
+        auto r = conf::load_config(test_support::source_path("examples/company.yaml"));
         cfg = *r.config;
         cfg.chats.clear();
         for (const auto& c : chats) cfg.chats.push_back({c.id, c.platform, c.conversation});

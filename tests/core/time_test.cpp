@@ -63,3 +63,38 @@ TEST(Time, CalendarHelpers) {
     EXPECT_TRUE(core::valid_date(2028, 2, 29));
     EXPECT_FALSE(core::valid_date(2026, 2, 29));
 }
+
+TEST(Time, ParsesDatesAsTheConfigAndTheCommandLineWriteThem) {
+    EXPECT_EQ(core::parse_date("2026-11-23"), (core::local_date{2026, 11, 23}));
+    EXPECT_EQ(core::parse_date("2026-1-5"), (core::local_date{2026, 1, 5}));
+    for (const char* bad : {"", "2026-02-30", "2026-13-01", "2026/11/23", "2026-11-23x", "23.11.2026"})
+        EXPECT_FALSE(core::parse_date(bad)) << bad;
+}
+
+// One weekday table for the calendar, the schedules and everything else (星期天 and 礼拜天 too).
+TEST(Time, ReadsEveryWayOfWritingAWeekday) {
+    for (const char* sunday :
+         {"周日", "周天", "星期日", "星期天", "礼拜日", "礼拜天", "sun", "Sunday", "SUN"})
+        EXPECT_EQ(core::parse_weekday(sunday), 7u) << sunday;
+    EXPECT_EQ(core::parse_weekday("周一"), 1u);
+    EXPECT_EQ(core::parse_weekday("星期五"), 5u);
+    EXPECT_EQ(core::parse_weekday("礼拜三"), 3u);
+    EXPECT_EQ(core::parse_weekday("fri"), 5u);
+    for (const char* bad : {"", "周", "周八", "星期", "someday", "1", "周一 "})
+        EXPECT_EQ(core::parse_weekday(bad), 0u) << bad;
+}
+
+TEST(Time, ReadsScheduleTimes) {
+    auto daily = core::parse_schedule_time("17:30");
+    ASSERT_TRUE(daily);
+    EXPECT_EQ(daily->weekday, 0u);
+    EXPECT_EQ(daily->hour, 17u);
+    EXPECT_EQ(daily->minute, 30u);
+    auto weekly = core::parse_schedule_time("星期天 09:05");
+    ASSERT_TRUE(weekly);
+    EXPECT_EQ(weekly->weekday, 7u);
+    EXPECT_EQ(weekly->hour, 9u);
+    EXPECT_EQ(weekly->minute, 5u);
+    for (const char* bad : {"", "25:00", "17:60", "17.30", "周八 17:00", "17:30:00", "off", "1730"})
+        EXPECT_FALSE(core::parse_schedule_time(bad)) << bad;
+}

@@ -13,7 +13,7 @@
 
 #include "rules/config.hpp"
 
-namespace app {
+namespace conf {
 
 struct config_error {
     std::string file;
@@ -39,7 +39,7 @@ struct config_load_result {
 using env_lookup = std::function<std::string(const std::string& name)>;
 
 // Refuses a file over 1 MB, not UTF-8, indented with tabs, with a full-width '：' after a key or a
-// duplicate key, before and beside the field-by-field checks (app/config_checks.hpp).
+// duplicate key, before and beside the field-by-field checks (config/checks.hpp).
 config_load_result load_config(const std::filesystem::path& file, const env_lookup& env = {});
 config_load_result parse_config(std::string_view yaml_text, std::string source_name,
                                 const std::filesystem::path& base_dir = {}, const env_lookup& env = {});
@@ -47,4 +47,4 @@ config_load_result parse_config(std::string_view yaml_text, std::string source_n
 // The effective rules, for `complaint-bot check-config`.
 std::string explain_config(const rules::config& cfg);
 
-}  // namespace app
+}  // namespace conf

@@ -228,4 +228,55 @@ std::string format_duration_zh(duration d) {
     return out;
 }
 
+std::optional<local_date> parse_date(std::string_view text) {
+    std::string s(text);
+    int y = 0;
+    unsigned m = 0, d = 0;
+    char tail = 0;
+    if (std::sscanf(s.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3 || !valid_date(y, m, d))
+        return std::nullopt;
+    return local_date{y, m, d};
+}
+
+unsigned parse_weekday(std::string_view word) {
+    static const std::pair<std::string_view, unsigned> names[] = {{"一", 1}, {"二", 2}, {"三", 3}, {"四", 4},
+                                                                  {"五", 5}, {"六", 6}, {"日", 7}, {"天", 7}};
+    for (std::string_view prefix : {"周", "星期", "礼拜"}) {
+        if (word.substr(0, prefix.size()) != prefix) continue;
+        auto rest = word.substr(prefix.size());
+        for (const auto& [name, n] : names)
+            if (rest == name) return n;
+        return 0;
+    }
+    static const std::string_view english[] = {"monday", "tuesday",  "wednesday", "thursday",
+                                               "friday", "saturday", "sunday"};
+    std::string lower;
+    for (char c : word) lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    for (unsigned i = 0; i < 7; ++i)
+        if (lower == english[i] || lower == english[i].substr(0, 3)) return i + 1;
+    return 0;
+}
+
+std::optional<schedule_time> parse_schedule_time(std::string_view text) {
+    auto trim = [](std::string_view v) {
+        while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+        while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+        return v;
+    };
+    auto t = trim(text);
+    schedule_time st;
+    if (auto space = t.find(' '); space != std::string_view::npos) {
+        st.weekday = parse_weekday(t.substr(0, space));
+        if (st.weekday == 0) return std::nullopt;
+        t = trim(t.substr(space + 1));
+    }
+    std::string s(t);
+    char tail = 0;
+    if (s.size() < 4 || s.size() > 5 ||
+        std::sscanf(s.c_str(), "%2u:%2u%c", &st.hour, &st.minute, &tail) != 2 || st.hour > 23 ||
+        st.minute > 59 || s[s.size() - 3] != ':')
+        return std::nullopt;
+    return st;
+}
+
 }  // namespace core

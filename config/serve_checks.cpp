@@ -5,9 +5,9 @@
 #include <map>
 #include <set>
 
-#include "app/config_checks.hpp"
+#include "config/checks.hpp"
 
-namespace app {
+namespace conf {
 
 namespace {
 
@@ -210,4 +210,4 @@ serve_findings check_for_serve(const YAML::Node& root, const rules::config& cfg,
     return out;
 }
 
-}  // namespace app
+}  // namespace conf

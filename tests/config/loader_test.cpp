@@ -1,6 +1,6 @@
 // The YAML configuration: the sample company and config.example.yaml load clean with the defaults;
 // every validation error names the file, the line and a fix; several errors come together.
-#include "app/config_loader.hpp"
+#include "config/loader.hpp"
 
 #include <gtest/gtest.h>
 
@@ -24,11 +24,11 @@ roles:
   hr: 人力资源部
 )";
 
-app::config_load_result parse(const std::string& yaml) {
-    return app::parse_config(yaml, "c.yaml");
+conf::config_load_result parse(const std::string& yaml) {
+    return conf::parse_config(yaml, "c.yaml");
 }
 
-std::vector<std::string> errors(const app::config_load_result& r) {
+std::vector<std::string> errors(const conf::config_load_result& r) {
     std::vector<std::string> out;
     for (const auto& e : r.errors) out.push_back(e.to_string());
     return out;
@@ -37,7 +37,7 @@ std::vector<std::string> errors(const app::config_load_result& r) {
 }  // namespace
 
 TEST(ConfigLoader, TheSampleCompanyLoadsWithDefaults) {
-    auto r = app::load_config(test_support::source_path("examples/company.yaml"));
+    auto r = conf::load_config(test_support::source_path("examples/company.yaml"));
     ASSERT_TRUE(r.config) << testing::PrintToString(errors(r));
     const auto& c = *r.config;
     EXPECT_EQ(c.timezone, "Asia/Shanghai");
@@ -54,7 +54,7 @@ TEST(ConfigLoader, TheSampleCompanyLoadsWithDefaults) {
 }
 
 TEST(ConfigLoader, TheExampleConfigLoadsAndDocumentsTheDefaults) {
-    auto r = app::load_config(test_support::source_path("config.example.yaml"));
+    auto r = conf::load_config(test_support::source_path("config.example.yaml"));
     ASSERT_TRUE(r.config) << testing::PrintToString(errors(r));
     const auto& c = *r.config;
     rules::workflow_rules defaults;
@@ -238,7 +238,7 @@ workflow:
     EXPECT_EQ(c.workflow.vp_due, 24h);
     EXPECT_EQ(c.workflow.execute_due, 0h);
     EXPECT_EQ(c.workflow.reminders, 2);
-    auto text = app::explain_config(c);
+    auto text = conf::explain_config(c);
     EXPECT_NE(text.find("calendar: business time"), std::string::npos) << text;
     EXPECT_NE(text.find(" 08:30-12:00 13:30-17:30; 2 holidays, 1 make-up work days"), std::string::npos)
         << text;
@@ -261,7 +261,7 @@ workflow: { fine_amount: -5 }
 }
 
 TEST(ConfigLoader, UnreadableFileNamesThePath) {
-    auto r = app::load_config("/nonexistent/company.yaml");
+    auto r = conf::load_config("/nonexistent/company.yaml");
     ASSERT_EQ(r.errors.size(), 1u);
     EXPECT_EQ(r.errors[0].to_string(),
               "/nonexistent/company.yaml: cannot read the config file — check the path (see "
@@ -270,9 +270,9 @@ TEST(ConfigLoader, UnreadableFileNamesThePath) {
 }
 
 TEST(ConfigLoader, ExplainShowsTheEffectiveRules) {
-    auto r = app::load_config(test_support::source_path("examples/company.yaml"));
+    auto r = conf::load_config(test_support::source_path("examples/company.yaml"));
     ASSERT_TRUE(r.config);
-    auto text = app::explain_config(*r.config);
+    auto text = conf::explain_config(*r.config);
     EXPECT_NE(text.find("打单部（负责人 李四 lisi）"), std::string::npos) << text;
     EXPECT_NE(text.find("accept  by 打单部 within 5m of the post; missed: @ head of 打单部 at the deadline"),
               std::string::npos)

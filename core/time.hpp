@@ -74,6 +74,21 @@ local_date add_days(const local_date& d, int days);
 // ISO weekday: Monday = 1 ... Sunday = 7.
 unsigned weekday(const local_date& d);
 std::string format_date(const local_date& d);  // "2026-11-23"
+// "2026-11-23" (or "2026-1-5") → a real calendar day; nullopt otherwise. The one date parser of
+// the config, the command line and the reports (chat posts have their own, lenient one in rules).
+std::optional<local_date> parse_date(std::string_view text);
+
+// A weekday as people write it: 周一…周日 (周天), 星期一…星期日 (星期天), 礼拜一…礼拜日 (礼拜天),
+// mon…sun / monday…sunday in any case. ISO number (Monday = 1, Sunday = 7); 0 when not a weekday.
+unsigned parse_weekday(std::string_view word);
+
+// A schedule's time: "17:30" (every day) or "周五 17:00" (weekly). nullopt when malformed.
+struct schedule_time {
+    unsigned weekday = 0;  // 0 = every day
+    unsigned hour = 0;
+    unsigned minute = 0;
+};
+std::optional<schedule_time> parse_schedule_time(std::string_view text);
 
 // "5m", "30m", "2h", "1h30m", "45s", "7d" → duration; nullopt when malformed or zero.
 std::optional<duration> parse_duration(std::string_view text);

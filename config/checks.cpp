@@ -1,6 +1,6 @@
 // Checks of the config text before and beside YAML parsing: size, encoding, tabs, full-width
 // colons and duplicate keys. (The checks of what serve needs are in config_serve_checks.cpp.)
-#include "app/config_checks.hpp"
+#include "config/checks.hpp"
 
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
@@ -10,7 +10,7 @@
 #include <map>
 #include <sstream>
 
-namespace app {
+namespace conf {
 
 namespace {
 
@@ -367,4 +367,4 @@ std::vector<config_error> duplicate_key_errors(std::string_view text, const std:
     return finder.errors;
 }
 
-}  // namespace app
+}  // namespace conf

@@ -2,11 +2,11 @@
 // tabs, full-width colons), duplicate keys at any depth, what serve needs (secret variable names
 // per platform mode, chats, default_chat) and the warnings (people without an account, unset
 // variables). Each refusal names line:column and a fix, and yields no config.
-#include "app/config_checks.hpp"
+#include "config/checks.hpp"
 
 #include <gtest/gtest.h>
 
-#include "app/config_loader.hpp"
+#include "config/loader.hpp"
 #include "support/test_support.hpp"
 
 namespace {
@@ -32,17 +32,17 @@ chats:
   - { id: group, platform: dingtalk }
 )";
 
-app::config_load_result parse(const std::string& yaml, const app::env_lookup& env = {}) {
-    return app::parse_config(yaml, "c.yaml", {}, env);
+conf::config_load_result parse(const std::string& yaml, const conf::env_lookup& env = {}) {
+    return conf::parse_config(yaml, "c.yaml", {}, env);
 }
 
-std::string all(const std::vector<app::config_error>& errors) {
+std::string all(const std::vector<conf::config_error>& errors) {
     std::string out;
     for (const auto& e : errors) out += e.to_string() + "\n";
     return out;
 }
 
-bool has(const std::vector<app::config_error>& errors, const std::string& text) {
+bool has(const std::vector<conf::config_error>& errors, const std::string& text) {
     return all(errors).find(text) != std::string::npos;
 }
 
@@ -169,7 +169,7 @@ TEST(ConfigText, AFileOverOneMegabyteIsRefusedBeforeItIsRead) {
     test_support::temp_dir dir;
     std::string big = org + "# " + std::string(1024 * 1024, 'x') + "\n";
     test_support::write_file(dir / "big.yaml", big);
-    auto r = app::load_config(dir / "big.yaml");
+    auto r = conf::load_config(dir / "big.yaml");
     EXPECT_FALSE(r.config);
     ASSERT_EQ(r.errors.size(), 1u);
     EXPECT_NE(r.errors[0].to_string().find("big.yaml: the config file is " + std::to_string(big.size()) +
@@ -301,11 +301,11 @@ TEST(ServeChecks, MissingSecretNamesTheFirstUnsetVariableNeverItsValue) {
     auto env = [](const std::string& name) {
         return name == "DT_SECRET" ? std::string("SECx") : std::string{};
     };
-    EXPECT_EQ(app::missing_secret(p, env),
+    EXPECT_EQ(conf::missing_secret(p, env),
               "environment variable DT_WEBHOOK (platforms.dingtalk.webhook_env) is empty or unset: export it "
               "before starting serve");
     p.mode = "stream";
-    EXPECT_NE(app::missing_secret(p, env).find("platforms.dingtalk.client_id_env is not set"),
+    EXPECT_NE(conf::missing_secret(p, env).find("platforms.dingtalk.client_id_env is not set"),
               std::string::npos);
 }
 

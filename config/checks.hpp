@@ -17,10 +17,10 @@
 #include <string_view>
 #include <vector>
 
-#include "app/config_loader.hpp"
+#include "config/loader.hpp"
 #include "rules/config.hpp"
 
-namespace app {
+namespace conf {
 
 inline constexpr std::size_t max_config_bytes = 1024 * 1024;
 
@@ -57,4 +57,4 @@ serve_findings check_for_serve(const YAML::Node& root, const rules::config& cfg,
 // or empty in `env`, as one line naming it (never its value); empty when all are there.
 std::string missing_secret(const rules::platform_settings& p, const env_lookup& env, bool posts = true);
 
-}  // namespace app
+}  // namespace conf
