@@ -51,14 +51,15 @@ database::database(const std::string& path, read_only_t) try : db_(open_read_onl
     db_.setBusyTimeout(5000);
     int version = db_.execAndGet("PRAGMA user_version").getInt();
     if (version == 0)
-        throw storage_error("'" + path + "' is not a complaint-bot database (no schema): pass the file `serve` or " +
+        throw storage_error("'" + path +
+                            "' is not a complaint-bot database (no schema): pass the file `serve` or " +
                             "`replay --db` wrote");
     if (version != schema_version)
         throw storage_error("database '" + path + "' has schema version " + std::to_string(version) +
                             ", this program " + std::to_string(schema_version) +
-                            (version < schema_version
-                                 ? ": run `complaint-bot report penalties --db " + path + "` once to upgrade it"
-                                 : ": upgrade complaint-bot"));
+                            (version < schema_version ? ": run `complaint-bot report penalties --db " + path +
+                                                            "` once to upgrade it"
+                                                      : ": upgrade complaint-bot"));
 } catch (const SQLite::Exception& e) {
     throw storage_error("cannot read database '" + path + "': " + e.what() +
                         " (is it a complaint-bot database? check the path)");

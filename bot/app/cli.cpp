@@ -6,11 +6,11 @@
 #include <iostream>
 
 #include "app/config_loader.hpp"
+#include "app/progress.hpp"
 #include "app/replay.hpp"
 #include "app/report.hpp"
 #include "app/serve.hpp"
 #include "app/whatif.hpp"
-#include "app/progress.hpp"
 #include "storage/backup.hpp"
 #include "storage/database.hpp"
 #include "storage/db_lock.hpp"
@@ -152,8 +152,10 @@ int run_cli(int argc, char** argv) {
 
     whatif_options wopts;
     std::string wfrom, wto;
-    auto* whatif = cli.add_subcommand("whatif", "replay a database's messages under a proposed config and compare");
-    whatif->add_option("--db", wopts.db_path, "SQLite file serve or replay --db wrote (read only)")->required();
+    auto* whatif =
+        cli.add_subcommand("whatif", "replay a database's messages under a proposed config and compare");
+    whatif->add_option("--db", wopts.db_path, "SQLite file serve or replay --db wrote (read only)")
+        ->required();
     whatif->add_option("--config", wopts.config_path, "the proposed config (YAML)")->required();
     whatif->add_option("--from", wfrom, "first day, YYYY-MM-DD");
     whatif->add_option("--to", wto, "last day, YYYY-MM-DD");

@@ -20,7 +20,12 @@ std::string seconds_zh(double s) {
 
 }  // namespace
 
-bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
+bool stderr_is_terminal() {
+    return ::isatty(STDERR_FILENO) == 1;
+}
+bool stdout_is_terminal() {
+    return ::isatty(STDOUT_FILENO) == 1;
+}
 
 progress_meter::progress_meter(std::ostream& out, bool enabled, std::size_t total, time_source now)
     : out_(out), enabled_(enabled), total_(total), now_(std::move(now)) {
@@ -29,7 +34,9 @@ progress_meter::progress_meter(std::ostream& out, bool enabled, std::size_t tota
     last_draw_ = started_;
 }
 
-progress_meter::~progress_meter() { finish(); }
+progress_meter::~progress_meter() {
+    finish();
+}
 
 std::string progress_meter::line(std::size_t done, std::size_t total,
                                  std::chrono::steady_clock::duration elapsed) {

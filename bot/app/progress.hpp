@@ -11,8 +11,9 @@
 
 namespace app {
 
-// True when standard error is a terminal (isatty).
+// True when standard error (standard output) is a terminal (isatty).
 bool stderr_is_terminal();
+bool stdout_is_terminal();
 
 class progress_meter {
   public:

@@ -191,7 +191,8 @@ void run_replay(const rules::config& cfg, const replay_options& opts, std::ostre
     auto& clock = run.clock();
     print.drain(db);  // posts a crashed earlier run committed but never delivered
 
-    progress_meter progress(std::cerr, stderr_is_terminal(), lines.size());
+    // Not while the conversation itself goes to the same terminal: the lines would mix.
+    progress_meter progress(std::cerr, stderr_is_terminal() && !stdout_is_terminal(), lines.size());
     for (const auto& l : lines) {
         // A deadline at exactly the message's time fires after it: acting at the deadline is on time.
         run.advance(l.at, false);

@@ -20,7 +20,6 @@ json step_json(const rules::complaint::step& s, const core::zone& tz) {
     return {{"text", s.text}, {"by", s.by}, {"at", tz.iso(*s.at)}};
 }
 
-
 }  // namespace
 
 std::vector<std::string> signed_departments(const std::string& detail) {

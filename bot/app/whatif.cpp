@@ -12,8 +12,8 @@ namespace app {
 namespace {
 
 bool is_attachment_kind(std::string_view k) {
-    return k == "picture" || k == "image" || k == "richText" || k == "mixed" || k == "audio" || k == "voice" ||
-           k == "video" || k == "file";
+    return k == "picture" || k == "image" || k == "richText" || k == "mixed" || k == "audio" ||
+           k == "voice" || k == "video" || k == "file";
 }
 
 // The message as the engine got it, back from its inbound record (app/inbound_post.hpp): the text,
@@ -42,7 +42,9 @@ core::inbound_message from_record(const storage::inbound_row& row) {
     return m;
 }
 
-std::string minutes_text(core::duration d) { return d.count() == 0 ? "关闭" : core::format_duration_zh(d); }
+std::string minutes_text(core::duration d) {
+    return d.count() == 0 ? "关闭" : core::format_duration_zh(d);
+}
 
 // The settings that differ between the rules frozen on the period's first recorded complaint and
 // the proposed ones.
@@ -51,11 +53,13 @@ std::vector<setting_change> differences(const rules::workflow_rules& a, const ru
     auto dur = [&](const char* key, const char* label, core::duration x, core::duration y) {
         if (x != y) out.push_back({key, label, minutes_text(x), minutes_text(y)});
     };
-    auto stage = [&](const char* key, const char* label, const rules::stage_rule& x, const rules::stage_rule& y) {
+    auto stage = [&](const char* key, const char* label, const rules::stage_rule& x,
+                     const rules::stage_rule& y) {
         dur((std::string(key) + ".due").c_str(), (std::string(label) + "时限").c_str(), x.due, y.due);
         if (x.escalation.size() != y.escalation.size())
             out.push_back({std::string(key) + ".escalation", std::string(label) + "升级层级",
-                           std::to_string(x.escalation.size()) + " 级", std::to_string(y.escalation.size()) + " 级"});
+                           std::to_string(x.escalation.size()) + " 级",
+                           std::to_string(y.escalation.size()) + " 级"});
     };
     stage("accept", "受理", a.accept, b.accept);
     stage("publish", "公布工艺流程", a.publish, b.publish);
@@ -75,7 +79,8 @@ std::vector<setting_change> differences(const rules::workflow_rules& a, const ru
         out.push_back({"fine_amount", "每次罚款", std::to_string(a.fine_amount) + " 元",
                        std::to_string(b.fine_amount) + " 元"});
     if (a.reminders != b.reminders)
-        out.push_back({"reminders", "每步提醒次数", std::to_string(a.reminders), std::to_string(b.reminders)});
+        out.push_back(
+            {"reminders", "每步提醒次数", std::to_string(a.reminders), std::to_string(b.reminders)});
     if (a.business_time != b.business_time)
         out.push_back({"business_time", "计时方式", a.business_time ? "工作时间" : "自然时间",
                        b.business_time ? "工作时间" : "自然时间"});
@@ -99,8 +104,9 @@ whatif_result compute_whatif(const rules::config& proposed, const whatif_options
         file.raw().exec("BEGIN");
         messages = file.inbound_before(core::instant::max());
         if (messages.empty())
-            throw whatif_error("database '" + opts.db_path +
-                               "' has no recorded messages: whatif replays what `serve` or `replay --db` recorded");
+            throw whatif_error(
+                "database '" + opts.db_path +
+                "' has no recorded messages: whatif replays what `serve` or `replay --db` recorded");
         r.from = opts.from.value_or(tz.date_of(messages.front().received_at));
         r.to = opts.to.value_or(tz.date_of(messages.back().received_at));
         auto start = tz.start_of(r.from), end = tz.start_of(core::add_days(r.to, 1));
@@ -108,13 +114,16 @@ whatif_result compute_whatif(const rules::config& proposed, const whatif_options
             if (m.received_at >= start && m.received_at < end) ++r.messages_in_period;
         if (r.messages_in_period == 0)
             throw whatif_error("no recorded messages from " + core::format_date(r.from) + " to " +
-                               core::format_date(r.to) + " in '" + opts.db_path + "' (it holds messages from " +
+                               core::format_date(r.to) + " in '" + opts.db_path +
+                               "' (it holds messages from " +
                                core::format_date(tz.date_of(messages.front().received_at)) + " to " +
                                core::format_date(tz.date_of(messages.back().received_at)) +
                                "): choose --from/--to within them");
         r.now = compute_figures(file, proposed, start, end);
-        if (auto recorded = file.complaints_posted_between(start, end); !recorded.empty())
+        if (auto recorded = file.complaints_posted_between(start, end); !recorded.empty()) {
+            r.now_rules_known = true;
             r.changes = differences(recorded.front().rules, proposed.workflow);
+        }
         // Every message from the first one, so complaint and fine numbers (P1, F1) match what the
         // messages name; up to the database's last activity, so the answers and clocks after the
         // period run as they did in NOW.

@@ -46,6 +46,7 @@ struct whatif_result {
     std::size_t messages_replayed = 0;  // every recorded message up to the database's last activity
     std::size_t messages_in_period = 0;
     core::instant replayed_until{};
+    bool now_rules_known = false;  // the period has a recorded complaint to read NOW's rules from
     std::vector<setting_change> changes;
     period_figures now;
     period_figures proposed;

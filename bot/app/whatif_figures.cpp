@@ -122,17 +122,20 @@ void count_complaint(const rules::complaint& c, const std::vector<rules::event>&
                       : department_of(cfg, cfg.roles.general_manager.front(), "总经理");
         n.step("gm", gm, c.gm_approval.at.has_value(), count_of("gm"));
     }
-    if (c.gm_approval.at) n.step("execute", cfg.roles.order_desk, c.executed.at.has_value(), count_of("execute"));
+    if (c.gm_approval.at)
+        n.step("execute", cfg.roles.order_desk, c.executed.at.has_value(), count_of("execute"));
     if (c.freight) {
         const auto& f = *c.freight;
         if (f.opened.at)
             n.step("freight:head", f.department, f.head_signed.at.has_value(), count_of("freight:head"));
         if (f.head_signed.at)
-            n.step("freight:desk", cfg.roles.order_desk, f.desk_signed.at.has_value(), count_of("freight:desk"));
+            n.step("freight:desk", cfg.roles.order_desk, f.desk_signed.at.has_value(),
+                   count_of("freight:desk"));
         if (f.desk_signed.at)
             n.step("freight:pay", cfg.roles.finance, f.paid.at.has_value(), count_of("freight:pay"));
         if (f.paid.at)
-            n.step("freight:write_off", cfg.roles.hr, f.written_off.at.has_value(), count_of("freight:write_off"));
+            n.step("freight:write_off", cfg.roles.hr, f.written_off.at.has_value(),
+                   count_of("freight:write_off"));
     }
 }
 

@@ -80,7 +80,9 @@ std::string number(double v) {
     if (s.size() > 2 && s.compare(s.size() - 2, 2, ".0") == 0) s.resize(s.size() - 2);
     return s;
 }
-std::string signed_int(int v) { return v > 0 ? "+" + std::to_string(v) : v == 0 ? "±0" : std::to_string(v); }
+std::string signed_int(int v) {
+    return v > 0 ? "+" + std::to_string(v) : v == 0 ? "±0" : std::to_string(v);
+}
 std::string rate_text(const stage_figures& f) {
     auto r = rate(f);
     return r ? number(*r) + "%" : "—";
@@ -93,11 +95,25 @@ std::string rate_diff_text(const stage_figures& a, const stage_figures& b) {
     return "（" + std::string(d > 0 ? "+" : "") + number(d) + " 个百分点）";
 }
 
-const std::vector<std::string> columns{
-    "stage",           "stage_label",        "department",      "now_fines",          "now_fine_yuan",
-    "proposed_fines",  "proposed_fine_yuan", "diff_fines",      "diff_fine_yuan",     "now_escalations",
-    "proposed_escalations", "diff_escalations", "now_decided",  "now_on_time",        "now_on_time_rate",
-    "proposed_decided", "proposed_on_time",  "proposed_on_time_rate", "diff_on_time_rate"};
+const std::vector<std::string> columns{"stage",
+                                       "stage_label",
+                                       "department",
+                                       "now_fines",
+                                       "now_fine_yuan",
+                                       "proposed_fines",
+                                       "proposed_fine_yuan",
+                                       "diff_fines",
+                                       "diff_fine_yuan",
+                                       "now_escalations",
+                                       "proposed_escalations",
+                                       "diff_escalations",
+                                       "now_decided",
+                                       "now_on_time",
+                                       "now_on_time_rate",
+                                       "proposed_decided",
+                                       "proposed_on_time",
+                                       "proposed_on_time_rate",
+                                       "diff_on_time_rate"};
 
 std::vector<std::string> cells(const std::string& stage, const std::string& label, const std::string& dept,
                                const stage_figures& a, const stage_figures& b) {
@@ -140,7 +156,8 @@ json row_json(const std::vector<std::string>& c) {
     return j;
 }
 
-void write_text(const whatif_result& r, const whatif_options& o, const rules::config& cfg, std::ostream& out) {
+void write_text(const whatif_result& r, const whatif_options& o, const rules::config& cfg,
+                std::ostream& out) {
     core::zone tz(cfg.timezone);
     out << "📊 规则假设分析（现行 → 拟议）\n";
     out << "期间：" << core::format_date(r.from) << " 至 " << core::format_date(r.to) << "，投诉 "
@@ -148,7 +165,9 @@ void write_text(const whatif_result& r, const whatif_options& o, const rules::co
     out << "重放消息：" << r.messages_replayed << " 条（期间内 " << r.messages_in_period << " 条），计时到 "
         << tz.long_time(r.replayed_until) << "\n";
     out << "数据库：" << o.db_path << "（只读，未改动）；拟议规则：" << o.config_path << "\n";
-    if (r.changes.empty()) {
+    if (!r.now_rules_known) {
+        out << "规则差异：期间内没有已登记的投诉，无从比较\n";
+    } else if (r.changes.empty()) {
         out << "规则差异：无（与现行规则相同）\n";
     } else {
         out << "规则差异：";
@@ -161,15 +180,16 @@ void write_text(const whatif_result& r, const whatif_options& o, const rules::co
         return "罚款 " + std::to_string(a.fines) + " 笔 " + std::to_string(a.fine_amount) + " 元 → " +
                std::to_string(b.fines) + " 笔 " + std::to_string(b.fine_amount) + " 元（" +
                signed_int(b.fines - a.fines) + " 笔，" + signed_int(b.fine_amount - a.fine_amount) +
-               " 元）；升级提醒 " + std::to_string(a.escalations) + " → " + std::to_string(b.escalations) + "（" +
-               signed_int(b.escalations - a.escalations) + "）；准时率 " + rate_text(a) + " → " + rate_text(b) +
-               rate_diff_text(a, b);
+               " 元）；升级提醒 " + std::to_string(a.escalations) + " → " + std::to_string(b.escalations) +
+               "（" + signed_int(b.escalations - a.escalations) + "）；准时率 " + rate_text(a) + " → " +
+               rate_text(b) + rate_diff_text(a, b);
     };
     out << "──────────\n";
     auto list = items(r, cfg);
     if (list.empty()) out << "期间内没有计时的环节。\n";
     for (const auto& it : list)
-        out << it.department << " · " << stage_title(it.stage) << "：" << describe(it.now, it.proposed) << "\n";
+        out << it.department << " · " << stage_title(it.stage) << "：" << describe(it.now, it.proposed)
+            << "\n";
     out << "──────────\n合计：" << describe(total(r.now), total(r.proposed)) << "\n";
     out << "注：现行数字取自数据库；拟议数字是同一批消息按拟议规则在虚拟时间上重放的结果（同一引擎）。"
            "罚款按开出计，不论之后是否免罚。\n";
@@ -177,12 +197,14 @@ void write_text(const whatif_result& r, const whatif_options& o, const rules::co
 
 }  // namespace
 
-void write_whatif(const whatif_result& r, const rules::config& cfg, const whatif_options& o, std::ostream& out) {
+void write_whatif(const whatif_result& r, const rules::config& cfg, const whatif_options& o,
+                  std::ostream& out) {
     std::ofstream file;
     std::ostream* dest = &out;
     if (!o.out_path.empty() && o.format != "xlsx") {
         file.open(o.out_path, std::ios::binary | std::ios::trunc);
-        if (!file) throw whatif_error("cannot write '" + o.out_path + "': check the directory and permissions");
+        if (!file)
+            throw whatif_error("cannot write '" + o.out_path + "': check the directory and permissions");
         dest = &file;
     }
     auto list = items(r, cfg);
@@ -208,9 +230,11 @@ void write_whatif(const whatif_result& r, const rules::config& cfg, const whatif
         j["messages_in_period"] = r.messages_in_period;
         j["replayed_until"] = core::zone(cfg.timezone).iso(r.replayed_until);
         j["complaints"] = {{"now", r.now.complaints}, {"proposed", r.proposed.complaints}};
+        j["now_rules_known"] = r.now_rules_known;
         j["changes"] = json::array();
         for (const auto& c : r.changes)
-            j["changes"].push_back({{"setting", c.key}, {"label", c.label}, {"now", c.now}, {"proposed", c.proposed}});
+            j["changes"].push_back(
+                {{"setting", c.key}, {"label", c.label}, {"now", c.now}, {"proposed", c.proposed}});
         j["rows"] = json::array();
         for (const auto& row : rows) j["rows"].push_back(row_json(row));
         j["total"] = row_json(totals);
@@ -218,9 +242,10 @@ void write_whatif(const whatif_result& r, const rules::config& cfg, const whatif
     } else {
         xlsx_table t;
         t.title = "规则假设分析 " + core::format_date(r.from) + " 至 " + core::format_date(r.to);
-        t.header = {"环节代码", "环节", "部门", "现行罚款笔数", "现行罚款元", "拟议罚款笔数", "拟议罚款元",
-                    "罚款笔数差", "罚款元差", "现行升级提醒", "拟议升级提醒", "升级提醒差", "现行到期数",
-                    "现行准时数", "现行准时率%", "拟议到期数", "拟议准时数", "拟议准时率%", "准时率差(百分点)"};
+        t.header = {"环节代码",     "环节",       "部门",        "现行罚款笔数",    "现行罚款元",
+                    "拟议罚款笔数", "拟议罚款元", "罚款笔数差",  "罚款元差",        "现行升级提醒",
+                    "拟议升级提醒", "升级提醒差", "现行到期数",  "现行准时数",      "现行准时率%",
+                    "拟议到期数",   "拟议准时数", "拟议准时率%", "准时率差(百分点)"};
         t.rows = rows;
         t.footer = totals;
         write_table_xlsx(t, o.out_path);

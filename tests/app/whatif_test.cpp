@@ -130,8 +130,8 @@ TEST(WhatIf, ExampleWalkthroughOfTheReadmeShowsTheProposalInChinese) {
     auto db = (dir / "week.db").string();
     record("config.example.yaml", "examples/management-week.jsonl", db);
     std::string out, err;
-    ASSERT_EQ(run_command(bot() + " whatif --db " + db + " --config " + in_repo("examples/whatif-proposed.yaml") +
-                              " 2>" + (dir / "err.txt").string(),
+    ASSERT_EQ(run_command(bot() + " whatif --db " + db + " --config " +
+                              in_repo("examples/whatif-proposed.yaml") + " 2>" + (dir / "err.txt").string(),
                           out),
               0)
         << out;
@@ -141,11 +141,14 @@ TEST(WhatIf, ExampleWalkthroughOfTheReadmeShowsTheProposalInChinese) {
     EXPECT_NE(out.find("计时方式 自然时间 → 工作时间"), std::string::npos) << out;
     EXPECT_NE(out.find("（只读，未改动）"), std::string::npos) << out;
     EXPECT_NE(out.find("打单部 · 受理："), std::string::npos) << out;
+    EXPECT_NE(out.find("采购部 · 回复：罚款 1 笔 50 元 → 0 笔 0 元（-1 笔，-50 元）"), std::string::npos)
+        << out;
+    EXPECT_NE(out.find("合计：罚款 1 笔 50 元 → 0 笔 0 元"), std::string::npos) << out;
     EXPECT_NE(out.find("合计：罚款 "), std::string::npos) << out;
 
     // One day of the period only.
-    ASSERT_EQ(run_command(bot() + " whatif --db " + db + " --config " + in_repo("examples/whatif-proposed.yaml") +
-                              " --from 2026-11-24 --to 2026-11-24",
+    ASSERT_EQ(run_command(bot() + " whatif --db " + db + " --config " +
+                              in_repo("examples/whatif-proposed.yaml") + " --from 2026-11-24 --to 2026-11-24",
                           out),
               0);
     EXPECT_NE(out.find("期间：2026-11-24 至 2026-11-24"), std::string::npos) << out;
@@ -158,7 +161,8 @@ TEST(WhatIf, CsvJsonAndXlsxCarryTheStableColumns) {
     auto base = bot() + " whatif --db " + db + " --config " + in_repo("examples/whatif-proposed.yaml");
     std::string out;
     ASSERT_EQ(run_command(base + " --format csv", out), 0) << out;
-    EXPECT_EQ(out.rfind("\xEF\xBB\xBFstage,stage_label,department,now_fines,now_fine_yuan,proposed_fines,", 0), 0u)
+    EXPECT_EQ(
+        out.rfind("\xEF\xBB\xBFstage,stage_label,department,now_fines,now_fine_yuan,proposed_fines,", 0), 0u)
         << out;
     EXPECT_NE(out.find("respond,回复,采购部,"), std::string::npos) << out;
 
@@ -195,7 +199,8 @@ TEST_P(WhatIfRefuses, WithExitTwoOneLineAndTheDatabaseUnchanged) {
     auto db = dir / "day.db";
     record("examples/company.yaml", "examples/day.jsonl", db.string());
     test_support::write_file(dir / "notes.txt", "这不是数据库，是会议记录。\n");
-    test_support::write_file(dir / "bad.yaml", "organization:\n  departments:\n    - { name: 销售一部, head: nobody }\n");
+    test_support::write_file(dir / "bad.yaml",
+                             "organization:\n  departments:\n    - { name: 销售一部, head: nobody }\n");
     auto before = state_of(db);
     auto args = c.args;
     for (std::string key : {"{db}", "{dir}", "{proposed}"}) {
