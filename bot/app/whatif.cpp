@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <ostream>
 
+#include "app/inbound_post.hpp"
 #include "app/progress.hpp"
 #include "app/virtual_run.hpp"
 #include "storage/database.hpp"
@@ -14,32 +15,6 @@ namespace {
 bool is_attachment_kind(std::string_view k) {
     return k == "picture" || k == "image" || k == "richText" || k == "mixed" || k == "audio" ||
            k == "voice" || k == "video" || k == "file";
-}
-
-// The message as the engine got it, back from its inbound record (app/inbound_post.hpp): the text,
-// then one "[kind] code" line per attachment; "[kind]" alone for a message without readable text.
-core::inbound_message from_record(const storage::inbound_row& row) {
-    core::inbound_message m{row.platform, row.chat, row.msg_id, row.sender, row.text, row.received_at};
-    auto& t = m.text;
-    if (t.size() > 2 && t.front() == '[' && t.back() == ']' && t.find('\n') == std::string::npos &&
-        is_attachment_kind(std::string_view(t).substr(1, t.size() - 2))) {
-        m.unreadable = t.substr(1, t.size() - 2);
-        t.clear();
-        return m;
-    }
-    while (!t.empty()) {
-        auto start = t.rfind('\n');
-        auto line_start = start == std::string::npos ? 0 : start + 1;
-        std::string_view line(t.data() + line_start, t.size() - line_start);
-        auto close = line.find("] ");
-        if (line.empty() || line.front() != '[' || close == std::string_view::npos ||
-            !is_attachment_kind(line.substr(1, close - 1)))
-            break;
-        m.attachments.insert(m.attachments.begin(),
-                             {std::string(line.substr(1, close - 1)), std::string(line.substr(close + 2))});
-        t.resize(start == std::string::npos ? 0 : start);
-    }
-    return m;
 }
 
 std::string minutes_text(core::duration d) {
@@ -88,6 +63,30 @@ std::vector<setting_change> differences(const rules::workflow_rules& a, const ru
 }
 
 }  // namespace
+
+core::inbound_message from_record(const storage::inbound_row& row) {
+    core::inbound_message m{row.platform, row.chat, row.msg_id, row.sender, row.text, row.received_at};
+    auto& t = m.text;
+    if (t.size() > 2 && t.front() == '[' && t.back() == ']' && t.find('\n') == std::string::npos &&
+        is_attachment_kind(std::string_view(t).substr(1, t.size() - 2))) {
+        m.unreadable = t.substr(1, t.size() - 2);
+        t.clear();
+        return m;
+    }
+    while (!t.empty()) {
+        auto start = t.rfind('\n');
+        auto line_start = start == std::string::npos ? 0 : start + 1;
+        std::string_view line(t.data() + line_start, t.size() - line_start);
+        auto close = line.find("] ");
+        if (line.empty() || line.front() != '[' || close == std::string_view::npos ||
+            !is_attachment_kind(line.substr(1, close - 1)))
+            break;
+        m.attachments.insert(m.attachments.begin(),
+                             {std::string(line.substr(1, close - 1)), std::string(line.substr(close + 2))});
+        t.resize(start == std::string::npos ? 0 : start);
+    }
+    return m;
+}
 
 whatif_result compute_whatif(const rules::config& proposed, const whatif_options& opts,
                              std::ostream& progress_out) {

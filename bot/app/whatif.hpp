@@ -11,8 +11,10 @@
 #include <vector>
 
 #include "app/whatif_figures.hpp"
+#include "core/message.hpp"
 #include "core/time.hpp"
 #include "rules/config.hpp"
+#include "storage/database.hpp"
 
 namespace app {
 
@@ -51,6 +53,10 @@ struct whatif_result {
     period_figures now;
     period_figures proposed;
 };
+
+// The message as the engine got it, back from its inbound record (inbound_record_text): the
+// text, then one "[kind] code" line per attachment; "[kind]" alone for a message without text.
+core::inbound_message from_record(const storage::inbound_row& row);
 
 // Replays the database's recorded messages under `proposed` and counts both runs.
 // Throws whatif_error (or storage::storage_error) with the reason and the fix.

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "app/config_loader.hpp"
+#include "app/inbound_post.hpp"
 #include "app/whatif.hpp"
 #include "storage/database.hpp"
 #include "support/test_support.hpp"
@@ -245,4 +246,32 @@ TEST(WhatIf, ADatabaseWithoutRecordedMessagesIsRefused) {
               2);
     EXPECT_NE(out.find("has no recorded messages"), std::string::npos) << out;
     EXPECT_EQ(state_of(db), before);
+}
+
+TEST(WhatIf, ARecordedPostWithPhotosReplaysWithTheSameTextAndAttachments) {
+    core::inbound_message posted{"dingtalk",
+                                 "group",
+                                 "msg-7",
+                                 "zhangsan",
+                                 "产品质量投诉\n投诉人：張三\n客户名称：华东五金有限公司\n客户要求：退货",
+                                 *core::parse_iso8601("2026-11-23T09:00:00+08:00")};
+    posted.attachments = {{"picture", "dl-码-1"}, {"file", "dl-2 [x]"}};
+    core::inbound_message photo{"wecom", "group", "msg-8", "lisi", "", posted.received_at};
+    photo.unreadable = "picture";
+    for (const auto& m : {posted, photo}) {
+        storage::inbound_row row{m.platform, m.msg_id, m.received_at,
+                                 m.sender,   m.chat,   app::inbound_record_text(m)};
+        auto back = app::from_record(row);
+        EXPECT_EQ(back.text, m.text);
+        EXPECT_EQ(back.attachments, m.attachments);
+        EXPECT_EQ(back.unreadable, m.unreadable);
+        EXPECT_EQ(back.platform, m.platform);
+        EXPECT_EQ(back.msg_id, m.msg_id);
+        EXPECT_EQ(back.received_at, m.received_at);
+    }
+    // A text that only looks like a marker stays text.
+    storage::inbound_row plain{"dingtalk", "msg-9", posted.received_at,
+                               "zhangsan", "group", "[紧急] 请尽快处理"};
+    EXPECT_EQ(app::from_record(plain).text, "[紧急] 请尽快处理");
+    EXPECT_TRUE(app::from_record(plain).attachments.empty());
 }
