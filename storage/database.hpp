@@ -59,6 +59,12 @@ class database {
     // Opens (creating when missing) and migrates the database at `path` (":memory:" for tests).
     // Throws storage_error naming the file and the fix when it cannot be opened or is too new.
     explicit database(const std::string& path);
+    // Opens an existing database read-only (`whatif`, which must leave it untouched): nothing is
+    // created, migrated or written. Throws storage_error when it is missing, unreadable, or of
+    // another schema version (open it once with this version's `report` to migrate it).
+    struct read_only_t {};
+    static constexpr read_only_t read_only{};
+    database(const std::string& path, read_only_t);
 
     static constexpr int schema_version = 3;
 
@@ -78,6 +84,11 @@ class database {
     bool seen(const std::string& platform, const std::string& msg_id);
     void record_inbound(const inbound_row& row);
     std::int64_t inbound_count();
+    // The recorded messages received before `to`, in the order they were recorded.
+    std::vector<inbound_row> inbound_before(core::instant to);
+    // The latest time the database knows of: a message, an event, a fired deadline or a replay's
+    // clock (what a replay of its messages may run up to). Unset when it holds none of these.
+    std::optional<core::instant> latest_activity();
 
     // --- complaints
     int next_complaint_seq(rules::complaint_kind kind);

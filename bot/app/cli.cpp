@@ -5,10 +5,12 @@
 #include <filesystem>
 #include <iostream>
 
+#include "app/progress.hpp"
 #include "config/loader.hpp"
 #include "app/replay.hpp"
 #include "app/report.hpp"
 #include "app/serve.hpp"
+#include "app/whatif.hpp"
 #include "storage/backup.hpp"
 #include "storage/database.hpp"
 #include "storage/db_lock.hpp"
@@ -52,6 +54,18 @@ std::optional<rules::config> load_or_report(const std::string& path, bool all_er
         std::cerr << "\n";
     }
     return std::nullopt;
+}
+
+// whatif's proposed config: refused for whatever check-config refuses (serve's needs only when the
+// file has serve's sections, as check-config does).
+std::optional<rules::config> load_checked(const std::string& path) {
+    auto r = conf::load_config(path);
+    if (r.config && r.has_serve_sections && !r.serve_errors.empty()) {
+        std::cerr << "complaint-bot: bad config: " << r.serve_errors.front().to_string()
+                  << " (check-config refuses it: run check-config " << path << ")\n";
+        return std::nullopt;
+    }
+    return load_or_report(path, false);
 }
 
 // `audit verify` of `db`: the verdict on stdout; 0 when intact, 1 (and the problems) when not.
@@ -136,6 +150,19 @@ int run_cli(int argc, char** argv) {
     backup->add_option("--out", backup_out, "the copy to write")->required();
     backup->add_flag("--force", backup_force, "replace --out when it exists");
 
+    whatif_options wopts;
+    std::string wfrom, wto;
+    auto* whatif =
+        cli.add_subcommand("whatif", "replay a database's messages under a proposed config and compare");
+    whatif->add_option("--db", wopts.db_path, "SQLite file serve or replay --db wrote (read only)")
+        ->required();
+    whatif->add_option("--config", wopts.config_path, "the proposed config (YAML)")->required();
+    whatif->add_option("--from", wfrom, "first day, YYYY-MM-DD");
+    whatif->add_option("--to", wto, "last day, YYYY-MM-DD");
+    whatif->add_option("--format", wopts.format, "text, csv, json or xlsx")
+        ->check(CLI::IsMember({"text", "csv", "json", "xlsx"}));
+    whatif->add_option("--out", wopts.out_path, "write to this file instead of standard output");
+
     std::string check_path;
     auto* check = cli.add_subcommand("check-config", "validate a config file and print the effective rules");
     check->add_option("file", check_path, "config file (YAML)")->required();
@@ -143,9 +170,9 @@ int run_cli(int argc, char** argv) {
     if (argc >= 2 && argv[1][0] != '-') {
         std::string sub = argv[1];
         if (sub != "serve" && sub != "replay" && sub != "report" && sub != "check-config" && sub != "audit" &&
-            sub != "backup")
+            sub != "backup" && sub != "whatif")
             return fail("unknown command '" + sub +
-                        "': use serve, replay, report, audit, backup or check-config");
+                        "': use serve, replay, report, whatif, audit, backup or check-config");
     }
     try {
         cli.parse(argc, argv);
@@ -177,6 +204,17 @@ int run_cli(int argc, char** argv) {
             run_report(ropts, std::cout);
             return 0;
         }
+        if (*whatif) {
+            if (!wfrom.empty() && !(wopts.from = parse_report_date(wfrom)))
+                return fail("bad --from '" + wfrom + "': write a date like 2026-11-23");
+            if (!wto.empty() && !(wopts.to = parse_report_date(wto)))
+                return fail("bad --to '" + wto + "': write a date like 2026-11-30");
+            auto cfg = load_checked(wopts.config_path);
+            if (!cfg) return 2;
+            wopts.show_progress = stderr_is_terminal();
+            run_whatif(*cfg, wopts, std::cout, std::cerr);
+            return 0;
+        }
         if (*audit) {
             if (!std::filesystem::exists(audit_db))
                 return fail("database '" + audit_db +
@@ -195,6 +233,8 @@ int run_cli(int argc, char** argv) {
             return run_serve(*cfg);
         }
     } catch (const replay_error& e) {
+        return fail(e.what());
+    } catch (const whatif_error& e) {
         return fail(e.what());
     } catch (const report_error& e) {
         return fail(e.what());

@@ -1,4 +1,5 @@
-// The command line (SPEC "Command-line contract"): serve, replay, report, check-config.
+// The command line (SPEC "Command-line contract"): serve, replay, report, whatif, audit, backup,
+// check-config.
 #pragma once
 
 namespace app {

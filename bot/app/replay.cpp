@@ -1,11 +1,16 @@
 #include "app/replay.hpp"
 
+#include <cstdint>
+#include <cstdio>
 #include <fstream>
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <sstream>
 
 #include "app/engine.hpp"
+#include "app/progress.hpp"
+#include "app/virtual_run.hpp"
 #include "rules/reports.hpp"
 #include "rules/text.hpp"
 #include "storage/database.hpp"
@@ -84,6 +89,17 @@ std::string read_all(const std::string& path) {
     return ss.str();
 }
 
+// A line without "msg_id" gets one from its time, line number and content, so the database keeps
+// it in `inbound` (what `whatif` replays) while two different lines never look like one redelivery.
+std::string script_msg_id(const script_line& l) {
+    if (!l.msg_id.empty()) return l.msg_id;
+    std::uint64_t h = 14695981039346656037ull;  // FNV-1a of sender and text
+    for (char ch : l.from + "\n" + l.text) h = (h ^ static_cast<unsigned char>(ch)) * 1099511628211ull;
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+    return "script:" + std::to_string(core::to_ms(l.at)) + ":" + std::to_string(l.line_no) + ":" + hex;
+}
+
 }  // namespace
 
 std::vector<script_line> parse_script(const std::string& content, const std::string& file_name) {
@@ -157,7 +173,7 @@ void run_replay(const rules::config& cfg, const replay_options& opts, std::ostre
     if (!opts.db_path.empty()) db.raw().exec("PRAGMA synchronous = OFF");
 
     // Virtual time continues from where an earlier replay on this database stopped.
-    core::manual_clock clock(lines.front().at);
+    auto start = lines.front().at;
     if (auto saved = db.meta("replay_clock")) {
         auto t = core::from_ms(std::stoll(*saved));
         if (lines.front().at < t) {
@@ -167,37 +183,33 @@ void run_replay(const rules::config& cfg, const replay_options& opts, std::ostre
                                ", before the database's clock " + z.iso(t) +
                                "; continue with a later script");
         }
-        clock = core::manual_clock(t);
+        start = t;
     }
-    engine eng(cfg, db, clock);
-    printer print(out, opts.format, cfg, eng.tz());
+    core::zone tz(cfg.timezone);
+    printer print(out, opts.format, cfg, tz);
+    virtual_run run(cfg, db, start, [&] { print.drain(db); });
+    auto& clock = run.clock();
     print.drain(db);  // posts a crashed earlier run committed but never delivered
 
-    auto advance = [&](core::instant to, bool inclusive) {
-        while (auto next = eng.next_due()) {
-            if (inclusive ? *next > to : *next >= to) break;
-            clock.set(*next);
-            eng.fire_due(*next);
-            print.drain(db);
-        }
-        clock.set(to);
-    };
-
+    // Not while the conversation itself goes to the same terminal: the lines would mix.
+    progress_meter progress(std::cerr, stderr_is_terminal() && !stdout_is_terminal(), lines.size());
     for (const auto& l : lines) {
         // A deadline at exactly the message's time fires after it: acting at the deadline is on time.
-        advance(l.at, false);
+        run.advance(l.at, false);
+        progress.step();
         if (l.end) {
-            advance(l.at, true);
+            run.advance(l.at, true);
             break;
         }
         print.inbound(l);
-        core::inbound_message msg{"replay", l.chat, l.msg_id, l.from, l.text, l.at};
-        if (eng.handle(msg) == handled::duplicate)
+        core::inbound_message msg{"replay", l.chat, script_msg_id(l), l.from, l.text, l.at};
+        if (run.feed(msg) == handled::duplicate)
             print.note(l.at, "（重复投递的消息 " + l.msg_id + "，已忽略）");
-        print.drain(db);
         db.set_meta("replay_clock", std::to_string(core::to_ms(clock.now())));
     }
+    progress.finish();
     db.set_meta("replay_clock", std::to_string(core::to_ms(clock.now())));
+    auto& eng = run.eng();
 
     if (opts.format == replay_format::text) {
         auto fines = db.fines();

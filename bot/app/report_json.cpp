@@ -20,7 +20,8 @@ json step_json(const rules::complaint::step& s, const core::zone& tz) {
     return {{"text", s.text}, {"by", s.by}, {"at", tz.iso(*s.at)}};
 }
 
-// The departments a `signed` event's detail names: "生产部、采购部负责人 赵六 签字".
+}  // namespace
+
 std::vector<std::string> signed_departments(const std::string& detail) {
     std::vector<std::string> out;
     auto end = detail.find("负责人");
@@ -35,8 +36,6 @@ std::vector<std::string> signed_departments(const std::string& detail) {
     }
     return out;
 }
-
-}  // namespace
 
 json complaint_json(const rules::complaint& c, const core::zone& tz) {
     const auto* pending = c.is_open() ? c.pending_stage() : nullptr;

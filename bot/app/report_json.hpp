@@ -24,6 +24,8 @@ nlohmann::json complaint_json(const rules::complaint& c, const core::zone& tz);
 nlohmann::json sheet_json(const rules::complaint& c, const core::zone& tz,
                           const std::vector<rules::event>& events);
 
+// The departments a `signed` event's detail names: "生产部、采购部负责人 赵六 签字".
+std::vector<std::string> signed_departments(const std::string& detail);
 // A CSV cell: quoted when it holds a comma, quote or line break; prefixed with ' when it begins
 // with = + - @ tab or CR, so Excel shows it as text instead of running it as a formula.
 std::string csv_cell(const std::string& v);
