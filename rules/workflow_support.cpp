@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "rules/text.hpp"
+#include "rules/wording.hpp"
 
 namespace rules::detail {
 
@@ -28,12 +29,7 @@ void add_mention(core::outbound_post& post, const std::string& person) {
 
 // Appends " @A @B" for every mention to the text, so the post reads right on any platform.
 core::outbound_post finish(core::outbound_post post, const config& cfg) {
-    if (!post.mentions.empty()) {
-        std::string line;
-        for (const auto& m : post.mentions) line += (line.empty() ? "" : " ") + at_name(cfg, m);
-        post.text += "\n" + line;
-    }
-    return post;
+    return with_mentions(std::move(post), cfg);
 }
 
 std::vector<std::string> members_of(const config& cfg, std::string_view dept) {
@@ -204,7 +200,7 @@ const std::string* vp_of(const complaint& c, const config& cfg) {
 void close_if_done(complaint& c, const context& ctx, outcome& out, const std::string& actor) {
     if (c.pending_stage() != nullptr || !c.is_open()) return;
     if (c.compensation && !c.executed.at) return;  // leaves through the compensation flow (签字 … 执行)
-    c.status = "closed";
+    c.set_status(complaint_status::closed);
     c.closed_at = ctx.now;
     out.events.push_back(make_event(c, ctx, actor, "closed", "", "投诉处理完毕，已关闭"));
 }
@@ -238,8 +234,8 @@ bool check_stage(const complaint& c, std::string_view stage, const context& ctx,
                  const std::string& chat, const std::string& actor) {
     if (!c.is_open()) {
         refuse(out, ctx, chat, actor,
-               c.id + (c.status == "invalid" ? " 已判为无效投诉，" : " 已关闭，") + "无需再" +
-                   stage_label(stage) + "。");
+               c.id + (c.status_is(complaint_status::invalid) ? " 已判为无效投诉，" : " 已关闭，") +
+                   "无需再" + stage_label(stage) + "。");
         return false;
     }
     const auto* pending = c.pending_stage();
@@ -282,7 +278,6 @@ void complete_stage(complaint& c, stage_state& st, const std::string& actor, con
     e.deadline = st.due;
     if (st.due && ctx.now > *st.due) e.late = ctx.now - *st.due;
     out.events.push_back(std::move(e));
-    out.complaint_changed = true;
 }
 
 core::duration late_by(const stage_state& st, core::instant now) {

@@ -68,14 +68,16 @@ core::duration late_by(const std::optional<core::instant>& due, core::instant no
 void respond_complete(complaint& c, const std::string& actor, const context& ctx, outcome& out,
                       std::string& text, core::outbound_post& post);
 // A reminder of a timed step outside the stages (compensation flow, freight): "<step>:remind:<n>".
-void fire_reminder(complaint& c, const std::string& key, core::instant due, const context& ctx, outcome& out);
+void fire_reminder(complaint& c, const deadline_key& key, core::instant due, const context& ctx,
+                   outcome& out);
 // How often a stage is reminded after its chain (0 = never).
 core::duration repeat_period(const workflow_rules& r, const stage_rule& rule);
 
 // A stage's chain (deadlines.cpp), shared by the complaint's stages and the fine appeals' reviews:
 // "<prefix>:miss", "<prefix>:esc:<level>" for the levels after the deadline, then, once the chain
 // is through, "<prefix>:repeat:<n>" every `every` after its last level (one key at a time).
-void chain_deadlines(const std::string& complaint_id, const std::string& prefix, const stage_state& s,
+// `subject` names the stage or the fine's review (its action and level are set for each key).
+void chain_deadlines(const std::string& complaint_id, deadline_key subject, const stage_state& s,
                      const stage_rule& rule, core::duration every, const core::calendar& k,
                      std::vector<deadline>& out);
 // The levels due at the deadline itself, @-mentioned on the miss post and recorded.
@@ -89,15 +91,15 @@ struct chain_words {
     std::string who;          // who still owes it ("打单部"); empty = nobody is overdue (nothing posted)
     std::string hint;         // the command that settles it
 };
-// Fires "esc:<level>" or "repeat:<n>" of a chain.
+// Fires "esc:<level>" or "repeat:<n>" of a chain (any other action: nothing).
 void fire_chain_step(complaint& c, stage_state& st, const stage_rule& rule, const chain_words& w,
-                     const std::string& action, const context& ctx, outcome& out);
+                     const deadline_key& key, const context& ctx, outcome& out);
 // The respond stage's per-department deadlines: "respond:miss:<department>".
 void fire_department_miss(complaint& c, const std::string& department, core::instant due, const context& ctx,
                           outcome& out);
 // The deadlines and firing of the fine appeals' reviews ("F1:review:…").
 void fine_appeal_deadlines(const complaint& c, const core::calendar& k, std::vector<deadline>& out);
-void fire_fine_review(complaint& c, const std::string& key, core::instant due, const context& ctx,
+void fire_fine_review(complaint& c, const deadline_key& key, core::instant due, const context& ctx,
                       outcome& out);
 
 // 投诉人 P1 <姓名> and 调查 P1 <部门> … (corrections.cpp).
