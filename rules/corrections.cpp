@@ -179,7 +179,7 @@ bool do_investigate(complaint& c, const command& cmd, const std::string& actor, 
     if (!added.empty()) {
         auto due = reply_due(c, c.departments.back());
         text += "增加" + join(added) + "，请于 " + hm(ctx, *due) + " 前回复（" +
-                command_hint(c, cfg, "respond") + "）";
+                command_hint(c, cfg, stage_id::respond) + "）";
         for (const auto& d : added) add_mention(post, cfg.org.head_of(d));
     }
     if (!removed.empty()) {

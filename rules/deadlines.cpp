@@ -224,7 +224,7 @@ void detail::fire_department_miss(complaint& c, const std::string& department, c
     fine_department(c, *it, due, ctx, out, lines, post);
     post.text = "💰 " + c.id + " " + department + "回复已超时（截止 " + hm(ctx, due) +
                 "），按水果基金处罚：\n" + join(lines, "\n") + "\n请尽快回复（" +
-                command_hint(c, ctx.cfg, "respond") + "）。";
+                command_hint(c, ctx.cfg, stage_id::respond) + "）。";
     out.posts.push_back(finish(std::move(post), ctx.cfg));
 }
 
@@ -264,7 +264,7 @@ void fire_deadline(complaint& c, const std::string& key_text, core::instant due,
         out.events.push_back(std::move(e));
         post.text = "⚠️ " + c.id + " 距回复截止（" + hm(ctx, *st->due) + "）还有 " +
                     core::format_duration_zh(cal(c, ctx).between(ctx.now, *st->due)) + "，" + join(silent) +
-                    "尚未回复（" + command_hint(c, cfg, "respond") + "）。逾期将罚负责人 " +
+                    "尚未回复（" + command_hint(c, cfg, stage_id::respond) + "）。逾期将罚负责人 " +
                     std::to_string(c.rules.fine_amount) + " 元。";
         for (const auto& d : silent) add_mention(post, cfg.org.head_of(d));
         out.posts.push_back(finish(std::move(post), cfg));
@@ -294,7 +294,7 @@ void fire_deadline(complaint& c, const std::string& key_text, core::instant due,
                 return;
             }
             text = "💰 " + c.id + " 回复已超时（截止 " + hm(ctx, due) + "），按水果基金处罚：\n" +
-                   join(lines, "\n") + "\n请尽快回复（" + command_hint(c, cfg, "respond") + "）。";
+                   join(lines, "\n") + "\n请尽快回复（" + command_hint(c, cfg, stage_id::respond) + "）。";
         } else {
             auto dept = acting_department(c, cfg, stage_name);
             text = "⏰ " + c.id + " " + stage_label(stage_name) + "已超时（应于 " + hm(ctx, due) +

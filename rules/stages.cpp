@@ -64,21 +64,24 @@ complaint register_complaint(const complaint_form& form, const core::inbound_mes
     if (const auto* p = cfg.org.find_person(c.complainant)) c.complainant_department = p->department;
     auto warning = complainant_warning(c, match, written, cfg);
 
-    auto stage_at = [&](std::string name, const stage_rule& r) {
+    auto stage_at = [&](stage_id id, const stage_rule& r) {
         stage_state s;
-        s.name = std::move(name);
+        s.name = std::string(to_string(id));
         s.due = calendar_of(c, ctx.business).add(c.posted_at, r.due);
         s.armed_at = c.posted_at;
         return s;
     };
-    c.stages.push_back(stage_at("accept", c.rules.accept));
+    auto unarmed = [](stage_id id) {
+        return stage_state{std::string(to_string(id)), {}, {}, {}, {}, false, 0, false};
+    };
+    c.stages.push_back(stage_at(stage_id::accept, c.rules.accept));
     if (c.kind == complaint_kind::product) {
-        c.stages.push_back(stage_at("publish", c.rules.publish));
-        c.stages.push_back(stage_state{"respond", {}, {}, {}, {}, false, 0, false});
+        c.stages.push_back(stage_at(stage_id::publish, c.rules.publish));
+        c.stages.push_back(unarmed(stage_id::respond));
     } else {
-        c.stages.push_back(stage_at("route", c.rules.route));
-        c.stages.push_back(stage_state{"respond", {}, {}, {}, {}, false, 0, false});
-        c.stages.push_back(stage_state{"notify", {}, {}, {}, {}, false, 0, false});
+        c.stages.push_back(stage_at(stage_id::route, c.rules.route));
+        c.stages.push_back(unarmed(stage_id::respond));
+        c.stages.push_back(unarmed(stage_id::notify));
     }
     c.compensation = contains_keyword(form.field(c.kind == complaint_kind::product ? "客户要求" : "投诉目的"),
                                       c.rules.compensation_keywords);
@@ -97,8 +100,8 @@ complaint register_complaint(const complaint_form& form, const core::inbound_mes
         if (const auto* v = c.field("客户名称")) text += "　客户：" + *v;
         const auto& publish = *c.find_stage(stage_id::publish);
         text += "\n请" + cfg.roles.order_desk + "于 " + hm(ctx, *accept.due) + " 前受理（受理 " + c.id +
-                "），" + hm(ctx, *publish.due) + " 前公布工艺流程（" + command_hint(c, cfg, "publish") +
-                "）。";
+                "），" + hm(ctx, *publish.due) + " 前公布工艺流程（" +
+                command_hint(c, cfg, stage_id::publish) + "）。";
         for (const auto& m : members_of(cfg, cfg.roles.order_desk)) add_mention(post, m);
     } else {
         if (const auto* v = c.field("投诉对象")) text += "　投诉对象：" + *v;
@@ -125,7 +128,7 @@ namespace detail {
 bool do_accept(complaint& c, const std::string& actor, const std::string& chat, const context& ctx,
                outcome& out) {
     if (!check_stage(c, "accept", ctx, out, chat, actor)) return false;
-    auto dept = acting_department(c, ctx.cfg, "accept");
+    auto dept = acting_department(c, ctx.cfg, stage_id::accept);
     if (!check_member(c, dept, ctx, out, chat, actor, "受理")) return false;
     auto& st = *c.find_stage(stage_id::accept);
     auto late = late_by(st, ctx.now);
@@ -150,7 +153,9 @@ bool do_assign(complaint& c, const command& cmd, const std::string& actor, const
     if (product != (c.kind == complaint_kind::product)) {
         refuse(out, ctx, chat, actor,
                c.id + " 是" + std::string(kind_title(c.kind)) + "，请用：" +
-                   command_hint(c, ctx.cfg, c.kind == complaint_kind::product ? "publish" : "route") + "。");
+                   command_hint(c, ctx.cfg,
+                                c.kind == complaint_kind::product ? stage_id::publish : stage_id::route) +
+                   "。");
         return false;
     }
     if (!check_stage(c, stage, ctx, out, chat, actor)) return false;

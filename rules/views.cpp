@@ -8,14 +8,27 @@ namespace rules {
 
 using namespace detail;
 
+std::string stage_label(stage_id stage) {
+    switch (stage) {
+        case stage_id::accept:
+            return "受理";
+        case stage_id::publish:
+            return "公布工艺流程";
+        case stage_id::route:
+            return "分流";
+        case stage_id::respond:
+            return "回复";
+        case stage_id::notify:
+            return "通知投诉人";
+        case stage_id::review:
+            break;
+    }
+    return "复核";
+}
+
 std::string stage_label(std::string_view stage) {
-    if (stage == "accept") return "受理";
-    if (stage == "publish") return "公布工艺流程";
-    if (stage == "route") return "分流";
-    if (stage == "respond") return "回复";
-    if (stage == "notify") return "通知投诉人";
-    if (stage == "review") return "复核";
-    return std::string(stage);
+    auto id = parse_stage(stage);
+    return id ? stage_label(*id) : std::string(stage);
 }
 
 std::optional<core::instant> reply_due(const complaint& c, const department_reply& d) {
@@ -30,7 +43,7 @@ std::vector<std::string> pending_departments(const complaint& c, const config& c
     if (!c.is_open()) return {};
     const auto* p = c.pending_stage();
     if (!p) return {};
-    if (p->name == "respond") return silent_departments(c);
+    if (p->is(stage_id::respond)) return silent_departments(c);
     return {acting_department(c, cfg, p->name)};
 }
 

@@ -61,6 +61,7 @@ std::string freight_pending(const complaint& c);
 std::string freight_summary(const complaint& c, const config& cfg);
 
 // Stage names in Chinese: 受理, 公布工艺, 分流, 回复, 通知投诉人.
-std::string stage_label(std::string_view stage);
+std::string stage_label(std::string_view stage);  // a name that is no stage: as written
+std::string stage_label(stage_id stage);
 
 }  // namespace rules

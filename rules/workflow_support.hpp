@@ -21,11 +21,14 @@ core::outbound_post finish(core::outbound_post post, const config& cfg);
 std::vector<std::string> members_of(const config& cfg, std::string_view dept);
 std::string join(const std::vector<std::string>& v, std::string_view sep = "、");
 std::string lateness(core::duration late);
-const stage_rule& rule_for(const workflow_rules& r, std::string_view stage);
+const stage_rule& rule_for(const workflow_rules& r, stage_id stage);
+const stage_rule& rule_for(const workflow_rules& r, std::string_view stage);  // unknown: notify's
 const core::calendar& cal(const complaint& c, const context& ctx);
 // The department that must act on a stage (respond has several: see pending_departments).
+std::string acting_department(const complaint& c, const config& cfg, stage_id stage);
 std::string acting_department(const complaint& c, const config& cfg, std::string_view stage);
 // The command that completes a stage, as a hint ("受理 P1", "工艺 P1 <工艺流程> 调查: …").
+std::string command_hint(const complaint& c, const config& cfg, stage_id stage);
 std::string command_hint(const complaint& c, const config& cfg, std::string_view stage);
 core::outbound_post reply_to(const std::string& chat, const std::string& actor, std::string text);
 void refuse(outcome& out, const context& ctx, const std::string& chat, const std::string& actor,
