@@ -65,6 +65,25 @@ std::optional<std::string> todo_department(const command& cmd, const config& cfg
     return d->name;
 }
 
+bool is_fine_command(const command& cmd) {
+    switch (cmd.kind) {
+        case command_kind::waive:
+        case command_kind::paid:
+        case command_kind::undo:
+            return true;
+        case command_kind::appeal:
+        case command_kind::review:
+            return !cmd.target.empty() && cmd.target[0] == 'F';
+        default:
+            return false;
+    }
+}
+
+std::string complaint_id_of(const command& cmd) {
+    constexpr std::string_view freight = "运费";
+    return cmd.target.rfind(freight, 0) == 0 ? cmd.target.substr(freight.size()) : cmd.target;
+}
+
 core::outbound_post hr_post(const std::string& chat, std::string text, const config& cfg) {
     core::outbound_post post{chat, std::move(text), {}};
     if (auto head = cfg.org.head_of(cfg.roles.hr); !head.empty()) post.mentions.push_back(head);

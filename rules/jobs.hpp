@@ -28,6 +28,11 @@ std::vector<complaint*> forward_job(std::vector<complaint>& open, core::local_da
 // `refusal` set (the reply) when the word names no department.
 std::optional<std::string> todo_department(const command& cmd, const config& cfg, std::string& refusal);
 
+// Which record a command is about: a fine (免罚 已缴 撤销 F1, and 申诉/复核 naming a fine "F…")
+// or a complaint, whose id complaint_id_of gives ("运费P1" → "P1").
+bool is_fine_command(const command& cmd);
+std::string complaint_id_of(const command& cmd);
+
 // A scheduled post for HR (the daily penalty summary, the weekly report): `text` with HR's head
 // @-mentioned when there is one.
 core::outbound_post hr_post(const std::string& chat, std::string text, const config& cfg);

@@ -389,21 +389,11 @@ void engine::on_command(const rules::command& cmd, const core::inbound_message& 
                       *p, tz_));
             return;
         }
-        case command_kind::waive:
-        case command_kind::paid:
-        case command_kind::undo:
-            on_fine_command(cmd, msg, out);
-            return;
-        case command_kind::appeal:
-        case command_kind::review:
-            if (!cmd.target.empty() && cmd.target[0] == 'F') {
-                on_fine_command(cmd, msg, out);
-                return;
-            }
-            on_complaint_command(cmd, msg, out);
-            return;
         default:
-            on_complaint_command(cmd, msg, out);
+            if (rules::is_fine_command(cmd))
+                on_fine_command(cmd, msg, out);
+            else
+                on_complaint_command(cmd, msg, out);
             return;
     }
 }
@@ -425,8 +415,7 @@ void engine::on_fine_command(const rules::command& cmd, const core::inbound_mess
 void engine::on_complaint_command(const rules::command& cmd, const core::inbound_message& msg,
                                   rules::outcome& out) {
     using rules::command_kind;
-    const bool freight = cmd.target.rfind("运费", 0) == 0;
-    auto id = freight ? cmd.target.substr(std::string_view("运费").size()) : cmd.target;
+    auto id = rules::complaint_id_of(cmd);
     auto c = db_.load_complaint(id);
     if (!c) {
         reply(out, msg, "❌ 没有找到投诉 " + id + "，请用“待办”查看进行中的投诉编号。");

@@ -1,17 +1,11 @@
 // The views of a complaint (rules/views.cpp): stage names in Chinese, the departments still owing,
 // the 待办 line with what is left or how late it is; and the 待办 filter (rules/jobs.cpp).
-#include "rules/jobs.hpp"
 #include "rules/reports.hpp"
 #include "tests/rules/small_org.hpp"
 
 namespace {
 
 using namespace small_org;
-
-rules::command parsed(const std::string& text) {
-    auto r = rules::parse_command(text);
-    return std::get<rules::command>(r);
-}
 
 TEST(Views, StageLabelsAreTheRuleBooksWords) {
     EXPECT_EQ(rules::stage_label("accept"), "受理");
@@ -21,6 +15,7 @@ TEST(Views, StageLabelsAreTheRuleBooksWords) {
     EXPECT_EQ(rules::stage_label("notify"), "通知投诉人");
     EXPECT_EQ(rules::stage_label("review"), "复核");
     EXPECT_EQ(rules::stage_label("freight"), "freight");  // not a stage: as written
+    EXPECT_EQ(rules::stage_label(rules::stage_id::publish), "公布工艺流程");
 }
 
 TEST(Views, PendingSummaryShowsWhatIsLeftThenHowLate) {
@@ -50,18 +45,6 @@ TEST(Views, APausedComplaintSaysSoInsteadOfACountdown) {
     auto c = d.post(product_post, "zhangsan", at("09:00"));
     d.say(c, "暂停 P1 等客户寄回样品", "wangwu", at("09:01"));
     EXPECT_EQ(rules::pending_summary(c, d.ctx(at("09:30"))), "P1 待受理（打单部） 已暂停");
-}
-
-TEST(Views, TheTodoFilterTakesTraditionalNamesAndRefusesUnknownOnes) {
-    desk d;
-    std::string refusal;
-    EXPECT_EQ(rules::todo_department(parsed("待办"), d.cfg(), refusal), "");
-    EXPECT_EQ(rules::todo_department(parsed("待辦 採購部"), d.cfg(), refusal), "采购部");
-    EXPECT_TRUE(refusal.empty());
-    EXPECT_FALSE(rules::todo_department(parsed("待办 品管部"), d.cfg(), refusal));
-    EXPECT_EQ(refusal,
-              "❌ 未知部门：品管部。可用的部门：销售一部、打单部、人力资源部、生产部、采购部、物流部、"
-              "监察部、财务部、客服部、总经办。");
 }
 
 }  // namespace

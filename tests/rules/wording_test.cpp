@@ -1,7 +1,6 @@
 // The wording in one place (rules/wording.cpp): the @-mention line every post ends with, the reply
 // to the sender, the reply to an unregistered sender with HR named from the config.
 #include "rules/wording.hpp"
-#include "rules/jobs.hpp"
 #include "tests/rules/small_org.hpp"
 
 namespace {
@@ -36,14 +35,6 @@ TEST(Wording, AnUnregisteredSenderIsToldTheirIdAndTheConfiguredHr) {
     EXPECT_TRUE(has(rules::unregistered_sender_reply(cfg, "wecom", "wx_li"), "发给行政人事部"));
     cfg.roles.hr.clear();
     EXPECT_TRUE(has(rules::unregistered_sender_reply(cfg, "replay", "x"), "发给管理员"));
-}
-
-TEST(Wording, HrPostsMentionHrsHeadWhenThereIsOne) {
-    auto cfg = company();
-    auto p = rules::hr_post("group", "📊 今日罚款汇总：无", cfg);
-    EXPECT_EQ(p.text, "📊 今日罚款汇总：无\n@王五");
-    cfg.org.departments[2].head.clear();  // 人力资源部 without a head
-    EXPECT_EQ(rules::hr_post("group", "📊 今日罚款汇总：无", cfg).text, "📊 今日罚款汇总：无");
 }
 
 }  // namespace
