@@ -69,7 +69,6 @@ bool do_complainant(complaint& c, const command& cmd, const std::string& actor, 
     out.events.push_back(make_event(c, ctx, actor, "complainant_corrected", "",
                                     "投诉人由 " + before + " 更正为 " + name_with_department(cfg, who.id) +
                                         "（" + cfg.org.display_name(actor) + "）"));
-    out.complaint_changed = true;
     core::outbound_post post{chat, {}, {}};
     add_mention(post, actor);
     add_mention(post, who.id);
@@ -101,11 +100,12 @@ bool do_investigate(complaint& c, const command& cmd, const std::string& actor, 
     if (!check_member(c, desk, ctx, out, chat, actor, "调整调查部门")) return false;
     if (!c.is_open()) {
         refuse(out, ctx, chat, actor,
-               c.id + (c.status == "invalid" ? " 已判为无效投诉" : " 已关闭") + "，不能再调整调查部门。");
+               c.id + (c.status_is(complaint_status::invalid) ? " 已判为无效投诉" : " 已关闭") +
+                   "，不能再调整调查部门。");
         return false;
     }
     const auto* assigned = c.find_stage(assign);
-    auto* st = c.find_stage("respond");
+    auto* st = c.find_stage(stage_id::respond);
     if (!assigned || !assigned->done_at || !st || !st->due) {
         refuse(out, ctx, chat, actor,
                c.id + " 尚未" + stage_label(assign) + "，请先用：" + command_hint(c, cfg, assign) + "。");
@@ -172,7 +172,6 @@ bool do_investigate(complaint& c, const command& cmd, const std::string& actor, 
     out.events.push_back(
         make_event(c, ctx, actor, "investigation_changed", "respond",
                    cfg.org.display_name(actor) + " 调整调查部门：" + change + "（现为 " + join(now) + "）"));
-    out.complaint_changed = true;
 
     core::outbound_post post{chat, {}, {}};
     add_mention(post, actor);
@@ -180,7 +179,7 @@ bool do_investigate(complaint& c, const command& cmd, const std::string& actor, 
     if (!added.empty()) {
         auto due = reply_due(c, c.departments.back());
         text += "增加" + join(added) + "，请于 " + hm(ctx, *due) + " 前回复（" +
-                command_hint(c, cfg, "respond") + "）";
+                command_hint(c, cfg, stage_id::respond) + "）";
         for (const auto& d : added) add_mention(post, cfg.org.head_of(d));
     }
     if (!removed.empty()) {
@@ -213,7 +212,6 @@ bool do_amend(complaint& c, department_reply& mine, const command& cmd, const st
     out.events.push_back(
         make_event(c, ctx, actor, "amended", "respond",
                    mine.department + "（" + cfg.org.display_name(actor) + "）修改" + what + "：" + cmd.text));
-    out.complaint_changed = true;
     std::string text = "📝 " + c.id + " 已收到" + mine.department + "修改后的" + what + "（" +
                        cfg.org.display_name(actor) + "），以最新内容为准；是否超时仍按首次" + what + "（" +
                        hm(ctx, *mine.replied_at) + "，" + lateness(first_late) + "）计。";

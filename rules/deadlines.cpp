@@ -4,6 +4,7 @@
 // compensation flow and freight (workflow.cpp) and the fine appeals' reviews (fines.cpp).
 #include <algorithm>
 
+#include "rules/fine_audit.hpp"
 #include "rules/text.hpp"
 #include "rules/workflow_support.hpp"
 
@@ -36,10 +37,8 @@ void fine_department(complaint& c, department_reply& d, core::instant due, const
     f.amount = c.rules.fine_amount;
     f.deadline = due;
     f.issued_at = ctx.now;
-    // storage::verify_audit rebuilds this text from the fine: keep the two in step.
-    auto fe = make_event(
-        c, ctx, "bot", "fined", "respond",
-        f.id + " " + d.department + " 负责人 " + f.person_name + " 罚款 " + std::to_string(f.amount) + " 元");
+    // storage::verify_audit checks the fine against this text: both take it from fine_issued_detail.
+    auto fe = make_event(c, ctx, "bot", std::string(fine_issued_event), "respond", fine_issued_detail(f));
     fe.deadline = due;
     out.events.push_back(std::move(fe));
     lines.push_back(f.id + "：" + d.department + "负责人" + at_name(cfg, f.person) + " " +
@@ -53,22 +52,28 @@ void fine_department(complaint& c, department_reply& d, core::instant due, const
 // -------------------------------------------------------------------------------------------------
 // Shared by the stages and the fine appeals' reviews
 
-void detail::chain_deadlines(const std::string& complaint_id, const std::string& prefix, const stage_state& s,
+void detail::chain_deadlines(const std::string& complaint_id, deadline_key subject, const stage_state& s,
                              const stage_rule& rule, core::duration every, const core::calendar& k,
                              std::vector<deadline>& out) {
     if (!s.due) return;
-    if (!s.missed) out.push_back({complaint_id, prefix + ":miss", *s.due});
+    auto key = [&](deadline_action a, int level) {
+        subject.action = a;
+        subject.level = level;
+        return subject.to_string();
+    };
+    if (!s.missed) out.push_back({complaint_id, key(deadline_action::miss, 0), *s.due});
     for (std::size_t i = 0; i < rule.escalation.size(); ++i) {
         const auto& level = rule.escalation[i];
         if (level.after.count() == 0) continue;  // posted with the miss itself
         if (static_cast<int>(i) + 1 <= s.escalations_fired) continue;
-        out.push_back({complaint_id, prefix + ":esc:" + std::to_string(i + 1), k.add(*s.due, level.after)});
+        out.push_back({complaint_id, key(deadline_action::escalate, static_cast<int>(i) + 1),
+                       k.add(*s.due, level.after)});
     }
     // The chain is through: one reminder at a time, each key once ("accept:repeat:3").
     if (s.missed && s.escalations_fired >= last_timed_level(rule) && every.count() > 0) {
         auto base = rule.escalation.empty() ? *s.due : k.add(*s.due, rule.escalation.back().after);
         int n = s.repeats_fired + 1;
-        out.push_back({complaint_id, prefix + ":repeat:" + std::to_string(n), k.add(base, every * n)});
+        out.push_back({complaint_id, key(deadline_action::repeat, n), k.add(base, every * n)});
     }
 }
 
@@ -88,16 +93,15 @@ void detail::post_levels_at_miss(complaint& c, stage_state& st, const stage_rule
 }
 
 void detail::fire_chain_step(complaint& c, stage_state& st, const stage_rule& rule, const chain_words& w,
-                             const std::string& action, const context& ctx, outcome& out) {
+                             const deadline_key& key, const context& ctx, outcome& out) {
     const auto& cfg = ctx.cfg;
     core::outbound_post post{c.chat, {}, {}};
-    if (action.rfind("esc:", 0) == 0) {
-        int level = std::atoi(action.c_str() + 4);
+    if (key.action == deadline_action::escalate) {
+        int level = key.level;
         if (level < 1 || static_cast<std::size_t>(level) > rule.escalation.size() ||
             level <= st.escalations_fired)
             return;
         st.escalations_fired = level;
-        out.complaint_changed = true;
         const auto& lv = rule.escalation[static_cast<std::size_t>(level - 1)];
         auto targets = escalation_targets(c, cfg, w.stage, lv.notify, ctx.now);
         auto e = make_event(
@@ -113,8 +117,8 @@ void detail::fire_chain_step(complaint& c, stage_state& st, const stage_rule& ru
         out.posts.push_back(finish(std::move(post), cfg));
         return;
     }
-    if (action.rfind("repeat:", 0) != 0) return;
-    int n = std::atoi(action.c_str() + 7);
+    if (key.action != deadline_action::repeat) return;
+    int n = key.level;
     auto every = repeat_period(c.rules, rule);
     if (n < 1 || n <= st.repeats_fired || !st.missed || every.count() <= 0) return;
     // A bot that was down posts one reminder for the ones it missed, not a burst.
@@ -122,7 +126,6 @@ void detail::fire_chain_step(complaint& c, stage_state& st, const stage_rule& ru
     auto base = rule.escalation.empty() ? *st.due : k.add(*st.due, rule.escalation.back().after);
     auto elapsed = k.between(base, ctx.now);
     st.repeats_fired = std::max(n, static_cast<int>(elapsed / every));
-    out.complaint_changed = true;
     const std::string notify = rule.escalation.empty() ? "head" : rule.escalation.back().notify;
     auto targets = escalation_targets(c, cfg, w.stage, notify, ctx.now);
     if (w.who.empty()) return;  // respond: only departments whose own later deadline is still ahead
@@ -149,44 +152,52 @@ std::vector<deadline> pending_deadlines(const complaint& c, const core::calendar
     std::vector<deadline> out;
     const auto& k = calendar_of(c, business);
     // Timed steps outside the stages: reminders at start + n × period, up to `reminders`.
-    auto remind = [&](const std::string& step, const std::optional<core::instant>& start,
-                      core::duration period) {
+    auto remind = [&](timed_step step, const std::optional<core::instant>& start, core::duration period) {
         if (!start || period.count() <= 0) return;
-        auto it = c.reminded.find(step);
+        auto it = c.reminded.find(std::string(to_string(step)));
         int done = it == c.reminded.end() ? 0 : it->second;
         if (done >= c.rules.reminders) return;
         out.push_back(
-            {c.id, step + ":remind:" + std::to_string(done + 1), k.add(*start, period * (done + 1))});
+            {c.id, deadline_key::reminder(step, done + 1).to_string(), k.add(*start, period * (done + 1))});
     };
-    if (c.freight && c.status != "invalid") {
-        auto step = freight_pending(c);
-        const auto& f = *c.freight;
-        if (step == "head") remind("freight:head", f.opened.at, c.rules.freight_due);
-        if (step == "desk") remind("freight:desk", f.head_signed.at, c.rules.freight_due);
-        if (step == "pay") remind("freight:pay", f.desk_signed.at, c.rules.freight_due);
-        if (step == "write_off") remind("freight:write_off", f.paid.at, c.rules.freight_due);
+    if (c.freight && !c.status_is(complaint_status::invalid)) {
+        if (auto step = freight_pending_step(c)) {
+            const auto& f = *c.freight;
+            const std::optional<core::instant>* start = *step == freight_step::head   ? &f.opened.at
+                                                        : *step == freight_step::desk ? &f.head_signed.at
+                                                        : *step == freight_step::pay  ? &f.desk_signed.at
+                                                                                      : &f.paid.at;
+            remind(timed_step_of(*step), *start, c.rules.freight_due);
+        }
     }
     fine_appeal_deadlines(c, k, out);  // a fine's appeal runs whatever the complaint's state
     const bool running = c.is_open() && !c.paused_since;
     if (running && c.compensation && c.sheet_date) {
-        if (!unsigned_departments(c).empty()) remind("sign", c.sheet_at, c.rules.sign_due);
-        if (c.forwarded_at && !c.vp_opinion.at) remind("vp", c.forwarded_at, c.rules.vp_due);
-        if (c.vp_opinion.at && !c.gm_approval.at) remind("gm", c.vp_opinion.at, c.rules.gm_due);
-        if (c.gm_approval.at && !c.executed.at) remind("execute", c.gm_approval.at, c.rules.execute_due);
+        if (!unsigned_departments(c).empty()) remind(timed_step::sign, c.sheet_at, c.rules.sign_due);
+        if (c.forwarded_at && !c.vp_opinion.at) remind(timed_step::vp, c.forwarded_at, c.rules.vp_due);
+        if (c.vp_opinion.at && !c.gm_approval.at) remind(timed_step::gm, c.vp_opinion.at, c.rules.gm_due);
+        if (c.gm_approval.at && !c.executed.at)
+            remind(timed_step::execute, c.gm_approval.at, c.rules.execute_due);
     }
     for (const auto& s : c.stages) {
         if (!running || s.done_at || !s.due) continue;
+        auto id = parse_stage(s.name);
+        if (!id) continue;  // no stage of that name in the rules: nothing can fire it
         const auto& rule = rule_for(c.rules, s.name);
-        chain_deadlines(c.id, s.name, s, rule, repeat_period(c.rules, rule), k, out);
-        if (s.name != "respond") continue;
+        chain_deadlines(c.id, deadline_key::stage_key(*id, deadline_action::miss), s, rule,
+                        repeat_period(c.rules, rule), k, out);
+        if (*id != stage_id::respond) continue;
         if (!s.warned && !s.missed && c.rules.respond_warning.count() > 0) {
             auto warn_at = k.subtract(*s.due, c.rules.respond_warning);
-            if (s.armed_at && warn_at > *s.armed_at) out.push_back({c.id, "respond:warn", warn_at});
+            if (s.armed_at && warn_at > *s.armed_at)
+                out.push_back({c.id,
+                               deadline_key::stage_key(stage_id::respond, deadline_action::warn).to_string(),
+                               warn_at});
         }
         // Departments added by 调查 with their own later deadline.
         for (const auto& d : c.departments)
             if (d.due && *d.due > *s.due && !d.replied_at && !d.fined)
-                out.push_back({c.id, "respond:miss:" + d.department, *d.due});
+                out.push_back({c.id, deadline_key::department_miss(d.department).to_string(), *d.due});
     }
     std::sort(out.begin(), out.end(), [](const deadline& a, const deadline& b) {
         return a.due != b.due ? a.due < b.due : a.key < b.key;
@@ -199,12 +210,11 @@ std::vector<deadline> pending_deadlines(const complaint& c, const core::calendar
 
 void detail::fire_department_miss(complaint& c, const std::string& department, core::instant due,
                                   const context& ctx, outcome& out) {
-    auto* st = c.find_stage("respond");
+    auto* st = c.find_stage(stage_id::respond);
     if (!st || st->done_at) return;
     auto it = std::find_if(c.departments.begin(), c.departments.end(),
                            [&](const department_reply& d) { return d.department == department; });
     if (it == c.departments.end() || it->replied_at || it->fined) return;  // released, answered or fined
-    out.complaint_changed = true;
     auto e = make_event(c, ctx, "bot", "missed", "respond", department + "回复超时");
     e.deadline = due;
     e.late = ctx.now - due;
@@ -214,37 +224,37 @@ void detail::fire_department_miss(complaint& c, const std::string& department, c
     fine_department(c, *it, due, ctx, out, lines, post);
     post.text = "💰 " + c.id + " " + department + "回复已超时（截止 " + hm(ctx, due) +
                 "），按水果基金处罚：\n" + join(lines, "\n") + "\n请尽快回复（" +
-                command_hint(c, ctx.cfg, "respond") + "）。";
+                command_hint(c, ctx.cfg, stage_id::respond) + "）。";
     out.posts.push_back(finish(std::move(post), ctx.cfg));
 }
 
-void fire_deadline(complaint& c, const std::string& key, core::instant due, const context& ctx,
+void fire_deadline(complaint& c, const std::string& key_text, core::instant due, const context& ctx,
                    outcome& out) {
-    if (key.find(":remind:") != std::string::npos) {
-        if (c.paused_since && key.rfind("freight:", 0) != 0) return;
+    auto parsed = deadline_key::parse(key_text);
+    if (!parsed) return;  // no key the rules write: nothing to do
+    const auto& key = *parsed;
+    if (key.subject == deadline_key::subject_kind::step) {
+        if (c.paused_since && !freight_step_of(key.step)) return;
         fire_reminder(c, key, due, ctx, out);
         return;
     }
-    if (key.size() > 1 && key[0] == 'F' && key[1] >= '0' && key[1] <= '9') {
+    if (key.subject == deadline_key::subject_kind::fine_review) {
         fire_fine_review(c, key, due, ctx, out);
         return;
     }
     if (!c.is_open() || c.paused_since) return;
-    auto colon = key.find(':');
-    if (colon == std::string::npos) return;
-    auto stage_name = key.substr(0, colon);
-    auto action = key.substr(colon + 1);
-    if (stage_name == "respond" && action.rfind("miss:", 0) == 0) {
-        fire_department_miss(c, action.substr(5), due, ctx, out);
+    if (!key.department.empty()) {
+        fire_department_miss(c, key.department, due, ctx, out);
         return;
     }
-    auto* st = c.find_stage(stage_name);
+    const std::string stage_name(to_string(key.stage));
+    auto* st = c.find_stage(key.stage);
     if (!st || st->done_at) return;
     const auto& rule = rule_for(c.rules, stage_name);
     const auto& cfg = ctx.cfg;
     core::outbound_post post{c.chat, {}, {}};
 
-    if (action == "warn") {
+    if (key.action == deadline_action::warn) {
         if (st->warned || st->missed) return;
         st->warned = true;
         auto silent = silent_departments(c, *st->due);  // not those added late with their own deadline
@@ -252,26 +262,24 @@ void fire_deadline(complaint& c, const std::string& key, core::instant due, cons
         auto e = make_event(c, ctx, "bot", "warned", stage_name, "提醒未回复部门：" + join(silent));
         e.deadline = due;
         out.events.push_back(std::move(e));
-        out.complaint_changed = true;
         post.text = "⚠️ " + c.id + " 距回复截止（" + hm(ctx, *st->due) + "）还有 " +
                     core::format_duration_zh(cal(c, ctx).between(ctx.now, *st->due)) + "，" + join(silent) +
-                    "尚未回复（" + command_hint(c, cfg, "respond") + "）。逾期将罚负责人 " +
+                    "尚未回复（" + command_hint(c, cfg, stage_id::respond) + "）。逾期将罚负责人 " +
                     std::to_string(c.rules.fine_amount) + " 元。";
         for (const auto& d : silent) add_mention(post, cfg.org.head_of(d));
         out.posts.push_back(finish(std::move(post), cfg));
         return;
     }
 
-    if (action == "miss") {
+    if (key.action == deadline_action::miss) {
         if (st->missed) return;
         st->missed = true;
-        out.complaint_changed = true;
         auto e = make_event(c, ctx, "bot", "missed", stage_name, stage_label(stage_name) + "超时");
         e.deadline = due;
         e.late = ctx.now - due;
         out.events.push_back(std::move(e));
         std::string text;
-        if (stage_name == "respond") {
+        if (key.stage == stage_id::respond) {
             std::vector<std::string> lines;
             for (auto& d : c.departments) {
                 auto own = reply_due(c, d);
@@ -286,7 +294,7 @@ void fire_deadline(complaint& c, const std::string& key, core::instant due, cons
                 return;
             }
             text = "💰 " + c.id + " 回复已超时（截止 " + hm(ctx, due) + "），按水果基金处罚：\n" +
-                   join(lines, "\n") + "\n请尽快回复（" + command_hint(c, cfg, "respond") + "）。";
+                   join(lines, "\n") + "\n请尽快回复（" + command_hint(c, cfg, stage_id::respond) + "）。";
         } else {
             auto dept = acting_department(c, cfg, stage_name);
             text = "⏰ " + c.id + " " + stage_label(stage_name) + "已超时（应于 " + hm(ctx, due) +
@@ -303,10 +311,10 @@ void fire_deadline(complaint& c, const std::string& key, core::instant due, cons
     w.stage = stage_name;
     w.event_stage = stage_name;
     w.subject = c.id + " " + stage_label(stage_name);
-    w.who = stage_name == "respond" ? join(silent_departments(c, ctx.now))
-                                    : acting_department(c, cfg, stage_name);
+    w.who = key.stage == stage_id::respond ? join(silent_departments(c, ctx.now))
+                                           : acting_department(c, cfg, stage_name);
     w.hint = command_hint(c, cfg, stage_name);
-    fire_chain_step(c, *st, rule, w, action, ctx, out);
+    fire_chain_step(c, *st, rule, w, key, ctx, out);
 }
 
 }  // namespace rules

@@ -5,6 +5,7 @@
 // the one its last fine_paid / fine_waived / fine_reopened event says.
 #include <algorithm>
 
+#include "rules/fine_audit.hpp"
 #include "rules/text.hpp"
 #include "rules/workflow_support.hpp"
 
@@ -52,9 +53,9 @@ bool waive_or_paid(complaint* c, const fine& f, const command& cmd, const std::s
                    const std::string& chat, const context& ctx, outcome& out) {
     const auto& cfg = ctx.cfg;
     const bool waive = cmd.kind == command_kind::waive;
-    if (f.status != "open") {
+    if (!f.status_is(fine_status::open)) {
         refuse(out, ctx, chat, actor,
-               f.id + " 已" + (f.status == "paid" ? "缴纳" : "免罚") + "（" +
+               f.id + " 已" + (f.status_is(fine_status::paid) ? "缴纳" : "免罚") + "（" +
                    cfg.org.display_name(f.status_by) + "），无法再" + (waive ? "免罚" : "登记缴款") + "。");
         return false;
     }
@@ -65,7 +66,7 @@ bool waive_or_paid(complaint* c, const fine& f, const command& cmd, const std::s
         return false;
     }
     fine changed = f;
-    changed.status = waive ? "waived" : "paid";
+    changed.set_status(waive ? fine_status::waived : fine_status::paid);
     changed.status_reason = cmd.text;
     // A fine the appeal review overturned: the waiver cites the appeal.
     if (waive && c) {
@@ -76,7 +77,7 @@ bool waive_or_paid(complaint* c, const fine& f, const command& cmd, const std::s
     changed.status_by = actor;
     changed.status_at = ctx.now;
     out.events.push_back(fine_event(
-        changed, ctx, actor, waive ? "fine_waived" : "fine_paid",
+        changed, ctx, actor, std::string(waive ? fine_waived_event : fine_paid_event),
         f.id + (waive ? " 免罚：" + changed.status_reason : " 已缴 " + std::to_string(f.amount) + " 元") +
             "（" + cfg.org.display_name(actor) + "）"));
     out.updated_fines.push_back(changed);
@@ -87,7 +88,7 @@ bool waive_or_paid(complaint* c, const fine& f, const command& cmd, const std::s
         appeal->decision = "免罚";
         appeal->review.done_at = ctx.now;
         appeal->review.done_by = actor;
-        out.complaint_changed = complaint_changed = true;
+        complaint_changed = true;
         text += "\n" + f.id + " 的申诉无需再复核。";
     }
     out.posts.push_back(finish(reply_to(chat, actor, std::move(text)), cfg));
@@ -98,18 +99,18 @@ bool waive_or_paid(complaint* c, const fine& f, const command& cmd, const std::s
 bool undo(const fine& f, const command& cmd, const std::string& actor, const std::string& chat,
           const context& ctx, outcome& out) {
     const auto& cfg = ctx.cfg;
-    if (f.status == "open") {
+    if (f.status_is(fine_status::open)) {
         refuse(out, ctx, chat, actor, f.id + " 尚未缴纳或免罚，无需撤销。");
         return false;
     }
-    const std::string was = f.status == "paid" ? "已缴" : "免罚";
+    const std::string was = f.status_is(fine_status::paid) ? "已缴" : "免罚";
     fine changed = f;
-    changed.status = "open";
+    changed.set_status(fine_status::open);
     changed.status_reason = "撤销" + was + "：" + cmd.text;
     changed.status_by = actor;
     changed.status_at = ctx.now;
     out.events.push_back(
-        fine_event(changed, ctx, actor, "fine_reopened",
+        fine_event(changed, ctx, actor, std::string(fine_reopened_event),
                    f.id + " 撤销" + was + "：" + cmd.text + "（" + cfg.org.display_name(actor) + "）"));
     out.updated_fines.push_back(changed);
     out.posts.push_back(
@@ -134,11 +135,11 @@ bool appeal_fine(complaint& c, const fine& f, const command& cmd, const std::str
                    (a->decision.empty() ? "，正在复核" : "（" + a->decision + "）") + "，不能重复申诉。");
         return false;
     }
-    if (f.status != "open") {
+    if (!f.status_is(fine_status::open)) {
         refuse(out, ctx, chat, actor,
-               f.status == "waived" ? f.id + " 已免罚，无需申诉。"
-                                    : f.id + " 已登记缴纳，不能再申诉；如登记有误，请" + cfg.roles.hr +
-                                          "撤销（撤销 " + f.id + " <原因>）。");
+               f.status_is(fine_status::waived) ? f.id + " 已免罚，无需申诉。"
+                                                : f.id + " 已登记缴纳，不能再申诉；如登记有误，请" +
+                                                      cfg.roles.hr + "撤销（撤销 " + f.id + " <原因>）。");
         return false;
     }
     if (ctx.now > f.issued_at + c.rules.appeal_window) {
@@ -159,7 +160,6 @@ bool appeal_fine(complaint& c, const fine& f, const command& cmd, const std::str
     out.events.push_back(make_event(c, ctx, actor, "fine_appealed", "",
                                     f.id + " 申诉（" + cfg.org.display_name(actor) + "）：" + cmd.text +
                                         "，转" + cfg.roles.appeal + "复核"));
-    out.complaint_changed = true;
     core::outbound_post post{chat, {}, {}};
     add_mention(post, actor);
     for (const auto& m : members_of(cfg, cfg.roles.appeal)) add_mention(post, m);
@@ -203,18 +203,17 @@ bool review_fine(complaint& c, const fine& f, const command& cmd, const std::str
     e.deadline = a->review.due;
     e.late = late;
     out.events.push_back(std::move(e));
-    out.complaint_changed = true;
     core::outbound_post post{chat, {}, {}};
     add_mention(post, actor);
     add_mention(post, a->by);
     std::string text = "⚖️ " + f.id + " 申诉复核（" + who + "，" + lateness(late) + "）：";
     if (overturn) {
         fine changed = f;
-        changed.status = "waived";
+        changed.set_status(fine_status::waived);
         changed.status_reason = "经申诉复核撤销：" + cmd.text;
         changed.status_by = actor;
         changed.status_at = ctx.now;
-        out.events.push_back(fine_event(changed, ctx, actor, "fine_waived",
+        out.events.push_back(fine_event(changed, ctx, actor, std::string(fine_waived_event),
                                         f.id + " 免罚：" + changed.status_reason + "（" + who + "）"));
         out.updated_fines.push_back(changed);
         text += "撤销处罚，" + f.id + " 作废。" + cmd.text;
@@ -266,29 +265,24 @@ bool apply_fine_command(complaint* c, const fine* f, const command& cmd, const s
 void detail::fine_appeal_deadlines(const complaint& c, const core::calendar& k, std::vector<deadline>& out) {
     for (const auto& a : c.fine_appeals) {
         if (!a.decision.empty()) continue;
-        chain_deadlines(c.id, a.fine + ":review", a.review, c.rules.review,
-                        repeat_period(c.rules, c.rules.review), k, out);
+        chain_deadlines(c.id, deadline_key::review_key(a.fine, deadline_action::miss), a.review,
+                        c.rules.review, repeat_period(c.rules, c.rules.review), k, out);
     }
 }
 
 // "F1:review:miss", "F1:review:esc:<level>", "F1:review:repeat:<n>".
-void detail::fire_fine_review(complaint& c, const std::string& key, core::instant due, const context& ctx,
+void detail::fire_fine_review(complaint& c, const deadline_key& key, core::instant due, const context& ctx,
                               outcome& out) {
-    const std::string marker = ":review:";
-    auto pos = key.find(marker);
-    if (pos == std::string::npos) return;
-    auto fine_id = key.substr(0, pos);
-    auto action = key.substr(pos + marker.size());
+    const auto& fine_id = key.fine;
     auto* a = c.find_fine_appeal(fine_id);
     if (!a || !a->decision.empty() || !a->review.due) return;
     const auto& cfg = ctx.cfg;
     const auto& rule = c.rules.review;
     fine f;
     f.id = fine_id;
-    if (action == "miss") {
+    if (key.action == deadline_action::miss) {
         if (a->review.missed) return;
         a->review.missed = true;
-        out.complaint_changed = true;
         auto e = make_event(c, ctx, "bot", "missed", "review", fine_id + " 申诉复核超时");
         e.deadline = due;
         e.late = ctx.now - due;
@@ -307,7 +301,7 @@ void detail::fire_fine_review(complaint& c, const std::string& key, core::instan
     w.subject = fine_id + " 罚款申诉复核";
     w.who = cfg.roles.appeal;
     w.hint = review_hint_for(f);
-    fire_chain_step(c, a->review, rule, w, action, ctx, out);
+    fire_chain_step(c, a->review, rule, w, key, ctx, out);
 }
 
 }  // namespace rules

@@ -82,9 +82,9 @@ std::string entry_line(const event& e, const complaint& c, const context& ctx, s
 std::string build(const complaint& c, const std::vector<event>& timeline, const context& ctx,
                   const limits& lim) {
     std::string s = c.id + " " + std::string(kind_title(c.kind)) + "（";
-    if (c.status == "closed")
+    if (c.status_is(complaint_status::closed))
         s += "已关闭";
-    else if (c.status == "invalid")
+    else if (c.status_is(complaint_status::invalid))
         s += "无效投诉";
     else
         s += "进行中";

@@ -102,7 +102,7 @@ std::string penalty_summary(const std::vector<fine>& fines, const period& p, con
             rows.push_back({f.person_name, f.department, 0, 0, {}, {}});
             it = rows.end() - 1;
         }
-        if (f.status == "waived") {
+        if (f.status_is(fine_status::waived)) {
             it->waived.push_back(f.id + "（" + f.complaint + "，" + yuan(f.amount) + "）");
             waived_count += 1;
             waived += f.amount;
@@ -113,7 +113,7 @@ std::string penalty_summary(const std::vector<fine>& fines, const period& p, con
         it->amount += f.amount;
         count += 1;
         total += f.amount;
-        (f.status == "paid" ? paid : open) += f.amount;
+        (f.status_is(fine_status::paid) ? paid : open) += f.amount;
     }
     auto join = [](const std::vector<std::string>& v) {
         std::string j;
@@ -157,7 +157,7 @@ std::string todo_list(const std::vector<complaint>& open, const context& ctx, co
 
 bool ready_for_sheet(const complaint& c) {
     if (!c.is_open() || !c.compensation || c.sheet_date) return false;
-    const auto* respond = c.find_stage("respond");
+    const auto* respond = c.find_stage(stage_id::respond);
     return respond && respond->due && (respond->done_at || respond->missed);
 }
 
@@ -231,7 +231,7 @@ std::string weekly_report(const std::vector<complaint>& all, const std::vector<f
         auto d = ctx.tz.date_of(c.posted_at);
         if (d < p.from || d > p.to) continue;
         ++count;
-        if (c.status == "invalid") ++invalid;
+        if (c.status_is(complaint_status::invalid)) ++invalid;
         if (c.appeal.at) ++appealed;
         by_kind[std::string(kind_title(c.kind))]++;
         if (!c.complainant_department.empty()) by_department[c.complainant_department]++;
@@ -246,7 +246,7 @@ std::string weekly_report(const std::vector<complaint>& all, const std::vector<f
             r.second++;
             if (done_in_time) r.first++;
         }
-        if (const auto* s = c.find_stage("respond"); s && s->due)
+        if (const auto* s = c.find_stage(stage_id::respond); s && s->due)
             for (const auto& dr : c.departments) {
                 auto due = *reply_due(c, dr);  // a department added late by 调查 has its own
                 bool in_time = dr.replied_at && *dr.replied_at <= due;
@@ -270,14 +270,14 @@ std::string weekly_report(const std::vector<complaint>& all, const std::vector<f
     auto in_period = fines_in(fines, p, ctx.tz);
     int fine_count = 0, fine_total = 0, fine_open = 0, waived_count = 0, waived = 0;
     for (const auto& f : in_period) {
-        if (f.status == "waived") {
+        if (f.status_is(fine_status::waived)) {
             waived_count += 1;
             waived += f.amount;
             continue;
         }
         fine_count += 1;
         fine_total += f.amount;
-        if (f.status == "open") fine_open += f.amount;
+        if (f.status_is(fine_status::open)) fine_open += f.amount;
     }
     std::string s = "📈 投诉周报（" + core::format_date(p.from) + " 至 " + core::format_date(p.to) + "）";
     // Lines with nothing to say are left out (no "申诉 0", no "按客户：—").

@@ -40,7 +40,9 @@ statement build_statement(const std::vector<fine>& all, const period& p, const c
         for (auto* h : {&*it, &s.total}) {
             h->count += 1;
             h->amount += f.amount;
-            (f.status == "waived" ? h->waived : f.status == "paid" ? h->paid : h->open) += f.amount;
+            (f.status_is(fine_status::waived) ? h->waived
+             : f.status_is(fine_status::paid) ? h->paid
+                                              : h->open) += f.amount;
         }
     }
     return s;
@@ -79,7 +81,7 @@ std::string statement_text(const statement& s, const core::zone& tz, const confi
         out += "\n" + f.id + "　" + f.complaint + "　" + core::format_date(tz.date_of(f.issued_at)) + "　" +
                f.department + " " + (f.person_name.empty() ? f.person : f.person_name) + "　" +
                stage_label(f.stage) + "超时　" + yuan(f.amount) + "　" + fine_status_label(f.status);
-        if (f.status != "open" && !f.status_reason.empty()) out += "：" + f.status_reason;
+        if (!f.status_is(fine_status::open) && !f.status_reason.empty()) out += "：" + f.status_reason;
     }
     out += "\n合计：" + head_line(s.total);
     out += "\n" + cfg.roles.hr + "制表：__________　　负责人签字：__________　　日期：__________";

@@ -5,195 +5,9 @@
 // (pending_deadlines), so the scheduler's table is always a projection of the complaint.
 #pragma once
 
-#include <map>
-#include <optional>
-#include <string>
-#include <vector>
-
-#include <nlohmann/json_fwd.hpp>
-
-#include "core/message.hpp"
-#include "core/time.hpp"
-#include "rules/commands.hpp"
-#include "rules/config.hpp"
-#include "rules/forms.hpp"
+#include "rules/complaint.hpp"
 
 namespace rules {
-
-// One stage of a complaint's clock.
-struct stage_state {
-    std::string name;                  // accept, publish, route, respond, notify
-    std::optional<core::instant> due;  // unset until the stage is armed (respond, notify)
-    std::optional<core::instant> armed_at;
-    std::optional<core::instant> done_at;
-    std::string done_by;        // person id
-    bool missed = false;        // the deadline passed and its miss action ran
-    int escalations_fired = 0;  // levels of the chain already posted
-    bool warned = false;        // respond: the warning before the deadline was posted
-    int repeats_fired = 0;      // reminders after the last level of the chain (every repeat_every)
-};
-
-// A department that must answer in the respond stage.
-struct department_reply {
-    std::string department;
-    std::optional<core::instant> replied_at;  // the first reply: it decides lateness
-    std::string by;                           // who wrote the text that counts (the latest)
-    std::string text;                         // the latest reply: amendments replace it
-    bool fined = false;
-    // Added by `调查 P1 …` after 工艺 with less than respond_minimum left: its own later deadline.
-    std::optional<core::instant> due{};
-    std::optional<core::instant> amended_at{};  // the latest amendment, if any
-};
-
-// A fined head's appeal of the fine itself (申诉 F1 <理由>) and the appeal department's review
-// (复核 F1 维持|撤销 <结论>). Kept on the complaint the fine belongs to, so its deadlines are
-// derived like the stages' ("F1:review:miss", "F1:review:esc:2", "F1:review:repeat:1").
-struct fine_appeal {
-    std::string fine;  // "F1"
-    std::string by;    // the fined head
-    std::string reason;
-    core::instant at{};
-    stage_state review;    // name "review": due, escalations, repeats, done_at/done_by
-    std::string decision;  // "" pending, "维持", "撤销", "免罚" (HR waived the fine meanwhile)
-    std::string conclusion;
-};
-
-struct complaint {
-    std::string id;  // "P1"
-    complaint_kind kind = complaint_kind::product;
-    int seq = 0;
-    std::string status = "open";  // open, closed, invalid
-    std::string chat;
-    std::string poster;       // person id who posted
-    std::string complainant;  // person id named in 投诉人 (the poster when no match)
-    std::string complainant_department;
-    core::instant posted_at{};
-    std::vector<std::pair<std::string, std::string>> fields;
-    // What came with the post besides its text (photos of the goods…): kind and the platform's
-    // download code, so the files can be fetched for the dispute; 查询 shows how many.
-    std::vector<core::attachment> attachments;
-    workflow_rules rules;  // frozen at registration
-    std::vector<stage_state> stages;
-    std::vector<department_reply> departments;
-    std::string process_flow;  // 工艺 text
-    bool compensation = false;
-    std::optional<core::local_date> sheet_date;  // day it went on the 质量投诉处理流程表
-    std::vector<std::string> sheet_signed;       // departments whose head signed
-    // The compensation flow after the sheet: forwarded to the VP, the VP's opinion, the general
-    // manager's approval, executed by 打单部 (which closes the complaint).
-    struct step {
-        std::string text;
-        std::string by;
-        std::optional<core::instant> at;
-    };
-    std::optional<core::instant> sheet_at;  // when the sheet was posted (starts the 签字 clock)
-    std::optional<core::instant> forwarded_at;
-    step vp_opinion;
-    step gm_approval;
-    step executed;
-    // 申诉 and its 复核 (the "review" stage is appended to `stages` when the appeal is filed).
-    struct appeal_record {
-        std::string by;
-        std::string reason;
-        std::optional<core::instant> at;
-        std::string prior_status;             // status before the appeal reopened the complaint
-        std::string conclusion;               // 复核 text
-        std::vector<std::string> overturned;  // fine ids the review overturned
-    };
-    appeal_record appeal;
-    // 退货运费: the expense record and its sign-offs, in order.
-    struct freight_record {
-        std::string amount;  // yuan, as typed ("120", "85.5")
-        std::string department;
-        step opened;
-        step head_signed;  // the bearing department's head
-        step desk_signed;  // 打单部 manager or assistant
-        step paid;         // 财务部
-        step written_off;  // 人力资源部 checked it was honoured
-    };
-    std::optional<freight_record> freight;
-    // Reminders already posted per timed step ("sign", "vp", "gm", "execute", "freight:head", ...).
-    std::map<std::string, int> reminded;
-    std::optional<core::instant> paused_since;
-    std::string pause_reason;
-    core::duration paused_total{0};
-    std::optional<core::instant> closed_at;
-    std::vector<fine_appeal> fine_appeals;
-
-    fine_appeal* find_fine_appeal(std::string_view fine_id);
-    const fine_appeal* find_fine_appeal(std::string_view fine_id) const;
-
-    stage_state* find_stage(std::string_view name);
-    const stage_state* find_stage(std::string_view name) const;
-    // The first stage not yet done, or nullptr when all are done.
-    const stage_state* pending_stage() const;
-    const std::string* field(std::string_view key) const;
-    bool is_open() const { return status == "open"; }
-};
-
-void to_json(nlohmann::json& j, const complaint& c);
-void from_json(const nlohmann::json& j, complaint& c);
-void to_json(nlohmann::json& j, const workflow_rules& r);
-void from_json(const nlohmann::json& j, workflow_rules& r);
-
-// A deadline the scheduler must fire. `key` is unique per complaint: "accept:miss",
-// "accept:esc:2", "respond:warn", ...
-struct deadline {
-    std::string complaint;
-    std::string key;
-    core::instant due{};
-    friend bool operator==(const deadline&, const deadline&) = default;
-};
-
-// An entry of the append-only event log.
-struct event {
-    std::string complaint;
-    core::instant at{};
-    std::string actor;  // person id, or "bot"
-    std::string type;   // registered, accepted, published, routed, replied, notified, missed, escalated,
-                        // warned, fined, paused, resumed, closed, refused, ...
-    std::string stage;
-    std::string detail;
-    std::optional<core::instant> deadline;
-    core::duration late{0};  // how late the action was (0 when on time)
-};
-
-struct fine {
-    std::string id;  // "F1"
-    std::string complaint;
-    std::string stage;
-    std::string department;
-    std::string person;
-    std::string person_name;
-    int amount = 0;
-    core::instant deadline{};
-    core::instant issued_at{};
-    std::string status = "open";  // open, paid, waived
-    std::string status_reason;
-    std::string status_by;
-    std::optional<core::instant> status_at;
-};
-
-// What one step produced. The caller commits all of it in one transaction.
-struct outcome {
-    std::vector<event> events;
-    std::vector<fine> new_fines;
-    std::vector<fine> updated_fines;  // status changes of existing fines (免罚 已缴 撤销 复核)
-    std::vector<core::outbound_post> posts;
-    bool complaint_changed = false;
-};
-
-// Everything the state machine may read besides the complaint.
-struct context {
-    const config& cfg;
-    const core::zone& tz;
-    core::instant now;
-    int* next_fine_seq;  // the next F-number; incremented for each fine issued
-    // The business calendar, used by complaints registered in business mode; null = wall clock.
-    const core::calendar* business = nullptr;
-    // The fines issued so far (复核 checks the fine ids it overturns); null = none.
-    const std::vector<fine>* fines = nullptr;
-};
 
 // The calendar a complaint's clocks run on (frozen: its rules say whether business time applies).
 const core::calendar& calendar_of(const complaint& c, const core::calendar* business);
@@ -239,12 +53,15 @@ std::string describe(const complaint& c, const std::vector<event>& timeline, con
 // The next morning's forward of the sheet to the complainant's VP (marks the complaint forwarded).
 core::outbound_post forward_to_vp(complaint& c, const context& ctx, outcome& out);
 
-// The freight step still waiting ("head", "desk", "pay", "write_off"), or empty when written off.
+// The freight step still waiting, or nullopt when there is no record or it is written off.
+std::optional<freight_step> freight_pending_step(const complaint& c);
+// The same as its string ("head", "desk", "pay", "write_off"), or empty.
 std::string freight_pending(const complaint& c);
 // One line for HR's report: "运费P1 120 元（生产部）待付款（财务部）".
 std::string freight_summary(const complaint& c, const config& cfg);
 
 // Stage names in Chinese: 受理, 公布工艺, 分流, 回复, 通知投诉人.
-std::string stage_label(std::string_view stage);
+std::string stage_label(std::string_view stage);  // a name that is no stage: as written
+std::string stage_label(stage_id stage);
 
 }  // namespace rules

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "rules/text.hpp"
+#include "rules/wording.hpp"
 
 namespace rules::detail {
 
@@ -28,12 +29,7 @@ void add_mention(core::outbound_post& post, const std::string& person) {
 
 // Appends " @A @B" for every mention to the text, so the post reads right on any platform.
 core::outbound_post finish(core::outbound_post post, const config& cfg) {
-    if (!post.mentions.empty()) {
-        std::string line;
-        for (const auto& m : post.mentions) line += (line.empty() ? "" : " ") + at_name(cfg, m);
-        post.text += "\n" + line;
-    }
-    return post;
+    return with_mentions(std::move(post), cfg);
 }
 
 std::vector<std::string> members_of(const config& cfg, std::string_view dept) {
@@ -59,13 +55,26 @@ std::string lateness(core::duration late) {
     return late.count() > 0 ? "超时" + core::format_duration_zh(late) : "按时";
 }
 
-const stage_rule& rule_for(const workflow_rules& r, std::string_view stage) {
-    if (stage == "accept") return r.accept;
-    if (stage == "publish") return r.publish;
-    if (stage == "route") return r.route;
-    if (stage == "respond") return r.respond;
-    if (stage == "review") return r.review;
+const stage_rule& rule_for(const workflow_rules& r, stage_id stage) {
+    switch (stage) {
+        case stage_id::accept:
+            return r.accept;
+        case stage_id::publish:
+            return r.publish;
+        case stage_id::route:
+            return r.route;
+        case stage_id::respond:
+            return r.respond;
+        case stage_id::review:
+            return r.review;
+        case stage_id::notify:
+            break;
+    }
     return r.notify;
+}
+
+const stage_rule& rule_for(const workflow_rules& r, std::string_view stage) {
+    return rule_for(r, parse_stage(stage).value_or(stage_id::notify));
 }
 
 const core::calendar& cal(const complaint& c, const context& ctx) {
@@ -73,24 +82,46 @@ const core::calendar& cal(const complaint& c, const context& ctx) {
 }
 
 // The department that must act on a stage (respond has several: see pending_departments).
+std::string acting_department(const complaint& c, const config& cfg, stage_id stage) {
+    switch (stage) {
+        case stage_id::accept:
+            return c.kind == complaint_kind::product ? cfg.roles.order_desk : cfg.roles.hr;
+        case stage_id::publish:
+            return cfg.roles.order_desk;
+        case stage_id::review:
+            return cfg.roles.appeal;
+        default:
+            return cfg.roles.hr;  // route, notify
+    }
+}
+
 std::string acting_department(const complaint& c, const config& cfg, std::string_view stage) {
-    if (stage == "accept") return c.kind == complaint_kind::product ? cfg.roles.order_desk : cfg.roles.hr;
-    if (stage == "publish") return cfg.roles.order_desk;
-    if (stage == "review") return cfg.roles.appeal;
-    return cfg.roles.hr;  // route, notify
+    return acting_department(c, cfg, parse_stage(stage).value_or(stage_id::notify));
+}
+
+std::string command_hint(const complaint& c, const config& cfg, stage_id stage) {
+    switch (stage) {
+        case stage_id::accept:
+            return "受理 " + c.id;
+        case stage_id::publish:  // the configured investigators, as 工艺 takes them by default
+            return "工艺 " + c.id + " <工艺流程> 调查: " +
+                   (cfg.roles.investigators.empty() ? std::string("<部门>")
+                                                    : join(cfg.roles.investigators, " "));
+        case stage_id::route:
+            return "分流 " + c.id + " <部门>";
+        case stage_id::review:
+            return "复核 " + c.id + " <复核结论>";
+        case stage_id::respond:
+            return c.kind == complaint_kind::product ? "回复 " + c.id + " <鉴定结果与处理意见>"
+                                                     : "方案 " + c.id + " <处理方案>";
+        case stage_id::notify:
+            break;
+    }
+    return "已通知 " + c.id;
 }
 
 std::string command_hint(const complaint& c, const config& cfg, std::string_view stage) {
-    if (stage == "accept") return "受理 " + c.id;
-    if (stage == "publish")  // the configured investigators, as 工艺 takes them by default
-        return "工艺 " + c.id + " <工艺流程> 调查: " +
-               (cfg.roles.investigators.empty() ? std::string("<部门>") : join(cfg.roles.investigators, " "));
-    if (stage == "route") return "分流 " + c.id + " <部门>";
-    if (stage == "review") return "复核 " + c.id + " <复核结论>";
-    if (stage == "respond")
-        return c.kind == complaint_kind::product ? "回复 " + c.id + " <鉴定结果与处理意见>"
-                                                 : "方案 " + c.id + " <处理方案>";
-    return "已通知 " + c.id;
+    return command_hint(c, cfg, parse_stage(stage).value_or(stage_id::notify));
 }
 
 core::outbound_post reply_to(const std::string& chat, const std::string& actor, std::string text) {
@@ -204,7 +235,7 @@ const std::string* vp_of(const complaint& c, const config& cfg) {
 void close_if_done(complaint& c, const context& ctx, outcome& out, const std::string& actor) {
     if (c.pending_stage() != nullptr || !c.is_open()) return;
     if (c.compensation && !c.executed.at) return;  // leaves through the compensation flow (签字 … 执行)
-    c.status = "closed";
+    c.set_status(complaint_status::closed);
     c.closed_at = ctx.now;
     out.events.push_back(make_event(c, ctx, actor, "closed", "", "投诉处理完毕，已关闭"));
 }
@@ -230,7 +261,7 @@ std::string department_names(const config& cfg) {
 }
 
 std::string who_may(const complaint& c, const config& cfg, std::string_view stage) {
-    if (stage == "respond") return join(silent_departments(c));
+    if (parse_stage(stage) == stage_id::respond) return join(silent_departments(c));
     return acting_department(c, cfg, stage);
 }
 
@@ -238,8 +269,8 @@ bool check_stage(const complaint& c, std::string_view stage, const context& ctx,
                  const std::string& chat, const std::string& actor) {
     if (!c.is_open()) {
         refuse(out, ctx, chat, actor,
-               c.id + (c.status == "invalid" ? " 已判为无效投诉，" : " 已关闭，") + "无需再" +
-                   stage_label(stage) + "。");
+               c.id + (c.status_is(complaint_status::invalid) ? " 已判为无效投诉，" : " 已关闭，") +
+                   "无需再" + stage_label(stage) + "。");
         return false;
     }
     const auto* pending = c.pending_stage();
@@ -282,7 +313,6 @@ void complete_stage(complaint& c, stage_state& st, const std::string& actor, con
     e.deadline = st.due;
     if (st.due && ctx.now > *st.due) e.late = ctx.now - *st.due;
     out.events.push_back(std::move(e));
-    out.complaint_changed = true;
 }
 
 core::duration late_by(const stage_state& st, core::instant now) {

@@ -21,11 +21,14 @@ core::outbound_post finish(core::outbound_post post, const config& cfg);
 std::vector<std::string> members_of(const config& cfg, std::string_view dept);
 std::string join(const std::vector<std::string>& v, std::string_view sep = "、");
 std::string lateness(core::duration late);
-const stage_rule& rule_for(const workflow_rules& r, std::string_view stage);
+const stage_rule& rule_for(const workflow_rules& r, stage_id stage);
+const stage_rule& rule_for(const workflow_rules& r, std::string_view stage);  // unknown: notify's
 const core::calendar& cal(const complaint& c, const context& ctx);
 // The department that must act on a stage (respond has several: see pending_departments).
+std::string acting_department(const complaint& c, const config& cfg, stage_id stage);
 std::string acting_department(const complaint& c, const config& cfg, std::string_view stage);
 // The command that completes a stage, as a hint ("受理 P1", "工艺 P1 <工艺流程> 调查: …").
+std::string command_hint(const complaint& c, const config& cfg, stage_id stage);
 std::string command_hint(const complaint& c, const config& cfg, std::string_view stage);
 core::outbound_post reply_to(const std::string& chat, const std::string& actor, std::string text);
 void refuse(outcome& out, const context& ctx, const std::string& chat, const std::string& actor,
@@ -68,14 +71,16 @@ core::duration late_by(const std::optional<core::instant>& due, core::instant no
 void respond_complete(complaint& c, const std::string& actor, const context& ctx, outcome& out,
                       std::string& text, core::outbound_post& post);
 // A reminder of a timed step outside the stages (compensation flow, freight): "<step>:remind:<n>".
-void fire_reminder(complaint& c, const std::string& key, core::instant due, const context& ctx, outcome& out);
+void fire_reminder(complaint& c, const deadline_key& key, core::instant due, const context& ctx,
+                   outcome& out);
 // How often a stage is reminded after its chain (0 = never).
 core::duration repeat_period(const workflow_rules& r, const stage_rule& rule);
 
 // A stage's chain (deadlines.cpp), shared by the complaint's stages and the fine appeals' reviews:
 // "<prefix>:miss", "<prefix>:esc:<level>" for the levels after the deadline, then, once the chain
 // is through, "<prefix>:repeat:<n>" every `every` after its last level (one key at a time).
-void chain_deadlines(const std::string& complaint_id, const std::string& prefix, const stage_state& s,
+// `subject` names the stage or the fine's review (its action and level are set for each key).
+void chain_deadlines(const std::string& complaint_id, deadline_key subject, const stage_state& s,
                      const stage_rule& rule, core::duration every, const core::calendar& k,
                      std::vector<deadline>& out);
 // The levels due at the deadline itself, @-mentioned on the miss post and recorded.
@@ -89,15 +94,15 @@ struct chain_words {
     std::string who;          // who still owes it ("打单部"); empty = nobody is overdue (nothing posted)
     std::string hint;         // the command that settles it
 };
-// Fires "esc:<level>" or "repeat:<n>" of a chain.
+// Fires "esc:<level>" or "repeat:<n>" of a chain (any other action: nothing).
 void fire_chain_step(complaint& c, stage_state& st, const stage_rule& rule, const chain_words& w,
-                     const std::string& action, const context& ctx, outcome& out);
+                     const deadline_key& key, const context& ctx, outcome& out);
 // The respond stage's per-department deadlines: "respond:miss:<department>".
 void fire_department_miss(complaint& c, const std::string& department, core::instant due, const context& ctx,
                           outcome& out);
 // The deadlines and firing of the fine appeals' reviews ("F1:review:…").
 void fine_appeal_deadlines(const complaint& c, const core::calendar& k, std::vector<deadline>& out);
-void fire_fine_review(complaint& c, const std::string& key, core::instant due, const context& ctx,
+void fire_fine_review(complaint& c, const deadline_key& key, core::instant due, const context& ctx,
                       outcome& out);
 
 // 投诉人 P1 <姓名> and 调查 P1 <部门> … (corrections.cpp).

@@ -6,8 +6,10 @@
 #include "app/org_snapshot.hpp"
 #include "rules/commands.hpp"
 #include "rules/forms.hpp"
+#include "rules/jobs.hpp"
 #include "rules/reports.hpp"
 #include "rules/text.hpp"
+#include "rules/wording.hpp"
 
 namespace app {
 
@@ -60,12 +62,7 @@ rules::context engine::make_context(int* fine_seq) const {
 }
 
 void engine::reply(rules::outcome& out, const core::inbound_message& msg, std::string text) const {
-    core::outbound_post post{msg.chat, std::move(text), {}};
-    if (cfg_.org.find_person(msg.sender)) {
-        post.mentions.push_back(msg.sender);
-        post.text += "\n@" + cfg_.org.display_name(msg.sender);
-    }
-    out.posts.push_back(std::move(post));
+    out.posts.push_back(rules::reply_to_sender(msg.chat, msg.sender, std::move(text), cfg_));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -199,65 +196,30 @@ void engine::run_job(const std::string& name, core::instant due, rules::outcome&
     int unused = 0;
     auto ctx = make_context(&unused);
     auto today = tz_.date_of(due);
-    core::outbound_post post{cfg_.default_chat, {}, {}};
     if (name == "daily_summary") {
         rules::period p{today, today, "今天"};
-        post.text = rules::penalty_summary(
-            rules::fines_in(db_.fines_issued_between(period_start(p, tz_), period_end(p, tz_)), p, tz_), p,
-            tz_, "今日罚款汇总");
-        if (auto hr_head = cfg_.org.head_of(cfg_.roles.hr); !hr_head.empty()) {
-            post.mentions.push_back(hr_head);
-            post.text += "\n@" + cfg_.org.display_name(hr_head);
-        }
-        out.posts.push_back(std::move(post));
+        out.posts.push_back(rules::hr_post(
+            cfg_.default_chat,
+            rules::penalty_summary(
+                rules::fines_in(db_.fines_issued_between(period_start(p, tz_), period_end(p, tz_)), p, tz_),
+                p, tz_, "今日罚款汇总"),
+            cfg_));
     } else if (name == "sheet") {
-        std::vector<rules::complaint> items;
-        for (auto& c : db_.open_complaints()) {
-            if (!rules::ready_for_sheet(c)) continue;
-            c.sheet_date = today;
-            c.sheet_at = ctx.now;
-            rules::event e{c.id,         ctx.now,
-                           "bot",        "sheet",
-                           "",           "列入质量投诉处理流程表（" + core::format_date(today) + "）",
-                           std::nullopt, core::duration{0}};
-            out.events.push_back(e);
-            save(c);
-            items.push_back(c);
-        }
-        if (items.empty()) return;
-        post.text = rules::sheet_text(items, today, ctx) + "\n请" + cfg_.roles.hr +
-                    "核对存档，请以上责任部门负责人签字。";
-        auto hr_head = cfg_.org.head_of(cfg_.roles.hr);
-        if (!hr_head.empty()) post.mentions.push_back(hr_head);
-        for (const auto& c : items)
-            for (const auto& d : c.departments) {
-                auto head = cfg_.org.head_of(d.department);
-                if (!head.empty() &&
-                    std::find(post.mentions.begin(), post.mentions.end(), head) == post.mentions.end())
-                    post.mentions.push_back(head);
-            }
-        std::string line;
-        for (const auto& m : post.mentions) line += (line.empty() ? "@" : " @") + cfg_.org.display_name(m);
-        post.text += "\n" + line;
-        out.posts.push_back(std::move(post));
+        auto open = db_.open_complaints();
+        for (auto* c : rules::sheet_job(open, today, ctx, out)) save(*c);
     } else if (name == "forward") {
         // Next morning: the sheets of earlier days go to the complainant's VP.
-        for (auto& c : db_.open_complaints()) {
-            if (!c.sheet_date || c.forwarded_at || !(*c.sheet_date < today)) continue;
-            out.posts.push_back(rules::forward_to_vp(c, ctx, out));
-            save(c);
-        }
+        auto open = db_.open_complaints();
+        for (auto* c : rules::forward_job(open, today, ctx, out)) save(*c);
     } else if (name == "weekly_report") {
         rules::period p{core::add_days(today, -6), today, "本周"};
         auto freight = db_.open_freight_complaints();
-        post.text = rules::weekly_report(
-            db_.complaints_posted_between(period_start(p, tz_), period_end(p, tz_)),
-            db_.fines_issued_between(period_start(p, tz_), period_end(p, tz_)), p, ctx, &freight);
-        if (auto hr_head = cfg_.org.head_of(cfg_.roles.hr); !hr_head.empty()) {
-            post.mentions.push_back(hr_head);
-            post.text += "\n@" + cfg_.org.display_name(hr_head);
-        }
-        out.posts.push_back(std::move(post));
+        out.posts.push_back(rules::hr_post(
+            cfg_.default_chat,
+            rules::weekly_report(db_.complaints_posted_between(period_start(p, tz_), period_end(p, tz_)),
+                                 db_.fines_issued_between(period_start(p, tz_), period_end(p, tz_)), p, ctx,
+                                 &freight),
+            cfg_));
     }
 }
 
@@ -378,19 +340,13 @@ void engine::on_command(const rules::command& cmd, const core::inbound_message& 
             reply(out, msg, rules::help_text());
             return;
         case command_kind::todo: {
-            std::string dept;
-            if (!cmd.departments.empty()) {
-                const auto* d = cfg_.org.find_department(cmd.departments.front());
-                if (!d) {
-                    std::string names;
-                    for (const auto& x : cfg_.org.departments) names += (names.empty() ? "" : "、") + x.name;
-                    reply(out, msg,
-                          "❌ 未知部门：" + cmd.departments.front() + "。可用的部门：" + names + "。");
-                    return;
-                }
-                dept = d->name;
+            std::string refusal;
+            auto dept = rules::todo_department(cmd, cfg_, refusal);
+            if (!dept) {
+                reply(out, msg, std::move(refusal));
+                return;
             }
-            reply(out, msg, rules::todo_list(db_.open_complaints(), ctx, dept));
+            reply(out, msg, rules::todo_list(db_.open_complaints(), ctx, *dept));
             return;
         }
         case command_kind::penalties: {
@@ -407,21 +363,11 @@ void engine::on_command(const rules::command& cmd, const core::inbound_message& 
                       *p, tz_));
             return;
         }
-        case command_kind::waive:
-        case command_kind::paid:
-        case command_kind::undo:
-            on_fine_command(cmd, msg, out);
-            return;
-        case command_kind::appeal:
-        case command_kind::review:
-            if (!cmd.target.empty() && cmd.target[0] == 'F') {
-                on_fine_command(cmd, msg, out);
-                return;
-            }
-            on_complaint_command(cmd, msg, out);
-            return;
         default:
-            on_complaint_command(cmd, msg, out);
+            if (rules::is_fine_command(cmd))
+                on_fine_command(cmd, msg, out);
+            else
+                on_complaint_command(cmd, msg, out);
             return;
     }
 }
@@ -443,8 +389,7 @@ void engine::on_fine_command(const rules::command& cmd, const core::inbound_mess
 void engine::on_complaint_command(const rules::command& cmd, const core::inbound_message& msg,
                                   rules::outcome& out) {
     using rules::command_kind;
-    const bool freight = cmd.target.rfind("运费", 0) == 0;
-    auto id = freight ? cmd.target.substr(std::string_view("运费").size()) : cmd.target;
+    auto id = rules::complaint_id_of(cmd);
     auto c = db_.load_complaint(id);
     if (!c) {
         reply(out, msg, "❌ 没有找到投诉 " + id + "，请用“待办”查看进行中的投诉编号。");

@@ -1,10 +1,10 @@
 #include "app/inbound_post.hpp"
 
+#include "rules/wording.hpp"
+
 namespace app {
 
 namespace {
-
-constexpr std::string_view unregistered_prefix = "unregistered:";
 
 // What a person calls the part the bot could not read.
 std::string_view kind_title(std::string_view kind) {
@@ -18,9 +18,7 @@ std::string_view kind_title(std::string_view kind) {
 }  // namespace
 
 std::string_view platform_title(std::string_view platform) {
-    if (platform == "dingtalk") return "钉钉";
-    if (platform == "wecom") return "企业微信";
-    return "";
+    return rules::platform_title(platform);
 }
 
 std::string inbound_record_text(const core::inbound_message& msg) {
@@ -50,12 +48,7 @@ std::string unreadable_reply(const core::inbound_message& msg) {
 }
 
 std::string unregistered_reply(const rules::config& cfg, const core::inbound_message& msg) {
-    std::string_view account = msg.sender;
-    if (account.starts_with(unregistered_prefix)) account.remove_prefix(unregistered_prefix.size());
-    const auto platform = platform_title(msg.platform);
-    const std::string hr = cfg.roles.hr.empty() ? std::string("管理员") : cfg.roles.hr;
-    return "❌ 你的" + std::string(platform) + "账号尚未在投诉机器人中登记（账号 ID：" + std::string(account) +
-           "）。请把这个 ID 发给" + hr + "，登记后再发送。";
+    return rules::unregistered_sender_reply(cfg, msg.platform, msg.sender);
 }
 
 }  // namespace app
