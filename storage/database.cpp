@@ -97,8 +97,8 @@ std::int64_t database::inbound_count() {
 int database::next_complaint_seq(rules::complaint_kind kind) {
     STORAGE_CALL(complaints.next_seq(kind));
 }
-void database::save_complaint(const rules::complaint& c) {
-    STORAGE_CALL(complaints.save(c));
+void database::save_complaint(const rules::complaint& c, std::optional<core::instant> updated_at) {
+    STORAGE_CALL(complaints.save(c, updated_at.value_or(c.posted_at)));
 }
 std::optional<rules::complaint> database::load_complaint(const std::string& id) {
     STORAGE_CALL(complaints.load(id));
@@ -116,8 +116,20 @@ std::vector<rules::complaint> database::open_freight_complaints() {
     STORAGE_CALL(complaints.open_freight());
 }
 std::int64_t database::complaint_count() {
-    return guarded(impl_->conn,
-                   [&] { return impl_->conn.db().execAndGet("SELECT COUNT(*) FROM complaints").getInt64(); });
+    STORAGE_CALL(complaints.count());
+}
+std::vector<rules::complaint> database::open_complaints_awaiting(
+    const std::string& department, const std::vector<std::pair<std::string, std::string>>& acting) {
+    STORAGE_CALL(complaints.open_awaiting(department, acting));
+}
+std::vector<rules::complaint> database::complaints_for_sheet() {
+    STORAGE_CALL(complaints.open_at_forward_step("sheet_pending", std::nullopt));
+}
+std::vector<rules::complaint> database::complaints_to_forward(core::local_date day) {
+    STORAGE_CALL(complaints.open_at_forward_step("on_sheet", core::format_date(day)));
+}
+std::map<std::string, std::int64_t> database::open_complaints_by_stage() {
+    STORAGE_CALL(complaints.open_by_stage());
 }
 
 void database::append_events(const std::vector<rules::event>& events) {
@@ -163,6 +175,10 @@ void database::update_fine(const rules::fine& f) {
 }
 std::vector<rules::fine> database::fines() {
     STORAGE_CALL(fines.all());
+}
+std::int64_t database::fine_count() {
+    return guarded(impl_->conn,
+                   [&] { return impl_->conn.db().execAndGet("SELECT COUNT(*) FROM fines").getInt64(); });
 }
 std::vector<rules::fine> database::fines_issued_between(core::instant from, core::instant to) {
     STORAGE_CALL(fines.issued_between(from, to));

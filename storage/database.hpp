@@ -7,9 +7,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/message.hpp"
@@ -40,7 +42,7 @@ class database {
     database(const database&) = delete;
     database& operator=(const database&) = delete;
 
-    static constexpr int schema_version = 3;
+    static constexpr int schema_version = 4;
 
     // One line for the operator: what a failed database call means and how to fix it ("disk full",
     // "read-only", "busy", "corrupt"), naming the file. The connection stays usable: the failed
@@ -75,7 +77,8 @@ class database {
 
     // --- complaints
     int next_complaint_seq(rules::complaint_kind kind);
-    void save_complaint(const rules::complaint& c);  // insert or update
+    // Inserts or updates; `updated_at` is the time of the step that changed it (default: posted_at).
+    void save_complaint(const rules::complaint& c, std::optional<core::instant> updated_at = std::nullopt);
     std::optional<rules::complaint> load_complaint(const std::string& id);
     std::vector<rules::complaint> open_complaints();
     std::vector<rules::complaint> all_complaints();
@@ -84,6 +87,18 @@ class database {
     // Complaints whose return-freight record is not written off yet (any status).
     std::vector<rules::complaint> open_freight_complaints();
     std::int64_t complaint_count();
+    // 待办 of one department, by the indexed columns: the open complaints in the respond stage that
+    // `department` has not answered yet, and those pending at a stage it acts on (`acting`: kind
+    // name and stage, e.g. {"product", "accept"}), by kind and number. A superset of what
+    // rules::todo_list shows for the department when `acting` comes from the same config.
+    std::vector<rules::complaint> open_complaints_awaiting(
+        const std::string& department, const std::vector<std::pair<std::string, std::string>>& acting);
+    // Open compensation complaints not on a 质量投诉处理流程表 yet (the 17:30 sheet's candidates).
+    std::vector<rules::complaint> complaints_for_sheet();
+    // Open complaints whose sheet is of a day before `day` and not forwarded to the VP yet.
+    std::vector<rules::complaint> complaints_to_forward(core::local_date day);
+    // Open complaints per pending stage ("" for those past every stage: the compensation flow).
+    std::map<std::string, std::int64_t> open_complaints_by_stage();
 
     // --- events (append-only)
     void append_events(const std::vector<rules::event>& events);
@@ -112,6 +127,7 @@ class database {
     std::optional<rules::fine> load_fine(const std::string& id);
     void update_fine(const rules::fine& f);
     std::vector<rules::fine> fines();
+    std::int64_t fine_count();
     // Fines issued in [from, to), by id (index fines_issued).
     std::vector<rules::fine> fines_issued_between(core::instant from, core::instant to);
 

@@ -45,10 +45,14 @@ std::string chain_hash(const std::string& prev, std::int64_t id, const std::stri
     add(detail);
     add(deadline ? std::to_string(*deadline) : std::string("-"));
     add(std::to_string(late));
+    return sha256_hex(msg);
+}
+
+std::string sha256_hex(const std::string& data) {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned len = 0;
-    if (EVP_Digest(msg.data(), msg.size(), md, &len, EVP_sha256(), nullptr) != 1)
-        throw error("SHA-256 failed (OpenSSL): cannot extend the audit chain");
+    if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1)
+        throw error("SHA-256 failed (OpenSSL): cannot extend the audit chain or store a rule set");
     return hex(md, len);
 }
 

@@ -12,6 +12,9 @@
 
 namespace storage::detail {
 
+// SHA-256 of `data`, lower-case hex.
+std::string sha256_hex(const std::string& data);
+
 // SHA-256 of the previous hash and every field of the event, unit-separated.
 std::string chain_hash(const std::string& prev, std::int64_t id, const std::string& complaint,
                        std::int64_t at, const std::string& actor, const std::string& type,

@@ -2,6 +2,11 @@
 
 #include <SQLiteCpp/Transaction.h>
 
+#include <nlohmann/json.hpp>
+
+#include <vector>
+
+#include "storage/complaint_store.hpp"
 #include "storage/event_store.hpp"
 
 namespace storage::detail {
@@ -94,6 +99,67 @@ CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'events are append-only: the audit log cannot be changed'); END;
 )sql";
 
+// Schema v4: rules stored once per distinct set, the queried state of a complaint in columns.
+constexpr const char* schema_v4 = R"sql(
+CREATE TABLE rule_sets(
+    id     INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    rules  TEXT NOT NULL
+);
+ALTER TABLE complaints ADD COLUMN rule_set INTEGER;  -- rule_sets.id (read by a join)
+ALTER TABLE complaints ADD COLUMN pending_stage TEXT;
+ALTER TABLE complaints ADD COLUMN pending_due INTEGER;
+ALTER TABLE complaints ADD COLUMN sheet_date TEXT;
+ALTER TABLE complaints ADD COLUMN forward_step TEXT;
+ALTER TABLE complaints ADD COLUMN freight_step TEXT;
+CREATE TABLE complaint_pending(
+    complaint_id TEXT NOT NULL REFERENCES complaints(id),
+    department   TEXT NOT NULL,
+    PRIMARY KEY(complaint_id, department)
+) WITHOUT ROWID;
+CREATE INDEX complaint_pending_department ON complaint_pending(department, complaint_id);
+CREATE INDEX complaints_open_stage ON complaints(status, pending_stage, kind);
+CREATE INDEX complaints_forward ON complaints(status, forward_step, sheet_date);
+CREATE INDEX complaints_freight ON complaints(freight_step) WHERE freight_step IS NOT NULL;
+)sql";
+
+// Converts every complaint in place from its v3 JSON state: the rules move to rule_sets, the
+// queried state to the columns; updated_at becomes the time of its last event.
+void complaints_to_v4(connection& c) {
+    struct row {
+        std::string id, state;
+        std::int64_t updated_at;
+    };
+    std::vector<row> rows;
+    {
+        SQLite::Statement q(
+            c.db(),
+            "SELECT c.id, c.state, COALESCE((SELECT MAX(at) FROM events e WHERE e.complaint_id = "
+            "c.id), c.posted_at) FROM complaints c ORDER BY c.kind, c.seq");
+        while (q.executeStep())
+            rows.push_back(
+                {q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getInt64()});
+    }
+    complaint_store store(c);
+    for (const auto& r : rows) {
+        rules::complaint k;
+        try {
+            auto j = nlohmann::json::parse(r.state);
+            if (!j.contains("rules"))
+                throw std::runtime_error("its state has no rules (a v3 complaint carries its own copy)");
+            k = j.get<rules::complaint>();
+        } catch (const std::exception& e) {
+            throw error(
+                "cannot migrate '" + c.path() + "' to schema v4: complaint " + r.id + " cannot be read (" +
+                    e.what() +
+                    "); the file is unchanged (still v3): restore it from a backup or run the previous "
+                    "complaint-bot",
+                error_kind::corrupt);
+        }
+        store.save(k, core::from_ms(r.updated_at));
+    }
+}
+
 }  // namespace
 
 void migrate(connection& c) {
@@ -126,6 +192,13 @@ void migrate(connection& c) {
         db.exec("CREATE INDEX IF NOT EXISTS complaints_posted ON complaints(posted_at)");
         db.exec("CREATE INDEX IF NOT EXISTS fines_issued ON fines(issued_at)");
         db.exec("PRAGMA user_version = 3");
+        tx.commit();
+    }
+    if (version < 4) {
+        SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+        db.exec(schema_v4);
+        complaints_to_v4(c);
+        db.exec("PRAGMA user_version = 4");
         tx.commit();
     }
 }

@@ -8,6 +8,7 @@
 #include "rules/forms.hpp"
 #include "rules/reports.hpp"
 #include "rules/text.hpp"
+#include "rules/workflow_support.hpp"
 
 namespace app {
 
@@ -68,6 +69,21 @@ core::instant period_start(const rules::period& p, const core::zone& tz) {
 }
 core::instant period_end(const rules::period& p, const core::zone& tz) {
     return tz.start_of(core::add_days(p.to, 1));
+}
+
+// The (kind, stage) pairs whose stage `department` acts on under `cfg` (respond aside, which has
+// its own departments): what 待办 <部门> selects by the storage's indexed columns.
+std::vector<std::pair<std::string, std::string>> acting_stages_of(const rules::config& cfg,
+                                                                  const std::string& department) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (auto kind : {rules::complaint_kind::product, rules::complaint_kind::service}) {
+        rules::complaint probe;
+        probe.kind = kind;
+        for (const char* stage : {"accept", "publish", "route", "notify", "review"})
+            if (rules::detail::acting_department(probe, cfg, stage) == department)
+                out.emplace_back(std::string(rules::kind_name(kind)), stage);
+    }
+    return out;
 }
 
 }  // namespace
@@ -238,7 +254,7 @@ void engine::run_job(const std::string& name, core::instant due, rules::outcome&
         out.posts.push_back(std::move(post));
     } else if (name == "sheet") {
         std::vector<rules::complaint> items;
-        for (auto& c : db_.open_complaints()) {
+        for (auto& c : db_.complaints_for_sheet()) {  // open, compensation, on no sheet yet
             if (!rules::ready_for_sheet(c)) continue;
             c.sheet_date = today;
             c.sheet_at = ctx.now;
@@ -268,7 +284,7 @@ void engine::run_job(const std::string& name, core::instant due, rules::outcome&
         out.posts.push_back(std::move(post));
     } else if (name == "forward") {
         // Next morning: the sheets of earlier days go to the complainant's VP.
-        for (auto& c : db_.open_complaints()) {
+        for (auto& c : db_.complaints_to_forward(today)) {
             if (!c.sheet_date || c.forwarded_at || !(*c.sheet_date < today)) continue;
             out.posts.push_back(rules::forward_to_vp(c, ctx, out));
             save(c);
@@ -299,7 +315,7 @@ void engine::persist(const rules::outcome& out) {
 }
 
 void engine::save(const rules::complaint& c) {
-    db_.save_complaint(c);
+    db_.save_complaint(c, clock_.now());
     auto wanted = rules::pending_deadlines(c, &cal_);
     db_.sync_deadlines(c.id, wanted);
     push(wanted);
@@ -416,7 +432,11 @@ void engine::on_command(const rules::command& cmd, const core::inbound_message& 
                 }
                 dept = d->name;
             }
-            reply(out, msg, rules::todo_list(db_.open_complaints(), ctx, dept));
+            reply(out, msg,
+                  rules::todo_list(dept.empty()
+                                       ? db_.open_complaints()
+                                       : db_.open_complaints_awaiting(dept, acting_stages_of(cfg_, dept)),
+                                   ctx, dept));
             return;
         }
         case command_kind::penalties: {

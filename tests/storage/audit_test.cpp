@@ -2,6 +2,7 @@
 // is chained on migration, and verify_audit() names the event or fine that was tampered with.
 #include <gtest/gtest.h>
 
+#include "older_schema.hpp"
 #include "storage/database.hpp"
 #include "storage/sql_console.hpp"
 #include "support/test_support.hpp"
@@ -136,6 +137,7 @@ TEST(Audit, AVersionOneDatabaseIsChainedOnMigration) {
         storage::database db(path);
         seed(db);
         storage::sql_console sql(db);
+        older_schema::back_to_v3(sql);
         sql.exec("DROP TRIGGER events_append_only_update");
         sql.exec("DROP TRIGGER events_append_only_delete");
         sql.exec("ALTER TABLE events DROP COLUMN hash");

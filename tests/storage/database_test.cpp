@@ -1,6 +1,7 @@
 // Storage on real SQLite files: migrations, de-duplication, deadline sync, fine uniqueness, the
 // outbox, and transactions that roll back as a whole.
 #include "storage/database.hpp"
+#include "older_schema.hpp"
 #include "storage/sql_console.hpp"
 
 #include <gtest/gtest.h>
@@ -68,8 +69,9 @@ TEST(Database, MigratesAVersion2DatabaseToTheReportIndexes) {
         storage::database db(path);
         db.insert_fine(a_fine("F1", "P1", "采购部"));
         // What version 2 left on disk: the same tables without the report indexes.
-        storage::sql_console(db).exec(
-            "DROP INDEX complaints_posted; DROP INDEX fines_issued; PRAGMA user_version = 2");
+        storage::sql_console sql(db);
+        older_schema::back_to_v3(sql);
+        sql.exec("DROP INDEX complaints_posted; DROP INDEX fines_issued; PRAGMA user_version = 2");
     }
     storage::database db(path);
     storage::sql_console sql(db);
