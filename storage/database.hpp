@@ -58,8 +58,8 @@ class database {
     std::string journal_mode();
     void set_durability(durability d);
 
-    // Compatibility for bot/app/replay.cpp (`db.raw().exec("PRAGMA synchronous = OFF")`) until it
-    // calls set_durability(durability::off); nothing else may use it.
+    // Compatibility for bot/app/replay.cpp and bench/gen_open_work.cpp (`db.raw().exec("PRAGMA …")`)
+    // until they call set_durability(durability::off); nothing else may use it.
     struct raw_access {
         database& db;
         void exec(const std::string& sql);
