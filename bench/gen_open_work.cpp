@@ -26,6 +26,7 @@
 #include "rules/forms.hpp"
 #include "rules/workflow.hpp"
 #include "storage/database.hpp"
+#include "storage/sql_console.hpp"
 
 namespace {
 
@@ -262,8 +263,9 @@ int main(int argc, char** argv) {
             return 2;
         }
         storage::database db(argv[4]);
-        db.raw().exec("PRAGMA synchronous = OFF");     // a generated file: rerun the script after a crash
-        db.raw().exec("PRAGMA cache_size = -262144");  // 256 MB: the indexes of a million rows
+        db.set_durability(storage::durability::off);  // a generated file: rerun the script after a crash
+        storage::sql_console(db).exec(
+            "PRAGMA cache_size = -262144");  // 256 MB: the indexes of a million rows
         generator g(*loaded.config, db);
         std::string mode = argv[5];
         if (mode == "bulk") {

@@ -266,7 +266,8 @@ void from_json(const json& j, complaint& c) {
     c.fields.clear();
     for (const auto& f : j.at("fields"))
         c.fields.emplace_back(f.at(0).get<std::string>(), f.at(1).get<std::string>());
-    c.rules = j.at("rules").get<workflow_rules>();
+    // Schema v4 stores the rules once per rule set, not in each complaint: storage attaches them.
+    if (auto it = j.find("rules"); it != j.end()) c.rules = it->get<workflow_rules>();
     c.stages.clear();
     for (const auto& s : j.at("stages")) c.stages.push_back(stage_from(s));
     c.departments.clear();

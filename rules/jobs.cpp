@@ -4,6 +4,7 @@
 
 #include "rules/reports.hpp"
 #include "rules/wording.hpp"
+#include "rules/workflow_support.hpp"
 
 namespace rules {
 
@@ -88,6 +89,19 @@ core::outbound_post hr_post(const std::string& chat, std::string text, const con
     core::outbound_post post{chat, std::move(text), {}};
     if (auto head = cfg.org.head_of(cfg.roles.hr); !head.empty()) post.mentions.push_back(head);
     return with_mentions(std::move(post), cfg);
+}
+
+std::vector<std::pair<std::string, std::string>> acting_stages(const config& cfg,
+                                                               const std::string& department) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (auto kind : {complaint_kind::product, complaint_kind::service}) {
+        complaint probe;
+        probe.kind = kind;
+        for (const char* stage : {"accept", "publish", "route", "notify", "review"})
+            if (detail::acting_department(probe, cfg, stage) == department)
+                out.emplace_back(std::string(kind_name(kind)), stage);
+    }
+    return out;
 }
 
 }  // namespace rules

@@ -24,6 +24,11 @@ bool due_for_forward(const complaint& c, core::local_date today);
 std::vector<complaint*> forward_job(std::vector<complaint>& open, core::local_date today, const context& ctx,
                                     outcome& out);
 
+// The (kind, stage) pairs whose stage `department` acts on under `cfg` (respond aside, which has
+// its own departments): what 待办 <部门> selects by the storage's indexed columns.
+std::vector<std::pair<std::string, std::string>> acting_stages(const config& cfg,
+                                                               const std::string& department);
+
 // 待办 [部门]: the department a 待办 filter names (canonical, any script), "" for all; nullopt and
 // `refusal` set (the reply) when the word names no department.
 std::optional<std::string> todo_department(const command& cmd, const config& cfg, std::string& refusal);

@@ -1,80 +1,70 @@
-// SQLite storage (SQLiteCpp): WAL, schema migrations by PRAGMA user_version, and one small
-// repository API per table group. Each workflow step runs inside one transaction (begin()), so its
-// events, deadline changes, fines and outbox rows commit together or not at all.
+// SQLite storage: WAL, schema migrations by PRAGMA user_version, and one small store per table
+// group (storage/*_store.cpp) behind this façade. Each workflow step runs inside one unit of work
+// (begin()), so its events, deadline changes, fines and outbox rows commit together or not at all.
+// Every failure is a storage::error (storage/errors.hpp): SQLite stays inside storage/.
 //
 // Thread-safety: one database object per thread; the bot uses it from the loop thread only.
 #pragma once
 
-#include <SQLiteCpp/Database.h>
-#include <SQLiteCpp/Transaction.h>
-
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/message.hpp"
 #include "rules/workflow.hpp"
+#include "storage/errors.hpp"
+#include "storage/records.hpp"
+#include "storage/unit_of_work.hpp"
 
 namespace storage {
 
-// A failure of the storage layer, with what was wrong and how to fix it.
-class storage_error : public std::runtime_error {
-  public:
-    using std::runtime_error::runtime_error;
-};
+namespace detail {
+class connection;
+}
 
-struct outbox_row {
-    std::int64_t id = 0;
-    core::instant created_at{};
-    core::outbound_post post;
-    std::string state;  // pending, sent, failed
-    int attempts = 0;
-    core::instant next_try_at{};
-};
-
-struct inbound_row {
-    std::string platform;
-    std::string msg_id;
-    core::instant received_at{};
-    std::string sender;
-    std::string chat;
-    std::string text;
-};
-
-// What `complaint-bot audit verify` found: the hash chain of the event log recomputed, and every
-// fine checked against the event that issued it and against its last status event (已缴, 免罚 or
-// 撤销: a status changed in the ledger without one is reported).
-struct audit_result {
-    bool ok = false;
-    std::int64_t events = 0;
-    std::int64_t fines = 0;
-    std::string last_hash;
-    std::vector<std::string> problems;  // each names the event or fine and what is wrong
+// How hard a COMMIT waits for the disk (PRAGMA synchronous).
+enum class durability {
+    full,    // every commit is on disk before it returns (the default)
+    normal,  // WAL written, fsync left to a checkpoint or to the caller (pipelined group commit)
+    off,     // no fsync at all (replay into a scratch file)
 };
 
 class database {
   public:
     // Opens (creating when missing) and migrates the database at `path` (":memory:" for tests).
-    // Throws storage_error naming the file and the fix when it cannot be opened or is too new.
+    // Throws storage::error naming the file and the fix when it cannot be opened or is too new.
     explicit database(const std::string& path);
     // Opens an existing database read-only (`whatif`, which must leave it untouched): nothing is
-    // created, migrated or written. Throws storage_error when it is missing, unreadable, or of
+    // created, migrated or written. Throws storage::error when it is missing, unreadable, or of
     // another schema version (open it once with this version's `report` to migrate it).
     struct read_only_t {};
     static constexpr read_only_t read_only{};
     database(const std::string& path, read_only_t);
+    ~database();
+    database(const database&) = delete;
+    database& operator=(const database&) = delete;
 
-    static constexpr int schema_version = 3;
+    static constexpr int schema_version = 4;
 
-    SQLite::Database& raw() { return db_; }
     // One line for the operator: what a failed database call means and how to fix it ("disk full",
     // "read-only", "busy", "corrupt"), naming the file. The connection stays usable: the failed
     // transaction is rolled back and the next one works once the cause is gone.
     std::string explain(const std::exception& e);
     // Starts an IMMEDIATE transaction; it rolls back unless commit() is called.
-    std::unique_ptr<SQLite::Transaction> begin();
+    std::unique_ptr<unit_of_work> begin();
+    // One consistent snapshot for several reads (works on a read-only database); commit() ends it.
+    std::unique_ptr<unit_of_work> read_snapshot();
+    // True while a transaction is open on the connection (false after SQLite rolled one back
+    // itself, e.g. on a full disk).
+    bool in_transaction();
+    const std::string& path() const;
+    // "wal", "memory", "delete"…
+    std::string journal_mode();
+    void set_durability(durability d);
 
     // --- meta
     std::optional<std::string> meta(const std::string& key);
@@ -92,7 +82,8 @@ class database {
 
     // --- complaints
     int next_complaint_seq(rules::complaint_kind kind);
-    void save_complaint(const rules::complaint& c);  // insert or update
+    // Inserts or updates; `updated_at` is the time of the step that changed it (default: posted_at).
+    void save_complaint(const rules::complaint& c, std::optional<core::instant> updated_at = std::nullopt);
     std::optional<rules::complaint> load_complaint(const std::string& id);
     std::vector<rules::complaint> open_complaints();
     std::vector<rules::complaint> all_complaints();
@@ -100,6 +91,19 @@ class database {
     std::vector<rules::complaint> complaints_posted_between(core::instant from, core::instant to);
     // Complaints whose return-freight record is not written off yet (any status).
     std::vector<rules::complaint> open_freight_complaints();
+    std::int64_t complaint_count();
+    // 待办 of one department, by the indexed columns: the open complaints in the respond stage that
+    // `department` has not answered yet, and those pending at a stage it acts on (`acting`: kind
+    // name and stage, e.g. {"product", "accept"}), by kind and number. A superset of what
+    // rules::todo_list shows for the department when `acting` comes from the same config.
+    std::vector<rules::complaint> open_complaints_awaiting(
+        const std::string& department, const std::vector<std::pair<std::string, std::string>>& acting);
+    // Open compensation complaints not on a 质量投诉处理流程表 yet (the 17:30 sheet's candidates).
+    std::vector<rules::complaint> complaints_for_sheet();
+    // Open complaints whose sheet is of a day before `day` and not forwarded to the VP yet.
+    std::vector<rules::complaint> complaints_to_forward(core::local_date day);
+    // Open complaints per pending stage ("" for those past every stage: the compensation flow).
+    std::map<std::string, std::int64_t> open_complaints_by_stage();
 
     // --- events (append-only)
     void append_events(const std::vector<rules::event>& events);
@@ -119,17 +123,18 @@ class database {
     // True when the deadline is still open at `due` (a stale heap entry otherwise).
     bool deadline_open(const std::string& complaint_id, const std::string& key, core::instant due);
     void mark_fired(const std::string& complaint_id, const std::string& key, core::instant fired_at);
+    // Keys of the open scheduled-job deadlines (complaint ""), e.g. "job:sheet@2026-11-23".
+    std::vector<std::string> open_job_keys();
 
     // --- fines
     int next_fine_seq();
-    void insert_fine(const rules::fine& f);  // throws storage_error on a second fine for the same stage
+    void insert_fine(const rules::fine& f);  // throws storage::error on a second fine for the same stage
     std::optional<rules::fine> load_fine(const std::string& id);
     void update_fine(const rules::fine& f);
     std::vector<rules::fine> fines();
+    std::int64_t fine_count();
     // Fines issued in [from, to), by id (index fines_issued).
     std::vector<rules::fine> fines_issued_between(core::instant from, core::instant to);
-    // Keys of the open scheduled-job deadlines (complaint ""), e.g. "job:sheet@2026-11-23".
-    std::vector<std::string> open_job_keys();
 
     // --- outbox
     void enqueue(const core::outbound_post& post, core::instant at);
@@ -142,25 +147,17 @@ class database {
     void mark_failed(std::int64_t id, int attempts, const std::string& error,
                      std::optional<core::instant> at = std::nullopt);
     std::int64_t outbox_failed();
+    using failure_summary = storage::failure_summary;
     // The posts given up whose last try was at or after `since` (for /healthz).
-    struct failure_summary {
-        std::int64_t count = 0;
-        core::instant first{};
-        core::instant last{};
-        std::string chat;        // of the last one
-        std::string last_error;  // of the last one
-    };
     failure_summary outbox_failures_since(core::instant since);
     std::int64_t outbox_backlog();
 
-  private:
-    void migrate();
-    // The hot statements are compiled once per connection and reset after each use (compiling
-    // costs more than running most of them). Keyed by the SQL constant's address.
-    SQLite::Statement& prepared(const char* sql);
+    struct impl;  // the connection and the stores (storage/database.cpp)
 
-    SQLite::Database db_;
-    std::map<const char*, std::unique_ptr<SQLite::Statement>> statements_;  // destroyed before db_
+  private:
+    friend class unit_of_work;
+    friend class sql_console;
+    std::unique_ptr<impl> impl_;
 };
 
 }  // namespace storage

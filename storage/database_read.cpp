@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "storage/database.hpp"
+#include "storage/database_impl.hpp"
 
 namespace storage {
 
@@ -28,63 +29,76 @@ std::string read_only_uri(const std::string& path, bool immutable) {
     return uri + (immutable ? "?mode=ro&immutable=1" : "?mode=ro");
 }
 
-SQLite::Database open_read_only(const std::string& path) {
+std::unique_ptr<database::impl> open_read_only(const std::string& path) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec))
-        throw storage_error("database '" + path +
-                            "' does not exist: pass the file `serve` or `replay --db` wrote");
+        throw error("database '" + path + "' does not exist: pass the file `serve` or `replay --db` wrote",
+                    error_kind::io);
     // Without -wal and -shm no connection has the database open: reading it as immutable creates
     // neither (a plain read-only open would leave both behind). With them, a writer may be
     // running, and the read goes through its shared memory as usual.
     bool idle = !std::filesystem::exists(path + "-wal", ec) && !std::filesystem::exists(path + "-shm", ec);
     try {
-        return SQLite::Database(read_only_uri(path, idle), SQLite::OPEN_READONLY | SQLite::OPEN_URI);
+        return std::make_unique<database::impl>(path, read_only_uri(path, idle),
+                                                SQLite::OPEN_READONLY | SQLite::OPEN_URI);
     } catch (const SQLite::Exception& e) {
-        throw storage_error("cannot read database '" + path + "': " + e.what() +
-                            " (check the path and that you may read it)");
+        throw error(
+            "cannot read database '" + path + "': " + e.what() + " (check the path and that you may read it)",
+            detail::kind_of(e.getErrorCode() & 0xff));
     }
 }
 
 }  // namespace
 
-database::database(const std::string& path, read_only_t) try : db_(open_read_only(path)) {
-    db_.setBusyTimeout(5000);
-    int version = db_.execAndGet("PRAGMA user_version").getInt();
+database::database(const std::string& path, read_only_t) : impl_(open_read_only(path)) {
+    int version = 0;
+    try {
+        impl_->conn.db().setBusyTimeout(5000);
+        version = impl_->conn.db().execAndGet("PRAGMA user_version").getInt();
+    } catch (const SQLite::Exception& e) {
+        throw error("cannot read database '" + path + "': " + e.what() +
+                        " (is it a complaint-bot database? check the path)",
+                    detail::kind_of(e.getErrorCode() & 0xff));
+    }
     if (version == 0)
-        throw storage_error("'" + path +
-                            "' is not a complaint-bot database (no schema): pass the file `serve` or " +
-                            "`replay --db` wrote");
+        throw error("'" + path +
+                        "' is not a complaint-bot database (no schema): pass the file `serve` or "
+                        "`replay --db` wrote",
+                    error_kind::other);
     if (version != schema_version)
-        throw storage_error("database '" + path + "' has schema version " + std::to_string(version) +
-                            ", this program " + std::to_string(schema_version) +
-                            (version < schema_version ? ": run `complaint-bot report penalties --db " + path +
-                                                            "` once to upgrade it"
-                                                      : ": upgrade complaint-bot"));
-} catch (const SQLite::Exception& e) {
-    throw storage_error("cannot read database '" + path + "': " + e.what() +
-                        " (is it a complaint-bot database? check the path)");
+        throw error("database '" + path + "' has schema version " + std::to_string(version) +
+                        ", this program " + std::to_string(schema_version) +
+                        (version < schema_version
+                             ? ": run `complaint-bot report penalties --db " + path + "` once to upgrade it"
+                             : ": upgrade complaint-bot"),
+                    error_kind::other);
 }
 
 std::vector<inbound_row> database::inbound_before(core::instant to) {
-    SQLite::Statement q(db_,
-                        "SELECT platform, msg_id, received_at, sender, chat, text FROM inbound "
-                        "WHERE received_at < ? ORDER BY received_at, rowid");
-    q.bind(1, static_cast<std::int64_t>(core::to_ms(to)));
-    std::vector<inbound_row> out;
-    while (q.executeStep())
-        out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
-                       core::from_ms(q.getColumn(2).getInt64()), q.getColumn(3).getString(),
-                       q.getColumn(4).getString(), q.getColumn(5).getString()});
-    return out;
+    return detail::guarded(impl_->conn, [&] {
+        SQLite::Statement q(impl_->conn.db(),
+                            "SELECT platform, msg_id, received_at, sender, chat, text FROM inbound "
+                            "WHERE received_at < ? ORDER BY received_at, rowid");
+        q.bind(1, static_cast<std::int64_t>(core::to_ms(to)));
+        std::vector<inbound_row> out;
+        while (q.executeStep())
+            out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
+                           core::from_ms(q.getColumn(2).getInt64()), q.getColumn(3).getString(),
+                           q.getColumn(4).getString(), q.getColumn(5).getString()});
+        return out;
+    });
 }
 
 std::optional<core::instant> database::latest_activity() {
-    SQLite::Statement q(db_,
-                        "SELECT MAX(t) FROM (SELECT MAX(received_at) AS t FROM inbound "
-                        "UNION ALL SELECT MAX(at) FROM events UNION ALL SELECT MAX(fired_at) FROM deadlines "
-                        "UNION ALL SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'replay_clock')");
-    if (!q.executeStep() || q.getColumn(0).isNull()) return std::nullopt;
-    return core::from_ms(q.getColumn(0).getInt64());
+    return detail::guarded(impl_->conn, [&]() -> std::optional<core::instant> {
+        SQLite::Statement q(
+            impl_->conn.db(),
+            "SELECT MAX(t) FROM (SELECT MAX(received_at) AS t FROM inbound "
+            "UNION ALL SELECT MAX(at) FROM events UNION ALL SELECT MAX(fired_at) FROM deadlines "
+            "UNION ALL SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'replay_clock')");
+        if (!q.executeStep() || q.getColumn(0).isNull()) return std::nullopt;
+        return core::from_ms(q.getColumn(0).getInt64());
+    });
 }
 
 }  // namespace storage

@@ -205,12 +205,12 @@ void engine::run_job(const std::string& name, core::instant due, rules::outcome&
                 p, tz_, "今日罚款汇总"),
             cfg_));
     } else if (name == "sheet") {
-        auto open = db_.open_complaints();
-        for (auto* c : rules::sheet_job(open, today, ctx, out)) save(*c);
+        auto ready = db_.complaints_for_sheet();  // open, compensation, on no sheet yet
+        for (auto* c : rules::sheet_job(ready, today, ctx, out)) save(*c);
     } else if (name == "forward") {
         // Next morning: the sheets of earlier days go to the complainant's VP.
-        auto open = db_.open_complaints();
-        for (auto* c : rules::forward_job(open, today, ctx, out)) save(*c);
+        auto due = db_.complaints_to_forward(today);
+        for (auto* c : rules::forward_job(due, today, ctx, out)) save(*c);
     } else if (name == "weekly_report") {
         rules::period p{core::add_days(today, -6), today, "本周"};
         auto freight = db_.open_freight_complaints();
@@ -235,7 +235,7 @@ void engine::persist(const rules::outcome& out) {
 }
 
 void engine::save(const rules::complaint& c) {
-    db_.save_complaint(c);
+    db_.save_complaint(c, clock_.now());
     auto wanted = rules::pending_deadlines(c, &cal_);
     db_.sync_deadlines(c.id, wanted);
     push(wanted);
@@ -346,7 +346,11 @@ void engine::on_command(const rules::command& cmd, const core::inbound_message& 
                 reply(out, msg, std::move(refusal));
                 return;
             }
-            reply(out, msg, rules::todo_list(db_.open_complaints(), ctx, *dept));
+            reply(out, msg,
+                  rules::todo_list(
+                      dept->empty() ? db_.open_complaints()
+                                    : db_.open_complaints_awaiting(*dept, rules::acting_stages(cfg_, *dept)),
+                      ctx, *dept));
             return;
         }
         case command_kind::penalties: {

@@ -1,8 +1,6 @@
 #include "app/ingest_batcher.hpp"
 
-#include <SQLiteCpp/Exception.h>
 #include <spdlog/spdlog.h>
-#include <sqlite3.h>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -36,25 +34,9 @@ namespace {
 // Errors that are about the database file or the connection, not about one message: the batch's
 // transaction cannot be trusted any more.
 bool storage_failure(const std::exception& e, storage::database& db) {
-    if (sqlite3_get_autocommit(db.raw().getHandle()) != 0) return true;  // SQLite rolled it back itself
-    const auto* se = dynamic_cast<const SQLite::Exception*>(&e);
-    if (se == nullptr) return false;
-    switch (se->getErrorCode() & 0xff) {
-        case SQLITE_FULL:
-        case SQLITE_IOERR:
-        case SQLITE_READONLY:
-        case SQLITE_CANTOPEN:
-        case SQLITE_CORRUPT:
-        case SQLITE_NOTADB:
-        case SQLITE_BUSY:
-        case SQLITE_LOCKED:
-        case SQLITE_NOMEM:
-        case SQLITE_PROTOCOL:
-        case SQLITE_PERM:
-            return true;
-        default:
-            return false;
-    }
+    if (!db.in_transaction()) return true;  // SQLite rolled it back itself
+    const auto* se = dynamic_cast<const storage::error*>(&e);
+    return se != nullptr && se->is_storage_failure();
 }
 
 // fdatasync of one file (and, when asked, fsync of its directory). Returns 0 or the errno.
@@ -79,10 +61,10 @@ ingest_batcher::ingest_batcher(asio::io_context& ioc, storage::database& db, pro
     : ioc_(ioc), db_(db), process_(std::move(process)), on_commit_(std::move(on_commit)), opts_(opts) {
     opts_.max_batch = std::max<std::size_t>(opts_.max_batch, 1);
     if (opts_.pipelined_fsync) {
-        auto mode = db_.raw().execAndGet("PRAGMA journal_mode").getString();
-        const char* file = sqlite3_db_filename(db_.raw().getHandle(), "main");
-        if (mode == "wal" && file != nullptr && *file != '\0') {
-            wal_path_ = std::string(file) + "-wal";
+        auto mode = db_.journal_mode();
+        const auto& file = db_.path();
+        if (mode == "wal" && !file.empty() && file != ":memory:") {
+            wal_path_ = file + "-wal";
             fsync_thread_ = std::make_unique<asio::thread_pool>(1);
         }
     }
@@ -197,46 +179,33 @@ void ingest_batcher::finish_sync(std::vector<std::deque<std::shared_ptr<waiter>>
 
 bool ingest_batcher::run_batch(std::deque<std::shared_ptr<waiter>>& batch) {
     std::uint64_t rejected = 0;
-    auto run = [](std::unique_ptr<SQLite::Statement>& st) {
-        st->tryReset();
-        st->exec();
-    };
     // With the fsync pipelined, the batch's COMMIT only writes the WAL (synchronous=NORMAL) and the
     // helper thread fdatasyncs it; every other transaction of the connection keeps FULL.
     struct synchronous_full_again {
         ingest_batcher& b;
         ~synchronous_full_again() {
-            if (!b.sync_full_) return;
+            if (!b.relax_sync_) return;
             try {
-                b.sync_full_->tryReset();
-                b.sync_full_->exec();
+                b.db_.set_durability(storage::durability::full);
             } catch (const std::exception& e) {
                 spdlog::error("could not restore synchronous=FULL: {}", e.what());
             }
         }
     } restore{*this};
     try {
-        if (!savepoint_) {
-            savepoint_ = std::make_unique<SQLite::Statement>(db_.raw(), "SAVEPOINT ingest_message");
-            release_ = std::make_unique<SQLite::Statement>(db_.raw(), "RELEASE ingest_message");
-            rollback_to_ = std::make_unique<SQLite::Statement>(db_.raw(), "ROLLBACK TO ingest_message");
-            if (fsync_thread_) {
-                sync_normal_ = std::make_unique<SQLite::Statement>(db_.raw(), "PRAGMA synchronous = NORMAL");
-                sync_full_ = std::make_unique<SQLite::Statement>(db_.raw(), "PRAGMA synchronous = FULL");
-            }
-        }
-        if (sync_normal_) run(sync_normal_);
+        relax_sync_ = fsync_thread_ != nullptr;
+        if (relax_sync_) db_.set_durability(storage::durability::normal);
         auto tx = db_.begin();
         for (auto& w : batch) {
-            run(savepoint_);
+            tx->savepoint("ingest_message");
             try {
                 process_(w->msg);
-                run(release_);
+                tx->release("ingest_message");
                 w->status = ingest_status::committed;
             } catch (const std::exception& e) {
                 if (storage_failure(e, db_)) throw;
-                run(rollback_to_);
-                run(release_);
+                tx->rollback_to("ingest_message");
+                tx->release("ingest_message");
                 w->status = ingest_status::rejected;
                 ++rejected;
                 spdlog::error(

@@ -29,8 +29,6 @@
 // Thread-safety: not thread-safe; construct and use on the io_context's thread.
 #pragma once
 
-#include <SQLiteCpp/Statement.h>
-
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -115,8 +113,7 @@ class ingest_batcher {
     int rounds_ = 0;
     std::size_t seen_ = 0;
     batch_stats stats_;
-    // SAVEPOINT, RELEASE and ROLLBACK TO, compiled once (they run for every message).
-    std::unique_ptr<SQLite::Statement> savepoint_, release_, rollback_to_, sync_normal_, sync_full_;
+    bool relax_sync_ = false;  // pipelined fsync: each batch's COMMIT at synchronous=NORMAL
     // Pipelined fsync: the WAL's path, the helper thread, the committed batches not yet synced.
     std::string wal_path_;
     std::vector<std::deque<std::shared_ptr<waiter>>> unsynced_;

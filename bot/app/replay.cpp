@@ -170,7 +170,7 @@ void run_replay(const rules::config& cfg, const replay_options& opts, std::ostre
     storage::database db(opts.db_path.empty() ? ":memory:" : opts.db_path);
     // Virtual time needs no fsync per step: a replay that dies is rerun from its script, and WAL
     // keeps the file consistent after a crash of the process (only power loss may drop the tail).
-    if (!opts.db_path.empty()) db.raw().exec("PRAGMA synchronous = OFF");
+    if (!opts.db_path.empty()) db.set_durability(storage::durability::off);
 
     // Virtual time continues from where an earlier replay on this database stopped.
     auto start = lines.front().at;

@@ -1,6 +1,5 @@
 #include "app/serve.hpp"
 
-#include <SQLiteCpp/Exception.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio/signal_set.hpp>
 
@@ -111,7 +110,7 @@ int run_serve(const rules::config& cfg) {
     std::unique_ptr<service> service_ptr;
     try {
         service_ptr = std::make_unique<service>(ioc, cfg, db, clock, http, std::move(adapters), chats);
-    } catch (const SQLite::Exception& e) {
+    } catch (const storage::error& e) {
         spdlog::error("cannot start: {}", db.explain(e));
         return 2;
     }
@@ -127,7 +126,7 @@ int run_serve(const rules::config& cfg) {
     server.start();
     try {
         svc.start();
-    } catch (const SQLite::Exception& e) {
+    } catch (const storage::error& e) {
         spdlog::error("cannot start: {}", db.explain(e));
         return 2;
     }

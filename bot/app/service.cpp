@@ -306,14 +306,12 @@ adapters::raw_response service::metrics() {
         out << "complaint_bot_requests_total{route=\"" << key.substr(0, space) << "\",status=\""
             << key.substr(space + 1) << "\"} " << n << "\n";
     }
-    std::map<std::string, int> stages;
-    int fines = 0;
+    std::map<std::string, std::int64_t> stages;
+    std::int64_t fines = 0;
     try {
-        for (const auto& c : db_.open_complaints()) {
-            const auto* p = c.pending_stage();
-            stages[p ? p->name : "compensation"]++;
-        }
-        fines = static_cast<int>(db_.fines().size());
+        for (const auto& [stage, n] : db_.open_complaints_by_stage())  // by the indexed columns
+            stages[stage.empty() ? "compensation" : stage] += n;
+        fines = db_.fine_count();
     } catch (const std::exception&) {
     }
     out << "# HELP complaint_bot_open_complaints Open complaints by pending stage.\n"

@@ -100,7 +100,7 @@ whatif_result compute_whatif(const rules::config& proposed, const whatif_options
     {
         // Every read of the file from one snapshot, then it is closed before the replay runs.
         storage::database file(opts.db_path, storage::database::read_only);
-        file.raw().exec("BEGIN");
+        auto snapshot = file.read_snapshot();
         messages = file.inbound_before(core::instant::max());
         if (messages.empty())
             throw whatif_error(
@@ -127,7 +127,7 @@ whatif_result compute_whatif(const rules::config& proposed, const whatif_options
         // messages name; up to the database's last activity, so the answers and clocks after the
         // period run as they did in NOW.
         until = file.latest_activity().value_or(messages.back().received_at);
-        file.raw().exec("COMMIT");
+        snapshot->commit();
     }
     auto start = tz.start_of(r.from), end = tz.start_of(core::add_days(r.to, 1));
 

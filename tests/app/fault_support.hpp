@@ -8,8 +8,6 @@
 
 #include <unistd.h>
 
-#include <SQLiteCpp/Database.h>
-#include <SQLiteCpp/Statement.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -29,6 +27,7 @@
 
 #include "adapters/crypto.hpp"
 #include "app/http_server.hpp"
+#include "storage/sql_console.hpp"
 #include "support/test_support.hpp"
 
 namespace fault {
@@ -335,17 +334,16 @@ class bot_process {
 
 // Read-only look at a bot's database from the test (WAL: safe while the bot runs).
 inline std::int64_t count(const std::filesystem::path& db, const std::string& sql) {
-    SQLite::Database d(db.string(), SQLite::OPEN_READONLY);
-    d.setBusyTimeout(5000);
-    return d.execAndGet(sql).getInt64();
+    storage::sql_console d(db.string());
+    d.set_busy_timeout(5000);
+    return d.scalar(sql);
 }
 
 inline std::vector<std::string> column(const std::filesystem::path& db, const std::string& sql) {
-    SQLite::Database d(db.string(), SQLite::OPEN_READONLY);
-    d.setBusyTimeout(5000);
-    SQLite::Statement q(d, sql);
+    storage::sql_console d(db.string());
+    d.set_busy_timeout(5000);
     std::vector<std::string> out;
-    while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+    for (const auto& row : d.rows(sql)) out.push_back(row.front());
     return out;
 }
 

@@ -25,6 +25,7 @@
 #include "app/service.hpp"
 #include "config/loader.hpp"
 #include "fault_support.hpp"
+#include "storage/sql_console.hpp"
 
 using namespace fault;
 
@@ -391,7 +392,9 @@ class in_process_bot {
         done.get_future().wait();
     }
     void writable(bool yes) {
-        on_loop([this, yes] { db_->raw().exec(yes ? "PRAGMA query_only = OFF" : "PRAGMA query_only = ON"); });
+        on_loop([this, yes] {
+            storage::sql_console(*db_).exec(yes ? "PRAGMA query_only = OFF" : "PRAGMA query_only = ON");
+        });
     }
     int callback(const std::string& msg_id, const std::string& text) {
         return call(server_->port(), http::verb::post, "/hooks/dingtalk",

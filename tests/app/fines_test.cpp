@@ -4,11 +4,10 @@
 // (storage::verify_audit). Every refusal changes nothing.
 #include <gtest/gtest.h>
 
-#include <SQLiteCpp/Statement.h>
-
 #include <nlohmann/json.hpp>
 
 #include "app/harness.hpp"
+#include "storage/sql_console.hpp"
 #include "support/test_support.hpp"
 
 using namespace harness;
@@ -86,7 +85,7 @@ TEST(UndoFine, AuditVerifyCatchesAStatusChangedWithoutAnEvent) {
     b.say(at("12:00"), "sunli", "免罚 F1 客户撤诉");
     expect_audit_ok(b);
     // Someone edits the ledger directly: the chain no longer agrees with it.
-    b.db().raw().exec("UPDATE fines SET status = 'open' WHERE seq = 1");
+    storage::sql_console(b.db()).exec("UPDATE fines SET status = 'open' WHERE seq = 1");
     auto r = b.db().verify_audit();
     EXPECT_FALSE(r.ok);
     ASSERT_EQ(r.problems.size(), 1u);

@@ -11,6 +11,7 @@
 
 #include "config/loader.hpp"
 #include "app/engine.hpp"
+#include "storage/sql_console.hpp"
 #include "support/test_support.hpp"
 
 namespace harness {
@@ -82,9 +83,8 @@ class bench {
     std::string snapshot() {
         std::string s;
         auto dump = [&](const char* sql) {
-            SQLite::Statement q(db_->raw(), sql);
-            while (q.executeStep()) {
-                for (int i = 0; i < q.getColumnCount(); ++i) s += q.getColumn(i).getString() + "|";
+            for (const auto& row : storage::sql_console(*db_).rows(sql)) {
+                for (const auto& v : row) s += v + "|";
                 s += "\n";
             }
             s += "--\n";

@@ -14,6 +14,7 @@
 #include "config/loader.hpp"
 #include "app/http_server.hpp"
 #include "app/service.hpp"
+#include "storage/sql_console.hpp"
 #include "support/test_support.hpp"
 
 namespace asio = boost::asio;
@@ -152,7 +153,7 @@ struct health_bot {
             .status;
     }
     std::int64_t count(const std::string& sql) {
-        return on_loop([&] { return db->raw().execAndGet(sql).getInt64(); });
+        return on_loop([&] { return storage::sql_console(*db).scalar(sql); });
     }
     template <class F>
     bool eventually(F done, std::chrono::milliseconds limit = 10s) {

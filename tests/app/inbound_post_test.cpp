@@ -4,6 +4,7 @@
 // flood of them stays within the bad-post rate limit; an unregistered sender is told their id and
 // HR by the name the config gives it. Each refusal leaves the complaint tables unchanged.
 #include "app/inbound_post.hpp"
+#include "storage/sql_console.hpp"
 
 #include <gtest/gtest.h>
 
@@ -37,9 +38,8 @@ std::vector<harness::post> handle(harness::bench& b, const core::inbound_message
 }
 
 std::string inbound_text(harness::bench& b, const std::string& msg_id) {
-    SQLite::Statement q(b.db().raw(), "SELECT text FROM inbound WHERE msg_id = ?");
-    q.bind(1, msg_id);
-    return q.executeStep() ? q.getColumn(0).getString() : std::string("<no row>");
+    auto rows = storage::sql_console(b.db()).rows("SELECT text FROM inbound WHERE msg_id = ?", {msg_id});
+    return rows.empty() ? std::string("<no row>") : rows.front().front();
 }
 
 // The sample company with its HR department renamed, as another company would call it.

@@ -2,10 +2,9 @@
 // COMMIT, one fsync), each in its own savepoint; duplicates within a batch are processed once; a
 // message whose processing throws is rolled back alone; a storage failure fails the whole batch.
 #include "app/ingest_batcher.hpp"
+#include "storage/sql_console.hpp"
 
 #include <gtest/gtest.h>
-
-#include <SQLiteCpp/Statement.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -47,7 +46,7 @@ struct batch_run {
 
     std::int64_t count(const std::string& sql) {
         storage::database reader(bench.db_path().string());  // a second connection: what is on disk
-        return reader.raw().execAndGet(sql).getInt64();
+        return storage::sql_console(reader).scalar(sql);
     }
 };
 
@@ -74,7 +73,7 @@ TEST(IngestBatcher, ManyMessagesShareOneCommitAndAllAreDurable) {
     EXPECT_FALSE(run.bench.complaint("P101"));
     EXPECT_EQ(run.batcher.stats().syncs, 1u);  // the WAL fsync'd on the helper thread before the answers
     // Every other transaction of the connection is back to synchronous=FULL (2).
-    EXPECT_EQ(run.bench.db().raw().execAndGet("PRAGMA synchronous").getInt(), 2);
+    EXPECT_EQ(storage::sql_console(run.bench.db()).scalar("PRAGMA synchronous"), 2);
 }
 
 TEST(IngestBatcher, WithoutThePipelinedFsyncTheCommitItselfIsFull) {
@@ -103,7 +102,7 @@ TEST(IngestBatcher, WithoutThePipelinedFsyncTheCommitItselfIsFull) {
     EXPECT_EQ(batcher.stats().batches, 1u);
     EXPECT_EQ(batcher.stats().syncs, 0u);
     storage::database reader(bench.db_path().string());
-    EXPECT_EQ(reader.raw().execAndGet("SELECT COUNT(*) FROM complaints").getInt64(), 3);
+    EXPECT_EQ(reader.complaint_count(), 3);
 }
 
 TEST(IngestBatcher, BatchesAreCappedAndTheRestFollowAtOnce) {
@@ -159,13 +158,14 @@ TEST(IngestBatcher, AMessageThatThrowsIsRolledBackAloneAndTheOthersCommit) {
 
 TEST(IngestBatcher, AStorageFailureFailsTheWholeBatchAndCommitsNothing) {
     batch_run run;
-    run.bench.db().raw().exec("PRAGMA query_only = 1");  // every write fails with SQLITE_READONLY
+    storage::sql_console(run.bench.db())
+        .exec("PRAGMA query_only = 1");  // every write fails with SQLITE_READONLY
     auto verdicts = run.submit_all(
         {msg("a", "zhangsan", harness::product_post), msg("b", "zhangsan", harness::service_post)});
     for (auto v : verdicts) EXPECT_EQ(v, app::ingest_status::unavailable);
     EXPECT_EQ(run.commits, 0);
     EXPECT_EQ(run.batcher.stats().unavailable, 2u);
-    run.bench.db().raw().exec("PRAGMA query_only = 0");
+    storage::sql_console(run.bench.db()).exec("PRAGMA query_only = 0");
     EXPECT_EQ(run.count("SELECT COUNT(*) FROM inbound"), 0);
 
     // Once the disk is back, the redeliveries commit.

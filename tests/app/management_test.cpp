@@ -6,6 +6,7 @@
 
 #include "app/harness.hpp"
 #include "rules/reports.hpp"
+#include "storage/sql_console.hpp"
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -421,7 +422,7 @@ TEST(AuditCli, VerifiesTheExampleDayAndFindsTampering) {
     ASSERT_EQ(test_support::run_command(bot() + " audit verify --db " + db, out), 0) << out;
     EXPECT_TRUE(contains(out, "the chain is intact and every fine matches the event that issued it")) << out;
     {
-        SQLite::Database raw(db, SQLite::OPEN_READWRITE);
+        storage::sql_console raw(db);
         raw.exec("DROP TRIGGER events_append_only_update");
         raw.exec("UPDATE events SET detail = 'F1 采购部 负责人 吴九 罚款 20 元' WHERE type = 'fined'");
     }

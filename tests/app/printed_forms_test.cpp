@@ -4,8 +4,6 @@
 // rows tall enough for their text, boxes to sign by hand, A4 landscape one page wide.
 #include <gtest/gtest.h>
 
-#include <SQLiteCpp/Database.h>
-
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -13,6 +11,7 @@
 
 #include "app/org_snapshot.hpp"
 #include "app/xlsx_layout.hpp"
+#include "storage/sql_console.hpp"
 #include "support/test_support.hpp"
 
 namespace {
@@ -318,7 +317,7 @@ TEST(PrintedForms, ADatabaseWithoutStoredNamesStillPrints) {
     test_support::temp_dir dir;
     auto db = replayed(dir, example_config(), "examples/management-week.jsonl");
     {
-        SQLite::Database raw(db, SQLite::OPEN_READWRITE);
+        storage::sql_console raw(db);
         raw.exec("DELETE FROM meta WHERE key = 'organization'");  // written by an older version
     }
     auto xlsx = (dir / "sheet.xlsx").string();

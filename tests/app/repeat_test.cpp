@@ -7,6 +7,7 @@
 #include "config/loader.hpp"
 #include "app/harness.hpp"
 #include "rules/reports.hpp"
+#include "storage/sql_console.hpp"
 
 using namespace harness;
 using namespace std::chrono_literals;
@@ -21,10 +22,9 @@ std::vector<post> matching(const std::vector<post>& posts, const std::string& ne
 }
 
 std::string deadline_state(bench& b, const std::string& complaint, const std::string& key) {
-    SQLite::Statement q(b.db().raw(), "SELECT state FROM deadlines WHERE complaint_id = ? AND key = ?");
-    q.bind(1, complaint);
-    q.bind(2, key);
-    return q.executeStep() ? q.getColumn(0).getString() : "none";
+    auto rows = storage::sql_console(b.db()).rows(
+        "SELECT state FROM deadlines WHERE complaint_id = ? AND key = ?", {complaint, key});
+    return rows.empty() ? std::string("none") : rows.front().front();
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // outbox → HTTP client → a fake platform that records what the bot posts. A test adapter stands in
 // for DingTalk/WeCom here; their signature and crypto checks are tested with the adapters.
 #include "app/service.hpp"
+#include "storage/sql_console.hpp"
 
 #include <gtest/gtest.h>
 
@@ -319,7 +320,7 @@ TEST(Service, ConcurrentCallbacksAreGroupCommittedAndAllAnswered) {
     // Every 2xx is on disk: a second connection sees all of them.
     storage::database reader((bot.dir / "bot.db").string());
     EXPECT_EQ(reader.inbound_count(), 120);
-    EXPECT_EQ(reader.raw().execAndGet("SELECT COUNT(*) FROM complaints").getInt64(), 120);
+    EXPECT_EQ(reader.complaint_count(), 120);
     auto stats = bot.ingest_stats();
     EXPECT_EQ(stats.messages, 120u);
     EXPECT_LT(stats.batches, 120u) << "no two callbacks shared a commit";
@@ -334,7 +335,7 @@ TEST(Service, CopiesOfOneCallbackArrivingTogetherAreProcessedOnce) {
     for (auto s : statuses) EXPECT_EQ(s, 200);  // every copy acknowledged
     storage::database reader((bot.dir / "bot.db").string());
     EXPECT_EQ(reader.inbound_count(), 6);  // u0 u2 u4 u6 u8 and one "same"
-    EXPECT_EQ(reader.raw().execAndGet("SELECT COUNT(*) FROM complaints").getInt64(), 6);
+    EXPECT_EQ(reader.complaint_count(), 6);
     ASSERT_TRUE(bot.wait_for_posts(6)) << bot.received_count();
     std::this_thread::sleep_for(200ms);
     EXPECT_EQ(bot.received_count(), 6u);  // one receipt per distinct message
@@ -345,7 +346,7 @@ TEST(Service, AFailingCallbackInABatchDoesNotLoseTheOthers) {
     {
         // A real SQLite failure while processing one message: the insert of its inbound row aborts.
         storage::database admin((bot.dir / "bot.db").string());
-        admin.raw().exec(
+        storage::sql_console(admin).exec(
             "CREATE TRIGGER poison BEFORE INSERT ON inbound WHEN NEW.msg_id = 'poison' "
             "BEGIN SELECT RAISE(ABORT, 'poisoned message'); END");
     }
@@ -357,10 +358,10 @@ TEST(Service, AFailingCallbackInABatchDoesNotLoseTheOthers) {
     storage::database reader((bot.dir / "bot.db").string());
     EXPECT_EQ(reader.inbound_count(), 8);
     EXPECT_FALSE(reader.seen("dingtalk", "poison"));
-    EXPECT_EQ(reader.raw().execAndGet("SELECT COUNT(*) FROM complaints").getInt64(), 8);
+    EXPECT_EQ(reader.complaint_count(), 8);
     EXPECT_EQ(bot.ingest_stats().rejected, 1u);
     // Once the cause is gone, the platform's redelivery is processed.
-    reader.raw().exec("DROP TRIGGER poison");
+    storage::sql_console(reader).exec("DROP TRIGGER poison");
     EXPECT_EQ(bot.call("POST", "/hooks/dingtalk", complaint_json("poison")).first, 200);
     EXPECT_TRUE(reader.seen("dingtalk", "poison"));
 }

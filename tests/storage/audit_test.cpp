@@ -2,7 +2,9 @@
 // is chained on migration, and verify_audit() names the event or fine that was tampered with.
 #include <gtest/gtest.h>
 
+#include "older_schema.hpp"
 #include "storage/database.hpp"
+#include "storage/sql_console.hpp"
 #include "support/test_support.hpp"
 
 using namespace std::chrono_literals;
@@ -58,9 +60,7 @@ TEST(Audit, EventsFormAnIntactChain) {
     EXPECT_EQ(r.fines, 1);
     EXPECT_EQ(r.last_hash.size(), 64u);
     // Each hash differs and the chain continues across appends.
-    SQLite::Statement q(db.raw(), "SELECT COUNT(DISTINCT hash) FROM events");
-    q.executeStep();
-    EXPECT_EQ(q.getColumn(0).getInt(), 3);
+    EXPECT_EQ(storage::sql_console(db).scalar("SELECT COUNT(DISTINCT hash) FROM events"), 3);
 }
 
 TEST(Audit, UpdateAndDeleteAreRefused) {
@@ -68,12 +68,13 @@ TEST(Audit, UpdateAndDeleteAreRefused) {
     storage::database db((dir / "a.db").string());
     seed(db);
     try {
-        db.raw().exec("UPDATE events SET detail = 'F1 采购部 负责人 吴九 罚款 5 元' WHERE type = 'fined'");
+        storage::sql_console(db).exec(
+            "UPDATE events SET detail = 'F1 采购部 负责人 吴九 罚款 5 元' WHERE type = 'fined'");
         FAIL() << "update went through";
-    } catch (const SQLite::Exception& e) {
+    } catch (const storage::error& e) {
         EXPECT_NE(std::string(e.what()).find("events are append-only"), std::string::npos) << e.what();
     }
-    EXPECT_THROW(db.raw().exec("DELETE FROM events WHERE id = 2"), SQLite::Exception);
+    EXPECT_THROW(storage::sql_console(db).exec("DELETE FROM events WHERE id = 2"), storage::error);
     EXPECT_TRUE(db.verify_audit().ok);
 }
 
@@ -86,7 +87,7 @@ TEST(Audit, TamperingIsFoundAndNamed) {
     }
     // Someone with the file drops the guard and rewrites history.
     {
-        SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+        storage::sql_console raw(path);
         raw.exec("DROP TRIGGER events_append_only_update");
         raw.exec("UPDATE events SET actor = 'lisi' WHERE id = 2");
     }
@@ -102,7 +103,7 @@ TEST(Audit, AFineEditedInTheLedgerNoLongerMatchesItsEvent) {
     test_support::temp_dir dir;
     storage::database db((dir / "a.db").string());
     seed(db);
-    db.raw().exec("UPDATE fines SET amount = 500 WHERE seq = 1");
+    storage::sql_console(db).exec("UPDATE fines SET amount = 500 WHERE seq = 1");
     auto r = db.verify_audit();
     EXPECT_FALSE(r.ok);
     ASSERT_EQ(r.problems.size(), 1u);
@@ -118,7 +119,7 @@ TEST(Audit, DeletedEventsAreFound) {
         seed(db);
     }
     {
-        SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+        storage::sql_console raw(path);
         raw.exec("DROP TRIGGER events_append_only_delete");
         raw.exec("DELETE FROM events WHERE id = 2");
     }
@@ -135,16 +136,18 @@ TEST(Audit, AVersionOneDatabaseIsChainedOnMigration) {
         // A database as schema v1 wrote it: events without hashes.
         storage::database db(path);
         seed(db);
-        db.raw().exec("DROP TRIGGER events_append_only_update");
-        db.raw().exec("DROP TRIGGER events_append_only_delete");
-        db.raw().exec("ALTER TABLE events DROP COLUMN hash");
-        db.raw().exec("DROP INDEX complaints_posted; DROP INDEX fines_issued");
-        db.raw().exec("PRAGMA user_version = 1");
+        storage::sql_console sql(db);
+        older_schema::back_to_v3(sql);
+        sql.exec("DROP TRIGGER events_append_only_update");
+        sql.exec("DROP TRIGGER events_append_only_delete");
+        sql.exec("ALTER TABLE events DROP COLUMN hash");
+        sql.exec("DROP INDEX complaints_posted; DROP INDEX fines_issued");
+        sql.exec("PRAGMA user_version = 1");
     }
     storage::database db(path);
-    EXPECT_EQ(db.raw().execAndGet("PRAGMA user_version").getInt(), storage::database::schema_version);
+    EXPECT_EQ(storage::sql_console(db).scalar("PRAGMA user_version"), storage::database::schema_version);
     auto r = db.verify_audit();
     EXPECT_TRUE(r.ok) << (r.problems.empty() ? "" : r.problems[0]);
     EXPECT_EQ(r.events, 3);
-    EXPECT_THROW(db.raw().exec("DELETE FROM events"), SQLite::Exception);
+    EXPECT_THROW(storage::sql_console(db).exec("DELETE FROM events"), storage::error);
 }

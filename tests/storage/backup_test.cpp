@@ -1,12 +1,10 @@
 // The database lock (one writer per database, the holder's PID in the refusal) and the online
 // backup (a consistent copy while another connection writes, refusals that change nothing).
 #include "storage/backup.hpp"
+#include "storage/sql_console.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
-
-#include <SQLiteCpp/Database.h>
-#include <SQLiteCpp/Transaction.h>
 
 #include <atomic>
 #include <thread>
@@ -46,25 +44,25 @@ TEST(Backup, ACopyTakenWhileAnotherConnectionWritesIsOneWholeState) {
     test_support::temp_dir dir;
     const auto src = (dir / "live.db").string();
     {
-        SQLite::Database d(src, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        storage::sql_console d(src, /*create=*/true);
         d.exec("PRAGMA journal_mode = WAL");
         d.exec("CREATE TABLE pairs(n INTEGER, pad TEXT)");
-        SQLite::Transaction tx(d);
+        d.exec("BEGIN");
         for (int i = 0; i < 2000; ++i)
             d.exec("INSERT INTO pairs VALUES(" + std::to_string(i) + ", hex(randomblob(200)))");
-        tx.commit();
+        d.exec("COMMIT");
     }
     // The writer commits two rows per transaction: a copy mixing two states would hold an odd count.
     std::atomic<bool> stop{false};
     std::atomic<int> commits{0};
     std::thread writer([&] {
-        SQLite::Database d(src, SQLite::OPEN_READWRITE);
-        d.setBusyTimeout(5000);
+        storage::sql_console d(src);
+        d.set_busy_timeout(5000);
         while (!stop) {
-            SQLite::Transaction tx(d);
+            d.exec("BEGIN");
             d.exec("INSERT INTO pairs VALUES(-1, hex(randomblob(300)))");
             d.exec("INSERT INTO pairs VALUES(-2, hex(randomblob(300)))");
-            tx.commit();
+            d.exec("COMMIT");
             ++commits;
         }
     });
@@ -74,13 +72,13 @@ TEST(Backup, ACopyTakenWhileAnotherConnectionWritesIsOneWholeState) {
     stop = true;
     writer.join();
     EXPECT_GT(r.steps, 10);  // really copied in steps, the writer going on between them
-    SQLite::Database copy((dir / "copy.db").string(), SQLite::OPEN_READONLY);
-    auto rows = copy.execAndGet("SELECT count(*) FROM pairs").getInt();
+    storage::sql_console copy((dir / "copy.db").string());
+    auto rows = copy.scalar("SELECT count(*) FROM pairs");
     EXPECT_EQ(rows % 2, 0) << rows;
     EXPECT_GE(rows, 2000 + 2 * 3);
     EXPECT_LE(rows, 2000 + 2 * (during + 1));
-    EXPECT_EQ(copy.execAndGet("PRAGMA journal_mode").getString(), "delete");
-    EXPECT_EQ(copy.execAndGet("PRAGMA integrity_check").getString(), "ok");
+    EXPECT_EQ(copy.text("PRAGMA journal_mode"), "delete");
+    EXPECT_EQ(copy.text("PRAGMA integrity_check"), "ok");
 }
 
 TEST(Backup, RefusalsNameTheFixAndLeaveEveryFileAsItWas) {

@@ -1,8 +1,9 @@
 // Storage on real SQLite files: migrations, de-duplication, deadline sync, fine uniqueness, the
 // outbox, and transactions that roll back as a whole.
 #include "storage/database.hpp"
+#include "older_schema.hpp"
+#include "storage/sql_console.hpp"
 
-#include <SQLiteCpp/Statement.h>
 #include <gtest/gtest.h>
 
 #include "support/test_support.hpp"
@@ -36,9 +37,10 @@ TEST(Database, CreatesSchemaInWalModeAndReopens) {
     auto path = (dir / "a.db").string();
     {
         storage::database db(path);
-        EXPECT_EQ(db.raw().execAndGet("PRAGMA user_version").getInt(), storage::database::schema_version);
-        EXPECT_EQ(db.raw().execAndGet("PRAGMA journal_mode").getString(), "wal");
-        EXPECT_EQ(db.raw().execAndGet("PRAGMA synchronous").getInt(), 2);  // FULL
+        storage::sql_console sql(db);
+        EXPECT_EQ(sql.scalar("PRAGMA user_version"), storage::database::schema_version);
+        EXPECT_EQ(sql.text("PRAGMA journal_mode"), "wal");
+        EXPECT_EQ(sql.scalar("PRAGMA synchronous"), 2);  // FULL
         db.set_meta("timezone", "Asia/Shanghai");
     }
     storage::database again(path);
@@ -49,7 +51,7 @@ TEST(Database, RefusesANewerSchemaWithAFix) {
     test_support::temp_dir dir;
     auto path = (dir / "a.db").string();
     {
-        SQLite::Database raw(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        storage::sql_console raw(path, /*create=*/true);
         raw.exec("PRAGMA user_version = 99");
     }
     try {
@@ -67,21 +69,20 @@ TEST(Database, MigratesAVersion2DatabaseToTheReportIndexes) {
         storage::database db(path);
         db.insert_fine(a_fine("F1", "P1", "采购部"));
         // What version 2 left on disk: the same tables without the report indexes.
-        db.raw().exec("DROP INDEX complaints_posted; DROP INDEX fines_issued; PRAGMA user_version = 2");
+        storage::sql_console sql(db);
+        older_schema::back_to_v3(sql);
+        sql.exec("DROP INDEX complaints_posted; DROP INDEX fines_issued; PRAGMA user_version = 2");
     }
     storage::database db(path);
-    EXPECT_EQ(db.raw().execAndGet("PRAGMA user_version").getInt(), 3);
-    EXPECT_EQ(db.raw()
-                  .execAndGet("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN "
-                              "('complaints_posted', 'fines_issued')")
-                  .getInt(),
+    storage::sql_console sql(db);
+    EXPECT_EQ(sql.scalar("PRAGMA user_version"), storage::database::schema_version);
+    EXPECT_EQ(sql.scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN "
+                         "('complaints_posted', 'fines_issued')"),
               2);
     EXPECT_EQ(db.fines().size(), 1u);
-    SQLite::Statement plan(db.raw(),
-                           "EXPLAIN QUERY PLAN SELECT seq FROM fines WHERE issued_at >= 0 AND issued_at < 1");
-    ASSERT_TRUE(plan.executeStep());
-    EXPECT_NE(plan.getColumn(3).getString().find("fines_issued"), std::string::npos)
-        << plan.getColumn(3).getString();
+    auto plan = sql.rows("EXPLAIN QUERY PLAN SELECT seq FROM fines WHERE issued_at >= 0 AND issued_at < 1");
+    ASSERT_FALSE(plan.empty());
+    EXPECT_NE(plan.front().at(3).find("fines_issued"), std::string::npos) << plan.front().at(3);
 }
 
 TEST(Database, PeriodQueriesReturnOnlyTheirHalfOpenRange) {
@@ -154,7 +155,7 @@ TEST(Database, InboundIdsAreSeenOncePerPlatform) {
     db.record_inbound({"dingtalk", "m1", t0(), "zhangsan", "group", "受理 P1"});
     EXPECT_TRUE(db.seen("dingtalk", "m1"));
     EXPECT_FALSE(db.seen("wecom", "m1"));
-    EXPECT_THROW(db.record_inbound({"dingtalk", "m1", t0(), "zhangsan", "group", "x"}), SQLite::Exception);
+    EXPECT_THROW(db.record_inbound({"dingtalk", "m1", t0(), "zhangsan", "group", "x"}), storage::error);
 }
 
 TEST(Database, ASecondFineForTheSameStageAndDepartmentIsRefused) {
@@ -216,7 +217,7 @@ TEST(Database, ReusedStatementsLeaveNoReadSnapshotOpenBetweenCalls) {
     EXPECT_TRUE(a.seen("dingtalk", "m2"));  // a fresh snapshot sees the other connection's commit
     EXPECT_EQ(a.inbound_count(), 2);
     // A checkpoint can complete: no reader of `a` pins the WAL.
-    EXPECT_EQ(b.raw().execAndGet("PRAGMA wal_checkpoint(TRUNCATE)").getInt(), 0);
+    EXPECT_EQ(storage::sql_console(b).scalar("PRAGMA wal_checkpoint(TRUNCATE)"), 0);
 }
 
 TEST(Database, OutboxKeepsCommitOrder) {

@@ -5,6 +5,7 @@
 
 #include "rules/fine_audit.hpp"
 #include "storage/database.hpp"
+#include "storage/sql_console.hpp"
 #include "support/test_support.hpp"
 #include "tests/rules/small_org.hpp"
 
@@ -47,7 +48,7 @@ TEST(FineAudit, AnAmountChangedAfterTheRulesWroteItIsCaught) {
     test_support::temp_dir dir;
     storage::database db((dir / "a.db").string());
     write_fined_day(db);
-    db.raw().exec("UPDATE fines SET amount = 5 WHERE seq = 1");
+    storage::sql_console(db).exec("UPDATE fines SET amount = 5 WHERE seq = 1");
     auto r = db.verify_audit();
     EXPECT_FALSE(r.ok);
     ASSERT_EQ(r.problems.size(), 1u);

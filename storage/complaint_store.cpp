@@ -1,0 +1,262 @@
+#include "storage/complaint_store.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+#include "rules/workflow_support.hpp"
+#include "storage/event_store.hpp"
+
+namespace storage::detail {
+
+namespace {
+using json = nlohmann::json;
+
+constexpr const char* sql_next_seq = "SELECT COALESCE(MAX(seq), 0) + 1 FROM complaints WHERE kind = ?";
+constexpr const char* sql_save_complaint =
+    "INSERT INTO complaints(id, kind, seq, status, posted_at, state, updated_at, rule_set, pending_stage, "
+    "pending_due, sheet_date, forward_step, freight_step) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT(id) DO UPDATE SET status = excluded.status, state = excluded.state, updated_at = "
+    "excluded.updated_at, rule_set = excluded.rule_set, pending_stage = excluded.pending_stage, pending_due "
+    "= "
+    "excluded.pending_due, sheet_date = excluded.sheet_date, forward_step = excluded.forward_step, "
+    "freight_step = excluded.freight_step";
+constexpr const char* sql_pending_of = "SELECT department FROM complaint_pending WHERE complaint_id = ?";
+constexpr const char* sql_clear_pending = "DELETE FROM complaint_pending WHERE complaint_id = ?";
+constexpr const char* sql_add_pending =
+    "INSERT INTO complaint_pending(complaint_id, department) VALUES(?, ?)";
+// Every read joins the rule set's SHA-256: the parsed rules are cached by content, so a rule set
+// inserted by a transaction that was rolled back (its id then reused) can never be mistaken.
+#define SELECT_COMPLAINTS \
+    "SELECT c.state, r.sha256 FROM complaints c LEFT JOIN rule_sets r ON r.id = c.rule_set "
+constexpr const char* sql_load_complaint = SELECT_COMPLAINTS "WHERE c.id = ?";
+constexpr const char* sql_rule_set_by_sha = "SELECT id FROM rule_sets WHERE sha256 = ?";
+constexpr const char* sql_insert_rule_set = "INSERT INTO rule_sets(sha256, rules) VALUES(?, ?)";
+constexpr const char* sql_rule_set = "SELECT rules FROM rule_sets WHERE sha256 = ?";
+
+void bind_opt_text(SQLite::Statement& q, int i, const std::optional<std::string>& v) {
+    if (v)
+        q.bind(i, *v);
+    else
+        q.bind(i);
+}
+}  // namespace
+
+complaint_columns columns_of(const rules::complaint& c) {
+    complaint_columns k;
+    const auto* p = c.pending_stage();
+    if (p) {
+        k.pending_stage = p->name;
+        if (p->due) k.pending_due = ms(*p->due);
+        if (c.is_open() && p->name == "respond") k.pending_departments = rules::detail::silent_departments(c);
+    }
+    if (c.sheet_date) k.sheet_date = core::format_date(*c.sheet_date);
+    if (!c.sheet_date)
+        k.forward_step = c.compensation ? std::optional<std::string>("sheet_pending") : std::nullopt;
+    else if (!c.forwarded_at)
+        k.forward_step = "on_sheet";
+    else if (!c.vp_opinion.at)
+        k.forward_step = "vp";
+    else if (!c.gm_approval.at)
+        k.forward_step = "gm";
+    else if (!c.executed.at)
+        k.forward_step = "execute";
+    else
+        k.forward_step = "executed";
+    if (const auto& f = c.freight) {
+        k.freight_step = f->written_off.at   ? "written_off"
+                         : f->paid.at        ? "paid"
+                         : f->desk_signed.at ? "desk_signed"
+                         : f->head_signed.at ? "head_signed"
+                                             : "opened";
+    }
+    return k;
+}
+
+int complaint_store::next_seq(rules::complaint_kind kind) {
+    auto& q = c_.prepared(sql_next_seq);
+    reset_on_exit q_done{q};
+    q.bind(1, std::string(rules::kind_name(kind)));
+    q.executeStep();
+    return q.getColumn(0).getInt();
+}
+
+std::int64_t complaint_store::rule_set_id(const rules::workflow_rules& r) {
+    auto text = json(r).dump();
+    auto sha = sha256_hex(text);
+    std::int64_t id = 0;
+    {
+        auto& q = c_.prepared(sql_rule_set_by_sha);
+        reset_on_exit q_done{q};
+        q.bind(1, sha);
+        if (q.executeStep()) id = q.getColumn(0).getInt64();
+    }
+    if (id == 0) {
+        auto& ins = c_.prepared(sql_insert_rule_set);
+        reset_on_exit ins_done{ins};
+        ins.bind(1, sha);
+        ins.bind(2, text);
+        ins.exec();
+        id = c_.db().getLastInsertRowid();
+    }
+    return id;  // not cached: an insert rolled back with its savepoint must not leave a stale id
+}
+
+const rules::workflow_rules& complaint_store::rule_set(const std::string& sha) {
+    if (auto it = rules_by_sha_.find(sha); it != rules_by_sha_.end()) return *it->second;
+    auto& q = c_.prepared(sql_rule_set);
+    reset_on_exit q_done{q};
+    q.bind(1, sha);
+    if (!q.executeStep())
+        throw error("rule set " + sha + " is missing from '" + c_.path() +
+                        "': the database is damaged; restore it from a backup",
+                    error_kind::corrupt);
+    auto r = std::make_shared<const rules::workflow_rules>(
+        json::parse(q.getColumn(0).getString()).get<rules::workflow_rules>());
+    return *rules_by_sha_.emplace(sha, std::move(r)).first->second;
+}
+
+void complaint_store::save(const rules::complaint& c, core::instant updated_at) {
+    auto rule_set = rule_set_id(c.rules);
+    json j = c;
+    j.erase("rules");
+    auto k = columns_of(c);
+    {
+        auto& q = c_.prepared(sql_save_complaint);
+        reset_on_exit q_done{q};
+        q.bind(1, c.id);
+        q.bind(2, std::string(rules::kind_name(c.kind)));
+        q.bind(3, c.seq);
+        q.bind(4, c.status);
+        q.bind(5, ms(c.posted_at));
+        q.bind(6, j.dump());
+        q.bind(7, ms(updated_at));
+        q.bind(8, rule_set);
+        bind_opt_text(q, 9, k.pending_stage);
+        if (k.pending_due)
+            q.bind(10, *k.pending_due);
+        else
+            q.bind(10);
+        bind_opt_text(q, 11, k.sheet_date);
+        bind_opt_text(q, 12, k.forward_step);
+        bind_opt_text(q, 13, k.freight_step);
+        q.exec();
+    }
+    std::vector<std::string> current;
+    {
+        auto& q = c_.prepared(sql_pending_of);
+        reset_on_exit q_done{q};
+        q.bind(1, c.id);
+        while (q.executeStep()) current.push_back(q.getColumn(0).getString());
+    }
+    auto wanted = k.pending_departments;
+    std::sort(current.begin(), current.end());
+    std::sort(wanted.begin(), wanted.end());
+    wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+    if (current == wanted) return;
+    {
+        auto& q = c_.prepared(sql_clear_pending);
+        reset_on_exit q_done{q};
+        q.bind(1, c.id);
+        q.exec();
+    }
+    auto& add = c_.prepared(sql_add_pending);
+    reset_on_exit add_done{add};
+    for (const auto& d : wanted) {
+        add.reset();
+        add.bind(1, c.id);
+        add.bind(2, d);
+        add.exec();
+    }
+}
+
+std::vector<rules::complaint> complaint_store::select(SQLite::Statement& q) {
+    std::vector<rules::complaint> out;
+    while (q.executeStep()) {
+        auto c = json::parse(q.getColumn(0).getString()).get<rules::complaint>();
+        if (!q.getColumn(1).isNull()) c.rules = rule_set(q.getColumn(1).getString());
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+std::optional<rules::complaint> complaint_store::load(const std::string& id) {
+    auto& q = c_.prepared(sql_load_complaint);
+    reset_on_exit q_done{q};
+    q.bind(1, id);
+    auto v = select(q);
+    if (v.empty()) return std::nullopt;
+    return std::move(v.front());
+}
+
+std::vector<rules::complaint> complaint_store::open() {
+    SQLite::Statement q(c_.db(), SELECT_COMPLAINTS "WHERE c.status = 'open' ORDER BY c.kind, c.seq");
+    return select(q);
+}
+
+std::vector<rules::complaint> complaint_store::all() {
+    SQLite::Statement q(c_.db(), SELECT_COMPLAINTS "ORDER BY c.posted_at, c.kind, c.seq");
+    return select(q);
+}
+
+std::vector<rules::complaint> complaint_store::posted_between(core::instant from, core::instant to) {
+    SQLite::Statement q(c_.db(), SELECT_COMPLAINTS
+                        "WHERE c.posted_at >= ? AND c.posted_at < ? ORDER BY c.posted_at, c.kind, c.seq");
+    q.bind(1, ms(from));
+    q.bind(2, ms(to));
+    return select(q);
+}
+
+std::vector<rules::complaint> complaint_store::open_freight() {
+    SQLite::Statement q(c_.db(), SELECT_COMPLAINTS
+                        "WHERE c.freight_step IS NOT NULL AND c.freight_step <> 'written_off' "
+                        "ORDER BY c.kind, c.seq");
+    return select(q);
+}
+
+std::vector<rules::complaint> complaint_store::open_awaiting(
+    const std::string& department, const std::vector<std::pair<std::string, std::string>>& acting) {
+    std::string sql = SELECT_COMPLAINTS
+        "WHERE c.status = 'open' AND ((c.pending_stage = 'respond' AND c.id IN "
+        "(SELECT complaint_id FROM complaint_pending WHERE department = ?))";
+    for (std::size_t i = 0; i < acting.size(); ++i) sql += " OR (c.kind = ? AND c.pending_stage = ?)";
+    sql += ") ORDER BY c.kind, c.seq";
+    SQLite::Statement q(c_.db(), sql);
+    q.bind(1, department);
+    int i = 2;
+    for (const auto& [kind, stage] : acting) {
+        q.bind(i++, kind);
+        q.bind(i++, stage);
+    }
+    return select(q);
+}
+
+std::vector<rules::complaint> complaint_store::open_at_forward_step(
+    const std::string& step, const std::optional<std::string>& sheet_before) {
+    SQLite::Statement q(c_.db(), sheet_before ? SELECT_COMPLAINTS
+                                     "WHERE c.status = 'open' AND c.forward_step = ? AND "
+                                     "c.sheet_date < ? ORDER BY c.kind, c.seq"
+                                              : SELECT_COMPLAINTS
+                                     "WHERE c.status = 'open' AND c.forward_step = ? "
+                                     "ORDER BY c.kind, c.seq");
+    q.bind(1, step);
+    if (sheet_before) q.bind(2, *sheet_before);
+    return select(q);
+}
+
+std::map<std::string, std::int64_t> complaint_store::open_by_stage() {
+    std::map<std::string, std::int64_t> out;
+    SQLite::Statement q(c_.db(),
+                        "SELECT COALESCE(pending_stage, ''), COUNT(*) FROM complaints WHERE status = 'open' "
+                        "GROUP BY 1");
+    while (q.executeStep()) out[q.getColumn(0).getString()] = q.getColumn(1).getInt64();
+    return out;
+}
+
+std::int64_t complaint_store::count() {
+    return c_.db().execAndGet("SELECT COUNT(*) FROM complaints").getInt64();
+}
+
+#undef SELECT_COMPLAINTS
+
+}  // namespace storage::detail

@@ -1,0 +1,67 @@
+// Internal to storage/: the complaints. Schema v4: each row holds the complaint's state as JSON
+// (without the rules), the id of its rule set (one `rule_sets` row per distinct set of workflow
+// rules, by SHA-256, cached here by that hash) and the state that is queried in indexed columns —
+// status, kind, pending stage and its due time, sheet date, forward and freight steps, a real
+// updated_at — with the departments that must answer the respond stage in complaint_pending.
+// 待办, the sheet, the forward, /metrics and the freight list select by those columns.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "rules/workflow.hpp"
+#include "storage/sqlite_connection.hpp"
+
+namespace storage::detail {
+
+// The queried columns of a complaint, as save() writes them (and the v3 → v4 migration).
+struct complaint_columns {
+    std::optional<std::string> pending_stage;  // the first stage not done; null when all are done
+    std::optional<std::int64_t> pending_due;   // its due time (ms), when armed
+    std::optional<std::string> sheet_date;     // "2026-11-23"
+    // The compensation flow after the stages: sheet_pending (compensation, not on a sheet yet),
+    // on_sheet (not forwarded yet), vp, gm, execute, executed; null for a complaint without it.
+    std::optional<std::string> forward_step;
+    // Return freight: the last step done (opened … written_off); null without a freight record.
+    std::optional<std::string> freight_step;
+    std::vector<std::string> pending_departments;  // respond stage: the departments yet to answer
+};
+complaint_columns columns_of(const rules::complaint& c);
+
+class complaint_store {
+  public:
+    explicit complaint_store(connection& c) : c_(c) {}
+    int next_seq(rules::complaint_kind kind);
+    // Inserts or updates; `updated_at` is the time of the step that changed it.
+    void save(const rules::complaint& c, core::instant updated_at);
+    std::optional<rules::complaint> load(const std::string& id);
+    std::vector<rules::complaint> open();
+    std::vector<rules::complaint> all();
+    std::vector<rules::complaint> posted_between(core::instant from, core::instant to);
+    std::vector<rules::complaint> open_freight();
+    // Open complaints `department` must act on: the respond stage's departments yet to answer,
+    // and the stages that department acts on per kind (`acting`: kind name and stage).
+    std::vector<rules::complaint> open_awaiting(
+        const std::string& department, const std::vector<std::pair<std::string, std::string>>& acting);
+    // Open complaints at a compensation step; with `sheet_before`, only sheets of earlier days.
+    std::vector<rules::complaint> open_at_forward_step(const std::string& step,
+                                                       const std::optional<std::string>& sheet_before);
+    // Open complaints per pending stage ("" for those past every stage).
+    std::map<std::string, std::int64_t> open_by_stage();
+    std::int64_t count();
+
+    // The rule set's id for `r`, inserting it when new.
+    std::int64_t rule_set_id(const rules::workflow_rules& r);
+
+  private:
+    std::vector<rules::complaint> select(SQLite::Statement& q);
+    const rules::workflow_rules& rule_set(const std::string& sha);
+    connection& c_;
+    std::map<std::string, std::shared_ptr<const rules::workflow_rules>> rules_by_sha_;  // by content
+};
+
+}  // namespace storage::detail

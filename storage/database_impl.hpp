@@ -1,0 +1,39 @@
+// Internal to storage/: what a storage::database holds, its connection and one store per table group.
+#pragma once
+
+#include "storage/complaint_store.hpp"
+#include "storage/database.hpp"
+#include "storage/deadline_store.hpp"
+#include "storage/event_store.hpp"
+#include "storage/fine_store.hpp"
+#include "storage/inbound_store.hpp"
+#include "storage/meta_store.hpp"
+#include "storage/outbox_store.hpp"
+#include "storage/sqlite_connection.hpp"
+
+namespace storage {
+
+struct database::impl {
+    explicit impl(const std::string& path) : impl(detail::connection(path)) {}
+    impl(const std::string& path, const std::string& uri, int flags)
+        : impl(detail::connection(path, uri, flags)) {}
+    explicit impl(detail::connection&& c)
+        : conn(std::move(c)),
+          meta(conn),
+          inbound(conn),
+          complaints(conn),
+          events(conn),
+          deadlines(conn),
+          fines(conn),
+          outbox(conn) {}
+    detail::connection conn;
+    detail::meta_store meta;
+    detail::inbound_store inbound;
+    detail::complaint_store complaints;
+    detail::event_store events;
+    detail::deadline_store deadlines;
+    detail::fine_store fines;
+    detail::outbox_store outbox;
+};
+
+}  // namespace storage

@@ -1,0 +1,107 @@
+#include "storage/deadline_store.hpp"
+
+namespace storage::detail {
+
+namespace {
+// `+state`: look up by the primary key (complaint_id, key), not by the deadlines_open index, whose
+// `state = 'open'` prefix would scan every open deadline of every complaint.
+constexpr const char* sql_open_deadlines_of =
+    "SELECT key, due_at FROM deadlines WHERE complaint_id = ? AND +state = 'open'";
+constexpr const char* sql_upsert_deadline =
+    "INSERT INTO deadlines(complaint_id, key, due_at, state) VALUES(?, ?, ?, 'open') "
+    "ON CONFLICT(complaint_id, key) DO UPDATE SET due_at = excluded.due_at, state = 'open', fired_at = NULL "
+    "WHERE deadlines.state <> 'fired'";
+constexpr const char* sql_cancel_deadline =
+    "UPDATE deadlines SET state = 'cancelled' WHERE complaint_id = ? AND key = ? AND state = 'open'";
+constexpr const char* sql_add_deadline =
+    "INSERT OR IGNORE INTO deadlines(complaint_id, key, due_at, state) VALUES(?, ?, ?, 'open')";
+constexpr const char* sql_open_deadlines =
+    "SELECT complaint_id, key, due_at FROM deadlines WHERE state = 'open' ORDER BY due_at, complaint_id, key";
+constexpr const char* sql_deadline_open =
+    "SELECT 1 FROM deadlines WHERE complaint_id = ? AND key = ? AND due_at = ? AND state = 'open'";
+constexpr const char* sql_mark_fired =
+    "UPDATE deadlines SET state = 'fired', fired_at = ? WHERE complaint_id = ? AND key = ? AND state = "
+    "'open'";
+}  // namespace
+
+void deadline_store::sync(const std::string& complaint_id, const std::vector<rules::deadline>& wanted) {
+    std::vector<std::pair<std::string, std::int64_t>> current;
+    {
+        auto& q = c_.prepared(sql_open_deadlines_of);
+        reset_on_exit q_done{q};
+        q.bind(1, complaint_id);
+        while (q.executeStep()) current.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getInt64());
+    }
+    auto& upsert = c_.prepared(sql_upsert_deadline);
+    reset_on_exit upsert_done{upsert};
+    for (const auto& d : wanted) {
+        bool same = false;
+        for (const auto& [key, due] : current)
+            if (key == d.key && due == ms(d.due)) same = true;
+        if (same) continue;
+        upsert.reset();
+        upsert.bind(1, complaint_id);
+        upsert.bind(2, d.key);
+        upsert.bind(3, ms(d.due));
+        upsert.exec();
+    }
+    auto& cancel = c_.prepared(sql_cancel_deadline);
+    reset_on_exit cancel_done{cancel};
+    for (const auto& [key, due] : current) {
+        bool keep = false;
+        for (const auto& d : wanted)
+            if (d.key == key) keep = true;
+        if (keep) continue;
+        cancel.reset();
+        cancel.bind(1, complaint_id);
+        cancel.bind(2, key);
+        cancel.exec();
+    }
+}
+
+void deadline_store::add(const rules::deadline& d) {
+    auto& q = c_.prepared(sql_add_deadline);
+    reset_on_exit q_done{q};
+    q.bind(1, d.complaint);
+    q.bind(2, d.key);
+    q.bind(3, ms(d.due));
+    q.exec();
+}
+
+std::vector<rules::deadline> deadline_store::open() {
+    std::vector<rules::deadline> out;
+    SQLite::Statement q(c_.db(), sql_open_deadlines);
+    while (q.executeStep())
+        out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
+                       core::from_ms(q.getColumn(2).getInt64())});
+    return out;
+}
+
+bool deadline_store::is_open(const std::string& complaint_id, const std::string& key, core::instant due) {
+    auto& q = c_.prepared(sql_deadline_open);
+    reset_on_exit q_done{q};
+    q.bind(1, complaint_id);
+    q.bind(2, key);
+    q.bind(3, ms(due));
+    return q.executeStep();
+}
+
+void deadline_store::mark_fired(const std::string& complaint_id, const std::string& key,
+                                core::instant fired_at) {
+    auto& q = c_.prepared(sql_mark_fired);
+    reset_on_exit q_done{q};
+    q.bind(1, ms(fired_at));
+    q.bind(2, complaint_id);
+    q.bind(3, key);
+    q.exec();
+}
+
+std::vector<std::string> deadline_store::open_job_keys() {
+    std::vector<std::string> out;
+    SQLite::Statement q(c_.db(),
+                        "SELECT key FROM deadlines WHERE complaint_id = '' AND +state = 'open' ORDER BY key");
+    while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+    return out;
+}
+
+}  // namespace storage::detail

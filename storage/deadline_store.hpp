@@ -1,0 +1,27 @@
+// Internal to storage/: the scheduler's durable deadlines. Jobs use complaint "" and keys
+// "job:<name>@<date>". Fired rows stay as history.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "rules/workflow.hpp"
+#include "storage/sqlite_connection.hpp"
+
+namespace storage::detail {
+
+class deadline_store {
+  public:
+    explicit deadline_store(connection& c) : c_(c) {}
+    void sync(const std::string& complaint_id, const std::vector<rules::deadline>& wanted);
+    void add(const rules::deadline& d);
+    std::vector<rules::deadline> open();
+    bool is_open(const std::string& complaint_id, const std::string& key, core::instant due);
+    void mark_fired(const std::string& complaint_id, const std::string& key, core::instant fired_at);
+    std::vector<std::string> open_job_keys();
+
+  private:
+    connection& c_;
+};
+
+}  // namespace storage::detail

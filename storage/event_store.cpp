@@ -1,0 +1,187 @@
+#include "storage/event_store.hpp"
+
+#include <openssl/evp.h>
+
+#include <map>
+
+#include "rules/fine_audit.hpp"
+
+namespace storage::detail {
+
+namespace {
+constexpr const char* sql_last_event = "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1";
+constexpr const char* sql_append_event =
+    "INSERT INTO events(id, complaint_id, at, actor, type, stage, detail, deadline, late_ms, hash) "
+    "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr const char* sql_events_of =
+    "SELECT complaint_id, at, actor, type, stage, detail, deadline, late_ms FROM events WHERE complaint_id = "
+    "? ORDER BY id";
+
+std::string hex(const unsigned char* p, unsigned n) {
+    static const char* digits = "0123456789abcdef";
+    std::string out;
+    out.reserve(n * 2);
+    for (unsigned i = 0; i < n; ++i) {
+        out.push_back(digits[p[i] >> 4]);
+        out.push_back(digits[p[i] & 15]);
+    }
+    return out;
+}
+}  // namespace
+
+std::string chain_hash(const std::string& prev, std::int64_t id, const std::string& complaint,
+                       std::int64_t at, const std::string& actor, const std::string& type,
+                       const std::string& stage, const std::string& detail,
+                       const std::optional<std::int64_t>& deadline, std::int64_t late) {
+    std::string msg = prev;
+    auto add = [&](const std::string& v) {
+        msg.push_back('\x1f');
+        msg += v;
+    };
+    add(std::to_string(id));
+    add(complaint);
+    add(std::to_string(at));
+    add(actor);
+    add(type);
+    add(stage);
+    add(detail);
+    add(deadline ? std::to_string(*deadline) : std::string("-"));
+    add(std::to_string(late));
+    return sha256_hex(msg);
+}
+
+std::string sha256_hex(const std::string& data) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned len = 0;
+    if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1)
+        throw error("SHA-256 failed (OpenSSL): cannot extend the audit chain or store a rule set");
+    return hex(md, len);
+}
+
+void chain_existing_events(connection& c) {
+    std::string prev;
+    SQLite::Statement q(
+        c.db(),
+        "SELECT id, complaint_id, at, actor, type, stage, detail, deadline, late_ms FROM events "
+        "ORDER BY id");
+    SQLite::Statement u(c.db(), "UPDATE events SET hash = ? WHERE id = ?");
+    while (q.executeStep()) {
+        std::optional<std::int64_t> deadline;
+        if (!q.getColumn(7).isNull()) deadline = q.getColumn(7).getInt64();
+        auto id = q.getColumn(0).getInt64();
+        prev = chain_hash(prev, id, q.getColumn(1).getString(), q.getColumn(2).getInt64(),
+                          q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getString(),
+                          q.getColumn(6).getString(), deadline, q.getColumn(8).getInt64());
+        u.reset();
+        u.bind(1, prev);
+        u.bind(2, id);
+        u.exec();
+    }
+}
+
+void event_store::append(const std::vector<rules::event>& events) {
+    if (events.empty()) return;
+    std::int64_t last_id = 0;
+    std::string prev;
+    {
+        SQLite::Statement& last = c_.prepared(sql_last_event);
+        reset_on_exit last_done{last};
+        if (last.executeStep()) {
+            last_id = last.getColumn(0).getInt64();
+            prev = last.getColumn(1).getString();
+        }
+    }
+    auto& q = c_.prepared(sql_append_event);
+    reset_on_exit q_done{q};
+    for (const auto& e : events) {
+        auto id = ++last_id;
+        auto at = ms(e.at);
+        std::optional<std::int64_t> deadline;
+        if (e.deadline) deadline = ms(*e.deadline);
+        auto late = static_cast<std::int64_t>(e.late.count());
+        prev = chain_hash(prev, id, e.complaint, at, e.actor, e.type, e.stage, e.detail, deadline, late);
+        q.reset();
+        q.clearBindings();
+        q.bind(1, id);
+        q.bind(2, e.complaint);
+        q.bind(3, at);
+        q.bind(4, e.actor);
+        q.bind(5, e.type);
+        q.bind(6, e.stage);
+        q.bind(7, e.detail);
+        bind_opt(q, 8, e.deadline);
+        q.bind(9, late);
+        q.bind(10, prev);
+        q.exec();
+    }
+}
+
+std::vector<rules::event> event_store::of(const std::string& complaint_id) {
+    std::vector<rules::event> out;
+    auto& q = c_.prepared(sql_events_of);
+    reset_on_exit q_done{q};
+    q.bind(1, complaint_id);
+    while (q.executeStep()) {
+        rules::event e;
+        e.complaint = q.getColumn(0).getString();
+        e.at = core::from_ms(q.getColumn(1).getInt64());
+        e.actor = q.getColumn(2).getString();
+        e.type = q.getColumn(3).getString();
+        e.stage = q.getColumn(4).getString();
+        e.detail = q.getColumn(5).getString();
+        if (!q.getColumn(6).isNull()) e.deadline = core::from_ms(q.getColumn(6).getInt64());
+        e.late = core::duration{q.getColumn(7).getInt64()};
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+audit_result event_store::verify(const std::vector<rules::fine>& fines) {
+    audit_result r;
+    std::string prev;
+    SQLite::Statement q(
+        c_.db(),
+        "SELECT id, complaint_id, at, actor, type, stage, detail, deadline, late_ms, hash FROM events "
+        "ORDER BY id");
+    std::map<std::string, std::string> fined;          // fine id -> the chained "fined" event's detail
+    std::map<std::string, rules::fine_status> status;  // fine id -> the status its last status event set
+    std::int64_t expected_id = 0;
+    while (q.executeStep()) {
+        auto id = q.getColumn(0).getInt64();
+        std::optional<std::int64_t> deadline;
+        if (!q.getColumn(7).isNull()) deadline = q.getColumn(7).getInt64();
+        auto detail = q.getColumn(6).getString();
+        auto want = chain_hash(prev, id, q.getColumn(1).getString(), q.getColumn(2).getInt64(),
+                               q.getColumn(3).getString(), q.getColumn(4).getString(),
+                               q.getColumn(5).getString(), detail, deadline, q.getColumn(8).getInt64());
+        auto stored = q.getColumn(9).getString();
+        if (id != ++expected_id && r.problems.empty())
+            r.problems.push_back("event #" + std::to_string(expected_id) + " is missing (the log jumps to #" +
+                                 std::to_string(id) + "): events were deleted");
+        expected_id = id;
+        if (stored != want && r.problems.empty())
+            r.problems.push_back("event #" + std::to_string(id) + " (" + q.getColumn(1).getString() + " " +
+                                 q.getColumn(4).getString() +
+                                 ") does not match its hash: it was changed after it was written");
+        auto type = q.getColumn(4).getString();
+        auto fine_id = std::string(rules::fine_id_of_detail(detail));
+        if (type == rules::fine_issued_event) fined[fine_id] = detail;
+        if (auto set = rules::fine_status_set_by(type)) status[fine_id] = *set;
+        prev = stored;
+        ++r.events;
+    }
+    r.last_hash = prev;
+    // Each fine in the ledger must match the chained events that issued it and set its status.
+    for (const auto& f : fines) {
+        ++r.fines;
+        auto it = fined.find(f.id);
+        auto st = status.find(f.id);
+        for (auto& p : rules::fine_audit_problems(f, it == fined.end() ? nullptr : &it->second,
+                                                  st == status.end() ? rules::fine_status::open : st->second))
+            r.problems.push_back(std::move(p));
+    }
+    r.ok = r.problems.empty();
+    return r;
+}
+
+}  // namespace storage::detail

@@ -1,0 +1,35 @@
+#include "storage/inbound_store.hpp"
+
+namespace storage::detail {
+
+namespace {
+constexpr const char* sql_seen = "SELECT 1 FROM inbound WHERE platform = ? AND msg_id = ?";
+constexpr const char* sql_record_inbound =
+    "INSERT INTO inbound(platform, msg_id, received_at, sender, chat, text) VALUES(?, ?, ?, ?, ?, ?)";
+}  // namespace
+
+bool inbound_store::seen(const std::string& platform, const std::string& msg_id) {
+    auto& q = c_.prepared(sql_seen);
+    reset_on_exit q_done{q};
+    q.bind(1, platform);
+    q.bind(2, msg_id);
+    return q.executeStep();
+}
+
+void inbound_store::record(const inbound_row& row) {
+    auto& q = c_.prepared(sql_record_inbound);
+    reset_on_exit q_done{q};
+    q.bind(1, row.platform);
+    q.bind(2, row.msg_id);
+    q.bind(3, ms(row.received_at));
+    q.bind(4, row.sender);
+    q.bind(5, row.chat);
+    q.bind(6, row.text);
+    q.exec();
+}
+
+std::int64_t inbound_store::count() {
+    return c_.db().execAndGet("SELECT COUNT(*) FROM inbound").getInt64();
+}
+
+}  // namespace storage::detail

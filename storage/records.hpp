@@ -1,0 +1,51 @@
+// The rows the storage API hands out besides the rules' own types (complaints, events, fines…).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/message.hpp"
+#include "core/time.hpp"
+
+namespace storage {
+
+struct outbox_row {
+    std::int64_t id = 0;
+    core::instant created_at{};
+    core::outbound_post post;
+    std::string state;  // pending, sent, failed
+    int attempts = 0;
+    core::instant next_try_at{};
+};
+
+struct inbound_row {
+    std::string platform;
+    std::string msg_id;
+    core::instant received_at{};
+    std::string sender;
+    std::string chat;
+    std::string text;
+};
+
+// What `complaint-bot audit verify` found: the hash chain of the event log recomputed, and every
+// fine checked against the event that issued it and against its last status event (已缴, 免罚 or
+// 撤销: a status changed in the ledger without one is reported).
+struct audit_result {
+    bool ok = false;
+    std::int64_t events = 0;
+    std::int64_t fines = 0;
+    std::string last_hash;
+    std::vector<std::string> problems;  // each names the event or fine and what is wrong
+};
+
+// The posts given up whose last try was at or after a time (for /healthz).
+struct failure_summary {
+    std::int64_t count = 0;
+    core::instant first{};
+    core::instant last{};
+    std::string chat;        // of the last one
+    std::string last_error;  // of the last one
+};
+
+}  // namespace storage

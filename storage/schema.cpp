@@ -1,0 +1,206 @@
+#include "storage/schema.hpp"
+
+#include <SQLiteCpp/Transaction.h>
+
+#include <nlohmann/json.hpp>
+
+#include <vector>
+
+#include "storage/complaint_store.hpp"
+#include "storage/event_store.hpp"
+
+namespace storage::detail {
+
+namespace {
+
+// Schema version 1. Times are UTC milliseconds since the epoch.
+constexpr const char* schema_v1 = R"sql(
+CREATE TABLE meta(
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE inbound(
+    platform    TEXT NOT NULL,
+    msg_id      TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    sender      TEXT NOT NULL,
+    chat        TEXT NOT NULL,
+    text        TEXT NOT NULL,
+    PRIMARY KEY(platform, msg_id)
+);
+CREATE TABLE complaints(
+    id         TEXT PRIMARY KEY,
+    kind       TEXT NOT NULL,
+    seq        INTEGER NOT NULL,
+    status     TEXT NOT NULL,
+    posted_at  INTEGER NOT NULL,
+    state      TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    UNIQUE(kind, seq)
+);
+CREATE INDEX complaints_status ON complaints(status);
+CREATE TABLE events(
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    complaint_id TEXT NOT NULL,
+    at           INTEGER NOT NULL,
+    actor        TEXT NOT NULL,
+    type         TEXT NOT NULL,
+    stage        TEXT NOT NULL,
+    detail       TEXT NOT NULL,
+    deadline     INTEGER,
+    late_ms      INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX events_complaint ON events(complaint_id, id);
+CREATE TABLE deadlines(
+    complaint_id TEXT NOT NULL,
+    key          TEXT NOT NULL,
+    due_at       INTEGER NOT NULL,
+    state        TEXT NOT NULL CHECK(state IN ('open', 'fired', 'cancelled')),
+    fired_at     INTEGER,
+    PRIMARY KEY(complaint_id, key)
+);
+CREATE INDEX deadlines_open ON deadlines(state, due_at, complaint_id, key);
+CREATE TABLE fines(
+    seq           INTEGER PRIMARY KEY,
+    complaint_id  TEXT NOT NULL,
+    stage         TEXT NOT NULL,
+    department    TEXT NOT NULL,
+    person        TEXT NOT NULL,
+    person_name   TEXT NOT NULL,
+    amount        INTEGER NOT NULL,
+    deadline      INTEGER NOT NULL,
+    issued_at     INTEGER NOT NULL,
+    status        TEXT NOT NULL CHECK(status IN ('open', 'paid', 'waived')),
+    status_reason TEXT NOT NULL DEFAULT '',
+    status_by     TEXT NOT NULL DEFAULT '',
+    status_at     INTEGER,
+    UNIQUE(complaint_id, stage, department)
+);
+CREATE TABLE outbox(
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at  INTEGER NOT NULL,
+    chat        TEXT NOT NULL,
+    text        TEXT NOT NULL,
+    mentions    TEXT NOT NULL,
+    state       TEXT NOT NULL CHECK(state IN ('pending', 'sent', 'failed')),
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    next_try_at INTEGER NOT NULL,
+    sent_at     INTEGER,
+    last_error  TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX outbox_pending ON outbox(state, id);
+)sql";
+
+// Schema v2: the event log becomes a hash chain and refuses UPDATE and DELETE.
+constexpr const char* schema_v2_triggers = R"sql(
+CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only: the audit log cannot be changed'); END;
+CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only: the audit log cannot be changed'); END;
+)sql";
+
+// Schema v4: rules stored once per distinct set, the queried state of a complaint in columns.
+constexpr const char* schema_v4 = R"sql(
+CREATE TABLE rule_sets(
+    id     INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    rules  TEXT NOT NULL
+);
+ALTER TABLE complaints ADD COLUMN rule_set INTEGER;  -- rule_sets.id (read by a join)
+ALTER TABLE complaints ADD COLUMN pending_stage TEXT;
+ALTER TABLE complaints ADD COLUMN pending_due INTEGER;
+ALTER TABLE complaints ADD COLUMN sheet_date TEXT;
+ALTER TABLE complaints ADD COLUMN forward_step TEXT;
+ALTER TABLE complaints ADD COLUMN freight_step TEXT;
+CREATE TABLE complaint_pending(
+    complaint_id TEXT NOT NULL REFERENCES complaints(id),
+    department   TEXT NOT NULL,
+    PRIMARY KEY(complaint_id, department)
+) WITHOUT ROWID;
+CREATE INDEX complaint_pending_department ON complaint_pending(department, complaint_id);
+CREATE INDEX complaints_open_stage ON complaints(status, pending_stage, kind);
+CREATE INDEX complaints_forward ON complaints(status, forward_step, sheet_date);
+CREATE INDEX complaints_freight ON complaints(freight_step) WHERE freight_step IS NOT NULL;
+)sql";
+
+// Converts every complaint in place from its v3 JSON state: the rules move to rule_sets, the
+// queried state to the columns; updated_at becomes the time of its last event.
+void complaints_to_v4(connection& c) {
+    struct row {
+        std::string id, state;
+        std::int64_t updated_at;
+    };
+    std::vector<row> rows;
+    {
+        SQLite::Statement q(
+            c.db(),
+            "SELECT c.id, c.state, COALESCE((SELECT MAX(at) FROM events e WHERE e.complaint_id = "
+            "c.id), c.posted_at) FROM complaints c ORDER BY c.kind, c.seq");
+        while (q.executeStep())
+            rows.push_back(
+                {q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getInt64()});
+    }
+    complaint_store store(c);
+    for (const auto& r : rows) {
+        rules::complaint k;
+        try {
+            auto j = nlohmann::json::parse(r.state);
+            if (!j.contains("rules"))
+                throw std::runtime_error("its state has no rules (a v3 complaint carries its own copy)");
+            k = j.get<rules::complaint>();
+        } catch (const std::exception& e) {
+            throw error(
+                "cannot migrate '" + c.path() + "' to schema v4: complaint " + r.id + " cannot be read (" +
+                    e.what() +
+                    "); the file is unchanged (still v3): restore it from a backup or run the previous "
+                    "complaint-bot",
+                error_kind::corrupt);
+        }
+        store.save(k, core::from_ms(r.updated_at));
+    }
+}
+
+}  // namespace
+
+void migrate(connection& c) {
+    auto& db = c.db();
+    int version = db.execAndGet("PRAGMA user_version").getInt();
+    if (version > schema_version)
+        throw error("database schema version " + std::to_string(version) + " is newer than this program (" +
+                        std::to_string(schema_version) + "): '" + c.path() +
+                        "' was written by a newer complaint-bot; upgrade complaint-bot, or restore a backup "
+                        "made by this version",
+                    error_kind::other);
+    if (version < 1) {
+        SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+        db.exec(schema_v1);
+        db.exec("PRAGMA user_version = 1");
+        tx.commit();
+    }
+    if (version < 2) {
+        // Chain the events already there, in order, then forbid changes.
+        SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+        db.exec("ALTER TABLE events ADD COLUMN hash TEXT NOT NULL DEFAULT ''");
+        chain_existing_events(c);
+        db.exec(schema_v2_triggers);
+        db.exec("PRAGMA user_version = 2");
+        tx.commit();
+    }
+    if (version < 3) {
+        // The reports' period queries (weekly report, penalty summaries) by index.
+        SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+        db.exec("CREATE INDEX IF NOT EXISTS complaints_posted ON complaints(posted_at)");
+        db.exec("CREATE INDEX IF NOT EXISTS fines_issued ON fines(issued_at)");
+        db.exec("PRAGMA user_version = 3");
+        tx.commit();
+    }
+    if (version < 4) {
+        SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+        db.exec(schema_v4);
+        complaints_to_v4(c);
+        db.exec("PRAGMA user_version = 4");
+        tx.commit();
+    }
+}
+
+}  // namespace storage::detail

@@ -1,0 +1,14 @@
+// Internal to storage/: the schema and its migrations, by PRAGMA user_version, each version's
+// change in one transaction (a failed migration leaves the file as it was).
+#pragma once
+
+#include "storage/sqlite_connection.hpp"
+
+namespace storage::detail {
+
+inline constexpr int schema_version = 4;
+
+// Creates or upgrades the schema. Throws storage::error when the file is newer than the program.
+void migrate(connection& c);
+
+}  // namespace storage::detail

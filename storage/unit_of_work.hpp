@@ -1,0 +1,41 @@
+// A unit of work: one IMMEDIATE transaction on the database, committed by commit() and rolled back
+// by the destructor otherwise, with named savepoints inside it (group commit runs each message in
+// one: savepoint, then release, or rollback_to and release when the message fails alone).
+//
+// Every failure is a storage::error. Not thread-safe: use it on the database's thread.
+#pragma once
+
+#include <string>
+
+namespace storage {
+
+class database;
+
+class unit_of_work {
+  public:
+    enum class mode {
+        write,  // BEGIN IMMEDIATE: takes the write lock now, so a step never fails half-way on it
+        read    // BEGIN (deferred): one consistent snapshot for several reads, on a read-only file too
+    };
+    explicit unit_of_work(database& db, mode m = mode::write);
+    ~unit_of_work();  // ROLLBACK unless committed (errors swallowed)
+    unit_of_work(const unit_of_work&) = delete;
+    unit_of_work& operator=(const unit_of_work&) = delete;
+
+    void commit();
+    // Explicit rollback (the destructor does it too); a no-op once committed or rolled back.
+    void rollback();
+    bool active() const { return active_; }
+
+    // SAVEPOINT name / RELEASE name / ROLLBACK TO name. `name` is an SQL identifier chosen by the
+    // program ([A-Za-z_][A-Za-z0-9_]*), never user input.
+    void savepoint(const std::string& name);
+    void release(const std::string& name);
+    void rollback_to(const std::string& name);
+
+  private:
+    database& db_;
+    bool active_ = false;
+};
+
+}  // namespace storage

@@ -1,0 +1,19 @@
+// Turns a database made by this version back into what schema v3 left on disk (the complaints'
+// JSON keeps its rules), so the tests can check the migrations from older versions.
+#pragma once
+
+#include "storage/sql_console.hpp"
+
+namespace older_schema {
+
+inline void back_to_v3(storage::sql_console& sql) {
+    sql.exec(
+        "DROP INDEX complaint_pending_department; DROP INDEX complaints_open_stage; "
+        "DROP INDEX complaints_forward; DROP INDEX complaints_freight; DROP TABLE complaint_pending; "
+        "ALTER TABLE complaints DROP COLUMN rule_set; ALTER TABLE complaints DROP COLUMN pending_stage; "
+        "ALTER TABLE complaints DROP COLUMN pending_due; ALTER TABLE complaints DROP COLUMN sheet_date; "
+        "ALTER TABLE complaints DROP COLUMN forward_step; ALTER TABLE complaints DROP COLUMN freight_step; "
+        "DROP TABLE rule_sets; PRAGMA user_version = 3");
+}
+
+}  // namespace older_schema
