@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Ingest benchmark: how many signed DingTalk HTTP-mode callbacks (full Chinese complaint posts and
 # some commands) `complaint-bot serve` takes per second on one core, every 2xx durable on disk
-# before it is sent (group commit, bot/app/ingest_batcher.hpp) — side by side with its ceilings,
+# before it is sent (group commit, bot/pipeline/ingest_batcher.hpp) — side by side with its ceilings,
 # measured in the same run on the same machine:
 #   fsync   single-row SQLite transactions per second with synchronous=FULL on the same disk
 #           (what one transaction per request would allow)

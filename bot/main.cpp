@@ -1,5 +1,5 @@
-// complaint-bot: composition root only. See bot/app/cli.hpp.
-#include "app/cli.hpp"
+// complaint-bot: composition root only. See bot/cli/cli.hpp.
+#include "cli/cli.hpp"
 
 int main(int argc, char** argv) {
     return app::run_cli(argc, argv);

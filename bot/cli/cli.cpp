@@ -1,0 +1,249 @@
+#include "cli/cli.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <iostream>
+
+#include "cli/progress.hpp"
+#include "cli/replay.hpp"
+#include "cli/serve.hpp"
+#include "cli/whatif.hpp"
+#include "config/loader.hpp"
+#include "reports/report.hpp"
+#include "storage/backup.hpp"
+#include "storage/database.hpp"
+#include "storage/db_lock.hpp"
+
+namespace app {
+
+namespace {
+
+int fail(const std::string& reason) {
+    std::cerr << "complaint-bot: " << reason << "\n";
+    return 2;
+}
+
+// "c.yaml:12:5: warning: <message> — <fix>"
+std::string as_warning(const conf::config_error& e) {
+    auto s = e.to_string();
+    auto head =
+        e.file + (e.line > 0 ? ":" + std::to_string(e.line) + ":" + std::to_string(e.column) : "") + ": ";
+    return s.rfind(head, 0) == 0 ? head + "warning: " + s.substr(head.size()) : "warning: " + s;
+}
+
+// Loads the config or prints every error (one per line, the first one is the reason). For serve
+// (`for_serve`), what serve needs beyond a valid config is an error too.
+std::optional<rules::config> load_or_report(const std::string& path, bool all_errors,
+                                            bool for_serve = false) {
+    auto r = conf::load_config(path);
+    if (r.config && for_serve && !r.serve_errors.empty()) {
+        r.errors = r.serve_errors;
+        r.config.reset();
+    }
+    if (r.config) {
+        if (for_serve)
+            for (const auto& w : r.warnings) std::cerr << as_warning(w) << "\n";
+        return r.config;
+    }
+    if (all_errors) {
+        for (const auto& e : r.errors) std::cerr << e.to_string() << "\n";
+    } else if (!r.errors.empty()) {
+        std::cerr << "complaint-bot: bad config: " << r.errors.front().to_string();
+        if (r.errors.size() > 1) std::cerr << " (and " << r.errors.size() - 1 << " more: run check-config)";
+        std::cerr << "\n";
+    }
+    return std::nullopt;
+}
+
+// whatif's proposed config: refused for whatever check-config refuses (serve's needs only when the
+// file has serve's sections, as check-config does).
+std::optional<rules::config> load_checked(const std::string& path) {
+    auto r = conf::load_config(path);
+    if (r.config && r.has_serve_sections && !r.serve_errors.empty()) {
+        std::cerr << "complaint-bot: bad config: " << r.serve_errors.front().to_string()
+                  << " (check-config refuses it: run check-config " << path << ")\n";
+        return std::nullopt;
+    }
+    return load_or_report(path, false);
+}
+
+// `audit verify` of `db`: the verdict on stdout; 0 when intact, 1 (and the problems) when not.
+int print_audit(const std::string& path, const std::string& label) {
+    storage::database db(path);
+    auto r = db.verify_audit();
+    if (r.ok) {
+        std::cout << label << ": " << r.events << " events, " << r.fines
+                  << " fines: the chain is intact and every fine matches the event that issued it (last hash "
+                  << (r.last_hash.empty() ? std::string("—") : r.last_hash.substr(0, 16)) << ")\n";
+        return 0;
+    }
+    for (const auto& p : r.problems) std::cout << label << ": " << p << "\n";
+    std::cerr << "complaint-bot: " << label << " failed: " << r.problems.size()
+              << " problem(s); restore the database from a backup and compare\n";
+    return 1;
+}
+
+// check-config: every error (exit 2), what serve would refuse (exit 2), then the warnings.
+int check_config(const std::string& path) {
+    auto r = conf::load_config(path, read_env);
+    for (const auto& e : r.errors) std::cerr << e.to_string() << "\n";
+    if (!r.config) return 2;
+    if (!r.has_serve_sections && !r.serve_errors.empty()) {
+        // A config for replay and report only: serve's needs are a note, not a refusal.
+        std::cerr << path
+                  << ": note: no server:, platforms: or chats: — fine for replay and report, but serve "
+                  << "will refuse to start (add them as in config.example.yaml)\n";
+    } else {
+        for (const auto& e : r.serve_errors) std::cerr << e.to_string() << "\n";
+        if (!r.serve_errors.empty()) {
+            for (const auto& w : r.warnings) std::cerr << as_warning(w) << "\n";
+            std::cerr << "complaint-bot: serve would refuse this config (" << r.serve_errors.size()
+                      << " problem" << (r.serve_errors.size() > 1 ? "s" : "") << ")\n";
+            return 2;
+        }
+        for (const auto& w : r.warnings) std::cerr << as_warning(w) << "\n";
+    }
+    std::cout << conf::explain_config(*r.config);
+    return 0;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+    CLI::App cli{"complaint-bot: enforces the company's customer-complaint rules in the group chat"};
+    cli.require_subcommand(1);
+
+    std::string config_path, script_path, db_path, format = "text";
+    auto* serve = cli.add_subcommand("serve", "run the bot: HTTP webhooks, timers, outbox");
+    serve->add_option("--config", config_path, "config file (YAML)")->required();
+
+    auto* replay = cli.add_subcommand("replay", "run a JSONL script on a virtual clock, no network");
+    replay->add_option("--config", config_path, "config file (YAML)")->required();
+    replay->add_option("--script", script_path, "script, one JSON object per line")->required();
+    replay->add_option("--db", db_path, "SQLite file to use and continue (default: in memory)");
+    replay->add_option("--format", format, "text or jsonl")->check(CLI::IsMember({"text", "jsonl"}));
+
+    report_options ropts;
+    std::string from, to;
+    auto* report =
+        cli.add_subcommand("report", "penalties, complaints, sheet, weekly or statement from a database");
+    report->add_option("kind", ropts.kind, "penalties | complaints | sheet | weekly | statement")
+        ->required()
+        ->check(CLI::IsMember({"penalties", "complaints", "sheet", "weekly", "statement"}));
+    report->add_option("--db", ropts.db_path, "SQLite file")->required();
+    report->add_option("--from", from, "first day, YYYY-MM-DD");
+    report->add_option("--to", to, "last day, YYYY-MM-DD");
+    report->add_option("--format", ropts.format, "text, csv, json or xlsx")
+        ->check(CLI::IsMember({"text", "csv", "json", "xlsx"}));
+    report->add_option("--out", ropts.out_path, "write to this file instead of standard output");
+
+    std::string audit_action, audit_db;
+    auto* audit = cli.add_subcommand("audit", "verify the hash-chained event log of a database");
+    audit->add_option("action", audit_action, "verify")->required()->check(CLI::IsMember({"verify"}));
+    audit->add_option("--db", audit_db, "SQLite file")->required();
+
+    std::string backup_db, backup_out;
+    bool backup_force = false;
+    auto* backup = cli.add_subcommand("backup", "a consistent copy of a database, also while serve runs");
+    backup->add_option("--db", backup_db, "SQLite file to copy")->required();
+    backup->add_option("--out", backup_out, "the copy to write")->required();
+    backup->add_flag("--force", backup_force, "replace --out when it exists");
+
+    whatif_options wopts;
+    std::string wfrom, wto;
+    auto* whatif =
+        cli.add_subcommand("whatif", "replay a database's messages under a proposed config and compare");
+    whatif->add_option("--db", wopts.db_path, "SQLite file serve or replay --db wrote (read only)")
+        ->required();
+    whatif->add_option("--config", wopts.config_path, "the proposed config (YAML)")->required();
+    whatif->add_option("--from", wfrom, "first day, YYYY-MM-DD");
+    whatif->add_option("--to", wto, "last day, YYYY-MM-DD");
+    whatif->add_option("--format", wopts.format, "text, csv, json or xlsx")
+        ->check(CLI::IsMember({"text", "csv", "json", "xlsx"}));
+    whatif->add_option("--out", wopts.out_path, "write to this file instead of standard output");
+
+    std::string check_path;
+    auto* check = cli.add_subcommand("check-config", "validate a config file and print the effective rules");
+    check->add_option("file", check_path, "config file (YAML)")->required();
+
+    if (argc >= 2 && argv[1][0] != '-') {
+        std::string sub = argv[1];
+        if (sub != "serve" && sub != "replay" && sub != "report" && sub != "check-config" && sub != "audit" &&
+            sub != "backup" && sub != "whatif")
+            return fail("unknown command '" + sub +
+                        "': use serve, replay, report, whatif, audit, backup or check-config");
+    }
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return cli.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return cli.exit(e);
+    } catch (const CLI::ParseError& e) {
+        return fail(std::string(e.what()) + " (see complaint-bot --help)");
+    }
+
+    try {
+        if (*check) return check_config(check_path);
+        if (*replay) {
+            auto cfg = load_or_report(config_path, false);
+            if (!cfg) return 2;
+            replay_options opts{script_path, db_path,
+                                format == "jsonl" ? replay_format::jsonl : replay_format::text};
+            std::optional<storage::db_lock> lock;  // not while serve (or another replay) writes it
+            if (!db_path.empty()) lock.emplace(db_path, "replay");
+            run_replay(*cfg, opts, std::cout);
+            return 0;
+        }
+        if (*report) {
+            if (!from.empty() && !(ropts.from = parse_report_date(from)))
+                return fail("bad --from '" + from + "': write a date like 2026-11-23");
+            if (!to.empty() && !(ropts.to = parse_report_date(to)))
+                return fail("bad --to '" + to + "': write a date like 2026-11-30");
+            run_report(ropts, std::cout);
+            return 0;
+        }
+        if (*whatif) {
+            if (!wfrom.empty() && !(wopts.from = parse_report_date(wfrom)))
+                return fail("bad --from '" + wfrom + "': write a date like 2026-11-23");
+            if (!wto.empty() && !(wopts.to = parse_report_date(wto)))
+                return fail("bad --to '" + wto + "': write a date like 2026-11-30");
+            auto cfg = load_checked(wopts.config_path);
+            if (!cfg) return 2;
+            wopts.show_progress = stderr_is_terminal();
+            run_whatif(*cfg, wopts, std::cout, std::cerr);
+            return 0;
+        }
+        if (*audit) {
+            if (!std::filesystem::exists(audit_db))
+                return fail("database '" + audit_db +
+                            "' does not exist: pass the file `serve` or `replay --db` wrote");
+            return print_audit(audit_db, "audit");
+        }
+        if (*backup) {
+            auto r = storage::backup_database(backup_db, backup_out, backup_force);
+            std::cout << "backup: " << r.pages << " pages of " << backup_db << " copied to " << backup_out
+                      << "\n";
+            return print_audit(backup_out, "audit of the copy");
+        }
+        if (*serve) {
+            auto cfg = load_or_report(config_path, false, true);
+            if (!cfg) return 2;
+            return run_serve(*cfg);
+        }
+    } catch (const replay_error& e) {
+        return fail(e.what());
+    } catch (const whatif_error& e) {
+        return fail(e.what());
+    } catch (const report_error& e) {
+        return fail(e.what());
+    } catch (const storage::storage_error& e) {
+        return fail(e.what());
+    } catch (const std::exception& e) {
+        return fail(std::string("unexpected error: ") + e.what());
+    }
+    return 0;
+}
+
+}  // namespace app

@@ -1,0 +1,174 @@
+#include "cli/serve.hpp"
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/signal_set.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "adapters/dingtalk.hpp"
+#include "adapters/wecom.hpp"
+#include "config/checks.hpp"
+#include "pipeline/service.hpp"
+#include "storage/db_lock.hpp"
+#include "transport/dingtalk_stream.hpp"
+#include "transport/http_server.hpp"
+
+namespace app {
+
+std::string read_env(const std::string& name) {
+    const char* v = std::getenv(name.c_str());
+    return v ? std::string(v) : std::string{};
+}
+
+std::unique_ptr<adapters::adapter> build_adapter(const rules::platform_settings& p, const env_reader& env,
+                                                 bool posts) {
+    // The same list of secrets check-config names (config_checks.hpp); the outbound webhook only
+    // when a chat is bound to post into.
+    if (auto missing = conf::missing_secret(p, env, posts); !missing.empty())
+        throw std::runtime_error(missing);
+    auto secret = [&](const std::string& role) {
+        auto it = p.env.find(role);
+        return it == p.env.end() ? std::string{} : env(it->second);
+    };
+    if (p.name == "dingtalk") {
+        // Stream mode authenticates the connection with the client secret (the same AppSecret).
+        adapters::dingtalk_config dc;
+        dc.app_secret = p.mode == "stream" ? secret("client_secret") : secret("app_secret");
+        if (auto url = secret("webhook"); !url.empty())
+            dc.robots["*"] = {std::move(url), secret("webhook_secret")};
+        return std::make_unique<adapters::dingtalk_adapter>(std::move(dc));
+    }
+    if (p.name == "wecom") {
+        adapters::wecom_config wc;
+        wc.token = secret("token");
+        wc.encoding_aes_key = secret("aes_key");
+        wc.receive_id = p.receive_id;
+        if (auto key = secret("webhook"); !key.empty()) wc.webhooks["*"] = std::move(key);
+        return std::make_unique<adapters::wecom_adapter>(std::move(wc));
+    }
+    throw std::runtime_error("unknown platform " + p.name + ": use dingtalk or wecom");
+}
+
+int run_serve(const rules::config& cfg) {
+    namespace asio = boost::asio;
+    std::map<std::string, std::unique_ptr<adapters::adapter>> adapters;
+    for (const auto& p : cfg.platforms) {
+        bool used = false;
+        for (const auto& c : cfg.chats) used = used || c.platform == p.name;
+        // A platform no chat is bound to yet still gets its hook when its secrets are there: WeCom
+        // checks the URL (verification) before anyone can post, and the log then names the chat
+        // ids of the messages that arrive, which is how the operator finds the one to bind.
+        try {
+            adapters[p.name] = build_adapter(p, read_env, used);
+            if (!used)
+                spdlog::info(
+                    "platform {}: no chat is bound to it; /hooks/{} answers URL verification and "
+                    "logs the chat ids of incoming messages (bind one under chats:)",
+                    p.name, p.name);
+        } catch (const std::exception& e) {
+            if (used) {
+                spdlog::error("platform {}: {}", p.name, e.what());
+                return 2;
+            }
+            spdlog::info("platform {}: not served ({}); no chat is bound to it", p.name, e.what());
+        }
+    }
+    if (adapters.empty()) {
+        spdlog::error("no platform configured: add a `platforms:` section (see config.example.yaml)");
+        return 2;
+    }
+    std::vector<chat_binding> chats;
+    for (const auto& c : cfg.chats) {
+        int per_minute = 20;
+        for (const auto& p : cfg.platforms)
+            if (p.name == c.platform) per_minute = p.per_minute;
+        chats.push_back({c.id, c.platform, c.conversation, per_minute});
+    }
+    if (chats.empty()) {
+        spdlog::error("no chat configured: add a `chats:` section (see config.example.yaml)");
+        return 2;
+    }
+
+    std::error_code ec;
+    auto dir = std::filesystem::path(cfg.database).parent_path();
+    if (!dir.empty()) std::filesystem::create_directories(dir, ec);
+    // One serve per database, held until the process ends.
+    std::unique_ptr<storage::db_lock> lock;
+    try {
+        lock = std::make_unique<storage::db_lock>(cfg.database, "serve");
+    } catch (const storage::storage_error& e) {
+        spdlog::error("{}", e.what());
+        return 2;
+    }
+    storage::database db(cfg.database);
+
+    asio::io_context ioc{1};
+    core::system_clock clock;
+    https_client http(ioc, cfg.server.ca_file);
+    // Starting writes (scheduled jobs, deadlines missed while down): a full or read-only disk stops
+    // the start with one line saying so; the service manager restarts the bot.
+    std::unique_ptr<service> service_ptr;
+    try {
+        service_ptr = std::make_unique<service>(ioc, cfg, db, clock, http, std::move(adapters), chats);
+    } catch (const storage::error& e) {
+        spdlog::error("cannot start: {}", db.explain(e));
+        return 2;
+    }
+    auto& svc = *service_ptr;
+    server_options opts;
+    opts.address = cfg.server.listen;
+    opts.port = static_cast<unsigned short>(cfg.server.port);
+    opts.body_limit = static_cast<std::size_t>(cfg.server.body_limit);
+    // Callbacks are group-committed: each waits for its batch's COMMIT before it is answered.
+    http_server server(ioc, opts, async_request_handler([&svc](adapters::raw_request req) {
+                           return svc.handle_async(std::move(req));
+                       }));
+    server.start();
+    try {
+        svc.start();
+    } catch (const storage::error& e) {
+        spdlog::error("cannot start: {}", db.explain(e));
+        return 2;
+    }
+    spdlog::info("complaint-bot listening on {}:{} (database {})", cfg.server.listen, server.port(),
+                 cfg.database);
+
+    std::vector<std::unique_ptr<dingtalk_stream>> streams;
+    for (const auto& p : cfg.platforms) {
+        if (p.name != "dingtalk" || p.mode != "stream") continue;
+        stream_settings ss;
+        if (!p.gateway.empty()) ss.gateway = p.gateway;
+        auto id = p.env.find("client_id");
+        auto sec = p.env.find("client_secret");
+        ss.client_id = id == p.env.end() ? std::string{} : read_env(id->second);
+        ss.client_secret = sec == p.env.end() ? std::string{} : read_env(sec->second);
+        if (ss.client_id.empty() || ss.client_secret.empty()) {
+            spdlog::error(
+                "platforms.dingtalk: stream mode needs client_id_env and client_secret_env set and exported");
+            return 2;
+        }
+        streams.push_back(std::make_unique<dingtalk_stream>(
+            ioc, http, ss, clock,
+            dingtalk_stream::async_message_handler([&svc](core::inbound_message m) -> asio::awaitable<bool> {
+                auto how = co_await svc.accept_message_async("dingtalk", std::move(m));
+                co_return how != service::accepted::failed&& how != service::accepted::rejected;
+            })));
+        streams.back()->start();
+        spdlog::info("dingtalk stream mode: connecting to the gateway");
+    }
+
+    asio::signal_set signals(ioc, SIGINT, SIGTERM);
+    signals.async_wait([&](const boost::system::error_code& sec, int sig) {
+        if (sec) return;
+        spdlog::info("signal {}: stopping (requests in flight finish)", sig);
+        server.stop();
+        svc.stop();
+        for (auto& st : streams) st->stop();
+    });
+    ioc.run();
+    spdlog::info("stopped");
+    return 0;
+}
+
+}  // namespace app

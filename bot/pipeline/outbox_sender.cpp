@@ -1,0 +1,192 @@
+#include "pipeline/outbox_sender.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <set>
+
+#include <spdlog/spdlog.h>
+
+namespace app {
+
+namespace asio = boost::asio;
+
+outbox_sender::outbox_sender(asio::io_context& ioc, storage::database& db, const core::clock& clock,
+                             https_client& http, router route, sender_options opts)
+    : ioc_(ioc), db_(db), clock_(clock), http_(http), route_(std::move(route)), opts_(opts), wake_(ioc) {}
+
+void outbox_sender::start() {
+    asio::co_spawn(ioc_, run(), asio::detached);
+}
+
+void outbox_sender::stop() {
+    stopping_ = true;
+    wake_.cancel();
+}
+
+void outbox_sender::kick() {
+    kicked_ = true;  // also when a pass is running: it may have read the outbox before the new rows
+    wake_.cancel();
+}
+
+core::duration outbox_sender::backoff(int attempts) const {
+    auto shift = std::min(attempts > 0 ? attempts - 1 : 0, 20);
+    auto d = opts_.first_backoff * (std::int64_t{1} << shift);
+    return std::min(d, opts_.max_backoff);
+}
+
+bool outbox_sender::allowed(const std::string& robot, int per_minute, core::instant now,
+                            core::instant& retry_at) {
+    if (auto it = blocked_until_.find(robot); it != blocked_until_.end() && it->second > now) {
+        retry_at = it->second;
+        return false;
+    }
+    auto& window = sent_at_[robot];
+    while (!window.empty() && now - window.front() >= std::chrono::minutes(1)) window.pop_front();
+    if (static_cast<int>(window.size()) >= per_minute) {
+        retry_at = window.front() + std::chrono::minutes(1);
+        return false;
+    }
+    return true;
+}
+
+asio::awaitable<core::instant> outbox_sender::pass() {
+    auto now = clock_.now();
+    core::instant next = now + std::chrono::seconds(30);
+    std::set<std::string> blocked_chats;  // an earlier post of the chat is still waiting
+    for (const auto& row : db_.pending_outbox(500)) {
+        if (stopping_) break;
+        if (blocked_chats.count(row.post.chat)) continue;
+        blocked_chats.insert(row.post.chat);
+        now = clock_.now();
+        if (unmarked_.count(row.id)) {
+            // Delivered earlier, but the database refused to record it: record it now, never resend.
+            db_.mark_sent(row.id, now);
+            unmarked_.erase(row.id);
+            blocked_chats.erase(row.post.chat);
+            continue;
+        }
+        if (row.next_try_at > now) {
+            next = std::min(next, row.next_try_at);
+            continue;
+        }
+        auto route = route_(row.post.chat);
+        if (!route || !route->adapter) {
+            spdlog::error("post {} has no platform: chat '{}' is not under chats: in the config", row.id,
+                          row.post.chat);
+            db_.mark_failed(row.id, row.attempts, "no platform configured for chat '" + row.post.chat + "'",
+                            now);
+            ++stats_.failed;
+            blocked_chats.erase(row.post.chat);
+            continue;
+        }
+        core::instant retry_at{};
+        if (!allowed(route->robot, route->per_minute, now, retry_at)) {
+            next = std::min(next, retry_at);
+            continue;
+        }
+        auto requests = route->adapter->encode(row.post, route->mentions(row.post.mentions), now);
+        // A long post is several requests, and each counts against the robot's limit (DingTalk
+        // blocks a robot for 10 minutes past 20 a minute): the parts go out as the limit allows,
+        // the chat's later posts waiting behind them. The parts the platform accepted are
+        // remembered, so a retry or a wait resumes at the next part instead of repeating them
+        // (after a restart the whole post is sent again: at-least-once, never lost).
+        std::size_t first = parts_sent_.count(row.id) ? parts_sent_[row.id] : 0;
+        if (first >= requests.size()) first = 0;
+        std::size_t done = first;
+        bool delivered = true, waiting = false;
+        std::string error;
+        auto verdict = adapters::adapter::send_verdict::delivered;
+        for (std::size_t i = first; i < requests.size(); ++i) {
+            if (i > first && !allowed(route->robot, route->per_minute, clock_.now(), retry_at)) {
+                waiting = true;
+                next = std::min(next, retry_at);
+                break;
+            }
+            sent_at_[route->robot].push_back(clock_.now());
+            auto result = co_await http_.send(requests[i]);
+            if (!result.transport_ok) {
+                verdict = adapters::adapter::send_verdict::retry;
+                error = result.error;
+            } else {
+                verdict = route->adapter->classify(result.status, result.body);
+                error = "HTTP " + std::to_string(result.status) + " " + result.body.substr(0, 200);
+            }
+            if (verdict != adapters::adapter::send_verdict::delivered) {
+                delivered = false;
+                break;
+            }
+            done = i + 1;
+        }
+        if (done > 0 && done < requests.size())
+            parts_sent_[row.id] = done;
+        else
+            parts_sent_.erase(row.id);
+        if (waiting) continue;  // the rest of the post when the robot's window has room
+        now = clock_.now();
+        int attempts = row.attempts + 1;
+        if (delivered) {
+            ++stats_.sent;
+            try {
+                db_.mark_sent(row.id, now);
+            } catch (const std::exception& e) {
+                // Disk full or read-only: the platform has the post, so it is not sent again; the
+                // chat waits until the row can be marked.
+                unmarked_.insert(row.id);
+                spdlog::error("post {} was delivered but cannot be marked sent: {}", row.id, db_.explain(e));
+                continue;
+            }
+            blocked_chats.erase(row.post.chat);  // the chat's next post may go in this pass
+            continue;
+        }
+        switch (verdict) {
+            case adapters::adapter::send_verdict::rate_limited: {
+                auto penalty = route->rate_limit_penalty.count() > 0 ? route->rate_limit_penalty
+                                                                     : opts_.rate_limit_penalty;
+                blocked_until_[route->robot] = now + penalty;
+                db_.mark_retry(row.id, attempts, now + penalty, error);
+                ++stats_.rate_limited;
+                next = std::min(next, now + penalty);
+                break;
+            }
+            case adapters::adapter::send_verdict::permanent_failure:
+                parts_sent_.erase(row.id);
+                spdlog::error(
+                    "post {} to chat '{}' refused by the platform for good ({}); kept as failed — check the "
+                    "robot's webhook, secret and keywords",
+                    row.id, row.post.chat, error);
+                db_.mark_failed(row.id, attempts, error, now);
+                ++stats_.failed;
+                blocked_chats.erase(row.post.chat);
+                break;
+            default:
+                db_.mark_retry(row.id, attempts, now + backoff(attempts), error);
+                ++stats_.retries;
+                next = std::min(next, now + backoff(attempts));
+                break;
+        }
+    }
+    co_return next;
+}
+
+asio::awaitable<void> outbox_sender::run() {
+    while (!stopping_) {
+        core::instant next;
+        kicked_ = false;
+        try {
+            next = co_await pass();
+        } catch (const std::exception&) {
+            next = clock_.now() + std::chrono::seconds(5);  // database busy or gone: look again soon
+        }
+        if (stopping_) break;
+        if (kicked_) continue;  // rows committed during the pass: look again now
+        auto wait = next - clock_.now();
+        if (wait.count() < 0) wait = core::duration{0};
+        wake_.expires_after(wait);
+        co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));  // cancelled by kick()
+    }
+}
+
+}  // namespace app

@@ -1,0 +1,91 @@
+// Drains the durable outbox to the platforms: per chat in commit order (a post is not sent while an
+// earlier post of the same chat waits for a retry), one request in flight, a per-robot rate limit
+// (20/min by default, every request counting: a post split into 3 parts is 3), exponential backoff on
+// retryable failures, the platform's block penalty on rate limiting, and no retry on permanent errors (kept
+// as 'failed' for /healthz and /metrics). A post is marked sent only after the platform accepted it, so a
+// crash between the two resends it once (at-least-once; posts are safe to repeat). When the database cannot
+// record the delivery (disk full, read-only) the sender remembers it and marks it later instead of sending it
+// again.
+//
+// Thread-safety: runs on the io_context's thread, like the engine that fills the outbox.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+
+#include "adapters/adapter.hpp"
+#include "core/clock.hpp"
+#include "storage/database.hpp"
+#include "transport/https_client.hpp"
+
+namespace app {
+
+// Where a chat's posts go: the adapter that encodes them, the people it can @-mention, the robot
+// whose rate limit applies.
+struct chat_route {
+    const adapters::adapter* adapter = nullptr;
+    std::string robot;  // rate-limit bucket
+    int per_minute = 20;
+    core::duration rate_limit_penalty{0};  // the platform's block after "too fast"; 0 = sender default
+    std::function<std::vector<adapters::mention_target>(const std::vector<std::string>&)> mentions;
+};
+
+struct sender_stats {
+    std::uint64_t sent = 0;
+    std::uint64_t retries = 0;
+    std::uint64_t failed = 0;
+    std::uint64_t rate_limited = 0;
+};
+
+struct sender_options {
+    core::duration first_backoff{std::chrono::seconds(1)};  // doubles per failed try
+    core::duration max_backoff{std::chrono::minutes(5)};
+    core::duration rate_limit_penalty{std::chrono::minutes(1)};  // after the platform says "too fast"
+};
+
+class outbox_sender {
+  public:
+    using router = std::function<std::optional<chat_route>(const std::string& chat)>;
+
+    outbox_sender(boost::asio::io_context& ioc, storage::database& db, const core::clock& clock,
+                  https_client& http, router route, sender_options opts = {});
+
+    void start();
+    void stop();
+    // New rows were committed: look at the outbox now.
+    void kick();
+    const sender_stats& stats() const { return stats_; }
+
+    // Backoff after `attempts` failed tries: first_backoff, doubled each time, capped at max_backoff.
+    core::duration backoff(int attempts) const;
+
+  private:
+    boost::asio::awaitable<void> run();
+    // Sends what is due; returns when the next look should happen.
+    boost::asio::awaitable<core::instant> pass();
+    bool allowed(const std::string& robot, int per_minute, core::instant now, core::instant& retry_at);
+
+    boost::asio::io_context& ioc_;
+    storage::database& db_;
+    const core::clock& clock_;
+    https_client& http_;
+    router route_;
+    sender_options opts_;
+    boost::asio::steady_timer wake_;
+    bool stopping_ = false;
+    bool kicked_ = false;                                       // kick() since the current pass began
+    std::map<std::string, std::deque<core::instant>> sent_at_;  // per robot, the last minute
+    std::map<std::string, core::instant> blocked_until_;
+    std::set<std::int64_t> unmarked_;  // delivered, but mark_sent failed (disk full, read-only)
+    std::map<std::int64_t, std::size_t> parts_sent_;  // a split post partly accepted: parts done
+    sender_stats stats_;
+};
+
+}  // namespace app

@@ -1,0 +1,106 @@
+// The live bot behind `serve`: the route table (/hooks/<platform>, /healthz, /livez, /metrics), the
+// inbound pipeline (adapter verify+decode → account to person → engine, committed before the 2xx),
+// the scheduler timer that fires deadlines on the wall clock, and the outbox sender. `serve` uses
+// the coroutine entry points (handle_async, accept_message_async), which group-commit concurrent
+// messages through an ingest_batcher (see ingest_batcher.hpp for the durability guarantee); the
+// synchronous ones run one transaction per message.
+//
+// Thread-safety: everything runs on one io_context thread (STYLE.md guideline 7).
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "adapters/adapter.hpp"
+#include "pipeline/engine.hpp"
+#include "pipeline/ingest_batcher.hpp"
+#include "pipeline/log_throttle.hpp"
+#include "pipeline/outbox_sender.hpp"
+
+namespace app {
+
+// One configured chat: our id for it, its platform, and the platform's id for the conversation.
+struct chat_binding {
+    std::string id;            // as the config names it ("group")
+    std::string platform;      // dingtalk, wecom
+    std::string conversation;  // platform chat id; empty = any conversation of that platform
+    int per_minute = 20;
+};
+
+class service {
+  public:
+    // /healthz answers 503 while a post was refused for good within this window (it clears by
+    // itself a day after the last one: the operator has seen it by then or the monitor has), or while
+    // a due deadline has waited longer than scheduler_stuck_after (the loop is stuck).
+    static constexpr core::duration failure_window{std::chrono::hours(24)};
+    static constexpr core::duration scheduler_stuck_after{std::chrono::minutes(2)};
+
+    service(boost::asio::io_context& ioc, const rules::config& cfg, storage::database& db,
+            const core::clock& clock, https_client& http,
+            std::map<std::string, std::unique_ptr<adapters::adapter>> adapters,
+            std::vector<chat_binding> chats);
+
+    void start();
+    void stop();
+    // The request handler given to http_server: the callback waits for its batch's COMMIT (group
+    // commit: one transaction for the callbacks that arrived together, a savepoint each).
+    boost::asio::awaitable<adapters::raw_response> handle_async(adapters::raw_request req);
+
+    enum class accepted {
+        committed,  // durable (or a duplicate): acknowledge
+        ignored,    // nothing to do (an unbound chat): acknowledge
+        failed,     // storage failed, nothing committed: do not acknowledge (503)
+        rejected    // processing this message failed and was rolled back alone: do not acknowledge (500)
+    };
+    // A decoded message from any transport (HTTP callback or Stream): chat and sender mapped,
+    // then committed through the group-commit batcher. `failed` or `rejected`: nothing of it was
+    // committed, do not acknowledge.
+    boost::asio::awaitable<accepted> accept_message_async(std::string platform, core::inbound_message msg);
+
+    engine& workflow() { return engine_; }
+    outbox_sender& sender() { return sender_; }
+    const batch_stats& ingest_stats() const { return batcher_.stats(); }
+
+  private:
+    boost::asio::awaitable<adapters::raw_response> on_hook_async(std::string platform,
+                                                                 adapters::raw_request req);
+    adapters::inbound_result decode_hook(const std::string& platform, const adapters::raw_request& req);
+    static adapters::raw_response answer(const adapters::inbound_result& result, accepted how);
+    // Maps the platform's chat and sender to ours; false when the chat is not bound (ignored). Logs
+    // an unbound chat and an unregistered sender with their platform ids (throttled per id).
+    bool route_message(const std::string& platform, core::inbound_message& msg);
+    void after_commit();
+    // /healthz, /livez, /metrics, unknown paths (404) and wrong methods (405 with Allow); nullopt for
+    // a platform hook, which the caller runs. `route` is the metrics label.
+    std::optional<adapters::raw_response> route_plain(const adapters::raw_request& req, std::string& route);
+    adapters::raw_response healthz();
+    adapters::raw_response metrics();
+    void arm_scheduler();
+    const chat_binding* chat_for(const std::string& platform, const std::string& conversation) const;
+
+    boost::asio::io_context& ioc_;
+    const rules::config& cfg_;
+    storage::database& db_;
+    const core::clock& clock_;
+    std::map<std::string, std::unique_ptr<adapters::adapter>> adapters_;
+    std::vector<chat_binding> chats_;
+    engine engine_;
+    outbox_sender sender_;
+    ingest_batcher batcher_;
+    boost::asio::steady_timer timer_;
+    bool stopping_ = false;
+    core::instant last_tick_{};
+    std::map<std::string, std::uint64_t> requests_;  // "route status" -> count
+    log_throttle id_log_;                            // unbound chats and unregistered senders
+    std::uint64_t deadlines_fired_ = 0;
+    double lateness_sum_ms_ = 0;
+    double lateness_max_ms_ = 0;
+};
+
+}  // namespace app

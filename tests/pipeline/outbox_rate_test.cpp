@@ -1,0 +1,203 @@
+// A long post split into several requests: every request counts against the robot's per-minute
+// limit (one long 查询 must not go out as 18 requests in a second: DingTalk blocks the robot for 10
+// minutes), the parts arrive in order with the chat's next post behind them, and a failure or a
+// "too fast" in the middle resumes at the part that failed, never repeating the accepted ones.
+// A fake platform on loopback counts the requests per minute of a virtual clock.
+#include <gtest/gtest.h>
+
+#include <boost/asio/steady_timer.hpp>
+
+#include <deque>
+
+#include "pipeline/outbox_sender.hpp"
+#include "support/test_support.hpp"
+#include "transport/http_server.hpp"
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Splits a post at each '|' into one request per piece, as the real adapters split long posts.
+class splitting_adapter final : public adapters::adapter {
+  public:
+    explicit splitting_adapter(unsigned short port) : port_(port) {}
+    std::string_view platform() const override { return "fake"; }
+    adapters::inbound_result decode(const adapters::raw_request&, core::instant) const override { return {}; }
+    std::vector<adapters::outbound_request> encode(const core::outbound_post& post,
+                                                   const std::vector<adapters::mention_target>&,
+                                                   core::instant) const override {
+        std::vector<adapters::outbound_request> out;
+        std::size_t start = 0;
+        while (true) {
+            auto bar = post.text.find('|', start);
+            adapters::outbound_request r;
+            r.url = "http://127.0.0.1:" + std::to_string(port_) + "/send";
+            r.body = post.text.substr(start, bar == std::string::npos ? std::string::npos : bar - start);
+            out.push_back(r);
+            if (bar == std::string::npos) break;
+            start = bar + 1;
+        }
+        return out;
+    }
+    send_verdict classify(int status, std::string_view) const override {
+        if (status == 200) return send_verdict::delivered;
+        if (status == 429) return send_verdict::rate_limited;
+        if (status >= 500) return send_verdict::retry;
+        return send_verdict::permanent_failure;
+    }
+
+  private:
+    unsigned short port_;
+};
+
+struct rate_fixture {
+    explicit rate_fixture(int per_minute) : db((dir / "bot.db").string()), http(ioc) {
+        server = std::make_unique<app::http_server>(
+            ioc, app::server_options{"127.0.0.1", 0}, [this](const adapters::raw_request& req) {
+                int status = answers.empty() ? 200 : answers.front();
+                if (!answers.empty()) answers.pop_front();
+                requests.emplace_back(clock.now(), req.body);
+                if (status == 200) accepted.push_back(req.body);
+                return adapters::raw_response{status, "application/json", "{}"};
+            });
+        server->start();
+        adapter = std::make_unique<splitting_adapter>(server->port());
+        app::sender_options o;
+        o.first_backoff = 1s;  // virtual: the test moves the clock past it
+        o.rate_limit_penalty = 10min;
+        sender = std::make_unique<app::outbox_sender>(
+            ioc, db, clock, http,
+            [this, per_minute](const std::string&) -> std::optional<app::chat_route> {
+                app::chat_route r;
+                r.adapter = adapter.get();
+                r.robot = "robot";
+                r.per_minute = per_minute;
+                r.mentions = [](const std::vector<std::string>&) {
+                    return std::vector<adapters::mention_target>{};
+                };
+                return r;
+            },
+            o);
+    }
+
+    // Runs the loop until the platform has seen `n` requests (or `limit` passes without them).
+    void run_until_requests(std::size_t n, std::chrono::milliseconds limit = 3s) {
+        asio::steady_timer check(ioc);
+        auto start = std::chrono::steady_clock::now();
+        std::function<void()> poll = [&] {
+            if (requests.size() >= n || std::chrono::steady_clock::now() - start > limit) {
+                ioc.stop();
+                return;
+            }
+            check.expires_after(5ms);
+            check.async_wait([&](auto) { poll(); });
+        };
+        ioc.restart();  // before poll(): it may stop the loop at once
+        poll();
+        ioc.run();
+    }
+    // Lets the loop run a little with nothing expected (to see that nothing more is sent).
+    void settle() {
+        auto before = requests.size();
+        run_until_requests(before + 1000, 300ms);  // times out
+    }
+    void advance(core::duration d) {
+        clock.advance(d);
+        sender->kick();
+    }
+    // The most requests the platform saw in any minute.
+    std::size_t busiest_minute() const {
+        std::size_t most = 0;
+        for (std::size_t i = 0; i < requests.size(); ++i) {
+            std::size_t n = 0;
+            for (std::size_t k = i; k < requests.size() && requests[k].first - requests[i].first < 1min; ++k)
+                ++n;
+            most = std::max(most, n);
+        }
+        return most;
+    }
+
+    test_support::temp_dir dir;
+    storage::database db;
+    core::manual_clock clock{core::instant{std::chrono::hours(24 * 20000)}};
+    asio::io_context ioc{1};
+    app::https_client http;
+    std::unique_ptr<app::http_server> server;
+    std::unique_ptr<splitting_adapter> adapter;
+    std::unique_ptr<app::outbox_sender> sender;
+    std::deque<int> answers;
+    std::vector<std::pair<core::instant, std::string>> requests;
+    std::vector<std::string> accepted;
+};
+
+std::string parts(const std::string& tag, int n) {
+    std::string s;
+    for (int i = 1; i <= n; ++i) s += (i > 1 ? "|" : "") + tag + std::to_string(i);
+    return s;
+}
+
+}  // namespace
+
+TEST(OutboxRate, EveryPartOfALongPostCountsAgainstTheRobotsLimit) {
+    rate_fixture f(/*per_minute=*/5);
+    // One long 查询 answer in 12 parts, then the next post of the same chat.
+    f.db.enqueue({"group", parts("P1 查询第", 12), {}}, f.clock.now());
+    f.db.enqueue({"group", "📨 P1 已收到生产部的回复", {}}, f.clock.now());
+    f.sender->start();
+    f.run_until_requests(5);
+    f.settle();
+    EXPECT_EQ(f.requests.size(), 5u);  // the first minute's five, not all twelve
+    for (int minute = 0; minute < 3; ++minute) {
+        f.advance(61s);
+        f.run_until_requests(std::min<std::size_t>(f.requests.size() + 5, 13));
+    }
+    f.settle();
+    f.sender->stop();
+    ASSERT_EQ(f.requests.size(), 13u);
+    EXPECT_LE(f.busiest_minute(), 5u);
+    std::vector<std::string> expected;
+    for (int i = 1; i <= 12; ++i) expected.push_back("P1 查询第" + std::to_string(i));
+    expected.push_back("📨 P1 已收到生产部的回复");
+    EXPECT_EQ(f.accepted, expected);  // in order, each part once
+    EXPECT_EQ(f.db.outbox_backlog(), 0);
+    EXPECT_EQ(f.sender->stats().sent, 2u);
+}
+
+TEST(OutboxRate, APartThatFailsIsRetriedAloneWithoutRepeatingTheAcceptedOnes) {
+    rate_fixture f(/*per_minute=*/20);
+    f.answers = {200, 200, 503};  // the third part meets a platform hiccup
+    f.db.enqueue({"group", parts("待办第", 4), {}}, f.clock.now());
+    f.sender->start();
+    f.run_until_requests(3);
+    f.settle();
+    EXPECT_EQ(f.db.outbox_backlog(), 1);
+    EXPECT_EQ(f.sender->stats().retries, 1u);
+    f.advance(2s);  // past the first backoff
+    f.run_until_requests(5);
+    f.settle();
+    f.sender->stop();
+    EXPECT_EQ(f.accepted, (std::vector<std::string>{"待办第1", "待办第2", "待办第3", "待办第4"}));
+    EXPECT_EQ(f.requests.size(), 5u);  // 1, 2, 3 (503), 3, 4
+    EXPECT_EQ(f.db.outbox_backlog(), 0);
+}
+
+TEST(OutboxRate, TooFastInTheMiddleOfAPostWaitsOutTheBlockAndResumesAtThatPart) {
+    rate_fixture f(/*per_minute=*/20);
+    f.answers = {200, 429};
+    f.db.enqueue({"group", parts("罚款汇总第", 3), {}}, f.clock.now());
+    f.db.enqueue({"group", "下一条", {}}, f.clock.now());
+    f.sender->start();
+    f.run_until_requests(2);
+    f.settle();
+    EXPECT_EQ(f.requests.size(), 2u);  // blocked: nothing more for the robot's 10 minutes
+    f.advance(9min);
+    f.settle();
+    EXPECT_EQ(f.requests.size(), 2u);
+    f.advance(61s);
+    f.run_until_requests(5);
+    f.settle();
+    f.sender->stop();
+    EXPECT_EQ(f.accepted, (std::vector<std::string>{"罚款汇总第1", "罚款汇总第2", "罚款汇总第3", "下一条"}));
+    EXPECT_EQ(f.sender->stats().rate_limited, 1u);
+}
