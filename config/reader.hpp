@@ -46,6 +46,20 @@ class reader {
         return chars + 1;
     }
 
+    // An error placed at `node` (any defined node, a null one too), for the caller to file as an
+    // error or a warning (serve's checks).
+    config_error make(const YAML::Node& node, std::string message, std::string fix) const {
+        config_error e{file_, 0, 0, std::move(message), std::move(fix)};
+        if (node.IsDefined()) {
+            auto m = node.Mark();
+            if (m.line >= 0) {
+                e.line = m.line + 1;
+                e.column = char_column(m.line, m.column);
+            }
+        }
+        return e;
+    }
+
     void error(const YAML::Node& at, std::string message, std::string fix) {
         config_error e;
         e.file = file_;

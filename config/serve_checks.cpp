@@ -6,57 +6,18 @@
 #include <set>
 
 #include "config/checks.hpp"
+#include "config/reader.hpp"
 
 namespace conf {
 
+using detail::join;
+
 namespace {
-
-class reporter {
-  public:
-    reporter(std::string file, std::string_view text) : file_(std::move(file)) {
-        std::size_t start = 0;
-        while (start <= text.size()) {
-            auto nl = text.find('\n', start);
-            lines_.push_back(
-                text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start));
-            if (nl == std::string_view::npos) break;
-            start = nl + 1;
-        }
-    }
-    config_error make(const YAML::Node& node, std::string message, std::string fix) const {
-        config_error e{file_, 0, 0, std::move(message), std::move(fix)};
-        if (node.IsDefined()) {
-            auto m = node.Mark();
-            if (m.line >= 0) {
-                e.line = m.line + 1;
-                e.column = m.column + 1;
-                if (static_cast<std::size_t>(m.line) < lines_.size()) {
-                    auto l = lines_[static_cast<std::size_t>(m.line)];
-                    int chars = 0;
-                    for (std::size_t i = 0; i < l.size() && i < static_cast<std::size_t>(m.column); ++i)
-                        if ((static_cast<unsigned char>(l[i]) & 0xC0) != 0x80) ++chars;
-                    e.column = chars + 1;
-                }
-            }
-        }
-        return e;
-    }
-
-  private:
-    std::string file_;
-    std::vector<std::string_view> lines_;
-};
 
 std::string env_key_example(const std::string& platform, const std::string& role) {
     std::string name = platform == "dingtalk" ? "DINGTALK_" : "WECOM_";
     for (char c : role) name.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
     return role == "webhook" ? name + "_URL" : name;
-}
-
-std::string join(const std::vector<std::string>& v) {
-    std::string out;
-    for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
-    return out;
 }
 
 }  // namespace
@@ -105,7 +66,7 @@ std::string missing_secret(const rules::platform_settings& p, const env_lookup& 
 serve_findings check_for_serve(const YAML::Node& root, const rules::config& cfg, std::string_view text,
                                const std::string& file, const env_lookup& env) {
     serve_findings out;
-    reporter R(file, text);
+    detail::reader R(file, text);
     const YAML::Node none(YAML::NodeType::Undefined);
     auto node = [&](const YAML::Node& n) { return n && n.IsDefined() ? n : none; };
     out.has_serve_sections = root["server"] || root["platforms"] || root["chats"];
