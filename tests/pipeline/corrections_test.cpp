@@ -32,13 +32,6 @@ std::string product_by(const std::string& complainant, const std::string& demand
            demand + "\n投诉时间：2026年11月23日8时55分";
 }
 
-std::vector<post> matching(const std::vector<post>& posts, const std::string& needle) {
-    std::vector<post> out;
-    for (const auto& p : posts)
-        if (contains(p.text, needle)) out.push_back(p);
-    return out;
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------

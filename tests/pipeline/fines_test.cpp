@@ -26,13 +26,6 @@ void fined_and_answered(bench& b) {
     b.say(at("11:30"), "wujiu", "回复 P1 原材料合格");
 }
 
-std::vector<post> matching(const std::vector<post>& posts, const std::string& needle) {
-    std::vector<post> out;
-    for (const auto& p : posts)
-        if (contains(p.text, needle)) out.push_back(p);
-    return out;
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------

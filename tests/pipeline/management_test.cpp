@@ -35,13 +35,6 @@ rules::config business() {
     return cfg;
 }
 
-std::vector<post> matching(const std::vector<post>& posts, const std::string& needle) {
-    std::vector<post> out;
-    for (const auto& p : posts)
-        if (contains(p.text, needle)) out.push_back(p);
-    return out;
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------

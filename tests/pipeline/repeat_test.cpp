@@ -14,13 +14,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::vector<post> matching(const std::vector<post>& posts, const std::string& needle) {
-    std::vector<post> out;
-    for (const auto& p : posts)
-        if (contains(p.text, needle)) out.push_back(p);
-    return out;
-}
-
 std::string deadline_state(bench& b, const std::string& complaint, const std::string& key) {
     auto rows = storage::sql_console(b.db()).rows(
         "SELECT state FROM deadlines WHERE complaint_id = ? AND key = ?", {complaint, key});

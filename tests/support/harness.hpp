@@ -162,4 +162,12 @@ inline bool contains(const std::string& hay, const std::string& needle) {
     return hay.find(needle) != std::string::npos;
 }
 
+// The posts whose text contains `needle`.
+inline std::vector<post> matching(const std::vector<post>& posts, const std::string& needle) {
+    std::vector<post> out;
+    for (const auto& p : posts)
+        if (contains(p.text, needle)) out.push_back(p);
+    return out;
+}
+
 }  // namespace harness
