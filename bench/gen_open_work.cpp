@@ -211,7 +211,7 @@ void bulk(generator& g, storage::database& db, std::size_t complaints, std::size
         auto c = is_product ? g.product(t0, i) : g.service(t0, i);
         switch (i % 10) {
             case 0:  // the respond stage fined, one department still silent
-                g.fire(c, "respond:warn", *c.find_stage("respond")->due - c.rules.respond_warning);
+                g.fire(c, "respond:warn", *c.find_stage("respond")->due - c.rules->respond_warning);
                 if (is_product)
                     g.command(c, "回复 " + c.id + " 已复检，批次合格", g.replier("生产部"), t0 + 50min);
                 g.fire(c, "respond:miss", *c.find_stage("respond")->due);
@@ -241,7 +241,7 @@ std::int64_t soon(generator& g, storage::database& db, std::size_t count, std::i
     for (std::size_t i = 0; i < count; ++i) {
         // respond is due 2 h after the post; the warning 30 minutes before has been posted.
         auto c = g.product(due - 2h, i);
-        g.fire(c, "respond:warn", due - c.rules.respond_warning);
+        g.fire(c, "respond:warn", due - c.rules->respond_warning);
         g.save(c);
     }
     tx->commit();

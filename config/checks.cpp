@@ -358,9 +358,10 @@ std::vector<config_error> duplicate_key_errors(std::string_view text, const std:
     std::string copy(text);
     std::istringstream in(copy);
     try {
+        // Only the first document, the one YAML::Load reads. (yaml-cpp 0.7 may also report an
+        // endless run of empty documents after some malformed input: never loop over them.)
         YAML::Parser parser(in);
-        while (parser.HandleNextDocument(finder)) {
-        }
+        parser.HandleNextDocument(finder);
     } catch (const YAML::Exception&) {
         return {};  // the loader reports the syntax error with its place
     }

@@ -44,10 +44,10 @@ bool do_appeal(complaint& c, const command& cmd, const std::string& actor, const
         refuse(out, ctx, chat, actor, c.id + " 尚未答复，暂不能申诉；请等待责任部门回复后再申诉。");
         return false;
     }
-    if (ctx.now > *last + c.rules.appeal_window) {
+    if (ctx.now > *last + c.rules->appeal_window) {
         refuse(out, ctx, chat, actor,
                c.id + " 已超过申诉期限（最后答复 " + ctx.tz.short_time(*last) + " 起 " +
-                   core::format_duration_zh(c.rules.appeal_window) + "），不能申诉。");
+                   core::format_duration_zh(c.rules->appeal_window) + "），不能申诉。");
         return false;
     }
     c.appeal = {actor, cmd.text, ctx.now, c.status, {}, {}};
@@ -56,7 +56,7 @@ bool do_appeal(complaint& c, const command& cmd, const std::string& actor, const
     stage_state st;
     st.name = "review";
     st.armed_at = ctx.now;
-    st.due = cal(c, ctx).add(ctx.now, c.rules.review.due);
+    st.due = cal(c, ctx).add(ctx.now, c.rules->review.due);
     c.stages.push_back(st);
     out.events.push_back(
         make_event(c, ctx, actor, "appealed", "review",

@@ -176,7 +176,8 @@ void from_json(const json& j, workflow_rules& r) {
     r.business_time = j.value("business_time", false);
 }
 
-void to_json(json& j, const complaint& c) {
+json state_json(const complaint& c) {
+    json j;
     json stages = json::array();
     for (const auto& s : c.stages) stages.push_back(stage_json(s));
     json depts = json::array();
@@ -202,7 +203,6 @@ void to_json(json& j, const complaint& c) {
          {"complainant_department", c.complainant_department},
          {"posted_at", core::to_ms(c.posted_at)},
          {"fields", fields},
-         {"rules", c.rules},
          {"stages", stages},
          {"departments", depts},
          {"process_flow", c.process_flow},
@@ -251,6 +251,12 @@ void to_json(json& j, const complaint& c) {
                         {"desk_signed", step_json(c.freight->desk_signed)},
                         {"paid", step_json(c.freight->paid)},
                         {"written_off", step_json(c.freight->written_off)}};
+    return j;
+}
+
+void to_json(json& j, const complaint& c) {
+    j = state_json(c);
+    j["rules"] = *c.rules;
 }
 
 void from_json(const json& j, complaint& c) {

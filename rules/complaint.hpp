@@ -73,7 +73,7 @@ struct complaint {
     // What came with the post besides its text (photos of the goods…): kind and the platform's
     // download code, so the files can be fetched for the dispute; 查询 shows how many.
     std::vector<core::attachment> attachments;
-    workflow_rules rules;  // frozen at registration
+    frozen_rules rules;  // frozen at registration (shared between complaints)
     std::vector<stage_state> stages;
     std::vector<department_reply> departments;
     std::string process_flow;  // 工艺 text
@@ -137,6 +137,8 @@ struct complaint {
 };
 
 void to_json(nlohmann::json& j, const complaint& c);
+// The complaint without its rules (storage keeps those once per rule set).
+nlohmann::json state_json(const complaint& c);
 void from_json(const nlohmann::json& j, complaint& c);
 void to_json(nlohmann::json& j, const workflow_rules& r);
 void from_json(const nlohmann::json& j, workflow_rules& r);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -74,6 +75,7 @@ struct roles {
 struct escalation_level {
     core::duration after{0};  // after the stage deadline
     std::string notify = "head";
+    bool operator==(const escalation_level&) const = default;
 };
 
 struct stage_rule {
@@ -82,6 +84,7 @@ struct stage_rule {
     // After the last level (or the miss, when the chain is empty) the stage is reminded every
     // this long until someone acts; unset = workflow_rules::repeat_every, 0 = never.
     std::optional<core::duration> repeat_every{};
+    bool operator==(const stage_rule&) const = default;
 };
 
 // Everything that decides deadlines and fines. Frozen (serialized) onto each complaint when it
@@ -111,6 +114,42 @@ struct workflow_rules {
     core::duration repeat_every{std::chrono::hours(1)};
     // Count deadlines in working time (the business calendar) instead of clock time.
     bool business_time = false;
+    bool operator==(const workflow_rules&) const = default;
+};
+
+// The workflow rules a complaint was registered under, shared and immutable: complaints under the
+// same rules hold one copy between them (the bot keeps every open complaint in memory), not one
+// each. Reads go through -> or *; a change makes a copy (copy on write).
+class frozen_rules {
+  public:
+    frozen_rules();  // the defaults
+    // The same rules as the last ones frozen give the same shared copy (registration freezes the
+    // config's rules onto every complaint).
+    frozen_rules(const workflow_rules& r);  // NOLINT(google-explicit-constructor): c.rules = cfg.workflow
+    explicit frozen_rules(std::shared_ptr<const workflow_rules> shared);
+    // A copy shares the rules, never a copy made for edit().
+    frozen_rules(const frozen_rules& o) : p_(o.p_) {}
+    frozen_rules& operator=(const frozen_rules& o) {
+        p_ = o.p_;
+        own_.reset();
+        return *this;
+    }
+    frozen_rules(frozen_rules&&) noexcept = default;
+    frozen_rules& operator=(frozen_rules&&) noexcept = default;
+    ~frozen_rules() = default;
+
+    const workflow_rules& operator*() const { return *p_; }
+    const workflow_rules* operator->() const { return p_.get(); }
+    operator const workflow_rules&() const { return *p_; }  // NOLINT: pass where rules are read
+    // The shared copy itself (storage caches its SHA-256 by it).
+    const std::shared_ptr<const workflow_rules>& shared() const { return p_; }
+    // A copy to change, replacing this complaint's rules (tests; never the shared copy).
+    workflow_rules& edit();
+    bool operator==(const frozen_rules& o) const { return p_ == o.p_ || *p_ == *o.p_; }
+
+  private:
+    std::shared_ptr<const workflow_rules> p_;
+    std::shared_ptr<workflow_rules> own_;  // after edit(): the copy p_ points at
 };
 
 struct schedules {

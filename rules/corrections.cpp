@@ -157,7 +157,7 @@ bool do_investigate(complaint& c, const command& cmd, const std::string& actor, 
         std::remove_if(c.departments.begin(), c.departments.end(),
                        [&](const department_reply& r) { return listed(removed, r.department); }),
         c.departments.end());
-    auto earliest = cal(c, ctx).add(ctx.now, c.rules.respond_minimum);
+    auto earliest = cal(c, ctx).add(ctx.now, c.rules->respond_minimum);
     for (const auto& d : added) {
         department_reply r;
         r.department = d;

@@ -34,7 +34,7 @@ void fine_department(complaint& c, department_reply& d, core::instant due, const
     f.department = d.department;
     f.person = cfg.org.head_of(d.department);
     f.person_name = cfg.org.display_name(f.person);
-    f.amount = c.rules.fine_amount;
+    f.amount = c.rules->fine_amount;
     f.deadline = due;
     f.issued_at = ctx.now;
     // storage::verify_audit checks the fine against this text: both take it from fine_issued_detail.
@@ -145,7 +145,7 @@ void detail::fire_chain_step(complaint& c, stage_state& st, const stage_rule& ru
 // Deadlines
 
 const core::calendar& calendar_of(const complaint& c, const core::calendar* business) {
-    return c.rules.business_time && business ? *business : core::calendar::wall();
+    return c.rules->business_time && business ? *business : core::calendar::wall();
 }
 
 std::vector<deadline> pending_deadlines(const complaint& c, const core::calendar* business) {
@@ -156,7 +156,7 @@ std::vector<deadline> pending_deadlines(const complaint& c, const core::calendar
         if (!start || period.count() <= 0) return;
         auto it = c.reminded.find(std::string(to_string(step)));
         int done = it == c.reminded.end() ? 0 : it->second;
-        if (done >= c.rules.reminders) return;
+        if (done >= c.rules->reminders) return;
         out.push_back(
             {c.id, deadline_key::reminder(step, done + 1).to_string(), k.add(*start, period * (done + 1))});
     };
@@ -167,17 +167,17 @@ std::vector<deadline> pending_deadlines(const complaint& c, const core::calendar
                                                         : *step == freight_step::desk ? &f.head_signed.at
                                                         : *step == freight_step::pay  ? &f.desk_signed.at
                                                                                       : &f.paid.at;
-            remind(timed_step_of(*step), *start, c.rules.freight_due);
+            remind(timed_step_of(*step), *start, c.rules->freight_due);
         }
     }
     fine_appeal_deadlines(c, k, out);  // a fine's appeal runs whatever the complaint's state
     const bool running = c.is_open() && !c.paused_since;
     if (running && c.compensation && c.sheet_date) {
-        if (!unsigned_departments(c).empty()) remind(timed_step::sign, c.sheet_at, c.rules.sign_due);
-        if (c.forwarded_at && !c.vp_opinion.at) remind(timed_step::vp, c.forwarded_at, c.rules.vp_due);
-        if (c.vp_opinion.at && !c.gm_approval.at) remind(timed_step::gm, c.vp_opinion.at, c.rules.gm_due);
+        if (!unsigned_departments(c).empty()) remind(timed_step::sign, c.sheet_at, c.rules->sign_due);
+        if (c.forwarded_at && !c.vp_opinion.at) remind(timed_step::vp, c.forwarded_at, c.rules->vp_due);
+        if (c.vp_opinion.at && !c.gm_approval.at) remind(timed_step::gm, c.vp_opinion.at, c.rules->gm_due);
         if (c.gm_approval.at && !c.executed.at)
-            remind(timed_step::execute, c.gm_approval.at, c.rules.execute_due);
+            remind(timed_step::execute, c.gm_approval.at, c.rules->execute_due);
     }
     for (const auto& s : c.stages) {
         if (!running || s.done_at || !s.due) continue;
@@ -187,8 +187,8 @@ std::vector<deadline> pending_deadlines(const complaint& c, const core::calendar
         chain_deadlines(c.id, deadline_key::stage_key(*id, deadline_action::miss), s, rule,
                         repeat_period(c.rules, rule), k, out);
         if (*id != stage_id::respond) continue;
-        if (!s.warned && !s.missed && c.rules.respond_warning.count() > 0) {
-            auto warn_at = k.subtract(*s.due, c.rules.respond_warning);
+        if (!s.warned && !s.missed && c.rules->respond_warning.count() > 0) {
+            auto warn_at = k.subtract(*s.due, c.rules->respond_warning);
             if (s.armed_at && warn_at > *s.armed_at)
                 out.push_back({c.id,
                                deadline_key::stage_key(stage_id::respond, deadline_action::warn).to_string(),
@@ -265,7 +265,7 @@ void fire_deadline(complaint& c, const std::string& key_text, core::instant due,
         post.text = "⚠️ " + c.id + " 距回复截止（" + hm(ctx, *st->due) + "）还有 " +
                     core::format_duration_zh(cal(c, ctx).between(ctx.now, *st->due)) + "，" + join(silent) +
                     "尚未回复（" + command_hint(c, cfg, stage_id::respond) + "）。逾期将罚负责人 " +
-                    std::to_string(c.rules.fine_amount) + " 元。";
+                    std::to_string(c.rules->fine_amount) + " 元。";
         for (const auto& d : silent) add_mention(post, cfg.org.head_of(d));
         out.posts.push_back(finish(std::move(post), cfg));
         return;

@@ -142,10 +142,10 @@ bool appeal_fine(complaint& c, const fine& f, const command& cmd, const std::str
                                                       cfg.roles.hr + "撤销（撤销 " + f.id + " <原因>）。");
         return false;
     }
-    if (ctx.now > f.issued_at + c.rules.appeal_window) {
+    if (ctx.now > f.issued_at + c.rules->appeal_window) {
         refuse(out, ctx, chat, actor,
                f.id + " 已超过申诉期限（罚款 " + ctx.tz.short_time(f.issued_at) + " 起 " +
-                   core::format_duration_zh(c.rules.appeal_window) + "），不能申诉。");
+                   core::format_duration_zh(c.rules->appeal_window) + "），不能申诉。");
         return false;
     }
     fine_appeal a;
@@ -155,7 +155,7 @@ bool appeal_fine(complaint& c, const fine& f, const command& cmd, const std::str
     a.at = ctx.now;
     a.review.name = "review";
     a.review.armed_at = ctx.now;
-    a.review.due = cal(c, ctx).add(ctx.now, c.rules.review.due);
+    a.review.due = cal(c, ctx).add(ctx.now, c.rules->review.due);
     c.fine_appeals.push_back(a);
     out.events.push_back(make_event(c, ctx, actor, "fine_appealed", "",
                                     f.id + " 申诉（" + cfg.org.display_name(actor) + "）：" + cmd.text +
@@ -266,7 +266,7 @@ void detail::fine_appeal_deadlines(const complaint& c, const core::calendar& k, 
     for (const auto& a : c.fine_appeals) {
         if (!a.decision.empty()) continue;
         chain_deadlines(c.id, deadline_key::review_key(a.fine, deadline_action::miss), a.review,
-                        c.rules.review, repeat_period(c.rules, c.rules.review), k, out);
+                        c.rules->review, repeat_period(c.rules, c.rules->review), k, out);
     }
 }
 
@@ -277,7 +277,7 @@ void detail::fire_fine_review(complaint& c, const deadline_key& key, core::insta
     auto* a = c.find_fine_appeal(fine_id);
     if (!a || !a->decision.empty() || !a->review.due) return;
     const auto& cfg = ctx.cfg;
-    const auto& rule = c.rules.review;
+    const auto& rule = c.rules->review;
     fine f;
     f.id = fine_id;
     if (key.action == deadline_action::miss) {

@@ -41,4 +41,31 @@ std::string organization::display_name(std::string_view person_id) const {
     return p ? p->name : std::string(person_id);
 }
 
+// ---------------------------------------------------------------------------------------------
+// frozen_rules
+
+frozen_rules::frozen_rules() {
+    static const auto defaults = std::make_shared<const workflow_rules>();
+    p_ = defaults;
+}
+
+frozen_rules::frozen_rules(const workflow_rules& r) {
+    // The loop thread registers complaint after complaint under the config's rules: one copy.
+    thread_local std::shared_ptr<const workflow_rules> last;
+    if (!last || !(*last == r)) last = std::make_shared<const workflow_rules>(r);
+    p_ = last;
+}
+
+frozen_rules::frozen_rules(std::shared_ptr<const workflow_rules> shared) : p_(std::move(shared)) {
+    if (!p_) p_ = frozen_rules().p_;
+}
+
+workflow_rules& frozen_rules::edit() {
+    if (!own_ || p_.use_count() > 2) {  // shared with another complaint (or never copied): copy
+        own_ = std::make_shared<workflow_rules>(*p_);
+        p_ = own_;
+    }
+    return *own_;
+}
+
 }  // namespace rules

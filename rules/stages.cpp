@@ -24,8 +24,8 @@ bool contains_keyword(const std::string* value, const std::vector<std::string>& 
 void arm_respond(complaint& c, const std::vector<std::string>& departments, const context& ctx) {
     auto* st = c.find_stage(stage_id::respond);
     const auto& k = cal(c, ctx);
-    auto due = k.add(k.add(c.posted_at, c.rules.respond.due), c.paused_total);
-    due = std::max(due, k.add(ctx.now, c.rules.respond_minimum));
+    auto due = k.add(k.add(c.posted_at, c.rules->respond.due), c.paused_total);
+    due = std::max(due, k.add(ctx.now, c.rules->respond_minimum));
     st->due = due;
     st->armed_at = ctx.now;
     c.departments.clear();
@@ -52,8 +52,13 @@ complaint register_complaint(const complaint_form& form, const core::inbound_mes
     c.posted_at = ctx.now;
     c.fields = form.fields;
     c.attachments = msg.attachments;
-    c.rules = cfg.workflow;
-    c.rules.business_time = cfg.calendar.business;
+    if (cfg.workflow.business_time == cfg.calendar.business) {
+        c.rules = cfg.workflow;  // the copy shared with the complaints registered before
+    } else {
+        auto frozen = cfg.workflow;
+        frozen.business_time = cfg.calendar.business;
+        c.rules = frozen;
+    }
 
     // 投诉人 decides whose VP gets the sheet, who may appeal and which department the reports
     // count; when it names nobody (or two people) the poster stands in and the receipt says so.
@@ -74,17 +79,17 @@ complaint register_complaint(const complaint_form& form, const core::inbound_mes
     auto unarmed = [](stage_id id) {
         return stage_state{std::string(to_string(id)), {}, {}, {}, {}, false, 0, false};
     };
-    c.stages.push_back(stage_at(stage_id::accept, c.rules.accept));
+    c.stages.push_back(stage_at(stage_id::accept, c.rules->accept));
     if (c.kind == complaint_kind::product) {
-        c.stages.push_back(stage_at(stage_id::publish, c.rules.publish));
+        c.stages.push_back(stage_at(stage_id::publish, c.rules->publish));
         c.stages.push_back(unarmed(stage_id::respond));
     } else {
-        c.stages.push_back(stage_at(stage_id::route, c.rules.route));
+        c.stages.push_back(stage_at(stage_id::route, c.rules->route));
         c.stages.push_back(unarmed(stage_id::respond));
         c.stages.push_back(unarmed(stage_id::notify));
     }
     c.compensation = contains_keyword(form.field(c.kind == complaint_kind::product ? "客户要求" : "投诉目的"),
-                                      c.rules.compensation_keywords);
+                                      c.rules->compensation_keywords);
 
     auto who = cfg.org.display_name(c.complainant);
     auto registered = make_event(c, ctx, msg.sender, "registered", "",
@@ -191,7 +196,7 @@ bool do_assign(complaint& c, const command& cmd, const std::string& actor, const
         text = "🔀 " + c.id + " 已分流至" + join(departments) + "（" + lateness(late) + "）。\n请于 " +
                hm(ctx, *respond.due) + " 前提交处理方案（方案 " + c.id + " <处理方案>）。";
     }
-    text += "逾期未回复，按每次 " + std::to_string(c.rules.fine_amount) + " 元对部门负责人处罚。";
+    text += "逾期未回复，按每次 " + std::to_string(c.rules->fine_amount) + " 元对部门负责人处罚。";
     for (const auto& d : departments) add_mention(post, ctx.cfg.org.head_of(d));
     post.text = std::move(text);
     out.posts.push_back(finish(std::move(post), ctx.cfg));
@@ -270,7 +275,7 @@ void respond_complete(complaint& c, const std::string& actor, const context& ctx
     st.done_by = actor;
     out.events.push_back(make_event(c, ctx, actor, "answered", "respond", "各部门均已回复"));
     if (auto* notify = c.find_stage(stage_id::notify)) {
-        notify->due = cal(c, ctx).add(ctx.now, c.rules.notify.due);
+        notify->due = cal(c, ctx).add(ctx.now, c.rules->notify.due);
         notify->armed_at = ctx.now;
         text += "各部门均已答复，请" + ctx.cfg.roles.hr + "于 " + hm(ctx, *notify->due) + " 前通知投诉人 " +
                 ctx.cfg.org.display_name(c.complainant) + "（已通知 " + c.id + "）。";

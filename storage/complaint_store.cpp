@@ -81,9 +81,19 @@ int complaint_store::next_seq(rules::complaint_kind kind) {
     return q.getColumn(0).getInt();
 }
 
-std::int64_t complaint_store::rule_set_id(const rules::workflow_rules& r) {
-    auto text = json(r).dump();
-    auto sha = sha256_hex(text);
+std::int64_t complaint_store::rule_set_id(const rules::frozen_rules& r) {
+    // The complaints under one rule set share one copy: its text and hash are computed once.
+    auto cached = text_by_rules_.find(r.shared().get());
+    if (cached == text_by_rules_.end()) {
+        if (text_by_rules_.size() >= 64) text_by_rules_.clear();  // bounded: rule sets are few
+        auto text = json(*r).dump();
+        auto sha = sha256_hex(text);
+        cached =
+            text_by_rules_.emplace(r.shared().get(), rule_text{r.shared(), std::move(text), std::move(sha)})
+                .first;
+    }
+    const auto& text = cached->second.text;
+    const auto& sha = cached->second.sha;
     std::int64_t id = 0;
     {
         auto& q = c_.prepared(sql_rule_set_by_sha);
@@ -102,8 +112,8 @@ std::int64_t complaint_store::rule_set_id(const rules::workflow_rules& r) {
     return id;  // not cached: an insert rolled back with its savepoint must not leave a stale id
 }
 
-const rules::workflow_rules& complaint_store::rule_set(const std::string& sha) {
-    if (auto it = rules_by_sha_.find(sha); it != rules_by_sha_.end()) return *it->second;
+const std::shared_ptr<const rules::workflow_rules>& complaint_store::rule_set(const std::string& sha) {
+    if (auto it = rules_by_sha_.find(sha); it != rules_by_sha_.end()) return it->second;
     auto& q = c_.prepared(sql_rule_set);
     reset_on_exit q_done{q};
     q.bind(1, sha);
@@ -113,13 +123,12 @@ const rules::workflow_rules& complaint_store::rule_set(const std::string& sha) {
                     error_kind::corrupt);
     auto r = std::make_shared<const rules::workflow_rules>(
         json::parse(q.getColumn(0).getString()).get<rules::workflow_rules>());
-    return *rules_by_sha_.emplace(sha, std::move(r)).first->second;
+    return rules_by_sha_.emplace(sha, std::move(r)).first->second;
 }
 
 void complaint_store::save(const rules::complaint& c, core::instant updated_at) {
     auto rule_set = rule_set_id(c.rules);
-    json j = c;
-    j.erase("rules");
+    json j = rules::state_json(c);
     auto k = columns_of(c);
     {
         auto& q = c_.prepared(sql_save_complaint);
@@ -174,7 +183,7 @@ std::vector<rules::complaint> complaint_store::select(SQLite::Statement& q) {
     std::vector<rules::complaint> out;
     while (q.executeStep()) {
         auto c = json::parse(q.getColumn(0).getString()).get<rules::complaint>();
-        if (!q.getColumn(1).isNull()) c.rules = rule_set(q.getColumn(1).getString());
+        if (!q.getColumn(1).isNull()) c.rules = rules::frozen_rules(rule_set(q.getColumn(1).getString()));
         out.push_back(std::move(c));
     }
     return out;

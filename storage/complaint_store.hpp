@@ -55,13 +55,19 @@ class complaint_store {
     std::int64_t count();
 
     // The rule set's id for `r`, inserting it when new.
-    std::int64_t rule_set_id(const rules::workflow_rules& r);
+    std::int64_t rule_set_id(const rules::frozen_rules& r);
 
   private:
     std::vector<rules::complaint> select(SQLite::Statement& q);
-    const rules::workflow_rules& rule_set(const std::string& sha);
+    const std::shared_ptr<const rules::workflow_rules>& rule_set(const std::string& sha);
     connection& c_;
     std::map<std::string, std::shared_ptr<const rules::workflow_rules>> rules_by_sha_;  // by content
+    struct rule_text {
+        std::shared_ptr<const rules::workflow_rules> rules;  // keeps the key's address in use
+        std::string text;
+        std::string sha;
+    };
+    std::map<const rules::workflow_rules*, rule_text> text_by_rules_;
 };
 
 }  // namespace storage::detail

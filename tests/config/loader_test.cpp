@@ -340,3 +340,16 @@ roles: { order_desk: 打单部, hr: 人力资源部 }
     EXPECT_TRUE(errors(bad_alias).front().find("aliases of 'lisi' must be a list") != std::string::npos)
         << errors(bad_alias).front();
 }
+
+// yaml-cpp 0.7 reports an endless run of empty documents after a stray "," (found by fuzz_config):
+// the loader reads the first document only and answers at once.
+TEST(ConfigLoader, AStrayCommaIsAnErrorNotAnEndlessLoop) {
+    auto r = parse(",");
+    EXPECT_FALSE(r.config);
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_NE(r.errors[0].message.find("must be a mapping"), std::string::npos) << r.errors[0].to_string();
+
+    // A valid company with a second "document" of garbage after it: the company loads as before.
+    auto two = parse(org + "---\n,\n");
+    EXPECT_TRUE(two.config) << (two.errors.empty() ? "" : two.errors[0].to_string());
+}

@@ -99,15 +99,15 @@ TEST(RuleSets, ComplaintsUnderTheSameRulesShareOneRuleSetAndChangedRulesGetTheir
         db.save_complaint(a_complaint("P1", 1));
         db.save_complaint(a_complaint("P2", 2));
         auto later = a_complaint("P3", 3);
-        later.rules.respond.due = 3h;  // the respond deadline changed in the config
+        later.rules.edit().respond.due = 3h;  // the respond deadline changed in the config
         db.save_complaint(later);
     }
     storage::database db(path);
     storage::sql_console sql(db);
     EXPECT_EQ(sql.scalar("SELECT COUNT(*) FROM rule_sets"), 2);
     EXPECT_EQ(sql.scalar("SELECT COUNT(DISTINCT rule_set) FROM complaints WHERE id IN ('P1', 'P2')"), 1);
-    EXPECT_EQ(db.load_complaint("P3")->rules.respond.due, 3h);
-    EXPECT_EQ(db.load_complaint("P1")->rules.respond.due, rules::workflow_rules{}.respond.due);
+    EXPECT_EQ(db.load_complaint("P3")->rules->respond.due, 3h);
+    EXPECT_EQ(db.load_complaint("P1")->rules->respond.due, rules::workflow_rules{}.respond.due);
     EXPECT_EQ(db.load_complaint("P1")->fields, a_complaint("P1", 1).fields);
 }
 
@@ -118,14 +118,14 @@ TEST(RuleSets, ARuleSetRolledBackWithItsSavepointIsNeverAttachedToAnotherComplai
     auto tx = db.begin();
     tx->savepoint("ingest_message");
     auto first = a_complaint("P2", 2);
-    first.rules.respond.due = 3h;
+    first.rules.edit().respond.due = 3h;
     db.save_complaint(first);
-    EXPECT_EQ(db.load_complaint("P2")->rules.respond.due, 3h);  // cached by its content
+    EXPECT_EQ(db.load_complaint("P2")->rules->respond.due, 3h);  // cached by its content
     tx->rollback_to("ingest_message");
     tx->release("ingest_message");
     auto second = a_complaint("P2", 2);
-    second.rules.respond.due = 4h;  // takes the rolled-back rule set's id
+    second.rules.edit().respond.due = 4h;  // takes the rolled-back rule set's id
     db.save_complaint(second);
     tx->commit();
-    EXPECT_EQ(db.load_complaint("P2")->rules.respond.due, 4h);
+    EXPECT_EQ(db.load_complaint("P2")->rules->respond.due, 4h);
 }
