@@ -351,4 +351,19 @@ void from_json(const json& j, complaint& c) {
     }
 }
 
+bool may_still_change(const complaint& c, core::instant now) {
+    if (c.is_open()) return true;
+    if (c.freight && !c.freight->written_off.at) return true;
+    // The appeal windows run from the last reply, the respond deadline, the ruling or a fine (issued
+    // at a deadline): the latest of these bounds them all.
+    auto last = c.posted_at;
+    auto later = [&](const std::optional<core::instant>& t) {
+        if (t && *t > last) last = *t;
+    };
+    later(c.closed_at);
+    for (const auto& d : c.departments) later(d.replied_at), later(d.due);
+    for (const auto& s : c.stages) later(s.due), later(s.done_at);
+    return now <= last + c.rules->appeal_window + c.rules->respond.due;
+}
+
 }  // namespace rules

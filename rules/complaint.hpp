@@ -136,6 +136,11 @@ struct complaint {
     void set_status(complaint_status s) { status = std::string(to_string(s)); }
 };
 
+// Whether a step may still change `c` at `now`: it is open, its return freight is not written off,
+// or an appeal (of it or of a fine on it) may still come — the complaints the engine keeps in
+// memory. Errs on the side of true (a complaint outside it is read from the database).
+bool may_still_change(const complaint& c, core::instant now);
+
 void to_json(nlohmann::json& j, const complaint& c);
 // The complaint without its rules (storage keeps those once per rule set).
 nlohmann::json state_json(const complaint& c);

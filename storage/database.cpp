@@ -144,7 +144,7 @@ audit_result database::verify_audit() {
 void database::sync_deadlines(const std::string& complaint_id, const std::vector<rules::deadline>& wanted) {
     STORAGE_CALL(deadlines.sync(complaint_id, wanted));
 }
-void database::add_deadline(const rules::deadline& d) {
+bool database::add_deadline(const rules::deadline& d) {
     STORAGE_CALL(deadlines.add(d));
 }
 std::vector<rules::deadline> database::open_deadlines() {
@@ -214,10 +214,18 @@ std::int64_t database::outbox_backlog() {
 
 // --- unit of work
 
+void database::observe(transaction_observer* o) {
+    impl_->observer = o;
+}
+transaction_observer* database::observer() const {
+    return impl_->observer;
+}
+
 unit_of_work::unit_of_work(database& db, mode m) : db_(db) {
     auto& c = db_.impl_->conn;
     guarded(c, [&] { c.prepared(m == mode::write ? "BEGIN IMMEDIATE" : "BEGIN").exec(); });
     active_ = true;
+    if (auto* o = db_.impl_->observer) o->on_begin();
 }
 
 unit_of_work::~unit_of_work() {
@@ -232,11 +240,19 @@ void unit_of_work::commit() {
     auto& c = db_.impl_->conn;
     guarded(c, [&] { c.prepared("COMMIT").exec(); });
     active_ = false;
+    if (auto* o = db_.impl_->observer) o->on_commit();
 }
 
 void unit_of_work::rollback() {
     if (!active_) return;
     active_ = false;
+    // Whatever happens to the ROLLBACK itself, nothing of this transaction was committed.
+    struct tell {
+        transaction_observer* o;
+        ~tell() {
+            if (o) o->on_rollback();
+        }
+    } told{db_.impl_->observer};
     auto& c = db_.impl_->conn;
     if (sqlite3_get_autocommit(c.db().getHandle()) != 0) return;  // SQLite rolled it back itself
     guarded(c, [&] { c.prepared("ROLLBACK").exec(); });
@@ -256,18 +272,21 @@ void unit_of_work::savepoint(const std::string& name) {
     check_name(name);
     auto& c = db_.impl_->conn;
     guarded(c, [&] { c.prepared_text("SAVEPOINT " + name).exec(); });
+    if (auto* o = db_.impl_->observer) o->on_savepoint(name);
 }
 
 void unit_of_work::release(const std::string& name) {
     check_name(name);
     auto& c = db_.impl_->conn;
     guarded(c, [&] { c.prepared_text("RELEASE " + name).exec(); });
+    if (auto* o = db_.impl_->observer) o->on_release(name);
 }
 
 void unit_of_work::rollback_to(const std::string& name) {
     check_name(name);
     auto& c = db_.impl_->conn;
     guarded(c, [&] { c.prepared_text("ROLLBACK TO " + name).exec(); });
+    if (auto* o = db_.impl_->observer) o->on_rollback_to(name);
 }
 
 }  // namespace storage

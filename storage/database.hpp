@@ -65,6 +65,10 @@ class database {
     // "wal", "memory", "delete"…
     std::string journal_mode();
     void set_durability(durability d);
+    // The one observer of this database's transactions (nullptr: none). The observer must outlive
+    // the database or be removed first.
+    void observe(transaction_observer* o);
+    transaction_observer* observer() const;
 
     // --- meta
     std::optional<std::string> meta(const std::string& key);
@@ -118,7 +122,8 @@ class database {
     void sync_deadlines(const std::string& complaint_id, const std::vector<rules::deadline>& wanted);
     // Adds one deadline unless a row with its key exists (open, fired or cancelled): used for
     // scheduled jobs, whose keys name the occurrence ("job:daily_summary@2026-11-23").
-    void add_deadline(const rules::deadline& d);
+    // Returns whether it was added.
+    bool add_deadline(const rules::deadline& d);
     std::vector<rules::deadline> open_deadlines();
     // True when the deadline is still open at `due` (a stale heap entry otherwise).
     bool deadline_open(const std::string& complaint_id, const std::string& key, core::instant due);

@@ -34,6 +34,7 @@ struct database::impl {
     detail::deadline_store deadlines;
     detail::fine_store fines;
     detail::outbox_store outbox;
+    transaction_observer* observer = nullptr;
 };
 
 }  // namespace storage

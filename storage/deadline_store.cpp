@@ -59,13 +59,13 @@ void deadline_store::sync(const std::string& complaint_id, const std::vector<rul
     }
 }
 
-void deadline_store::add(const rules::deadline& d) {
+bool deadline_store::add(const rules::deadline& d) {
     auto& q = c_.prepared(sql_add_deadline);
     reset_on_exit q_done{q};
     q.bind(1, d.complaint);
     q.bind(2, d.key);
     q.bind(3, ms(d.due));
-    q.exec();
+    return q.exec() > 0;
 }
 
 std::vector<rules::deadline> deadline_store::open() {

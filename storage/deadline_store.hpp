@@ -14,7 +14,7 @@ class deadline_store {
   public:
     explicit deadline_store(connection& c) : c_(c) {}
     void sync(const std::string& complaint_id, const std::vector<rules::deadline>& wanted);
-    void add(const rules::deadline& d);
+    bool add(const rules::deadline& d);  // false: a row with its key exists
     std::vector<rules::deadline> open();
     bool is_open(const std::string& complaint_id, const std::string& key, core::instant due);
     void mark_fired(const std::string& complaint_id, const std::string& key, core::instant fired_at);

@@ -11,6 +11,21 @@ namespace storage {
 
 class database;
 
+// Told, after the SQL succeeded, what became of the work of the transactions on a database: what a
+// cache kept beside it (the engine's live complaints and deadlines) needs in order to publish only
+// what COMMIT made durable, and to forget what a savepoint or the transaction rolled back.
+// Set with database::observe(); called on the database's thread.
+class transaction_observer {
+  public:
+    virtual ~transaction_observer() = default;
+    virtual void on_begin() = 0;
+    virtual void on_savepoint(const std::string& name) = 0;
+    virtual void on_release(const std::string& name) = 0;
+    virtual void on_rollback_to(const std::string& name) = 0;
+    virtual void on_commit() = 0;
+    virtual void on_rollback() = 0;  // also when SQLite rolled the transaction back itself
+};
+
 class unit_of_work {
   public:
     enum class mode {

@@ -49,10 +49,11 @@ core::instant period_end(const rules::period& p, const core::zone& tz) {
 }  // namespace
 
 engine::engine(const rules::config& cfg, storage::database& db, const core::clock& clock)
-    : cfg_(cfg), db_(db), clock_(clock), tz_(cfg.timezone), cal_(cfg.calendar, tz_) {
+    : cfg_(cfg), db_(db), clock_(clock), tz_(cfg.timezone), cal_(cfg.calendar, tz_), live_(db) {
     if (!db_.meta("timezone")) db_.set_meta("timezone", cfg_.timezone);
     // The names and roles the printed reports use (`report` reads only the database).
     if (auto org = org_snapshot(cfg_); db_.meta(org_snapshot_key) != org) db_.set_meta(org_snapshot_key, org);
+    live_.load(clock_.now());
     ensure_jobs();
     load_deadlines();
 }
@@ -94,7 +95,7 @@ void engine::ensure_jobs() {
         if (armed) continue;
         if (auto next = next_occurrence(std::string(job), clock_.now())) {
             auto key = job_key(job, tz_.date_of(*next));
-            db_.add_deadline({"", key, *next});
+            if (db_.add_deadline({"", key, *next})) live_.add("", key, *next);
         }
     }
     tx->commit();
@@ -102,24 +103,23 @@ void engine::ensure_jobs() {
 
 // Every entry starts due at its deadline; fire_batch moves a complaint's entry to the next opening
 // when the business calendar is closed at firing time.
-engine::heap_entry engine::entry(core::instant due, std::string complaint, std::string key) const {
-    return {due, due, std::move(complaint), std::move(key)};
+engine::heap_entry engine::entry(const std::string& complaint, const live_state::armed& a) const {
+    return {a.due, a.due, complaint, a.key, a.generation};
 }
 
 void engine::load_deadlines() {
     heap_ = {};
-    for (const auto& d : db_.open_deadlines()) heap_.push(entry(d.due, d.complaint, d.key));
-}
-
-void engine::push(const std::vector<rules::deadline>& ds) {
-    for (const auto& d : ds) heap_.push(entry(d.due, d.complaint, d.key));
+    for (const auto& [complaint, a] : live_.all_armed()) heap_.push(entry(complaint, a));
 }
 
 std::optional<core::instant> engine::next_due() {
     while (!heap_.empty()) {
         const auto& top = heap_.top();
-        if (db_.deadline_open(top.complaint, top.key, top.due)) return top.fire_at;
-        heap_.pop();  // stale: cancelled, moved or already fired
+        if (live_.is_armed(top.complaint, top.key, top.generation)) return top.fire_at;
+        // Stale: cancelled, moved or already fired — by this transaction only, maybe.
+        if (db_.in_transaction() && live_.is_armed_committed(top.complaint, top.key, top.generation))
+            set_aside_.push_back(top);
+        heap_.pop();
     }
     return std::nullopt;
 }
@@ -139,6 +139,7 @@ std::size_t engine::fire_due(core::instant until) {
 std::size_t engine::fire_batch(core::instant until) {
     constexpr std::size_t max_batch = 256;  // bounds how long one commit keeps the loop busy
     std::vector<heap_entry> taken;
+    set_aside_.clear();
     auto tx = db_.begin();
     try {
         while (taken.size() < max_batch) {
@@ -160,8 +161,11 @@ std::size_t engine::fire_batch(core::instant until) {
             fire_one(taken.back());
         }
         tx->commit();
+        set_aside_.clear();
     } catch (...) {
         for (auto& e : taken) heap_.push(std::move(e));
+        for (auto& e : set_aside_) heap_.push(std::move(e));
+        set_aside_.clear();
         throw;
     }
     return taken.size();
@@ -169,23 +173,24 @@ std::size_t engine::fire_batch(core::instant until) {
 
 // Runs inside fire_batch's transaction.
 void engine::fire_one(const heap_entry& e) {
-    if (!db_.deadline_open(e.complaint, e.key, e.due)) return;  // stale entry; nothing to do
+    if (!live_.is_armed(e.complaint, e.key, e.generation)) return;  // stale entry; nothing to do
     int fine_seq = db_.next_fine_seq();
     auto ctx = make_context(&fine_seq);
     rules::outcome out;
     db_.mark_fired(e.complaint, e.key, ctx.now);
+    live_.fired(e.complaint, e.key);
     if (e.complaint.empty()) {
         auto name = e.key.substr(job_prefix.size(), e.key.find('@') - job_prefix.size());
         run_job(name, e.due, out);
         persist(out);
         if (auto next = next_occurrence(name, std::max(ctx.now, e.due))) {
             auto key = job_key(name, tz_.date_of(*next));
-            db_.add_deadline({"", key, *next});
-            heap_.push(entry(*next, "", key));
+            if (db_.add_deadline({"", key, *next}))
+                if (auto a = live_.add("", key, *next)) heap_.push(entry("", *a));
         }
         return;
     }
-    auto c = db_.load_complaint(e.complaint);
+    auto c = live_.complaint(e.complaint);
     if (!c) return;
     rules::fire_deadline(*c, e.key, e.due, ctx, out);
     persist(out);
@@ -235,10 +240,14 @@ void engine::persist(const rules::outcome& out) {
 }
 
 void engine::save(const rules::complaint& c) {
-    db_.save_complaint(c, clock_.now());
+    auto now = clock_.now();
+    db_.save_complaint(c, now);
+    live_.saved(c, now);
     auto wanted = rules::pending_deadlines(c, &cal_);
+    auto synced = live_.sync(c.id, wanted);
+    if (!synced.changed) return;  // memory mirrors the table: the same rows would be kept
     db_.sync_deadlines(c.id, wanted);
-    push(wanted);
+    for (const auto& a : synced.fresh) heap_.push(entry(c.id, a));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -381,7 +390,7 @@ void engine::on_command(const rules::command& cmd, const core::inbound_message& 
 void engine::on_fine_command(const rules::command& cmd, const core::inbound_message& msg,
                              rules::outcome& out) {
     auto f = db_.load_fine(cmd.target);
-    auto c = f ? db_.load_complaint(f->complaint) : std::nullopt;
+    auto c = f ? live_.complaint(f->complaint) : std::nullopt;
     int unused = 0;
     auto ctx = make_context(&unused);
     if (rules::apply_fine_command(c ? &*c : nullptr, f ? &*f : nullptr, cmd, msg.sender, msg.chat, ctx,
@@ -394,7 +403,7 @@ void engine::on_complaint_command(const rules::command& cmd, const core::inbound
                                   rules::outcome& out) {
     using rules::command_kind;
     auto id = rules::complaint_id_of(cmd);
-    auto c = db_.load_complaint(id);
+    auto c = live_.complaint(id);
     if (!c) {
         reply(out, msg, "❌ 没有找到投诉 " + id + "，请用“待办”查看进行中的投诉编号。");
         return;

@@ -16,6 +16,7 @@
 
 #include "core/clock.hpp"
 #include "core/message.hpp"
+#include "pipeline/live_state.hpp"
 #include "rules/config.hpp"
 #include "rules/workflow.hpp"
 #include "storage/database.hpp"
@@ -48,6 +49,7 @@ class engine {
     const core::zone& tz() const { return tz_; }
     const rules::config& config() const { return cfg_; }
     const core::calendar& calendar() const { return cal_; }
+    const live_state& live() const { return live_; }
 
   private:
     struct heap_entry {
@@ -55,17 +57,17 @@ class engine {
         core::instant due;
         std::string complaint;
         std::string key;
+        std::uint64_t generation = 0;  // live_state's: another one there means moved or cancelled
         bool operator>(const heap_entry& o) const {
             if (fire_at != o.fire_at) return fire_at > o.fire_at;
             return due != o.due ? due > o.due
                                 : (complaint != o.complaint ? complaint > o.complaint : key > o.key);
         }
     };
-    heap_entry entry(core::instant due, std::string complaint, std::string key) const;
+    heap_entry entry(const std::string& complaint, const live_state::armed& a) const;
 
     void load_deadlines();
     void ensure_jobs();
-    void push(const std::vector<rules::deadline>& ds);
     void persist(const rules::outcome& out);
     void save(const rules::complaint& c);
 
@@ -88,7 +90,11 @@ class engine {
     const core::clock& clock_;
     core::zone tz_;
     core::calendar cal_;
+    live_state live_;  // the complaints that may still change and the armed deadlines
     std::priority_queue<heap_entry, std::vector<heap_entry>, std::greater<>> heap_;
+    // Entries next_due() dropped inside a transaction as cancelled by it: back on the heap if it
+    // rolls back (fire_batch), so a rolled-back batch loses no deadline.
+    std::vector<heap_entry> set_aside_;
     std::map<std::string, std::deque<core::instant>> bad_post_replies_;  // per sender, the last minute
 };
 

@@ -1,0 +1,213 @@
+#include "pipeline/live_state.hpp"
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "adapters/crypto.hpp"
+
+namespace app {
+
+namespace {
+
+// Closed complaints age out of memory in a sweep every this many saves.
+constexpr std::size_t prune_every = 4096;
+
+std::string digest_text(const std::map<std::string, const rules::complaint*>& complaints,
+                        const std::map<std::pair<std::string, std::string>, core::instant>& deadlines) {
+    std::string text;
+    for (const auto& [id, c] : complaints) text += id + "\t" + rules::state_json(*c).dump() + "\n";
+    for (const auto& [k, due] : deadlines)
+        text += k.first + "\t" + k.second + "\t" + std::to_string(core::to_ms(due)) + "\n";
+    return adapters::crypto::base64_encode(adapters::crypto::sha256(text));
+}
+
+// The digest covers what does not depend on the hour it is taken: the open complaints, those with
+// open freight, and every armed deadline.
+bool in_digest(const rules::complaint& c) {
+    return c.is_open() || (c.freight && !c.freight->written_off.at);
+}
+
+}  // namespace
+
+live_state::live_state(storage::database& db) : db_(db) {
+    db_.observe(this);
+}
+
+live_state::~live_state() {
+    if (db_.observer() == this) db_.observe(nullptr);
+}
+
+void live_state::load(core::instant now) {
+    complaints_.clear();
+    deadlines_.clear();
+    last_now_ = now;
+    for (auto& c : db_.open_complaints()) complaints_.set_committed(c.id, std::move(c));
+    for (auto& c : db_.open_freight_complaints())
+        if (!complaints_.find_committed(c.id)) complaints_.set_committed(c.id, std::move(c));
+    std::map<std::string, std::vector<armed>> by_complaint;
+    for (const auto& d : db_.open_deadlines())
+        by_complaint[d.complaint].push_back({d.key, d.due, next_generation_++});
+    for (auto& [id, list] : by_complaint) deadlines_.set_committed(id, std::move(list));
+}
+
+std::optional<rules::complaint> live_state::complaint(const std::string& id) {
+    if (const auto* c = complaints_.find(id)) return *c;
+    return db_.load_complaint(id);
+}
+
+void live_state::saved(const rules::complaint& c, core::instant now) {
+    last_now_ = now;
+    bool keep = rules::may_still_change(c, now);
+    if (!db_.in_transaction()) {  // autocommit: the row is already durable
+        if (keep)
+            complaints_.set_committed(c.id, c);
+        else
+            complaints_.evict_committed(c.id);
+        return;
+    }
+    if (keep)
+        complaints_.set(c.id, c);
+    else
+        complaints_.erase(c.id);  // read from the database from now on
+    if (++saves_since_prune_ >= prune_every) saves_since_prune_ = 0, prune(now);
+}
+
+void live_state::prune(core::instant now) {
+    // Only committed entries that no pending write shadows are dropped: a cache eviction.
+    std::vector<std::string> stale;
+    for (const auto& [id, c] : complaints_.committed())
+        if (!rules::may_still_change(c, now)) stale.push_back(id);
+    for (const auto& id : stale) complaints_.evict_committed(id);
+}
+
+live_state::sync_result live_state::sync(const std::string& complaint,
+                                         const std::vector<rules::deadline>& wanted) {
+    const auto* current = deadlines_.find(complaint);
+    std::vector<armed> next, fresh;
+    next.reserve(wanted.size());
+    for (const auto& w : wanted) {
+        const armed* same = nullptr;
+        if (current)
+            for (const auto& a : *current)
+                if (a.key == w.key && a.due == w.due) same = &a;
+        if (same) {
+            next.push_back(*same);  // unchanged: its heap entry stays valid
+        } else {
+            next.push_back({w.key, w.due, next_generation_++});
+            fresh.push_back(next.back());
+        }
+    }
+    bool unchanged = fresh.empty() && (current ? current->size() == next.size() : next.empty());
+    if (unchanged) return {false, {}};
+    if (next.empty())
+        deadlines_.erase(complaint);
+    else
+        deadlines_.set(complaint, std::move(next));
+    return {true, std::move(fresh)};
+}
+
+std::optional<live_state::armed> live_state::add(const std::string& complaint, const std::string& key,
+                                                 core::instant due) {
+    std::vector<armed> list;
+    if (const auto* current = deadlines_.find(complaint)) {
+        for (const auto& a : *current)
+            if (a.key == key) return std::nullopt;
+        list = *current;
+    }
+    armed a{key, due, next_generation_++};
+    list.push_back(a);
+    deadlines_.set(complaint, std::move(list));
+    return a;
+}
+
+void live_state::fired(const std::string& complaint, const std::string& key) {
+    const auto* current = deadlines_.find(complaint);
+    if (!current) return;
+    std::vector<armed> list;
+    for (const auto& a : *current)
+        if (a.key != key) list.push_back(a);
+    if (list.size() == current->size()) return;
+    if (list.empty())
+        deadlines_.erase(complaint);
+    else
+        deadlines_.set(complaint, std::move(list));
+}
+
+namespace {
+bool has(const std::vector<live_state::armed>* list, const std::string& key, std::uint64_t generation) {
+    if (!list) return false;
+    return std::any_of(list->begin(), list->end(), [&](const live_state::armed& a) {
+        return a.generation == generation && a.key == key;
+    });
+}
+}  // namespace
+
+bool live_state::is_armed(const std::string& complaint, const std::string& key,
+                          std::uint64_t generation) const {
+    return has(deadlines_.find(complaint), key, generation);
+}
+
+bool live_state::is_armed_committed(const std::string& complaint, const std::string& key,
+                                    std::uint64_t generation) const {
+    return has(deadlines_.find_committed(complaint), key, generation);
+}
+
+std::vector<std::pair<std::string, live_state::armed>> live_state::all_armed() const {
+    std::vector<std::pair<std::string, armed>> out;
+    for (const auto& [id, list] : deadlines_.committed())
+        for (const auto& a : list) out.emplace_back(id, a);
+    return out;
+}
+
+std::size_t live_state::deadlines_armed() const {
+    std::size_t n = 0;
+    for (const auto& [id, list] : deadlines_.committed()) n += list.size();
+    return n;
+}
+
+std::string live_state::digest() const {
+    std::map<std::string, const rules::complaint*> held;
+    for (const auto& [id, c] : complaints_.committed())
+        if (in_digest(c)) held.emplace(id, &c);
+    std::map<std::pair<std::string, std::string>, core::instant> armed_at;
+    for (const auto& [id, list] : deadlines_.committed())
+        for (const auto& a : list) armed_at[{id, a.key}] = a.due;
+    return digest_text(held, armed_at);
+}
+
+std::string live_state::digest_of(storage::database& db) {
+    auto snapshot = db.read_snapshot();
+    auto all = db.all_complaints();
+    std::map<std::string, const rules::complaint*> held;
+    for (const auto& c : all)
+        if (in_digest(c)) held.emplace(c.id, &c);
+    std::map<std::pair<std::string, std::string>, core::instant> armed_at;
+    for (const auto& d : db.open_deadlines()) armed_at[{d.complaint, d.key}] = d.due;
+    auto out = digest_text(held, armed_at);
+    snapshot->commit();
+    return out;
+}
+
+void live_state::on_savepoint(const std::string& name) {
+    complaints_.savepoint(name);
+    deadlines_.savepoint(name);
+}
+void live_state::on_release(const std::string& name) {
+    complaints_.release(name);
+    deadlines_.release(name);
+}
+void live_state::on_rollback_to(const std::string& name) {
+    complaints_.rollback_to(name);
+    deadlines_.rollback_to(name);
+}
+void live_state::on_commit() {
+    complaints_.commit();
+    deadlines_.commit();
+}
+void live_state::on_rollback() {
+    complaints_.rollback();
+    deadlines_.rollback();
+}
+
+}  // namespace app

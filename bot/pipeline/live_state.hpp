@@ -1,0 +1,92 @@
+// What the engine keeps in memory beside the database, owned by the loop thread: every complaint a
+// step may still change (rules::may_still_change) and every open deadline with a generation number.
+//
+// A step reads a complaint here (the database only for one that is not held), applies the rules
+// to a copy, writes it through in its transaction and hands it back with saved(); the new value is
+// published when the database reports the COMMIT (storage::transaction_observer), and forgotten
+// when the transaction or the message's savepoint rolls back. Deadlines likewise: the scheduler's
+// heap holds (complaint, key, generation) entries and asks is_armed() instead of the database; a
+// moved or cancelled deadline simply has another generation (or none) here.
+//
+// Not thread-safe: the loop thread only.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pipeline/overlay_map.hpp"
+#include "rules/complaint.hpp"
+#include "storage/database.hpp"
+
+namespace app {
+
+class live_state final : public storage::transaction_observer {
+  public:
+    struct armed {
+        std::string key;
+        core::instant due{};
+        std::uint64_t generation = 0;
+    };
+
+    // Observes `db`'s transactions until destroyed.
+    explicit live_state(storage::database& db);
+    ~live_state() override;
+    live_state(const live_state&) = delete;
+    live_state& operator=(const live_state&) = delete;
+
+    // Start-up: the complaints that may still change at `now` and every open deadline.
+    void load(core::instant now);
+
+    // --- complaints
+    // As the current transaction sees it: held in memory, else read from the database.
+    std::optional<rules::complaint> complaint(const std::string& id);
+    // `c` was written to the database in the current transaction (or in autocommit, outside one).
+    void saved(const rules::complaint& c, core::instant now);
+    std::size_t complaints_held() const { return complaints_.committed().size(); }
+
+    // --- deadlines (complaint "" holds the scheduled jobs)
+    // Makes the complaint's armed deadlines `wanted` (as database::sync_deadlines does): whether
+    // anything changed (nothing: the database needs no sync either) and those new or moved, with
+    // their generation, for the heap.
+    struct sync_result {
+        bool changed = false;
+        std::vector<armed> fresh;
+    };
+    sync_result sync(const std::string& complaint, const std::vector<rules::deadline>& wanted);
+    // Arms one (a job's occurrence) unless its key is armed; returns it when new.
+    std::optional<armed> add(const std::string& complaint, const std::string& key, core::instant due);
+    void fired(const std::string& complaint, const std::string& key);
+    bool is_armed(const std::string& complaint, const std::string& key, std::uint64_t generation) const;
+    bool is_armed_committed(const std::string& complaint, const std::string& key,
+                            std::uint64_t generation) const;
+    // Every committed armed deadline (start-up builds the heap from it).
+    std::vector<std::pair<std::string, armed>> all_armed() const;
+    std::size_t deadlines_armed() const;
+
+    // A digest of the held complaints and armed deadlines, and the same computed from a database:
+    // the fault tests compare a restarted bot's memory with its file.
+    std::string digest() const;
+    static std::string digest_of(storage::database& db);
+
+    // storage::transaction_observer
+    void on_begin() override {}
+    void on_savepoint(const std::string& name) override;
+    void on_release(const std::string& name) override;
+    void on_rollback_to(const std::string& name) override;
+    void on_commit() override;
+    void on_rollback() override;
+
+  private:
+    void prune(core::instant now);
+
+    storage::database& db_;
+    overlay_map<std::string, rules::complaint> complaints_;
+    overlay_map<std::string, std::vector<armed>> deadlines_;  // by complaint id
+    std::uint64_t next_generation_ = 1;
+    std::size_t saves_since_prune_ = 0;
+    core::instant last_now_{};
+};
+
+}  // namespace app
