@@ -4,8 +4,6 @@
 // is not left waiting for the sender's next periodic look.
 #include <gtest/gtest.h>
 
-#include <boost/asio/executor_work_guard.hpp>
-
 #include <algorithm>
 #include <future>
 #include <iostream>
@@ -29,8 +27,8 @@ TEST(Fault, PlatformRefusedThen5xxThenTooFastBacksOffKeepsOrderAndLosesNothing) 
     dc.robots["*"] = {"http://127.0.0.1:" + std::to_string(port) + "/robot/send?access_token=" + robot_token,
                       robot_secret};
     adapters::dingtalk_adapter adapter(std::move(dc));
-    asio::io_context ioc{1};
-    auto work = asio::make_work_guard(ioc);
+    loopback::loop_thread loop;  // the sender's loop
+    auto& ioc = loop.context();
     core::system_clock clock;
     app::https_client http(ioc);
     for (const char* t : {"一", "二", "三", "四"}) db.enqueue({"group", t, {}}, clock.now());
@@ -54,7 +52,7 @@ TEST(Fault, PlatformRefusedThen5xxThenTooFastBacksOffKeepsOrderAndLosesNothing) 
         },
         o);
     asio::post(ioc, [&] { sender.start(); });
-    std::thread loop([&] { ioc.run(); });
+    loop.start();
 
     // Down: nothing listens on the robot's port.
     EXPECT_TRUE(
@@ -68,9 +66,7 @@ TEST(Fault, PlatformRefusedThen5xxThenTooFastBacksOffKeepsOrderAndLosesNothing) 
     robot->script_for("甲", {m::fail_500, m::fail_500, m::fail_500});
     bool drained = eventually(
         [&] { return count(dir / "bot.db", "SELECT COUNT(*) FROM outbox WHERE state = 'sent'") == 6; }, 20s);
-    asio::post(ioc, [&] { sender.stop(); });
-    work.reset();
-    loop.join();
+    loop.stop([&] { sender.stop(); });
     ASSERT_TRUE(drained);
 
     std::vector<std::string> group, other;
@@ -116,8 +112,8 @@ TEST(Fault, APostCommittedDuringASendIsNotLeftWaiting) {
     dc.app_secret = app_secret;
     dc.robots["*"] = {robot.url(), robot_secret};
     adapters::dingtalk_adapter adapter(std::move(dc));
-    asio::io_context ioc{1};
-    auto work = asio::make_work_guard(ioc);
+    loopback::loop_thread loop;  // the sender's loop
+    auto& ioc = loop.context();
     core::system_clock clock;
     app::https_client http(ioc);
     app::outbox_sender sender(ioc, db, clock, http,
@@ -143,11 +139,9 @@ TEST(Fault, APostCommittedDuringASendIsNotLeftWaiting) {
     });
     db.enqueue({"group", "第一条", {}}, clock.now());
     asio::post(ioc, [&] { sender.start(); });
-    std::thread loop([&] { ioc.run(); });
+    loop.start();
     bool both = eventually([&] { return robot.count() == 2; }, 5s);
-    asio::post(ioc, [&] { sender.stop(); });
-    work.reset();
-    loop.join();
+    loop.stop([&] { sender.stop(); });
     EXPECT_TRUE(both) << "the second post waited for the sender's periodic look";
     EXPECT_EQ(robot.texts(), (std::vector<std::string>{"第一条", "第二条"}));
 }
