@@ -4,22 +4,16 @@
 // HTTP server over loopback, a fake platform, a real SQLite file and a virtual clock.
 #include <gtest/gtest.h>
 
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+#include <boost/beast/http/verb.hpp>
 #include <nlohmann/json.hpp>
-
-#include <future>
-#include <thread>
 
 #include "config/loader.hpp"
 #include "pipeline/service.hpp"
 #include "storage/sql_console.hpp"
+#include "support/service_host.hpp"
 #include "support/test_support.hpp"
-#include "transport/http_server.hpp"
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
+namespace http = boost::beast::http;
 using json = nlohmann::json;
 using namespace std::chrono_literals;
 
@@ -60,92 +54,35 @@ class plain_adapter final : public adapters::adapter {
     std::string name_, url_;
 };
 
-struct answer {
-    int status = 0;
-    std::string body;
-    std::string allow;
-};
-
 struct health_bot {
     health_bot() {
         auto text = test_support::read_file(test_support::source_path("config.example.yaml"));
         auto r = conf::parse_config(text.substr(0, text.find("# --- For `serve`")), "bot.yaml");
         cfg = *r.config;
         db = std::make_unique<storage::database>((dir / "bot.db").string());
-        platform = std::make_unique<app::http_server>(
-            ioc, app::server_options{"127.0.0.1", 0}, [this](const adapters::raw_request& req) {
-                posts.push_back(req.body);
-                return adapters::raw_response{refusing ? 400 : 200, "application/json",
-                                              "{\"errcode\":310000}"};
-            });
-        platform->start();
-        auto url = "http://127.0.0.1:" + std::to_string(platform->port()) + "/send";
+        auto url = platform.url("/send");
         std::map<std::string, std::unique_ptr<adapters::adapter>> adapters;
         adapters["dingtalk"] = std::make_unique<plain_adapter>("dingtalk", url);
         adapters["wecom"] = std::make_unique<plain_adapter>("wecom", url);
-        std::vector<app::chat_binding> chats{{"group", "dingtalk", "cid-group", 20}};
-        svc = std::make_unique<app::service>(ioc, cfg, *db, clock, http, std::move(adapters), chats);
-        server =
-            std::make_unique<app::http_server>(ioc, app::server_options{"127.0.0.1", 0},
-                                               app::async_request_handler([this](adapters::raw_request req) {
-                                                   return svc->handle_async(std::move(req));
-                                               }));
-        server->start();
-        svc->start();
-        thread = std::thread([this] { ioc.run(); });
+        host.start(cfg, *db, clock, std::move(adapters), {{"group", "dingtalk", "cid-group", 20}});
     }
-    ~health_bot() { shut_down(); }
-    void shut_down() {
-        run_on_loop([this] {
-            server->stop();
-            platform->stop();
-            svc->stop();
-        });
-        work.reset();
-        for (int i = 0; i < 300 && !ioc.stopped(); ++i) std::this_thread::sleep_for(10ms);
-        ioc.stop();
-        thread.join();
+    ~health_bot() {
+        host.stop([this] { platform.stop(); });
     }
 
-    void run_on_loop(const std::function<void()>& f) {
-        std::promise<void> p;
-        asio::post(ioc, [&] {
-            f();
-            p.set_value();
-        });
-        p.get_future().wait();
-    }
     // Runs `f` on the bot's loop thread and waits for it (the clock and the counters live there).
     template <class F>
     auto on_loop(F f) {
-        std::promise<decltype(f())> p;
-        asio::post(ioc, [&] {
-            if constexpr (std::is_void_v<decltype(f())>) {
-                f();
-                p.set_value();
-            } else {
-                p.set_value(f());
-            }
-        });
-        return p.get_future().get();
+        return host.on_loop(std::move(f));
     }
     void advance(core::duration d) {
         on_loop([&] { clock.advance(d); });
     }
+    // Refused for good (400) from now on, or accepted again.
+    void refusing(bool yes) { platform.status = yes ? 400 : 200; }
 
-    answer call(http::verb verb, const std::string& target, const std::string& body = {}) {
-        asio::io_context c;
-        beast::tcp_stream s(c);
-        s.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), server->port()));
-        http::request<http::string_body> req{verb, target, 11};
-        req.set(http::field::host, "127.0.0.1");
-        req.body() = body;
-        req.prepare_payload();
-        http::write(s, req);
-        beast::flat_buffer buf;
-        http::response<http::string_body> res;
-        http::read(s, buf, res);
-        return {static_cast<int>(res.result_int()), res.body(), std::string(res[http::field::allow])};
+    loopback::reply call(http::verb verb, const std::string& target, const std::string& body = {}) {
+        return loopback::call(host.port(), verb, target, body);
     }
     int message(const std::string& id, const std::string& user, const std::string& text) {
         return call(http::verb::post, "/hooks/dingtalk",
@@ -155,29 +92,13 @@ struct health_bot {
     std::int64_t count(const std::string& sql) {
         return on_loop([&] { return storage::sql_console(*db).scalar(sql); });
     }
-    template <class F>
-    bool eventually(F done, std::chrono::milliseconds limit = 10s) {
-        auto until = std::chrono::steady_clock::now() + limit;
-        while (std::chrono::steady_clock::now() < until) {
-            if (done()) return true;
-            std::this_thread::sleep_for(10ms);
-        }
-        return done();
-    }
 
     test_support::temp_dir dir;
     rules::config cfg;
     std::unique_ptr<storage::database> db;
     core::manual_clock clock{core::from_ms(1795395600000)};  // 2026-11-23 09:00 Asia/Shanghai
-    asio::io_context ioc{1};
-    asio::executor_work_guard<asio::io_context::executor_type> work{ioc.get_executor()};
-    app::https_client http{ioc};
-    std::unique_ptr<app::http_server> platform;
-    std::unique_ptr<app::service> svc;
-    std::unique_ptr<app::http_server> server;
-    std::vector<std::string> posts;
-    std::atomic<bool> refusing{false};
-    std::thread thread;
+    loopback::service_host host;
+    loopback::recording_platform platform{host.context(), "{\"errcode\":310000}"};
 };
 
 const std::string complaint =
@@ -190,10 +111,10 @@ const std::string complaint =
 TEST(Health, APostRefusedForGoodMakesHealthz503NamingItUntilADayHasPassed) {
     health_bot bot;
     EXPECT_EQ(bot.call(http::verb::get, "/healthz").status, 200);
-    bot.refusing = true;  // e.g. the robot's keyword or secret changed
+    bot.refusing(true);  // e.g. the robot's keyword or secret changed
     ASSERT_EQ(bot.message("m1", "dt-1002", "帮助"), 200);
-    ASSERT_TRUE(
-        bot.eventually([&] { return bot.count("SELECT COUNT(*) FROM outbox WHERE state = 'failed'") == 1; }));
+    ASSERT_TRUE(loopback::eventually(
+        [&] { return bot.count("SELECT COUNT(*) FROM outbox WHERE state = 'failed'") == 1; }));
     auto h = bot.call(http::verb::get, "/healthz");
     EXPECT_EQ(h.status, 503) << h.body;
     auto j = json::parse(h.body);
@@ -213,7 +134,7 @@ TEST(Health, APostRefusedForGoodMakesHealthz503NamingItUntilADayHasPassed) {
     EXPECT_EQ(live.status, 200);
     EXPECT_EQ(live.body, "alive\n");
 
-    bot.refusing = false;
+    bot.refusing(false);
     bot.advance(23h);
     h = bot.call(http::verb::get, "/healthz");
     EXPECT_EQ(h.status, 503);
@@ -221,7 +142,7 @@ TEST(Health, APostRefusedForGoodMakesHealthz503NamingItUntilADayHasPassed) {
     bot.advance(1h + 1s);
     // (The day's scheduled posts are due by now: a message wakes the loop to run them.)
     ASSERT_EQ(bot.message("m2", "dt-1006", "帮助"), 200);
-    EXPECT_TRUE(bot.eventually([&] { return bot.call(http::verb::get, "/healthz").status == 200; }))
+    EXPECT_TRUE(loopback::eventually([&] { return bot.call(http::verb::get, "/healthz").status == 200; }))
         << bot.call(http::verb::get, "/healthz").body;
     h = bot.call(http::verb::get, "/healthz");
     EXPECT_EQ(json::parse(h.body)["outbox_failed"], 1);  // still counted in total, no longer unhealthy
@@ -231,7 +152,8 @@ TEST(Health, APostRefusedForGoodMakesHealthz503NamingItUntilADayHasPassed) {
 TEST(Health, ADueDeadlineTheSchedulerHasNotRunMakesHealthz503) {
     health_bot bot;
     ASSERT_EQ(bot.message("m1", "dt-1002", complaint), 200);  // accept is due in 5 minutes
-    ASSERT_TRUE(bot.eventually([&] { return bot.on_loop([&] { return bot.posts.size(); }) >= 1; }));
+    ASSERT_TRUE(
+        loopback::eventually([&] { return bot.on_loop([&] { return bot.platform.requests.size(); }) >= 1; }));
     bot.advance(5min + 2min + 30s);  // due at 09:05, but the loop has not fired it (as if stuck)
     auto h = bot.call(http::verb::get, "/healthz");
     EXPECT_EQ(h.status, 503) << h.body;
@@ -245,7 +167,7 @@ TEST(Health, ADueDeadlineTheSchedulerHasNotRunMakesHealthz503) {
     EXPECT_EQ(bot.call(http::verb::get, "/livez").status, 200);
     // The loop runs again (a message re-arms it): the deadline fires and health returns.
     ASSERT_EQ(bot.message("m2", "dt-1006", "帮助"), 200);
-    EXPECT_TRUE(bot.eventually([&] { return bot.call(http::verb::get, "/healthz").status == 200; }))
+    EXPECT_TRUE(loopback::eventually([&] { return bot.call(http::verb::get, "/healthz").status == 200; }))
         << bot.call(http::verb::get, "/healthz").body;
 }
 

@@ -24,41 +24,6 @@ using tcp = boost::asio::ip::tcp;
 
 namespace {
 
-// Sends raw bytes and reads until the server closes the connection or `limit` passes. Returns what
-// came back and whether the server closed it.
-struct raw_result {
-    std::string reply;
-    bool closed = false;
-    std::chrono::milliseconds took{0};
-};
-
-raw_result raw_exchange(unsigned short port, const std::string& bytes, std::chrono::milliseconds limit = 5s) {
-    raw_result r;
-    auto start = std::chrono::steady_clock::now();
-    asio::io_context ioc;
-    tcp::socket s(ioc);
-    boost::system::error_code ec;
-    s.connect({asio::ip::make_address("127.0.0.1"), port}, ec);
-    if (ec) return r;
-    asio::write(s, asio::buffer(bytes), ec);
-    s.non_blocking(true);
-    char buf[4096];
-    while (std::chrono::steady_clock::now() - start < limit) {
-        auto n = s.read_some(asio::buffer(buf), ec);
-        if (ec == asio::error::would_block) {
-            std::this_thread::sleep_for(5ms);
-            continue;
-        }
-        if (ec) {
-            r.closed = true;
-            break;
-        }
-        r.reply.append(buf, n);
-    }
-    r.took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
-    return r;
-}
-
 // What a refusal must not change: complaints, events, deadlines, fines, the outbox.
 std::string snapshot(const std::filesystem::path& db) {
     std::string s;
@@ -82,7 +47,7 @@ TEST(Hostile, BadCallbacksAreRefusedAndChangeNothing) {
     const auto before = snapshot(bot.db());
     const auto inbound = count(bot.db(), "SELECT COUNT(*) FROM inbound");
     auto post = [&](const std::string& body, const std::map<std::string, std::string>& headers) {
-        return call(bot.port(), http::verb::post, "/hooks/dingtalk", body, headers).first;
+        return call(bot.port(), http::verb::post, "/hooks/dingtalk", body, headers).status;
     };
 
     // Oversized (over server.body_limit, 256 KiB), even when signed: 413, nothing read.
@@ -168,50 +133,23 @@ TEST(Hostile, MalformedHttpGets4xxOrCloseAndTheBotStaysUp) {
         inputs.push_back(junk);
     }
     // All at once: an incomplete request is only closed at the bot's read timeout (10 s).
-    std::vector<std::future<raw_result>> results;
+    std::vector<std::future<loopback::raw_reply>> results;
     for (const auto& in : inputs)
         results.push_back(
-            std::async(std::launch::async, [&bot, in] { return raw_exchange(bot.port(), in, 14s); }));
+            std::async(std::launch::async, [&bot, in] { return loopback::exchange(bot.port(), in, 14s); }));
     for (std::size_t i = 0; i < inputs.size(); ++i) {
         auto r = results[i].get();
         bool refused = r.reply.rfind("HTTP/1.1 4", 0) == 0;
         EXPECT_TRUE(r.closed) << "input " << i << " left the connection open";
         EXPECT_TRUE(refused || r.reply.empty()) << "input " << i << ": " << r.reply.substr(0, 200);
     }
-    EXPECT_EQ(bot.healthz().first, 200);
+    EXPECT_EQ(bot.healthz().status, 200);
     EXPECT_EQ(count(bot.db(), "SELECT COUNT(*) FROM inbound"), 0);
     EXPECT_EQ(bot.callback("after-garbage", "dt-1002", complaint_text("G1")), 200);
     EXPECT_EQ(bot.stop(), 0) << bot.log();
 }
 
 namespace {
-
-// The HTTP server on its own loop thread with short timeouts (the bot's are 10 s and 30 s).
-class running_server {
-  public:
-    explicit running_server(app::server_options o) {
-        o.port = 0;
-        server_ = std::make_unique<app::http_server>(ioc_, o, [](const adapters::raw_request& r) {
-            return adapters::raw_response{200, "text/plain", "served " + r.target};
-        });
-        server_->start();
-        port_ = server_->port();
-        thread_ = std::thread([this] { ioc_.run(); });
-    }
-    ~running_server() {
-        asio::post(ioc_, [this] { server_->stop(); });
-        for (int i = 0; i < 500 && !ioc_.stopped(); ++i) std::this_thread::sleep_for(10ms);
-        ioc_.stop();
-        thread_.join();
-    }
-    unsigned short port() const { return port_; }
-
-  private:
-    asio::io_context ioc_{1};
-    std::unique_ptr<app::http_server> server_;
-    unsigned short port_ = 0;
-    std::thread thread_;
-};
 
 // Trickles `bytes` one byte per `gap` (after sending `prefix` at once) until the server closes the
 // connection; returns how long that took from the first trickled byte.
@@ -258,7 +196,13 @@ TEST(Hostile, SlowLorisConnectionsAreCutOffWhileNormalClientsAreServed) {
     app::server_options o;
     o.read_timeout = 1500ms;
     o.idle_timeout = 5s;
-    running_server s(o);
+    o.port = 0;
+    // The HTTP server on its own loop thread with short timeouts (the bot's are 10 s and 30 s).
+    loopback::threaded_server s(
+        [](const adapters::raw_request& r) {
+            return adapters::raw_response{200, "text/plain", "served " + r.target};
+        },
+        o);
     const std::string header =
         "POST /hooks/dingtalk HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + std::string(4000, 'p') + "\r\n";
     std::vector<std::future<std::chrono::milliseconds>> lorises;
@@ -273,7 +217,7 @@ TEST(Hostile, SlowLorisConnectionsAreCutOffWhileNormalClientsAreServed) {
     int served = 0;
     while (std::chrono::steady_clock::now() < until) {
         auto start = std::chrono::steady_clock::now();
-        auto [status, body] = call(s.port(), http::verb::get, "/normal", {}, {}, 2s);
+        auto status = call(s.port(), http::verb::get, "/normal", {}, {}, 2s).status;
         EXPECT_EQ(status, 200);
         EXPECT_LT(std::chrono::steady_clock::now() - start, 500ms);
         served += status == 200;
@@ -286,7 +230,7 @@ TEST(Hostile, SlowLorisConnectionsAreCutOffWhileNormalClientsAreServed) {
     }
     EXPECT_LT(keep_alive_loris.get(), o.read_timeout + 1s)
         << "the next request on a keep-alive connection has the read timeout too, once its first byte is in";
-    EXPECT_EQ(call(s.port(), http::verb::get, "/after", {}, {}, 2s).first, 200);
+    EXPECT_EQ(call(s.port(), http::verb::get, "/after", {}, {}, 2s).status, 200);
 }
 
 // 10,000 malformed complaint posts from one sender as fast as 4 clients can send them: all
@@ -318,9 +262,9 @@ TEST(Hostile, TenThousandBadPostsFromOneSenderAreAllAnsweredWithoutFloodingTheGr
               << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms\n";
     EXPECT_EQ(ok.load(), posts);
     EXPECT_EQ(other.load(), 0);
-    auto [hs, hbody] = bot.healthz();
-    EXPECT_EQ(hs, 200) << hbody;
-    EXPECT_NE(hbody.find("\"status\":\"ok\""), std::string::npos) << hbody;
+    auto health = bot.healthz();
+    EXPECT_EQ(health.status, 200) << health.body;
+    EXPECT_NE(health.body.find("\"status\":\"ok\""), std::string::npos) << health.body;
     EXPECT_EQ(count(bot.db(), "SELECT COUNT(*) FROM inbound WHERE msg_id LIKE 'flood-%'"), posts);
     auto minutes = std::chrono::duration_cast<std::chrono::minutes>(took).count() + 1;
     auto replies = count(bot.db(), "SELECT COUNT(*) FROM outbox WHERE mentions LIKE '%zhangsan%'");
@@ -414,7 +358,7 @@ TEST(Hostile, AConnectionFloodThatExhaustsFileDescriptorsDoesNotSpinAndPasses) {
     EXPECT_LT(spent, 30) << "the accept loop spins while out of file descriptors";
     EXPECT_TRUE(bot.proc().running());
     flood.clear();  // the flood goes away
-    EXPECT_TRUE(eventually([&] { return bot.healthz().first == 200; }, 15s)) << bot.log();
+    EXPECT_TRUE(eventually([&] { return bot.healthz().status == 200; }, 15s)) << bot.log();
     EXPECT_EQ(bot.callback("after-flood", "dt-1002", complaint_text("E1")), 200);
     EXPECT_EQ(count(bot.db(), "SELECT COUNT(*) FROM complaints"), 1);
     EXPECT_EQ(bot.stop(), 0) << bot.log();

@@ -16,9 +16,6 @@ using namespace fault;
 
 namespace {
 
-// Listed in tests/support/test_secrets.txt (the suite's last test scans every log for them).
-const std::string wecom_token = "wecomTestToken42";
-const std::string wecom_key = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
 constexpr const char* hr_name = "人事行政部";  // the sample company's HR, renamed
 
 std::string fixture(const std::string& name) {
@@ -39,57 +36,24 @@ std::string dingtalk_body(const std::string& name, const std::string& msg_id, co
 // WeCom configured (token, AES key) but bound to no chat and given no webhook.
 class two_platform_bot {
   public:
-    explicit two_platform_bot(const std::string& webhook_url)
-        : db_(dir_.path() / "bot.db"), port_(test_support::free_port()) {
-        auto company = test_support::read_file(test_support::source_path("examples/company.yaml"));
-        company.replace(company.find("database: data/complaint-bot.db"), 31, "database: " + db_.string());
-        for (auto pos = company.find("人力资源部"); pos != std::string::npos;
-             pos = company.find("人力资源部", pos))
-            company.replace(pos, std::string("人力资源部").size(), hr_name);
-        company +=
-            "server: { listen: 127.0.0.1, port: " + std::to_string(port_) +
-            " }\n"
-            "platforms:\n"
-            "  dingtalk: { app_secret_env: F_APP_SECRET, webhook_env: F_WEBHOOK, "
-            "webhook_secret_env: F_WEBHOOK_SECRET, per_minute: 100000 }\n"
-            "  wecom: { token_env: F_WECOM_TOKEN, aes_key_env: F_WECOM_KEY, webhook_env: F_WECOM_HOOK }\n"
-            "chats:\n  - { id: group, platform: dingtalk, conversation: \"cidGROUP==\" }\n";
-        test_support::write_file(dir_.path() / "bot.yaml", company);
-        log_ = log_path("bot");
-        std::filesystem::remove(log_);
-        proc_ = std::make_unique<test_support::child_process>(
-            std::vector<std::string>{BOT_BINARY, "serve", "--config", (dir_.path() / "bot.yaml").string()},
-            std::vector<std::pair<std::string, std::string>>{{"F_APP_SECRET", app_secret},
-                                                             {"F_WEBHOOK", webhook_url},
-                                                             {"F_WEBHOOK_SECRET", robot_secret},
-                                                             {"F_WECOM_TOKEN", wecom_token},
-                                                             {"F_WECOM_KEY", wecom_key}},
-            log_);
+    explicit two_platform_bot(const std::string& webhook_url) : bot_(dir_ / "bot.db", setup(webhook_url)) {
+        bot_.launch();
     }
-    ~two_platform_bot() {
-        proc_->signal(SIGTERM);
-        proc_->wait(20s);
-    }
+    ~two_platform_bot() { bot_.stop(); }
 
     bool up() {
-        return eventually(
-                   [&] {
-                       return call(port_, http::verb::get, "/healthz", {}, {}, 2s).first == 200 ||
-                              !proc_->running();
-                   },
-                   20s) &&
-               proc_->running();
+        return eventually([&] { return bot_.healthz().status == 200 || !bot_.proc().running(); }, 20s) &&
+               bot_.proc().running();
     }
     int dingtalk(const std::string& body) {
-        return call(port_, http::verb::post, "/hooks/dingtalk", body, callback_headers()).first;
+        return bot_.request(http::verb::post, "/hooks/dingtalk", body, callback_headers()).status;
     }
-    std::pair<int, std::string> wecom(http::verb verb, const std::string& query,
-                                      const std::string& body = {}) {
-        return call(port_, verb, "/hooks/wecom" + query, body, {{"Content-Type", "application/json"}});
+    loopback::reply wecom(http::verb verb, const std::string& query, const std::string& body = {}) {
+        return bot_.request(verb, "/hooks/wecom" + query, body, {{"Content-Type", "application/json"}});
     }
     // An encrypted, signed WeCom AI-bot callback carrying `plaintext`.
     int wecom_post(const std::string& plaintext) {
-        const adapters::crypto::msg_crypt crypt(wecom_token, wecom_key);
+        const adapters::crypto::msg_crypt crypt(wecom_token, wecom_aes_key);
         const auto ts = std::to_string(now_ms() / 1000);
         const std::string nonce = "1700000002";
         const auto encrypted = crypt.encrypt(plaintext, "", adapters::crypto::random_prefix());
@@ -97,20 +61,29 @@ class two_platform_bot {
                      "?msg_signature=" + crypt.signature(ts, nonce, encrypted) + "&timestamp=" + ts +
                          "&nonce=" + nonce,
                      json{{"encrypt", encrypted}}.dump())
-            .first;
+            .status;
     }
-    std::string log() {
-        return std::filesystem::exists(log_) ? test_support::read_file(log_) : std::string{};
-    }
-    const std::filesystem::path& db() const { return db_; }
-    unsigned short port() const { return port_; }
+    std::string log() { return bot_.log(); }
+    const std::filesystem::path& db() const { return bot_.db(); }
+    unsigned short port() const { return bot_.port(); }
 
   private:
+    static bot_setup setup(const std::string& webhook_url) {
+        auto s = dingtalk_http(webhook_url, ", per_minute: 100000");
+        s.yaml.insert(
+            s.yaml.find("chats:"),
+            "  wecom: { token_env: T_WECOM_TOKEN, aes_key_env: T_WECOM_KEY, webhook_env: T_WECOM_HOOK }\n");
+        s.env.push_back({"T_WECOM_TOKEN", wecom_token});
+        s.env.push_back({"T_WECOM_KEY", wecom_aes_key});
+        s.organization = test_support::read_file(test_support::source_path("examples/company.yaml"));
+        for (auto pos = s.organization.find("人力资源部"); pos != std::string::npos;
+             pos = s.organization.find("人力资源部", pos))
+            s.organization.replace(pos, std::string("人力资源部").size(), hr_name);
+        return s;
+    }
+
     test_support::temp_dir dir_;
-    std::filesystem::path db_;
-    unsigned short port_;
-    std::filesystem::path log_;
-    std::unique_ptr<test_support::child_process> proc_;
+    bot_process bot_;
 };
 
 // What a refusal must not change: complaints, events, deadlines, fines, the outbox, the inbound log.
@@ -180,14 +153,14 @@ TEST(InboundService, WecomWithNoChatBoundAnswersItsUrlVerification) {
     fake_robot robot;
     two_platform_bot bot(robot.url());
     ASSERT_TRUE(bot.up()) << bot.log();
-    const adapters::crypto::msg_crypt crypt(wecom_token, wecom_key);
+    const adapters::crypto::msg_crypt crypt(wecom_token, wecom_aes_key);
     const auto ts = std::to_string(now_ms() / 1000);
     const auto echostr = crypt.encrypt("5927782489442352469", "", adapters::crypto::random_prefix());
-    auto [status, body] = bot.wecom(
+    auto answer = bot.wecom(
         http::verb::get, "?msg_signature=" + crypt.signature(ts, "1700000003", echostr) + "&timestamp=" + ts +
                              "&nonce=1700000003&echostr=" + adapters::crypto::url_encode(echostr));
-    EXPECT_EQ(status, 200) << bot.log();
-    EXPECT_EQ(body, "5927782489442352469");  // the bare plaintext
+    EXPECT_EQ(answer.status, 200) << bot.log();
+    EXPECT_EQ(answer.body, "5927782489442352469");  // the bare plaintext
     EXPECT_NE(bot.log().find("platform wecom: no chat is bound"), std::string::npos) << bot.log();
 }
 
@@ -223,12 +196,12 @@ TEST(InboundService, AMissingSignatureIs401OnEveryRouteAndChangesNothing) {
     ASSERT_TRUE(bot.up()) << bot.log();
     const auto before = snapshot(bot.db());
     const auto body = callback_body("nosig-1", "dt-1002", complaint_text("N1"));
-    EXPECT_EQ(call(bot.port(), http::verb::post, "/hooks/dingtalk", body, {}).first, 401);
+    EXPECT_EQ(call(bot.port(), http::verb::post, "/hooks/dingtalk", body, {}).status, 401);
     auto ts = std::to_string(now_ms());
-    EXPECT_EQ(call(bot.port(), http::verb::post, "/hooks/dingtalk", body, {{"timestamp", ts}}).first, 401);
-    EXPECT_EQ(bot.wecom(http::verb::post, "", R"({"encrypt":"abc"})").first, 401);
-    EXPECT_EQ(bot.wecom(http::verb::post, "?timestamp=1&nonce=2", R"({"encrypt":"abc"})").first, 401);
-    EXPECT_EQ(bot.wecom(http::verb::get, "?echostr=abc").first, 401);
+    EXPECT_EQ(call(bot.port(), http::verb::post, "/hooks/dingtalk", body, {{"timestamp", ts}}).status, 401);
+    EXPECT_EQ(bot.wecom(http::verb::post, "", R"({"encrypt":"abc"})").status, 401);
+    EXPECT_EQ(bot.wecom(http::verb::post, "?timestamp=1&nonce=2", R"({"encrypt":"abc"})").status, 401);
+    EXPECT_EQ(bot.wecom(http::verb::get, "?echostr=abc").status, 401);
     EXPECT_EQ(snapshot(bot.db()), before);
     EXPECT_EQ(robot.count(), 0u);
 }

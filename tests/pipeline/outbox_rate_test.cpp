@@ -5,13 +5,9 @@
 // A fake platform on loopback counts the requests per minute of a virtual clock.
 #include <gtest/gtest.h>
 
-#include <boost/asio/steady_timer.hpp>
-
-#include <deque>
-
 #include "pipeline/outbox_sender.hpp"
+#include "support/loopback_server.hpp"
 #include "support/test_support.hpp"
-#include "transport/http_server.hpp"
 
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
@@ -53,16 +49,8 @@ class splitting_adapter final : public adapters::adapter {
 
 struct rate_fixture {
     explicit rate_fixture(int per_minute) : db((dir / "bot.db").string()), http(ioc) {
-        server = std::make_unique<app::http_server>(
-            ioc, app::server_options{"127.0.0.1", 0}, [this](const adapters::raw_request& req) {
-                int status = answers.empty() ? 200 : answers.front();
-                if (!answers.empty()) answers.pop_front();
-                requests.emplace_back(clock.now(), req.body);
-                if (status == 200) accepted.push_back(req.body);
-                return adapters::raw_response{status, "application/json", "{}"};
-            });
-        server->start();
-        adapter = std::make_unique<splitting_adapter>(server->port());
+        platform.on_request = [this](const adapters::raw_request&, int) { times.push_back(clock.now()); };
+        adapter = std::make_unique<splitting_adapter>(platform.port());
         app::sender_options o;
         o.first_backoff = 1s;  // virtual: the test moves the clock past it
         o.rate_limit_penalty = 10min;
@@ -83,23 +71,12 @@ struct rate_fixture {
 
     // Runs the loop until the platform has seen `n` requests (or `limit` passes without them).
     void run_until_requests(std::size_t n, std::chrono::milliseconds limit = 3s) {
-        asio::steady_timer check(ioc);
-        auto start = std::chrono::steady_clock::now();
-        std::function<void()> poll = [&] {
-            if (requests.size() >= n || std::chrono::steady_clock::now() - start > limit) {
-                ioc.stop();
-                return;
-            }
-            check.expires_after(5ms);
-            check.async_wait([&](auto) { poll(); });
-        };
-        ioc.restart();  // before poll(): it may stop the loop at once
-        poll();
-        ioc.run();
+        loopback::run_until(
+            ioc, [&] { return platform.requests.size() >= n; }, limit, 5ms);
     }
     // Lets the loop run a little with nothing expected (to see that nothing more is sent).
     void settle() {
-        auto before = requests.size();
+        auto before = platform.requests.size();
         run_until_requests(before + 1000, 300ms);  // times out
     }
     void advance(core::duration d) {
@@ -109,10 +86,9 @@ struct rate_fixture {
     // The most requests the platform saw in any minute.
     std::size_t busiest_minute() const {
         std::size_t most = 0;
-        for (std::size_t i = 0; i < requests.size(); ++i) {
+        for (std::size_t i = 0; i < times.size(); ++i) {
             std::size_t n = 0;
-            for (std::size_t k = i; k < requests.size() && requests[k].first - requests[i].first < 1min; ++k)
-                ++n;
+            for (std::size_t k = i; k < times.size() && times[k] - times[i] < 1min; ++k) ++n;
             most = std::max(most, n);
         }
         return most;
@@ -123,12 +99,10 @@ struct rate_fixture {
     core::manual_clock clock{core::instant{std::chrono::hours(24 * 20000)}};
     asio::io_context ioc{1};
     app::https_client http;
-    std::unique_ptr<app::http_server> server;
+    loopback::recording_platform platform{ioc};
+    std::vector<core::instant> times;  // of each request the platform saw, on the virtual clock
     std::unique_ptr<splitting_adapter> adapter;
     std::unique_ptr<app::outbox_sender> sender;
-    std::deque<int> answers;
-    std::vector<std::pair<core::instant, std::string>> requests;
-    std::vector<std::string> accepted;
 };
 
 std::string parts(const std::string& tag, int n) {
@@ -147,26 +121,26 @@ TEST(OutboxRate, EveryPartOfALongPostCountsAgainstTheRobotsLimit) {
     f.sender->start();
     f.run_until_requests(5);
     f.settle();
-    EXPECT_EQ(f.requests.size(), 5u);  // the first minute's five, not all twelve
+    EXPECT_EQ(f.platform.requests.size(), 5u);  // the first minute's five, not all twelve
     for (int minute = 0; minute < 3; ++minute) {
         f.advance(61s);
-        f.run_until_requests(std::min<std::size_t>(f.requests.size() + 5, 13));
+        f.run_until_requests(std::min<std::size_t>(f.platform.requests.size() + 5, 13));
     }
     f.settle();
     f.sender->stop();
-    ASSERT_EQ(f.requests.size(), 13u);
+    ASSERT_EQ(f.platform.requests.size(), 13u);
     EXPECT_LE(f.busiest_minute(), 5u);
     std::vector<std::string> expected;
     for (int i = 1; i <= 12; ++i) expected.push_back("P1 查询第" + std::to_string(i));
     expected.push_back("📨 P1 已收到生产部的回复");
-    EXPECT_EQ(f.accepted, expected);  // in order, each part once
+    EXPECT_EQ(f.platform.accepted, expected);  // in order, each part once
     EXPECT_EQ(f.db.outbox_backlog(), 0);
     EXPECT_EQ(f.sender->stats().sent, 2u);
 }
 
 TEST(OutboxRate, APartThatFailsIsRetriedAloneWithoutRepeatingTheAcceptedOnes) {
     rate_fixture f(/*per_minute=*/20);
-    f.answers = {200, 200, 503};  // the third part meets a platform hiccup
+    f.platform.answers = {200, 200, 503};  // the third part meets a platform hiccup
     f.db.enqueue({"group", parts("待办第", 4), {}}, f.clock.now());
     f.sender->start();
     f.run_until_requests(3);
@@ -177,27 +151,28 @@ TEST(OutboxRate, APartThatFailsIsRetriedAloneWithoutRepeatingTheAcceptedOnes) {
     f.run_until_requests(5);
     f.settle();
     f.sender->stop();
-    EXPECT_EQ(f.accepted, (std::vector<std::string>{"待办第1", "待办第2", "待办第3", "待办第4"}));
-    EXPECT_EQ(f.requests.size(), 5u);  // 1, 2, 3 (503), 3, 4
+    EXPECT_EQ(f.platform.accepted, (std::vector<std::string>{"待办第1", "待办第2", "待办第3", "待办第4"}));
+    EXPECT_EQ(f.platform.requests.size(), 5u);  // 1, 2, 3 (503), 3, 4
     EXPECT_EQ(f.db.outbox_backlog(), 0);
 }
 
 TEST(OutboxRate, TooFastInTheMiddleOfAPostWaitsOutTheBlockAndResumesAtThatPart) {
     rate_fixture f(/*per_minute=*/20);
-    f.answers = {200, 429};
+    f.platform.answers = {200, 429};
     f.db.enqueue({"group", parts("罚款汇总第", 3), {}}, f.clock.now());
     f.db.enqueue({"group", "下一条", {}}, f.clock.now());
     f.sender->start();
     f.run_until_requests(2);
     f.settle();
-    EXPECT_EQ(f.requests.size(), 2u);  // blocked: nothing more for the robot's 10 minutes
+    EXPECT_EQ(f.platform.requests.size(), 2u);  // blocked: nothing more for the robot's 10 minutes
     f.advance(9min);
     f.settle();
-    EXPECT_EQ(f.requests.size(), 2u);
+    EXPECT_EQ(f.platform.requests.size(), 2u);
     f.advance(61s);
     f.run_until_requests(5);
     f.settle();
     f.sender->stop();
-    EXPECT_EQ(f.accepted, (std::vector<std::string>{"罚款汇总第1", "罚款汇总第2", "罚款汇总第3", "下一条"}));
+    EXPECT_EQ(f.platform.accepted,
+              (std::vector<std::string>{"罚款汇总第1", "罚款汇总第2", "罚款汇总第3", "下一条"}));
     EXPECT_EQ(f.sender->stats().rate_limited, 1u);
 }

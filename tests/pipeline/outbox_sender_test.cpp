@@ -6,13 +6,8 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/asio/steady_timer.hpp>
-
-#include <deque>
-#include <mutex>
-
+#include "support/loopback_server.hpp"
 #include "support/test_support.hpp"
-#include "transport/http_server.hpp"
 
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
@@ -48,34 +43,18 @@ class fake_adapter final : public adapters::adapter {
 
 // Accepts connections and never answers: the platform hangs.
 struct black_hole {
-    explicit black_hole(asio::io_context& ioc) : acceptor(ioc, {asio::ip::make_address("127.0.0.1"), 0}) {
-        accept();
-    }
-    void accept() {
-        acceptor.async_accept([this](boost::system::error_code ec, asio::ip::tcp::socket s) {
-            if (ec) return;
-            held.push_back(std::move(s));
-            accept();
-        });
-    }
-    unsigned short port() const { return acceptor.local_endpoint().port(); }
-    asio::ip::tcp::acceptor acceptor;
+    explicit black_hole(asio::io_context& ioc)
+        : listener(ioc, [this](asio::ip::tcp::socket s) -> asio::awaitable<void> {
+              held.push_back(std::move(s));
+              co_return;
+          }) {}
+    unsigned short port() const { return listener.port(); }
     std::vector<asio::ip::tcp::socket> held;
+    loopback::tcp_listener listener;
 };
 
 struct fixture {
-    fixture() : db((dir / "bot.db").string()), http(ioc) {
-        server = std::make_unique<app::http_server>(
-            ioc, app::server_options{"127.0.0.1", 0}, [this](const auto& req) {
-                received_all.push_back(req.body);
-                int status = answers.empty() ? 200 : answers.front();
-                if (!answers.empty()) answers.pop_front();
-                if (status == 200) delivered.push_back(req.body);
-                return adapters::raw_response{status, "application/json", "{}"};
-            });
-        server->start();
-        adapter = std::make_unique<fake_adapter>(server->port());
-    }
+    fixture() : db((dir / "bot.db").string()), http(ioc) {}
 
     app::outbox_sender make_sender(int per_minute = 20) { return make_sender_with(http, per_minute); }
 
@@ -101,19 +80,7 @@ struct fixture {
 
     // Runs the loop until `done` or the time limit.
     void run_until(const std::function<bool()>& done, std::chrono::milliseconds limit = 10s) {
-        asio::steady_timer check(ioc);
-        auto start = std::chrono::steady_clock::now();
-        std::function<void()> poll = [&] {
-            if (done() || std::chrono::steady_clock::now() - start > limit) {
-                ioc.stop();
-                return;
-            }
-            check.expires_after(10ms);
-            check.async_wait([&](auto) { poll(); });
-        };
-        poll();
-        ioc.restart();
-        ioc.run();
+        loopback::run_until(ioc, done, limit);
     }
 
     test_support::temp_dir dir;
@@ -121,18 +88,15 @@ struct fixture {
     core::system_clock clock;
     asio::io_context ioc{1};
     app::https_client http;
-    std::unique_ptr<app::http_server> server;
-    std::unique_ptr<fake_adapter> adapter;
-    std::deque<int> answers;
-    std::vector<std::string> received_all;
-    std::vector<std::string> delivered;
+    loopback::recording_platform platform{ioc};
+    std::unique_ptr<fake_adapter> adapter = std::make_unique<fake_adapter>(platform.port());
 };
 
 }  // namespace
 
 TEST(OutboxSender, RetriesServerErrorsWithBackoffUntilDeliveredInOrder) {
     fixture f;
-    f.answers = {500, 500, 503};
+    f.platform.answers = {500, 500, 503};
     f.db.enqueue({"group", "一", {}}, f.clock.now());
     f.db.enqueue({"group", "二", {}}, f.clock.now());
     f.db.enqueue({"other", "三", {}}, f.clock.now());
@@ -141,9 +105,9 @@ TEST(OutboxSender, RetriesServerErrorsWithBackoffUntilDeliveredInOrder) {
     f.run_until([&] { return f.db.outbox_backlog() == 0; });
     sender.stop();
     // Each post delivered exactly once; per chat in commit order.
-    ASSERT_EQ(f.delivered.size(), 3u);
+    ASSERT_EQ(f.platform.accepted.size(), 3u);
     std::vector<std::string> group;
-    for (const auto& d : f.delivered)
+    for (const auto& d : f.platform.accepted)
         if (d.rfind("group|", 0) == 0) group.push_back(d);
     EXPECT_EQ(group, (std::vector<std::string>{"group|一", "group|二"}));
     EXPECT_GE(sender.stats().retries, 3u);
@@ -152,26 +116,26 @@ TEST(OutboxSender, RetriesServerErrorsWithBackoffUntilDeliveredInOrder) {
 
 TEST(OutboxSender, HonoursRateLimitAnswersAndTheLocalLimit) {
     fixture f;
-    f.answers = {429};
+    f.platform.answers = {429};
     for (int i = 0; i < 4; ++i) f.db.enqueue({"group", "第" + std::to_string(i) + "条", {}}, f.clock.now());
     auto sender = f.make_sender(/*per_minute=*/4);
     sender.start();
     auto start = std::chrono::steady_clock::now();
-    f.run_until([&] { return f.delivered.size() >= 3; }, 5s);
+    f.run_until([&] { return f.platform.accepted.size() >= 3; }, 5s);
     auto took = std::chrono::steady_clock::now() - start;
     EXPECT_GE(took, 300ms);  // the block penalty after the 429 was observed
-    EXPECT_EQ(f.delivered.size(), 3u);
+    EXPECT_EQ(f.platform.accepted.size(), 3u);
     // The local limit (4 a minute, counting the refused try) holds the 4th post back.
     f.run_until([&] { return false; }, 300ms);
     sender.stop();
-    EXPECT_EQ(f.received_all.size(), 4u);
+    EXPECT_EQ(f.platform.requests.size(), 4u);
     EXPECT_EQ(sender.stats().rate_limited, 1u);
     EXPECT_EQ(f.db.outbox_backlog(), 1);
 }
 
 TEST(OutboxSender, PermanentErrorsAreNotRetried) {
     fixture f;
-    f.answers = {400};
+    f.platform.answers = {400};
     f.db.enqueue({"group", "坏消息", {}}, f.clock.now());
     f.db.enqueue({"group", "好消息", {}}, f.clock.now());
     f.db.enqueue({"nowhere", "没有配置的群", {}}, f.clock.now());
@@ -179,7 +143,7 @@ TEST(OutboxSender, PermanentErrorsAreNotRetried) {
     sender.start();
     f.run_until([&] { return f.db.outbox_backlog() == 0; });
     sender.stop();
-    EXPECT_EQ(f.delivered, std::vector<std::string>{"group|好消息"});
+    EXPECT_EQ(f.platform.accepted, std::vector<std::string>{"group|好消息"});
     EXPECT_EQ(f.db.outbox_failed(), 2);
     EXPECT_EQ(sender.stats().failed, 2u);
 }
@@ -188,13 +152,13 @@ TEST(OutboxSender, APlatformThatIsDownDelaysButLosesNothing) {
     fixture f;
     f.db.enqueue({"group", "重要提醒", {}}, f.clock.now());
     // Nothing listens on this port: connection refused is a retryable transport failure.
-    f.server->stop();
+    f.platform.stop();
     auto sender = f.make_sender();
     sender.start();
     f.run_until([&] { return sender.stats().retries >= 2; }, 5s);
     sender.stop();
     EXPECT_EQ(f.db.outbox_backlog(), 1);
-    EXPECT_TRUE(f.delivered.empty());
+    EXPECT_TRUE(f.platform.accepted.empty());
 }
 
 TEST(OutboxSender, APlatformThatTimesOutIsRetriedAndTheChatStaysInOrder) {
@@ -207,19 +171,19 @@ TEST(OutboxSender, APlatformThatTimesOutIsRetriedAndTheChatStaysInOrder) {
     auto sender = f.make_sender_with(impatient);
     sender.start();
     f.run_until([&] { return sender.stats().retries >= 2; }, 5s);
-    EXPECT_TRUE(f.delivered.empty());
-    EXPECT_EQ(hole.held.size(), 2u);        // one request in flight at a time: post 二 waited behind 一
-    f.adapter->set_port(f.server->port());  // the platform recovers
+    EXPECT_TRUE(f.platform.accepted.empty());
+    EXPECT_EQ(hole.held.size(), 2u);         // one request in flight at a time: post 二 waited behind 一
+    f.adapter->set_port(f.platform.port());  // the platform recovers
     f.run_until([&] { return f.db.outbox_backlog() == 0; }, 5s);
     sender.stop();
-    EXPECT_EQ(f.delivered, (std::vector<std::string>{"group|一", "group|二"}));
+    EXPECT_EQ(f.platform.accepted, (std::vector<std::string>{"group|一", "group|二"}));
 }
 
 TEST(OutboxSender, OutageThenRateLimitThenTimeoutStillDeliversEachPostOnceInOrder) {
     fixture f;
     black_hole hole(f.ioc);
     app::https_client impatient(f.ioc, {}, 200ms);
-    f.answers = {500, 503, 429};
+    f.platform.answers = {500, 503, 429};
     for (const char* t : {"一", "二", "三"}) f.db.enqueue({"group", t, {}}, f.clock.now());
     f.db.enqueue({"other", "甲", {}}, f.clock.now());
     auto sender = f.make_sender_with(impatient);
@@ -230,13 +194,13 @@ TEST(OutboxSender, OutageThenRateLimitThenTimeoutStillDeliversEachPostOnceInOrde
     f.adapter->set_port(hole.port());
     auto retries = sender.stats().retries;
     f.run_until([&] { return sender.stats().retries >= retries + 1; }, 5s);
-    f.adapter->set_port(f.server->port());
+    f.adapter->set_port(f.platform.port());
     f.run_until([&] { return f.db.outbox_backlog() == 0; }, 10s);
     sender.stop();
     std::vector<std::string> group;
-    for (const auto& d : f.delivered)
+    for (const auto& d : f.platform.accepted)
         if (d.rfind("group|", 0) == 0) group.push_back(d);
     EXPECT_EQ(group, (std::vector<std::string>{"group|一", "group|二", "group|三"}));
-    EXPECT_EQ(f.delivered.size(), 4u);  // each post exactly once
+    EXPECT_EQ(f.platform.accepted.size(), 4u);  // each post exactly once
     EXPECT_EQ(f.db.outbox_failed(), 0);
 }

@@ -6,8 +6,6 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
@@ -16,8 +14,8 @@
 #include <thread>
 
 #include "config/loader.hpp"
+#include "support/service_host.hpp"
 #include "support/test_support.hpp"
-#include "transport/http_server.hpp"
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -76,59 +74,21 @@ struct live_bot {
         cfg.chats.clear();
         for (const auto& c : chats) cfg.chats.push_back({c.id, c.platform, c.conversation});
         db = std::make_unique<storage::database>((dir / "bot.db").string());
-        platform = std::make_unique<app::http_server>(
-            ioc, app::server_options{"127.0.0.1", 0}, [this](const adapters::raw_request& req) {
-                received.push_back(json::parse(req.body));
-                return adapters::raw_response{200, "application/json", "{}"};
-            });
-        platform->start();
         std::map<std::string, std::unique_ptr<adapters::adapter>> adapters;
-        adapters["dingtalk"] =
-            std::make_unique<test_adapter>("http://127.0.0.1:" + std::to_string(platform->port()) + "/send");
-        svc = std::make_unique<app::service>(ioc, cfg, *db, clock, http, std::move(adapters), chats);
-        // As `serve` does: callbacks are group-committed.
-        server =
-            std::make_unique<app::http_server>(ioc, app::server_options{"127.0.0.1", 0},
-                                               app::async_request_handler([this](adapters::raw_request req) {
-                                                   return svc->handle_async(std::move(req));
-                                               }));
-        server->start();
-        svc->start();
-        thread = std::thread([this] { ioc.run(); });
+        adapters["dingtalk"] = std::make_unique<test_adapter>(platform.url("/send"));
+        host.start(cfg, *db, clock, std::move(adapters), chats);
     }
     ~live_bot() {
-        std::promise<void> stopped;
-        asio::post(ioc, [this, &stopped] {
-            server->stop();
-            platform->stop();
-            svc->stop();
-            stopped.set_value();
-        });
-        stopped.get_future().wait();
-        work.reset();
-        // Everything winds down by itself; force it only if something hangs.
-        for (int i = 0; i < 300 && !ioc.stopped(); ++i) std::this_thread::sleep_for(10ms);
-        ioc.stop();
-        thread.join();
+        host.stop([this] { platform.stop(); });
     }
 
     // A synchronous client on the test thread.
-    std::pair<int, std::string> call(const std::string& method, const std::string& target,
-                                     const std::string& body, const std::string& token = "let-me-in") {
-        asio::io_context c;
-        beast::tcp_stream s(c);
-        s.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), server->port()));
-        http::request<http::string_body> req{method == "GET" ? http::verb::get : http::verb::post, target,
-                                             11};
-        req.set(http::field::host, "127.0.0.1");
-        if (!token.empty()) req.set("x-token", token);
-        req.body() = body;
-        req.prepare_payload();
-        http::write(s, req);
-        beast::flat_buffer buf;
-        http::response<http::string_body> res;
-        http::read(s, buf, res);
-        return {static_cast<int>(res.result_int()), res.body()};
+    loopback::reply call(const std::string& method, const std::string& target, const std::string& body,
+                         const std::string& token = "let-me-in") {
+        std::map<std::string, std::string> headers;
+        if (!token.empty()) headers["x-token"] = token;
+        return loopback::call(host.port(), method == "GET" ? http::verb::get : http::verb::post, target, body,
+                              headers);
     }
 
     // Sends every body on its own connection while the bot's loop is held, then lets it go: the
@@ -136,7 +96,7 @@ struct live_bot {
     std::vector<int> wave(const std::vector<std::string>& bodies) {
         std::promise<void> held, release;
         auto released = release.get_future();
-        asio::post(ioc, [&] {
+        asio::post(host.context(), [&] {
             held.set_value();
             released.wait();
         });
@@ -145,7 +105,7 @@ struct live_bot {
         std::vector<std::unique_ptr<beast::tcp_stream>> streams;
         for (const auto& body : bodies) {
             auto s = std::make_unique<beast::tcp_stream>(c);
-            s->connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), server->port()));
+            s->connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), host.port()));
             http::request<http::string_body> req{http::verb::post, "/hooks/dingtalk", 11};
             req.set(http::field::host, "127.0.0.1");
             req.set("x-token", "let-me-in");
@@ -167,38 +127,31 @@ struct live_bot {
     }
 
     app::batch_stats ingest_stats() {
-        std::promise<app::batch_stats> p;
-        asio::post(ioc, [&] { p.set_value(svc->ingest_stats()); });
-        return p.get_future().get();
+        return host.on_loop([&] { return host.service().ingest_stats(); });
     }
 
+    // The posts the platform received, as JSON (read on the loop).
+    std::vector<json> received() {
+        return host.on_loop([&] {
+            std::vector<json> out;
+            for (const auto& body : platform.requests) out.push_back(json::parse(body));
+            return out;
+        });
+    }
     std::size_t received_count() {
-        std::promise<std::size_t> p;
-        asio::post(ioc, [&] { p.set_value(received.size()); });
-        return p.get_future().get();
+        return host.on_loop([&] { return platform.requests.size(); });
     }
 
     bool wait_for_posts(std::size_t n, std::chrono::milliseconds limit = 5s) {
-        auto start = std::chrono::steady_clock::now();
-        while (std::chrono::steady_clock::now() - start < limit) {
-            if (received_count() >= n) return true;
-            std::this_thread::sleep_for(10ms);
-        }
-        return false;
+        return loopback::eventually([&] { return received_count() >= n; }, limit);
     }
 
     test_support::temp_dir dir;
     rules::config cfg;
     std::unique_ptr<storage::database> db;
     core::system_clock clock;
-    asio::io_context ioc{1};
-    asio::executor_work_guard<asio::io_context::executor_type> work{ioc.get_executor()};
-    app::https_client http{ioc};
-    std::unique_ptr<app::http_server> platform;
-    std::unique_ptr<app::service> svc;
-    std::unique_ptr<app::http_server> server;
-    std::vector<json> received;
-    std::thread thread;
+    loopback::service_host host;
+    loopback::recording_platform platform{host.context()};
 };
 
 std::string complaint_json(const std::string& id) {
@@ -216,14 +169,14 @@ std::string complaint_json(const std::string& id) {
 
 TEST(Service, ACallbackIsCommittedBeforeTheAnswerAndTheReceiptIsDelivered) {
     live_bot bot;
-    auto [status, body] = bot.call("POST", "/hooks/dingtalk", complaint_json("m1"));
-    EXPECT_EQ(status, 200) << body;
+    auto answer = bot.call("POST", "/hooks/dingtalk", complaint_json("m1"));
+    EXPECT_EQ(answer.status, 200) << answer.body;
     // Committed before the 2xx: a second connection to the same file sees it at once.
     storage::database reader((bot.dir / "bot.db").string());
     EXPECT_TRUE(reader.seen("dingtalk", "m1"));
     EXPECT_TRUE(reader.load_complaint("P1"));
     ASSERT_TRUE(bot.wait_for_posts(1));
-    auto post = bot.received[0];
+    auto post = bot.received()[0];
     EXPECT_NE(post["text"].get<std::string>().find("已登记产品质量投诉 P1"), std::string::npos)
         << post.dump();
     // @-mentions travel as the platform's account ids of the order desk.
@@ -232,8 +185,8 @@ TEST(Service, ACallbackIsCommittedBeforeTheAnswerAndTheReceiptIsDelivered) {
 
 TEST(Service, ARedeliveryIsAnswered2xxAndProcessedOnce) {
     live_bot bot;
-    EXPECT_EQ(bot.call("POST", "/hooks/dingtalk", complaint_json("m1")).first, 200);
-    EXPECT_EQ(bot.call("POST", "/hooks/dingtalk", complaint_json("m1")).first, 200);
+    EXPECT_EQ(bot.call("POST", "/hooks/dingtalk", complaint_json("m1")).status, 200);
+    EXPECT_EQ(bot.call("POST", "/hooks/dingtalk", complaint_json("m1")).status, 200);
     ASSERT_TRUE(bot.wait_for_posts(1));
     std::this_thread::sleep_for(200ms);
     EXPECT_EQ(bot.received_count(), 1u);
@@ -248,7 +201,7 @@ TEST(Service, ChatsOfOnePlatformShareTheRobotsRateLimit) {
     for (int i = 0; i < 4; ++i) {
         auto body = json::parse(complaint_json("r" + std::to_string(i)));
         body["chat"] = i % 2 ? "cid-east" : "cid-group";
-        EXPECT_EQ(bot.call("POST", "/hooks/dingtalk", body.dump()).first, 200);
+        EXPECT_EQ(bot.call("POST", "/hooks/dingtalk", body.dump()).status, 200);
     }
     ASSERT_TRUE(bot.wait_for_posts(3));
     std::this_thread::sleep_for(500ms);
@@ -259,9 +212,9 @@ TEST(Service, ChatsOfOnePlatformShareTheRobotsRateLimit) {
 
 TEST(Service, BadSignatureAndMalformedBodiesChangeNothing) {
     live_bot bot;
-    EXPECT_EQ(bot.call("POST", "/hooks/dingtalk", complaint_json("m1"), "wrong").first, 401);
-    EXPECT_EQ(bot.call("POST", "/hooks/dingtalk", "{not json", "let-me-in").first, 400);
-    EXPECT_EQ(bot.call("POST", "/hooks/nowhere", "{}").first, 404);
+    EXPECT_EQ(bot.call("POST", "/hooks/dingtalk", complaint_json("m1"), "wrong").status, 401);
+    EXPECT_EQ(bot.call("POST", "/hooks/dingtalk", "{not json", "let-me-in").status, 400);
+    EXPECT_EQ(bot.call("POST", "/hooks/nowhere", "{}").status, 404);
     storage::database reader((bot.dir / "bot.db").string());
     EXPECT_EQ(reader.inbound_count(), 0);
     EXPECT_FALSE(reader.load_complaint("P1"));
@@ -273,10 +226,10 @@ TEST(Service, UnregisteredSenderGetsOnePoliteReply) {
     live_bot bot;
     auto body = json::parse(complaint_json("m9"));
     body["user"] = "dt-9999";
-    EXPECT_EQ(bot.call("POST", "/hooks/dingtalk", body.dump()).first, 200);
+    EXPECT_EQ(bot.call("POST", "/hooks/dingtalk", body.dump()).status, 200);
     ASSERT_TRUE(bot.wait_for_posts(1));
     // The id HR must add, and HR as the config names it (roles.hr).
-    EXPECT_EQ(bot.received[0]["text"],
+    EXPECT_EQ(bot.received()[0]["text"],
               "❌ 你的钉钉账号尚未在投诉机器人中登记（账号 ID：dt-9999）。请把这个 ID "
               "发给人力资源部，登记后再发送。");
     storage::database reader((bot.dir / "bot.db").string());
@@ -287,7 +240,7 @@ TEST(Service, UnknownChatsAreIgnored) {
     live_bot bot;
     auto body = json::parse(complaint_json("m2"));
     body["chat"] = "cid-other";
-    EXPECT_EQ(bot.call("POST", "/hooks/dingtalk", body.dump()).first, 200);
+    EXPECT_EQ(bot.call("POST", "/hooks/dingtalk", body.dump()).status, 200);
     storage::database reader((bot.dir / "bot.db").string());
     EXPECT_FALSE(reader.load_complaint("P1"));
 }
@@ -295,14 +248,15 @@ TEST(Service, UnknownChatsAreIgnored) {
 TEST(Service, HealthAndMetrics) {
     live_bot bot;
     bot.call("POST", "/hooks/dingtalk", complaint_json("m1"));
-    auto [hs, health] = bot.call("GET", "/healthz", "", "");
-    EXPECT_EQ(hs, 200);
-    auto h = json::parse(health);
+    auto health = bot.call("GET", "/healthz", "", "");
+    EXPECT_EQ(health.status, 200);
+    auto h = json::parse(health.body);
     EXPECT_EQ(h["status"], "ok");
     EXPECT_EQ(h["database"], true);
     EXPECT_EQ(h["scheduler_alive"], true);
-    auto [ms, metrics] = bot.call("GET", "/metrics", "", "");
-    EXPECT_EQ(ms, 200);
+    auto scrape = bot.call("GET", "/metrics", "", "");
+    EXPECT_EQ(scrape.status, 200);
+    const auto& metrics = scrape.body;
     EXPECT_NE(metrics.find("complaint_bot_requests_total{route=\"/hooks/dingtalk\",status=\"200\"} 1"),
               std::string::npos)
         << metrics;
@@ -362,6 +316,6 @@ TEST(Service, AFailingCallbackInABatchDoesNotLoseTheOthers) {
     EXPECT_EQ(bot.ingest_stats().rejected, 1u);
     // Once the cause is gone, the platform's redelivery is processed.
     storage::sql_console(reader).exec("DROP TRIGGER poison");
-    EXPECT_EQ(bot.call("POST", "/hooks/dingtalk", complaint_json("poison")).first, 200);
+    EXPECT_EQ(bot.call("POST", "/hooks/dingtalk", complaint_json("poison")).status, 200);
     EXPECT_TRUE(reader.seen("dingtalk", "poison"));
 }

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/loopback_server.hpp"
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
@@ -20,55 +22,12 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// Runs an io_context with the server on a background thread.
-class running_server {
-  public:
-    explicit running_server(app::request_handler h, app::server_options o = {}) {
-        o.port = 0;
-        server_ = std::make_unique<app::http_server>(ioc_, o, std::move(h));
-        server_->start();
-        port_ = server_->port();
-        thread_ = std::thread([this] { ioc_.run(); });
-    }
-    ~running_server() {
-        stop();
-        if (thread_.joinable()) thread_.join();
-    }
-    void stop() {
-        asio::post(ioc_, [this] { server_->stop(); });
-    }
-    unsigned short port() const { return port_; }
+using loopback::threaded_server;
 
-  private:
-    asio::io_context ioc_{1};
-    std::unique_ptr<app::http_server> server_;
-    unsigned short port_ = 0;
-    std::thread thread_;
-};
-
-// Sends raw bytes and reads until the server closes (or `until` appears), with a deadline.
+// What came back on a connection of its own for `bytes` (see loopback::exchange).
 std::string exchange(unsigned short port, const std::string& bytes, const std::string& until = {},
                      std::chrono::milliseconds limit = 5s) {
-    asio::io_context ioc;
-    tcp::socket s(ioc);
-    s.connect({asio::ip::make_address("127.0.0.1"), port});
-    asio::write(s, asio::buffer(bytes));
-    std::string out;
-    auto start = std::chrono::steady_clock::now();
-    s.non_blocking(true);
-    char buf[4096];
-    while (std::chrono::steady_clock::now() - start < limit) {
-        boost::system::error_code ec;
-        auto n = s.read_some(asio::buffer(buf), ec);
-        if (ec == asio::error::would_block) {
-            if (!until.empty() && out.find(until) != std::string::npos) break;
-            std::this_thread::sleep_for(5ms);
-            continue;
-        }
-        if (ec) break;
-        out.append(buf, n);
-    }
-    return out;
+    return loopback::exchange(port, bytes, limit, until).reply;
 }
 
 std::string post(const std::string& path, const std::string& body, bool keep_alive = false) {
@@ -86,14 +45,14 @@ app::request_handler echo() {
 }  // namespace
 
 TEST(HttpServer, HandsTheRequestToTheHandlerAndAnswers) {
-    running_server s(echo());
+    threaded_server s(echo());
     auto out = exchange(s.port(), post("/hooks/dingtalk?x=1", "{\"a\":1}"));
     EXPECT_NE(out.find("HTTP/1.1 200 OK"), std::string::npos) << out;
     EXPECT_NE(out.find("POST /hooks/dingtalk?x=1 {\"a\":1}"), std::string::npos) << out;
 }
 
 TEST(HttpServer, KeepsTheConnectionAliveForTwoRequests) {
-    running_server s(echo());
+    threaded_server s(echo());
     auto out = exchange(s.port(), post("/a", "1", true) + post("/b", "2", false));
     EXPECT_NE(out.find("POST /a 1"), std::string::npos) << out;
     EXPECT_NE(out.find("POST /b 2"), std::string::npos) << out;
@@ -101,9 +60,9 @@ TEST(HttpServer, KeepsTheConnectionAliveForTwoRequests) {
 
 TEST(HttpServer, RefusesOversizeBodiesWith413WithoutCallingTheHandler) {
     std::atomic<int> calls{0};
-    app::server_options o;
+    auto o = loopback::local();
     o.body_limit = 1024;
-    running_server s(
+    threaded_server s(
         [&](const adapters::raw_request&) {
             ++calls;
             return adapters::raw_response{};
@@ -116,7 +75,7 @@ TEST(HttpServer, RefusesOversizeBodiesWith413WithoutCallingTheHandler) {
 
 TEST(HttpServer, AnswersMalformedRequestsWith400) {
     std::atomic<int> calls{0};
-    running_server s([&](const adapters::raw_request&) {
+    threaded_server s([&](const adapters::raw_request&) {
         ++calls;
         return adapters::raw_response{};
     });
@@ -126,9 +85,9 @@ TEST(HttpServer, AnswersMalformedRequestsWith400) {
 }
 
 TEST(HttpServer, CutsOffASlowClientAtTheReadTimeout) {
-    app::server_options o;
+    auto o = loopback::local();
     o.read_timeout = 300ms;
-    running_server s(echo(), o);
+    threaded_server s(echo(), o);
     auto start = std::chrono::steady_clock::now();
     // Half a header, then silence: the server must close the connection by itself.
     auto out = exchange(s.port(), "POST /hooks/dingtalk HTTP/1.1\r\nHost: a\r\n", {}, 5s);
@@ -138,7 +97,7 @@ TEST(HttpServer, CutsOffASlowClientAtTheReadTimeout) {
 }
 
 TEST(HttpServer, HandlerExceptionsBecome500) {
-    running_server s(
+    threaded_server s(
         [](const adapters::raw_request&) -> adapters::raw_response { throw std::runtime_error("boom"); });
     auto out = exchange(s.port(), post("/x", ""));
     EXPECT_NE(out.find("HTTP/1.1 500"), std::string::npos) << out;
@@ -149,8 +108,8 @@ TEST(HttpServer, GracefulStopFinishesTheRequestInFlight) {
     std::promise<void> entered;
     std::promise<void> release;
     auto released = release.get_future().share();
-    std::unique_ptr<running_server> s;
-    s = std::make_unique<running_server>([&](const adapters::raw_request&) {
+    std::unique_ptr<threaded_server> s;
+    s = std::make_unique<threaded_server>([&](const adapters::raw_request&) {
         entered.set_value();
         released.wait();
         return adapters::raw_response{200, "text/plain", "done"};
@@ -159,7 +118,7 @@ TEST(HttpServer, GracefulStopFinishesTheRequestInFlight) {
     auto client =
         std::async(std::launch::async, [port] { return exchange(port, post("/slow", "x", true), "done"); });
     entered.get_future().wait();
-    s->stop();  // queued behind the handler on the loop thread
+    s->post_stop();  // queued behind the handler on the loop thread
     release.set_value();
     auto out = client.get();
     EXPECT_NE(out.find("200 OK"), std::string::npos) << out;
