@@ -42,9 +42,13 @@ void live_state::load(core::instant now) {
     complaints_.clear();
     deadlines_.clear();
     last_now_ = now;
-    for (auto& c : db_.open_complaints()) complaints_.set_committed(c.id, std::move(c));
+    auto hold = [&](rules::complaint& c) {
+        auto id = c.id;  // (not c.id itself: the value is moved from before the key is read)
+        complaints_.set_committed(id, std::move(c));
+    };
+    for (auto& c : db_.open_complaints()) hold(c);
     for (auto& c : db_.open_freight_complaints())
-        if (!complaints_.find_committed(c.id)) complaints_.set_committed(c.id, std::move(c));
+        if (!complaints_.find_committed(c.id)) hold(c);
     std::map<std::string, std::vector<armed>> by_complaint;
     for (const auto& d : db_.open_deadlines())
         by_complaint[d.complaint].push_back({d.key, d.due, next_generation_++});

@@ -137,7 +137,7 @@ std::optional<adapters::raw_response> service::route_plain(const adapters::raw_r
     if (path == "/healthz" || path == "/livez" || path == "/metrics") {
         if (auto refused = only("GET")) return refused;
         if (path == "/livez") return text(200, "alive\n");  // the process runs and answers
-        return path == "/healthz" ? healthz() : metrics();
+        return path == "/healthz" ? healthz(req.query("digest").has_value()) : metrics();
     }
     if (path.rfind("/hooks/", 0) == 0 && adapters_.count(path.substr(7))) {
         // WeCom verifies the URL with a GET (echostr); every callback is a POST.
@@ -244,10 +244,26 @@ void service::after_commit() {
     arm_scheduler();
 }
 
-adapters::raw_response service::healthz() {
+adapters::raw_response service::healthz(bool digest) {
     // 200 only when healthy; otherwise 503 with every reason, each saying what to look at.
     auto now = clock_.now();
     nlohmann::json out;
+    const auto& live = engine_.live();
+    out["live"] = {{"complaints", live.complaints_held()}, {"deadlines", live.deadlines_armed()}};
+    if (digest) {
+        auto wall = std::chrono::steady_clock::now();
+        if (wall - last_digest_ < std::chrono::seconds(1))
+            return {429, "text/plain; charset=utf-8", "the digest is computed at most once a second\n"};
+        last_digest_ = wall;
+        if (db_.in_transaction())
+            return {503, "text/plain; charset=utf-8", "a transaction is open: ask again\n"};
+        try {
+            out["live"]["digest"] = live.digest();
+            out["live"]["database_digest"] = live_state::digest_of(db_);
+        } catch (const std::exception& e) {
+            return {503, "text/plain; charset=utf-8", "cannot read the database: " + db_.explain(e) + "\n"};
+        }
+    }
     std::vector<std::string> reasons;
     std::int64_t backlog = -1, failed = -1;
     storage::database::failure_summary recent;

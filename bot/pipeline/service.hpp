@@ -79,7 +79,10 @@ class service {
     // /healthz, /livez, /metrics, unknown paths (404) and wrong methods (405 with Allow); nullopt for
     // a platform hook, which the caller runs. `route` is the metrics label.
     std::optional<adapters::raw_response> route_plain(const adapters::raw_request& req, std::string& route);
-    adapters::raw_response healthz();
+    // `digest`: also the digest of what the engine holds in memory beside the same digest read from
+    // the database at the same moment (the fault tests check that a restarted bot's memory is its
+    // file); at most once a second, as it reads every open complaint.
+    adapters::raw_response healthz(bool digest = false);
     adapters::raw_response metrics();
     void arm_scheduler();
     const chat_binding* chat_for(const std::string& platform, const std::string& conversation) const;
@@ -96,6 +99,7 @@ class service {
     boost::asio::steady_timer timer_;
     bool stopping_ = false;
     core::instant last_tick_{};
+    std::chrono::steady_clock::time_point last_digest_{};
     std::map<std::string, std::uint64_t> requests_;  // "route status" -> count
     log_throttle id_log_;                            // unbound chats and unregistered senders
     std::uint64_t deadlines_fired_ = 0;

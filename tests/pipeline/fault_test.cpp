@@ -15,6 +15,9 @@
 #include <set>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
+#include "pipeline/live_state.hpp"
 #include "support/fault_support.hpp"
 
 using namespace fault;
@@ -34,10 +37,31 @@ struct work_item {
     int accept_of = 0;  // 受理 P<n>: sent once at least n complaints were acknowledged
 };
 
+// What the bot holds in memory against its database, both read by the bot at one moment between
+// two steps (/healthz?digest): the same, or the memory has drifted from the file. Returns the
+// memory's digest ("" when the bot did not answer).
+std::string expect_memory_is_the_file(bot_process& bot, const std::string& when) {
+    nlohmann::json j;
+    bool got = eventually(
+        [&] {
+            auto r = bot.request(boost::beast::http::verb::get, "/healthz?digest=1");
+            if (r.body.empty() || r.body[0] != '{') return false;  // 429 (asked too often) or busy
+            j = nlohmann::json::parse(r.body, nullptr, false);
+            return j.is_object() && j.contains("live") && j["live"].contains("digest");
+        },
+        10s);
+    EXPECT_TRUE(got) << when << ": no digest from /healthz";
+    if (!got) return {};
+    EXPECT_EQ(j["live"]["digest"], j["live"]["database_digest"])
+        << when << ": the bot's memory differs from its database (" << j["live"].dump() << ")";
+    return j["live"]["digest"].get<std::string>();
+}
+
 }  // namespace
 
 // Several hundred signed callbacks from 4 concurrent clients while the bot is SIGKILLed at random
-// moments (4 rounds) and restarted. A callback without a 2xx answer is redelivered with the same
+// moments (20 rounds) and restarted. Before each kill, and at the end, what the bot holds in memory
+// is compared with its database. A callback without a 2xx answer is redelivered with the same
 // msgId, as DingTalk does.
 TEST(Fault, SigkillUnderLoadLosesNothingAndRegistersNothingTwice) {
     unsigned seed = 20261201;
@@ -46,7 +70,7 @@ TEST(Fault, SigkillUnderLoadLosesNothingAndRegistersNothingTwice) {
     RecordProperty("seed", std::to_string(seed));
     std::mt19937 rng(seed);
 
-    constexpr int complaints = 300, accepts = 80, clients = 4, rounds = 4;
+    constexpr int complaints = 400, accepts = 100, clients = 4, rounds = 20;
     memory_dir dir;  // SIGKILL is a process crash: the page cache survives it, tmpfs or disk
     fake_robot robot;
     bot_process bot(dir / "bot.db", robot.url());
@@ -126,6 +150,8 @@ TEST(Fault, SigkillUnderLoadLosesNothingAndRegistersNothingTwice) {
                 return acked_total >= kill_at[static_cast<std::size_t>(r)];
             },
             30s);
+        if (r % 4 == 0 || r == rounds - 1)  // (each digest reads every open complaint)
+            expect_memory_is_the_file(bot, "before kill " + std::to_string(r + 1));
         std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
         bot.kill();
         std::this_thread::sleep_for(std::chrono::milliseconds(down_ms(rng)));
@@ -154,15 +180,23 @@ TEST(Fault, SigkillUnderLoadLosesNothingAndRegistersNothingTwice) {
         },
         60s))
         << "outbox did not drain: " << bot.health_text();
+    std::string kills;
+    for (auto k : kill_at) kills += (kills.empty() ? "" : ", ") + std::to_string(k);
     std::cout << "[ load     ] " << acked_total << " callbacks acknowledged, " << lost_answers
-              << " answers lost and redelivered, " << rounds << " SIGKILLs (after " << kill_at[0] << ", "
-              << kill_at[1] << ", " << kill_at[2] << ", " << kill_at[3] << " answers), took "
+              << " answers lost and redelivered, " << rounds << " SIGKILLs (after " << kills
+              << " answers), took "
               << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                        started)
                      .count()
               << " ms\n";
 
     EXPECT_GE(lost_answers, rounds) << "the kills did not land during the load";
+    // The last run's memory: as the bot reads its file, and as this process reads it.
+    auto memory = expect_memory_is_the_file(bot, "at the end");
+    {
+        storage::database file(db.string(), storage::database::read_only);
+        EXPECT_EQ(memory, app::live_state::digest_of(file)) << "the bot's memory is not what its file holds";
+    }
     // Every acknowledged callback is in the database, once.
     EXPECT_EQ(count(db, "SELECT COUNT(*) FROM inbound"), complaints + accepts);
     for (const auto& id : acked_ids)

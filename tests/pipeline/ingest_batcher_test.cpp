@@ -148,6 +148,8 @@ TEST(IngestBatcher, AMessageThatThrowsIsRolledBackAloneAndTheOthersCommit) {
     EXPECT_EQ(run.count("SELECT COUNT(*) FROM inbound WHERE msg_id = 'poison'"), 0);  // redelivery works
     EXPECT_EQ(run.count("SELECT COUNT(*) FROM outbox"), 2);
     EXPECT_EQ(run.batcher.stats().rejected, 1u);
+    // The poison's complaint, rolled back with its savepoint, is not in memory either: P2 is b's.
+    EXPECT_EQ(run.bench.engine().live().digest(), app::live_state::digest_of(run.bench.db()));
 
     // The redelivery of the rejected message is processed normally.
     run.before = nullptr;
@@ -167,6 +169,7 @@ TEST(IngestBatcher, AStorageFailureFailsTheWholeBatchAndCommitsNothing) {
     EXPECT_EQ(run.batcher.stats().unavailable, 2u);
     storage::sql_console(run.bench.db()).exec("PRAGMA query_only = 0");
     EXPECT_EQ(run.count("SELECT COUNT(*) FROM inbound"), 0);
+    EXPECT_EQ(run.bench.engine().live().complaints_held(), 0u);  // nothing committed, nothing held
 
     // Once the disk is back, the redeliveries commit.
     auto again = run.submit_all(
