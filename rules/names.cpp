@@ -2,6 +2,8 @@
 // folded as people type it (Traditional/Simplified, full-width, spaces, case), a department or
 // title written around it ignored, tried against each person's name, aliases and id.
 #include <algorithm>
+#include <cstdint>
+#include <unordered_map>
 #include <utility>
 
 #include "rules/config.hpp"
@@ -120,17 +122,62 @@ void add_unique(std::vector<std::u32string>& v, std::u32string s) {
     if (!s.empty() && std::find(v.begin(), v.end(), s) == v.end()) v.push_back(std::move(s));
 }
 
+// Every spelling of the organization's people (name, id, aliases) and departments, folded once per
+// organization rather than on every match (a company of a thousand people folds ~3,000 names).
+struct folded_organization {
+    std::uint64_t fingerprint = 0;
+    std::unordered_map<std::u32string, std::vector<const person*>> people;
+    std::vector<std::u32string> departments;  // in organization::departments order
+};
+
+// FNV-1a over what the folded keys depend on, with where the people live (the pointers kept).
+std::uint64_t fingerprint_of(const organization& org) {
+    std::uint64_t h = 1469598103934665603ull;
+    auto mix = [&](std::string_view s) {
+        for (char ch : s) h = (h ^ static_cast<unsigned char>(ch)) * 1099511628211ull;
+        h = (h ^ 0xFFu) * 1099511628211ull;
+    };
+    mix(std::to_string(reinterpret_cast<std::uintptr_t>(org.people.data())));
+    mix(std::to_string(org.people.size()));
+    for (const auto& p : org.people) {
+        mix(p.name);
+        mix(p.id);
+        for (const auto& a : p.aliases) mix(a);
+    }
+    for (const auto& d : org.departments) mix(d.name);
+    return h;
+}
+
+const folded_organization& folded(const organization& org) {
+    thread_local folded_organization cache;
+    auto fp = fingerprint_of(org);
+    if (cache.fingerprint == fp && fp != 0) return cache;
+    cache = {};
+    cache.fingerprint = fp;
+    for (const auto& p : org.people) {
+        auto add = [&](std::string_view spelling) {
+            auto& hits = cache.people[name_key(spelling)];
+            if (std::find(hits.begin(), hits.end(), &p) == hits.end()) hits.push_back(&p);
+        };
+        add(p.name);
+        add(p.id);
+        for (const auto& a : p.aliases) add(a);
+    }
+    for (const auto& d : org.departments) cache.departments.push_back(name_key(d.name));
+    return cache;
+}
+
 }  // namespace
 
 person_match organization::match_person(std::string_view text) const {
+    const auto& org = folded(*this);
     person_match result;
     auto typed = folded_cps(trim(text));
     std::u32string folded;
     for (auto cp : typed) folded.push_back(fold_name_cp(cp));
 
     // Departments named anywhere in the text: they tell two people of the same name apart.
-    std::vector<std::u32string> dept_keys;
-    for (const auto& d : departments) dept_keys.push_back(name_key(d.name));
+    const auto& dept_keys = org.departments;
     std::vector<std::string> named_departments;
     auto compact = name_key(std::u32string_view(typed));
     for (std::size_t i = 0; i < departments.size(); ++i)
@@ -192,18 +239,14 @@ person_match organization::match_person(std::string_view text) const {
             }
         }
 
-    // Each person's spellings, folded once: name, id, aliases.
-    std::vector<std::pair<std::u32string, const person*>> keys;
-    for (const auto& p : people) {
-        keys.emplace_back(name_key(p.name), &p);
-        keys.emplace_back(name_key(p.id), &p);
-        for (const auto& a : p.aliases) keys.emplace_back(name_key(a), &p);
-    }
     for (const auto& level : levels) {
         std::vector<const person*> hits;
-        for (const auto& cand : level)
-            for (const auto& [key, p] : keys)
-                if (key == cand && std::find(hits.begin(), hits.end(), p) == hits.end()) hits.push_back(p);
+        for (const auto& cand : level) {
+            auto it = org.people.find(cand);
+            if (it == org.people.end()) continue;
+            for (const auto* p : it->second)
+                if (std::find(hits.begin(), hits.end(), p) == hits.end()) hits.push_back(p);
+        }
         if (hits.empty()) continue;
         if (hits.size() > 1 && !named_departments.empty()) {
             std::vector<const person*> in_dept;
