@@ -138,20 +138,28 @@ std::string penalty_summary(const std::vector<fine>& fines, const period& p, con
     return s;
 }
 
-std::string todo_list(const std::vector<complaint>& open, const context& ctx, const std::string& department) {
+std::string todo_list(const std::vector<complaint>& open, const context& ctx, const std::string& department,
+                      std::optional<std::size_t> total) {
     std::vector<std::string> lines;
+    std::size_t count = 0;
     for (const auto& c : open) {
         if (!c.is_open()) continue;
         if (!department.empty()) {
             auto who = pending_departments(c, ctx.cfg);
             if (std::find(who.begin(), who.end(), department) == who.end()) continue;
         }
-        lines.push_back("· " + pending_summary(c, ctx));
+        ++count;
+        if (lines.size() < todo_lines_max) lines.push_back("· " + pending_summary(c, ctx));
     }
+    if (total && *total > count) count = *total;
     std::string head = "📝 待办" + (department.empty() ? std::string{} : "（" + department + "）");
     if (lines.empty()) return head + "：没有未完成的投诉。";
-    std::string s = head + "：共 " + std::to_string(lines.size()) + " 件";
+    std::string s = head + "：共 " + std::to_string(count) + " 件";
     for (const auto& l : lines) s += "\n" + l;
+    if (count > lines.size())
+        s += "\n……另有 " + std::to_string(count - lines.size()) + " 件未列出" +
+             (department.empty() ? "，请用“待办 <部门>”按部门查看。"
+                                 : "（按编号先后只列前 " + std::to_string(lines.size()) + " 件）。");
     return s;
 }
 

@@ -30,9 +30,12 @@ std::vector<fine> fines_in(const std::vector<fine>& all, const period& p, const 
 std::string penalty_summary(const std::vector<fine>& fines, const period& p, const core::zone& tz,
                             const std::string& title = "罚款汇总");
 
-// 待办: one line per open complaint (optionally only those waiting on `department`).
+// 待办: one line per open complaint (optionally only those waiting on `department`), at most
+// todo_lines_max of them and then how many more there are. `total`: how many are open in all, when
+// `open` holds only the first of them (the plain 待办 of a company with thousands open).
+constexpr std::size_t todo_lines_max = 50;
 std::string todo_list(const std::vector<complaint>& open, const context& ctx,
-                      const std::string& department = {});
+                      const std::string& department = {}, std::optional<std::size_t> total = std::nullopt);
 
 // True when a compensation complaint belongs on today's sheet: answered (every department replied,
 // or the respond deadline passed) and not yet on a sheet.

@@ -203,6 +203,19 @@ std::vector<rules::complaint> complaint_store::open() {
     return select(q);
 }
 
+std::vector<rules::complaint> complaint_store::first_open(std::size_t limit) {
+    // The ids first, by the index complaints_open_order: only `limit` states are read.
+    SQLite::Statement q(c_.db(), SELECT_COMPLAINTS
+                        "WHERE c.id IN (SELECT id FROM complaints WHERE status = 'open' ORDER BY kind, seq "
+                        "LIMIT ?) ORDER BY c.kind, c.seq");
+    q.bind(1, static_cast<std::int64_t>(limit));
+    return select(q);
+}
+
+std::int64_t complaint_store::open_count() {
+    return c_.db().execAndGet("SELECT COUNT(*) FROM complaints WHERE status = 'open'").getInt64();
+}
+
 std::vector<rules::complaint> complaint_store::all() {
     SQLite::Statement q(c_.db(), SELECT_COMPLAINTS "ORDER BY c.posted_at, c.kind, c.seq");
     return select(q);

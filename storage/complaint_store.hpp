@@ -41,6 +41,8 @@ class complaint_store {
     std::optional<rules::complaint> load(const std::string& id);
     std::vector<rules::complaint> open();
     std::vector<rules::complaint> all();
+    std::vector<rules::complaint> first_open(std::size_t limit);  // by kind and number
+    std::int64_t open_count();
     std::vector<rules::complaint> posted_between(core::instant from, core::instant to);
     std::vector<rules::complaint> open_freight();
     // Open complaints `department` must act on: the respond stage's departments yet to answer,

@@ -119,6 +119,7 @@ CREATE TABLE complaint_pending(
 ) WITHOUT ROWID;
 CREATE INDEX complaint_pending_department ON complaint_pending(department, complaint_id);
 CREATE INDEX complaints_open_stage ON complaints(status, pending_stage, kind);
+CREATE INDEX complaints_open_order ON complaints(status, kind, seq);
 CREATE INDEX complaints_forward ON complaints(status, forward_step, sheet_date);
 CREATE INDEX complaints_freight ON complaints(freight_step) WHERE freight_step IS NOT NULL;
 )sql";

@@ -355,11 +355,14 @@ void engine::on_command(const rules::command& cmd, const core::inbound_message& 
                 reply(out, msg, std::move(refusal));
                 return;
             }
-            reply(out, msg,
-                  rules::todo_list(
-                      dept->empty() ? db_.open_complaints()
-                                    : db_.open_complaints_awaiting(*dept, rules::acting_stages(cfg_, *dept)),
-                      ctx, *dept));
+            if (dept->empty())
+                reply(out, msg,
+                      rules::todo_list(db_.first_open_complaints(rules::todo_lines_max), ctx, {},
+                                       static_cast<std::size_t>(db_.open_complaint_count())));
+            else
+                reply(out, msg,
+                      rules::todo_list(db_.open_complaints_awaiting(*dept, rules::acting_stages(cfg_, *dept)),
+                                       ctx, *dept));
             return;
         }
         case command_kind::penalties: {

@@ -39,6 +39,25 @@ TEST(Engine, TodoListsOpenComplaintsAndFiltersByDepartment) {
     EXPECT_EQ(b.snapshot(), before);
 }
 
+// A company with many open: the plain 待办 lists the first 50 by number and says how many more,
+// reading only those it lists; a department's 待办 caps its list the same way.
+TEST(Engine, TodoOfManyOpenListsTheFirstFiftyAndCountsTheRest) {
+    bench b;
+    for (int i = 0; i < 55; ++i)
+        b.say(at("09:00") + std::chrono::seconds(i), "zhangsan", product_post, "m" + std::to_string(i));
+    b.say(at("09:01"), "linfang", service_post);
+    auto r = b.say(at("09:02"), "wangwu", "待办");
+    ASSERT_EQ(r.size(), 1u);
+    EXPECT_TRUE(contains(r[0].text, "📝 待办：共 56 件\n· P1 待受理（打单部）")) << r[0].text;
+    EXPECT_TRUE(contains(r[0].text, "· P50 待受理")) << r[0].text;
+    EXPECT_FALSE(contains(r[0].text, "· P51 ")) << r[0].text;
+    EXPECT_FALSE(contains(r[0].text, "· S1 ")) << r[0].text;  // products first, then services
+    EXPECT_TRUE(contains(r[0].text, "……另有 6 件未列出，请用“待办 <部门>”按部门查看。")) << r[0].text;
+    r = b.say(at("09:03"), "wangwu", "待办 打单部");
+    EXPECT_TRUE(contains(r[0].text, "📝 待办（打单部）：共 55 件")) << r[0].text;
+    EXPECT_TRUE(contains(r[0].text, "……另有 5 件未列出（按编号先后只列前 50 件）。")) << r[0].text;
+}
+
 TEST(Engine, PenaltySummaryForEachPeriod) {
     bench b;
     day_with_fine(b);
