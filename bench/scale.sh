@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# Scale of open work (issue 5): `complaint-bot serve` on a database holding 1,000,000 open
-# complaints with 100,000 open deadlines among them, next to the machine's ceiling.
+# Scale of open work: `complaint-bot serve` on a database holding 1,000,000 complaints, 100,000 of
+# them open with their deadlines (held in the bot's memory), next to the machine's ceiling.
 #
 #   bench/scale.sh [--tiny] [--keep]
 #
 # Measures, each with its target:
-#   start-up   exec of `serve` until /healthz answers 200 (target <= 200 ms); ceiling: a sqlite3
-#              covering-index scan of the same open deadline rows (exec of sqlite3 included too)
+#   start-up   exec of `serve` until /healthz answers 200, loading the open complaints and the open
+#              deadlines (target <= 500 ms); ceiling: a sqlite3 covering-index scan of the same
+#              open deadline rows (exec of sqlite3 included too)
 #   memory     VmRSS / VmHWM of serve after start-up and after the burst (target <= 300 MB)
 #   lateness   1,000 respond deadlines (the 50-yuan fines) fall due at one instant ~3 s after the
 #              start; fired_at - due per deadline (target p99 <= 10 ms) and the fine post's outbox
 #              created_at - due (target <= 1 s), p50 / p99 / max
-# --tiny: 10,000 complaints, 1,000 open deadlines, 100 in the burst (for CI, under 60 s).
+#   queries    signed callbacks `待办`, `待办 生产部` and `/metrics`, each timed against `帮助` (the same
+#              callback path: verify, decode, one fsync'd commit, answer): the difference is the
+#              query's own cost (target <= 5 ms each)
+# --tiny: 10,000 complaints (1,000 open), 100 in the burst (for CI, under 60 s).
 # Loopback only: the outbound webhook points at a closed port on 127.0.0.1 (the outbox retries).
 # Environment: BUILD_DIR (default build), JOBS (default 2).
 set -euo pipefail
@@ -64,9 +68,10 @@ export BENCH_DT_WEBHOOK_URL="https://127.0.0.1:$closed_port/robot/send?access_to
 export BENCH_DT_WEBHOOK_SECRET=SECbench
 
 db=$work/bot.db
-# The bot's own code writes every complaint with an open deadline and as many again without; the
-# rest are SQL copies of those without (new id and seq in the row and in its state JSON, same
-# content), which is what makes a million rows affordable to generate.
+old_ms=$(( ($(date +%s) - 60 * 86400) * 1000 ))  # when the closed copies were posted and closed
+# The bot's own code writes the open complaints (with an open deadline and as many again without);
+# the rest are SQL copies of those without, closed two months ago (new id and seq, status closed,
+# no stages left), which is what makes a million rows affordable to generate.
 real=$((deadlines > (complaints - burst) / 10 ? deadlines : (complaints - burst) / 10))
 real=$((real < complaints - burst ? real : complaints - burst))
 copies=$((complaints - burst - real))
@@ -89,10 +94,12 @@ if [ "$copies" -gt 0 ]; then
             (SELECT complaint_id FROM deadlines WHERE state = 'open')")
         [ "$templates" -gt 0 ] || { echo "no complaint without a deadline to copy" >&2; exit 1; }
         while [ "$left" -gt 0 ]; do
-            echo "INSERT INTO complaints(id, kind, seq, status, posted_at, state, updated_at)"
-            echo "  SELECT substr(t.id, 1, 1) || (t.seq + $n * top.mx), t.kind, t.seq + $n * top.mx, t.status,"
-            echo "         t.posted_at, json_set(t.state, '\$.id', substr(t.id, 1, 1) || (t.seq + $n * top.mx),"
-            echo "         '\$.seq', t.seq + $n * top.mx), t.updated_at"
+            echo "INSERT INTO complaints(id, kind, seq, status, posted_at, state, updated_at, rule_set)"
+            echo "  SELECT substr(t.id, 1, 1) || (t.seq + $n * top.mx), t.kind, t.seq + $n * top.mx, 'closed',"
+            echo "         $old_ms, json_set(t.state, '\$.id', substr(t.id, 1, 1) || (t.seq + $n * top.mx),"
+            echo "         '\$.seq', t.seq + $n * top.mx, '\$.status', 'closed', '\$.posted_at', $old_ms,"
+            echo "         '\$.closed_at', $old_ms, '\$.stages', json('[]'), '\$.departments', json('[]')),"
+            echo "         $old_ms, t.rule_set"
             echo "  FROM template t JOIN top ON top.kind = t.kind LIMIT $left;"
             left=$((left - templates))
             n=$((n + 1))
@@ -128,7 +135,7 @@ due_ms=$("$build/bench/gen_open_work" --config "$work/company.yaml" --db "$db" s
 
 python3 - "$root/$build/complaint-bot" "$work/company.yaml" "$port" "$db" "$due_ms" "$burst" \
     "$complaints" "$deadlines" "$best_ceiling" "$rows" "$gen_s" "$db_mb" "$plan" <<'PY' | tee "$work/summary.txt"
-import http.client, os, signal, sqlite3, subprocess, sys, time
+import base64, hashlib, hmac, http.client, json, os, signal, sqlite3, subprocess, sys, time
 
 binary, config, port, db, due_ms, burst, complaints, deadlines, ceiling_ms, rows, gen_s, db_mb, plan = sys.argv[1:]
 port, due_ms, burst = int(port), int(due_ms), int(burst)
@@ -142,6 +149,41 @@ def healthy():
         return ok
     except OSError:
         return False
+
+secret = os.environ["BENCH_DT_APP_SECRET"]
+sent = 0
+
+def timed_get(path):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    a = time.perf_counter()
+    c.request("GET", path)
+    r = c.getresponse()
+    r.read()
+    c.close()
+    return (time.perf_counter() - a) * 1000, r.status
+
+def timed_callback(text):
+    # A signed DingTalk HTTP-mode callback from 张三 (dt-1002); its answer comes after the commit.
+    global sent
+    sent += 1
+    ts = str(int(time.time() * 1000))
+    sign = base64.b64encode(hmac.new(secret.encode(), f"{ts}\n{secret}".encode(), hashlib.sha256).digest()).decode()
+    body = json.dumps({"msgtype": "text", "text": {"content": " " + text}, "msgId": f"scale-q-{sent}",
+                       "conversationType": "2", "conversationId": "cidSCALE==", "senderStaffId": "dt-1002"},
+                      ensure_ascii=False).encode()
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    a = time.perf_counter()
+    c.request("POST", "/hooks/dingtalk", body, {"Content-Type": "application/json", "timestamp": ts, "sign": sign})
+    r = c.getresponse()
+    r.read()
+    c.close()
+    if r.status != 200:
+        sys.exit(f"callback {text!r} answered {r.status}")
+    return (time.perf_counter() - a) * 1000
+
+def median(v):
+    v = sorted(v)
+    return v[len(v) // 2]
 
 def status(pid):
     out = {}
@@ -164,6 +206,17 @@ try:
         time.sleep(0.002)
     startup_ms = (time.monotonic() - start) * 1000
     mem_start = status(proc.pid)
+    # The queries, alternated with 帮助 (the same path without the query), before the burst is due.
+    queries = {"帮助": [], "待办": [], "待办 生产部": [], "/metrics": []}
+    for _ in range(7):
+        for text in ("帮助", "待办", "帮助", "待办 生产部"):
+            queries[text].append(timed_callback(text))
+        ms, code = timed_get("/metrics")
+        if code != 200:
+            sys.exit(f"/metrics answered {code}")
+        queries["/metrics"].append(ms)
+    ms, code = timed_get("/healthz")
+    queries["/healthz"] = [ms]
     # Wait for the burst to fire (bounded), then a little for the outbox to take the posts.
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
     q = "SELECT count(*) FROM deadlines WHERE key = 'respond:miss' AND due_at = ? AND state = 'fired'"
@@ -205,7 +258,15 @@ print(f"== scale of open work: {complaints} complaints generated in {gen_s} s ({
       f"{open_c} open now, {open_d} open deadlines")
 print(f"ceiling  sqlite3 scan of {rows} open deadline rows: {ceiling:.0f} ms ({plan.strip()})")
 print(f"start-up serve until /healthz 200: {startup_ms:.0f} ms  "
-      f"(x{startup_ms / max(ceiling, 1):.1f} the ceiling; target <= 200 ms: {mark(startup_ms <= 200)})")
+      f"(x{startup_ms / max(ceiling, 1):.1f} the ceiling; target <= 500 ms: {mark(startup_ms <= 500)})")
+base = median(queries["帮助"])
+print(f"queries  帮助 callback (the path itself) median {base:.1f} ms")
+for name in ("待办", "待办 生产部"):
+    m = median(queries[name])
+    print(f"         {name} callback median {m:.1f} ms: {m - base:+.1f} ms over 帮助 "
+          f"(target <= 5 ms: {mark(m - base <= 5)})")
+m = median(queries["/metrics"])
+print(f"         GET /metrics median {m:.1f} ms (target <= 5 ms: {mark(m <= 5)})")
 print(f"memory   after start VmRSS {mem_start['VmRSS']:.0f} MB; after the burst VmRSS "
       f"{mem_after['VmRSS']:.0f} MB, VmHWM {mem_after['VmHWM']:.0f} MB (target <= 300 MB: "
       f"{mark(mem_after['VmHWM'] <= 300)})")

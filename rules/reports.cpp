@@ -140,9 +140,17 @@ std::string penalty_summary(const std::vector<fine>& fines, const period& p, con
 
 std::string todo_list(const std::vector<complaint>& open, const context& ctx, const std::string& department,
                       std::optional<std::size_t> total) {
+    std::vector<const complaint*> list;
+    for (const auto& c : open) list.push_back(&c);
+    return todo_list(list, ctx, department, total);
+}
+
+std::string todo_list(const std::vector<const complaint*>& open, const context& ctx,
+                      const std::string& department, std::optional<std::size_t> total) {
     std::vector<std::string> lines;
     std::size_t count = 0;
-    for (const auto& c : open) {
+    for (const auto* p : open) {
+        const auto& c = *p;
         if (!c.is_open()) continue;
         if (!department.empty()) {
             auto who = pending_departments(c, ctx.cfg);

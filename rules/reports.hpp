@@ -36,6 +36,8 @@ std::string penalty_summary(const std::vector<fine>& fines, const period& p, con
 constexpr std::size_t todo_lines_max = 50;
 std::string todo_list(const std::vector<complaint>& open, const context& ctx,
                       const std::string& department = {}, std::optional<std::size_t> total = std::nullopt);
+std::string todo_list(const std::vector<const complaint*>& open, const context& ctx,
+                      const std::string& department = {}, std::optional<std::size_t> total = std::nullopt);
 
 // True when a compensation complaint belongs on today's sheet: answered (every department replied,
 // or the respond deadline passed) and not yet on a sheet.

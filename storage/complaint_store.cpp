@@ -203,15 +203,6 @@ std::vector<rules::complaint> complaint_store::open() {
     return select(q);
 }
 
-std::vector<rules::complaint> complaint_store::first_open(std::size_t limit) {
-    // The ids first, by the index complaints_open_order: only `limit` states are read.
-    SQLite::Statement q(c_.db(), SELECT_COMPLAINTS
-                        "WHERE c.id IN (SELECT id FROM complaints WHERE status = 'open' ORDER BY kind, seq "
-                        "LIMIT ?) ORDER BY c.kind, c.seq");
-    q.bind(1, static_cast<std::int64_t>(limit));
-    return select(q);
-}
-
 std::int64_t complaint_store::open_count() {
     return c_.db().execAndGet("SELECT COUNT(*) FROM complaints WHERE status = 'open'").getInt64();
 }
@@ -236,21 +227,50 @@ std::vector<rules::complaint> complaint_store::open_freight() {
     return select(q);
 }
 
-std::vector<rules::complaint> complaint_store::open_awaiting(
-    const std::string& department, const std::vector<std::pair<std::string, std::string>>& acting) {
-    std::string sql = SELECT_COMPLAINTS
-        "WHERE c.status = 'open' AND ((c.pending_stage = 'respond' AND c.id IN "
-        "(SELECT complaint_id FROM complaint_pending WHERE department = ?))";
-    for (std::size_t i = 0; i < acting.size(); ++i) sql += " OR (c.kind = ? AND c.pending_stage = ?)";
-    sql += ") ORDER BY c.kind, c.seq";
-    SQLite::Statement q(c_.db(), sql);
+namespace {
+// `select` (the complaints' state, or only their ids) of the open complaints `department` must act on.
+std::string awaiting_sql(const char* select, std::size_t acting) {
+    std::string sql = std::string(select) +
+                      "WHERE c.status = 'open' AND ((c.pending_stage = 'respond' AND c.id IN "
+                      "(SELECT complaint_id FROM complaint_pending WHERE department = ?))";
+    for (std::size_t i = 0; i < acting; ++i) sql += " OR (c.kind = ? AND c.pending_stage = ?)";
+    return sql + ") ORDER BY c.kind, c.seq";
+}
+void bind_awaiting(SQLite::Statement& q, const std::string& department,
+                   const std::vector<std::pair<std::string, std::string>>& acting) {
     q.bind(1, department);
     int i = 2;
     for (const auto& [kind, stage] : acting) {
         q.bind(i++, kind);
         q.bind(i++, stage);
     }
+}
+std::vector<std::string> ids_of(SQLite::Statement& q) {
+    std::vector<std::string> out;
+    while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+    return out;
+}
+}  // namespace
+
+std::vector<rules::complaint> complaint_store::open_awaiting(
+    const std::string& department, const std::vector<std::pair<std::string, std::string>>& acting) {
+    SQLite::Statement q(c_.db(), awaiting_sql(SELECT_COMPLAINTS, acting.size()));
+    bind_awaiting(q, department, acting);
     return select(q);
+}
+
+std::vector<std::string> complaint_store::open_awaiting_ids(
+    const std::string& department, const std::vector<std::pair<std::string, std::string>>& acting) {
+    SQLite::Statement q(c_.db(), awaiting_sql("SELECT c.id FROM complaints c ", acting.size()));
+    bind_awaiting(q, department, acting);
+    return ids_of(q);
+}
+
+std::vector<std::string> complaint_store::first_open_ids(std::size_t limit) {
+    SQLite::Statement q(c_.db(),
+                        "SELECT id FROM complaints WHERE status = 'open' ORDER BY kind, seq LIMIT ?");
+    q.bind(1, static_cast<std::int64_t>(limit));
+    return ids_of(q);
 }
 
 std::vector<rules::complaint> complaint_store::open_at_forward_step(

@@ -41,7 +41,9 @@ class complaint_store {
     std::optional<rules::complaint> load(const std::string& id);
     std::vector<rules::complaint> open();
     std::vector<rules::complaint> all();
-    std::vector<rules::complaint> first_open(std::size_t limit);  // by kind and number
+    std::vector<std::string> first_open_ids(std::size_t limit);  // by kind and number
+    std::vector<std::string> open_awaiting_ids(
+        const std::string& department, const std::vector<std::pair<std::string, std::string>>& acting);
     std::int64_t open_count();
     std::vector<rules::complaint> posted_between(core::instant from, core::instant to);
     std::vector<rules::complaint> open_freight();

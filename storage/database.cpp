@@ -108,11 +108,15 @@ std::vector<rules::complaint> database::open_complaints() {
 std::vector<rules::complaint> database::all_complaints() {
     STORAGE_CALL(complaints.all());
 }
-std::vector<rules::complaint> database::first_open_complaints(std::size_t limit) {
-    STORAGE_CALL(complaints.first_open(limit));
-}
 std::int64_t database::open_complaint_count() {
     STORAGE_CALL(complaints.open_count());
+}
+std::vector<std::string> database::first_open_ids(std::size_t limit) {
+    STORAGE_CALL(complaints.first_open_ids(limit));
+}
+std::vector<std::string> database::open_ids_awaiting(
+    const std::string& department, const std::vector<std::pair<std::string, std::string>>& acting) {
+    STORAGE_CALL(complaints.open_awaiting_ids(department, acting));
 }
 std::vector<rules::complaint> database::complaints_posted_between(core::instant from, core::instant to) {
     STORAGE_CALL(complaints.posted_between(from, to));

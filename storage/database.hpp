@@ -91,10 +91,13 @@ class database {
     std::optional<rules::complaint> load_complaint(const std::string& id);
     std::vector<rules::complaint> open_complaints();
     std::vector<rules::complaint> all_complaints();
-    // The first `limit` open complaints by kind and number (index complaints_open_order), and how
-    // many are open: the plain 待办 of a company with thousands open reads only what it lists.
-    std::vector<rules::complaint> first_open_complaints(std::size_t limit);
+    // How many are open; the first `limit` open by kind and number (index complaints_open_order)
+    // and the open ones a department must act on, as ids only, for a caller holding the complaints
+    // in memory: the 待办 of a company with thousands open reads only what it lists.
     std::int64_t open_complaint_count();
+    std::vector<std::string> first_open_ids(std::size_t limit);
+    std::vector<std::string> open_ids_awaiting(
+        const std::string& department, const std::vector<std::pair<std::string, std::string>>& acting);
     // Complaints posted in [from, to), oldest first (index complaints_posted).
     std::vector<rules::complaint> complaints_posted_between(core::instant from, core::instant to);
     // Complaints whose return-freight record is not written off yet (any status).

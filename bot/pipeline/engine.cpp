@@ -355,14 +355,23 @@ void engine::on_command(const rules::command& cmd, const core::inbound_message& 
                 reply(out, msg, std::move(refusal));
                 return;
             }
-            if (dept->empty())
-                reply(out, msg,
-                      rules::todo_list(db_.first_open_complaints(rules::todo_lines_max), ctx, {},
-                                       static_cast<std::size_t>(db_.open_complaint_count())));
-            else
-                reply(out, msg,
-                      rules::todo_list(db_.open_complaints_awaiting(*dept, rules::acting_stages(cfg_, *dept)),
-                                       ctx, *dept));
+            // The ids by the indexed columns; the complaints from memory (the database for any not held).
+            auto ids = dept->empty() ? db_.first_open_ids(rules::todo_lines_max)
+                                     : db_.open_ids_awaiting(*dept, rules::acting_stages(cfg_, *dept));
+            std::vector<rules::complaint> loaded;
+            loaded.reserve(ids.size());
+            std::vector<const rules::complaint*> list;
+            for (const auto& id : ids) {
+                if (const auto* c = live_.held(id)) {
+                    list.push_back(c);
+                } else if (auto from_db = db_.load_complaint(id)) {
+                    loaded.push_back(std::move(*from_db));
+                    list.push_back(&loaded.back());
+                }
+            }
+            std::optional<std::size_t> total;
+            if (dept->empty()) total = static_cast<std::size_t>(db_.open_complaint_count());
+            reply(out, msg, rules::todo_list(list, ctx, *dept, total));
             return;
         }
         case command_kind::penalties: {

@@ -42,6 +42,8 @@ class live_state final : public storage::transaction_observer {
     // --- complaints
     // As the current transaction sees it: held in memory, else read from the database.
     std::optional<rules::complaint> complaint(const std::string& id);
+    // The held complaint itself (nullptr when not held), valid until the next change here.
+    const rules::complaint* held(const std::string& id) const { return complaints_.find(id); }
     // `c` was written to the database in the current transaction (or in autocommit, outside one).
     void saved(const rules::complaint& c, core::instant now);
     std::size_t complaints_held() const { return complaints_.committed().size(); }
