@@ -75,8 +75,8 @@ old_ms=$(( ($(date +%s) - 60 * 86400) * 1000 ))  # when the closed copies were p
 real=$((deadlines > (complaints - burst) / 10 ? deadlines : (complaints - burst) / 10))
 real=$((real < complaints - burst ? real : complaints - burst))
 copies=$((complaints - burst - real))
-echo ">> generating $complaints open complaints, $deadlines open deadlines: $real through the bot's rules and"
-echo "   storage code, $copies SQL copies of the ones without a deadline, $burst due in a burst"
+echo ">> generating $complaints complaints, $((real + burst)) open with $deadlines open deadlines: $real through the bot's rules and"
+echo "   storage code, $copies closed SQL copies of the ones without a deadline, $burst due in a burst"
 t0=$(date +%s%N)
 timeout 1800 "$build/bench/gen_open_work" --config "$work/company.yaml" --db "$db" bulk "$real" \
     $((deadlines - burst))

@@ -88,28 +88,34 @@ std::int64_t complaint_store::rule_set_id(const rules::frozen_rules& r) {
         if (text_by_rules_.size() >= 64) text_by_rules_.clear();  // bounded: rule sets are few
         auto text = json(*r).dump();
         auto sha = sha256_hex(text);
-        cached =
-            text_by_rules_.emplace(r.shared().get(), rule_text{r.shared(), std::move(text), std::move(sha)})
-                .first;
+        cached = text_by_rules_
+                     .emplace(r.shared().get(),
+                              rule_text{r.shared(), std::move(text), std::move(sha), std::nullopt})
+                     .first;
     }
-    const auto& text = cached->second.text;
-    const auto& sha = cached->second.sha;
+    auto& entry = cached->second;
+    if (entry.id) return *entry.id;
     std::int64_t id = 0;
     {
         auto& q = c_.prepared(sql_rule_set_by_sha);
         reset_on_exit q_done{q};
-        q.bind(1, sha);
+        q.bind(1, entry.sha);
         if (q.executeStep()) id = q.getColumn(0).getInt64();
     }
-    if (id == 0) {
-        auto& ins = c_.prepared(sql_insert_rule_set);
-        reset_on_exit ins_done{ins};
-        ins.bind(1, sha);
-        ins.bind(2, text);
-        ins.exec();
-        id = c_.db().getLastInsertRowid();
+    if (id != 0) {
+        // Rule sets are never deleted: a row this store did not insert itself was committed before
+        // and keeps its id. One it inserted may still be rolled back with its savepoint (and the
+        // id reused): that one is looked up every time.
+        if (!inserted_.count(entry.sha)) entry.id = id;
+        return id;
     }
-    return id;  // not cached: an insert rolled back with its savepoint must not leave a stale id
+    auto& ins = c_.prepared(sql_insert_rule_set);
+    reset_on_exit ins_done{ins};
+    ins.bind(1, entry.sha);
+    ins.bind(2, entry.text);
+    ins.exec();
+    inserted_.insert(entry.sha);
+    return c_.db().getLastInsertRowid();
 }
 
 const std::shared_ptr<const rules::workflow_rules>& complaint_store::rule_set(const std::string& sha) {
@@ -126,7 +132,8 @@ const std::shared_ptr<const rules::workflow_rules>& complaint_store::rule_set(co
     return rules_by_sha_.emplace(sha, std::move(r)).first->second;
 }
 
-void complaint_store::save(const rules::complaint& c, core::instant updated_at) {
+void complaint_store::save(const rules::complaint& c, core::instant updated_at,
+                           const rules::complaint* before) {
     auto rule_set = rule_set_id(c.rules);
     json j = rules::state_json(c);
     auto k = columns_of(c);
@@ -152,7 +159,11 @@ void complaint_store::save(const rules::complaint& c, core::instant updated_at) 
         q.exec();
     }
     std::vector<std::string> current;
-    {
+    if (before) {
+        current = columns_of(*before).pending_departments;  // what the rows hold, without reading them
+        std::sort(current.begin(), current.end());
+        current.erase(std::unique(current.begin(), current.end()), current.end());
+    } else {
         auto& q = c_.prepared(sql_pending_of);
         reset_on_exit q_done{q};
         q.bind(1, c.id);
@@ -264,6 +275,17 @@ std::vector<std::string> complaint_store::open_awaiting_ids(
     SQLite::Statement q(c_.db(), awaiting_sql("SELECT c.id FROM complaints c ", acting.size()));
     bind_awaiting(q, department, acting);
     return ids_of(q);
+}
+
+std::vector<rules::complaint> complaint_store::open_after(const std::string& kind, int seq,
+                                                          std::size_t limit) {
+    SQLite::Statement q(
+        c_.db(), SELECT_COMPLAINTS
+        "WHERE c.status = 'open' AND (c.kind, c.seq) > (?, ?) ORDER BY c.kind, c.seq LIMIT ?");
+    q.bind(1, kind);
+    q.bind(2, seq);
+    q.bind(3, static_cast<std::int64_t>(limit));
+    return select(q);
 }
 
 std::vector<std::string> complaint_store::first_open_ids(std::size_t limit) {

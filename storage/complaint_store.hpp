@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -37,11 +38,14 @@ class complaint_store {
     explicit complaint_store(connection& c) : c_(c) {}
     int next_seq(rules::complaint_kind kind);
     // Inserts or updates; `updated_at` is the time of the step that changed it.
-    void save(const rules::complaint& c, core::instant updated_at);
+    // `before`: the complaint as last saved, when the caller holds it (spares reading its rows).
+    void save(const rules::complaint& c, core::instant updated_at, const rules::complaint* before = nullptr);
     std::optional<rules::complaint> load(const std::string& id);
     std::vector<rules::complaint> open();
     std::vector<rules::complaint> all();
     std::vector<std::string> first_open_ids(std::size_t limit);  // by kind and number
+    // The next `limit` open complaints after (kind, seq), by kind and number (index complaints_open_order).
+    std::vector<rules::complaint> open_after(const std::string& kind, int seq, std::size_t limit);
     std::vector<std::string> open_awaiting_ids(
         const std::string& department, const std::vector<std::pair<std::string, std::string>>& acting);
     std::int64_t open_count();
@@ -70,7 +74,9 @@ class complaint_store {
         std::shared_ptr<const rules::workflow_rules> rules;  // keeps the key's address in use
         std::string text;
         std::string sha;
+        std::optional<std::int64_t> id;  // once known to be committed
     };
+    std::set<std::string> inserted_;  // rule sets this store inserted (maybe not committed yet)
     std::map<const rules::workflow_rules*, rule_text> text_by_rules_;
 };
 

@@ -96,8 +96,9 @@ std::int64_t database::inbound_count() {
 int database::next_complaint_seq(rules::complaint_kind kind) {
     STORAGE_CALL(complaints.next_seq(kind));
 }
-void database::save_complaint(const rules::complaint& c, std::optional<core::instant> updated_at) {
-    STORAGE_CALL(complaints.save(c, updated_at.value_or(c.posted_at)));
+void database::save_complaint(const rules::complaint& c, std::optional<core::instant> updated_at,
+                              const rules::complaint* before) {
+    STORAGE_CALL(complaints.save(c, updated_at.value_or(c.posted_at), before));
 }
 std::optional<rules::complaint> database::load_complaint(const std::string& id) {
     STORAGE_CALL(complaints.load(id));
@@ -110,6 +111,10 @@ std::vector<rules::complaint> database::all_complaints() {
 }
 std::int64_t database::open_complaint_count() {
     STORAGE_CALL(complaints.open_count());
+}
+std::vector<rules::complaint> database::open_complaints_after(const std::string& kind, int seq,
+                                                              std::size_t limit) {
+    STORAGE_CALL(complaints.open_after(kind, seq, limit));
 }
 std::vector<std::string> database::first_open_ids(std::size_t limit) {
     STORAGE_CALL(complaints.first_open_ids(limit));

@@ -87,7 +87,10 @@ class database {
     // --- complaints
     int next_complaint_seq(rules::complaint_kind kind);
     // Inserts or updates; `updated_at` is the time of the step that changed it (default: posted_at).
-    void save_complaint(const rules::complaint& c, std::optional<core::instant> updated_at = std::nullopt);
+    // `before`: the complaint as the database holds it now, when the caller keeps it in memory (its
+    // rows need not be read back).
+    void save_complaint(const rules::complaint& c, std::optional<core::instant> updated_at = std::nullopt,
+                        const rules::complaint* before = nullptr);
     std::optional<rules::complaint> load_complaint(const std::string& id);
     std::vector<rules::complaint> open_complaints();
     std::vector<rules::complaint> all_complaints();
@@ -96,6 +99,8 @@ class database {
     // in memory: the 待办 of a company with thousands open reads only what it lists.
     std::int64_t open_complaint_count();
     std::vector<std::string> first_open_ids(std::size_t limit);
+    // The open complaints page by page: the next `limit` after (kind name, seq) ("", 0: the first).
+    std::vector<rules::complaint> open_complaints_after(const std::string& kind, int seq, std::size_t limit);
     std::vector<std::string> open_ids_awaiting(
         const std::string& department, const std::vector<std::pair<std::string, std::string>>& acting);
     // Complaints posted in [from, to), oldest first (index complaints_posted).

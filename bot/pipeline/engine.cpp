@@ -48,12 +48,12 @@ core::instant period_end(const rules::period& p, const core::zone& tz) {
 
 }  // namespace
 
-engine::engine(const rules::config& cfg, storage::database& db, const core::clock& clock)
+engine::engine(const rules::config& cfg, storage::database& db, const core::clock& clock, bool load_all)
     : cfg_(cfg), db_(db), clock_(clock), tz_(cfg.timezone), cal_(cfg.calendar, tz_), live_(db) {
     if (!db_.meta("timezone")) db_.set_meta("timezone", cfg_.timezone);
     // The names and roles the printed reports use (`report` reads only the database).
     if (auto org = org_snapshot(cfg_); db_.meta(org_snapshot_key) != org) db_.set_meta(org_snapshot_key, org);
-    live_.load(clock_.now());
+    live_.load(clock_.now(), load_all);
     ensure_jobs();
     load_deadlines();
 }
@@ -241,7 +241,7 @@ void engine::persist(const rules::outcome& out) {
 
 void engine::save(const rules::complaint& c) {
     auto now = clock_.now();
-    db_.save_complaint(c, now);
+    db_.save_complaint(c, now, live_.held(c.id));
     live_.saved(c, now);
     auto wanted = rules::pending_deadlines(c, &cal_);
     auto synced = live_.sync(c.id, wanted);

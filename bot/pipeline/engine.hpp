@@ -27,7 +27,12 @@ enum class handled { processed, duplicate, ignored };
 
 class engine {
   public:
-    engine(const rules::config& cfg, storage::database& db, const core::clock& clock);
+    // `load_all`: hold every complaint that may still change before returning (replay, whatif,
+    // tests); false: only the deadlines now, the complaints by load_more() (serve, which answers
+    // meanwhile).
+    engine(const rules::config& cfg, storage::database& db, const core::clock& clock, bool load_all = true);
+    // Loads up to `n` more complaints into memory; false once all are held.
+    bool load_more(std::size_t n) { return live_.load_more(n); }
 
     // Answers to unusable posts per sender and minute (a flood does not flood the group back).
     static constexpr std::size_t bad_post_replies_per_minute = 5;

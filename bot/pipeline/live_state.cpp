@@ -38,21 +38,41 @@ live_state::~live_state() {
     if (db_.observer() == this) db_.observe(nullptr);
 }
 
-void live_state::load(core::instant now) {
+void live_state::load(core::instant now, bool all) {
     complaints_.clear();
     deadlines_.clear();
     last_now_ = now;
-    auto hold = [&](rules::complaint& c) {
-        auto id = c.id;  // (not c.id itself: the value is moved from before the key is read)
-        complaints_.set_committed(id, std::move(c));
-    };
-    for (auto& c : db_.open_complaints()) hold(c);
-    for (auto& c : db_.open_freight_complaints())
-        if (!complaints_.find_committed(c.id)) hold(c);
+    loading_ = true;
+    load_kind_.clear();
+    load_seq_ = 0;
+    if (all)
+        while (load_more(5000)) {
+        }
     std::map<std::string, std::vector<armed>> by_complaint;
     for (const auto& d : db_.open_deadlines())
         by_complaint[d.complaint].push_back({d.key, d.due, next_generation_++});
     for (auto& [id, list] : by_complaint) deadlines_.set_committed(id, std::move(list));
+}
+
+bool live_state::load_more(std::size_t n) {
+    if (!loading_) return false;
+    // Between steps only: what the database returns is committed, as what a step may have put here
+    // meanwhile — which is never replaced (it is the same or newer).
+    auto hold = [&](rules::complaint& c) {
+        if (complaints_.find(c.id)) return;
+        auto id = c.id;  // (not c.id itself: the value is moved from before the key is read)
+        complaints_.set_committed(id, std::move(c));
+    };
+    auto page = db_.open_complaints_after(load_kind_, load_seq_, n);
+    if (!page.empty()) {
+        load_kind_ = std::string(rules::kind_name(page.back().kind));
+        load_seq_ = page.back().seq;
+    }
+    for (auto& c : page) hold(c);
+    if (page.size() == n) return true;
+    for (auto& c : db_.open_freight_complaints()) hold(c);  // closed ones with freight still open
+    loading_ = false;
+    return false;
 }
 
 std::optional<rules::complaint> live_state::complaint(const std::string& id) {

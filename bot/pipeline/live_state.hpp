@@ -36,8 +36,14 @@ class live_state final : public storage::transaction_observer {
     live_state(const live_state&) = delete;
     live_state& operator=(const live_state&) = delete;
 
-    // Start-up: the complaints that may still change at `now` and every open deadline.
-    void load(core::instant now);
+    // Start-up: every open deadline, and the complaints that may still change at `now` — all of
+    // them, or (`all` false) only the deadlines now and the complaints page by page with
+    // load_more(), between the steps, while the bot already serves (a complaint not loaded yet is
+    // read from the database, as one not held).
+    void load(core::instant now, bool all = true);
+    // Loads up to `n` more open complaints; false once all are loaded.
+    bool load_more(std::size_t n);
+    bool loading() const { return loading_; }
 
     // --- complaints
     // As the current transaction sees it: held in memory, else read from the database.
@@ -88,6 +94,9 @@ class live_state final : public storage::transaction_observer {
     overlay_map<std::string, std::vector<armed>> deadlines_;  // by complaint id
     std::uint64_t next_generation_ = 1;
     std::size_t saves_since_prune_ = 0;
+    bool loading_ = false;
+    std::string load_kind_;  // where load_more() goes on: after this (kind, seq)
+    int load_seq_ = 0;
     core::instant last_now_{};
 };
 

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -30,7 +31,7 @@ service::service(asio::io_context& ioc, const rules::config& cfg, storage::datab
       clock_(clock),
       adapters_(std::move(adapters)),
       chats_(std::move(chats)),
-      engine_(cfg, db, clock),
+      engine_(cfg, db, clock, /*load_all=*/false),
       sender_(ioc, db, clock, http,
               [this](const std::string& chat) -> std::optional<chat_route> {
                   for (const auto& c : chats_) {
@@ -72,6 +73,24 @@ void service::start() {
     deadlines_fired_ += engine_.fire_due(clock_.now());
     sender_.start();
     arm_scheduler();
+    load_in_background();
+}
+
+// The open complaints come into memory a page at a time between the other work of the loop, so
+// /healthz and the callbacks are answered from the first moment (a step on a complaint not loaded
+// yet reads it from the database).
+void service::load_in_background() {
+    boost::asio::post(ioc_, [this] {
+        if (stopping_) return;
+        try {
+            if (engine_.load_more(2000)) return load_in_background();
+            spdlog::info("holding {} complaints and {} deadlines in memory", engine_.live().complaints_held(),
+                         engine_.live().deadlines_armed());
+        } catch (const std::exception& e) {
+            spdlog::error("loading the open complaints failed: {} (they are read from the database)",
+                          db_.explain(e));
+        }
+    });
 }
 
 void service::stop() {
@@ -249,7 +268,11 @@ adapters::raw_response service::healthz(bool digest) {
     auto now = clock_.now();
     nlohmann::json out;
     const auto& live = engine_.live();
-    out["live"] = {{"complaints", live.complaints_held()}, {"deadlines", live.deadlines_armed()}};
+    out["live"] = {{"complaints", live.complaints_held()},
+                   {"deadlines", live.deadlines_armed()},
+                   {"loading", live.loading()}};
+    if (digest && live.loading())
+        return {503, "text/plain; charset=utf-8", "still loading the open complaints: ask again\n"};
     if (digest) {
         auto wall = std::chrono::steady_clock::now();
         if (wall - last_digest_ < std::chrono::seconds(1))

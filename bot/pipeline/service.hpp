@@ -83,6 +83,7 @@ class service {
     // the database at the same moment (the fault tests check that a restarted bot's memory is its
     // file); at most once a second, as it reads every open complaint.
     adapters::raw_response healthz(bool digest = false);
+    void load_in_background();
     adapters::raw_response metrics();
     void arm_scheduler();
     const chat_binding* chat_for(const std::string& platform, const std::string& conversation) const;

@@ -183,3 +183,32 @@ TEST(LiveState, ARestartLoadsWhatTheDatabaseHolds) {
     EXPECT_EQ(b.engine().live().complaints_held(), 2u);
     EXPECT_EQ(b.engine().live().deadlines_armed(), b.db().open_deadlines().size());
 }
+
+// serve's start-up: deadlines at once, complaints page by page while steps already run; a step on a
+// complaint not loaded yet reads it from the database, and the loader never replaces what a step
+// put in memory meanwhile.
+TEST(LiveState, ComplaintsLoadPageByPageWhileStepsRun) {
+    harness::bench b;
+    for (int i = 0; i < 5; ++i)
+        b.say(at("09:00") + std::chrono::seconds(i), "zhangsan", harness::product_post,
+              "p" + std::to_string(i));
+    auto& db = b.db();
+    core::manual_clock clock(at("09:01"));
+    app::engine fresh(b.cfg(), db, clock, /*load_all=*/false);  // observes db from now on
+    EXPECT_TRUE(fresh.live().loading());
+    EXPECT_EQ(fresh.live().complaints_held(), 0u);
+    EXPECT_EQ(fresh.live().deadlines_armed(), db.open_deadlines().size());
+
+    // P4 accepted before the loader reached it: read from the database, held from then on.
+    EXPECT_EQ(fresh.handle({"replay", "group", "a4", "zhoumin", "受理 P4", at("09:01")}),
+              app::handled::processed);
+    EXPECT_EQ(fresh.live().complaints_held(), 1u);
+    ASSERT_TRUE(fresh.load_more(2));  // P1, P2
+    EXPECT_EQ(fresh.live().complaints_held(), 3u);
+    ASSERT_TRUE(fresh.load_more(2));   // P3, P4 (kept as accepted)
+    EXPECT_FALSE(fresh.load_more(2));  // P5: done
+    EXPECT_FALSE(fresh.live().loading());
+    EXPECT_EQ(fresh.live().complaints_held(), 5u);
+    EXPECT_TRUE(fresh.live().held("P4")->find_stage(rules::stage_id::accept)->done_at);
+    EXPECT_EQ(fresh.live().digest(), app::live_state::digest_of(db));
+}
