@@ -272,7 +272,17 @@ std::vector<rules::complaint> complaint_store::open_awaiting(
 
 std::vector<std::string> complaint_store::open_awaiting_ids(
     const std::string& department, const std::vector<std::pair<std::string, std::string>>& acting) {
-    SQLite::Statement q(c_.db(), awaiting_sql("SELECT c.id FROM complaints c ", acting.size()));
+    // One indexed lookup per part (complaint_pending_department, complaints_open_stage) instead of
+    // an OR that makes SQLite walk every open complaint.
+    std::string sql =
+        "SELECT c.id, c.kind, c.seq FROM complaint_pending p JOIN complaints c ON c.id = p.complaint_id "
+        "WHERE p.department = ? AND c.status = 'open' AND c.pending_stage = 'respond'";
+    for (std::size_t i = 0; i < acting.size(); ++i)
+        sql +=
+            " UNION SELECT id, kind, seq FROM complaints WHERE status = 'open' AND kind = ? AND "
+            "pending_stage = ?";
+    sql += " ORDER BY 2, 3";
+    SQLite::Statement q(c_.db(), sql);
     bind_awaiting(q, department, acting);
     return ids_of(q);
 }

@@ -41,6 +41,7 @@ live_state::~live_state() {
 void live_state::load(core::instant now, bool all) {
     complaints_.clear();
     deadlines_.clear();
+    open_by_stage_.clear();
     last_now_ = now;
     loading_ = true;
     load_kind_.clear();
@@ -60,6 +61,7 @@ bool live_state::load_more(std::size_t n) {
     // meanwhile — which is never replaced (it is the same or newer).
     auto hold = [&](rules::complaint& c) {
         if (complaints_.find(c.id)) return;
+        count(&c, 1);
         auto id = c.id;  // (not c.id itself: the value is moved from before the key is read)
         complaints_.set_committed(id, std::move(c));
     };
@@ -84,6 +86,8 @@ void live_state::saved(const rules::complaint& c, core::instant now) {
     last_now_ = now;
     bool keep = rules::may_still_change(c, now);
     if (!db_.in_transaction()) {  // autocommit: the row is already durable
+        count(complaints_.find_committed(c.id), -1);
+        if (keep) count(&c, 1);
         if (keep)
             complaints_.set_committed(c.id, c);
         else
@@ -225,7 +229,20 @@ void live_state::on_rollback_to(const std::string& name) {
     complaints_.rollback_to(name);
     deadlines_.rollback_to(name);
 }
+void live_state::count(const rules::complaint* c, int by) {
+    if (!c || !c->is_open()) return;
+    const auto* st = c->pending_stage();
+    auto& n = open_by_stage_[st ? st->name : std::string()];
+    n += by;
+    if (n == 0) open_by_stage_.erase(st ? st->name : std::string());
+}
+
 void live_state::on_commit() {
+    complaints_.for_each_pending(
+        [this](const std::string&, const rules::complaint* before, const rules::complaint* after) {
+            count(before, -1);
+            count(after, 1);
+        });
     complaints_.commit();
     deadlines_.commit();
 }

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,6 +54,9 @@ class live_state final : public storage::transaction_observer {
     // `c` was written to the database in the current transaction (or in autocommit, outside one).
     void saved(const rules::complaint& c, core::instant now);
     std::size_t complaints_held() const { return complaints_.committed().size(); }
+    // Open complaints per pending stage ("" past every stage), counted as they change (/metrics);
+    // complete once loading() is false.
+    const std::map<std::string, std::int64_t>& open_by_stage() const { return open_by_stage_; }
 
     // --- deadlines (complaint "" holds the scheduled jobs)
     // Makes the complaint's armed deadlines `wanted` (as database::sync_deadlines does): whether
@@ -94,6 +98,8 @@ class live_state final : public storage::transaction_observer {
     overlay_map<std::string, std::vector<armed>> deadlines_;  // by complaint id
     std::uint64_t next_generation_ = 1;
     std::size_t saves_since_prune_ = 0;
+    void count(const rules::complaint* c, int by);
+    std::map<std::string, std::int64_t> open_by_stage_;
     bool loading_ = false;
     std::string load_kind_;  // where load_more() goes on: after this (kind, seq)
     int load_seq_ = 0;

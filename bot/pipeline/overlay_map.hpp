@@ -63,6 +63,11 @@ class overlay_map {
         }
         marks_.resize(*m + 1);
     }
+    // f(key, committed value or nullptr, pending value or nullptr when erased), before commit().
+    template <class F>
+    void for_each_pending(F&& f) const {
+        for (const auto& [key, value] : pending_) f(key, find_committed(key), value ? &*value : nullptr);
+    }
     void commit() {
         for (auto& [key, value] : pending_) {
             if (value)

@@ -348,7 +348,9 @@ adapters::raw_response service::metrics() {
     std::map<std::string, std::int64_t> stages;
     std::int64_t fines = 0;
     try {
-        for (const auto& [stage, n] : db_.open_complaints_by_stage())  // by the indexed columns
+        // Counted in memory as complaints change; by the indexed columns while still loading.
+        const auto& live = engine_.live();
+        for (const auto& [stage, n] : live.loading() ? db_.open_complaints_by_stage() : live.open_by_stage())
             stages[stage.empty() ? "compensation" : stage] += n;
         fines = db_.fine_count();
     } catch (const std::exception&) {

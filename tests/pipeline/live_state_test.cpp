@@ -104,6 +104,10 @@ TEST(LiveState, AComplaintIsPublishedOnCommitAndForgottenOnRollback) {
     b.say(at("09:03"), "zhoumin", "受理 P1");
     EXPECT_TRUE(b.complaint("P1")->find_stage(rules::stage_id::accept)->done_at);
     EXPECT_EQ(live.digest(), app::live_state::digest_of(b.db()));
+    // /metrics' counts per stage, kept as complaints change, are the database's.
+    b.say(at("09:04"), "linfang", harness::service_post);
+    b.say(at("09:05"), "zhoumin", "无效 P1 重复投诉");
+    EXPECT_EQ(live.open_by_stage(), b.db().open_complaints_by_stage());
 }
 
 TEST(LiveState, OnlyTheRolledBackMessageOfAGroupCommitIsUndone) {
@@ -211,4 +215,5 @@ TEST(LiveState, ComplaintsLoadPageByPageWhileStepsRun) {
     EXPECT_EQ(fresh.live().complaints_held(), 5u);
     EXPECT_TRUE(fresh.live().held("P4")->find_stage(rules::stage_id::accept)->done_at);
     EXPECT_EQ(fresh.live().digest(), app::live_state::digest_of(db));
+    EXPECT_EQ(fresh.live().open_by_stage(), db.open_complaints_by_stage());
 }
