@@ -108,8 +108,9 @@ engine::heap_entry engine::entry(const std::string& complaint, const live_state:
 }
 
 void engine::load_deadlines() {
-    heap_ = {};
-    for (const auto& [complaint, a] : live_.all_armed()) heap_.push(entry(complaint, a));
+    std::vector<heap_entry> all;
+    for (const auto& [complaint, a] : live_.all_armed()) all.push_back(entry(complaint, a));
+    heap_ = decltype(heap_)(std::greater<>(), std::move(all));  // one make_heap, not n pushes
 }
 
 std::optional<core::instant> engine::next_due() {

@@ -49,10 +49,19 @@ void live_state::load(core::instant now, bool all) {
     if (all)
         while (load_more(5000)) {
         }
-    std::map<std::string, std::vector<armed>> by_complaint;
-    for (const auto& d : db_.open_deadlines())
-        by_complaint[d.complaint].push_back({d.key, d.due, next_generation_++});
-    for (auto& [id, list] : by_complaint) deadlines_.set_committed(id, std::move(list));
+    // The rows come by complaint (the primary key's order): one list per run of equal ids.
+    auto rows = db_.open_deadlines();
+    std::sort(rows.begin(), rows.end(),
+              [](const rules::deadline& a, const rules::deadline& b) { return a.complaint < b.complaint; });
+    deadlines_.reserve(rows.size());
+    for (std::size_t i = 0; i < rows.size();) {
+        std::vector<armed> list;
+        auto j = i;
+        for (; j < rows.size() && rows[j].complaint == rows[i].complaint; ++j)
+            list.push_back({std::move(rows[j].key), rows[j].due, next_generation_++});
+        deadlines_.set_committed(rows[i].complaint, std::move(list));
+        i = j;
+    }
 }
 
 bool live_state::load_more(std::size_t n) {

@@ -37,6 +37,7 @@ class overlay_map {
     }
     // Outside a transaction (start-up, or a database call in autocommit): straight to committed.
     void set_committed(const K& key, V value) { committed_.insert_or_assign(key, std::move(value)); }
+    void reserve(std::size_t n) { committed_.reserve(n); }
     // Forgets a committed entry (a cache eviction: it is still in the database).
     void evict_committed(const K& key) { committed_.erase(key); }
 
