@@ -136,11 +136,12 @@ due_ms=$("$build/bench/gen_open_work" --config "$work/company.yaml" --db "$db" s
 # The generator's writes on disk first: otherwise the bot's first fsync at start-up waits for the
 # kernel to write back the whole freshly written file (seconds), which is not the bot's start-up.
 sync "$db"
-python3 - "$root/$build/complaint-bot" "$work/company.yaml" "$port" "$db" "$due_ms" "$burst" \
-    "$complaints" "$deadlines" "$best_ceiling" "$rows" "$gen_s" "$db_mb" "$plan" <<'PY' | tee "$work/summary.txt"
+# Twice: the first start right after generating the file, then a restart on the same file (what a
+# company's bot does every time; the burst has fired by then, its figures are the first run's).
+cat >"$work/measure.py" <<'PY'
 import base64, hashlib, hmac, http.client, json, os, signal, sqlite3, subprocess, sys, time
 
-binary, config, port, db, due_ms, burst, complaints, deadlines, ceiling_ms, rows, gen_s, db_mb, plan = sys.argv[1:]
+binary, config, port, db, due_ms, burst, complaints, deadlines, ceiling_ms, rows, gen_s, db_mb, plan, run = sys.argv[1:]
 port, due_ms, burst = int(port), int(due_ms), int(burst)
 
 def healthy():
@@ -171,7 +172,7 @@ def timed_callback(text):
     sent += 1
     ts = str(int(time.time() * 1000))
     sign = base64.b64encode(hmac.new(secret.encode(), f"{ts}\n{secret}".encode(), hashlib.sha256).digest()).decode()
-    body = json.dumps({"msgtype": "text", "text": {"content": " " + text}, "msgId": f"scale-q-{sent}",
+    body = json.dumps({"msgtype": "text", "text": {"content": " " + text}, "msgId": f"scale-q-{os.getpid()}-{sent}",
                        "conversationType": "2", "conversationId": "cidSCALE==", "senderStaffId": "dt-1002"},
                       ensure_ascii=False).encode()
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -257,7 +258,7 @@ def pct(v, p):
 ceiling = float(ceiling_ms)
 mark = lambda ok: "met" if ok else "NOT met"
 print()
-print(f"== scale of open work: {complaints} complaints generated in {gen_s} s ({db_mb} MB); "
+print(f"== scale of open work ({run}): {complaints} complaints generated in {gen_s} s ({db_mb} MB); "
       f"{open_c} open now, {open_d} open deadlines")
 print(f"ceiling  sqlite3 scan of {rows} open deadline rows: {ceiling:.0f} ms ({plan.strip()})")
 print(f"start-up serve until /healthz 200: {startup_ms:.0f} ms  "
@@ -283,3 +284,10 @@ if posts:
 if fired < burst:
     sys.exit(1)
 PY
+status=0
+for run in "first start after generating" "restart on the same file"; do
+    python3 "$work/measure.py" "$root/$build/complaint-bot" "$work/company.yaml" "$port" "$db" "$due_ms" "$burst" \
+        "$complaints" "$deadlines" "$best_ceiling" "$rows" "$gen_s" "$db_mb" "$plan" "$run" | tee -a "$work/summary.txt" ||
+        status=1
+done
+exit "$status"

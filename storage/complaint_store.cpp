@@ -289,13 +289,22 @@ std::vector<std::string> complaint_store::open_awaiting_ids(
 
 std::vector<rules::complaint> complaint_store::open_after(const std::string& kind, int seq,
                                                           std::size_t limit) {
-    SQLite::Statement q(
-        c_.db(), SELECT_COMPLAINTS
-        "WHERE c.status = 'open' AND (c.kind, c.seq) > (?, ?) ORDER BY c.kind, c.seq LIMIT ?");
-    q.bind(1, kind);
-    q.bind(2, seq);
-    q.bind(3, static_cast<std::int64_t>(limit));
-    return select(q);
+    // One kind at a time, so that every page is a range of the index (status, kind, seq) (SQLite
+    // scans from the start for a row-value comparison across kinds).
+    std::vector<rules::complaint> out;
+    for (auto k : {rules::complaint_kind::product, rules::complaint_kind::service}) {
+        std::string name(rules::kind_name(k));
+        if (!kind.empty() && name < kind) continue;
+        auto& q = c_.prepared(SELECT_COMPLAINTS
+                              "WHERE c.status = 'open' AND c.kind = ? AND c.seq > ? ORDER BY c.seq LIMIT ?");
+        reset_on_exit q_done{q};
+        q.bind(1, name);
+        q.bind(2, name == kind ? seq : 0);
+        q.bind(3, static_cast<std::int64_t>(limit - out.size()));
+        for (auto& c : select(q)) out.push_back(std::move(c));
+        if (out.size() >= limit) break;
+    }
+    return out;
 }
 
 std::vector<std::string> complaint_store::first_open_ids(std::size_t limit) {
