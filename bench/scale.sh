@@ -210,6 +210,22 @@ try:
         time.sleep(0.002)
     startup_ms = (time.monotonic() - start) * 1000
     mem_start = status(proc.pid)
+    # serve answers at once and loads the open complaints into memory meanwhile: one query during
+    # the loading, the rest once it is done.
+    during = {"帮助": timed_callback("帮助"), "/metrics": timed_get("/metrics")[0]}
+    during["待办 生产部"] = timed_callback("待办 生产部")
+    while True:
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        c.request("GET", "/healthz")
+        live = json.loads(c.getresponse().read()).get("live", {})
+        c.close()
+        if not live.get("loading", False):
+            break
+        if time.monotonic() - start > 120:
+            sys.exit("the open complaints were not loaded within 120 s")
+        time.sleep(0.05)
+    loaded_ms = (time.monotonic() - start) * 1000
+    held = live.get("complaints", 0)
     # The queries, alternated with 帮助 (the same path without the query), before the burst is due.
     queries = {"帮助": [], "待办": [], "待办 生产部": [], "/metrics": []}
     for _ in range(7):
@@ -263,6 +279,8 @@ print(f"== scale of open work ({run}): {complaints} complaints generated in {gen
 print(f"ceiling  sqlite3 scan of {rows} open deadline rows: {ceiling:.0f} ms ({plan.strip()})")
 print(f"start-up serve until /healthz 200: {startup_ms:.0f} ms  "
       f"(x{startup_ms / max(ceiling, 1):.1f} the ceiling; target <= 500 ms: {mark(startup_ms <= 500)})")
+print(f"loading  {held} complaints held in memory {loaded_ms:.0f} ms after the start; during it: 帮助 "
+      f"{during['帮助']:.1f} ms, 待办 生产部 {during['待办 生产部']:.1f} ms, /metrics {during['/metrics']:.1f} ms")
 base = median(queries["帮助"])
 print(f"queries  帮助 callback (the path itself) median {base:.1f} ms")
 for name in ("待办", "待办 生产部"):

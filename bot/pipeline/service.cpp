@@ -83,7 +83,7 @@ void service::load_in_background() {
     boost::asio::post(ioc_, [this] {
         if (stopping_) return;
         try {
-            if (engine_.load_more(250)) return load_in_background();  // ~10 ms a page
+            if (engine_.load_more(50)) return load_in_background();  // ~2 ms a page
             spdlog::info("holding {} complaints and {} deadlines in memory", engine_.live().complaints_held(),
                          engine_.live().deadlines_armed());
         } catch (const std::exception& e) {
