@@ -156,8 +156,9 @@ audit_result database::verify_audit() {
     STORAGE_CALL(events.verify(impl_->fines.all()));
 }
 
-void database::sync_deadlines(const std::string& complaint_id, const std::vector<rules::deadline>& wanted) {
-    STORAGE_CALL(deadlines.sync(complaint_id, wanted));
+void database::sync_deadlines(const std::string& complaint_id, const std::vector<rules::deadline>& wanted,
+                              const std::vector<rules::deadline>* open_now) {
+    STORAGE_CALL(deadlines.sync(complaint_id, wanted, open_now));
 }
 bool database::add_deadline(const rules::deadline& d) {
     STORAGE_CALL(deadlines.add(d));

@@ -131,7 +131,9 @@ class database {
     // --- deadlines: the scheduler's durable table. Jobs use complaint "" and keys "job:<name>".
     // Makes the open deadlines of `complaint_id` exactly `wanted`: new ones inserted, moved ones
     // updated, the rest cancelled. Fired rows stay as history.
-    void sync_deadlines(const std::string& complaint_id, const std::vector<rules::deadline>& wanted);
+    // `open_now`: the complaint's open deadlines as the caller holds them in memory (spares the read).
+    void sync_deadlines(const std::string& complaint_id, const std::vector<rules::deadline>& wanted,
+                        const std::vector<rules::deadline>* open_now = nullptr);
     // Adds one deadline unless a row with its key exists (open, fired or cancelled): used for
     // scheduled jobs, whose keys name the occurrence ("job:daily_summary@2026-11-23").
     // Returns whether it was added.

@@ -24,9 +24,13 @@ constexpr const char* sql_mark_fired =
     "'open'";
 }  // namespace
 
-void deadline_store::sync(const std::string& complaint_id, const std::vector<rules::deadline>& wanted) {
+void deadline_store::sync(const std::string& complaint_id, const std::vector<rules::deadline>& wanted,
+                          const std::vector<rules::deadline>* open_now) {
     std::vector<std::pair<std::string, std::int64_t>> current;
-    {
+    if (open_now) {  // the caller's mirror of the open rows: a complaint reminded every hour for a
+                     // year has thousands of fired rows that the query would walk
+        for (const auto& d : *open_now) current.emplace_back(d.key, ms(d.due));
+    } else {
         auto& q = c_.prepared(sql_open_deadlines_of);
         reset_on_exit q_done{q};
         q.bind(1, complaint_id);

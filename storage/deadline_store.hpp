@@ -13,7 +13,9 @@ namespace storage::detail {
 class deadline_store {
   public:
     explicit deadline_store(connection& c) : c_(c) {}
-    void sync(const std::string& complaint_id, const std::vector<rules::deadline>& wanted);
+    // `open_now`: the complaint's open rows as the caller knows them (nullptr: read them).
+    void sync(const std::string& complaint_id, const std::vector<rules::deadline>& wanted,
+              const std::vector<rules::deadline>* open_now = nullptr);
     bool add(const rules::deadline& d);  // false: a row with its key exists
     std::vector<rules::deadline> open();
     bool is_open(const std::string& complaint_id, const std::string& key, core::instant due);

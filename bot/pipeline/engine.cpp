@@ -245,9 +245,10 @@ void engine::save(const rules::complaint& c) {
     db_.save_complaint(c, now, live_.held(c.id));
     live_.saved(c, now);
     auto wanted = rules::pending_deadlines(c, &cal_);
+    auto open_now = live_.armed_of(c.id);  // memory mirrors the table's open rows
     auto synced = live_.sync(c.id, wanted);
-    if (!synced.changed) return;  // memory mirrors the table: the same rows would be kept
-    db_.sync_deadlines(c.id, wanted);
+    if (!synced.changed) return;  // the same rows would be kept
+    db_.sync_deadlines(c.id, wanted, &open_now);
     for (const auto& a : synced.fresh) heap_.push(entry(c.id, a));
 }
 

@@ -190,6 +190,13 @@ bool live_state::is_armed_committed(const std::string& complaint, const std::str
     return has(deadlines_.find_committed(complaint), key, generation);
 }
 
+std::vector<rules::deadline> live_state::armed_of(const std::string& complaint) const {
+    std::vector<rules::deadline> out;
+    if (const auto* list = deadlines_.find(complaint))
+        for (const auto& a : *list) out.push_back({complaint, a.key, a.due});
+    return out;
+}
+
 std::vector<std::pair<std::string, live_state::armed>> live_state::all_armed() const {
     std::vector<std::pair<std::string, armed>> out;
     for (const auto& [id, list] : deadlines_.committed())

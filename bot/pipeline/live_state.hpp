@@ -70,6 +70,8 @@ class live_state final : public storage::transaction_observer {
     // Arms one (a job's occurrence) unless its key is armed; returns it when new.
     std::optional<armed> add(const std::string& complaint, const std::string& key, core::instant due);
     void fired(const std::string& complaint, const std::string& key);
+    // The complaint's armed deadlines as the current transaction sees them (the open rows).
+    std::vector<rules::deadline> armed_of(const std::string& complaint) const;
     bool is_armed(const std::string& complaint, const std::string& key, std::uint64_t generation) const;
     bool is_armed_committed(const std::string& complaint, const std::string& key,
                             std::uint64_t generation) const;
