@@ -239,14 +239,6 @@ std::vector<rules::complaint> complaint_store::open_freight() {
 }
 
 namespace {
-// `select` (the complaints' state, or only their ids) of the open complaints `department` must act on.
-std::string awaiting_sql(const char* select, std::size_t acting) {
-    std::string sql = std::string(select) +
-                      "WHERE c.status = 'open' AND ((c.pending_stage = 'respond' AND c.id IN "
-                      "(SELECT complaint_id FROM complaint_pending WHERE department = ?))";
-    for (std::size_t i = 0; i < acting; ++i) sql += " OR (c.kind = ? AND c.pending_stage = ?)";
-    return sql + ") ORDER BY c.kind, c.seq";
-}
 void bind_awaiting(SQLite::Statement& q, const std::string& department,
                    const std::vector<std::pair<std::string, std::string>>& acting) {
     q.bind(1, department);
@@ -265,9 +257,10 @@ std::vector<std::string> ids_of(SQLite::Statement& q) {
 
 std::vector<rules::complaint> complaint_store::open_awaiting(
     const std::string& department, const std::vector<std::pair<std::string, std::string>>& acting) {
-    SQLite::Statement q(c_.db(), awaiting_sql(SELECT_COMPLAINTS, acting.size()));
-    bind_awaiting(q, department, acting);
-    return select(q);
+    std::vector<rules::complaint> out;
+    for (const auto& id : open_awaiting_ids(department, acting))
+        if (auto c = load(id)) out.push_back(std::move(*c));
+    return out;
 }
 
 std::vector<std::string> complaint_store::open_awaiting_ids(

@@ -53,7 +53,7 @@ engine::engine(const rules::config& cfg, storage::database& db, const core::cloc
     if (!db_.meta("timezone")) db_.set_meta("timezone", cfg_.timezone);
     // The names and roles the printed reports use (`report` reads only the database).
     if (auto org = org_snapshot(cfg_); db_.meta(org_snapshot_key) != org) db_.set_meta(org_snapshot_key, org);
-    live_.load(clock_.now(), load_all);
+    live_.load(load_all);
     ensure_jobs();
     load_deadlines();
 }
@@ -245,10 +245,9 @@ void engine::save(const rules::complaint& c) {
     db_.save_complaint(c, now, live_.held(c.id));
     live_.saved(c, now);
     auto wanted = rules::pending_deadlines(c, &cal_);
-    auto open_now = live_.armed_of(c.id);  // memory mirrors the table's open rows
-    auto synced = live_.sync(c.id, wanted);
-    if (!synced.changed) return;  // the same rows would be kept
-    db_.sync_deadlines(c.id, wanted, &open_now);
+    auto synced = live_.sync(c.id, wanted);  // memory mirrors the table's open rows
+    if (!synced.changed) return;             // the same rows would be kept
+    db_.sync_deadlines(c.id, wanted, &synced.open_before);
     for (const auto& a : synced.fresh) heap_.push(entry(c.id, a));
 }
 

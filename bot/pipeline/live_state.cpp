@@ -38,18 +38,17 @@ live_state::~live_state() {
     if (db_.observer() == this) db_.observe(nullptr);
 }
 
-void live_state::load(core::instant now, bool all) {
+void live_state::load(bool all) {
     complaints_.clear();
     deadlines_.clear();
     open_by_stage_.clear();
-    last_now_ = now;
     loading_ = true;
     load_kind_.clear();
     load_seq_ = 0;
     if (all)
         while (load_more(5000)) {
         }
-    // The rows come by complaint (the primary key's order): one list per run of equal ids.
+    // Sorted by complaint (the query gives them by due time): one list per run of equal ids.
     auto rows = db_.open_deadlines();
     std::sort(rows.begin(), rows.end(),
               [](const rules::deadline& a, const rules::deadline& b) { return a.complaint < b.complaint; });
@@ -92,15 +91,15 @@ std::optional<rules::complaint> live_state::complaint(const std::string& id) {
 }
 
 void live_state::saved(const rules::complaint& c, core::instant now) {
-    last_now_ = now;
     bool keep = rules::may_still_change(c, now);
     if (!db_.in_transaction()) {  // autocommit: the row is already durable
         count(complaints_.find_committed(c.id), -1);
-        if (keep) count(&c, 1);
-        if (keep)
+        if (keep) {
+            count(&c, 1);
             complaints_.set_committed(c.id, c);
-        else
+        } else {
             complaints_.evict_committed(c.id);
+        }
         return;
     }
     if (keep)
@@ -136,12 +135,15 @@ live_state::sync_result live_state::sync(const std::string& complaint,
         }
     }
     bool unchanged = fresh.empty() && (current ? current->size() == next.size() : next.empty());
-    if (unchanged) return {false, {}};
+    if (unchanged) return {};
+    sync_result r{true, std::move(fresh), {}};
+    if (current)
+        for (const auto& a : *current) r.open_before.push_back({complaint, a.key, a.due});
     if (next.empty())
         deadlines_.erase(complaint);
     else
         deadlines_.set(complaint, std::move(next));
-    return {true, std::move(fresh)};
+    return r;
 }
 
 std::optional<live_state::armed> live_state::add(const std::string& complaint, const std::string& key,
@@ -188,13 +190,6 @@ bool live_state::is_armed(const std::string& complaint, const std::string& key,
 bool live_state::is_armed_committed(const std::string& complaint, const std::string& key,
                                     std::uint64_t generation) const {
     return has(deadlines_.find_committed(complaint), key, generation);
-}
-
-std::vector<rules::deadline> live_state::armed_of(const std::string& complaint) const {
-    std::vector<rules::deadline> out;
-    if (const auto* list = deadlines_.find(complaint))
-        for (const auto& a : *list) out.push_back({complaint, a.key, a.due});
-    return out;
 }
 
 std::vector<std::pair<std::string, live_state::armed>> live_state::all_armed() const {

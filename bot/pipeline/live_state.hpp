@@ -37,11 +37,11 @@ class live_state final : public storage::transaction_observer {
     live_state(const live_state&) = delete;
     live_state& operator=(const live_state&) = delete;
 
-    // Start-up: every open deadline, and the complaints that may still change at `now` — all of
+    // Start-up: every open deadline, and the open complaints (and those with open freight) — all of
     // them, or (`all` false) only the deadlines now and the complaints page by page with
     // load_more(), between the steps, while the bot already serves (a complaint not loaded yet is
     // read from the database, as one not held).
-    void load(core::instant now, bool all = true);
+    void load(bool all = true);
     // Loads up to `n` more open complaints; false once all are loaded.
     bool load_more(std::size_t n);
     bool loading() const { return loading_; }
@@ -65,13 +65,12 @@ class live_state final : public storage::transaction_observer {
     struct sync_result {
         bool changed = false;
         std::vector<armed> fresh;
+        std::vector<rules::deadline> open_before;  // when changed: the open rows it had (the table's)
     };
     sync_result sync(const std::string& complaint, const std::vector<rules::deadline>& wanted);
     // Arms one (a job's occurrence) unless its key is armed; returns it when new.
     std::optional<armed> add(const std::string& complaint, const std::string& key, core::instant due);
     void fired(const std::string& complaint, const std::string& key);
-    // The complaint's armed deadlines as the current transaction sees them (the open rows).
-    std::vector<rules::deadline> armed_of(const std::string& complaint) const;
     bool is_armed(const std::string& complaint, const std::string& key, std::uint64_t generation) const;
     bool is_armed_committed(const std::string& complaint, const std::string& key,
                             std::uint64_t generation) const;
@@ -105,7 +104,6 @@ class live_state final : public storage::transaction_observer {
     bool loading_ = false;
     std::string load_kind_;  // where load_more() goes on: after this (kind, seq)
     int load_seq_ = 0;
-    core::instant last_now_{};
 };
 
 }  // namespace app

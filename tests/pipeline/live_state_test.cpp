@@ -142,7 +142,7 @@ TEST(LiveState, AMovedDeadlineHasANewGenerationAndTheOldEntryIsStale) {
     b.say(at("09:00"), "zhangsan", harness::product_post);
     auto& db = b.db();
     app::live_state live(db);  // a second observer of its own (the engine's is replaced meanwhile)
-    live.load(at("09:00"));
+    live.load();
     auto armed = live.all_armed();
     ASSERT_FALSE(armed.empty());
     auto [complaint, first] =
