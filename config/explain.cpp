@@ -102,6 +102,18 @@ std::string explain_config(const rules::config& cfg) {
     o << "a stage nobody acts on after its last escalation level: reminded "
       << (w.repeat_every.count() ? "every " + core::format_duration(w.repeat_every) : std::string("never"))
       << " until done\n";
+    const auto& f = cfg.followup;
+    if (f.enabled)
+        o << "回访: asked " << f.after_days << " work day(s) after a complaint closes, by "
+          << (f.by.empty() ? std::string("the complainant") : f.by) << ", to be recorded within "
+          << f.within_days
+          << " work day(s); reminded halfway, escalated to the head at the end; 不满意 reopens it for "
+          << cfg.roles.appeal << "\n";
+    else
+        o << "回访: off\n";
+    o << "categories:";
+    for (const auto& c : cfg.categories) o << " " << c;
+    o << "\n";
     for (const auto& p : cfg.platforms) {
         o << "platform " << p.name << ": " << p.per_minute << " posts/min; secrets from";
         for (const auto& [k, v] : p.env) o << " " << k << "=$" << v;

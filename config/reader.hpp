@@ -161,6 +161,7 @@ void read_roles(reader& L, const YAML::Node& root, rules::config& cfg, const nam
 void read_workflow(reader& L, const YAML::Node& root, rules::config& cfg, const names& known);
 void read_schedules(reader& L, const YAML::Node& root, rules::config& cfg);
 void read_calendar(reader& L, const YAML::Node& root, rules::config& cfg);
+void read_followup(reader& L, const YAML::Node& root, rules::config& cfg, const names& known);
 void read_serve_sections(reader& L, const YAML::Node& root, rules::config& cfg);
 
 }  // namespace conf::detail

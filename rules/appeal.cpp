@@ -50,7 +50,16 @@ bool do_appeal(complaint& c, const command& cmd, const std::string& actor, const
                    core::format_duration_zh(c.rules->appeal_window) + "），不能申诉。");
         return false;
     }
-    c.appeal = {actor, cmd.text, ctx.now, c.status, {}, {}};
+    open_review(c, actor, cmd.text, chat, ctx, out);
+    return true;
+}
+
+// The complaint reopens with a "review" stage for the appeal department: 申诉, and a 回访 不满意
+// (followup.cpp), whose reason then starts with "回访不满意".
+void open_review(complaint& c, const std::string& actor, const std::string& reason, const std::string& chat,
+                 const context& ctx, outcome& out) {
+    const auto& cfg = ctx.cfg;
+    c.appeal = {actor, reason, ctx.now, c.status, {}, {}};
     c.set_status(complaint_status::open);
     c.closed_at.reset();
     stage_state st;
@@ -60,15 +69,14 @@ bool do_appeal(complaint& c, const command& cmd, const std::string& actor, const
     c.stages.push_back(st);
     out.events.push_back(
         make_event(c, ctx, actor, "appealed", "review",
-                   cfg.org.display_name(actor) + " 申诉：" + cmd.text + "，转" + cfg.roles.appeal + "复核"));
+                   cfg.org.display_name(actor) + " 申诉：" + reason + "，转" + cfg.roles.appeal + "复核"));
     core::outbound_post post{chat, {}, {}};
     add_mention(post, actor);
     for (const auto& m : members_of(cfg, cfg.roles.appeal)) add_mention(post, m);
-    post.text = "📣 " + c.id + " 已收到" + cfg.org.display_name(actor) + "的申诉：" + cmd.text + "\n请" +
+    post.text = "📣 " + c.id + " 已收到" + cfg.org.display_name(actor) + "的申诉：" + reason + "\n请" +
                 cfg.roles.appeal + "于 " + hm(ctx, *st.due) + " 前复核（复核 " + c.id +
                 " <复核结论>，撤销罚款请写明编号，如 撤销 F1）。逾期将提请总经理处理。";
     out.posts.push_back(finish(std::move(post), cfg));
-    return true;
 }
 
 // Every "F<digits>" in a text (full-width folded), not glued to a preceding ASCII letter.

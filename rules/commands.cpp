@@ -1,6 +1,7 @@
 #include "rules/commands.hpp"
 
 #include "rules/forms.hpp"
+#include "rules/model.hpp"
 #include "rules/text.hpp"
 
 namespace rules {
@@ -42,6 +43,9 @@ const std::vector<word_def>& words() {
         {U"无效", command_kind::invalid},
         {U"调查", command_kind::investigate},
         {U"撤销", command_kind::undo},
+        {U"回访", command_kind::followup},
+        {U"整改", command_kind::corrective},
+        {U"分类", command_kind::categorize},
         {U"help", command_kind::help},
         {U"?", command_kind::help},
     };
@@ -101,123 +105,51 @@ command_error error(command_kind k, const std::string& what) {
     return {k, what + "。格式：" + usage(k)};
 }
 
+// The 回访 results as typed (folded), longest first so 基本满意 and 不满意 win over 满意.
+struct result_word {
+    std::u32string word;
+    satisfaction value;
+};
+const result_word result_words[] = {
+    {U"基本满意", satisfaction::basically_satisfied},
+    {U"不满意", satisfaction::unsatisfied},
+    {U"满意", satisfaction::satisfied},
+};
+
+bool is_separator(char32_t c) {
+    return is_space(c) || c == ',' || c == ':' || c == ';' || c == U'，' || c == U'。' || c == U'、' ||
+           c == U'；' || c == U'：';
+}
+
+// 整改's optional 期限 at the end: "期限：12月5日", or a last word that is a date ("12月5日前",
+// "2026-12-05"). Returns where it starts (npos when there is none) and the 期限 as typed.
+std::size_t corrective_until(const folded_text& t, std::size_t from, std::string& until) {
+    const auto& s = t.cps;
+    static const std::u32string marker = U"期限";
+    for (std::size_t i = from; i + marker.size() <= s.size(); ++i) {
+        if (s.compare(i, marker.size(), marker) != 0) continue;
+        std::size_t j = i + marker.size();
+        while (j < s.size() && is_separator(s[j])) ++j;
+        if (j >= s.size()) continue;
+        until = std::string(trim(t.slice(j, s.size())));
+        return i;
+    }
+    std::size_t end = s.size();
+    while (end > from && is_space(s[end - 1])) --end;
+    std::size_t start = end;
+    while (start > from && !is_space(s[start - 1])) --start;
+    if (start <= from) return std::u32string::npos;  // the measure itself, not a 期限
+    auto word = std::string(trim(t.slice(start, end)));
+    auto date = word;
+    for (std::string_view tail : {"之前", "前", "完成"})
+        if (date.size() > tail.size() && date.compare(date.size() - tail.size(), tail.size(), tail) == 0)
+            date.resize(date.size() - tail.size());
+    if (!parse_date(date, 2000)) return std::u32string::npos;
+    until = word;
+    return start;
+}
+
 }  // namespace
-
-std::string_view command_word(command_kind k) {
-    switch (k) {
-        case command_kind::accept:
-            return "受理";
-        case command_kind::publish:
-            return "工艺";
-        case command_kind::route:
-            return "分流";
-        case command_kind::respond:
-            return "回复";
-        case command_kind::notify:
-            return "已通知";
-        case command_kind::pause:
-            return "暂停";
-        case command_kind::resume:
-            return "恢复";
-        case command_kind::query:
-            return "查询";
-        case command_kind::todo:
-            return "待办";
-        case command_kind::penalties:
-            return "罚款汇总";
-        case command_kind::waive:
-            return "免罚";
-        case command_kind::paid:
-            return "已缴";
-        case command_kind::help:
-            return "帮助";
-        case command_kind::sign:
-            return "签字";
-        case command_kind::vp_opinion:
-            return "副总意见";
-        case command_kind::gm_approval:
-            return "总经理审批";
-        case command_kind::execute:
-            return "执行";
-        case command_kind::appeal:
-            return "申诉";
-        case command_kind::review:
-            return "复核";
-        case command_kind::freight:
-            return "运费";
-        case command_kind::pay:
-            return "付款";
-        case command_kind::write_off:
-            return "核销";
-        case command_kind::invalid:
-            return "无效";
-        case command_kind::complainant:
-            return "投诉人";
-        case command_kind::investigate:
-            return "调查";
-        case command_kind::undo:
-            return "撤销";
-    }
-    return "";
-}
-
-std::string usage(command_kind k) {
-    switch (k) {
-        case command_kind::accept:
-            return "受理 P1";
-        case command_kind::publish:
-            return "工艺 P1 <工艺流程信息> [调查: <部门> <部门> …]";
-        case command_kind::route:
-            return "分流 S1 <部门> [<部门> …]";
-        case command_kind::respond:
-            return "回复 P1 <鉴定结果与处理意见> 或 方案 S1 <处理方案>";
-        case command_kind::notify:
-            return "已通知 S1";
-        case command_kind::pause:
-            return "暂停 P1 <原因>";
-        case command_kind::resume:
-            return "恢复 P1";
-        case command_kind::query:
-            return "查询 P1";
-        case command_kind::todo:
-            return "待办 [部门]";
-        case command_kind::penalties:
-            return "罚款汇总 [今天|本周|本月|2026-11|2026-11-01 2026-11-30]";
-        case command_kind::waive:
-            return "免罚 F1 <原因>";
-        case command_kind::paid:
-            return "已缴 F1";
-        case command_kind::help:
-            return "帮助";
-        case command_kind::sign:
-            return "签字 P1 或 签字 运费P1";
-        case command_kind::vp_opinion:
-            return "副总意见 P1 <与客户协商后的处理意见>";
-        case command_kind::gm_approval:
-            return "总经理审批 P1 <审批意见>";
-        case command_kind::execute:
-            return "执行 P1";
-        case command_kind::appeal:
-            return "申诉 P1 <理由> 或 申诉 F1 <理由>";
-        case command_kind::review:
-            return "复核 P1 <复核结论> 或 复核 F1 维持|撤销 <结论>";
-        case command_kind::freight:
-            return "运费 P1 <金额> <承担部门>";
-        case command_kind::pay:
-            return "付款 运费P1";
-        case command_kind::write_off:
-            return "核销 运费P1";
-        case command_kind::invalid:
-            return "无效 P1 <理由>";
-        case command_kind::complainant:
-            return "投诉人 P1 <姓名>";
-        case command_kind::investigate:
-            return "调查 P1 <部门> [<部门> …]";
-        case command_kind::undo:
-            return "撤销 F1 <原因>";
-    }
-    return "";
-}
 
 std::optional<std::string> normalize_id(std::string_view text) {
     auto t = fold_cps(trim(text));
@@ -391,6 +323,36 @@ command_parse_result parse_command(std::string_view text) {
             cmd.text = c.rest();
             if (cmd.text.empty()) return error(k, "缺少投诉人姓名");
             return cmd;
+        case command_kind::followup: {
+            const auto& cs = t.cps;
+            for (const auto& w : result_words)
+                if (cs.compare(c.i, w.word.size(), w.word) == 0) {
+                    cmd.args = {std::string(to_string(w.value))};
+                    c.i += w.word.size();
+                    while (c.i < cs.size() && is_separator(cs[c.i])) ++c.i;
+                    break;
+                }
+            if (cmd.args.empty()) {
+                auto typed = split_words(c.rest());
+                return error(
+                    k, (typed.empty() ? std::string("缺少回访结果") : "回访结果“" + typed.front() + "”无效") +
+                           "，只能写 满意、基本满意 或 不满意");
+            }
+            cmd.text = c.rest();  // the 备注
+            return cmd;
+        }
+        case command_kind::corrective: {
+            std::string until;
+            auto at = corrective_until(t, c.i, until);
+            cmd.text = std::string(trim(t.slice(c.i, at == std::u32string::npos ? t.cps.size() : at)));
+            if (cmd.text.empty()) return error(k, "缺少整改措施");
+            if (!until.empty()) cmd.args = {until};
+            return cmd;
+        }
+        case command_kind::categorize:
+            cmd.text = c.rest();
+            if (cmd.text.empty()) return error(k, "缺少问题类别");
+            return cmd;
         case command_kind::freight: {
             auto w = split_words(c.rest());
             if (w.size() < 2) return error(k, "缺少金额或承担部门");
@@ -419,33 +381,6 @@ command_parse_result parse_command(std::string_view text) {
             }
             return cmd;
     }
-}
-
-std::string help_text() {
-    std::string s = "📖 投诉机器人命令（编号可写 P1、#P1、P-1）\n";
-    const command_kind list[] = {command_kind::accept,    command_kind::publish, command_kind::route,
-                                 command_kind::respond,   command_kind::notify,  command_kind::pause,
-                                 command_kind::resume,    command_kind::query,   command_kind::todo,
-                                 command_kind::penalties, command_kind::waive,   command_kind::paid};
-    const command_kind corrections[] = {command_kind::investigate, command_kind::complainant,
-                                        command_kind::undo};
-    for (auto k : list) s += "· " + usage(k) + "\n";
-    s += "更正：\n";
-    for (auto k : corrections) s += "· " + usage(k) + "\n";
-    s += "· 回复/方案可在各部门全部回复前重发修改，以最新一条为准\n";
-    s += "赔款/退换货：\n";
-    for (auto k :
-         {command_kind::sign, command_kind::vp_opinion, command_kind::gm_approval, command_kind::execute})
-        s += "· " + usage(k) + "\n";
-    s += "申诉与判定：\n";
-    for (auto k : {command_kind::appeal, command_kind::review, command_kind::invalid})
-        s += "· " + usage(k) + "\n";
-    s += "退货运费：\n";
-    for (auto k : {command_kind::freight, command_kind::pay, command_kind::write_off})
-        s += "· " + usage(k) + "\n";
-    s += "\n产品质量投诉模板：\n" + blank_template(complaint_kind::product) + "\n\n服务质量投诉模板：\n" +
-         blank_template(complaint_kind::service);
-    return s;
 }
 
 }  // namespace rules

@@ -37,6 +37,9 @@ enum class command_kind {
     complainant,  // 投诉人 P1 <姓名>: HR corrects who the complainant is
     investigate,  // 调查 P1 <部门> [<部门> …]: the investigating departments changed after 工艺
     undo,         // 撤销 F1 <原因>: HR undoes 已缴 or 免罚
+    followup,     // 回访 P1 满意|基本满意|不满意 [备注]
+    corrective,   // 整改 P1 <措施> [期限]
+    categorize,   // 分类 P1 <类别>
 };
 
 // The command word as SPEC writes it ("受理", "方案" for respond when typed so, ...).
@@ -50,7 +53,9 @@ struct command {
     // 工艺: the departments after "调查:"/"调查："; 分流 and 调查: every word after the id;
     // 待办: the optional department; 运费: the department.
     std::vector<std::string> departments;
-    std::vector<std::string> args;  // 罚款汇总: the period words; 运费: the amount; 复核 F1: 维持 or 撤销
+    // 罚款汇总: the period words; 运费: the amount; 复核 F1: 维持 or 撤销; 回访: the result
+    // ("satisfied", "basically_satisfied", "unsatisfied"); 整改: the 期限 as typed (or none).
+    std::vector<std::string> args;
 };
 
 // A command word was recognized but its arguments are wrong; `reply` is the Chinese text to post
@@ -71,6 +76,9 @@ std::optional<std::string> normalize_id(std::string_view text);
 
 // Usage lines for 帮助 and for error replies.
 std::string usage(command_kind k);
+// The same for one complaint: its id instead of the sample's ("回访 P3 满意|基本满意|不满意 [备注]"),
+// the hint the bot's posts give.
+std::string usage(command_kind k, std::string_view id);
 std::string help_text();
 
 }  // namespace rules

@@ -140,8 +140,7 @@ bool do_compensation_step(complaint& c, const command& cmd, const std::string& a
             return false;
         }
         c.executed = {cmd.text, actor, ctx.now};
-        c.set_status(complaint_status::closed);
-        c.closed_at = ctx.now;
+        mark_closed(c, ctx);
         out.events.push_back(make_event(c, ctx, actor, "executed", "", who + " 按审批意见执行"));
         out.events.push_back(make_event(c, ctx, actor, "closed", "", "赔偿/退换货已执行，投诉关闭"));
         post.text = "🏁 " + c.id + " 已由" + who + "按审批意见执行，投诉关闭。";

@@ -125,6 +125,72 @@ std::optional<core::instant> opt_instant(const json& j, const char* key) {
     return core::from_ms(it->get<std::int64_t>());
 }
 
+// The 回访, 整改 and 问题类别 (added after schema v4: absent in older rows, and left out when empty
+// so a complaint without them stores what it stored before).
+void followup_to(json& j, const complaint& c) {
+    if (!c.category.empty()) {
+        j["category"] = c.category;
+        if (!c.category_by.empty()) j["category_by"] = c.category_by;
+        if (c.category_at) j["category_at"] = core::to_ms(*c.category_at);
+    }
+    if (!c.corrective_actions.empty()) {
+        json list = json::array();
+        for (const auto& a : c.corrective_actions)
+            list.push_back({{"department", a.department},
+                            {"by", a.by},
+                            {"measure", a.measure},
+                            {"until", a.until},
+                            {"at", core::to_ms(a.at)}});
+        j["corrective_actions"] = std::move(list);
+    }
+    if (c.followup) {
+        const auto& f = *c.followup;
+        j["followup"] = {{"closed_at", core::to_ms(f.closed_at)},
+                         {"ask_at", core::to_ms(f.ask_at)},
+                         {"remind_at", core::to_ms(f.remind_at)},
+                         {"due", core::to_ms(f.due)},
+                         {"by", f.by},
+                         {"asked", f.asked},
+                         {"reminded", f.reminded},
+                         {"escalated", f.escalated},
+                         {"result", f.result ? json(std::string(to_string(*f.result))) : json(nullptr)},
+                         {"recorded_by", f.recorded_by},
+                         {"recorded_at", opt_ms(f.recorded_at)},
+                         {"remark", f.remark}};
+    }
+}
+
+void followup_from(const json& j, complaint& c) {
+    c.category = j.value("category", std::string{});
+    c.category_by = j.value("category_by", std::string{});
+    c.category_at = opt_instant(j, "category_at");
+    c.corrective_actions.clear();
+    if (auto it = j.find("corrective_actions"); it != j.end() && it->is_array())
+        for (const auto& a : *it)
+            c.corrective_actions.push_back({a.at("department").get<std::string>(),
+                                            a.at("by").get<std::string>(), a.at("measure").get<std::string>(),
+                                            a.value("until", std::string{}),
+                                            core::from_ms(a.at("at").get<std::int64_t>())});
+    c.followup.reset();
+    if (auto it = j.find("followup"); it != j.end() && it->is_object()) {
+        followup_record f;
+        f.closed_at = core::from_ms(it->at("closed_at").get<std::int64_t>());
+        f.ask_at = core::from_ms(it->at("ask_at").get<std::int64_t>());
+        f.remind_at = core::from_ms(it->at("remind_at").get<std::int64_t>());
+        f.due = core::from_ms(it->at("due").get<std::int64_t>());
+        f.by = it->value("by", std::string{});
+        f.asked = it->value("asked", false);
+        f.reminded = it->value("reminded", false);
+        f.escalated = it->value("escalated", false);
+        if (auto r = it->find("result"); r != it->end() && r->is_string())
+            f.result = parse_satisfaction(r->get<std::string>());
+        f.recorded_by = it->value("recorded_by", std::string{});
+        f.recorded_at = opt_instant(*it, "recorded_at");
+        f.remark = it->value("remark", std::string{});
+        c.followup = std::move(f);
+    }
+}
+
 }  // namespace
 
 void to_json(json& j, const workflow_rules& r) {
@@ -251,6 +317,7 @@ json state_json(const complaint& c) {
                         {"desk_signed", step_json(c.freight->desk_signed)},
                         {"paid", step_json(c.freight->paid)},
                         {"written_off", step_json(c.freight->written_off)}};
+    followup_to(j, c);
     return j;
 }
 
@@ -349,11 +416,14 @@ void from_json(const json& j, complaint& c) {
         f.written_off = step_from(*it, "written_off");
         c.freight = std::move(f);
     }
+    followup_from(j, c);
 }
 
 bool may_still_change(const complaint& c, core::instant now) {
     if (c.is_open()) return true;
     if (c.freight && !c.freight->written_off.at) return true;
+    if (c.followup && !c.followup->result && c.status_is(complaint_status::closed))
+        return true;  // 回访 pending
     // The appeal windows run from the last reply, the respond deadline, the ruling or a fine (issued
     // at a deadline): the latest of these bounds them all.
     auto last = c.posted_at;

@@ -59,6 +59,32 @@ struct fine_appeal {
     std::string conclusion;
 };
 
+// The 回访 after a closing (rules/followup.cpp). The times are fixed when the complaint closes, so
+// a later config change or a restart never moves them; the deadlines follow from the flags.
+struct followup_record {
+    core::instant closed_at{};  // the closing it follows
+    core::instant ask_at{};     // the bot asks for the visit ("followup:ask")
+    core::instant remind_at{};  // the reminder halfway ("followup:remind:1")
+    core::instant due{};        // to be recorded by then; escalated when not ("followup:esc:1")
+    std::string by;             // "" = the complainant; else the department that visits
+    bool asked = false;
+    bool reminded = false;
+    bool escalated = false;
+    std::optional<satisfaction> result;  // set by 回访 P1 满意|基本满意|不满意
+    std::string recorded_by;
+    std::optional<core::instant> recorded_at;
+    std::string remark;
+};
+
+// 整改 P1 <措施> [期限]: a responsible department's corrective action, checked at the 回访.
+struct corrective_action {
+    std::string department;
+    std::string by;
+    std::string measure;
+    std::string until;  // the 期限 as typed ("12月5日前"); empty when none
+    core::instant at{};
+};
+
 struct complaint {
     std::string id;  // "P1"
     complaint_kind kind = complaint_kind::product;
@@ -120,6 +146,12 @@ struct complaint {
     core::duration paused_total{0};
     std::optional<core::instant> closed_at;
     std::vector<fine_appeal> fine_appeals;
+    // 问题类别: one of config::categories (from the form's field or 分类 P1 <类别>); empty = none.
+    std::string category;
+    std::string category_by;  // who set it by 分类 (empty: from the form)
+    std::optional<core::instant> category_at;
+    std::vector<corrective_action> corrective_actions;  // one per department, the latest
+    std::optional<followup_record> followup;            // from the first closing on
 
     fine_appeal* find_fine_appeal(std::string_view fine_id);
     const fine_appeal* find_fine_appeal(std::string_view fine_id) const;

@@ -152,6 +152,23 @@ class frozen_rules {
     std::shared_ptr<workflow_rules> own_;  // after edit(): the copy p_ points at
 };
 
+// 回访 (the visit to the customer after a complaint closed, rules/followup.cpp): the bot asks for
+// it `after_days` work days after the closing; it is to be recorded within `within_days` work days
+// of the request, is reminded once halfway and escalated to the head at the end. Work days are the
+// calendar's (work_days, holidays, 调休), in either calendar mode.
+struct followup_settings {
+    bool enabled = true;
+    int after_days = 1;
+    int within_days = 3;
+    std::string by;  // "" = the complainant; else the department whose head and members visit (客服部)
+    bool operator==(const followup_settings&) const = default;
+};
+
+// 问题类别: the categories a complaint may be filed under (the form's optional field, 分类 P1 <类别>).
+inline std::vector<std::string> default_categories() {
+    return {"外观", "尺寸", "性能", "包装", "物流", "错发漏发", "交期", "服务态度", "其他"};
+}
+
 struct schedules {
     std::string daily_summary = "18:00";  // "" = off
     std::string sheet = "17:30";          // compensation flow sheet, end of work day
@@ -194,6 +211,8 @@ struct config {
     rules::roles roles;
     workflow_rules workflow;
     rules::schedules schedules;
+    followup_settings followup;
+    std::vector<std::string> categories = default_categories();
     core::calendar_settings calendar;  // business = false: wall clock
     server_settings server;
     std::vector<platform_settings> platforms;

@@ -1,7 +1,8 @@
 // The deadlines of a complaint, derived from its state (pending_deadlines), and what firing each
 // one does (fire_deadline): a stage's miss, its escalation chain, then a reminder every
 // `repeat_every` until someone acts; the respond warning and fines; the reminders of the
-// compensation flow and freight (workflow.cpp) and the fine appeals' reviews (fines.cpp).
+// compensation flow and freight (workflow.cpp), the fine appeals' reviews (fines.cpp) and the 回访
+// (followup.cpp).
 #include <algorithm>
 
 #include "rules/fine_audit.hpp"
@@ -171,6 +172,7 @@ std::vector<deadline> pending_deadlines(const complaint& c, const core::calendar
         }
     }
     fine_appeal_deadlines(c, k, out);  // a fine's appeal runs whatever the complaint's state
+    followup_deadlines(c, out);        // the 回访 runs once the complaint is closed
     const bool running = c.is_open() && !c.paused_since;
     if (running && c.compensation && c.sheet_date) {
         if (!unsigned_departments(c).empty()) remind(timed_step::sign, c.sheet_at, c.rules->sign_due);
@@ -240,6 +242,10 @@ void fire_deadline(complaint& c, const std::string& key_text, core::instant due,
     }
     if (key.subject == deadline_key::subject_kind::fine_review) {
         fire_fine_review(c, key, due, ctx, out);
+        return;
+    }
+    if (key.subject == deadline_key::subject_kind::followup) {
+        fire_followup(c, key, ctx, out);
         return;
     }
     if (!c.is_open() || c.paused_since) return;

@@ -25,6 +25,8 @@ const form_def product_def{complaint_kind::product,
                                 {"现象", "问题", "原因", "比例", "不良率"}},
                                {"客户要求", {}, "", value_type::text, true, {"要求", "处理"}},
                                {"投诉时间", {}, "", value_type::datetime, true, {}},
+                               // Optional, not in the rule book's template (帮助 mentions it).
+                               {std::string(category_field), {"类别"}, "", value_type::text, false, {}},
                            }};
 
 const form_def service_def{complaint_kind::service,
@@ -214,6 +216,7 @@ std::string blank_template(complaint_kind k) {
     const auto& form = form_for(k);
     std::string s = form.title;
     for (const auto& f : form.fields) {
+        if (!f.required) continue;  // the rule book's template shows its own fields only
         s += "\n" + f.key;
         if (!f.hint.empty()) s += "（" + f.hint + "）";
         s += "：";

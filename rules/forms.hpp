@@ -51,6 +51,8 @@ inline constexpr std::size_t max_extra_fields = 20;        // extra "label：val
 inline constexpr std::size_t max_forms_per_post = 10;      // more in one message: none registered
 // The extra field that keeps free text before the first label (and a stray line after 投诉时间).
 inline constexpr std::string_view note_field = "附言";
+// The product form's optional field naming the category (one of config::categories).
+inline constexpr std::string_view category_field = "问题类别";
 
 // A well-formed complaint: fields by canonical key, in template order, values trimmed and
 // multi-line values joined with '\n'; then the extra fields in post order — lines

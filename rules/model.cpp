@@ -61,6 +61,20 @@ constexpr std::array<std::pair<timed_step, std::string_view>, 8> timed_steps{{
     {timed_step::freight_write_off, "freight:write_off"},
 }};
 
+constexpr std::array<std::pair<satisfaction, std::string_view>, 3> satisfactions{{
+    {satisfaction::satisfied, "satisfied"},
+    {satisfaction::basically_satisfied, "basically_satisfied"},
+    {satisfaction::unsatisfied, "unsatisfied"},
+}};
+
+constexpr std::array<std::pair<satisfaction, std::string_view>, 3> satisfaction_labels{{
+    {satisfaction::satisfied, "满意"},
+    {satisfaction::basically_satisfied, "基本满意"},
+    {satisfaction::unsatisfied, "不满意"},
+}};
+
+constexpr std::string_view followup_prefix = "followup:";
+
 // A positive decimal number, all of `s`.
 std::optional<int> positive(std::string_view s) {
     int n = 0;
@@ -93,6 +107,8 @@ bool parse_chain_action(std::string_view a, deadline_key& k) {
 
 std::string chain_action(deadline_action a, int level) {
     switch (a) {
+        case deadline_action::ask:
+            return "ask";
         case deadline_action::miss:
             return "miss";
         case deadline_action::warn:
@@ -138,6 +154,16 @@ std::string_view to_string(timed_step s) {
 }
 std::optional<timed_step> parse_timed_step(std::string_view s) {
     return value_in(timed_steps, s);
+}
+
+std::string_view to_string(satisfaction s) {
+    return name_in(satisfactions, s);
+}
+std::optional<satisfaction> parse_satisfaction(std::string_view s) {
+    return value_in(satisfactions, s);
+}
+std::string_view satisfaction_label(satisfaction s) {
+    return name_in(satisfaction_labels, s);
 }
 
 timed_step timed_step_of(freight_step s) {
@@ -199,8 +225,18 @@ deadline_key deadline_key::reminder(timed_step s, int n) {
     return k;
 }
 
+deadline_key deadline_key::followup_key(deadline_action a) {
+    deadline_key k;
+    k.subject = subject_kind::followup;
+    k.action = a;
+    k.level = a == deadline_action::ask ? 0 : 1;
+    return k;
+}
+
 std::string deadline_key::to_string() const {
     switch (subject) {
+        case subject_kind::followup:
+            return std::string(followup_prefix) + chain_action(action, level);
         case subject_kind::step:
             return std::string(rules::to_string(step)) + ":" + chain_action(deadline_action::remind, level);
         case subject_kind::fine_review:
@@ -215,6 +251,14 @@ std::string deadline_key::to_string() const {
 
 std::optional<deadline_key> deadline_key::parse(std::string_view key) {
     deadline_key k;
+    // The 回访: "followup:ask", "followup:remind:1", "followup:esc:1".
+    if (key.substr(0, followup_prefix.size()) == followup_prefix) {
+        auto action = key.substr(followup_prefix.size());
+        if (action == "ask") return followup_key(deadline_action::ask);
+        if (action == "remind:1") return followup_key(deadline_action::remind);
+        if (action == "esc:1") return followup_key(deadline_action::escalate);
+        return std::nullopt;
+    }
     // A timed step's reminder: "<step>:remind:<n>" (the step may hold a colon: "freight:pay").
     if (auto pos = key.rfind(":remind:"); pos != std::string_view::npos) {
         auto step = parse_timed_step(key.substr(0, pos));

@@ -36,7 +36,14 @@ std::optional<timed_step> parse_timed_step(std::string_view s);
 timed_step timed_step_of(freight_step s);
 std::optional<freight_step> freight_step_of(timed_step s);  // nullopt for the compensation steps
 
+// The result of a 回访 (the customer's satisfaction after the complaint closed).
+enum class satisfaction { satisfied, basically_satisfied, unsatisfied };
+std::string_view to_string(satisfaction s);  // "satisfied", "basically_satisfied", "unsatisfied"
+std::optional<satisfaction> parse_satisfaction(std::string_view s);
+std::string_view satisfaction_label(satisfaction s);  // "满意", "基本满意", "不满意"
+
 enum class deadline_action {
+    ask,       // "followup:ask": the 回访 is requested
     miss,      // "<stage>:miss", and a department's own respond deadline "respond:miss:<部门>"
     escalate,  // "<stage>:esc:<level>"
     warn,      // "respond:warn"
@@ -44,12 +51,13 @@ enum class deadline_action {
     remind,    // "<step>:remind:<n>"
 };
 
-// The key of a deadline, unique per complaint. Three subjects:
+// The key of a deadline, unique per complaint. Four subjects:
 //   a stage:            accept:miss  accept:esc:2  accept:repeat:3  respond:warn  respond:miss:采购部
 //   a fine's review:    F1:review:miss  F1:review:esc:2  F1:review:repeat:1
 //   a timed step:       sign:remind:1  vp:remind:2  freight:head:remind:1
+//   the 回访:           followup:ask  followup:remind:1  followup:esc:1
 struct deadline_key {
-    enum class subject_kind { stage, fine_review, step };
+    enum class subject_kind { stage, fine_review, step, followup };
     subject_kind subject = subject_kind::stage;
     stage_id stage = stage_id::accept;   // subject stage (fine_review: always review)
     std::string fine;                    // subject fine_review: "F1"
@@ -62,6 +70,8 @@ struct deadline_key {
     static deadline_key department_miss(std::string department);
     static deadline_key review_key(std::string fine_id, deadline_action a, int level = 0);
     static deadline_key reminder(timed_step s, int n);
+    // ask, remind (level 1) or escalate (level 1).
+    static deadline_key followup_key(deadline_action a);
 
     std::string to_string() const;
     // nullopt for anything to_string cannot produce (an unknown stage, a level that is not a

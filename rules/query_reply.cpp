@@ -2,6 +2,7 @@
 // pending. A huge complaint (long fields, a long timeline) is summarised under a fixed size: values
 // cut with their length shown, the timeline's first and last entries around "…省略 N 条…", and a
 // pointer to the full record.
+#include "rules/followup.hpp"
 #include "rules/text.hpp"
 #include "rules/workflow.hpp"
 #include "rules/workflow_support.hpp"
@@ -74,7 +75,8 @@ std::string timeline_detail(const event& e, const complaint& c, const config& cf
 
 std::string entry_line(const event& e, const complaint& c, const context& ctx, std::size_t max) {
     std::string s = "· " + ctx.tz.short_time(e.at) + " " + cut(timeline_detail(e, c, ctx.cfg), max);
-    if (e.late.count() > 0 && e.type != "missed" && e.type != "escalated" && e.type != "reminded")
+    if (e.late.count() > 0 && e.type != "missed" && e.type != "escalated" && e.type != "reminded" &&
+        e.type != "followup_escalated")
         s += "（超时" + core::format_duration_zh(e.late) + "）";
     return s + "\n";
 }
@@ -89,7 +91,12 @@ std::string build(const complaint& c, const std::vector<event>& timeline, const 
     else
         s += "进行中";
     s += "）\n";
-    for (const auto& [k, v] : c.fields) s += k + "：" + cut(v, lim.field_chars) + "\n";
+    for (const auto& [k, v] : c.fields)
+        if (k != category_field) s += k + "：" + cut(v, lim.field_chars) + "\n";
+    if (!c.category.empty())
+        s += std::string(category_field) + "：" + c.category + "\n";
+    else if (const auto* typed = c.field(category_field))
+        s += std::string(category_field) + "：" + cut(*typed, lim.field_chars) + "（未分类）\n";
     if (!c.attachments.empty()) s += attachments_line(c.attachments) + "\n";
     if (const auto* typed = c.field("投诉人");
         !typed || trim(*typed) != ctx.cfg.org.display_name(c.complainant))
@@ -103,6 +110,10 @@ std::string build(const complaint& c, const std::vector<event>& timeline, const 
         s += "· …省略 " + std::to_string(n - 2 * lim.keep) + " 条…\n";
         for (std::size_t i = n - lim.keep; i < n; ++i) s += entry_line(timeline[i], c, ctx, lim.entry_chars);
     }
+    for (const auto& a : c.corrective_actions)
+        s += "整改：" + a.department + " " + cut(a.measure, lim.field_chars) +
+             (a.until.empty() ? "" : "（期限 " + a.until + "）") + "\n";
+    if (auto f = followup_words(c, ctx); !f.empty()) s += "回访：" + cut(f, lim.field_chars) + "\n";
     if (c.is_open())
         s += "待办：" + pending_summary(c, ctx);
     else if (!s.empty() && s.back() == '\n')

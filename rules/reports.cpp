@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <map>
 
+#include "rules/followup.hpp"
 #include "rules/statement.hpp"
 #include "rules/text.hpp"
 
@@ -236,7 +237,8 @@ std::string sheet_text(const std::vector<complaint>& items, core::local_date day
 }
 
 std::string weekly_report(const std::vector<complaint>& all, const std::vector<fine>& fines, const period& p,
-                          const context& ctx, const std::vector<complaint>* freight) {
+                          const context& ctx, const std::vector<complaint>* freight,
+                          const std::vector<complaint>* followups) {
     std::map<std::string, int> by_kind, by_department, by_customer, by_brand;
     std::map<std::string, std::pair<int, int>> stage_rate, dept_rate;  // on time, total
     int count = 0, invalid = 0, appealed = 0;
@@ -320,6 +322,8 @@ std::string weekly_report(const std::vector<complaint>& all, const std::vector<f
         line("各环节按时率", stages);
         line("各部门按时回复率", rates(dept_rate));
     }
+    for (const auto& [label, text] : followup_report_lines(all, followups ? *followups : all, p, ctx))
+        line(label, text);
     std::string fines_line;
     if (fine_count) {
         fines_line = std::to_string(fine_count) + " 次，共 " + yuan(fine_total);

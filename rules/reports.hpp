@@ -47,8 +47,10 @@ std::string sheet_text(const std::vector<complaint>& items, core::local_date day
 
 // The weekly report: complaints by kind, department, customer and brand; on-time rate per stage
 // and per department, for complaints posted within the period.
-// Open return-freight items are listed from `freight` (null: from `all`).
+// Open return-freight items are listed from `freight` (null: from `all`); the 回访 recorded in the
+// period and this month (by department, with the 满意率) from `followups` (null: from `all`).
 std::string weekly_report(const std::vector<complaint>& all, const std::vector<fine>& fines, const period& p,
-                          const context& ctx, const std::vector<complaint>* freight = nullptr);
+                          const context& ctx, const std::vector<complaint>* freight = nullptr,
+                          const std::vector<complaint>* followups = nullptr);
 
 }  // namespace rules

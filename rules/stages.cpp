@@ -68,6 +68,7 @@ complaint register_complaint(const complaint_form& form, const core::inbound_mes
     if (match.found) c.complainant = match.found->id;
     if (const auto* p = cfg.org.find_person(c.complainant)) c.complainant_department = p->department;
     auto warning = complainant_warning(c, match, written, cfg);
+    auto category_warning = form_category(c, cfg);
 
     auto stage_at = [&](stage_id id, const stage_rule& r) {
         stage_state s;
@@ -116,10 +117,9 @@ complaint register_complaint(const complaint_form& form, const core::inbound_mes
         for (const auto& m : members_of(cfg, cfg.roles.hr)) add_mention(post, m);
     }
     if (c.compensation) text += "\n涉及赔款或退换货，答复后进入质量投诉处理流程表。";
-    if (!warning.empty()) {
-        text += "\n" + warning;
-        add_mention(post, msg.sender);
-    }
+    if (!warning.empty() || !category_warning.empty()) add_mention(post, msg.sender);
+    if (!warning.empty()) text += "\n" + warning;
+    if (!category_warning.empty()) text += "\n" + category_warning;
     post.text = std::move(text);
     out.posts.push_back(finish(std::move(post), cfg));
     return c;

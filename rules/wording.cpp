@@ -44,4 +44,10 @@ std::string unknown_department_reply(const config& cfg, const std::string& word)
     return "❌ 未知部门：" + word + "。可用的部门：" + names + "。";
 }
 
+std::string unknown_category_reply(const config& cfg, const std::string& word) {
+    std::string names;
+    for (const auto& c : cfg.categories) names += (names.empty() ? "" : "、") + c;
+    return "❌ 问题类别“" + word + "”不在列表中，可选：" + names + "。";
+}
+
 }  // namespace rules

@@ -30,4 +30,7 @@ std::string unregistered_sender_reply(const config& cfg, std::string_view platfo
 // "❌ 未知部门：品管部。可用的部门：销售一部、打单部…。"
 std::string unknown_department_reply(const config& cfg, const std::string& word);
 
+// "❌ 问题类别“颜色”不在列表中，可选：外观、尺寸…。"
+std::string unknown_category_reply(const config& cfg, const std::string& word);
+
 }  // namespace rules

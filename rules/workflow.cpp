@@ -1,5 +1,5 @@
 // The complaint commands' dispatcher: each command goes to the rules of its stage or flow
-// (stages.cpp, compensation.cpp, appeal.cpp, freight.cpp, corrections.cpp).
+// (stages.cpp, compensation.cpp, appeal.cpp, freight.cpp, corrections.cpp, followup.cpp).
 #include "rules/workflow.hpp"
 
 #include "rules/text.hpp"
@@ -47,6 +47,12 @@ bool apply_command(complaint& c, const command& cmd, const std::string& actor, c
         case command_kind::gm_approval:
         case command_kind::execute:
             return do_compensation_step(c, cmd, actor, chat, ctx, out);
+        case command_kind::followup:
+            return do_followup(c, cmd, actor, chat, ctx, out);
+        case command_kind::corrective:
+            return do_corrective(c, cmd, actor, chat, ctx, out);
+        case command_kind::categorize:
+            return do_categorize(c, cmd, actor, chat, ctx, out);
         default:
             break;
     }

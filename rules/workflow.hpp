@@ -13,7 +13,8 @@ namespace rules {
 const core::calendar& calendar_of(const complaint& c, const core::calendar* business);
 
 // All deadlines still to fire for `c`, derived from its state. Empty when closed or paused (an
-// open freight record keeps its reminders even on a closed complaint).
+// open freight record keeps its reminders even on a closed complaint, and so does a 回访 not yet
+// recorded).
 std::vector<deadline> pending_deadlines(const complaint& c, const core::calendar* business = nullptr);
 
 // Registers a well-formed complaint as `id`; the rules in force are frozen onto it.
@@ -21,7 +22,7 @@ complaint register_complaint(const complaint_form& form, const core::inbound_mes
                              const context& ctx, outcome& out);
 
 // Applies a complaint command (受理 工艺 分流 回复/方案 已通知 暂停 恢复 无效 签字 副总意见
-// 总经理审批 执行 申诉 复核 运费 付款 核销) from `actor`.
+// 总经理审批 执行 申诉 复核 运费 付款 核销 回访 整改 分类) from `actor`.
 // Refusals change nothing and add one reply post (and one "refused" event is NOT added: the
 // complaint is unchanged). Returns true when the complaint changed.
 bool apply_command(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,

@@ -33,6 +33,10 @@ bool do_compensation_step(complaint& c, const command& cmd, const std::string& a
 // appeal.cpp
 bool do_appeal(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
                const context& ctx, outcome& out);
+// Reopens `c` for the appeal department's review (the "review" stage), as 申诉 does: `actor` is
+// who asked, `reason` what they said; posts the request to the appeal department on `post`'s text.
+void open_review(complaint& c, const std::string& actor, const std::string& reason, const std::string& chat,
+                 const context& ctx, outcome& out);
 // Every "F<digits>" in a text (full-width folded), not glued to a preceding ASCII letter.
 std::vector<std::string> fine_ids_in(const std::string& text);
 bool do_review(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
@@ -49,5 +53,16 @@ std::string freight_step_hint(freight_step step, const complaint& c);  // "签�
 std::vector<std::string> freight_actors(freight_step step, const config& cfg, const complaint& c);
 bool do_freight_step(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
                      const context& ctx, outcome& out);  // 签字/付款/核销 运费P1
+
+// followup.cpp: 回访, 整改 and 分类.
+bool do_followup(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
+                 const context& ctx, outcome& out);
+bool do_corrective(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
+                   const context& ctx, outcome& out);
+bool do_categorize(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
+                   const context& ctx, outcome& out);
+// The form's 问题类别 at registration: sets c.category when it names a configured one; otherwise
+// returns the receipt's sentence (what was written, the list, how to correct it).
+std::string form_category(complaint& c, const config& cfg);
 
 }  // namespace rules::detail

@@ -235,8 +235,7 @@ const std::string* vp_of(const complaint& c, const config& cfg) {
 void close_if_done(complaint& c, const context& ctx, outcome& out, const std::string& actor) {
     if (c.pending_stage() != nullptr || !c.is_open()) return;
     if (c.compensation && !c.executed.at) return;  // leaves through the compensation flow (签字 … 执行)
-    c.set_status(complaint_status::closed);
-    c.closed_at = ctx.now;
+    mark_closed(c, ctx);
     out.events.push_back(make_event(c, ctx, actor, "closed", "", "投诉处理完毕，已关闭"));
 }
 

@@ -51,6 +51,12 @@ std::vector<std::string> unsigned_departments(const complaint& c);
 // general manager and assistant stand in).
 const std::string* vp_of(const complaint& c, const config& cfg);
 void close_if_done(complaint& c, const context& ctx, outcome& out, const std::string& actor);
+// Every closing goes through here (close_if_done, 执行, a review back to closed): sets the status and
+// closed_at and starts the 回访 clock (followup.cpp) unless one was recorded already.
+void mark_closed(complaint& c, const context& ctx);
+// The 回访's deadlines (followup:ask, followup:remind:1, followup:esc:1) and their firing.
+void followup_deadlines(const complaint& c, std::vector<deadline>& out);
+void fire_followup(complaint& c, const deadline_key& key, const context& ctx, outcome& out);
 // Validates department words against the organization; returns canonical names or sets `bad`.
 std::vector<std::string> resolve_departments(const std::vector<std::string>& words, const config& cfg,
                                              std::vector<std::string>& bad);

@@ -231,6 +231,14 @@ std::vector<rules::complaint> complaint_store::posted_between(core::instant from
     return select(q);
 }
 
+std::vector<rules::complaint> complaint_store::updated_between(core::instant from, core::instant to) {
+    SQLite::Statement q(c_.db(), SELECT_COMPLAINTS
+                        "WHERE c.updated_at >= ? AND c.updated_at < ? ORDER BY c.posted_at, c.kind, c.seq");
+    q.bind(1, ms(from));
+    q.bind(2, ms(to));
+    return select(q);
+}
+
 std::vector<rules::complaint> complaint_store::open_freight() {
     SQLite::Statement q(c_.db(), SELECT_COMPLAINTS
                         "WHERE c.freight_step IS NOT NULL AND c.freight_step <> 'written_off' "

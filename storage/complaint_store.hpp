@@ -50,6 +50,7 @@ class complaint_store {
         const std::string& department, const std::vector<std::pair<std::string, std::string>>& acting);
     std::int64_t open_count();
     std::vector<rules::complaint> posted_between(core::instant from, core::instant to);
+    std::vector<rules::complaint> updated_between(core::instant from, core::instant to);
     std::vector<rules::complaint> open_freight();
     // Open complaints `department` must act on: the respond stage's departments yet to answer,
     // and the stages that department acts on per kind (`acting`: kind name and stage).

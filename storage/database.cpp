@@ -126,6 +126,9 @@ std::vector<std::string> database::open_ids_awaiting(
 std::vector<rules::complaint> database::complaints_posted_between(core::instant from, core::instant to) {
     STORAGE_CALL(complaints.posted_between(from, to));
 }
+std::vector<rules::complaint> database::complaints_updated_between(core::instant from, core::instant to) {
+    STORAGE_CALL(complaints.updated_between(from, to));
+}
 std::vector<rules::complaint> database::open_freight_complaints() {
     STORAGE_CALL(complaints.open_freight());
 }

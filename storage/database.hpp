@@ -105,6 +105,9 @@ class database {
         const std::string& department, const std::vector<std::pair<std::string, std::string>>& acting);
     // Complaints posted in [from, to), oldest first (index complaints_posted).
     std::vector<rules::complaint> complaints_posted_between(core::instant from, core::instant to);
+    // Complaints changed by a step in [from, to), any status (no index: the weekly report's 回访
+    // figures read it once a week).
+    std::vector<rules::complaint> complaints_updated_between(core::instant from, core::instant to);
     // Complaints whose return-freight record is not written off yet (any status).
     std::vector<rules::complaint> open_freight_complaints();
     std::int64_t complaint_count();

@@ -220,11 +220,16 @@ void engine::run_job(const std::string& name, core::instant due, rules::outcome&
     } else if (name == "weekly_report") {
         rules::period p{core::add_days(today, -6), today, "本周"};
         auto freight = db_.open_freight_complaints();
+        // The 回访 of the week and of the month so far: the complaints changed since the 1st (or the
+        // week's start, when earlier).
+        auto since =
+            std::min(period_start(p, tz_), tz_.start_of(core::local_date{today.year, today.month, 1}));
+        auto followups = db_.complaints_updated_between(since, period_end(p, tz_));
         out.posts.push_back(rules::hr_post(
             cfg_.default_chat,
             rules::weekly_report(db_.complaints_posted_between(period_start(p, tz_), period_end(p, tz_)),
                                  db_.fines_issued_between(period_start(p, tz_), period_end(p, tz_)), p, ctx,
-                                 &freight),
+                                 &freight, &followups),
             cfg_));
     }
 }
@@ -452,6 +457,9 @@ void engine::on_complaint_command(const rules::command& cmd, const core::inbound
         case command_kind::write_off:
         case command_kind::complainant:
         case command_kind::investigate:
+        case command_kind::followup:
+        case command_kind::corrective:
+        case command_kind::categorize:
             if (rules::apply_command(*c, cmd, msg.sender, msg.chat, ctx, out)) save(*c);
             return;
         default:

@@ -91,6 +91,17 @@ bool in_range(core::local_date d, const report_options& o) {
     return (!o.from || d >= *o.from) && (!o.to || d <= *o.to);
 }
 
+// The 回访 column: "满意（zhangsan 2026-11-25 10:00）：备注", "待回访（截止 …）", or empty.
+std::string followup_cell(const rules::complaint& c, const core::zone& tz) {
+    if (!c.followup) return {};
+    const auto& f = *c.followup;
+    if (f.result)
+        return std::string(rules::satisfaction_label(*f.result)) + "（" + f.recorded_by + " " +
+               tz.long_time(*f.recorded_at) + "）" + (f.remark.empty() ? "" : "：" + f.remark);
+    if (!c.status_is(rules::complaint_status::closed)) return {};
+    return "待回访（截止 " + tz.long_time(f.due) + "）";
+}
+
 std::string status_zh(const std::string& s) {
     if (s == "paid") return "已缴";
     if (s == "waived") return "已免";
@@ -249,8 +260,8 @@ void run_report(const report_options& o, std::ostream& out) {
                         "客户要求/投诉目的", "各部门回复",   "责任部门负责人签字",
                         "副总意见",          "王总审批意见", "打单部执行"};
         else
-            t.header = {"投诉编号", "类型",          "状态", "待办环节", "登记时间",
-                        "投诉人",   "客户/投诉对象", "内容", "其他信息"};
+            t.header = {"投诉编号",      "类型", "状态",     "待办环节", "登记时间", "投诉人",
+                        "客户/投诉对象", "内容", "问题类别", "回访",     "其他信息"};
         for (const auto& c : db.all_complaints()) {
             if (sheet) {
                 if (!c.sheet_date || !in_range(*c.sheet_date, o)) continue;
@@ -281,8 +292,11 @@ void run_report(const report_options& o, std::ostream& out) {
                                   product ? f("客户要求") : f("投诉目的"), replies, signers,
                                   step(c.vp_opinion), step(c.gm_approval), step(c.executed)});
             } else {
-                // The extra fields of the post ("订单号：…", 附言), one per line.
+                // The 问题类别 and the 回访, then the extra fields of the post ("订单号：…", 附言).
                 std::string extras;
+                if (!c.category.empty()) extras = "问题类别：" + c.category;
+                if (auto fu = followup_cell(c, tz); !fu.empty())
+                    extras += (extras.empty() ? "" : "；") + std::string("回访：") + fu;
                 for (const auto& [k, v] : c.fields)
                     if (!rules::is_form_field(c.kind, k))
                         extras += (extras.empty() ? "" : "；") + k + "：" + v;

@@ -54,6 +54,26 @@ json complaint_json(const rules::complaint& c, const core::zone& tz) {
                            {"text", d.text},
                            {"late_minutes", late}});
     }
+    json followup = nullptr;
+    if (c.followup) {
+        const auto& f = *c.followup;
+        followup = {{"by", f.by.empty() ? c.complainant : f.by},
+                    {"requested_at", tz.iso(f.ask_at)},
+                    {"due", tz.iso(f.due)},
+                    {"result", f.result ? json(std::string(rules::to_string(*f.result))) : json(nullptr)},
+                    {"result_label",
+                     f.result ? json(std::string(rules::satisfaction_label(*f.result))) : json(nullptr)},
+                    {"recorded_by", f.result ? json(f.recorded_by) : json(nullptr)},
+                    {"recorded_at", time_or_null(f.recorded_at, tz)},
+                    {"remark", f.remark}};
+    }
+    json corrective = json::array();
+    for (const auto& a : c.corrective_actions)
+        corrective.push_back({{"department", a.department},
+                              {"by", a.by},
+                              {"measure", a.measure},
+                              {"until", a.until},
+                              {"at", tz.iso(a.at)}});
     return {{"id", c.id},
             {"kind", rules::kind_name(c.kind)},
             {"status", c.is_open() ? "open" : "closed"},
@@ -65,7 +85,10 @@ json complaint_json(const rules::complaint& c, const core::zone& tz) {
             {"complainant_department", c.complainant_department},
             {"poster", c.poster},
             {"fields", fields},
-            {"replies", replies}};
+            {"replies", replies},
+            {"category", c.category.empty() ? json(nullptr) : json(c.category)},
+            {"corrective_actions", corrective},
+            {"followup", followup}};
 }
 
 json sheet_json(const rules::complaint& c, const core::zone& tz, const std::vector<rules::event>& events) {

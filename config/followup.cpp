@@ -1,0 +1,92 @@
+// followup: (回访 after a complaint closes: when the bot asks, how long it may take, who visits,
+// whether it runs at all) and categories: (the 问题类别 a complaint may be filed under).
+#include <charconv>
+
+#include "config/reader.hpp"
+#include "rules/text.hpp"
+
+namespace conf::detail {
+
+namespace {
+
+// Whole work days: "3d", "3", "3 work days", "3个工作日". nullopt when it is not one.
+std::optional<int> work_days(std::string text) {
+    for (std::string_view tail : {" work days", " work day", "个工作日", "工作日", "d"})
+        if (text.size() > tail.size() && text.compare(text.size() - tail.size(), tail.size(), tail) == 0) {
+            text.resize(text.size() - tail.size());
+            break;
+        }
+    int n = -1;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc{} || end != text.data() + text.size() || n < 0 || n > 60) return std::nullopt;
+    return n;
+}
+
+}  // namespace
+
+void read_followup(reader& L, const YAML::Node& root, rules::config& cfg, const names& known) {
+    if (auto fu = root["followup"]; fu) {
+        if (L.keys(fu, "followup", {"enabled", "after", "within", "by"})) {
+            auto& f = cfg.followup;
+            if (auto n = fu["enabled"]; n) {
+                if (!n.IsScalar() || (n.Scalar() != "true" && n.Scalar() != "false"))
+                    L.error(n, "followup.enabled must be true or false",
+                            "e.g. `enabled: false` to turn 回访 off");
+                else
+                    f.enabled = n.Scalar() == "true";
+            }
+            auto days = [&](const char* key, int& slot, int min) {
+                auto n = fu[key];
+                if (!n) return;
+                auto v = n.IsScalar() ? work_days(n.Scalar()) : std::nullopt;
+                if (!v || *v < min) {
+                    L.error(n,
+                            std::string("bad duration '") + (n.IsScalar() ? n.Scalar() : std::string("…")) +
+                                "' for followup." + key,
+                            std::string("write whole work days of the calendar, e.g. `") + key + ": " +
+                                (min == 0 ? "1d" : "3d") + "`" + (min == 0 ? " (0d: at the closing)" : "") +
+                                "; hours are not accepted here");
+                    return;
+                }
+                slot = *v;
+            };
+            days("after", f.after_days, 0);
+            days("within", f.within_days, 1);
+            if (auto n = fu["by"]; n)
+                if (auto v = L.str(n, "followup.by")) {
+                    if (*v == "complainant") {
+                        f.by.clear();
+                    } else if (!known.departments.count(*v)) {
+                        L.error(n, "followup.by names unknown department '" + *v + "'",
+                                "write `by: complainant` (the default) or one of the departments: " +
+                                    join({known.departments.begin(), known.departments.end()}));
+                    } else {
+                        f.by = *v;
+                    }
+                }
+        }
+    }
+    if (auto cats = root["categories"]; cats) {
+        if (!cats.IsSequence() || cats.size() == 0) {
+            L.error(cats, "categories must be a non-empty list",
+                    "e.g. categories: [外观, 尺寸, 性能, 包装, 物流, 错发漏发, 交期, 服务态度, 其他]");
+            return;
+        }
+        cfg.categories.clear();
+        for (const auto& c : cats) {
+            auto v = L.str(c, "category");
+            if (!v) continue;
+            auto name = std::string(rules::trim(*v));
+            bool twice = false;
+            for (const auto& seen : cfg.categories) twice = twice || rules::fold(seen) == rules::fold(name);
+            if (name.empty() || twice) {
+                L.error(c, name.empty() ? "an empty category" : "category '" + name + "' is listed twice",
+                        "list each category once");
+                continue;
+            }
+            cfg.categories.push_back(name);
+        }
+    }
+}
+
+}  // namespace conf::detail
