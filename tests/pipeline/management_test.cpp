@@ -120,6 +120,7 @@ TEST(Appeal, RefusedBeforeAnyReplyAndAfterTheWindow) {
     b.say(at("09:02"), "zhoumin", "受理 P1");
     b.say(at("09:10"), "zhoumin", "工艺 P1 批号B2611-07 调查: 物流部");
     b.say(at("10:00"), "zhengshi", "回复 P1 运输途中挤压，已整改包装");
+    b.advance(at("10:00", "2026-12-01"));  // the week passes (the 回访 request and its reminders fire)
     before = b.snapshot();
     r = b.say(at("10:01", "2026-12-01"), "zhangsan", "申诉 P1 处理不合理");
     EXPECT_EQ(r[0].text, "❌ P1 已超过申诉期限（最后答复 11-23 10:00 起 7天），不能申诉。\n@张三");

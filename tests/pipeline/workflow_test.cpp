@@ -3,6 +3,8 @@
 // restarts and frozen rules.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "support/harness.hpp"
 
 using namespace harness;
@@ -54,8 +56,20 @@ TEST(Workflow, ProductAllOnTimeClosesWithoutFines) {
     EXPECT_EQ(c->status, "closed");
     EXPECT_TRUE(b.advance(at("17:00")).empty());  // nothing left to fire before the evening jobs
     EXPECT_TRUE(b.db().fines().empty());
-    EXPECT_EQ(b.db().open_deadlines().size(), 4u);  // only the scheduled jobs remain
-    for (const auto& d : b.db().open_deadlines()) EXPECT_TRUE(d.complaint.empty()) << d.key;
+    // The scheduled jobs remain, and P1's 回访: asked a work day after it closed, reminded, escalated.
+    std::vector<std::string> of_p1;
+    int jobs = 0;
+    for (const auto& d : b.db().open_deadlines()) {
+        if (d.complaint.empty())
+            ++jobs;
+        else if (d.complaint == "P1")
+            of_p1.push_back(d.key);
+        else
+            ADD_FAILURE() << d.complaint << " " << d.key;
+    }
+    EXPECT_EQ(jobs, 4);
+    std::sort(of_p1.begin(), of_p1.end());
+    EXPECT_EQ(of_p1, (std::vector<std::string>{"followup:ask", "followup:esc:1", "followup:remind:1"}));
 }
 
 TEST(Workflow, LateAcceptEscalatesToOrderDeskHeadAndRecordsLateness) {
