@@ -7,7 +7,7 @@ namespace conf::detail {
 
 void read_serve_sections(reader& L, const YAML::Node& root, rules::config& cfg) {
     if (auto sv = root["server"]; sv) {
-        if (L.keys(sv, "server", {"listen", "port", "body_limit", "ca_file"})) {
+        if (L.keys(sv, "server", {"listen", "port", "body_limit", "ca_file", "dashboard", "public_url"})) {
             if (auto n = sv["listen"]; n)
                 if (auto v = L.str(n, "listen")) cfg.server.listen = *v;
             if (auto n = sv["port"]; n)
@@ -21,6 +21,28 @@ void read_serve_sections(reader& L, const YAML::Node& root, rules::config& cfg) 
                 if (auto v = L.positive_int(n, "body_limit")) cfg.server.body_limit = *v;
             if (auto n = sv["ca_file"]; n)
                 if (auto v = L.str(n, "ca_file")) cfg.server.ca_file = *v;
+            if (auto n = sv["dashboard"]; n) {
+                auto v = n.IsScalar() ? n.Scalar() : std::string("…");
+                if (v == "true" || v == "false")
+                    cfg.server.dashboard = v == "true";
+                else
+                    L.error(n, "server.dashboard must be true or false, not '" + v + "'",
+                            "write `dashboard: true` (HR's dashboard on the server's port) or `dashboard: "
+                            "false`");
+            }
+            if (auto n = sv["public_url"]; n)
+                if (auto v = L.str(n, "public_url")) {
+                    auto scheme_end = v->find("://");
+                    auto scheme = scheme_end == std::string::npos ? std::string{} : v->substr(0, scheme_end);
+                    auto rest = scheme_end == std::string::npos ? std::string{} : v->substr(scheme_end + 3);
+                    if ((scheme != "https" && scheme != "http") || rest.empty() || rest.front() == '/' ||
+                        v->find_first_of(" \t?#") != std::string::npos)
+                        L.error(n, "server.public_url '" + *v + "' is not a URL like https://bot.example.com",
+                                "write the address people open in the browser (the TLS reverse proxy's), "
+                                "starting with https://");
+                    else
+                        cfg.server.public_url = v->back() == '/' ? v->substr(0, v->size() - 1) : *v;
+                }
         }
     }
     std::set<std::string> platform_names;

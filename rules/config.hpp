@@ -199,6 +199,10 @@ struct server_settings {
     int port = 8080;
     int body_limit = 256 * 1024;  // bytes
     std::string ca_file;          // extra trust anchors for outbound TLS (tests); empty = system store
+    bool dashboard = true;        // HR's dashboard (/, /login, /logout, /api/*) beside the hooks
+    // The URL people open (the TLS reverse proxy's), e.g. https://bot.example.com; https makes the
+    // session cookie Secure. Empty: not known (cookies without Secure).
+    std::string public_url;
 };
 
 struct config {

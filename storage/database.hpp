@@ -48,7 +48,7 @@ class database {
     database(const database&) = delete;
     database& operator=(const database&) = delete;
 
-    static constexpr int schema_version = 4;
+    static constexpr int schema_version = 5;
 
     // One line for the operator: what a failed database call means and how to fix it ("disk full",
     // "read-only", "busy", "corrupt"), naming the file. The connection stays usable: the failed
@@ -173,6 +173,23 @@ class database {
     // The posts given up whose last try was at or after `since` (for /healthz).
     failure_summary outbox_failures_since(core::instant since);
     std::int64_t outbox_backlog();
+
+    // --- dashboard accounts and sessions (schema v5; storage/database_accounts.cpp)
+    // Sets the person's password hash, lifts a lockout, and ends their sessions and failed logins.
+    void set_account(const std::string& person, const std::string& password_hash, core::instant at);
+    // Removes the account with its sessions and failed logins; false when there was none.
+    bool remove_account(const std::string& person);
+    std::optional<account_row> account(const std::string& person);
+    std::vector<std::string> account_people();
+    void lock_account(const std::string& person, core::instant until);
+    void add_session(const session_row& s);
+    std::optional<session_row> session(const std::string& id_hash);
+    void touch_session(const std::string& id_hash, core::instant at);
+    bool remove_session(const std::string& id_hash);
+    std::int64_t remove_sessions_idle_since(core::instant before);
+    // Records a failed login at `at`; returns the person's failures at or after `since`.
+    std::int64_t add_login_failure(const std::string& person, core::instant at, core::instant since);
+    void clear_login_failures(const std::string& person);
 
     struct impl;  // the connection and the stores (storage/database.cpp)
 

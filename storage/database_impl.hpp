@@ -1,6 +1,7 @@
 // Internal to storage/: what a storage::database holds, its connection and one store per table group.
 #pragma once
 
+#include "storage/account_store.hpp"
 #include "storage/complaint_store.hpp"
 #include "storage/database.hpp"
 #include "storage/deadline_store.hpp"
@@ -25,7 +26,8 @@ struct database::impl {
           events(conn),
           deadlines(conn),
           fines(conn),
-          outbox(conn) {}
+          outbox(conn),
+          accounts(conn) {}
     detail::connection conn;
     detail::meta_store meta;
     detail::inbound_store inbound;
@@ -34,6 +36,7 @@ struct database::impl {
     detail::deadline_store deadlines;
     detail::fine_store fines;
     detail::outbox_store outbox;
+    detail::account_store accounts;
     transaction_observer* observer = nullptr;
 };
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,23 @@ struct failure_summary {
     core::instant last{};
     std::string chat;        // of the last one
     std::string last_error;  // of the last one
+};
+
+// A dashboard account (schema v5): the stored password hash ("$scrypt$…"), never the password.
+struct account_row {
+    std::string person;
+    std::string password_hash;
+    core::instant updated_at{};
+    std::optional<core::instant> locked_until;  // set while (or since) a lockout
+};
+
+// A dashboard session: the SHA-256 (hex) of the session id the browser holds, never the id itself.
+struct session_row {
+    std::string id_hash;
+    std::string person;
+    std::string csrf;  // the session's CSRF token, sent back in every form
+    core::instant created_at{};
+    core::instant last_seen{};
 };
 
 }  // namespace storage

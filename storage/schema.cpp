@@ -124,6 +124,32 @@ CREATE INDEX complaints_forward ON complaints(status, forward_step, sheet_date);
 CREATE INDEX complaints_freight ON complaints(freight_step) WHERE freight_step IS NOT NULL;
 )sql";
 
+// Schema v5: the dashboard's accounts (a salted scrypt hash of the password, never the password),
+// its sessions (only the SHA-256 of the session id, so a copy of the file logs nobody in) and the
+// failed logins of the lockout window.
+constexpr const char* schema_v5 = R"sql(
+CREATE TABLE dashboard_accounts(
+    person        TEXT PRIMARY KEY,
+    password_hash TEXT NOT NULL,
+    updated_at    INTEGER NOT NULL,
+    locked_until  INTEGER
+);
+CREATE TABLE dashboard_sessions(
+    id_hash    TEXT PRIMARY KEY,
+    person     TEXT NOT NULL,
+    csrf       TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_seen  INTEGER NOT NULL
+);
+CREATE INDEX dashboard_sessions_person ON dashboard_sessions(person);
+CREATE INDEX dashboard_sessions_idle ON dashboard_sessions(last_seen);
+CREATE TABLE dashboard_login_failures(
+    person TEXT NOT NULL,
+    at     INTEGER NOT NULL
+);
+CREATE INDEX dashboard_login_failures_person ON dashboard_login_failures(person, at);
+)sql";
+
 // Converts every complaint in place from its v3 JSON state: the rules move to rule_sets, the
 // queried state to the columns; updated_at becomes the time of its last event.
 void complaints_to_v4(connection& c) {
@@ -200,6 +226,12 @@ void migrate(connection& c) {
         db.exec(schema_v4);
         complaints_to_v4(c);
         db.exec("PRAGMA user_version = 4");
+        tx.commit();
+    }
+    if (version < 5) {
+        SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+        db.exec(schema_v5);
+        db.exec("PRAGMA user_version = 5");
         tx.commit();
     }
 }

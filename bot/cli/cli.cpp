@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "cli/passwd.hpp"
 #include "cli/progress.hpp"
 #include "cli/replay.hpp"
 #include "cli/serve.hpp"
@@ -137,6 +138,8 @@ int run_cli(int argc, char** argv) {
     report->add_option("--format", ropts.format, "text, csv, json or xlsx")
         ->check(CLI::IsMember({"text", "csv", "json", "xlsx"}));
     report->add_option("--out", ropts.out_path, "write to this file instead of standard output");
+    report->add_option("--department", ropts.department,
+                       "complaints and penalties: only those of this department (as the dashboard's API)");
 
     std::string audit_action, audit_db;
     auto* audit = cli.add_subcommand("audit", "verify the hash-chained event log of a database");
@@ -163,6 +166,15 @@ int run_cli(int argc, char** argv) {
         ->check(CLI::IsMember({"text", "csv", "json", "xlsx"}));
     whatif->add_option("--out", wopts.out_path, "write to this file instead of standard output");
 
+    std::string passwd_person;
+    bool passwd_disable = false;
+    auto* passwd = cli.add_subcommand(
+        "passwd", "set a person's dashboard password (one line on standard input), or remove the account");
+    passwd->add_option("--config", config_path, "config file (YAML): its organization and database")
+        ->required();
+    passwd->add_option("person", passwd_person, "the person's id (organization.people)")->required();
+    passwd->add_flag("--disable", passwd_disable, "remove the person's dashboard account");
+
     std::string check_path;
     auto* check = cli.add_subcommand("check-config", "validate a config file and print the effective rules");
     check->add_option("file", check_path, "config file (YAML)")->required();
@@ -170,9 +182,9 @@ int run_cli(int argc, char** argv) {
     if (argc >= 2 && argv[1][0] != '-') {
         std::string sub = argv[1];
         if (sub != "serve" && sub != "replay" && sub != "report" && sub != "check-config" && sub != "audit" &&
-            sub != "backup" && sub != "whatif")
+            sub != "backup" && sub != "whatif" && sub != "passwd")
             return fail("unknown command '" + sub +
-                        "': use serve, replay, report, whatif, audit, backup or check-config");
+                        "': use serve, replay, report, whatif, audit, backup, passwd or check-config");
     }
     try {
         cli.parse(argc, argv);
@@ -226,6 +238,11 @@ int run_cli(int argc, char** argv) {
             std::cout << "backup: " << r.pages << " pages of " << backup_db << " copied to " << backup_out
                       << "\n";
             return print_audit(backup_out, "audit of the copy");
+        }
+        if (*passwd) {
+            auto cfg = load_or_report(config_path, false);
+            if (!cfg) return 2;
+            return run_passwd(*cfg, passwd_person, passwd_disable, std::cin, std::cout, std::cerr);
         }
         if (*serve) {
             auto cfg = load_or_report(config_path, false, true);

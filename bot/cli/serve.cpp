@@ -9,6 +9,7 @@
 #include "adapters/dingtalk.hpp"
 #include "adapters/wecom.hpp"
 #include "config/checks.hpp"
+#include "dashboard/dashboard.hpp"
 #include "pipeline/service.hpp"
 #include "storage/db_lock.hpp"
 #include "transport/dingtalk_stream.hpp"
@@ -116,6 +117,12 @@ int run_serve(const rules::config& cfg) {
         return 2;
     }
     auto& svc = *service_ptr;
+    // HR's dashboard on the same port (server.dashboard, on by default; off: its routes are 404).
+    std::unique_ptr<dashboard::dashboard> board;
+    if (cfg.server.dashboard) {
+        board = std::make_unique<dashboard::dashboard>(ioc, cfg, db, clock);
+        svc.mount(board.get());
+    }
     server_options opts;
     opts.address = cfg.server.listen;
     opts.port = static_cast<unsigned short>(cfg.server.port);
@@ -131,8 +138,8 @@ int run_serve(const rules::config& cfg) {
         spdlog::error("cannot start: {}", db.explain(e));
         return 2;
     }
-    spdlog::info("complaint-bot listening on {}:{} (database {})", cfg.server.listen, server.port(),
-                 cfg.database);
+    spdlog::info("complaint-bot listening on {}:{} (database {}){}", cfg.server.listen, server.port(),
+                 cfg.database, board ? "; the dashboard at /login" : "");
 
     std::vector<std::unique_ptr<dingtalk_stream>> streams;
     for (const auto& p : cfg.platforms) {

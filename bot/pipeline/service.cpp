@@ -167,15 +167,6 @@ std::optional<adapters::raw_response> service::route_plain(const adapters::raw_r
     return text(404, "not found\n");
 }
 
-boost::asio::awaitable<adapters::raw_response> service::handle_async(adapters::raw_request req) {
-    auto path = req.path();
-    std::string route;
-    auto res = route_plain(req, route);
-    if (!res) res = co_await on_hook_async(path.substr(7), std::move(req));
-    requests_[route + " " + std::to_string(res->status)]++;
-    co_return *res;
-}
-
 adapters::inbound_result service::decode_hook(const std::string& platform, const adapters::raw_request& req) {
     const auto& adapter = *adapters_.at(platform);
     auto result = adapter.decode(req, clock_.now());
@@ -211,6 +202,21 @@ adapters::raw_response service::answer(const adapters::inbound_result& result, a
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 #endif
+boost::asio::awaitable<adapters::raw_response> service::handle_async(adapters::raw_request req) {
+    auto path = req.path();
+    std::string route;
+    if (extra_ && extra_->claims(path)) {
+        route = extra_->route_label(path);
+        auto res = co_await extra_->handle_async(std::move(req));
+        requests_[route + " " + std::to_string(res.status)]++;
+        co_return res;
+    }
+    auto res = route_plain(req, route);
+    if (!res) res = co_await on_hook_async(path.substr(7), std::move(req));
+    requests_[route + " " + std::to_string(res->status)]++;
+    co_return *res;
+}
+
 boost::asio::awaitable<adapters::raw_response> service::on_hook_async(std::string platform,
                                                                       adapters::raw_request req) {
     auto result = decode_hook(platform, req);

@@ -33,6 +33,18 @@ struct chat_binding {
     int per_minute = 20;
 };
 
+// Routes served beside the hooks on the same port (HR's dashboard, bot/dashboard/): the service
+// asks claims() first for every request, and awaits handle_async for a path claimed. Runs on the
+// io_context's thread.
+class extra_routes {
+  public:
+    virtual ~extra_routes() = default;
+    virtual bool claims(const std::string& path) const = 0;
+    // The metrics label of a claimed path (a fixed set, not the path typed).
+    virtual std::string route_label(const std::string& path) const = 0;
+    virtual boost::asio::awaitable<adapters::raw_response> handle_async(adapters::raw_request req) = 0;
+};
+
 class service {
   public:
     // /healthz answers 503 while a post was refused for good within this window (it clears by
@@ -48,6 +60,8 @@ class service {
 
     void start();
     void stop();
+    // Serves `routes` beside the hooks from now on (nullptr: none); it must outlive the service.
+    void mount(extra_routes* routes) { extra_ = routes; }
     // The request handler given to http_server: the callback waits for its batch's COMMIT (group
     // commit: one transaction for the callbacks that arrived together, a savepoint each).
     boost::asio::awaitable<adapters::raw_response> handle_async(adapters::raw_request req);
@@ -94,6 +108,7 @@ class service {
     const core::clock& clock_;
     std::map<std::string, std::unique_ptr<adapters::adapter>> adapters_;
     std::vector<chat_binding> chats_;
+    extra_routes* extra_ = nullptr;
     engine engine_;
     outbox_sender sender_;
     ingest_batcher batcher_;

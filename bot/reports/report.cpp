@@ -11,6 +11,7 @@
 
 #include "reports/report_forms.hpp"
 #include "reports/report_json.hpp"
+#include "reports/report_query.hpp"
 #include "reports/report_xlsx.hpp"
 #include "rules/reports.hpp"
 #include "rules/text.hpp"
@@ -102,6 +103,10 @@ std::string followup_cell(const rules::complaint& c, const core::zone& tz) {
     return "待回访（截止 " + tz.long_time(f.due) + "）";
 }
 
+report_query query_of(const report_options& o) {
+    return {o.from, o.to, o.department};
+}
+
 std::string status_zh(const std::string& s) {
     if (s == "paid") return "已缴";
     if (s == "waived") return "已免";
@@ -124,11 +129,13 @@ void run_report(const report_options& o, std::ostream& out) {
         throw report_error("unknown format '" + o.format + "': use text, csv, json or xlsx");
     if (o.format == "xlsx" && o.out_path.empty()) throw report_error("--format xlsx needs --out FILE.xlsx");
     if (o.from && o.to && *o.to < *o.from) throw report_error("--to is before --from");
+    if (!o.department.empty() && o.kind != "complaints" && o.kind != "penalties")
+        throw report_error("--department applies to the complaints and penalties reports only");
     if (!std::filesystem::exists(o.db_path))
         throw report_error("database '" + o.db_path +
                            "' does not exist: pass the file `serve` or `replay --db` wrote");
     storage::database db(o.db_path);
-    core::zone tz(db.meta("timezone").value_or("Asia/Shanghai"));
+    auto tz = report_zone(db);
     if (write_form(o, db, tz, out)) return;  // sheet and statement as text or XLSX: the printed forms
 
     json j = json::array();
@@ -233,16 +240,9 @@ void run_report(const report_options& o, std::ostream& out) {
         t.header = {"罚款编号", "投诉编号", "环节",     "部门", "负责人",
                     "人员编号", "金额",     "截止时间", "状态", "备注"};
         int total = 0, open = 0;
-        for (const auto& f : db.fines()) {
-            if (!in_range(tz.date_of(f.issued_at), o)) continue;
-            j.push_back({{"id", f.id},
-                         {"complaint", f.complaint},
-                         {"stage", f.stage},
-                         {"department", f.department},
-                         {"person", f.person},
-                         {"amount", f.amount},
-                         {"deadline", tz.iso(f.deadline)},
-                         {"status", f.status}});
+        // The same selection and JSON as the dashboard's /api/fines (reports/report_query.hpp).
+        for (const auto& f : select_fines(db, tz, query_of(o))) {
+            j.push_back(penalty_json(f, tz));
             t.rows.push_back({f.id, f.complaint, rules::stage_label(f.stage), f.department, f.person_name,
                               f.person, std::to_string(f.amount), tz.long_time(f.deadline),
                               status_zh(f.status), f.status_reason});
@@ -262,12 +262,9 @@ void run_report(const report_options& o, std::ostream& out) {
         else
             t.header = {"投诉编号",      "类型", "状态",     "待办环节", "登记时间", "投诉人",
                         "客户/投诉对象", "内容", "问题类别", "回访",     "其他信息"};
-        for (const auto& c : db.all_complaints()) {
-            if (sheet) {
-                if (!c.sheet_date || !in_range(*c.sheet_date, o)) continue;
-            } else if (!in_range(tz.date_of(c.posted_at), o)) {
-                continue;
-            }
+                // The complaints: the same selection and JSON as the dashboard's /api/complaints.
+        for (const auto& c : sheet ? db.all_complaints() : select_complaints(db, tz, query_of(o))) {
+            if (sheet && (!c.sheet_date || !in_range(*c.sheet_date, o))) continue;
             const auto* pending = c.is_open() ? c.pending_stage() : nullptr;
             j.push_back(sheet ? sheet_json(c, tz, db.events_of(c.id)) : complaint_json(c, tz));
             auto f = [&](const char* k) { return c.field(k) ? *c.field(k) : std::string{}; };

@@ -23,6 +23,7 @@ struct report_options {
     std::optional<core::local_date> to;
     std::string format = "text";  // text, csv, json, xlsx
     std::string out_path;         // required for xlsx; else stdout when empty
+    std::string department;       // complaints and penalties: only those of this department
 };
 
 // Parses "2026-11-23" for --from/--to.

@@ -58,7 +58,7 @@ TEST(MigrationV4, TheV3FixtureIsConvertedInPlaceAndEveryComplaintLoadsAsTheV3Cod
     }
     storage::database db(path);
     storage::sql_console sql(db);
-    EXPECT_EQ(sql.scalar("PRAGMA user_version"), 4);
+    EXPECT_EQ(sql.scalar("PRAGMA user_version"), storage::database::schema_version);  // v4, then v5
 
     auto golden = v3_complaints();
     ASSERT_EQ(golden.size(), 5u);  // P1 P2 P3 S1 S2
@@ -133,7 +133,7 @@ TEST(MigrationV4, OpeningAMigratedDatabaseAgainChangesNothing) {
     }
     storage::database again(path);
     storage::sql_console sql(again);
-    EXPECT_EQ(sql.scalar("PRAGMA user_version"), 4);
+    EXPECT_EQ(sql.scalar("PRAGMA user_version"), storage::database::schema_version);
     EXPECT_EQ(complaint_tables(sql, true), first);
 }
 
@@ -164,14 +164,14 @@ TEST(MigrationV4, AComplaintThatCannotBeReadStopsTheMigrationAndLeavesTheFileAtV
 TEST(MigrationV4, ADatabaseNewerThanTheProgramIsRefusedWithTheFix) {
     test_support::temp_dir dir;
     auto path = copy_of_v3(dir);
-    storage::sql_console(path).exec("PRAGMA user_version = 5");
+    storage::sql_console(path).exec("PRAGMA user_version = 6");
     try {
         storage::database db(path);
-        FAIL() << "a v5 database was opened";
+        FAIL() << "a v6 database was opened";
     } catch (const storage::error& e) {
         std::string what = e.what();
-        EXPECT_NE(what.find("schema version 5 is newer than this program (4)"), std::string::npos) << what;
+        EXPECT_NE(what.find("schema version 6 is newer than this program (5)"), std::string::npos) << what;
         EXPECT_NE(what.find("upgrade complaint-bot"), std::string::npos) << what;
     }
-    EXPECT_EQ(storage::sql_console(path).scalar("PRAGMA user_version"), 5);
+    EXPECT_EQ(storage::sql_console(path).scalar("PRAGMA user_version"), 6);
 }

@@ -1,4 +1,5 @@
-// Turns a database made by this version back into what schema v3 left on disk (the complaints'
+// Turns a database made by this version back into what schema v3 left on disk (no v4 columns, no
+// v5 dashboard tables) (the complaints'
 // JSON keeps its rules), so the tests can check the migrations from older versions.
 #pragma once
 
@@ -14,7 +15,8 @@ inline void back_to_v3(storage::sql_console& sql) {
         "ALTER TABLE complaints DROP COLUMN rule_set; ALTER TABLE complaints DROP COLUMN pending_stage; "
         "ALTER TABLE complaints DROP COLUMN pending_due; ALTER TABLE complaints DROP COLUMN sheet_date; "
         "ALTER TABLE complaints DROP COLUMN forward_step; ALTER TABLE complaints DROP COLUMN freight_step; "
-        "DROP TABLE rule_sets; PRAGMA user_version = 3");
+        "DROP TABLE rule_sets; DROP TABLE dashboard_accounts; DROP TABLE dashboard_sessions; "
+        "DROP TABLE dashboard_login_failures; PRAGMA user_version = 3");
 }
 
 }  // namespace older_schema

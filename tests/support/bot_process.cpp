@@ -37,7 +37,8 @@ bot_process::bot_process(std::filesystem::path db, bot_setup setup, const std::s
                        ? test_support::read_file(test_support::source_path("examples/company.yaml"))
                        : setup.organization;
     company.replace(company.find("database: data/complaint-bot.db"), 31, "database: " + db_.string());
-    company += "server: { listen: 127.0.0.1, port: " + std::to_string(port_) + " }\n" + setup.yaml;
+    company +=
+        "server: { listen: 127.0.0.1, port: " + std::to_string(port_) + setup.server + " }\n" + setup.yaml;
     config_ = config_dir_.path() / (name + ".yaml");
     log_ = log_path(name);
     std::filesystem::remove(log_);

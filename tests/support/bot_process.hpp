@@ -28,6 +28,7 @@ struct bot_setup {
     std::string yaml;
     std::vector<std::pair<std::string, std::string>> env;
     std::string organization;
+    std::string server{};  // more of the server: map, e.g. ", dashboard: false"
 };
 
 // The organization part of config.example.yaml (what comes before its `serve` settings).

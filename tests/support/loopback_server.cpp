@@ -1,5 +1,7 @@
 #include "support/loopback_server.hpp"
 
+#include <cctype>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -32,7 +34,13 @@ reply call(unsigned short port, http::verb verb, const std::string& target, cons
         http::response<http::string_body> res;
         s.expires_after(limit);
         http::read(s, buf, res);
-        return {static_cast<int>(res.result_int()), res.body(), std::string(res[http::field::allow])};
+        reply r{static_cast<int>(res.result_int()), res.body(), std::string(res[http::field::allow])};
+        for (const auto& f : res) {
+            std::string name(f.name_string());
+            for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+            r.headers[name] = std::string(f.value());
+        }
+        return r;
     } catch (const std::exception&) {
         return {};
     }

@@ -36,6 +36,7 @@ struct reply {
     int status = 0;
     std::string body;
     std::string allow;
+    std::map<std::string, std::string> headers{};  // every response header, names lower-cased
 };
 
 // One HTTP exchange with 127.0.0.1:`port`, bounded by `limit`.

@@ -26,11 +26,13 @@ class service_host {
     asio::io_context& context() { return loop_.context(); }
 
     // Starts the service with these adapters and chats, the HTTP server in front of it, and the loop.
+    // `routes` (e.g. the dashboard, living longer than this host) are mounted beside the hooks.
     void start(const rules::config& cfg, storage::database& db, const core::clock& clock,
                std::map<std::string, std::unique_ptr<adapters::adapter>> adapters,
-               std::vector<app::chat_binding> chats) {
+               std::vector<app::chat_binding> chats, app::extra_routes* routes = nullptr) {
         svc_ = std::make_unique<app::service>(loop_.context(), cfg, db, clock, http_, std::move(adapters),
                                               std::move(chats));
+        svc_->mount(routes);
         server_ = std::make_unique<server>(loop_.context(),
                                            app::async_request_handler([this](adapters::raw_request r) {
                                                return svc_->handle_async(std::move(r));

@@ -1,0 +1,315 @@
+#include "dashboard/dashboard.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "dashboard/password.hpp"
+#include "dashboard/web.hpp"
+#include "reports/report_query.hpp"
+#include "rules/scope.hpp"
+
+namespace app::dashboard {
+
+namespace asio = boost::asio;
+using adapters::raw_request;
+using adapters::raw_response;
+
+namespace {
+
+constexpr auto touch_every = std::chrono::minutes(1);  // last_seen is written at most this often
+constexpr std::size_t max_session_id = 128;
+constexpr std::size_t max_password = 1024;
+
+raw_response method_not_allowed(const char* allow) {
+    auto res = html(405, "<!DOCTYPE html>\n<p>method not allowed: use " + std::string(allow) + "</p>\n");
+    res.headers["Allow"] = allow;
+    return res;
+}
+
+// A person id as it may appear in a log line: only one the organization lists (what someone typed
+// into the user field may be their password).
+std::string loggable(const rules::config& cfg, const std::string& user) {
+    return cfg.org.find_person(user) ? user : std::string("<an id not in the organization>");
+}
+
+}  // namespace
+
+dashboard::dashboard(asio::io_context& ioc, const rules::config& cfg, storage::database& db,
+                     const core::clock& clock, settings s)
+    : ioc_(ioc), cfg_(cfg), db_(db), clock_(clock), settings_(s) {
+    (void)decoy_hash();  // computed once at start, not during the first login
+}
+
+dashboard::~dashboard() {
+    hashing_.stop();
+    hashing_.join();
+}
+
+bool dashboard::claims(const std::string& path) const {
+    return path == "/" || path == "/login" || path == "/logout" || path.rfind("/api/", 0) == 0;
+}
+
+std::string dashboard::route_label(const std::string& path) const {
+    if (path == "/" || path == "/login" || path == "/logout" || path == "/api/complaints" ||
+        path == "/api/fines")
+        return path;
+    return "/api/other";
+}
+
+// GCC 12 reports a false -Wmismatched-new-delete on Asio's awaitable frames (GCC PR 109224), as in
+// pipeline/service.cpp.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
+asio::awaitable<raw_response> dashboard::handle_async(raw_request req) {
+    raw_response res;
+    try {
+        res = co_await dispatch(std::move(req));
+    } catch (const std::exception& e) {
+        spdlog::error("dashboard: {}", db_.explain(e));
+        res = json_error(503, "storage unavailable, retry later");
+    }
+    add_security_headers(res);
+    co_return res;
+}
+
+asio::awaitable<raw_response> dashboard::dispatch(raw_request req) {
+    auto path = req.path();
+    if (db_.in_transaction()) co_return json_error(503, "busy, retry");
+    if (req.method == "POST" && !origin_allowed(req)) {
+        spdlog::warn("dashboard: POST {} from another origin refused", path);
+        co_return html(403, "<!DOCTYPE html>\n<p>请求来源不符，已拒绝。</p>\n");
+    }
+    if (path == "/login") {
+        if (req.method == "POST") {
+            auto res = co_await login(std::move(req));
+            co_return res;
+        }
+        if (req.method != "GET") co_return method_not_allowed("GET, POST");
+        if (current(req)) co_return redirect("/");
+        co_return html(200, login_page("", ""));
+    }
+    if (path == "/logout") {
+        if (req.method != "POST") co_return method_not_allowed("POST");
+        co_return logout(req);
+    }
+    if (path == "/") {
+        if (req.method != "GET") co_return method_not_allowed("GET");
+        co_return home(req);
+    }
+    if (req.method != "GET") co_return method_not_allowed("GET");
+    co_return api(req);
+}
+
+asio::awaitable<bool> dashboard::verify_off_loop(std::string password, std::string stored) {
+    // The helper thread hashes; the answer comes back to the loop as a cancelled timer (the
+    // database is used on the loop's thread only).
+    struct waiter {
+        explicit waiter(asio::io_context& ioc) : timer(ioc, std::chrono::steady_clock::time_point::max()) {}
+        asio::steady_timer timer;
+        bool done = false;
+        bool ok = false;
+    };
+    auto w = std::make_shared<waiter>(ioc_);
+    asio::post(hashing_, [w, &ioc = ioc_, password = std::move(password), stored = std::move(stored)] {
+        bool ok = verify_password(password, stored);
+        asio::post(ioc, [w, ok] {
+            w->ok = ok;
+            w->done = true;
+            w->timer.cancel();
+        });
+    });
+    while (!w->done) co_await w->timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_return w->ok;
+}
+
+asio::awaitable<raw_response> dashboard::login(raw_request req) {
+    auto form = parse_form(req.body);
+    auto user = form["user"];
+    auto password = form["password"];
+    while (!user.empty() && user.back() == ' ') user.pop_back();
+    while (!user.empty() && user.front() == ' ') user.erase(0, 1);
+    const auto* person = cfg_.org.find_person(user);
+    auto account = person ? db_.account(user) : std::nullopt;
+    auto locked = [&](const std::optional<storage::account_row>& a) {
+        return a && a->locked_until && *a->locked_until > clock_.now();
+    };
+    if (locked(account)) {
+        spdlog::warn("dashboard: login of {} refused: locked out until {} after repeated failures", user,
+                     core::zone(cfg_.timezone).long_time(*account->locked_until));
+        co_return html(
+            429, login_page("登录失败次数过多，已暂时锁定，请于 " +
+                                core::zone(cfg_.timezone).short_time(*account->locked_until) + " 后再试。",
+                            user));
+    }
+    if (verifying_ >= settings_.max_verifying) {
+        spdlog::warn("dashboard: {} logins are being checked already; one more answered 503", verifying_);
+        co_return html(503, login_page("服务器繁忙，请稍后再试。", user));
+    }
+    // Named arguments rather than temporaries made by a conditional inside the co_await
+    // expression (g++ 12's coroutines are fragile there; see the note in pipeline/service.cpp).
+    std::string candidate = password.size() > max_password ? std::string{} : password;
+    std::string stored = account ? account->password_hash : decoy_hash();
+    ++verifying_;
+    struct done_verifying {
+        int& n;
+        ~done_verifying() { --n; }
+    };
+    bool ok = false;
+    {
+        done_verifying guard{verifying_};
+        ok = co_await verify_off_loop(std::move(candidate), std::move(stored));
+    }
+    // The account as it is now (a parallel attempt may have locked it, passwd may have changed it).
+    account = person ? db_.account(user) : std::nullopt;
+    if (locked(account)) co_return html(429, login_page("登录失败次数过多，已暂时锁定，请稍后再试。", user));
+    if (!ok || !account || password.size() > max_password) co_return failed_login(user, account.has_value());
+
+    auto now = clock_.now();
+    auto sid = random_token();
+    storage::session_row s{sha256_hex(sid), user, random_token(), now, now};
+    {
+        auto tx = db_.begin();
+        db_.clear_login_failures(user);
+        db_.remove_sessions_idle_since(now - settings_.idle);
+        db_.add_session(s);
+        tx->commit();
+    }
+    spdlog::info("dashboard: {} ({}) logged in", person->name, user);
+    auto res = redirect("/");
+    res.headers["Set-Cookie"] = set_cookie(sid, false);
+    co_return res;
+}
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+raw_response dashboard::failed_login(const std::string& user, bool known) {
+    if (!known) {
+        spdlog::info("dashboard: failed login for {}: no such account", loggable(cfg_, user));
+        return html(401, login_page("人员编号或密码错误。", user.size() > 64 ? std::string{} : user));
+    }
+    auto now = clock_.now();
+    auto tx = db_.begin();
+    auto failures = db_.add_login_failure(user, now, now - settings_.lockout_window);
+    if (failures >= settings_.lockout_failures) {
+        auto until = now + settings_.lockout;
+        core::zone tz(cfg_.timezone);
+        db_.lock_account(user, until);
+        db_.clear_login_failures(user);
+        db_.append_events(
+            {{"", now, user, "dashboard_locked", "",
+              std::to_string(failures) + " 次看板登录失败（" +
+                  core::format_duration_zh(settings_.lockout_window) + "内），锁定至 " + tz.long_time(until),
+              std::nullopt, core::duration{0}}});
+        tx->commit();
+        spdlog::warn(
+            "dashboard: {} failed logins for {} within {}: locked out until {} (recorded in the event log)",
+            failures, user, core::format_duration(settings_.lockout_window), tz.long_time(until));
+        return html(401, login_page("人员编号或密码错误。登录失败次数过多，已暂时锁定。", user));
+    }
+    tx->commit();
+    spdlog::info("dashboard: failed login for {}: wrong password ({} within {})", user, failures,
+                 core::format_duration(settings_.lockout_window));
+    return html(401, login_page("人员编号或密码错误。", user));
+}
+
+std::optional<storage::session_row> dashboard::current(const raw_request& req) {
+    auto sid = cookie(req, session_cookie);
+    if (!sid || sid->empty() || sid->size() > max_session_id) return std::nullopt;
+    auto hash = sha256_hex(*sid);
+    auto s = db_.session(hash);
+    if (!s) return std::nullopt;
+    auto now = clock_.now();
+    if (now - s->last_seen >= settings_.idle || !cfg_.org.find_person(s->person) || !db_.account(s->person)) {
+        db_.remove_session(hash);
+        spdlog::info("dashboard: a session of {} ended ({})", s->person,
+                     now - s->last_seen >= settings_.idle ? "idle too long" : "no account any more");
+        return std::nullopt;
+    }
+    if (now - s->last_seen >= touch_every) {
+        db_.touch_session(hash, now);
+        s->last_seen = now;
+    }
+    return s;
+}
+
+raw_response dashboard::logout(const raw_request& req) {
+    auto s = current(req);
+    if (!s) return redirect("/login");
+    auto form = parse_form(req.body);
+    auto token = form.find("csrf");
+    if (token == form.end() || !same_secret(token->second, s->csrf)) {
+        spdlog::warn("dashboard: POST /logout of {} without its CSRF token refused", s->person);
+        return html(403, "<!DOCTYPE html>\n<p>缺少或错误的 CSRF 令牌，已拒绝。请从看板页面操作。</p>\n");
+    }
+    db_.remove_session(s->id_hash);
+    spdlog::info("dashboard: {} logged out", s->person);
+    auto res = redirect("/login");
+    res.headers["Set-Cookie"] = set_cookie("", true);
+    return res;
+}
+
+raw_response dashboard::home(const raw_request& req) {
+    auto s = current(req);
+    if (!s) return redirect("/login");
+    auto scope = rules::scope_of(cfg_.org, cfg_.roles, s->person);
+    return html(200, home_page(cfg_.org.display_name(s->person), s->person, rules::describe(scope), s->csrf));
+}
+
+raw_response dashboard::api(const raw_request& req) {
+    auto path = req.path();
+    auto s = current(req);
+    if (!s) return json_error(401, "not logged in: POST /login first");
+    if (path != "/api/complaints" && path != "/api/fines") return json_error(404, "no such API: " + path);
+    auto query = query_of(req);
+    report_query q;
+    for (const auto* key : {"from", "to"}) {
+        auto it = query.find(key);
+        if (it == query.end() || it->second.empty()) continue;
+        auto d = core::parse_date(it->second);
+        if (!d) return json_error(400, std::string("bad ") + key + ": write a date like 2026-11-23");
+        (std::string(key) == "from" ? q.from : q.to) = d;
+    }
+    if (q.from && q.to && *q.to < *q.from) return json_error(400, "to is before from");
+    if (auto it = query.find("department"); it != query.end() && !it->second.empty()) {
+        const auto* d = cfg_.org.find_department(it->second);
+        if (!d) return json_error(400, "no department '" + it->second + "' in the organization");
+        q.department = d->name;
+    }
+    auto scope = rules::scope_of(cfg_.org, cfg_.roles, s->person);
+    raw_response res{200, "application/json", {}};
+    if (path == "/api/complaints")
+        res.body = complaints_report_json(db_, q, [&](const rules::complaint& c) { return scope.sees(c); });
+    else
+        res.body = penalties_report_json(db_, q, [&](const rules::fine& f) { return scope.sees(f); });
+    return res;
+}
+
+bool dashboard::origin_allowed(const raw_request& req) const {
+    const auto* origin = req.header("origin");
+    if (!origin) return true;  // not sent by every browser for same-origin forms; SameSite guards the rest
+    if (!cfg_.server.public_url.empty()) {
+        auto u = cfg_.server.public_url;
+        auto slash = u.find('/', u.find("://") + 3);
+        if (*origin == u.substr(0, slash)) return true;
+    }
+    const auto* host = req.header("host");
+    return host && (*origin == "http://" + *host || *origin == "https://" + *host);
+}
+
+std::string dashboard::set_cookie(const std::string& value, bool expire) const {
+    std::string c = std::string(session_cookie) + "=" + value + "; Path=/; HttpOnly; SameSite=Strict";
+    if (cfg_.server.public_url.rfind("https://", 0) == 0) c += "; Secure";
+    if (expire) c += "; Max-Age=0";
+    return c;
+}
+
+}  // namespace app::dashboard

@@ -1,0 +1,38 @@
+// The dashboard's small HTTP pieces (sans-I/O): form and query decoding, cookies, HTML escaping,
+// the security headers every dashboard response carries, and the two pages (Simplified Chinese,
+// no script and no inline style, so the strict Content-Security-Policy holds).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "adapters/adapter.hpp"
+
+namespace app::dashboard {
+
+// application/x-www-form-urlencoded (also a URL's query): '+' is a space, %XX a byte; the first
+// value of a name wins. Names and values over 4 KB are dropped.
+std::map<std::string, std::string> parse_form(std::string_view text);
+// The query of a request target, decoded as above.
+std::map<std::string, std::string> query_of(const adapters::raw_request& req);
+// The value of cookie `name` in the request's Cookie header, if any.
+std::optional<std::string> cookie(const adapters::raw_request& req, std::string_view name);
+std::string html_escape(std::string_view text);
+
+// Content-Security-Policy (default-src 'self', no inline script, no framing), X-Frame-Options DENY,
+// X-Content-Type-Options nosniff, Referrer-Policy same-origin, Cache-Control no-store.
+void add_security_headers(adapters::raw_response& res);
+
+adapters::raw_response html(int status, std::string body);
+adapters::raw_response json_error(int status, const std::string& message);
+adapters::raw_response redirect(const std::string& location);  // 303 See Other
+
+// The login form (POST /login: user, password); `notice` (escaped) above it when not empty.
+std::string login_page(const std::string& notice, const std::string& user);
+// The placeholder home page: who is logged in, what they see, the API links, the logout button.
+std::string home_page(const std::string& name, const std::string& person, const std::string& scope,
+                      const std::string& csrf);
+
+}  // namespace app::dashboard

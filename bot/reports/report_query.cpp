@@ -1,0 +1,71 @@
+#include "reports/report_query.hpp"
+
+#include "reports/report_json.hpp"
+#include "rules/scope.hpp"
+#include "storage/database.hpp"
+
+namespace app {
+
+namespace {
+
+bool in_period(core::local_date d, const report_query& q) {
+    return (!q.from || d >= *q.from) && (!q.to || d <= *q.to);
+}
+
+}  // namespace
+
+core::zone report_zone(storage::database& db) {
+    return core::zone(db.meta("timezone").value_or("Asia/Shanghai"));
+}
+
+std::vector<rules::complaint> select_complaints(storage::database& db, const core::zone& tz,
+                                                const report_query& q, const complaint_filter& keep) {
+    std::vector<rules::complaint> out;
+    for (auto& c : db.all_complaints()) {
+        if (!in_period(tz.date_of(c.posted_at), q)) continue;
+        if (!q.department.empty() && !rules::concerns(c, q.department)) continue;
+        if (keep && !keep(c)) continue;
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+std::vector<rules::fine> select_fines(storage::database& db, const core::zone& tz, const report_query& q,
+                                      const fine_filter& keep) {
+    std::vector<rules::fine> out;
+    for (auto& f : db.fines()) {
+        if (!in_period(tz.date_of(f.issued_at), q)) continue;
+        if (!q.department.empty() && f.department != q.department) continue;
+        if (keep && !keep(f)) continue;
+        out.push_back(std::move(f));
+    }
+    return out;
+}
+
+nlohmann::json penalty_json(const rules::fine& f, const core::zone& tz) {
+    return {{"id", f.id},
+            {"complaint", f.complaint},
+            {"stage", f.stage},
+            {"department", f.department},
+            {"person", f.person},
+            {"amount", f.amount},
+            {"deadline", tz.iso(f.deadline)},
+            {"status", f.status}};
+}
+
+std::string complaints_report_json(storage::database& db, const report_query& q,
+                                   const complaint_filter& keep) {
+    auto tz = report_zone(db);
+    auto j = nlohmann::json::array();
+    for (const auto& c : select_complaints(db, tz, q, keep)) j.push_back(complaint_json(c, tz));
+    return j.dump(2) + "\n";
+}
+
+std::string penalties_report_json(storage::database& db, const report_query& q, const fine_filter& keep) {
+    auto tz = report_zone(db);
+    auto j = nlohmann::json::array();
+    for (const auto& f : select_fines(db, tz, q, keep)) j.push_back(penalty_json(f, tz));
+    return j.dump(2) + "\n";
+}
+
+}  // namespace app

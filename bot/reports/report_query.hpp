@@ -1,0 +1,51 @@
+// The complaints and fines lists as `report complaints|penalties --format json` prints them, shared
+// by the CLI and the dashboard's /api/complaints and /api/fines so the two cannot disagree: the same
+// selection (period by the company's day, a department), the same JSON, the same text. The
+// dashboard adds its scope as a filter.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/time.hpp"
+#include "rules/workflow.hpp"
+
+namespace storage {
+class database;
+}
+
+namespace app {
+
+struct report_query {
+    std::optional<core::local_date> from;  // first day (the company's zone), inclusive
+    std::optional<core::local_date> to;    // last day, inclusive
+    std::string department;                // empty: all; else complaints it concerns, its fines
+};
+
+using complaint_filter = std::function<bool(const rules::complaint&)>;
+using fine_filter = std::function<bool(const rules::fine&)>;
+
+// The zone the reports use: the one the engine stored in the database (Asia/Shanghai before any).
+core::zone report_zone(storage::database& db);
+
+// The complaints posted in the period (and concerning the department), oldest first by id order of
+// the database, that `keep` (when set) keeps.
+std::vector<rules::complaint> select_complaints(storage::database& db, const core::zone& tz,
+                                                const report_query& q, const complaint_filter& keep = {});
+// The fines issued in the period (of the department) that `keep` (when set) keeps, by id.
+std::vector<rules::fine> select_fines(storage::database& db, const core::zone& tz, const report_query& q,
+                                      const fine_filter& keep = {});
+
+// One fine as `report penalties --format json` lists it.
+nlohmann::json penalty_json(const rules::fine& f, const core::zone& tz);
+
+// The whole text `report complaints --format json` / `report penalties --format json` prints.
+std::string complaints_report_json(storage::database& db, const report_query& q,
+                                   const complaint_filter& keep = {});
+std::string penalties_report_json(storage::database& db, const report_query& q, const fine_filter& keep = {});
+
+}  // namespace app

@@ -1,0 +1,339 @@
+// The dashboard in process over loopback HTTP, as `serve` mounts it: app::service on its loop
+// behind the bot's HTTP server on 127.0.0.1, a real SQLite file holding a day of complaints and
+// fines (P1 answered late by 采购部: F1; P2 left unanswered by 物流部: F2), and the service's
+// manual clock, so the lockout window and the idle expiry are walked through in virtual time.
+#include <gtest/gtest.h>
+
+#include <boost/beast/http/verb.hpp>
+#include <nlohmann/json.hpp>
+
+#include <regex>
+
+#include "adapters/crypto.hpp"
+#include "dashboard/dashboard.hpp"
+#include "dashboard/password.hpp"
+#include "reports/report_query.hpp"
+#include "storage/sql_console.hpp"
+#include "support/harness.hpp"
+#include "support/service_host.hpp"
+
+namespace http = boost::beast::http;
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+using harness::at;
+
+namespace {
+
+const std::string form = "application/x-www-form-urlencoded";
+const std::string good_password = "冬天的螺栓-2026";
+
+// A complaint by 林芳 (销售二部) that 物流部 must answer.
+const std::string linfang_post =
+    "产品质量投诉\n投诉人：林芳\n客户名称：西南机电\n发货日期：2026年11月19日\n品牌：金虎\n"
+    "规格及数量：M6 螺母 50盒\n产品存在的质量问题：外箱压坏\n客户要求：补发\n投诉时间：2026年11月23日9时05分";
+
+class board {
+  public:
+    explicit board(rules::config cfg = harness::company()) : bench_(std::move(cfg)) {
+        harness::day_with_fine(bench_);  // P1; F1 for 采购部 (wujiu)
+        bench_.say(at("11:10"), "linfang", linfang_post);
+        bench_.say(at("11:12"), "zhoumin", "受理 P2");
+        bench_.say(at("11:30"), "zhoumin", "工艺 P2 外包装加固 调查: 物流部");
+        bench_.advance(at("14:00"));  // 物流部 did not answer P2: F2 (zhengshi)
+        cfg_ = bench_.cfg();
+        clock_.set(at("14:00"));
+        db_ = std::make_unique<storage::database>(bench_.db_path().string());
+        test_db_ = std::make_unique<storage::database>(bench_.db_path().string());
+        for (const auto* who : {"wujiu", "zhengshi", "zhaoliu", "zhangsan", "wangwu", "liuqiang", "linfang"})
+            db_->set_account(who, app::dashboard::hash_password(good_password), clock_.now());
+        start();
+    }
+    ~board() { stop(); }
+
+    void start() {
+        host_ = std::make_unique<loopback::service_host>();
+        board_ = std::make_unique<app::dashboard::dashboard>(host_->context(), cfg_, *db_, clock_);
+        host_->start(cfg_, *db_, clock_, {}, {}, board_.get());
+    }
+    void stop() {
+        if (host_) host_->stop();
+        host_.reset();
+        board_.reset();
+    }
+    // Moves the service's clock, on its loop.
+    void advance(core::duration d) {
+        host_->on_loop([&] { clock_.advance(d); });
+    }
+
+    loopback::reply get(const std::string& target, const std::string& cookie = {}) {
+        std::map<std::string, std::string> h;
+        if (!cookie.empty()) h["Cookie"] = cookie;
+        return loopback::call(host_->port(), http::verb::get, target, {}, h);
+    }
+    loopback::reply post(const std::string& target, const std::string& body, const std::string& cookie = {}) {
+        std::map<std::string, std::string> h{{"Content-Type", form}};
+        if (!cookie.empty()) h["Cookie"] = cookie;
+        return loopback::call(host_->port(), http::verb::post, target, body, h);
+    }
+    loopback::reply login(const std::string& user, const std::string& password = good_password) {
+        return post("/login", "user=" + user + "&password=" + adapters::crypto::url_encode(password));
+    }
+    // The "cb_session=<id>" a successful login sets, for the Cookie header.
+    std::string session_of(const std::string& user) {
+        auto r = login(user);
+        EXPECT_EQ(r.status, 303) << user << ": " << r.body;
+        auto c = r.headers["set-cookie"];
+        return c.substr(0, c.find(';'));
+    }
+    std::string csrf_of(const std::string& cookie) {
+        std::smatch m;
+        auto body = get("/", cookie).body;
+        if (!std::regex_search(body, m, std::regex("name=\"csrf\" value=\"([^\"]+)\""))) return {};
+        return m[1];
+    }
+    // What the test reads and writes goes through a connection of its own (the service's is used on
+    // its loop).
+    std::string table(const char* sql) {
+        std::string s;
+        for (const auto& row : storage::sql_console(*test_db_).rows(sql)) {
+            for (const auto& v : row) s += v + "|";
+            s += "\n";
+        }
+        return s;
+    }
+    storage::database& db() { return *test_db_; }
+    unsigned short port() const { return host_->port(); }
+
+  private:
+    harness::bench bench_;
+    rules::config cfg_;
+    core::manual_clock clock_;
+    std::unique_ptr<storage::database> db_, test_db_;
+    std::unique_ptr<loopback::service_host> host_;
+    std::unique_ptr<app::dashboard::dashboard> board_;
+};
+
+std::vector<std::string> ids(const std::string& body) {
+    std::vector<std::string> out;
+    for (const auto& item : json::parse(body)) out.push_back(item["id"]);
+    return out;
+}
+
+}  // namespace
+
+TEST(Dashboard, LoginSetsAStrictSessionCookieAndTheHomePageShowsWhoIsLoggedIn) {
+    board b;
+    auto r = b.login("wujiu");
+    ASSERT_EQ(r.status, 303) << r.body;
+    EXPECT_EQ(r.headers["location"], "/");
+    auto cookie = r.headers["set-cookie"];
+    EXPECT_EQ(cookie.rfind("cb_session=", 0), 0u) << cookie;
+    for (const auto* flag : {"; HttpOnly", "; SameSite=Strict", "; Path=/"})
+        EXPECT_NE(cookie.find(flag), std::string::npos) << flag << " missing: " << cookie;
+    EXPECT_EQ(cookie.find("Secure"), std::string::npos) << "no https public_url: " << cookie;
+    auto sid = cookie.substr(11, cookie.find(';') - 11);
+    EXPECT_EQ(sid.size(), 43u);
+    // Only the SHA-256 of the session id is stored.
+    auto stored = b.table("SELECT id_hash, person FROM dashboard_sessions");
+    EXPECT_EQ(stored, app::dashboard::sha256_hex(sid) + "|wujiu|\n");
+    EXPECT_EQ(stored.find(sid), std::string::npos);
+
+    auto home = b.get("/", "cb_session=" + sid);
+    EXPECT_EQ(home.status, 200);
+    EXPECT_NE(home.body.find("已登录：吴九（wujiu）"), std::string::npos) << home.body;
+    EXPECT_NE(home.body.find("采购部（部门负责人）"), std::string::npos) << home.body;
+    EXPECT_NE(home.body.find("action=\"/logout\""), std::string::npos);
+    EXPECT_FALSE(b.csrf_of("cb_session=" + sid).empty());
+    // Logged in, /login leads home.
+    EXPECT_EQ(b.get("/login", "cb_session=" + sid).status, 303);
+}
+
+TEST(Dashboard, BehindHttpsTheCookieIsSecure) {
+    auto cfg = harness::company();
+    cfg.server.public_url = "https://bot.example.com";
+    board b(cfg);
+    auto r = b.login("wangwu");
+    ASSERT_EQ(r.status, 303);
+    EXPECT_NE(r.headers["set-cookie"].find("; Secure"), std::string::npos) << r.headers["set-cookie"];
+    // A form posted from another site is refused; from the public URL it is not.
+    auto foreign = loopback::call(b.port(), http::verb::post, "/login", "user=wangwu&password=x",
+                                  {{"Content-Type", form}, {"Origin", "https://evil.example"}});
+    EXPECT_EQ(foreign.status, 403);
+}
+
+TEST(Dashboard, AWrongPasswordOrAnUnknownUserIs401WithoutACookie) {
+    board b;
+    for (auto [user, password] : {std::pair<std::string, std::string>{"wujiu", "wrong-password"},
+                                  {"nobody", good_password},
+                                  {"heping", good_password},  // a person without an account
+                                  {"wujiu", ""}}) {
+        auto r = b.login(user, password);
+        EXPECT_EQ(r.status, 401) << user;
+        EXPECT_FALSE(r.headers.count("set-cookie")) << user;
+        EXPECT_NE(r.body.find("人员编号或密码错误"), std::string::npos);
+    }
+    EXPECT_EQ(b.table("SELECT COUNT(*) FROM dashboard_sessions"), "0|\n");
+}
+
+TEST(Dashboard, FiveFailuresIn15MinutesLockThePersonOutFor15MinutesAndTheEventLogSaysSo) {
+    board b;
+    for (int i = 0; i < 4; ++i) {
+        EXPECT_EQ(b.login("wujiu", "guess-" + std::to_string(i)).status, 401);
+        b.advance(2min);
+    }
+    EXPECT_EQ(b.login("wujiu", "guess-5").status, 401);  // the fifth within 15 minutes: locked
+    auto sixth = b.login("wujiu");                       // the right password, refused
+    EXPECT_EQ(sixth.status, 429) << sixth.body;
+    EXPECT_FALSE(sixth.headers.count("set-cookie"));
+    EXPECT_NE(sixth.body.find("已暂时锁定"), std::string::npos);
+    auto events = b.table("SELECT complaint_id, actor, type FROM events WHERE type = 'dashboard_locked'");
+    EXPECT_EQ(events, "|wujiu|dashboard_locked|\n");
+    EXPECT_TRUE(b.db().verify_audit().ok);
+    // Another person is not affected.
+    EXPECT_EQ(b.login("zhengshi").status, 303);
+
+    b.advance(14min);
+    EXPECT_EQ(b.login("wujiu").status, 429);
+    b.advance(1min + 1s);  // 15 minutes after the lock
+    EXPECT_EQ(b.login("wujiu").status, 303);
+}
+
+TEST(Dashboard, FailuresSpreadOverMoreThan15MinutesDoNotLock) {
+    board b;
+    for (int i = 0; i < 6; ++i) {
+        EXPECT_EQ(b.login("wujiu", "guess").status, 401);
+        b.advance(4min);  // never five within 15 minutes
+    }
+    EXPECT_EQ(b.login("wujiu").status, 303);
+}
+
+TEST(Dashboard, WithoutASessionTheApiIs401AndTheHomePageLeadsToTheLoginForm) {
+    board b;
+    for (const auto* target : {"/api/complaints", "/api/fines", "/api/fines?from=2026-11-01"}) {
+        auto r = b.get(target);
+        EXPECT_EQ(r.status, 401) << target;
+        EXPECT_EQ(r.headers["content-type"], "application/json");
+        EXPECT_TRUE(json::parse(r.body).contains("error"));
+    }
+    EXPECT_EQ(b.get("/api/fines", "cb_session=forged").status, 401);
+    auto home = b.get("/");
+    EXPECT_EQ(home.status, 303);
+    EXPECT_EQ(home.headers["location"], "/login");
+    auto page = b.get("/login");
+    EXPECT_EQ(page.status, 200);
+    EXPECT_NE(page.body.find("<form method=\"post\" action=\"/login\">"), std::string::npos);
+    EXPECT_NE(page.body.find("密码"), std::string::npos);
+}
+
+TEST(Dashboard, APostWithoutItsCsrfTokenIs403AndChangesNothing) {
+    board b;
+    auto cookie = b.session_of("wangwu");
+    auto before = b.table("SELECT * FROM dashboard_sessions ORDER BY id_hash");
+    EXPECT_EQ(b.post("/logout", "", cookie).status, 403);
+    EXPECT_EQ(b.post("/logout", "csrf=forged-token", cookie).status, 403);
+    auto other = b.session_of("wujiu");  // another session's token does not do either
+    EXPECT_EQ(b.post("/logout", "csrf=" + b.csrf_of(other), cookie).status, 403);
+    EXPECT_EQ(b.table("SELECT * FROM dashboard_sessions WHERE person = 'wangwu'"), before);
+    EXPECT_EQ(b.get("/api/fines", cookie).status, 200);  // still logged in
+
+    auto out = b.post("/logout", "csrf=" + b.csrf_of(cookie), cookie);
+    EXPECT_EQ(out.status, 303);
+    EXPECT_NE(out.headers["set-cookie"].find("Max-Age=0"), std::string::npos);
+    EXPECT_EQ(b.get("/api/fines", cookie).status, 401);
+    EXPECT_EQ(b.get("/api/fines", other).status, 200);  // the other session is untouched
+}
+
+TEST(Dashboard, EachPersonSeesTheirScopeOnlyAndTheApiIsTheReportsJson) {
+    board b;
+    auto hr = b.session_of("wangwu");
+    EXPECT_EQ(ids(b.get("/api/fines", hr).body), (std::vector<std::string>{"F1", "F2"}));
+    EXPECT_EQ(ids(b.get("/api/complaints", hr).body), (std::vector<std::string>{"P1", "P2"}));
+    // HR sees everything: exactly what `report … --format json` prints (the same functions).
+    EXPECT_EQ(b.get("/api/complaints", hr).body, app::complaints_report_json(b.db(), {}));
+    EXPECT_EQ(b.get("/api/fines", hr).body, app::penalties_report_json(b.db(), {}));
+
+    auto purchasing = b.session_of("wujiu");  // head of 采购部
+    auto fines = b.get("/api/fines", purchasing);
+    EXPECT_EQ(fines.status, 200);
+    EXPECT_EQ(ids(fines.body), (std::vector<std::string>{"F1"}));
+    for (const auto& f : json::parse(fines.body)) EXPECT_EQ(f["department"], "采购部");
+    EXPECT_EQ(ids(b.get("/api/complaints", purchasing).body), (std::vector<std::string>{"P1"}));
+    // Asking for another department shows nothing of it.
+    EXPECT_EQ(b.get("/api/fines?department=%E7%89%A9%E6%B5%81%E9%83%A8", purchasing).body, "[]\n");
+    EXPECT_EQ(ids(b.get("/api/fines?department=%E7%89%A9%E6%B5%81%E9%83%A8", hr).body),
+              (std::vector<std::string>{"F2"}));
+
+    EXPECT_EQ(ids(b.get("/api/fines", b.session_of("zhengshi")).body), (std::vector<std::string>{"F2"}));
+    auto production = b.session_of("zhaoliu");  // 生产部 answered P1 in time: no fine
+    EXPECT_EQ(b.get("/api/fines", production).body, "[]\n");
+    EXPECT_EQ(ids(b.get("/api/complaints", production).body), (std::vector<std::string>{"P1"}));
+    auto vp = b.session_of("liuqiang");  // VP of both sales departments
+    EXPECT_EQ(ids(b.get("/api/complaints", vp).body), (std::vector<std::string>{"P1", "P2"}));
+    EXPECT_EQ(b.get("/api/fines", vp).body, "[]\n");
+    auto salesman = b.session_of("zhangsan");  // his own complaint, no fines
+    EXPECT_EQ(ids(b.get("/api/complaints", salesman).body), (std::vector<std::string>{"P1"}));
+    EXPECT_EQ(b.get("/api/fines", salesman).body, "[]\n");
+    EXPECT_EQ(ids(b.get("/api/complaints", b.session_of("linfang")).body), (std::vector<std::string>{"P2"}));
+
+    // The period and bad parameters.
+    EXPECT_EQ(b.get("/api/fines?from=2026-11-24", hr).body, "[]\n");
+    EXPECT_EQ(ids(b.get("/api/fines?from=2026-11-23&to=2026-11-23", hr).body),
+              (std::vector<std::string>{"F1", "F2"}));
+    EXPECT_EQ(b.get("/api/fines?from=23.11.2026", hr).status, 400);
+    EXPECT_EQ(b.get("/api/fines?from=2026-11-24&to=2026-11-23", hr).status, 400);
+    EXPECT_EQ(b.get("/api/fines?department=nowhere", hr).status, 400);
+    EXPECT_EQ(b.get("/api/other", hr).status, 404);
+}
+
+TEST(Dashboard, EveryResponseCarriesTheSecurityHeaders) {
+    board b;
+    auto cookie = b.session_of("wangwu");
+    std::vector<loopback::reply> replies{b.get("/login"),
+                                         b.get("/"),
+                                         b.get("/", cookie),
+                                         b.get("/api/fines"),
+                                         b.get("/api/fines", cookie),
+                                         b.login("wangwu", "wrong"),
+                                         b.post("/logout", "", cookie),
+                                         b.post("/", "", cookie),
+                                         b.login("wangwu")};
+    for (const auto& r : replies) {
+        auto h = r.headers;
+        EXPECT_NE(h["content-security-policy"].find("default-src 'self'"), std::string::npos) << r.status;
+        EXPECT_EQ(h["content-security-policy"].find("unsafe-inline"), std::string::npos);
+        EXPECT_EQ(h["x-frame-options"], "DENY") << r.status;
+        EXPECT_EQ(h["x-content-type-options"], "nosniff") << r.status;
+        EXPECT_EQ(h["referrer-policy"], "same-origin") << r.status;
+        EXPECT_EQ(h["cache-control"], "no-store") << r.status;
+    }
+    EXPECT_EQ(replies[7].status, 405);
+    EXPECT_EQ(replies[7].allow, "GET");
+}
+
+TEST(Dashboard, SessionsSurviveARestartAndEndAfter12HoursWithoutARequest) {
+    board b;
+    auto cookie = b.session_of("wangwu");
+    b.stop();
+    b.start();  // a new service and dashboard on the same file
+    EXPECT_EQ(b.get("/api/fines", cookie).status, 200);
+    b.advance(11h);
+    EXPECT_EQ(b.get("/api/fines", cookie).status, 200);  // active: the idle time starts again
+    b.advance(11h + 59min);
+    EXPECT_EQ(b.get("/api/fines", cookie).status, 200);
+    b.advance(12h);
+    EXPECT_EQ(b.get("/api/fines", cookie).status, 401);
+    EXPECT_EQ(b.table("SELECT COUNT(*) FROM dashboard_sessions WHERE person = 'wangwu'"), "0|\n");
+}
+
+TEST(Dashboard, ANewPasswordOrARemovedAccountEndsTheSessions) {
+    board b;
+    auto cookie = b.session_of("wujiu");
+    b.db().set_account("wujiu", app::dashboard::hash_password("another-password"), at("14:00"));
+    EXPECT_EQ(b.get("/api/fines", cookie).status, 401);
+    EXPECT_EQ(b.login("wujiu").status, 401);
+    EXPECT_EQ(b.login("wujiu", "another-password").status, 303);
+    auto again = b.session_of("zhengshi");
+    EXPECT_TRUE(b.db().remove_account("zhengshi"));
+    EXPECT_EQ(b.get("/api/fines", again).status, 401);
+    EXPECT_EQ(b.login("zhengshi").status, 401);
+}
