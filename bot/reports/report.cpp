@@ -260,9 +260,9 @@ void run_report(const report_options& o, std::ostream& out) {
                         "客户要求/投诉目的", "各部门回复",   "责任部门负责人签字",
                         "副总意见",          "王总审批意见", "打单部执行"};
         else
-            t.header = {"投诉编号",      "类型", "状态",     "待办环节", "登记时间", "投诉人",
-                        "客户/投诉对象", "内容", "问题类别", "回访",     "其他信息"};
-                // The complaints: the same selection and JSON as the dashboard's /api/complaints.
+            t.header = {"投诉编号", "类型",          "状态", "待办环节", "登记时间",
+                        "投诉人",   "客户/投诉对象", "内容", "其他信息"};
+        // The complaints: the same selection and JSON as the dashboard's /api/complaints.
         for (const auto& c : sheet ? db.all_complaints() : select_complaints(db, tz, query_of(o))) {
             if (sheet && (!c.sheet_date || !in_range(*c.sheet_date, o))) continue;
             const auto* pending = c.is_open() ? c.pending_stage() : nullptr;
