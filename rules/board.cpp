@@ -1,0 +1,152 @@
+// The "Now" row of a complaint (rules/board.hpp), from the same helpers as 待办 and 查询.
+#include "rules/board.hpp"
+
+#include <algorithm>
+
+#include "rules/text.hpp"
+#include "rules/workflow_steps.hpp"
+#include "rules/workflow_support.hpp"
+
+namespace rules {
+
+using namespace detail;
+
+namespace {
+
+// The heads of `departments` as "采购部（钱七）、生产部（孙八）", their ids into `ids`.
+std::string heads_of(const config& cfg, const std::vector<std::string>& departments, std::vector<std::string>& ids) {
+    std::vector<std::string> parts;
+    for (const auto& d : departments) {
+        auto head = cfg.org.head_of(d);
+        if (head.empty()) {
+            parts.push_back(d);
+            continue;
+        }
+        ids.push_back(head);
+        parts.push_back(d + "（" + cfg.org.display_name(head) + "）");
+    }
+    return join(parts);
+}
+
+std::string names_of(const config& cfg, const std::vector<std::string>& people) {
+    std::vector<std::string> names;
+    for (const auto& p : people) names.push_back(cfg.org.display_name(p));
+    return join(names);
+}
+
+// The compensation chain's waiting step after every stage is done.
+void compensation_step(const complaint& c, const config& cfg, board_row& r) {
+    r.compensation = true;
+    if (!c.sheet_date) {
+        r.step = "待列入流程表";
+        r.who = cfg.roles.order_desk;
+        r.departments = {cfg.roles.order_desk};
+        return;
+    }
+    if (auto waiting = unsigned_departments(c); !waiting.empty()) {
+        r.step = "待签字";
+        r.departments = waiting;
+        r.who = heads_of(cfg, waiting, r.who_ids);
+        return;
+    }
+    if (!c.forwarded_at) {
+        r.step = "待转交副总";
+        r.who = cfg.roles.order_desk;
+        r.departments = {cfg.roles.order_desk};
+        return;
+    }
+    if (!c.vp_opinion.at) {
+        r.step = "待副总意见";
+        if (const auto* vp = vp_of(c, cfg)) {
+            r.who_ids = {*vp};
+            r.who = "副总（" + cfg.org.display_name(*vp) + "）";
+        } else {
+            r.who_ids = cfg.roles.general_manager;
+            r.who = "总经理（" + names_of(cfg, r.who_ids) + "）";
+        }
+        return;
+    }
+    if (!c.gm_approval.at) {
+        r.step = "待总经理审批";
+        r.who_ids = cfg.roles.general_manager;
+        r.who = "总经理（" + names_of(cfg, r.who_ids) + "）";
+        return;
+    }
+    r.step = "待执行";
+    r.departments = {cfg.roles.order_desk};
+    r.who = cfg.roles.order_desk;
+}
+
+}  // namespace
+
+std::optional<board_row> board_row_of(const complaint& c, const context& ctx) {
+    const auto& cfg = ctx.cfg;
+    auto freight_step = freight_pending_step(c);
+    if (!c.is_open() && !freight_step) return std::nullopt;
+    board_row r;
+    r.id = c.id;
+    r.kind = c.kind == complaint_kind::product ? "产品质量" : "服务质量";
+    r.complainant = c.complainant;
+    if (const auto* customer = c.field("客户名称")) r.customer = *customer;
+    r.paused = c.paused_since.has_value();
+
+    const auto* p = c.is_open() ? c.pending_stage() : nullptr;
+    if (p) {
+        r.step = stage_label(p->name);
+        if (p->is(stage_id::respond)) {
+            r.departments = silent_departments(c);
+            r.who = heads_of(cfg, r.departments, r.who_ids);
+        } else {
+            auto dept = acting_department(c, cfg, p->name);
+            r.departments = {dept};
+            r.who = dept;
+            if (auto head = cfg.org.head_of(dept); !head.empty()) r.who_ids = {head};
+        }
+        r.due = p->due;
+        if (p->due && !r.paused) {
+            if (*p->due >= ctx.now)
+                r.minutes = std::chrono::duration_cast<std::chrono::minutes>(
+                                calendar_of(c, ctx.business).between(ctx.now, *p->due))
+                                .count();
+            else
+                r.minutes = -std::chrono::duration_cast<std::chrono::minutes>(ctx.now - *p->due).count();
+        }
+    } else if (c.is_open() && c.compensation) {
+        compensation_step(c, cfg, r);
+    } else if (c.is_open() && !freight_step) {
+        r.step = "待关闭";
+    }
+    if (freight_step) {
+        r.freight = true;
+        auto label = "运费待" + freight_step_label(*freight_step, cfg, c);
+        if (r.step.empty()) {
+            r.step = label;
+            auto actors = freight_actors(*freight_step, cfg, c);
+            r.who_ids = actors;
+            r.who = names_of(cfg, actors);
+            if (*freight_step == freight_step::head) r.departments = {c.freight->department};
+        } else {
+            r.step += "；" + label;
+        }
+    }
+    return r;
+}
+
+void sort_board(std::vector<board_row>& rows) {
+    std::stable_sort(rows.begin(), rows.end(), [](const board_row& a, const board_row& b) {
+        if (a.minutes.has_value() != b.minutes.has_value()) return a.minutes.has_value();
+        if (a.minutes && *a.minutes != *b.minutes) return *a.minutes < *b.minutes;
+        if (a.id.size() != b.id.size()) return a.id.size() < b.id.size();
+        return a.id < b.id;
+    });
+}
+
+std::string clock_words(const board_row& r) {
+    if (r.paused) return "已暂停";
+    if (!r.minutes) return "—";
+    auto m = *r.minutes;
+    auto words = core::format_duration_zh(std::chrono::minutes(m < 0 ? -m : m));
+    return m < 0 ? "超时" + words : "剩余" + words;
+}
+
+}  // namespace rules
