@@ -5,6 +5,7 @@
 #include <map>
 
 #include "rules/followup.hpp"
+#include "rules/ontime.hpp"
 #include "rules/statement.hpp"
 #include "rules/text.hpp"
 
@@ -25,13 +26,6 @@ core::local_date month_end(core::local_date first) {
     auto next = first.month == 12 ? core::local_date{first.year + 1, 1, 1}
                                   : core::local_date{first.year, first.month + 1, 1};
     return core::add_days(next, -1);
-}
-
-std::string percent(int on_time, int total) {
-    if (total == 0) return "—";
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%d%%", (on_time * 100 + total / 2) / total);
-    return buf;
 }
 
 }  // namespace
@@ -240,7 +234,6 @@ std::string weekly_report(const std::vector<complaint>& all, const std::vector<f
                           const context& ctx, const std::vector<complaint>* freight,
                           const std::vector<complaint>* followups) {
     std::map<std::string, int> by_kind, by_department, by_customer, by_brand;
-    std::map<std::string, std::pair<int, int>> stage_rate, dept_rate;  // on time, total
     int count = 0, invalid = 0, appealed = 0;
     std::vector<std::string> freight_open;
     for (const auto& c : freight ? *freight : all)
@@ -255,36 +248,18 @@ std::string weekly_report(const std::vector<complaint>& all, const std::vector<f
         if (!c.complainant_department.empty()) by_department[c.complainant_department]++;
         if (const auto* v = c.field("客户名称")) by_customer[*v]++;
         if (const auto* v = c.field("品牌")) by_brand[*v]++;
-        for (const auto& s : c.stages) {
-            if (!s.due) continue;
-            bool done_in_time = s.done_at && *s.done_at <= *s.due;
-            bool over = s.missed || (s.done_at && *s.done_at > *s.due);
-            if (!done_in_time && !over) continue;  // still running
-            auto& r = stage_rate[stage_label(s.name)];
-            r.second++;
-            if (done_in_time) r.first++;
-        }
-        if (const auto* s = c.find_stage(stage_id::respond); s && s->due)
-            for (const auto& dr : c.departments) {
-                auto due = *reply_due(c, dr);  // a department added late by 调查 has its own
-                bool in_time = dr.replied_at && *dr.replied_at <= due;
-                bool over = dr.fined || (dr.replied_at && *dr.replied_at > due);
-                if (!in_time && !over) continue;
-                auto& r = dept_rate[dr.department];
-                r.second++;
-                if (in_time) r.first++;
-            }
     }
     auto list = [](const std::map<std::string, int>& m) {
         std::string s;
         for (const auto& [k, v] : m) s += (s.empty() ? "" : "，") + k + " " + std::to_string(v) + " 件";
         return s;
     };
-    auto rates = [](const std::map<std::string, std::pair<int, int>>& m) {
+    auto rates = [](const auto& m) {
         std::string s;
-        for (const auto& [k, v] : m) s += (s.empty() ? "" : "，") + k + " " + percent(v.first, v.second);
+        for (const auto& [k, v] : m) s += (s.empty() ? "" : "，") + k + " " + percent_text(v);
         return s;
     };
+    auto ontime = ontime_of(all, p, ctx);
     auto in_period = fines_in(fines, p, ctx.tz);
     int fine_count = 0, fine_total = 0, fine_open = 0, waived_count = 0, waived = 0;
     for (const auto& f : in_period) {
@@ -314,13 +289,8 @@ std::string weekly_report(const std::vector<complaint>& all, const std::vector<f
         line("按投诉部门", list(by_department));
         line("按客户", list(by_customer));
         line("按品牌", list(by_brand));
-        std::string stages;  // in the order of the workflow
-        for (const char* name : {"accept", "publish", "route", "respond", "notify", "review"})
-            if (auto it = stage_rate.find(stage_label(name)); it != stage_rate.end())
-                stages += (stages.empty() ? "" : "，") + it->first + " " +
-                          percent(it->second.first, it->second.second);
-        line("各环节按时率", stages);
-        line("各部门按时回复率", rates(dept_rate));
+        line("各环节按时率", rates(ontime.stages));
+        line("各部门按时回复率", rates(ontime.departments));
     }
     for (const auto& [label, text] : followup_report_lines(all, followups ? *followups : all, p, ctx))
         line(label, text);
