@@ -14,7 +14,8 @@ using namespace detail;
 namespace {
 
 // The heads of `departments` as "采购部（钱七）、生产部（孙八）", their ids into `ids`.
-std::string heads_of(const config& cfg, const std::vector<std::string>& departments, std::vector<std::string>& ids) {
+std::string heads_of(const config& cfg, const std::vector<std::string>& departments,
+                     std::vector<std::string>& ids) {
     std::vector<std::string> parts;
     for (const auto& d : departments) {
         auto head = cfg.org.head_of(d);

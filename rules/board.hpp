@@ -13,10 +13,10 @@ namespace rules {
 
 struct board_row {
     std::string id;
-    std::string kind;         // 产品质量 / 服务质量
-    std::string step;         // 受理, 回复, 待签字, 待副总意见, 运费待财务部付款, …
-    std::string who;          // who must act, in words: "打单部（周敏）", "采购部、生产部负责人"
-    std::vector<std::string> who_ids;  // the person ids behind `who` (the department heads, the VP…)
+    std::string kind;  // 产品质量 / 服务质量
+    std::string step;  // 受理, 回复, 待签字, 待副总意见, 运费待财务部付款, …
+    std::string who;   // who must act, in words: "打单部（周敏）", "采购部、生产部负责人"
+    std::vector<std::string> who_ids;      // the person ids behind `who` (the department heads, the VP…)
     std::vector<std::string> departments;  // the departments that must act (the filter's)
     std::optional<core::instant> due;
     // Minutes left (positive) or late (negative) on the clock of the step; unset when the step has
@@ -26,7 +26,7 @@ struct board_row {
     bool compensation = false;  // waits on the compensation chain (sheet, signatures, VP, GM, 执行)
     bool freight = false;       // waits on a return-freight sign-off
     std::string customer;
-    std::string complainant;    // person id
+    std::string complainant;  // person id
 };
 
 // The row of an open complaint, or of a closed one whose return freight is not written off yet;
