@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <fstream>
+#include <sstream>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -40,8 +43,25 @@ std::string loggable(const rules::config& cfg, const std::string& user) {
 
 dashboard::dashboard(asio::io_context& ioc, const rules::config& cfg, storage::database& db,
                      const core::clock& clock, settings s)
-    : ioc_(ioc), cfg_(cfg), db_(db), clock_(clock), settings_(s) {
+    : ioc_(ioc),
+      cfg_(cfg),
+      db_(db),
+      clock_(clock),
+      settings_(std::move(s)),
+      tz_(cfg.timezone),
+      calendar_(cfg.calendar, tz_) {
     (void)decoy_hash();  // computed once at start, not during the first login
+    if (!settings_.chart_js.empty()) {
+        std::ifstream in(settings_.chart_js, std::ios::binary);
+        std::ostringstream bytes;
+        if (in) bytes << in.rdbuf();
+        chart_js_ = bytes.str();
+        if (chart_js_.empty())
+            spdlog::warn(
+                "dashboard: {} not found: the pages show their tables without charts "
+                "(apt-get install libjs-chart.js)",
+                settings_.chart_js);
+    }
 }
 
 dashboard::~dashboard() {
@@ -50,13 +70,21 @@ dashboard::~dashboard() {
 }
 
 bool dashboard::claims(const std::string& path) const {
-    return path == "/" || path == "/login" || path == "/logout" || path.rfind("/api/", 0) == 0;
+    for (const auto& item : nav_items())
+        if (path == item.path) return true;
+    for (const char* prefix : {"/api/", "/complaint/", "/fines/", "/static/"})
+        if (path.rfind(prefix, 0) == 0) return true;
+    return path == "/login" || path == "/logout" || path == "/favicon.ico";
 }
 
 std::string dashboard::route_label(const std::string& path) const {
-    if (path == "/" || path == "/login" || path == "/logout" || path == "/api/complaints" ||
-        path == "/api/fines")
+    for (const auto& item : nav_items())
+        if (path == item.path) return path;
+    if (path == "/login" || path == "/logout" || path == "/api/complaints" || path == "/api/fines")
         return path;
+    if (path.rfind("/complaint/", 0) == 0) return "/complaint/:id";
+    if (path.rfind("/fines/", 0) == 0) return "/fines/:id/action";
+    if (path.rfind("/static/", 0) == 0 || path == "/favicon.ico") return "/static";
     return "/api/other";
 }
 
@@ -99,12 +127,14 @@ asio::awaitable<raw_response> dashboard::dispatch(raw_request req) {
         if (req.method != "POST") co_return method_not_allowed("POST");
         co_return logout(req);
     }
-    if (path == "/") {
-        if (req.method != "GET") co_return method_not_allowed("GET");
-        co_return home(req);
+    if (path.rfind("/fines/", 0) == 0) {
+        if (req.method != "POST") co_return method_not_allowed("POST");
+        co_return fine_action(req);
     }
     if (req.method != "GET") co_return method_not_allowed("GET");
-    co_return api(req);
+    if (path.rfind("/static/", 0) == 0 || path == "/favicon.ico") co_return static_file(path);
+    if (path.rfind("/api/", 0) == 0) co_return api(req);
+    co_return page(req);
 }
 
 asio::awaitable<bool> dashboard::verify_off_loop(std::string password, std::string stored) {
@@ -255,13 +285,6 @@ raw_response dashboard::logout(const raw_request& req) {
     auto res = redirect("/login");
     res.headers["Set-Cookie"] = set_cookie("", true);
     return res;
-}
-
-raw_response dashboard::home(const raw_request& req) {
-    auto s = current(req);
-    if (!s) return redirect("/login");
-    auto scope = rules::scope_of(cfg_.org, cfg_.roles, s->person);
-    return html(200, home_page(cfg_.org.display_name(s->person), s->person, rules::describe(scope), s->csrf));
 }
 
 raw_response dashboard::api(const raw_request& req) {

@@ -1,8 +1,9 @@
 // HR's dashboard on the webhooks' port (issue 11, first part): the login (POST /login with `user`
 // and `password`; a session cookie, HttpOnly, SameSite=Strict, Path=/, Secure behind https), the
-// logout (POST /logout with the session's CSRF token), the home page (a placeholder for now) and the
-// JSON API (/api/complaints, /api/fines: exactly `report complaints|penalties --format json`,
-// filtered by the person's scope, rules/scope.hpp).
+// logout (POST /logout with the session's CSRF token), the pages (routes.cpp, views.hpp: 现在,
+// 罚款台账 with HR's 已缴 / 免罚, 准时率, 延误分布, 投诉详情), their static files and the JSON API
+// (/api/complaints, /api/fines: exactly `report complaints|penalties --format json`, filtered by the person's
+// scope, rules/scope.hpp).
 //
 // Sessions live in the database under the SHA-256 of their id (a restart keeps them; a copy of the
 // file logs nobody in) and end after `idle` without a request. Five failed logins of one person
@@ -18,10 +19,15 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "core/calendar.hpp"
 #include "core/clock.hpp"
+#include "dashboard/assets.hpp"
+#include "dashboard/page.hpp"
 #include "pipeline/service.hpp"
 #include "rules/config.hpp"
 #include "storage/database.hpp"
@@ -33,8 +39,20 @@ struct settings {
     int lockout_failures = 5;
     core::duration lockout_window{std::chrono::minutes(15)};
     core::duration lockout{std::chrono::minutes(15)};
-    int max_verifying = 4;  // logins being hashed at once; more are answered 503
+    int max_verifying = 4;                         // logins being hashed at once; more are answered 503
+    std::string chart_js = assets::chart_js_path;  // served as /static/chart.min.js; missing: tables only
 };
+
+// What a 已缴 / 免罚 from the 罚款台账 came to: `status` is the HTTP status of a refusal (400, 403,
+// 404, 409), `message` says in Chinese what happened or what is wrong and how to fix it.
+struct action_result {
+    bool ok = false;
+    int status = 200;
+    std::string message;
+};
+// Marks fine `fine_id` paid (`paid`) or waives it with `reason`, as `person` (bot/dashboard/actions).
+using fine_action_fn = std::function<action_result(const std::string& person, const std::string& fine_id,
+                                                   bool paid, const std::string& reason)>;
 
 inline constexpr const char* session_cookie = "cb_session";
 
@@ -50,16 +68,26 @@ class dashboard final : public extra_routes {
     std::string route_label(const std::string& path) const override;
     boost::asio::awaitable<adapters::raw_response> handle_async(adapters::raw_request req) override;
 
+    // The 已缴 / 免罚 buttons of the 罚款台账 (HR only); unset: the buttons answer 503.
+    void set_fine_actions(fine_action_fn fn) { fine_actions_ = std::move(fn); }
+
   private:
     boost::asio::awaitable<adapters::raw_response> dispatch(adapters::raw_request req);
     boost::asio::awaitable<adapters::raw_response> login(adapters::raw_request req);
     boost::asio::awaitable<bool> verify_off_loop(std::string password, std::string stored);
     adapters::raw_response failed_login(const std::string& user, bool known);
     adapters::raw_response logout(const adapters::raw_request& req);
-    adapters::raw_response home(const adapters::raw_request& req);
     adapters::raw_response api(const adapters::raw_request& req);
     // The request's live session (idle ones are ended here), or nullopt.
     std::optional<storage::session_row> current(const adapters::raw_request& req);
+    // routes.cpp: the pages, the static files, the fine actions.
+    std::optional<viewer> viewer_of(const adapters::raw_request& req);
+    std::vector<std::string> departments_for(const viewer& v) const;
+    std::optional<filter> filter_of(const adapters::raw_request& req, const viewer& v, bool default_month,
+                                    std::string& error);
+    adapters::raw_response page(const adapters::raw_request& req);
+    adapters::raw_response static_file(const std::string& path);
+    adapters::raw_response fine_action(const adapters::raw_request& req);
     bool origin_allowed(const adapters::raw_request& req) const;
     std::string set_cookie(const std::string& value, bool expire) const;
 
@@ -68,6 +96,10 @@ class dashboard final : public extra_routes {
     storage::database& db_;
     const core::clock& clock_;
     settings settings_;
+    core::zone tz_;
+    core::calendar calendar_;
+    std::string chart_js_;  // the file's bytes; empty when not installed
+    fine_action_fn fine_actions_;
     boost::asio::thread_pool hashing_{1};
     int verifying_ = 0;
 };

@@ -115,7 +115,7 @@ void add_security_headers(adapters::raw_response& res) {
     res.headers["X-Frame-Options"] = "DENY";
     res.headers["X-Content-Type-Options"] = "nosniff";
     res.headers["Referrer-Policy"] = "same-origin";
-    res.headers["Cache-Control"] = "no-store";
+    if (!res.headers.count("Cache-Control")) res.headers["Cache-Control"] = "no-store";
 }
 
 adapters::raw_response html(int status, std::string body) {
@@ -158,20 +158,6 @@ std::string login_page(const std::string& notice, const std::string& user) {
         "</form>\n"
         "<p>没有账号或忘记密码：请联系人力资源部用 <code>complaint-bot passwd</code> 设置。</p>\n";
     return page("投诉看板 登录", body);
-}
-
-std::string home_page(const std::string& name, const std::string& person, const std::string& scope,
-                      const std::string& csrf) {
-    std::string body = "<h1>投诉看板</h1>\n<p>已登录：" + html_escape(name) + "（" + html_escape(person) +
-                       "）</p>\n<p>可查看范围：" + html_escape(scope) +
-                       "</p>\n"
-                       "<ul>\n<li><a href=\"/api/complaints\">投诉清单（JSON）</a></li>\n"
-                       "<li><a href=\"/api/fines\">罚款明细（JSON）</a></li>\n</ul>\n"
-                       "<p>看板页面即将推出。</p>\n"
-                       "<form method=\"post\" action=\"/logout\">\n"
-                       "<input type=\"hidden\" name=\"csrf\" value=\"" +
-                       html_escape(csrf) + "\">\n<button type=\"submit\">退出登录</button>\n</form>\n";
-    return page("投诉看板", body);
 }
 
 }  // namespace app::dashboard

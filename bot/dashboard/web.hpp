@@ -1,5 +1,5 @@
 // The dashboard's small HTTP pieces (sans-I/O): form and query decoding, cookies, HTML escaping,
-// the security headers every dashboard response carries, and the two pages (Simplified Chinese,
+// the security headers every dashboard response carries, and the login page (Simplified Chinese,
 // no script and no inline style, so the strict Content-Security-Policy holds).
 #pragma once
 
@@ -31,8 +31,4 @@ adapters::raw_response redirect(const std::string& location);  // 303 See Other
 
 // The login form (POST /login: user, password); `notice` (escaped) above it when not empty.
 std::string login_page(const std::string& notice, const std::string& user);
-// The placeholder home page: who is logged in, what they see, the API links, the logout button.
-std::string home_page(const std::string& name, const std::string& person, const std::string& scope,
-                      const std::string& csrf);
-
 }  // namespace app::dashboard

@@ -23,23 +23,7 @@ namespace {
 
 using json = nlohmann::json;
 
-struct table {
-    std::string title;
-    std::vector<std::string> header;
-    std::vector<std::vector<std::string>> rows;
-    std::vector<std::string> footer;  // e.g. totals, one cell per column
-};
-
-void write_csv(const table& t, std::ostream& out) {
-    out << "\xEF\xBB\xBF";  // BOM: Excel then reads the file as UTF-8
-    auto line = [&](const std::vector<std::string>& cells) {
-        for (std::size_t i = 0; i < cells.size(); ++i) out << (i ? "," : "") << csv_cell(cells[i]);
-        out << "\r\n";
-    };
-    line(t.header);
-    for (const auto& r : t.rows) line(r);
-    if (!t.footer.empty()) line(t.footer);
-}
+using table = report_table;
 
 void write_text(const table& t, std::ostream& out) {
     std::vector<std::size_t> width(t.header.size(), 0);
@@ -105,13 +89,6 @@ std::string followup_cell(const rules::complaint& c, const core::zone& tz) {
 
 report_query query_of(const report_options& o) {
     return {o.from, o.to, o.department};
-}
-
-std::string status_zh(const std::string& s) {
-    if (s == "paid") return "已缴";
-    if (s == "waived") return "已免";
-    if (s == "open") return "未缴";
-    return s;
 }
 
 }  // namespace
@@ -236,21 +213,10 @@ void run_report(const report_options& o, std::ostream& out) {
                     std::to_string(total.open),
                     ""};
     } else if (o.kind == "penalties") {
-        t.title = "罚款明细（水果基金）";
-        t.header = {"罚款编号", "投诉编号", "环节",     "部门", "负责人",
-                    "人员编号", "金额",     "截止时间", "状态", "备注"};
-        int total = 0, open = 0;
         // The same selection and JSON as the dashboard's /api/fines (reports/report_query.hpp).
-        for (const auto& f : select_fines(db, tz, query_of(o))) {
-            j.push_back(penalty_json(f, tz));
-            t.rows.push_back({f.id, f.complaint, rules::stage_label(f.stage), f.department, f.person_name,
-                              f.person, std::to_string(f.amount), tz.long_time(f.deadline),
-                              status_zh(f.status), f.status_reason});
-            if (f.status != "waived") total += f.amount;
-            if (f.status == "open") open += f.amount;
-        }
-        t.footer = {"合计", std::to_string(t.rows.size()) + " 笔", "", "", "", "", std::to_string(total),
-                    "",     "未缴 " + std::to_string(open),        ""};
+        auto q = query_of(o);
+        for (const auto& f : select_fines(db, tz, q)) j.push_back(penalty_json(f, tz));
+        t = penalties_table(db, tz, q);
     } else {
         const bool sheet = o.kind == "sheet";
         t.title = sheet ? "质量投诉处理流程表" : "投诉清单";

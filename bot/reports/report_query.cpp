@@ -1,5 +1,7 @@
 #include "reports/report_query.hpp"
 
+#include <ostream>
+
 #include "reports/report_json.hpp"
 #include "rules/scope.hpp"
 #include "storage/database.hpp"
@@ -66,6 +68,47 @@ std::string penalties_report_json(storage::database& db, const report_query& q, 
     auto j = nlohmann::json::array();
     for (const auto& f : select_fines(db, tz, q, keep)) j.push_back(penalty_json(f, tz));
     return j.dump(2) + "\n";
+}
+
+}  // namespace app
+
+namespace app {
+
+std::string fine_status_zh(const std::string& status) {
+    if (status == "paid") return "已缴";
+    if (status == "waived") return "已免";
+    if (status == "open") return "未缴";
+    return status;
+}
+
+report_table penalties_table(storage::database& db, const core::zone& tz, const report_query& q,
+                             const fine_filter& keep) {
+    report_table t;
+    t.title = "罚款明细（水果基金）";
+    t.header = {"罚款编号", "投诉编号", "环节",     "部门", "负责人",
+                "人员编号", "金额",     "截止时间", "状态", "备注"};
+    int total = 0, open = 0;
+    for (const auto& f : select_fines(db, tz, q, keep)) {
+        t.rows.push_back({f.id, f.complaint, rules::stage_label(f.stage), f.department, f.person_name,
+                          f.person, std::to_string(f.amount), tz.long_time(f.deadline),
+                          fine_status_zh(f.status), f.status_reason});
+        if (f.status != "waived") total += f.amount;
+        if (f.status == "open") open += f.amount;
+    }
+    t.footer = {"合计", std::to_string(t.rows.size()) + " 笔", "", "", "", "", std::to_string(total),
+                "",     "未缴 " + std::to_string(open),        ""};
+    return t;
+}
+
+void write_csv(const report_table& t, std::ostream& out) {
+    out << "\xEF\xBB\xBF";  // BOM: Excel then reads the file as UTF-8
+    auto line = [&](const std::vector<std::string>& cells) {
+        for (std::size_t i = 0; i < cells.size(); ++i) out << (i ? "," : "") << csv_cell(cells[i]);
+        out << "\r\n";
+    };
+    line(t.header);
+    for (const auto& r : t.rows) line(r);
+    if (!t.footer.empty()) line(t.footer);
 }
 
 }  // namespace app

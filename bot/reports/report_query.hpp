@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <functional>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,6 +40,26 @@ std::vector<rules::complaint> select_complaints(storage::database& db, const cor
 // The fines issued in the period (of the department) that `keep` (when set) keeps, by id.
 std::vector<rules::fine> select_fines(storage::database& db, const core::zone& tz, const report_query& q,
                                       const fine_filter& keep = {});
+
+// A titled table as the reports print it (text, CSV, XLSX): one header row, the rows, an optional
+// footer (totals), one cell per column.
+struct report_table {
+    std::string title;
+    std::vector<std::string> header;
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::string> footer;
+};
+
+// `report penalties` as a table (罚款明细: one row per fine, the totals in the footer): what the CSV and
+// XLSX of the CLI and of the dashboard's 罚款台账 export hold.
+report_table penalties_table(storage::database& db, const core::zone& tz, const report_query& q,
+                             const fine_filter& keep = {});
+
+// CSV as Excel opens it: a UTF-8 BOM, CRLF line ends, cells quoted when needed.
+void write_csv(const report_table& t, std::ostream& out);
+
+// 未缴 / 已缴 / 已免: a fine's status as the reports write it.
+std::string fine_status_zh(const std::string& status);
 
 // One fine as `report penalties --format json` lists it.
 nlohmann::json penalty_json(const rules::fine& f, const core::zone& tz);

@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include "dashboard/page.hpp"
 #include "dashboard/password.hpp"
 #include "dashboard/web.hpp"
 
@@ -74,11 +75,28 @@ TEST(Web, PagesEscapeWhatTheyShowAndEveryResponseGetsTheSecurityHeaders) {
     EXPECT_NE(login.find("&lt;script&gt;"), std::string::npos);
     EXPECT_EQ(login.find("<script"), std::string::npos);
     EXPECT_NE(login.find("lang=\"zh-CN\""), std::string::npos);
-    auto home = home_page("张三", "zhangsan", "本人提出的投诉", "tok\"en");
-    EXPECT_NE(home.find("已登录：张三（zhangsan）"), std::string::npos);
+    viewer v;
+    v.person = "zhangsan";
+    v.name = "张三<b>";
+    v.scope_text = "本人提出的投诉";
+    v.csrf = "tok\"en";
+    auto home = layout(v, "/fines", "罚款台账", "<p>x</p>\n");
+    EXPECT_NE(home.find("已登录：张三&lt;b&gt;（zhangsan）"), std::string::npos) << home;
     EXPECT_NE(home.find("name=\"csrf\" value=\"tok&quot;en\""), std::string::npos);
     EXPECT_NE(home.find("action=\"/logout\""), std::string::npos);
+    EXPECT_NE(home.find("<a href=\"/fines\" class=\"active\""), std::string::npos);
     EXPECT_EQ(home.find("style="), std::string::npos);  // nothing inline: the CSP allows none
+    EXPECT_EQ(home.find("<script>"), std::string::npos);
+    EXPECT_EQ(home.find("<style"), std::string::npos);
+    auto t = table({"编号"}, {{{"<P1>", "/complaint/P1"}}}, "无");
+    EXPECT_NE(t.find("<a href=\"/complaint/P1\">&lt;P1&gt;</a>"), std::string::npos) << t;
+    EXPECT_NE(table({"编号"}, {}, "目前没有").find("目前没有"), std::string::npos);
+    auto c = chart({{"type", "bar"}, {"data", {{"labels", {"it's <x>"}}}}}, "图");
+    EXPECT_EQ(c.find("<x>"), std::string::npos);
+    EXPECT_EQ(c.find("it's"), std::string::npos);  // the quote is escaped inside data-chart
+    EXPECT_NE(c.find("data-chart=\""), std::string::npos);
+    filter f{core::local_date{2026, 11, 1}, core::local_date{2026, 11, 30}, "采购部"};
+    EXPECT_EQ(f.query(), "from=2026-11-01&to=2026-11-30&department=%E9%87%87%E8%B4%AD%E9%83%A8");
 
     adapters::raw_response res;
     add_security_headers(res);

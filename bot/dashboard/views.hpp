@@ -1,0 +1,45 @@
+// The dashboard's views as HTML (sans-I/O: the rows come in, the page goes out), one function per
+// view; bot/dashboard/routes.cpp loads the rows, checks the scope and picks the view.
+//   现在 (/)            every open complaint the viewer sees: the step, who must act, the clock
+//   罚款台账 (/fines)    the fines of the period: totals, per month, per head, each fine (HR: 已缴 / 免罚)
+//   准时率 (/ontime)     on-time rate per stage and per department, with charts
+//   延误分布 (/lateness) how late the late steps were, and on which weekday and hour
+//   投诉详情 (/complaint/P1)  the form, the stages, the replies, the fines and the event log
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "dashboard/page.hpp"
+#include "rules/board.hpp"
+#include "rules/ontime.hpp"
+
+namespace app::dashboard {
+
+constexpr std::size_t board_rows_max = 500;  // rows shown on 现在; the rest are counted (CSV has all)
+
+std::string now_view(const viewer& v, const std::vector<rules::board_row>& rows, const filter& f,
+                     const std::vector<std::string>& departments, const rules::config& cfg,
+                     const core::zone& tz);
+// The same rows as CSV (every row, not only the first board_rows_max).
+std::string now_csv(const std::vector<rules::board_row>& rows, const rules::config& cfg,
+                    const core::zone& tz);
+
+// `notice`: the answer to the last 已缴 / 免罚 (empty: none); `notice_error` when refused.
+std::string fines_view(const viewer& v, const std::vector<rules::fine>& fines, const filter& f,
+                       const std::vector<std::string>& departments, const core::zone& tz,
+                       const std::string& notice, bool notice_error);
+
+std::string ontime_view(const viewer& v, const rules::ontime_figures& figures, const filter& f,
+                        const std::vector<std::string>& departments);
+std::string lateness_view(const viewer& v, const rules::ontime_figures& figures, const filter& f,
+                          const std::vector<std::string>& departments, const core::zone& tz);
+
+std::string complaint_view(const viewer& v, const rules::complaint& c,
+                           const std::vector<rules::event>& events, const std::vector<rules::fine>& fines,
+                           const rules::config& cfg, const core::zone& tz);
+
+// 404 inside the frame: "没有 P9，或不在您的查看范围内".
+std::string not_found_view(const viewer& v, const std::string& what);
+
+}  // namespace app::dashboard

@@ -1,0 +1,203 @@
+// The dashboard's pages over loopback HTTP (bot/dashboard/routes.cpp, views_*.cpp): what each
+// person sees on 现在, 罚款台账, 准时率, 延误分布 and a complaint's page, the exports, the filters'
+// refusals, the static files, and that the fine buttons refuse without their CSRF token.
+#include <filesystem>
+#include <fstream>
+
+#include "tests/dashboard/board_fixture.hpp"
+
+using namespace dashboard_fixture;
+using harness::contains;
+
+namespace {
+
+// The rows of the first table of a page, as their text between <tbody> and </tbody>.
+std::string first_table(const std::string& body) {
+    auto a = body.find("<tbody>");
+    auto b = body.find("</tbody>", a);
+    return a == std::string::npos || b == std::string::npos ? std::string{} : body.substr(a, b - a);
+}
+
+TEST(Views, NowListsTheOpenComplaintsMostLateFirstWithWhoMustAct) {
+    board b;
+    auto hr = b.session_of("wangwu");
+    auto page = b.get("/", hr);
+    ASSERT_EQ(page.status, 200);
+    EXPECT_EQ(page.headers["content-type"], "text/html; charset=utf-8");
+    auto rows = first_table(page.body);
+    auto p1 = rows.find("/complaint/P1"), p2 = rows.find("/complaint/P2");
+    ASSERT_NE(p1, std::string::npos) << rows;
+    ASSERT_NE(p2, std::string::npos) << rows;
+    EXPECT_LT(p1, p2);  // P1 is 3 hours late, P2 50 minutes
+    EXPECT_TRUE(contains(rows, "采购部（吴九）")) << rows;
+    EXPECT_TRUE(contains(rows, "物流部（郑十）")) << rows;
+    EXPECT_TRUE(contains(rows, "超时3小时")) << rows;
+    EXPECT_TRUE(contains(rows, "超时50分钟")) << rows;
+    EXPECT_TRUE(contains(page.body, "data-refresh=\"60\""));
+    EXPECT_FALSE(contains(page.body, "style="));
+    EXPECT_FALSE(contains(page.body, "<script>"));
+}
+
+TEST(Views, EachPersonSeesOnlyTheirScopeOnEveryPage) {
+    board b;
+    auto wujiu = b.session_of("wujiu");  // 采购部's head: P1 and F1
+    auto now = first_table(b.get("/", wujiu).body);
+    EXPECT_TRUE(contains(now, "/complaint/P1"));
+    EXPECT_FALSE(contains(now, "/complaint/P2"));
+    auto fines = b.get("/fines", wujiu).body;
+    EXPECT_TRUE(contains(fines, ">F1<"));
+    EXPECT_FALSE(contains(fines, ">F2<"));
+    EXPECT_FALSE(contains(fines, "标记已缴"));  // only HR marks fines
+    EXPECT_EQ(b.get("/complaint/P2", wujiu).status, 404);
+    EXPECT_TRUE(contains(b.get("/complaint/P2", wujiu).body, "不在您的查看范围内"));
+    EXPECT_EQ(b.get("/complaint/P1", wujiu).status, 200);
+    // Asking for another department's figures is refused, not silently widened.
+    auto other = b.get("/ontime?department=%E7%89%A9%E6%B5%81%E9%83%A8", wujiu);  // 物流部
+    EXPECT_EQ(other.status, 400);
+    EXPECT_TRUE(contains(other.body, "不在您的查看范围内")) << other.body;
+    auto linfang = b.session_of("linfang");  // a salesperson: her own P2 only
+    now = first_table(b.get("/", linfang).body);
+    EXPECT_TRUE(contains(now, "/complaint/P2"));
+    EXPECT_FALSE(contains(now, "/complaint/P1"));
+    EXPECT_FALSE(contains(b.get("/fines", linfang).body, ">F2<"));
+}
+
+TEST(Views, TheFineLedgerTotalsByMonthAndHeadAndHrGetsTheButtons) {
+    board b;
+    auto hr = b.session_of("wangwu");
+    auto page = b.get("/fines", hr);
+    ASSERT_EQ(page.status, 200);
+    EXPECT_TRUE(contains(page.body, "value=\"2026-11-01\""));  // the month so far by default
+    EXPECT_TRUE(contains(page.body, "2026-11"));
+    EXPECT_TRUE(contains(page.body, "吴九"));
+    EXPECT_TRUE(contains(page.body, "郑十"));
+    EXPECT_TRUE(contains(page.body, "100 元"));  // 2 × 50, both open
+    EXPECT_TRUE(contains(page.body, "action=\"/fines/F1/paid\""));
+    EXPECT_TRUE(contains(page.body, "action=\"/fines/F2/waive\""));
+    // Another month has none.
+    auto october = b.get("/fines?from=2026-10-01&to=2026-10-31", hr);
+    EXPECT_EQ(october.status, 200);
+    EXPECT_TRUE(contains(october.body, "本期没有罚款。"));
+}
+
+TEST(Views, ExportsAreTheReportsTablesForTheViewersScope) {
+    board b;
+    auto hr = b.session_of("wangwu");
+    auto csv = b.get("/fines?format=csv", hr);
+    ASSERT_EQ(csv.status, 200);
+    EXPECT_EQ(csv.headers["content-type"], "text/csv; charset=utf-8");
+    EXPECT_TRUE(contains(csv.headers["content-disposition"], "attachment"));
+    EXPECT_EQ(csv.body.rfind("\xEF\xBB\xBF罚款编号,投诉编号", 0), 0u) << csv.body;
+    EXPECT_TRUE(contains(csv.body, "\r\nF1,P1,回复,采购部,吴九,wujiu,50,"));
+    EXPECT_TRUE(contains(csv.body, "\r\nF2,P2,回复,物流部,郑十,zhengshi,50,"));
+    auto own = b.get("/fines?format=csv", b.session_of("wujiu")).body;
+    EXPECT_TRUE(contains(own, "F1,P1"));
+    EXPECT_FALSE(contains(own, "F2,P2"));
+    auto xlsx = b.get("/fines?format=xlsx", hr);
+    ASSERT_EQ(xlsx.status, 200);
+    EXPECT_EQ(xlsx.body.rfind("PK", 0), 0u);  // a zip: the workbook
+    auto now = b.get("/?format=csv", hr);
+    EXPECT_TRUE(contains(now.body, "P1,产品质量"));
+    EXPECT_TRUE(contains(now.body, "-180"));  // minutes late
+}
+
+TEST(Views, OntimeAndLatenessCountTheMissedReplies) {
+    board b;
+    auto hr = b.session_of("wangwu");
+    auto ontime = b.get("/ontime?from=2026-11-23&to=2026-11-23", hr);
+    ASSERT_EQ(ontime.status, 200);
+    EXPECT_TRUE(contains(ontime.body, "统计期间内收到的 2 件投诉"));
+    EXPECT_TRUE(contains(ontime.body, "<td>生产部</td>"));
+    EXPECT_TRUE(contains(ontime.body, "<td>物流部</td>"));
+    EXPECT_TRUE(contains(ontime.body, "data-chart=\""));
+    auto late = b.get("/lateness?from=2026-11-23&to=2026-11-23", hr);
+    ASSERT_EQ(late.status, 200);
+    EXPECT_TRUE(contains(late.body, "class=\"heat\""));
+    EXPECT_TRUE(contains(late.body, "/complaint/P2"));
+    EXPECT_TRUE(contains(late.body, "超时明细"));
+}
+
+TEST(Views, AComplaintsPageShowsItsStagesRepliesFinesAndEvents) {
+    board b;
+    auto page = b.get("/complaint/P1", b.session_of("wangwu"));
+    ASSERT_EQ(page.status, 200);
+    for (const char* text : {"华东五金有限公司", "冷镦模具磨损导致螺纹不良", "部门回复", "采购部", "未回复",
+                             "F1", "事件记录", "登记", "罚款"})
+        EXPECT_TRUE(contains(page.body, text)) << text;
+    EXPECT_EQ(b.get("/complaint/P99", b.session_of("wangwu")).status, 404);
+    EXPECT_EQ(b.get("/complaint/" + std::string(40, 'P'), b.session_of("wangwu")).status, 404);
+}
+
+TEST(Views, BadFiltersAreRefusedWithWhatToWrite) {
+    board b;
+    auto hr = b.session_of("wangwu");
+    auto bad = b.get("/fines?from=2026-13-01", hr);
+    EXPECT_EQ(bad.status, 400);
+    EXPECT_TRUE(contains(bad.body, "请写成 2026-11-23 这样的日期")) << bad.body;
+    auto reversed = b.get("/ontime?from=2026-11-30&to=2026-11-01", hr);
+    EXPECT_EQ(reversed.status, 400);
+    EXPECT_TRUE(contains(reversed.body, "结束日期早于开始日期"));
+    auto unknown = b.get("/lateness?department=%E4%BF%9D%E5%AE%89%E9%83%A8", hr);  // 保安部
+    EXPECT_EQ(unknown.status, 400);
+    EXPECT_TRUE(contains(unknown.body, "保安部"));
+    // A Traditional-script department name is the department.
+    auto traditional = b.get("/ontime?department=%E6%8E%A1%E8%B3%BC%E9%83%A8", hr);  // 採購部
+    EXPECT_EQ(traditional.status, 200);
+    EXPECT_TRUE(contains(traditional.body, "<option selected>采购部</option>"));
+}
+
+TEST(Views, WithoutASessionEveryPageLeadsToTheLogin) {
+    board b;
+    for (const char* path : {"/", "/fines", "/ontime", "/lateness", "/complaint/P1", "/fines?format=csv"}) {
+        auto r = b.get(path);
+        EXPECT_EQ(r.status, 303) << path;
+        EXPECT_EQ(r.headers["location"], "/login") << path;
+        EXPECT_FALSE(contains(r.body, "P1")) << path;
+    }
+}
+
+TEST(Views, TheFineButtonsRefuseWithoutTheCsrfTokenAndChangeNothing) {
+    board b;
+    auto hr = b.session_of("wangwu");
+    auto before = b.table("SELECT seq, status, status_reason FROM fines ORDER BY seq");
+    auto events = b.table("SELECT COUNT(*) FROM events");
+    auto r = b.post("/fines/F1/paid", "csrf=wrong", hr);
+    EXPECT_EQ(r.status, 403);
+    EXPECT_TRUE(contains(r.body, "CSRF"));
+    r = b.post("/fines/F1/waive", "reason=%E6%B5%8B%E8%AF%95", hr);
+    EXPECT_EQ(r.status, 403);
+    EXPECT_EQ(b.get("/fines/F1/paid", hr).status, 405);
+    EXPECT_EQ(b.post("/fines/F1/paid", "csrf=x").status, 303);  // no session: to the login
+    EXPECT_EQ(b.table("SELECT seq, status, status_reason FROM fines ORDER BY seq"), before);
+    EXPECT_EQ(b.table("SELECT COUNT(*) FROM events"), events);
+}
+
+TEST(Views, TheStaticFilesAreServedAndCachedAndAMissingChartJsIsSaid) {
+    auto dir = std::filesystem::temp_directory_path() / "cb-views-chart";
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "chart.min.js") << "/* Chart.js stand-in */";
+    app::dashboard::settings s;
+    s.chart_js = (dir / "chart.min.js").string();
+    board b(harness::company(), s);
+    auto css = b.get("/static/app.css");
+    EXPECT_EQ(css.status, 200);
+    EXPECT_EQ(css.headers["content-type"], "text/css; charset=utf-8");
+    EXPECT_TRUE(contains(css.headers["cache-control"], "max-age"));
+    EXPECT_TRUE(contains(css.body, "@media print"));
+    auto js = b.get("/static/app.js");
+    EXPECT_EQ(js.status, 200);
+    EXPECT_TRUE(contains(js.body, "data-chart") || contains(js.body, "dataset.chart"));
+    EXPECT_EQ(b.get("/static/chart.min.js").body, "/* Chart.js stand-in */");
+    EXPECT_EQ(b.get("/static/nothing.js").status, 404);
+    EXPECT_EQ(b.get("/favicon.ico").status, 204);
+    std::filesystem::remove_all(dir);
+
+    app::dashboard::settings missing;
+    missing.chart_js = "/nonexistent/chart.min.js";
+    board without(harness::company(), missing);
+    auto none = without.get("/static/chart.min.js");
+    EXPECT_EQ(none.status, 404);
+    EXPECT_TRUE(contains(none.body, "libjs-chart.js"));
+}
+
+}  // namespace
