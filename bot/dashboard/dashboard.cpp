@@ -289,6 +289,7 @@ raw_response dashboard::logout(const raw_request& req) {
 
 raw_response dashboard::api(const raw_request& req) {
     auto path = req.path();
+    if (path == "/api/now") return now_api(req);
     auto s = current(req);
     if (!s) return json_error(401, "not logged in: POST /login first");
     if (path != "/api/complaints" && path != "/api/fines") return json_error(404, "no such API: " + path);

@@ -29,6 +29,7 @@
 #include "dashboard/assets.hpp"
 #include "dashboard/page.hpp"
 #include "pipeline/service.hpp"
+#include "rules/board.hpp"
 #include "rules/config.hpp"
 #include "storage/database.hpp"
 
@@ -86,6 +87,9 @@ class dashboard final : public extra_routes {
     std::optional<filter> filter_of(const adapters::raw_request& req, const viewer& v, bool default_month,
                                     std::string& error);
     adapters::raw_response page(const adapters::raw_request& req);
+    // The 现在 rows the viewer sees (of `department` when not empty), overdue first; GET /api/now.
+    std::vector<rules::board_row> board_rows(const viewer& v, const std::string& department);
+    adapters::raw_response now_api(const adapters::raw_request& req);
     adapters::raw_response static_file(const std::string& path);
     adapters::raw_response fine_action(const adapters::raw_request& req);
     bool origin_allowed(const adapters::raw_request& req) const;

@@ -11,7 +11,7 @@ const std::vector<nav_item>& nav_items() {
 }
 
 std::string layout(const viewer& v, std::string_view active, const std::string& title,
-                   const std::string& body, int refresh) {
+                   const std::string& body, const std::string& body_attributes) {
     std::string s =
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
@@ -21,7 +21,7 @@ std::string layout(const viewer& v, std::string_view active, const std::string& 
         "<script src=\"/static/chart.min.js\" defer></script>\n"
         "<script src=\"/static/app.js\" defer></script>\n"
         "</head>\n<body" +
-        (refresh > 0 ? " data-refresh=\"" + std::to_string(refresh) + "\"" : std::string{}) +
+        (body_attributes.empty() ? std::string{} : " " + body_attributes) +
         ">\n<header>\n<strong class=\"brand\">投诉看板</strong>\n<nav>\n";
     for (const auto& item : nav_items()) {
         s += "<a href=\"" + std::string(item.path) + "\"";

@@ -35,10 +35,10 @@ struct nav_item {
 const std::vector<nav_item>& nav_items();
 
 // The whole page: head (app.css, chart.min.js, app.js), the nav with `active` marked, who is logged
-// in and what they see, the logout form, `body`. `refresh` > 0: app.js reloads the page that often
-// (seconds).
+// in and what they see, the logout form, `body`. `body_attributes` (trusted markup, e.g.
+// data-live="/api/now") go on the <body> element.
 std::string layout(const viewer& v, std::string_view active, const std::string& title,
-                   const std::string& body, int refresh = 0);
+                   const std::string& body, const std::string& body_attributes = {});
 
 struct cell {
     cell(std::string t = {}, std::string h = {}, std::string c = {}, std::string markup = {})

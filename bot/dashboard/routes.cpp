@@ -111,6 +111,34 @@ std::optional<filter> dashboard::filter_of(const raw_request& req, const viewer&
     return f;
 }
 
+std::vector<rules::board_row> dashboard::board_rows(const viewer& v, const std::string& department) {
+    rules::context ctx{cfg_, tz_, clock_.now(), nullptr, &calendar_};
+    std::vector<rules::board_row> rows;
+    auto add = [&](const rules::complaint& c) {
+        if (!v.scope.sees(c)) return;
+        auto r = rules::board_row_of(c, ctx);
+        if (!r) return;
+        if (!department.empty() &&
+            std::find(r->departments.begin(), r->departments.end(), department) == r->departments.end())
+            return;
+        rows.push_back(std::move(*r));
+    };
+    for (const auto& c : db_.open_complaints()) add(c);
+    for (const auto& c : db_.open_freight_complaints())
+        if (!c.is_open()) add(c);
+    rules::sort_board(rows);
+    return rows;
+}
+
+raw_response dashboard::now_api(const raw_request& req) {
+    auto v = viewer_of(req);
+    if (!v) return json_error(401, "not logged in: POST /login first");
+    std::string error;
+    auto f = filter_of(req, *v, false, error);
+    if (!f) return json_error(400, error);
+    return {200, "application/json", now_json(board_rows(*v, f->department), cfg_, tz_)};
+}
+
 raw_response dashboard::page(const raw_request& req) {
     auto path = req.path();
     auto v = viewer_of(req);
@@ -135,21 +163,7 @@ raw_response dashboard::page(const raw_request& req) {
                                     path + "\">清除筛选</a></p>\n"));
     auto format = query_of(req)["format"];
     if (path == "/") {
-        rules::context ctx{cfg_, tz, clock_.now(), nullptr, &calendar_};
-        std::vector<rules::board_row> rows;
-        auto add = [&](const rules::complaint& c) {
-            if (!v->scope.sees(c)) return;
-            auto r = rules::board_row_of(c, ctx);
-            if (!r) return;
-            if (!f->department.empty() && std::find(r->departments.begin(), r->departments.end(),
-                                                    f->department) == r->departments.end())
-                return;
-            rows.push_back(std::move(*r));
-        };
-        for (const auto& c : db_.open_complaints()) add(c);
-        for (const auto& c : db_.open_freight_complaints())
-            if (!c.is_open()) add(c);
-        rules::sort_board(rows);
+        auto rows = board_rows(*v, f->department);
         if (format == "csv") return download(now_csv(rows, cfg_, tz), "text/csv; charset=utf-8", "now.csv");
         if (format == "xlsx") {
             report_table t;

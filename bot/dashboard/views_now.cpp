@@ -1,4 +1,6 @@
 // 现在 (/): the open complaints the viewer sees, overdue first (rules/board.hpp).
+#include <nlohmann/json.hpp>
+
 #include <sstream>
 
 #include "dashboard/views.hpp"
@@ -24,46 +26,97 @@ std::string person_words(const rules::config& cfg, const std::string& id) {
 
 }  // namespace
 
+namespace {
+
+struct counts {
+    int late = 0, soon = 0, paused = 0, chain = 0, freight = 0;
+};
+
+counts count(const std::vector<rules::board_row>& rows) {
+    counts n;
+    for (const auto& r : rows) {
+        if (r.minutes && *r.minutes < 0) ++n.late;
+        if (r.minutes && *r.minutes >= 0 && *r.minutes <= 30) ++n.soon;
+        if (r.paused) ++n.paused;
+        if (r.compensation) ++n.chain;
+        if (r.freight) ++n.freight;
+    }
+    return n;
+}
+
+std::string live_card(const char* key, const std::string& label, int value, bool alert = false) {
+    return std::string("<div class=\"card") + (alert ? " alert" : "") + "\" data-count=\"" + key +
+           "\"><span class=\"label\">" + html_escape(label) + "</span><span class=\"value\">" +
+           std::to_string(value) + "</span></div>\n";
+}
+
+row board_cells(const rules::board_row& r, const rules::config& cfg, const core::zone& tz) {
+    return {{r.id, "/complaint/" + r.id},
+            {r.kind},
+            {r.customer},
+            {person_words(cfg, r.complainant)},
+            {r.step},
+            {r.who},
+            {r.due ? tz.short_time(*r.due) : "—", {}, "num"},
+            {rules::clock_words(r), {}, clock_class(r) + " num"}};
+}
+
+}  // namespace
+
 std::string now_view(const viewer& v, const std::vector<rules::board_row>& rows, const filter& f,
                      const std::vector<std::string>& departments, const rules::config& cfg,
                      const core::zone& tz) {
-    int late = 0, soon = 0, paused = 0, chain = 0, freight = 0;
-    for (const auto& r : rows) {
-        if (r.minutes && *r.minutes < 0) ++late;
-        if (r.minutes && *r.minutes >= 0 && *r.minutes <= 30) ++soon;
-        if (r.paused) ++paused;
-        if (r.compensation) ++chain;
-        if (r.freight) ++freight;
-    }
-    std::string body = "<div class=\"cards\">\n" + card("待处理", std::to_string(rows.size())) +
-                       card("已超时", std::to_string(late), late > 0) +
-                       card("30分钟内到期", std::to_string(soon)) + card("已暂停", std::to_string(paused)) +
-                       card("赔偿流程中", std::to_string(chain)) + card("运费待办", std::to_string(freight)) +
-                       "</div>\n";
+    auto n = count(rows);
+    std::string body =
+        "<div class=\"cards\">\n" + live_card("count", "待处理", static_cast<int>(rows.size())) +
+        live_card("late", "已超时", n.late, n.late > 0) + live_card("soon", "30分钟内到期", n.soon) +
+        live_card("paused", "已暂停", n.paused) + live_card("compensation", "赔偿流程中", n.chain) +
+        live_card("freight", "运费待办", n.freight) + "</div>\n";
     filter only_department{std::nullopt, std::nullopt, f.department};
     body += filter_form("/", only_department, departments, true);
     std::vector<row> table_rows;
+    for (std::size_t i = 0; i < rows.size() && i < board_rows_max; ++i)
+        table_rows.push_back(board_cells(rows[i], cfg, tz));
+    body += table({"编号", "类型", "客户", "投诉人", "当前环节", "待谁处理", "截止", "时钟"}, table_rows,
+                  "目前没有待处理的投诉。", "board");
+    body += "<p class=\"note\" data-more>" +
+            (rows.size() > board_rows_max ? "另有 " + std::to_string(rows.size() - board_rows_max) +
+                                                " 件未列出：按部门筛选，或导出 CSV 查看全部。"
+                                          : std::string{}) +
+            "</p>\n";
+    auto q = only_department.query();
+    body +=
+        "<p class=\"note\">每 30 秒自动更新<span "
+        "data-updated></span>。时钟：剩余为距截止的时间，超时为已超过的时间；"
+        "赔偿流程与运费各步无时限。</p>\n";
+    // app.js polls /api/now for the rows and the counts (the table works without it).
+    return layout(v, "/", "现在", body,
+                  "data-live=\"" + html_escape("/api/now" + (q.empty() ? "" : "?" + q)) + "\"");
+}
+
+std::string now_json(const std::vector<rules::board_row>& rows, const rules::config& cfg,
+                     const core::zone& tz) {
+    auto n = count(rows);
+    nlohmann::json j = {{"count", rows.size()},
+                        {"late", n.late},
+                        {"soon", n.soon},
+                        {"paused", n.paused},
+                        {"compensation", n.chain},
+                        {"freight", n.freight},
+                        {"more", rows.size() > board_rows_max ? rows.size() - board_rows_max : 0},
+                        {"rows", nlohmann::json::array()}};
     for (std::size_t i = 0; i < rows.size() && i < board_rows_max; ++i) {
         const auto& r = rows[i];
-        table_rows.push_back({{r.id, "/complaint/" + r.id},
-                              {r.kind},
-                              {r.customer},
-                              {person_words(cfg, r.complainant)},
-                              {r.step},
-                              {r.who},
-                              {r.due ? tz.short_time(*r.due) : "—", {}, "num"},
-                              {rules::clock_words(r), {}, clock_class(r) + " num"}});
+        auto cells = nlohmann::json::array();
+        for (const auto& c : board_cells(r, cfg, tz))
+            cells.push_back({{"text", c.text}, {"href", c.href}, {"cls", c.cls}});
+        j["rows"].push_back({{"id", r.id},
+                             {"minutes", r.minutes ? nlohmann::json(*r.minutes) : nlohmann::json()},
+                             {"paused", r.paused},
+                             {"who", r.who_ids},
+                             {"cells", cells}});
     }
-    body += table({"编号", "类型", "客户", "投诉人", "当前环节", "待谁处理", "截止", "时钟"}, table_rows,
-                  "目前没有待处理的投诉。");
-    if (rows.size() > board_rows_max)
-        body += "<p class=\"note\">另有 " + std::to_string(rows.size() - board_rows_max) +
-                " 件未列出：按部门筛选，或导出 CSV 查看全部。</p>\n";
-    body +=
-        "<p "
-        "class=\"note\">"
-        "每分钟自动刷新。时钟：剩余为距截止的时间，超时为已超过的时间；赔偿流程与运费各步无时限。</p>\n";
-    return layout(v, "/", "现在", body, 60);
+    return j.dump() + "\n";
 }
 
 std::string now_csv(const std::vector<rules::board_row>& rows, const rules::config& cfg,

@@ -33,9 +33,36 @@ TEST(Views, NowListsTheOpenComplaintsMostLateFirstWithWhoMustAct) {
     EXPECT_TRUE(contains(rows, "物流部（郑十）")) << rows;
     EXPECT_TRUE(contains(rows, "超时3小时")) << rows;
     EXPECT_TRUE(contains(rows, "超时50分钟")) << rows;
-    EXPECT_TRUE(contains(page.body, "data-refresh=\"60\""));
+    EXPECT_TRUE(contains(page.body, "data-live=\"/api/now\""));
     EXPECT_FALSE(contains(page.body, "style="));
     EXPECT_FALSE(contains(page.body, "<script>"));
+}
+
+TEST(Views, TheLiveRowsOfNowAreTheSameRowsAsJsonInTheViewersScope) {
+    board b;
+    auto hr = b.session_of("wangwu");
+    auto live = b.get("/api/now", hr);
+    ASSERT_EQ(live.status, 200);
+    auto j = nlohmann::json::parse(live.body);
+    EXPECT_EQ(j["count"], 2);
+    EXPECT_EQ(j["late"], 2);
+    ASSERT_EQ(j["rows"].size(), 2u);
+    EXPECT_EQ(j["rows"][0]["id"], "P1");
+    EXPECT_EQ(j["rows"][0]["minutes"], -180);
+    EXPECT_EQ(j["rows"][0]["cells"][0]["href"], "/complaint/P1");
+    EXPECT_EQ(j["rows"][1]["cells"][7]["text"], "超时50分钟");
+    // Later, on the service's clock: the minutes move on without a new page.
+    b.advance(std::chrono::minutes(10));
+    j = nlohmann::json::parse(b.get("/api/now", hr).body);
+    EXPECT_EQ(j["rows"][0]["minutes"], -190);
+    auto own = nlohmann::json::parse(b.get("/api/now", b.session_of("zhengshi")).body);  // 物流部
+    ASSERT_EQ(own["rows"].size(), 1u);
+    EXPECT_EQ(own["rows"][0]["id"], "P2");
+    auto logistics = nlohmann::json::parse(b.get("/api/now?department=%E7%89%A9%E6%B5%81%E9%83%A8", hr).body);
+    ASSERT_EQ(logistics["rows"].size(), 1u);
+    EXPECT_EQ(logistics["rows"][0]["id"], "P2");
+    EXPECT_EQ(b.get("/api/now").status, 401);
+    EXPECT_EQ(b.get("/api/now?department=%E4%BF%9D%E5%AE%89%E9%83%A8", hr).status, 400);
 }
 
 TEST(Views, EachPersonSeesOnlyTheirScopeOnEveryPage) {
