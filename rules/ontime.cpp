@@ -54,6 +54,11 @@ ontime_figures ontime_of(const std::vector<complaint>& all, const period& p, con
             auto& r = by_stage[stage_label(s.name)];
             r.total++;
             if (in_time) r.on_time++;
+            if (!respond) {
+                auto& m = f.by_department_stage[acting_department(c, ctx.cfg, s.name)][stage_label(s.name)];
+                m.total++;
+                if (in_time) m.on_time++;
+            }
             if (over && !respond)
                 add_late(c, stage_label(s.name), acting_department(c, ctx.cfg, s.name), *s.due, s.done_at);
         }
@@ -68,6 +73,9 @@ ontime_figures ontime_of(const std::vector<complaint>& all, const period& p, con
             auto& r = f.departments[dr.department];
             r.total++;
             if (in_time) r.on_time++;
+            auto& m = f.by_department_stage[dr.department][stage_label(stage_id::respond)];
+            m.total++;
+            if (in_time) m.on_time++;
             if (!department.empty()) {
                 auto& st = by_stage[stage_label(stage_id::respond)];
                 st.total++;
@@ -93,6 +101,26 @@ lateness_buckets bucket_lateness(const std::vector<late_step>& late) {
         b.counts[i]++;
     }
     return b;
+}
+
+std::vector<period> weeks_of(const period& p) {
+    std::vector<period> out;
+    auto day = p.from;
+    while (!(p.to < day)) {
+        auto end = core::add_days(day, static_cast<int>(7 - core::weekday(day)));  // that week's Sunday
+        if (p.to < end) end = p.to;
+        char label[16];
+        std::snprintf(label, sizeof label, "%02u-%02u 周", day.month, day.day);
+        out.push_back({day, end, label});
+        day = core::add_days(end, 1);
+    }
+    return out;
+}
+
+period previous_period(const period& p) {
+    int days = 0;
+    for (auto d = p.from; !(p.to < d); d = core::add_days(d, 1)) ++days;
+    return {core::add_days(p.from, -days), core::add_days(p.from, -1), "上期"};
 }
 
 }  // namespace rules

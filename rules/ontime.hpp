@@ -35,7 +35,10 @@ struct ontime_figures {
     int complaints = 0;                                // posted in the period
     std::vector<std::pair<std::string, rate>> stages;  // in the order of the workflow
     std::map<std::string, rate> departments;           // 回复 of each department
-    std::vector<late_step> late;                       // oldest due first
+    // department → stage → rate: the stages each department acts in (受理 and 公布 by the order desk,
+    // 回复 by each department that must answer, …).
+    std::map<std::string, std::map<std::string, rate>> by_department_stage;
+    std::vector<late_step> late;  // oldest due first
     // Late steps by the company's weekday (Monday = 0) and hour of their deadline.
     std::array<std::array<int, 24>, 7> late_by_weekday_hour{};
 };
@@ -52,5 +55,12 @@ struct lateness_buckets {
     std::vector<int> counts;
 };
 lateness_buckets bucket_lateness(const std::vector<late_step>& late);
+
+// The weeks (Monday to Sunday, cut to the period) that `p` spans, oldest first, each labelled by its
+// first day ("11-23 周").
+std::vector<period> weeks_of(const period& p);
+
+// The period of the same length right before `p` (the trend's comparison).
+period previous_period(const period& p);
 
 }  // namespace rules

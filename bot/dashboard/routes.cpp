@@ -200,18 +200,26 @@ raw_response dashboard::page(const raw_request& req) {
         }
         return html(200, fines_view(*v, select_fines(db_, tz, q, keep), *f, departments, tz, notice, false));
     }
-    // /ontime and /lateness: the complaints posted in the period.
-    auto from = tz.start_of(f->from ? *f->from : core::local_date{1970, 1, 1});
-    auto to = tz.start_of(core::add_days(f->to ? *f->to : tz.date_of(clock_.now()), 1));
+    // /ontime and /lateness: the complaints posted in the period (and, for the trend, in the one as
+    // long before it).
+    rules::period p{f->from.value_or(core::local_date{2020, 1, 1}), f->to.value_or(tz.date_of(clock_.now())),
+                    ""};
+    auto before = rules::previous_period(p);
+    auto from = tz.start_of(path == "/ontime" ? before.from : p.from);
+    auto to = tz.start_of(core::add_days(p.to, 1));
     std::vector<rules::complaint> seen;
     for (auto& c : db_.complaints_posted_between(from, to))
         if (v->scope.sees(c) && (f->department.empty() || rules::concerns(c, f->department)))
             seen.push_back(std::move(c));
-    rules::period p{f->from.value_or(core::local_date{1970, 1, 1}), f->to.value_or(tz.date_of(clock_.now())),
-                    ""};
     rules::context ctx{cfg_, tz, clock_.now(), nullptr, &calendar_};
     auto figures = rules::ontime_of(seen, p, ctx, f->department);
-    if (path == "/ontime") return html(200, ontime_view(*v, figures, *f, departments));
+    if (path == "/ontime") {
+        std::vector<std::pair<rules::period, rules::ontime_figures>> weeks;
+        for (const auto& w : rules::weeks_of(p))
+            if (weeks.size() < 60) weeks.emplace_back(w, rules::ontime_of(seen, w, ctx, f->department));
+        return html(200, ontime_view(*v, figures, rules::ontime_of(seen, before, ctx, f->department), weeks,
+                                     *f, departments));
+    }
     return html(200, lateness_view(*v, figures, *f, departments, tz));
 }
 

@@ -33,8 +33,11 @@ std::string fines_view(const viewer& v, const std::vector<rules::fine>& fines, c
                        const std::vector<std::string>& departments, const core::zone& tz,
                        const std::string& notice, bool notice_error);
 
-std::string ontime_view(const viewer& v, const rules::ontime_figures& figures, const filter& f,
-                        const std::vector<std::string>& departments);
+// `previous`: the figures of the period as long right before (the trend); `weeks`: each week's.
+std::string ontime_view(const viewer& v, const rules::ontime_figures& figures,
+                        const rules::ontime_figures& previous,
+                        const std::vector<std::pair<rules::period, rules::ontime_figures>>& weeks,
+                        const filter& f, const std::vector<std::string>& departments);
 std::string lateness_view(const viewer& v, const rules::ontime_figures& figures, const filter& f,
                           const std::vector<std::string>& departments, const core::zone& tz);
 

@@ -1,4 +1,6 @@
 // 准时率 (/ontime) and 延误分布 (/lateness): rules/ontime.hpp's figures as tables and charts.
+#include <map>
+
 #include "dashboard/views.hpp"
 #include "dashboard/web.hpp"
 
@@ -37,6 +39,24 @@ nlohmann::json rate_chart(const std::vector<std::pair<std::string, rules::rate>>
            {{"x", {{"min", 0}, {"max", 100}, {"title", {{"display", true}, {"text", "按时率 %"}}}}}}}}}};
 }
 
+template <class Rates>
+rules::rate sum(const Rates& rates) {
+    rules::rate all;
+    for (const auto& [name, r] : rates) {
+        all.on_time += r.on_time;
+        all.total += r.total;
+    }
+    return all;
+}
+
+// "（+5 个百分点）" against the previous period; empty when either has nothing counted.
+std::string trend(const rules::rate& now, const rules::rate& before) {
+    if (!now.total || !before.total) return {};
+    int d = percent_value(now) - percent_value(before);
+    if (d == 0) return "（持平）";
+    return "（本期" + std::string(d > 0 ? "升 " : "降 ") + std::to_string(d > 0 ? d : -d) + " 个百分点）";
+}
+
 std::string period_note(const rules::ontime_figures& f) {
     return "<p class=\"note\">统计期间内收到的 " + std::to_string(f.complaints) +
            " 件投诉；仍在进行、未到截止的环节不计入。</p>\n";
@@ -44,27 +64,80 @@ std::string period_note(const rules::ontime_figures& f) {
 
 }  // namespace
 
-std::string ontime_view(const viewer& v, const rules::ontime_figures& figures, const filter& f,
-                        const std::vector<std::string>& departments) {
+std::string ontime_view(const viewer& v, const rules::ontime_figures& figures,
+                        const rules::ontime_figures& previous,
+                        const std::vector<std::pair<rules::period, rules::ontime_figures>>& weeks,
+                        const filter& f, const std::vector<std::string>& departments) {
     std::string body = filter_form("/ontime", f, departments, false) + period_note(figures);
-    rules::rate all;
-    for (const auto& [name, r] : figures.stages) {
-        all.on_time += r.on_time;
-        all.total += r.total;
-    }
-    rules::rate replies;
-    for (const auto& [name, r] : figures.departments) {
-        replies.on_time += r.on_time;
-        replies.total += r.total;
-    }
+    auto all = sum(figures.stages), replies = sum(figures.departments);
+    auto all_before = sum(previous.stages), replies_before = sum(previous.departments);
     body += "<div class=\"cards\">\n" + card("各环节按时率", rules::percent_text(all), all.late() > 0) +
+            card("上期", rules::percent_text(all_before) + trend(all, all_before)) +
             card("部门按时回复率", rules::percent_text(replies), replies.late() > 0) +
+            card("上期", rules::percent_text(replies_before) + trend(replies, replies_before)) +
             card("超时次数", std::to_string(all.late())) + "</div>\n";
+
     std::vector<row> stage_rows;
     for (const auto& [name, r] : figures.stages) stage_rows.push_back(rate_row(name, r));
     body += "<h2>各环节</h2>\n";
     if (!figures.stages.empty()) body += chart(rate_chart(figures.stages, "按时率 %"), "各环节按时率");
     body += table({"环节", "次数", "按时", "超时", "按时率"}, stage_rows, "本期没有已到截止的环节。");
+
+    // Stage × department.
+    std::vector<std::string> stage_names;
+    for (const auto& [name, r] : figures.stages) stage_names.push_back(name);
+    std::vector<std::string> head{"部门"};
+    head.insert(head.end(), stage_names.begin(), stage_names.end());
+    std::vector<row> matrix;
+    for (const auto& [dept, stages] : figures.by_department_stage) {
+        row r{{dept}};
+        for (const auto& name : stage_names) {
+            auto it = stages.find(name);
+            if (it == stages.end()) {
+                r.push_back({"—", {}, "muted num"});
+                continue;
+            }
+            r.push_back({rules::percent_text(it->second) + "（" + std::to_string(it->second.on_time) + "/" +
+                             std::to_string(it->second.total) + "）",
+                         {},
+                         it->second.late() ? "num late" : "num"});
+        }
+        matrix.push_back(std::move(r));
+    }
+    body += "<h2>各部门 × 环节</h2>\n" + table(head, matrix, "本期没有已到截止的环节。");
+
+    // Per week, with a line chart of both rates.
+    nlohmann::json labels = nlohmann::json::array(), stage_line = nlohmann::json::array(),
+                   reply_line = nlohmann::json::array();
+    std::vector<row> week_rows;
+    for (const auto& [p, w] : weeks) {
+        auto s1 = sum(w.stages), s2 = sum(w.departments);
+        labels.push_back(p.label);
+        stage_line.push_back(s1.total ? nlohmann::json(percent_value(s1)) : nlohmann::json());
+        reply_line.push_back(s2.total ? nlohmann::json(percent_value(s2)) : nlohmann::json());
+        week_rows.push_back({{core::format_date(p.from) + " 至 " + core::format_date(p.to)},
+                             {std::to_string(w.complaints), {}, "num"},
+                             {rules::percent_text(s1), {}, s1.late() ? "num late" : "num"},
+                             {rules::percent_text(s2), {}, s2.late() ? "num late" : "num"}});
+    }
+    body += "<h2>按周</h2>\n";
+    if (weeks.size() > 1)
+        body += chart({{"type", "line"},
+                       {"data",
+                        {{"labels", labels},
+                         {"datasets",
+                          {{{"label", "各环节按时率 %"},
+                            {"data", stage_line},
+                            {"borderColor", "#1d4f91"},
+                            {"spanGaps", true}},
+                           {{"label", "部门按时回复率 %"},
+                            {"data", reply_line},
+                            {"borderColor", "#b7791f"},
+                            {"spanGaps", true}}}}}},
+                       {"options", {{"scales", {{"y", {{"min", 0}, {"max", 100}}}}}}}},
+                      "每周按时率");
+    body += table({"周", "投诉", "各环节按时率", "部门按时回复率"}, week_rows, "—");
+
     std::vector<std::pair<std::string, rules::rate>> depts(figures.departments.begin(),
                                                            figures.departments.end());
     std::vector<row> dept_rows;
@@ -96,6 +169,22 @@ std::string lateness_view(const viewer& v, const rules::ontime_figures& figures,
                      {"scales", {{"y", {{"beginAtZero", true}}}}}}}},
                   "超时时长分布");
     body += table({"超时", "次数"}, bucket_rows, "");
+
+    // The same buckets per stage.
+    std::map<std::string, std::vector<rules::late_step>> by_stage;
+    for (const auto& l : figures.late) by_stage[l.stage].push_back(l);
+    std::vector<std::string> head{"环节"};
+    head.insert(head.end(), buckets.labels.begin(), buckets.labels.end());
+    head.push_back("合计");
+    std::vector<row> stage_rows;
+    for (const auto& [stage, steps] : by_stage) {
+        auto b = rules::bucket_lateness(steps);
+        row r{{stage}};
+        for (int n : b.counts) r.push_back({std::to_string(n), {}, n ? "num late" : "num muted"});
+        r.push_back({std::to_string(steps.size()), {}, "num"});
+        stage_rows.push_back(std::move(r));
+    }
+    body += "<h2>各环节超时多久</h2>\n" + table(head, stage_rows, "本期没有超时。");
 
     // The weekday × hour heat map, as a table (classes h0…h5 by share of the busiest cell).
     int top = 0;

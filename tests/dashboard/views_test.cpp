@@ -137,11 +137,17 @@ TEST(Views, OntimeAndLatenessCountTheMissedReplies) {
     EXPECT_TRUE(contains(ontime.body, "<td>生产部</td>"));
     EXPECT_TRUE(contains(ontime.body, "<td>物流部</td>"));
     EXPECT_TRUE(contains(ontime.body, "data-chart=\""));
+    EXPECT_TRUE(contains(ontime.body, "各部门 × 环节"));
+    EXPECT_TRUE(contains(ontime.body, "0%（0/1）"));                 // 物流部's and 采购部's 回复
+    EXPECT_TRUE(contains(ontime.body, "2026-11-23 至 2026-11-23"));  // the one week of the period
+    EXPECT_TRUE(contains(ontime.body, "<span class=\"label\">上期</span>"));
     auto late = b.get("/lateness?from=2026-11-23&to=2026-11-23", hr);
     ASSERT_EQ(late.status, 200);
     EXPECT_TRUE(contains(late.body, "class=\"heat\""));
     EXPECT_TRUE(contains(late.body, "/complaint/P2"));
     EXPECT_TRUE(contains(late.body, "超时明细"));
+    EXPECT_TRUE(contains(late.body, "各环节超时多久"));
+    EXPECT_TRUE(contains(late.body, "<td>回复</td>"));
 }
 
 TEST(Views, AComplaintsPageShowsItsStagesRepliesFinesAndEvents) {

@@ -86,6 +86,31 @@ TEST(Ontime, OutsideThePeriodAndStillRunningCountNothing) {
     EXPECT_TRUE(next_day.late.empty());
 }
 
+TEST(Ontime, EachDepartmentsStagesAreCountedApart) {
+    desk d;
+    auto all = one_late_morning(d);
+    auto f = rules::ontime_of(all, monday, d.ctx(at("12:00")));
+    EXPECT_EQ(f.by_department_stage.at("打单部").at("受理").late(), 1);
+    EXPECT_EQ(f.by_department_stage.at("生产部").at("回复").on_time, 1);
+    EXPECT_EQ(f.by_department_stage.at("采购部").at("回复").late(), 1);
+    EXPECT_FALSE(f.by_department_stage.at("采购部").count("受理"));
+}
+
+TEST(Ontime, WeeksRunMondayToSundayCutToThePeriodAndThePreviousPeriodIsAsLong) {
+    auto weeks = rules::weeks_of({{2026, 11, 4}, {2026, 11, 23}, ""});  // a Wednesday to a Monday
+    ASSERT_EQ(weeks.size(), 4u);
+    EXPECT_EQ(weeks[0].from, (core::local_date{2026, 11, 4}));
+    EXPECT_EQ(weeks[0].to, (core::local_date{2026, 11, 8}));
+    EXPECT_EQ(weeks[1].from, (core::local_date{2026, 11, 9}));
+    EXPECT_EQ(weeks[3].from, (core::local_date{2026, 11, 23}));
+    EXPECT_EQ(weeks[3].to, (core::local_date{2026, 11, 23}));
+    EXPECT_EQ(weeks[1].label, "11-09 周");
+    auto before = rules::previous_period({{2026, 11, 1}, {2026, 11, 30}, ""});
+    EXPECT_EQ(before.from, (core::local_date{2026, 10, 2}));
+    EXPECT_EQ(before.to, (core::local_date{2026, 10, 31}));
+    EXPECT_TRUE(rules::weeks_of({{2026, 11, 5}, {2026, 11, 4}, ""}).empty());
+}
+
 TEST(Ontime, BucketsCoverEveryLateness) {
     std::vector<rules::late_step> late;
     for (long m : {1L, 10L, 11L, 30L, 31L, 60L, 61L, 120L, 121L, 240L, 241L, 10000L})
