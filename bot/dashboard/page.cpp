@@ -5,8 +5,11 @@
 namespace app::dashboard {
 
 const std::vector<nav_item>& nav_items() {
-    static const std::vector<nav_item> items{
-        {"/", "现在"}, {"/fines", "罚款台账"}, {"/ontime", "准时率"}, {"/lateness", "延误分布"}};
+    static const std::vector<nav_item> items{{"/", "现在"},
+                                             {"/fines", "罚款台账"},
+                                             {"/ontime", "准时率"},
+                                             {"/lateness", "延误分布"},
+                                             {"/categories", "问题类别"}};
     return items;
 }
 

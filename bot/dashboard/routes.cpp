@@ -52,6 +52,16 @@ std::string xlsx_bytes(const report_table& t) {
     return bytes.str();
 }
 
+constexpr const char* xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+// `t` as the export `format` asks for (csv or xlsx), named `name`.csv / .xlsx.
+raw_response export_of(const report_table& t, const std::string& format, const std::string& name) {
+    if (format == "xlsx") return download(xlsx_bytes(t), xlsx_type, name + ".xlsx");
+    std::ostringstream out;
+    write_csv(t, out);
+    return download(out.str(), "text/csv; charset=utf-8", name + ".csv");
+}
+
 }  // namespace
 
 std::optional<viewer> dashboard::viewer_of(const raw_request& req) {
@@ -172,25 +182,15 @@ raw_response dashboard::page(const raw_request& req) {
             for (const auto& r : rows)
                 t.rows.push_back({r.id, r.kind, r.customer, r.step, r.who, r.due ? tz.long_time(*r.due) : "",
                                   rules::clock_words(r)});
-            return download(xlsx_bytes(t),
-                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "now.xlsx");
+            return export_of(t, format, "now");
         }
         return html(200, now_view(*v, rows, *f, departments, cfg_, tz));
     }
     if (path == "/fines") {
         report_query q{f->from, f->to, f->department};
         auto keep = [&](const rules::fine& x) { return v->scope.sees(x); };
-        if (format == "csv" || format == "xlsx") {
-            auto t = penalties_table(db_, tz, q, keep);
-            if (format == "csv") {
-                std::ostringstream out;
-                write_csv(t, out);
-                return download(out.str(), "text/csv; charset=utf-8", "fines.csv");
-            }
-            return download(xlsx_bytes(t),
-                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                            "fines.xlsx");
-        }
+        if (format == "csv" || format == "xlsx")
+            return export_of(penalties_table(db_, tz, q, keep), format, "fines");
         auto query = query_of(req);
         std::string notice;
         if (auto done = query.find("done"); done != query.end() && query.count("fine")) {
@@ -206,13 +206,25 @@ raw_response dashboard::page(const raw_request& req) {
                     ""};
     auto before = rules::previous_period(p);
     auto from = tz.start_of(path == "/ontime" ? before.from : p.from);
+    bool exporting = format == "csv" || format == "xlsx";
     auto to = tz.start_of(core::add_days(p.to, 1));
     std::vector<rules::complaint> seen;
     for (auto& c : db_.complaints_posted_between(from, to))
         if (v->scope.sees(c) && (f->department.empty() || rules::concerns(c, f->department)))
             seen.push_back(std::move(c));
     rules::context ctx{cfg_, tz, clock_.now(), nullptr, &calendar_};
+    if (path == "/categories") {
+        std::erase_if(seen, [&](const rules::complaint& c) {
+            auto d = tz.date_of(c.posted_at);
+            return d < p.from || p.to < d;
+        });
+        if (exporting) return export_of(categories_table(seen), format, "categories");
+        return html(200, categories_view(*v, seen, *f, departments));
+    }
     auto figures = rules::ontime_of(seen, p, ctx, f->department);
+    if (exporting)
+        return path == "/ontime" ? export_of(ontime_table(figures), format, "ontime")
+                                 : export_of(lateness_table(figures, tz), format, "lateness");
     if (path == "/ontime") {
         std::vector<std::pair<rules::period, rules::ontime_figures>> weeks;
         for (const auto& w : rules::weeks_of(p))

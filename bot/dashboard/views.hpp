@@ -4,6 +4,7 @@
 //   罚款台账 (/fines)    the fines of the period: totals, per month, per head, each fine (HR: 已缴 / 免罚)
 //   准时率 (/ontime)     on-time rate per stage and per department, with charts
 //   延误分布 (/lateness) how late the late steps were, and on which weekday and hour
+//   问题类别 (/categories) complaints by kind, valid or not, 问题类别, department, customer, brand
 //   投诉详情 (/complaint/P1)  the form, the stages, the replies, the fines and the event log
 #pragma once
 
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "dashboard/page.hpp"
+#include "reports/report_query.hpp"
 #include "rules/board.hpp"
 #include "rules/ontime.hpp"
 
@@ -40,6 +42,14 @@ std::string ontime_view(const viewer& v, const rules::ontime_figures& figures,
                         const filter& f, const std::vector<std::string>& departments);
 std::string lateness_view(const viewer& v, const rules::ontime_figures& figures, const filter& f,
                           const std::vector<std::string>& departments, const core::zone& tz);
+
+std::string categories_view(const viewer& v, const std::vector<rules::complaint>& complaints, const filter& f,
+                            const std::vector<std::string>& departments);
+
+// What the exports of the views hold (CSV / XLSX: exactly the filtered figures of the page).
+report_table categories_table(const std::vector<rules::complaint>& complaints);
+report_table ontime_table(const rules::ontime_figures& figures);
+report_table lateness_table(const rules::ontime_figures& figures, const core::zone& tz);
 
 std::string complaint_view(const viewer& v, const rules::complaint& c,
                            const std::vector<rules::event>& events, const std::vector<rules::fine>& fines,

@@ -68,7 +68,7 @@ std::string ontime_view(const viewer& v, const rules::ontime_figures& figures,
                         const rules::ontime_figures& previous,
                         const std::vector<std::pair<rules::period, rules::ontime_figures>>& weeks,
                         const filter& f, const std::vector<std::string>& departments) {
-    std::string body = filter_form("/ontime", f, departments, false) + period_note(figures);
+    std::string body = filter_form("/ontime", f, departments, true) + period_note(figures);
     auto all = sum(figures.stages), replies = sum(figures.departments);
     auto all_before = sum(previous.stages), replies_before = sum(previous.departments);
     body += "<div class=\"cards\">\n" + card("各环节按时率", rules::percent_text(all), all.late() > 0) +
@@ -151,7 +151,7 @@ std::string ontime_view(const viewer& v, const rules::ontime_figures& figures,
 
 std::string lateness_view(const viewer& v, const rules::ontime_figures& figures, const filter& f,
                           const std::vector<std::string>& departments, const core::zone& tz) {
-    std::string body = filter_form("/lateness", f, departments, false) + period_note(figures);
+    std::string body = filter_form("/lateness", f, departments, true) + period_note(figures);
     auto buckets = rules::bucket_lateness(figures.late);
     std::vector<row> bucket_rows;
     for (std::size_t i = 0; i < buckets.labels.size(); ++i)
@@ -215,6 +215,27 @@ std::string lateness_view(const viewer& v, const rules::ontime_figures& figures,
     body += "<h2>超时明细（最近 200 条）</h2>\n" +
             table({"投诉", "环节", "部门", "截止", "超时"}, late_rows, "本期没有超时。");
     return layout(v, "/lateness", "延误分布", body);
+}
+
+report_table ontime_table(const rules::ontime_figures& figures) {
+    report_table t;
+    t.title = "准时率";
+    t.header = {"部门", "环节", "次数", "按时", "超时", "按时率"};
+    for (const auto& [dept, stages] : figures.by_department_stage)
+        for (const auto& [stage, r] : stages)
+            t.rows.push_back({dept, stage, std::to_string(r.total), std::to_string(r.on_time),
+                              std::to_string(r.late()), rules::percent_text(r)});
+    return t;
+}
+
+report_table lateness_table(const rules::ontime_figures& figures, const core::zone& tz) {
+    report_table t;
+    t.title = "超时明细";
+    t.header = {"投诉编号", "环节", "部门", "截止时间", "超时（分钟）"};
+    for (const auto& l : figures.late)
+        t.rows.push_back(
+            {l.complaint, l.stage, l.department, tz.long_time(l.due), std::to_string(l.minutes)});
+    return t;
 }
 
 }  // namespace app::dashboard

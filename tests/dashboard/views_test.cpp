@@ -150,6 +150,43 @@ TEST(Views, OntimeAndLatenessCountTheMissedReplies) {
     EXPECT_TRUE(contains(late.body, "<td>回复</td>"));
 }
 
+TEST(Views, CategoriesCountTheComplaintsOfThePeriodByEachDimension) {
+    board b;
+    auto hr = b.session_of("wangwu");
+    auto page = b.get("/categories?from=2026-11-23&to=2026-11-23", hr);
+    ASSERT_EQ(page.status, 200);
+    for (const char* text : {"按类型", "产品质量投诉", "有效投诉", "未分类", "按责任部门", "物流部",
+                             "西南机电", "华东五金有限公司", "按品牌", "金虎"})
+        EXPECT_TRUE(contains(page.body, text)) << text;
+    auto csv = b.get("/categories?from=2026-11-23&to=2026-11-23&format=csv", hr).body;
+    EXPECT_TRUE(contains(csv, "类型,产品质量投诉,2\r\n")) << csv;
+    EXPECT_TRUE(contains(csv, "责任部门,物流部,1\r\n")) << csv;
+    // 采购部's head counts only the complaints they see.
+    auto own = b.get("/categories?from=2026-11-23&to=2026-11-23&format=csv", b.session_of("wujiu")).body;
+    EXPECT_TRUE(contains(own, "类型,产品质量投诉,1\r\n")) << own;
+    EXPECT_FALSE(contains(own, "西南机电"));
+    auto none = b.get("/categories?from=2026-10-01&to=2026-10-31", hr);
+    EXPECT_TRUE(contains(none.body, "本期没有投诉。"));
+}
+
+TEST(Views, EveryViewExportsItsFiguresAsCsvAndXlsx) {
+    board b;
+    auto hr = b.session_of("wangwu");
+    for (const char* path : {"/", "/fines", "/ontime", "/lateness", "/categories"}) {
+        auto csv = b.get(std::string(path) + "?from=2026-11-23&to=2026-11-23&format=csv", hr);
+        EXPECT_EQ(csv.status, 200) << path;
+        EXPECT_EQ(csv.body.rfind("\xEF\xBB\xBF", 0), 0u) << path;
+        auto xlsx = b.get(std::string(path) + "?from=2026-11-23&to=2026-11-23&format=xlsx", hr);
+        EXPECT_EQ(xlsx.status, 200) << path;
+        EXPECT_EQ(xlsx.body.rfind("PK", 0), 0u) << path;
+        EXPECT_TRUE(contains(xlsx.headers["content-disposition"], ".xlsx")) << path;
+    }
+    auto late = b.get("/lateness?from=2026-11-23&to=2026-11-23&format=csv", hr).body;
+    EXPECT_TRUE(contains(late, "P2,回复,物流部,2026-11-23 13:10,50\r\n")) << late;
+    auto ontime = b.get("/ontime?from=2026-11-23&to=2026-11-23&format=csv", hr).body;
+    EXPECT_TRUE(contains(ontime, "采购部,回复,1,0,1,0%\r\n")) << ontime;
+}
+
 TEST(Views, AComplaintsPageShowsItsStagesRepliesFinesAndEvents) {
     board b;
     auto page = b.get("/complaint/P1", b.session_of("wangwu"));
