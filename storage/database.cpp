@@ -159,6 +159,13 @@ audit_result database::verify_audit() {
     STORAGE_CALL(events.verify(impl_->fines.all()));
 }
 
+audit_result database::verify_complaint_audit(const std::string& complaint_id) {
+    STORAGE_CALL(events.verify_complaint(complaint_id, impl_->fines.of_complaint(complaint_id)));
+}
+std::vector<rules::fine> database::fines_of_complaint(const std::string& complaint_id) {
+    STORAGE_CALL(fines.of_complaint(complaint_id));
+}
+
 void database::sync_deadlines(const std::string& complaint_id, const std::vector<rules::deadline>& wanted,
                               const std::vector<rules::deadline>* open_now) {
     STORAGE_CALL(deadlines.sync(complaint_id, wanted, open_now));

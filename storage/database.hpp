@@ -130,6 +130,8 @@ class database {
     // Recomputes the event log's hash chain (schema v2: each event carries the SHA-256 of the
     // previous hash and its own fields; UPDATE and DELETE are refused by triggers).
     audit_result verify_audit();
+    // The audit verdict for one complaint: its events and the fines issued on it (see event_store).
+    audit_result verify_complaint_audit(const std::string& complaint_id);
 
     // --- deadlines: the scheduler's durable table. Jobs use complaint "" and keys "job:<name>".
     // Makes the open deadlines of `complaint_id` exactly `wanted`: new ones inserted, moved ones
@@ -154,6 +156,8 @@ class database {
     std::optional<rules::fine> load_fine(const std::string& id);
     void update_fine(const rules::fine& f);
     std::vector<rules::fine> fines();
+    // The fines issued on one complaint, by id (the index of UNIQUE(complaint_id, …)).
+    std::vector<rules::fine> fines_of_complaint(const std::string& complaint_id);
     std::int64_t fine_count();
     // Fines issued in [from, to), by id (index fines_issued).
     std::vector<rules::fine> fines_issued_between(core::instant from, core::instant to);

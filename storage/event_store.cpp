@@ -184,4 +184,49 @@ audit_result event_store::verify(const std::vector<rules::fine>& fines) {
     return r;
 }
 
+audit_result event_store::verify_complaint(const std::string& complaint_id,
+                                           const std::vector<rules::fine>& fines) {
+    audit_result r;
+    SQLite::Statement q(
+        c_.db(),
+        "SELECT e.id, e.complaint_id, e.at, e.actor, e.type, e.stage, e.detail, e.deadline, "
+        "e.late_ms, e.hash, (SELECT p.hash FROM events p WHERE p.id = e.id - 1) FROM events e "
+        "WHERE e.complaint_id = ? ORDER BY e.id");
+    q.bind(1, complaint_id);
+    std::map<std::string, std::string> fined;
+    std::map<std::string, rules::fine_status> status;
+    while (q.executeStep()) {
+        auto id = q.getColumn(0).getInt64();
+        std::optional<std::int64_t> deadline;
+        if (!q.getColumn(7).isNull()) deadline = q.getColumn(7).getInt64();
+        auto detail = q.getColumn(6).getString();
+        auto type = q.getColumn(4).getString();
+        if (id > 1 && q.getColumn(10).isNull())
+            r.problems.push_back("event #" + std::to_string(id - 1) + " before " + complaint_id +
+                                 "'s event #" + std::to_string(id) + " is missing: events were deleted");
+        auto prev = q.getColumn(10).isNull() ? std::string{} : q.getColumn(10).getString();
+        auto want = chain_hash(prev, id, q.getColumn(1).getString(), q.getColumn(2).getInt64(),
+                               q.getColumn(3).getString(), type, q.getColumn(5).getString(), detail, deadline,
+                               q.getColumn(8).getInt64());
+        if (q.getColumn(9).getString() != want)
+            r.problems.push_back("event #" + std::to_string(id) + " (" + complaint_id + " " + type +
+                                 ") does not match its hash: it was changed after it was written");
+        auto fine_id = std::string(rules::fine_id_of_detail(detail));
+        if (type == rules::fine_issued_event) fined[fine_id] = detail;
+        if (auto set = rules::fine_status_set_by(type)) status[fine_id] = *set;
+        r.last_hash = q.getColumn(9).getString();
+        ++r.events;
+    }
+    for (const auto& f : fines) {
+        ++r.fines;
+        auto it = fined.find(f.id);
+        auto st = status.find(f.id);
+        for (auto& p : rules::fine_audit_problems(f, it == fined.end() ? nullptr : &it->second,
+                                                  st == status.end() ? rules::fine_status::open : st->second))
+            r.problems.push_back(std::move(p));
+    }
+    r.ok = r.problems.empty();
+    return r;
+}
+
 }  // namespace storage::detail

@@ -32,6 +32,10 @@ class event_store {
     // Recomputes the chain and checks each fine of `fines` against the events that issued it and
     // set its status.
     audit_result verify(const std::vector<rules::fine>& fines);
+    // The same checks for one complaint's events and `fines` (its fines), without reading the rest
+    // of the log: each event matches its hash and chains on the event before it (whichever
+    // complaint that is), and each fine matches the events that issued it and set its status.
+    audit_result verify_complaint(const std::string& complaint_id, const std::vector<rules::fine>& fines);
 
   private:
     connection& c_;

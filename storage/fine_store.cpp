@@ -110,6 +110,14 @@ std::vector<rules::fine> fine_store::issued_between(core::instant from, core::in
     return out;
 }
 
+std::vector<rules::fine> fine_store::of_complaint(const std::string& complaint_id) {
+    std::vector<rules::fine> out;
+    SQLite::Statement q(c_.db(), std::string(sql_fine_columns) + " WHERE complaint_id = ? ORDER BY seq");
+    q.bind(1, complaint_id);
+    while (q.executeStep()) out.push_back(fine_from(q));
+    return out;
+}
+
 std::vector<rules::fine> fine_store::all() {
     std::vector<rules::fine> out;
     SQLite::Statement q(c_.db(), std::string(sql_fine_columns) + " ORDER BY seq");

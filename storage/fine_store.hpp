@@ -18,6 +18,7 @@ class fine_store {
     std::optional<rules::fine> load(const std::string& id);
     void update(const rules::fine& f);
     std::vector<rules::fine> all();
+    std::vector<rules::fine> of_complaint(const std::string& complaint_id);  // by seq
     std::vector<rules::fine> issued_between(core::instant from, core::instant to);
 
   private:

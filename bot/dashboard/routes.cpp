@@ -159,9 +159,10 @@ raw_response dashboard::page(const raw_request& req) {
         auto c = id.size() <= 16 ? db_.load_complaint(id) : std::nullopt;
         if (!c || !v->scope.sees(*c)) return html(404, not_found_view(*v, id.size() <= 16 ? id : "该投诉"));
         std::vector<rules::fine> fines;
-        for (auto& f : db_.fines())
-            if (f.complaint == c->id && v->scope.sees(f)) fines.push_back(std::move(f));
-        return html(200, complaint_view(*v, *c, db_.events_of(c->id), fines, cfg_, tz));
+        for (auto& f : db_.fines_of_complaint(c->id))
+            if (v->scope.sees(f)) fines.push_back(std::move(f));
+        auto audit = db_.verify_complaint_audit(c->id);
+        return html(200, complaint_view(*v, *c, db_.events_of(c->id), fines, audit, cfg_, tz));
     }
     std::string error;
     bool month = path != "/";

@@ -15,6 +15,7 @@
 #include "reports/report_query.hpp"
 #include "rules/board.hpp"
 #include "rules/ontime.hpp"
+#include "storage/records.hpp"
 
 namespace app::dashboard {
 
@@ -51,9 +52,11 @@ report_table categories_table(const std::vector<rules::complaint>& complaints);
 report_table ontime_table(const rules::ontime_figures& figures);
 report_table lateness_table(const rules::ontime_figures& figures, const core::zone& tz);
 
+// `audit`: storage::database::verify_complaint_audit for the complaint.
 std::string complaint_view(const viewer& v, const rules::complaint& c,
                            const std::vector<rules::event>& events, const std::vector<rules::fine>& fines,
-                           const rules::config& cfg, const core::zone& tz);
+                           const storage::audit_result& audit, const rules::config& cfg,
+                           const core::zone& tz);
 
 // 404 inside the frame: "没有 P9，或不在您的查看范围内".
 std::string not_found_view(const viewer& v, const std::string& what);

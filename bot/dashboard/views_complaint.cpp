@@ -86,7 +86,8 @@ std::string stage_words(const std::string& stage) {
 
 std::string complaint_view(const viewer& v, const rules::complaint& c,
                            const std::vector<rules::event>& events, const std::vector<rules::fine>& fines,
-                           const rules::config& cfg, const core::zone& tz) {
+                           const storage::audit_result& audit, const rules::config& cfg,
+                           const core::zone& tz) {
     std::string status = c.is_open() ? (c.paused_since ? "已暂停：" + c.pause_reason : std::string("进行中"))
                          : c.status_is(rules::complaint_status::invalid) ? "无效"
                                                                          : "已关闭";
@@ -180,13 +181,29 @@ std::string complaint_view(const viewer& v, const rules::complaint& c,
             table({"罚款编号", "环节", "部门", "负责人", "金额", "状态", "备注"}, fine_rows, "没有罚款。");
 
     std::vector<row> log;
-    for (const auto& e : events)
+    for (const auto& e : events) {
+        auto late = std::chrono::duration_cast<std::chrono::minutes>(e.late);
         log.push_back({{tz.short_time(e.at), {}, "num"},
                        {person(cfg, e.actor)},
                        {event_label(e.type), {}, e.type == "missed" || e.type == "fined" ? "late" : ""},
                        {stage_words(e.stage)},
+                       {late.count() > 0 ? "晚 " + core::format_duration_zh(late) : "",
+                        {},
+                        late.count() > 0 ? "num late" : "num"},
                        {e.detail}});
-    body += "<h2>事件记录</h2>\n" + table({"时间", "人员", "事件", "环节", "说明"}, log, "没有记录。");
+    }
+    body +=
+        "<h2>事件记录</h2>\n" + table({"时间", "人员", "事件", "环节", "超时", "说明"}, log, "没有记录。");
+    if (audit.ok)
+        body += "<p class=\"notice\">审计校验通过：本投诉的 " + std::to_string(audit.events) + " 条记录与 " +
+                std::to_string(audit.fines) + " 笔罚款与哈希链一致，未被改动。</p>\n";
+    else {
+        body += "<p class=\"notice error\">审计校验未通过：</p>\n<ul>\n";
+        for (const auto& p : audit.problems) body += "<li>" + html_escape(p) + "</li>\n";
+        body +=
+            "</ul>\n<p class=\"note\">请用 <code>complaint-bot audit verify</code> "
+            "检查整个日志，并从备份核对。</p>\n";
+    }
     return layout(v, "", c.id + " " + std::string(rules::kind_title(c.kind)), body);
 }
 

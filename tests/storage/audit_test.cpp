@@ -151,3 +151,57 @@ TEST(Audit, AVersionOneDatabaseIsChainedOnMigration) {
     EXPECT_EQ(r.events, 3);
     EXPECT_THROW(storage::sql_console(db).exec("DELETE FROM events"), storage::error);
 }
+
+TEST(Audit, OneComplaintsVerdictChecksItsEventsAndFinesOnly) {
+    test_support::temp_dir dir;
+    auto path = (dir / "a.db").string();
+    {
+        storage::database db(path);
+        seed(db);
+        auto tx = db.begin();
+        db.append_events({ev("P2", "registered", "登记服务质量投诉（投诉人 林芳）", 10)});
+        tx->commit();
+        auto p1 = db.verify_complaint_audit("P1");
+        EXPECT_TRUE(p1.ok);
+        EXPECT_EQ(p1.events, 3);
+        EXPECT_EQ(p1.fines, 1);
+        EXPECT_EQ(db.fines_of_complaint("P1").size(), 1u);
+        EXPECT_TRUE(db.fines_of_complaint("P2").empty());
+        EXPECT_TRUE(db.verify_complaint_audit("P2").ok);
+        EXPECT_EQ(db.verify_complaint_audit("P9").events, 0);
+    }
+    {
+        storage::sql_console raw(path);
+        raw.exec("DROP TRIGGER events_append_only_update");
+        raw.exec("UPDATE events SET detail = '周敏 受理（改）' WHERE id = 2");
+    }
+    storage::database db(path);
+    auto p1 = db.verify_complaint_audit("P1");
+    EXPECT_FALSE(p1.ok);
+    ASSERT_FALSE(p1.problems.empty());
+    EXPECT_EQ(p1.problems[0],
+              "event #2 (P1 accepted) does not match its hash: it was changed after it was written");
+    EXPECT_TRUE(db.verify_complaint_audit("P2").ok);  // its own events are intact
+    // A fine edited in the ledger shows on its complaint.
+    storage::sql_console(db).exec("UPDATE fines SET amount = 5 WHERE seq = 1");
+    auto again = db.verify_complaint_audit("P1");
+    EXPECT_NE(again.problems.back().find("fine F1"), std::string::npos) << again.problems.back();
+}
+
+TEST(Audit, OneComplaintsVerdictFindsADeletedEventBeforeOneOfIts) {
+    test_support::temp_dir dir;
+    auto path = (dir / "a.db").string();
+    {
+        storage::database db(path);
+        seed(db);
+    }
+    {
+        storage::sql_console raw(path);
+        raw.exec("DROP TRIGGER events_append_only_delete");
+        raw.exec("DELETE FROM events WHERE id = 2");
+    }
+    storage::database db(path);
+    auto r = db.verify_complaint_audit("P1");
+    EXPECT_FALSE(r.ok);
+    EXPECT_EQ(r.problems.at(0), "event #2 before P1's event #3 is missing: events were deleted");
+}
