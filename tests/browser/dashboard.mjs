@@ -231,9 +231,19 @@ async function main() {
       return scope.flatMap((n) => [...n.querySelectorAll('a[href]')].map((a) => a.href));
     });
     const pages = [...new Set([`${base}/`, ...links].map((u) => new URL(u)).filter((u) => u.origin === base)
-      .filter((u) => !['/logout', '/login'].includes(u.pathname)).map((u) => u.href))];
+      .filter((u) => !['/logout', '/login'].includes(u.pathname))
+      .map((u) => { u.hash = ''; return u.href; }))];
     check(pages.length >= 2, `the home page links to other pages (${pages.length - 1} found)`, show(links));
     for (const url of pages) {
+      // A download (CSV, xlsx: an attachment, or not a page type) is fetched, not opened.
+      const head = await context.request.get(url);
+      const headType = head.headers()['content-type'] || '';
+      if (/attachment/i.test(head.headers()['content-disposition'] || '') ||
+          !/^(text\/html|application\/json|text\/plain)/.test(headType)) {
+        check(head.status() === 200 && (await head.body()).length > 0,
+          `GET ${url} is 200 with a body (a download: ${headType})`, `got ${head.status()}`);
+        continue;
+      }
       res = await page.goto(url, { waitUntil: 'load' });
       await page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => {});
       check(res.status() === 200, `GET ${url} is 200`, `got ${res.status()}`);
