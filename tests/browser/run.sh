@@ -42,7 +42,12 @@ if ! cmp -s "$here/package-lock.json" "$modules/.installed-lock.json" ||
     echo ">> npm ci (playwright-core from tests/browser/package-lock.json) into $modules"
     cp "$here/package.json" "$here/package-lock.json" "$modules/"
     rm -f "$modules/.installed-lock.json"
-    PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix "$modules" --ignore-scripts --no-audit --no-fund \
+    # Node trusts its own CA list; add the system's (ca-certificates and the machine's local CAs,
+    # e.g. a company's TLS-inspecting proxy), as the bot's HTTPS client does.
+    ca=()
+    [ -n "${NODE_EXTRA_CA_CERTS:-}" ] || [ ! -f /etc/ssl/certs/ca-certificates.crt ] ||
+        ca=(NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt)
+    env "${ca[@]}" PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix "$modules" --ignore-scripts --no-audit --no-fund \
         --loglevel=error || fail "npm ci failed (offline? it needs the npm registry once per lock file change)"
     cp "$here/package-lock.json" "$modules/.installed-lock.json"
 else
