@@ -16,7 +16,8 @@
 # removed afterwards. The .deb files apt downloads are kept in the cache too ($FRESH_ROOT_CACHE/
 # archives, bind-mounted as the root's /var/cache/apt/archives), so a second run downloads nothing
 # that did not change; every package is still installed from scratch.
-# The root uses this machine's apt sources (and its Acquire settings), so it reaches the same archive.
+# The root uses this machine's apt sources (and its Acquire settings), so it reaches the same archive,
+# and trusts its local CA certificates (/usr/local/share/ca-certificates).
 # Exit status: the command's; 3 when the root could not be made; 2 on bad usage.
 set -uo pipefail
 
@@ -121,6 +122,12 @@ if [ -f /etc/apt/sources.list.d/debian.sources ]; then
     rm -f "$root/etc/apt/sources.list"
     cp /etc/apt/sources.list.d/debian.sources "$root/etc/apt/sources.list.d/"
     cp /etc/apt/apt.conf.d/99* "$root/etc/apt/apt.conf.d/" 2>/dev/null
+fi
+# This machine's local CA certificates too (a TLS-inspecting proxy's, say): ca-certificates, once
+# the command installs it, adds them to the root's trust store, so npm reaches the same registry.
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+    mkdir -p "$root/usr/local/share/ca-certificates" &&
+        cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
 fi
 git clone -q "$top" "$root/project" || exit 3
 if [ ${#copies[@]} -gt 0 ]; then

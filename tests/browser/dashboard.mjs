@@ -1,0 +1,344 @@
+// The dashboard in the system Chromium, driven by playwright-core (started by run.sh, which sets the
+// environment below and runs complaint-bot serve). Each check prints one line; the first failure
+// stops the run with a message naming what was expected and what came.
+import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
+import { isDeepStrictEqual } from 'node:util';
+import path from 'node:path';
+
+const env = (name) => {
+  const v = process.env[name];
+  if (!v) throw new Error(`dashboard.mjs: ${name} is not set (run it through tests/browser/run.sh)`);
+  return v;
+};
+const base = env('BASE_URL');
+const shots = env('SCREENSHOT_DIR');
+const bot = env('BOT_BINARY');
+const db = env('BOT_DB');
+const hr = { user: env('HR_USER'), password: env('HR_PASSWORD') };
+const head = { user: env('HEAD_USER'), password: env('HEAD_PASSWORD'), department: env('HEAD_DEPARTMENT') };
+
+// playwright-core lives in the build tree (npm ci --prefix BUILD/browser), not beside this file.
+const require = createRequire(path.join(env('BROWSER_MODULES'), 'package.json'));
+const { chromium } = require('playwright-core');
+
+class Failure extends Error {}
+let checks = 0;
+function check(ok, what, detail = '') {
+  if (!ok) throw new Failure(`${what}${detail ? `: ${detail}` : ''}`);
+  checks++;
+  console.log(`ok ${checks} - ${what}`);
+}
+const show = (v) => JSON.stringify(v)?.slice(0, 400);
+
+// What the CLI prints from the same database (the API answers the same JSON).
+function report(kind, department) {
+  const args = ['report', kind, '--db', db, '--format', 'json'];
+  if (department) args.push('--department', department);
+  return JSON.parse(execFileSync(bot, args, { encoding: 'utf8' }));
+}
+
+// Everything a page reports that would be a bug: console errors, uncaught exceptions, CSP
+// violations (the DOM event, through a binding the init script calls), failed or 4xx/5xx
+// requests. `expect` lists what one step allows (e.g. the 401 of a refused login).
+function watch(context) {
+  const problems = [];
+  const allowed = [];
+  context.on('page', (page) => attach(page));
+  function attach(page) {
+    page.on('console', (m) => {
+      if (m.type() !== 'error') return;
+      const text = m.text();
+      if (allowed.some((re) => re.test(text))) return;
+      problems.push(`console error on ${page.url()}: ${text}`);
+    });
+    page.on('pageerror', (e) => problems.push(`uncaught exception on ${page.url()}: ${e.message}`));
+    page.on('requestfailed', (r) => problems.push(`request failed: ${r.method()} ${r.url()}: ${r.failure()?.errorText}`));
+    page.on('response', (r) => {
+      if (r.status() >= 400 && !allowed.some((re) => re.test(`${r.status()} ${r.url()}`)))
+        problems.push(`HTTP ${r.status()} for ${r.request().method()} ${r.url()}`);
+    });
+  }
+  return {
+    problems,
+    allow(re) { allowed.push(re); },
+    reset() { problems.length = 0; allowed.length = 0; },
+    async install() {
+      await context.exposeBinding('__cbCspViolation', ({ page }, v) =>
+        problems.push(`CSP violation on ${page.url()}: ${v.directive} blocked ${v.blocked || '(inline)'}` +
+          `${v.sample ? ` (${v.sample})` : ''}`));
+      await context.addInitScript(() => {
+        document.addEventListener('securitypolicyviolation', (e) => {
+          // The binding exists before any page script runs; a page cannot silence it.
+          window.__cbCspViolation({ directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample });
+        });
+      });
+    },
+  };
+}
+
+// Chinese text really renders: distinct Han characters of the element's text, drawn in its font,
+// give distinct pictures (with no CJK font every one is the same "tofu" box). Returns null when the
+// element has fewer than two distinct Han characters.
+async function chineseRenders(page, selector) {
+  return page.evaluate((sel) => {
+    const el = document.querySelector(sel) || document.body;
+    const han = [...new Set([...el.innerText].filter((c) => /\p{Script=Han}/u.test(c)))].slice(0, 8);
+    if (han.length < 2) return null;
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = 48;
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    ctx.font = `32px ${getComputedStyle(el).fontFamily}`;
+    const pictures = han.map((c) => {
+      ctx.clearRect(0, 0, 48, 48);
+      ctx.fillText(c, 4, 36);
+      return Array.from(ctx.getImageData(0, 0, 48, 48).data).join(',');
+    });
+    const inked = pictures.filter((p) => /[1-9]/.test(p)).length;
+    return { chars: han.join(''), distinct: new Set(pictures).size, inked };
+  }, selector);
+}
+
+// The font families Chromium actually drew an element's text with (for the messages).
+async function platformFonts(page, selector) {
+  try {
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('DOM.enable');
+    await cdp.send('CSS.enable');
+    const { root } = await cdp.send('DOM.getDocument');
+    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector });
+    const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+    await cdp.detach();
+    return fonts.map((f) => `${f.familyName} (${f.glyphCount} glyphs)`).join(', ');
+  } catch (e) {
+    return `(unknown: ${e.message})`;
+  }
+}
+
+async function checkChinese(page, what, selector = 'body') {
+  const r = await chineseRenders(page, selector);
+  if (r === null) {
+    console.log(`# ${what}: no Chinese text to check`);
+    return;
+  }
+  check(r.inked === [...r.chars].length && r.distinct === [...r.chars].length,
+    `${what}: Chinese text renders (${r.chars}; fonts: ${await platformFonts(page, selector)})`,
+    `${r.distinct} distinct pictures for ${[...r.chars].length} characters, ${r.inked} with ink: no CJK font? ` +
+    'apt-get install fonts-wqy-microhei');
+}
+
+let shotCount = 0;
+async function screenshot(page, name) {
+  const file = path.join(shots, `${String(++shotCount).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  console.log(`# screenshot ${file}`);
+}
+
+function settled(watcher, what) {
+  check(watcher.problems.length === 0, `${what}: no console error, exception, CSP violation or failed request`,
+    watcher.problems.join('\n  '));
+  watcher.reset();
+}
+
+async function login(page, who) {
+  await page.goto(`${base}/login`);
+  await page.fill('#user', who.user);
+  await page.fill('#password', who.password);
+  const [response] = await Promise.all([
+    page.waitForNavigation(),
+    page.click('button[type=submit]'),
+  ]);
+  return response;
+}
+
+const slug = (url) => {
+  const u = new URL(url);
+  const s = `${u.pathname}${u.search}`.replace(/^\/+|\/+$/g, '').replace(/[^A-Za-z0-9._-]+/g, '-');
+  return s || 'home';
+};
+
+async function main() {
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  const browser = await chromium.launch({
+    executablePath: env('CHROMIUM'),
+    headless: true,
+    chromiumSandbox: !root,  // root: --no-sandbox (Chromium refuses its sandbox as root)
+    args: ['--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  console.log(`# Chromium ${browser.version()} (${env('CHROMIUM')}), dashboard at ${base}`);
+  try {
+    // ---- the CSP listener itself works: an inline script injected into the login page is reported.
+    {
+      const context = await browser.newContext();
+      const w = watch(context);
+      await w.install();
+      const page = await context.newPage();
+      await page.goto(`${base}/login`);
+      await page.evaluate(() => {
+        const s = document.createElement('script');
+        s.textContent = 'window.__cbInline = 1';
+        document.head.appendChild(s);
+      });
+      await page.waitForTimeout(300);
+      const ran = await page.evaluate(() => window.__cbInline === 1);
+      check(!ran && w.problems.some((p) => p.startsWith('CSP violation')),
+        'the CSP blocks an injected inline script and the test sees the violation', show(w.problems));
+      await context.close();
+    }
+
+    // ---- HR: the login page, a refused password, the login.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    const w = watch(context);
+    await w.install();
+    const page = await context.newPage();
+
+    let res = await page.goto(`${base}/login`);
+    check(res.status() === 200, 'GET /login is 200', `got ${res.status()}`);
+    check(/script-src 'self'/.test(res.headers()['content-security-policy'] || ''),
+      '/login carries the Content-Security-Policy', show(res.headers()));
+    check(await page.locator('#user').isVisible() && await page.locator('#password').isVisible() &&
+      await page.locator('button[type=submit]').isVisible(), 'the login form shows the user, password and submit fields');
+    check((await page.title()).includes('登录'), 'the login page title says 登录', await page.title());
+    await checkChinese(page, 'login page', 'h1');
+    await screenshot(page, 'login');
+    settled(w, 'login page');
+
+    w.allow(/401 .*\/login$/);
+    w.allow(/status of 401/);  // Chromium's console line for the refused login's own 401
+    res = await login(page, { user: hr.user, password: `${hr.password}-wrong` });
+    check(res.status() === 401, 'a wrong password is refused with 401', `got ${res.status()}`);
+    const alert = (await page.locator('[role=alert]').textContent().catch(() => '')) || '';
+    check(alert.includes('密码错误'), 'the refused login says why', `alert: ${show(alert)}`);
+    check(!(await context.cookies()).some((c) => c.name === 'cb_session'), 'a refused login sets no session cookie');
+    await screenshot(page, 'login-refused');
+    settled(w, 'refused login');
+
+    res = await login(page, hr);
+    check(res.status() === 200 && new URL(page.url()).pathname === '/',
+      `${hr.user} logs in and lands on /`, `status ${res.status()} at ${page.url()}`);
+    const cookie = (await context.cookies()).find((c) => c.name === 'cb_session');
+    check(cookie && cookie.httpOnly && cookie.sameSite === 'Strict', 'the session cookie is HttpOnly and SameSite=Strict',
+      show(cookie));
+    check((await page.textContent('body')).includes(hr.user), 'the home page shows who is logged in');
+    settled(w, 'login');
+
+    // ---- the home page and every page its navigation links to (a <nav>, or the whole page while
+    // the dashboard has none), found in the page so that views added later are covered.
+    const links = await page.evaluate(() => {
+      const navs = [...document.querySelectorAll('nav')];
+      const scope = navs.length ? navs : [document.body];
+      return scope.flatMap((n) => [...n.querySelectorAll('a[href]')].map((a) => a.href));
+    });
+    const pages = [...new Set([`${base}/`, ...links].map((u) => new URL(u)).filter((u) => u.origin === base)
+      .filter((u) => !['/logout', '/login'].includes(u.pathname))
+      .map((u) => { u.hash = ''; return u.href; }))];
+    check(pages.length >= 2, `the home page links to other pages (${pages.length - 1} found)`, show(links));
+    for (const url of pages) {
+      // A download (CSV, xlsx: an attachment, or not a page type) is fetched, not opened.
+      const head = await context.request.get(url);
+      const headType = head.headers()['content-type'] || '';
+      if (/attachment/i.test(head.headers()['content-disposition'] || '') ||
+          !/^(text\/html|application\/json|text\/plain)/.test(headType)) {
+        check(head.status() === 200 && (await head.body()).length > 0,
+          `GET ${url} is 200 with a body (a download: ${headType})`, `got ${head.status()}`);
+        continue;
+      }
+      res = await page.goto(url, { waitUntil: 'load' });
+      await page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => {});
+      check(res.status() === 200, `GET ${url} is 200`, `got ${res.status()}`);
+      const type = res.headers()['content-type'] || '';
+      if (type.startsWith('text/html')) {
+        check(/script-src 'self'/.test(res.headers()['content-security-policy'] || ''),
+          `${url} carries the Content-Security-Policy`);
+        await checkChinese(page, url);
+      } else if (type.startsWith('application/json')) {
+        let parsed = null;
+        try { parsed = JSON.parse(await res.text()); } catch (e) { /* reported below */ }
+        check(parsed !== null, `${url} is JSON`, type);
+      }
+      await screenshot(page, slug(url));
+      settled(w, url);
+    }
+
+    // ---- the API: HR sees what the CLI reports; without the cookie 401.
+    for (const api of ['complaints', 'fines']) {
+      res = await context.request.get(`${base}/api/${api}`);
+      check(res.status() === 200 && (res.headers()['content-type'] || '').startsWith('application/json'),
+        `/api/${api} is JSON for ${hr.user}`, `${res.status()} ${res.headers()['content-type']}`);
+      const body = await res.json();
+      const expected = report(api === 'fines' ? 'penalties' : 'complaints');
+      check(isDeepStrictEqual(body, expected), `/api/${api} for ${hr.user} equals report ${api === 'fines' ? 'penalties' : 'complaints'} --format json (${body.length} rows)`,
+        `api ${show(body)} vs report ${show(expected)}`);
+    }
+    {
+      const anonymous = await browser.newContext();
+      for (const api of ['complaints', 'fines']) {
+        const r = await anonymous.request.get(`${base}/api/${api}`);
+        let body = null;
+        try { body = await r.json(); } catch (e) { /* reported below */ }
+        check(r.status() === 401 && body && typeof body.error === 'string', `/api/${api} without the cookie is 401 with a JSON error`,
+          `${r.status()} ${show(body)}`);
+      }
+      const r = await anonymous.request.get(`${base}/`, { maxRedirects: 0 });
+      check(r.status() === 303 && r.headers().location === '/login', '/ without the cookie redirects to /login',
+        `${r.status()} ${r.headers().location}`);
+      await anonymous.close();
+    }
+
+    // ---- the department head: only their department's fines and complaints.
+    {
+      const hc = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const hw = watch(hc);
+      await hw.install();
+      const hp = await hc.newPage();
+      res = await login(hp, head);
+      check(res.status() === 200 && new URL(hp.url()).pathname === '/', `${head.user} (head of ${head.department}) logs in`,
+        `status ${res.status()} at ${hp.url()}`);
+      await screenshot(hp, `home-${head.user}`);
+      settled(hw, `${head.user}'s home page`);
+      const all = report('penalties');
+      const others = all.filter((f) => f.department !== head.department);
+      check(others.length > 0 && all.length > others.length,
+        `the replayed day has fines of ${head.department} and of other departments (${all.length} in all)`,
+        `report penalties: ${show(all)} (replay a script with fines in two departments: BROWSER_SCRIPT)`);
+      const fines = await (await hc.request.get(`${base}/api/fines`)).json();
+      check(Array.isArray(fines) && fines.length > 0 && fines.every((f) => f.department === head.department),
+        `/api/fines for ${head.user} holds only ${head.department}'s fines (${fines.length} of ${all.length})`, show(fines));
+      check(isDeepStrictEqual(fines, report('penalties', head.department)),
+        `/api/fines for ${head.user} equals report penalties --department ${head.department}`, show(fines));
+      const complaints = await (await hc.request.get(`${base}/api/complaints`)).json();
+      check(isDeepStrictEqual(complaints, report('complaints', head.department)),
+        `/api/complaints for ${head.user} equals report complaints --department ${head.department} (${complaints.length} rows)`,
+        show(complaints));
+      // A POST without the CSRF token is refused and ends nothing.
+      const forged = await hc.request.post(`${base}/logout`, { form: { other: '1' }, maxRedirects: 0 });
+      check(forged.status() === 403, 'POST /logout without the CSRF token is 403', `got ${forged.status()}`);
+      check((await hc.request.get(`${base}/api/fines`)).status() === 200, `${head.user} is still logged in after it`);
+      await hc.close();
+    }
+
+    // ---- logout: the page's own form (POST with its CSRF token), then / goes to the login.
+    await page.goto(`${base}/`);
+    const form = page.locator('form[action="/logout"]');
+    check(await form.count() === 1 && (await form.locator('input[name=csrf]').getAttribute('value') || '').length >= 16,
+      'the page has a logout form carrying a CSRF token');
+    const [out] = await Promise.all([page.waitForNavigation(), form.locator('button[type=submit]').click()]);
+    check(new URL(page.url()).pathname === '/login' && out.status() === 200, 'logging out lands on /login',
+      `${out.status()} at ${page.url()}`);
+    res = await page.goto(`${base}/`);
+    check(new URL(page.url()).pathname === '/login', 'after logging out / redirects to the login', page.url());
+    check((await context.request.get(`${base}/api/fines`)).status() === 401, 'after logging out the API is 401');
+    await screenshot(page, 'logged-out');
+    settled(w, 'logout');
+    await context.close();
+  } finally {
+    await browser.close();
+  }
+  console.log(`# ${checks} checks passed`);
+}
+
+main().catch((e) => {
+  console.error(`browser_dashboard: FAILED after ${checks} checks: ${e instanceof Failure ? e.message : e.stack}`);
+  process.exit(1);
+});
