@@ -166,7 +166,7 @@ std::string lateness_view(const viewer& v, const rules::ontime_figures& figures,
                       {{{"label", "超时次数"}, {"data", buckets.counts}, {"backgroundColor", "#c0392b"}}}}}},
                    {"options",
                     {{"plugins", {{"legend", {{"display", false}}}}},
-                     {"scales", {{"y", {{"beginAtZero", true}}}}}}}},
+                     {"scales", {{"y", {{"beginAtZero", true}, {"ticks", {{"precision", 0}}}}}}}}}},
                   "超时时长分布");
     body += table({"超时", "次数"}, bucket_rows, "");
 

@@ -234,6 +234,24 @@ async function main() {
       .filter((u) => !['/logout', '/login'].includes(u.pathname))
       .map((u) => { u.hash = ''; return u.href; }))];
     check(pages.length >= 2, `the home page links to other pages (${pages.length - 1} found)`, show(links));
+    // The views default to this month; the replayed day may lie in another, so each view is also
+    // opened for the month of the replayed fines, and so is the page of the first complaint.
+    {
+      const fines = report('penalties');
+      const complaints = report('complaints');
+      check(fines.length > 0 && complaints.length > 0, 'the replayed script left complaints and fines');
+      const month = fines[0].deadline.slice(0, 7);
+      const [y, m] = month.split('-').map(Number);
+      const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+      for (const url of [...pages]) {
+        const u = new URL(url);
+        if (u.pathname === '/') continue;
+        u.searchParams.set('from', `${month}-01`);
+        u.searchParams.set('to', `${month}-${String(last).padStart(2, '0')}`);
+        pages.push(u.href);
+      }
+      pages.push(`${base}/complaint/${complaints[0].id}`);
+    }
     for (const url of pages) {
       // A download (CSV, xlsx: an attachment, or not a page type) is fetched, not opened.
       const head = await context.request.get(url);
