@@ -34,7 +34,7 @@ event fine_event(const fine& f, const context& ctx, const std::string& actor, st
 bool hr_only(const command& cmd, const std::string& actor, const std::string& chat, const context& ctx,
              outcome& out) {
     const auto& cfg = ctx.cfg;
-    if (cfg.org.is_member(actor, cfg.roles.hr)) return true;
+    if (may_settle_fines(cfg, actor)) return true;
     const char* what = cmd.kind == command_kind::waive  ? "免罚"
                        : cmd.kind == command_kind::paid ? "登记缴款"
                                                         : "撤销缴款或免罚";
@@ -228,6 +228,10 @@ bool review_fine(complaint& c, const fine& f, const command& cmd, const std::str
 }
 
 }  // namespace
+
+bool may_settle_fines(const config& cfg, std::string_view person) {
+    return cfg.org.is_member(person, cfg.roles.hr);
+}
 
 bool apply_fine_command(complaint* c, const fine* f, const command& cmd, const std::string& actor,
                         const std::string& chat, const context& ctx, outcome& out) {

@@ -31,6 +31,10 @@ bool apply_command(complaint& c, const command& cmd, const std::string& actor, c
 // Fires the deadline `key` of `c` (its original due time is `due`).
 void fire_deadline(complaint& c, const std::string& key, core::instant due, const context& ctx, outcome& out);
 
+// Whether `person` may mark fines paid, waive them or undo either (已缴 / 免罚 / 撤销): the members of
+// roles.hr. The chat commands and the dashboard's buttons ask the same.
+bool may_settle_fines(const config& cfg, std::string_view person);
+
 // A fine command (免罚 已缴 撤销 F1, 申诉 F1, 复核 F1 维持|撤销) from `actor` on fine `f` (cmd.target;
 // null when there is no such fine), which belongs to complaint `c` (null when missing). A changed
 // fine is appended to out.updated_fines; refusals change nothing and add one reply. Returns true

@@ -9,6 +9,7 @@
 #include "adapters/dingtalk.hpp"
 #include "adapters/wecom.hpp"
 #include "config/checks.hpp"
+#include "dashboard/actions.hpp"
 #include "dashboard/dashboard.hpp"
 #include "pipeline/service.hpp"
 #include "storage/db_lock.hpp"
@@ -121,6 +122,12 @@ int run_serve(const rules::config& cfg) {
     std::unique_ptr<dashboard::dashboard> board;
     if (cfg.server.dashboard) {
         board = std::make_unique<dashboard::dashboard>(ioc, cfg, db, clock);
+        // HR's 已缴 / 免罚 buttons: the chat command through the same engine, then out to the group.
+        board->set_fine_actions(
+            dashboard::fine_actions(cfg, db, clock, [&svc](const core::inbound_message& m) {
+                svc.workflow().handle(m);
+                svc.sender().kick();
+            }));
         svc.mount(board.get());
     }
     server_options opts;

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/crypto.hpp"
+#include "dashboard/actions.hpp"
 #include "dashboard/dashboard.hpp"
 #include "dashboard/password.hpp"
 #include "reports/report_query.hpp"
@@ -54,6 +55,12 @@ class board {
     void start() {
         host_ = std::make_unique<loopback::service_host>();
         board_ = std::make_unique<app::dashboard::dashboard>(host_->context(), cfg_, *db_, clock_, settings_);
+        // The fine buttons as serve wires them: the chat command through the service's engine.
+        board_->set_fine_actions(
+            app::dashboard::fine_actions(cfg_, *db_, clock_, [this](const core::inbound_message& m) {
+                host_->service().workflow().handle(m);
+                host_->service().sender().kick();
+            }));
         host_->start(cfg_, *db_, clock_, {}, {}, board_.get());
     }
     void stop() {
