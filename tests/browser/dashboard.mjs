@@ -304,6 +304,37 @@ async function main() {
       await anonymous.close();
     }
 
+    // ---- HR marks a fine paid from the ledger: the page, the report and the audit log all show it.
+    {
+      const open = report('penalties').filter((f) => f.status === 'open');
+      check(open.length > 0, 'the replayed script left an open fine to mark paid', show(report('penalties')));
+      const fine = open[0];
+      const month = fine.deadline.slice(0, 7);
+      const [y, m] = month.split('-').map(Number);
+      const last = String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0');
+      res = await page.goto(`${base}/fines?from=${month}-01&to=${month}-${last}`, { waitUntil: 'load' });
+      check(res.status() === 200, `the ledger of ${month} opens`, `got ${res.status()}`);
+      const button = page.locator(`form[action="/fines/${fine.id}/paid"] button`);
+      check(await button.count() === 1, `the ledger has a 标记已缴 button for ${fine.id}`);
+      await Promise.all([page.waitForNavigation(), button.click()]);
+      const notice = await page.locator('p.notice').textContent().catch(() => '');
+      check(notice.includes(`${fine.id} 已标记为已缴`), `after the click the ledger says ${fine.id} is paid`, notice);
+      await screenshot(page, 'fines-marked-paid');
+      settled(w, 'marking a fine paid');
+      const after = report('penalties').find((f) => f.id === fine.id);
+      check(after && after.status === 'paid', `report penalties shows ${fine.id} paid`, show(after));
+      let audit = '';
+      try {
+        audit = execFileSync(bot, ['audit', 'verify', '--db', db], { encoding: 'utf8' });
+      } catch (e) {
+        check(false, 'audit verify passes after the page marked the fine paid', `${e.stdout}${e.stderr}`);
+      }
+      check(true, `audit verify passes after the page marked the fine paid: ${audit.trim().split('\n')[0]}`);
+      const events = execFileSync('sqlite3', [db, `SELECT actor || ' ' || detail FROM events WHERE type = 'fine_paid'`],
+        { encoding: 'utf8' });
+      check(events.includes(`${hr.user} ${fine.id} 已缴`), `the audit log records ${hr.user}'s 已缴 ${fine.id}`, events);
+    }
+
     // ---- the department head: only their department's fines and complaints.
     {
       const hc = await browser.newContext({ viewport: { width: 1280, height: 800 } });
