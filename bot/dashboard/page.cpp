@@ -111,12 +111,13 @@ std::string filter::query() const {
 }
 
 std::string filter_form(std::string_view path, const filter& f, const std::vector<std::string>& departments,
-                        bool exports) {
-    std::string s = "<form method=\"get\" action=\"" + std::string(path) +
-                    "\" class=\"filter\">\n<label>从 <input type=\"date\" name=\"from\" value=\"" +
-                    (f.from ? core::format_date(*f.from) : "") +
-                    "\"></label>\n<label>到 <input type=\"date\" name=\"to\" value=\"" +
-                    (f.to ? core::format_date(*f.to) : "") + "\"></label>\n";
+                        bool exports, bool dates) {
+    std::string s = "<form method=\"get\" action=\"" + std::string(path) + "\" class=\"filter\">\n";
+    if (dates)
+        s += "<label>从 <input type=\"date\" name=\"from\" value=\"" +
+             (f.from ? core::format_date(*f.from) : "") +
+             "\"></label>\n<label>到 <input type=\"date\" name=\"to\" value=\"" +
+             (f.to ? core::format_date(*f.to) : "") + "\"></label>\n";
     if (departments.size() > 1) {
         s += "<label>部门 <select name=\"department\"><option value=\"\">全部</option>";
         for (const auto& d : departments)

@@ -72,7 +72,7 @@ struct filter {
     std::string query() const;
 };
 std::string filter_form(std::string_view path, const filter& f, const std::vector<std::string>& departments,
-                        bool exports);
+                        bool exports, bool dates = true);
 
 // Percent-encoding of a query value (UTF-8 bytes as %XX, unreserved characters as they are).
 std::string url_encode(std::string_view text);

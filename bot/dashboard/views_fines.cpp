@@ -65,10 +65,9 @@ std::string fines_view(const viewer& v, const std::vector<rules::fine>& fines, c
                 html_escape(notice) + "</p>\n";
     body += filter_form("/fines", f, departments, true);
     body += "<div class=\"cards\">\n" + card("罚款笔数", std::to_string(total.count)) +
-            card("罚款金额", yuan(total.amount - total.waived)) +
-            card("未缴", yuan(total.open), total.open > 0) + card("已缴", yuan(total.paid)) +
-            card("已免罚", yuan(total.waived)) + "</div>\n";
-
+            card("开出金额", yuan(total.amount)) + card("已免罚", yuan(total.waived)) +
+            card("应缴", yuan(total.amount - total.waived)) + card("已缴", yuan(total.paid)) +
+            card("未缴", yuan(total.open), total.open > 0) + "</div>\n";
     nlohmann::json labels = nlohmann::json::array(), paid = nlohmann::json::array(),
                    open = nlohmann::json::array(), waived = nlohmann::json::array();
     std::vector<row> months;
@@ -98,18 +97,19 @@ std::string fines_view(const viewer& v, const std::vector<rules::fine>& fines, c
         body += chart(config, "每月罚款金额（元）：已缴、未缴、已免罚");
     }
     body += "<h2>按月</h2>\n" +
-            table({"月份", "笔数", "罚款金额", "已缴", "已免罚", "未缴"}, months, "本期没有罚款。");
+            table({"月份", "笔数", "开出金额", "已免罚", "已缴", "未缴"}, months, "本期没有罚款。");
 
     std::vector<row> heads;
     for (const auto& [person, h] : by_head)
         heads.push_back({{h.first.person_name},
                          {h.first.department},
                          {std::to_string(h.second.count), {}, "num"},
-                         money(h.second.amount - h.second.waived),
+                         money(h.second.amount),
+                         money(h.second.waived),
                          money(h.second.paid),
                          money(h.second.open, true)});
     body += "<h2>按负责人</h2>\n" +
-            table({"负责人", "部门", "笔数", "罚款金额", "已缴", "未缴"}, heads, "本期没有罚款。");
+            table({"负责人", "部门", "笔数", "开出金额", "已免罚", "已缴", "未缴"}, heads, "本期没有罚款。");
 
     std::vector<row> rows;
     for (const auto& x : fines) {
@@ -133,7 +133,8 @@ std::string fines_view(const viewer& v, const std::vector<rules::fine>& fines, c
     if (v.hr) head.push_back("处理");
     body += "<h2>明细</h2>\n" + table(head, rows, "本期没有罚款。");
     body +=
-        "<p class=\"note\">罚款按开出日期计入期间；免罚的不计入罚款金额。群内命令同样有效：已缴 F1、免罚 F1 "
+        "<p class=\"note\">罚款按开出日期计入期间；应缴 = 开出金额 − 已免罚 = 已缴 + "
+        "未缴。群内命令同样有效：已缴 F1、免罚 F1 "
         "原因。</p>\n";
     return layout(v, "/fines", "罚款台账", body);
 }

@@ -73,7 +73,7 @@ std::string now_view(const viewer& v, const std::vector<rules::board_row>& rows,
         live_card("paused", "已暂停", n.paused) + live_card("compensation", "赔偿流程中", n.chain) +
         live_card("freight", "运费待办", n.freight) + "</div>\n";
     filter only_department{std::nullopt, std::nullopt, f.department};
-    body += filter_form("/", only_department, departments, true);
+    body += filter_form("/", only_department, departments, true, false);
     std::vector<row> table_rows;
     for (std::size_t i = 0; i < rows.size() && i < board_rows_max; ++i)
         table_rows.push_back(board_cells(rows[i], cfg, tz));
