@@ -72,6 +72,7 @@ dashboard::~dashboard() {
 bool dashboard::claims(const std::string& path) const {
     for (const auto& item : nav_items())
         if (path == item.path) return true;
+    if (path == "/print/statement") return true;
     for (const char* prefix : {"/api/", "/complaint/", "/fines/", "/static/"})
         if (path.rfind(prefix, 0) == 0) return true;
     return path == "/login" || path == "/logout" || path == "/favicon.ico";
@@ -82,6 +83,7 @@ std::string dashboard::route_label(const std::string& path) const {
         if (path == item.path) return path;
     if (path == "/login" || path == "/logout" || path == "/api/complaints" || path == "/api/fines")
         return path;
+    if (path == "/print/statement") return path;
     if (path.rfind("/complaint/", 0) == 0) return "/complaint/:id";
     if (path.rfind("/fines/", 0) == 0) return "/fines/:id/action";
     if (path.rfind("/static/", 0) == 0 || path == "/favicon.ico") return "/static";

@@ -187,6 +187,14 @@ raw_response dashboard::page(const raw_request& req) {
         }
         return html(200, now_view(*v, rows, *f, departments, cfg_, tz));
     }
+    if (path == "/print/statement") {
+        auto fines = select_fines(db_, tz, {f->from, f->to, f->department},
+                                  [&](const rules::fine& x) { return v->scope.sees(x); });
+        auto today = tz.date_of(clock_.now());
+        rules::period p{f->from.value_or(core::local_date{today.year, today.month, 1}), f->to.value_or(today),
+                        ""};
+        return html(200, statement_view(*v, rules::build_statement(fines, p, tz), tz, cfg_));
+    }
     if (path == "/fines") {
         report_query q{f->from, f->to, f->department};
         auto keep = [&](const rules::fine& x) { return v->scope.sees(x); };

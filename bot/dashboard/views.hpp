@@ -15,6 +15,7 @@
 #include "reports/report_query.hpp"
 #include "rules/board.hpp"
 #include "rules/ontime.hpp"
+#include "rules/statement.hpp"
 #include "storage/records.hpp"
 
 namespace app::dashboard {
@@ -57,6 +58,10 @@ std::string complaint_view(const viewer& v, const rules::complaint& c,
                            const std::vector<rules::event>& events, const std::vector<rules::fine>& fines,
                            const storage::audit_result& audit, const rules::config& cfg,
                            const core::zone& tz);
+
+// 罚款月结单 to print (/print/statement?from=&to=): the same model as `report statement`'s XLSX.
+std::string statement_view(const viewer& v, const rules::statement& s, const core::zone& tz,
+                           const rules::config& cfg);
 
 // 404 inside the frame: "没有 P9，或不在您的查看范围内".
 std::string not_found_view(const viewer& v, const std::string& what);

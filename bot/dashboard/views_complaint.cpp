@@ -5,6 +5,7 @@
 #include "dashboard/views.hpp"
 #include "dashboard/web.hpp"
 #include "reports/report_query.hpp"
+#include "rules/statement.hpp"
 #include "rules/workflow.hpp"
 
 namespace app::dashboard {
@@ -175,7 +176,7 @@ std::string complaint_view(const viewer& v, const rules::complaint& c,
              {f.department},
              {f.person_name},
              {std::to_string(f.amount) + " 元", {}, "num"},
-             {fine_status_zh(f.status), {}, f.status_is(rules::fine_status::open) ? "late" : "ok"},
+             {rules::fine_status_label(f.status), {}, f.status_is(rules::fine_status::open) ? "late" : "ok"},
              {f.status_reason}});
     body += "<h2>罚款</h2>\n" +
             table({"罚款编号", "环节", "部门", "负责人", "金额", "状态", "备注"}, fine_rows, "没有罚款。");

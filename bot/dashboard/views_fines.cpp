@@ -5,6 +5,7 @@
 #include "dashboard/views.hpp"
 #include "dashboard/web.hpp"
 #include "reports/report_query.hpp"
+#include "rules/statement.hpp"
 #include "rules/workflow.hpp"
 
 namespace app::dashboard {
@@ -22,9 +23,7 @@ struct sums {
     }
 };
 
-std::string yuan(int amount) {
-    return std::to_string(amount) + " 元";
-}
+using rules::yuan;
 
 cell money(int amount, bool alert = false) {
     return {yuan(amount), {}, alert && amount > 0 ? "num late" : "num"};
@@ -121,7 +120,7 @@ std::string fines_view(const viewer& v, const std::vector<rules::fine>& fines, c
               {x.person_name},
               money(x.amount),
               {tz.short_time(x.deadline), {}, "num"},
-              {fine_status_zh(x.status), {}, open_fine ? "late" : "ok"},
+              {rules::fine_status_label(x.status), {}, open_fine ? "late" : "ok"},
               {x.status_reason + (x.status_at ? (x.status_reason.empty() ? "" : " ") + std::string("（") +
                                                     tz.short_time(*x.status_at) + "）"
                                               : std::string{})}};
@@ -132,6 +131,8 @@ std::string fines_view(const viewer& v, const std::vector<rules::fine>& fines, c
                                   "金额",     "截止", "状态", "备注"};
     if (v.hr) head.push_back("处理");
     body += "<h2>明细</h2>\n" + table(head, rows, "本期没有罚款。");
+    body += "<p><a href=\"" + html_escape("/print/statement?" + f.query()) +
+            "\">打印罚款月结单（本期）</a></p>\n";
     body +=
         "<p class=\"note\">罚款按开出日期计入期间；应缴 = 开出金额 − 已免罚 = 已缴 + "
         "未缴。群内命令同样有效：已缴 F1、免罚 F1 "

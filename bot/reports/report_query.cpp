@@ -4,6 +4,7 @@
 
 #include "reports/report_json.hpp"
 #include "rules/scope.hpp"
+#include "rules/statement.hpp"
 #include "storage/database.hpp"
 
 namespace app {
@@ -79,13 +80,6 @@ std::string penalties_report_json(storage::database& db, const report_query& q, 
 
 namespace app {
 
-std::string fine_status_zh(const std::string& status) {
-    if (status == "paid") return "已缴";
-    if (status == "waived") return "已免";
-    if (status == "open") return "未缴";
-    return status;
-}
-
 report_table penalties_table(storage::database& db, const core::zone& tz, const report_query& q,
                              const fine_filter& keep) {
     report_table t;
@@ -96,7 +90,7 @@ report_table penalties_table(storage::database& db, const core::zone& tz, const 
     for (const auto& f : select_fines(db, tz, q, keep)) {
         t.rows.push_back({f.id, f.complaint, rules::stage_label(f.stage), f.department, f.person_name,
                           f.person, std::to_string(f.amount), tz.long_time(f.deadline),
-                          fine_status_zh(f.status), f.status_reason});
+                          rules::fine_status_label(f.status), f.status_reason});
         if (f.status != "waived") total += f.amount;
         if (f.status == "open") open += f.amount;
     }

@@ -58,9 +58,6 @@ report_table penalties_table(storage::database& db, const core::zone& tz, const 
 // CSV as Excel opens it: a UTF-8 BOM, CRLF line ends, cells quoted when needed.
 void write_csv(const report_table& t, std::ostream& out);
 
-// 未缴 / 已缴 / 已免: a fine's status as the reports write it.
-std::string fine_status_zh(const std::string& status);
-
 // One fine as `report penalties --format json` lists it.
 nlohmann::json penalty_json(const rules::fine& f, const core::zone& tz);
 

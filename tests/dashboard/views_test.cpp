@@ -107,6 +107,24 @@ TEST(Views, TheFineLedgerTotalsByMonthAndHeadAndHrGetsTheButtons) {
     EXPECT_TRUE(contains(october.body, "本期没有罚款。"));
 }
 
+TEST(Views, TheMonthlyStatementPrintsEachHeadsFinesWithRoomToSign) {
+    board b;
+    auto hr = b.session_of("wangwu");
+    EXPECT_TRUE(
+        contains(b.get("/fines", hr).body, "href=\"/print/statement?from=2026-11-01&amp;to=2026-11-23\""));
+    auto page = b.get("/print/statement?from=2026-11-01&to=2026-11-30", hr);
+    ASSERT_EQ(page.status, 200);
+    for (const char* text :
+         {"2026年11月", "吴九", "郑十", "负责人签字", "合计", "100 元", "人力资源部（签字）"})
+        EXPECT_TRUE(contains(page.body, text)) << text;
+    auto own = b.get("/print/statement?from=2026-11-01&to=2026-11-30", b.session_of("wujiu")).body;
+    EXPECT_TRUE(contains(own, "吴九"));
+    EXPECT_FALSE(contains(own, "郑十"));
+    EXPECT_TRUE(contains(b.get("/print/statement?from=2026-10-01&to=2026-10-31", hr).body, "本月无罚款。"));
+    EXPECT_EQ(b.get("/print/statement?from=2026-10-31&to=2026-10-01", hr).status, 400);
+    EXPECT_EQ(b.get("/print/statement").status, 303);
+}
+
 TEST(Views, ExportsAreTheReportsTablesForTheViewersScope) {
     board b;
     auto hr = b.session_of("wangwu");
