@@ -93,7 +93,9 @@ TEST(Fault, PlatformRefusedThen5xxThenTooFastBacksOffKeepsOrderAndLosesNothing) 
     EXPECT_GT(gap(1).count(), gap(0).count() * 3 / 2) << "backoff grows";
     EXPECT_GE(gap(2).count(), std::min<std::int64_t>(gap(1).count() * 3 / 2, 1800))
         << "grows up to max_backoff";
-    EXPECT_GE(gap(3), penalty) << "the block after errcode 130101 is waited out";
+    // Instants are whole milliseconds (core/time.hpp) and the gap is truncated to them as well, so the
+    // wait measured between two arrivals may read up to 2 ms short of the penalty.
+    EXPECT_GE(gap(3), penalty - 2ms) << "the block after errcode 130101 is waited out";
     // Order: 二 was not tried before 一 got through.
     EXPECT_GT(first_two, 0u);
     std::size_t one_ok = 0;
