@@ -25,8 +25,8 @@ struct board_row {
     bool paused = false;
     bool compensation = false;  // waits on the compensation chain (sheet, signatures, VP, GM, 执行)
     bool freight = false;       // waits on a return-freight sign-off
-    std::string customer;
-    std::string complainant;  // person id
+    std::string customer;       // 客户名称; a service complaint's 投诉对象
+    std::string complainant;    // person id
 };
 
 // The row of an open complaint, or of a closed one whose return freight is not written off yet;

@@ -231,6 +231,16 @@ std::vector<rules::complaint> complaint_store::posted_between(core::instant from
     return select(q);
 }
 
+std::vector<rules::complaint> complaint_store::on_sheet_between(const std::optional<std::string>& from,
+                                                                const std::optional<std::string>& to) {
+    SQLite::Statement q(c_.db(), SELECT_COMPLAINTS
+                        "WHERE c.sheet_date IS NOT NULL AND c.sheet_date >= ? AND c.sheet_date <= ? "
+                        "ORDER BY c.sheet_date, c.kind, c.seq");
+    q.bind(1, from.value_or(""));
+    q.bind(2, to.value_or("9999-12-31"));
+    return select(q);
+}
+
 std::vector<rules::complaint> complaint_store::updated_between(core::instant from, core::instant to) {
     SQLite::Statement q(c_.db(), SELECT_COMPLAINTS
                         "WHERE c.updated_at >= ? AND c.updated_at < ? ORDER BY c.posted_at, c.kind, c.seq");

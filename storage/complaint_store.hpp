@@ -51,6 +51,9 @@ class complaint_store {
     std::int64_t open_count();
     std::vector<rules::complaint> posted_between(core::instant from, core::instant to);
     std::vector<rules::complaint> updated_between(core::instant from, core::instant to);
+    // On the 流程表 of a day in [from, to] ("2026-11-23"; either end open), by sheet date.
+    std::vector<rules::complaint> on_sheet_between(const std::optional<std::string>& from,
+                                                   const std::optional<std::string>& to);
     std::vector<rules::complaint> open_freight();
     // Open complaints `department` must act on: the respond stage's departments yet to answer,
     // and the stages that department acts on per kind (`acting`: kind name and stage).

@@ -129,6 +129,13 @@ std::vector<rules::complaint> database::complaints_posted_between(core::instant 
 std::vector<rules::complaint> database::complaints_updated_between(core::instant from, core::instant to) {
     STORAGE_CALL(complaints.updated_between(from, to));
 }
+std::vector<rules::complaint> database::complaints_on_sheet(std::optional<core::local_date> from,
+                                                            std::optional<core::local_date> to) {
+    auto text = [](const std::optional<core::local_date>& d) {
+        return d ? std::optional<std::string>(core::format_date(*d)) : std::nullopt;
+    };
+    STORAGE_CALL(complaints.on_sheet_between(text(from), text(to)));
+}
 std::vector<rules::complaint> database::open_freight_complaints() {
     STORAGE_CALL(complaints.open_freight());
 }

@@ -48,7 +48,7 @@ class database {
     database(const database&) = delete;
     database& operator=(const database&) = delete;
 
-    static constexpr int schema_version = 5;
+    static constexpr int schema_version = 6;
 
     // One line for the operator: what a failed database call means and how to fix it ("disk full",
     // "read-only", "busy", "corrupt"), naming the file. The connection stays usable: the failed
@@ -108,6 +108,9 @@ class database {
     // Complaints changed by a step in [from, to), any status (no index: the weekly report's 回访
     // figures read it once a week).
     std::vector<rules::complaint> complaints_updated_between(core::instant from, core::instant to);
+    // The complaints on the 流程表 of the days from..to (either end open), by sheet date.
+    std::vector<rules::complaint> complaints_on_sheet(std::optional<core::local_date> from,
+                                                      std::optional<core::local_date> to);
     // Complaints whose return-freight record is not written off yet (any status).
     std::vector<rules::complaint> open_freight_complaints();
     std::int64_t complaint_count();

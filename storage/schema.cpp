@@ -234,6 +234,15 @@ void migrate(connection& c) {
         db.exec("PRAGMA user_version = 5");
         tx.commit();
     }
+    if (version < 6) {
+        // The 流程表 of a day (report sheet, the dashboard's /print/sheet) by index.
+        SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+        db.exec(
+            "CREATE INDEX IF NOT EXISTS complaints_sheet ON complaints(sheet_date) WHERE sheet_date IS NOT "
+            "NULL");
+        db.exec("PRAGMA user_version = 6");
+        tx.commit();
+    }
 }
 
 }  // namespace storage::detail

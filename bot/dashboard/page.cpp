@@ -9,7 +9,8 @@ const std::vector<nav_item>& nav_items() {
                                              {"/fines", "罚款台账"},
                                              {"/ontime", "准时率"},
                                              {"/lateness", "延误分布"},
-                                             {"/categories", "问题类别"}};
+                                             {"/categories", "问题类别"},
+                                             {"/print/sheet", "流程表"}};
     return items;
 }
 

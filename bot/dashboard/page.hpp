@@ -31,7 +31,7 @@ struct nav_item {
     std::string_view path;
     std::string_view label;
 };
-// 现在, 罚款台账, 准时率, 延误分布, 问题类别: the views every signed-in person has.
+// 现在, 罚款台账, 准时率, 延误分布, 问题类别, 流程表: the views every signed-in person has.
 const std::vector<nav_item>& nav_items();
 
 // The whole page: head (app.css, chart.min.js, app.js), the nav with `active` marked, who is logged

@@ -14,6 +14,7 @@
 #include "dashboard/password.hpp"
 #include "dashboard/views.hpp"
 #include "dashboard/web.hpp"
+#include "reports/report_forms.hpp"
 #include "reports/report_query.hpp"
 #include "reports/report_xlsx.hpp"
 
@@ -40,16 +41,24 @@ raw_response download(std::string body, const std::string& type, const std::stri
     return res;
 }
 
-std::string xlsx_bytes(const report_table& t) {
+// The bytes of an XLSX that `write` writes to a path (libxlsxwriter writes files only).
+template <typename Write>
+std::string form_bytes(Write&& write) {
     auto path =
         std::filesystem::temp_directory_path() / ("complaint-bot-" + random_token().substr(0, 16) + ".xlsx");
-    write_table_xlsx({t.title, t.header, t.rows, t.footer}, path.string());
+    write(path.string());
     std::ifstream in(path, std::ios::binary);
     std::ostringstream bytes;
     bytes << in.rdbuf();
     std::error_code ignored;
     std::filesystem::remove(path, ignored);
     return bytes.str();
+}
+
+std::string xlsx_bytes(const report_table& t) {
+    return form_bytes([&](const std::string& path) {
+        write_table_xlsx({t.title, t.header, t.rows, t.footer}, path);
+    });
 }
 
 constexpr const char* xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -165,7 +174,7 @@ raw_response dashboard::page(const raw_request& req) {
         return html(200, complaint_view(*v, *c, db_.events_of(c->id), fines, audit, cfg_, tz));
     }
     std::string error;
-    bool month = path != "/";
+    bool month = path != "/" && path != "/print/sheet";  // the sheet: today
     auto f = filter_of(req, *v, month, error);
     auto departments = departments_for(*v);
     if (!f)
@@ -186,6 +195,18 @@ raw_response dashboard::page(const raw_request& req) {
             return export_of(t, format, "now");
         }
         return html(200, now_view(*v, rows, *f, departments, cfg_, tz));
+    }
+    if (path == "/print/sheet") {
+        if (!f->from && !f->to) f->from = f->to = tz.date_of(clock_.now());
+        std::vector<rules::complaint> items;
+        for (auto& c : db_.complaints_on_sheet(f->from, f->to))
+            if (v->scope.sees(c) && (f->department.empty() || rules::concerns(c, f->department)))
+                items.push_back(std::move(c));
+        auto form = build_sheet_form(std::move(items), f->from, f->to, db_, tz, cfg_);
+        if (format == "xlsx")
+            return download(form_bytes([&](const std::string& p) { write_sheet_xlsx(form, p); }), xlsx_type,
+                            "sheet.xlsx");
+        return html(200, sheet_view(*v, form, *f, departments));
     }
     if (path == "/print/statement") {
         auto fines = select_fines(db_, tz, {f->from, f->to, f->department},

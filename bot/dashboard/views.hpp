@@ -5,6 +5,7 @@
 //   准时率 (/ontime)     on-time rate per stage and per department, with charts
 //   延误分布 (/lateness) how late the late steps were, and on which weekday and hour
 //   问题类别 (/categories) complaints by kind, valid or not, 问题类别, department, customer, brand
+//   流程表 (/print/sheet)  the day's 质量投诉处理流程表, printable, as `report sheet` writes it
 //   投诉详情 (/complaint/P1)  the form, the stages, the replies, the fines and the event log
 #pragma once
 
@@ -13,6 +14,7 @@
 
 #include "dashboard/page.hpp"
 #include "reports/report_query.hpp"
+#include "reports/report_xlsx.hpp"
 #include "rules/board.hpp"
 #include "rules/ontime.hpp"
 #include "rules/statement.hpp"
@@ -62,6 +64,11 @@ std::string complaint_view(const viewer& v, const rules::complaint& c,
 // 罚款月结单 to print (/print/statement?from=&to=): the same model as `report statement`'s XLSX.
 std::string statement_view(const viewer& v, const rules::statement& s, const core::zone& tz,
                            const rules::config& cfg);
+
+// 质量投诉处理流程表 to print (/print/sheet?from=&to=, one day by default): the same model as
+// `report sheet`'s XLSX (app::build_sheet_form), the complaints the viewer sees.
+std::string sheet_view(const viewer& v, const sheet_form& s, const filter& f,
+                       const std::vector<std::string>& departments);
 
 // 404 inside the frame: "没有 P9，或不在您的查看范围内".
 std::string not_found_view(const viewer& v, const std::string& what);

@@ -49,7 +49,7 @@ std::string statement_view(const viewer& v, const rules::statement& s, const cor
         table({"罚款编号", "投诉", "环节", "部门", "负责人", "金额", "开出时间", "状态", "备注"}, fines, "—");
     body += "<p class=\"signature\">" + html_escape(cfg.roles.hr) +
             "（签字）：________________　　日期：____________</p>\n";
-    return layout(v, "/fines", "罚款月结单", body);
+    return layout(v, "/fines", (cfg.company.empty() ? "" : cfg.company + " ") + "罚款月结单", body);
 }
 
 }  // namespace app::dashboard

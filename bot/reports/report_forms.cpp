@@ -16,10 +16,6 @@ namespace app {
 
 namespace {
 
-bool in_range(core::local_date d, const report_options& o) {
-    return (!o.from || d >= *o.from) && (!o.to || d <= *o.to);
-}
-
 std::string joined(const std::vector<std::string>& v, const std::string& sep) {
     std::string s;
     for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
@@ -81,6 +77,30 @@ sheet_form::item sheet_item(const rules::complaint& c, bool several_days,
     return it;
 }
 
+// The first and last day of a sheet: the days asked for, the open ends filled from the complaints
+// (sorted by sheet date).
+std::pair<std::optional<core::local_date>, std::optional<core::local_date>> sheet_span(
+    const std::vector<rules::complaint>& items, std::optional<core::local_date> first,
+    std::optional<core::local_date> last) {
+    if (!items.empty()) {
+        if (!first) first = items.front().sheet_date;
+        if (!last) last = items.back().sheet_date;
+    }
+    return {first, last};
+}
+
+// "2026-11-23", "2026-11-23 至 2026-11-24", "2026-11-23 起", "截至 2026-11-24", "全部".
+std::string sheet_dates(const std::vector<rules::complaint>& items, std::optional<core::local_date> from,
+                        std::optional<core::local_date> to) {
+    auto [first, last] = sheet_span(items, from, to);
+    if (first && last)
+        return *first == *last ? core::format_date(*first)
+                               : core::format_date(*first) + " 至 " + core::format_date(*last);
+    if (first) return core::format_date(*first) + " 起";
+    if (last) return "截至 " + core::format_date(*last);
+    return "全部";
+}
+
 // The output for text: the --out file, else `out`.
 template <typename F>
 void emit_text(const report_options& o, std::ostream& out, F&& write) {
@@ -95,30 +115,12 @@ void emit_text(const report_options& o, std::ostream& out, F&& write) {
 
 void write_sheet(const report_options& o, storage::database& db, const core::zone& tz, std::ostream& out,
                  const rules::config& cfg) {
-    std::vector<rules::complaint> items;
-    for (auto& c : db.all_complaints())
-        if (c.sheet_date && in_range(*c.sheet_date, o)) items.push_back(std::move(c));
-    std::stable_sort(items.begin(), items.end(),
-                     [](const auto& a, const auto& b) { return *a.sheet_date < *b.sheet_date; });
-    std::optional<core::local_date> first = o.from, last = o.to;
-    if (!items.empty()) {
-        if (!first) first = items.front().sheet_date;
-        if (!last) last = items.back().sheet_date;
-    }
-    std::string date;  // "2026-11-23", "2026-11-23 至 2026-11-24", "2026-11-23 起", "截至 2026-11-24", "全部"
-    if (first && last)
-        date = *first == *last ? core::format_date(*first)
-                               : core::format_date(*first) + " 至 " + core::format_date(*last);
-    else if (first)
-        date = core::format_date(*first) + " 起";
-    else if (last)
-        date = "截至 " + core::format_date(*last);
-    else
-        date = "全部";
+    auto items = db.complaints_on_sheet(o.from, o.to);
     if (o.format == "text") {
         emit_text(o, out, [&](std::ostream& dest) {
             if (items.empty()) {
-                dest << "📄 质量投诉处理流程表（" << date << "）：无涉及赔款或退/换货的投诉。\n";
+                dest << "📄 质量投诉处理流程表（" << sheet_dates(items, o.from, o.to)
+                     << "）：无涉及赔款或退/换货的投诉。\n";
                 return;
             }
             int unused = 0;
@@ -134,23 +136,7 @@ void write_sheet(const report_options& o, storage::database& db, const core::zon
         });
         return;
     }
-    sheet_form f;
-    f.company = cfg.company;
-    f.date = date;
-    f.hr = cfg.roles.hr;
-    const auto& gm = cfg.roles.general_manager;
-    f.gm_title = gm.empty() ? "总经理" : cfg.org.display_name(gm.front());
-    std::vector<std::string> signers;
-    for (const auto& id : gm) signers.push_back(cfg.org.display_name(id));
-    f.gm_signers = signers.empty() ? "总经理或助理" : joined(signers, "或");
-    f.order_desk = cfg.roles.order_desk;
-    auto fines = db.fines();
-    bool several_days = first && last && !(*first == *last);
-    for (const auto& c : items) {
-        f.has_service = f.has_service || c.kind == rules::complaint_kind::service;
-        f.items.push_back(sheet_item(c, several_days, fines, db.events_of(c.id), cfg, tz));
-    }
-    write_sheet_xlsx(f, o.out_path);
+    write_sheet_xlsx(build_sheet_form(std::move(items), o.from, o.to, db, tz, cfg), o.out_path);
 }
 
 void write_statement(const report_options& o, storage::database& db, const core::zone& tz, std::ostream& out,
@@ -169,6 +155,32 @@ void write_statement(const report_options& o, storage::database& db, const core:
 }
 
 }  // namespace
+
+sheet_form build_sheet_form(std::vector<rules::complaint> items, std::optional<core::local_date> from,
+                            std::optional<core::local_date> to, storage::database& db, const core::zone& tz,
+                            const rules::config& cfg) {
+    std::erase_if(items, [](const rules::complaint& c) { return !c.sheet_date; });
+    std::stable_sort(items.begin(), items.end(),
+                     [](const auto& a, const auto& b) { return *a.sheet_date < *b.sheet_date; });
+    sheet_form f;
+    f.company = cfg.company;
+    f.date = sheet_dates(items, from, to);
+    f.hr = cfg.roles.hr;
+    const auto& gm = cfg.roles.general_manager;
+    f.gm_title = gm.empty() ? "总经理" : cfg.org.display_name(gm.front());
+    std::vector<std::string> signers;
+    for (const auto& id : gm) signers.push_back(cfg.org.display_name(id));
+    f.gm_signers = signers.empty() ? "总经理或助理" : joined(signers, "或");
+    f.order_desk = cfg.roles.order_desk;
+    auto [first, last] = sheet_span(items, from, to);
+    bool several_days = first && last && !(*first == *last);
+    for (const auto& c : items) {
+        f.has_service = f.has_service || c.kind == rules::complaint_kind::service;
+        f.items.push_back(
+            sheet_item(c, several_days, db.fines_of_complaint(c.id), db.events_of(c.id), cfg, tz));
+    }
+    return f;
+}
 
 rules::config report_config(storage::database& db) {
     rules::config cfg;

@@ -3,9 +3,12 @@
 #pragma once
 
 #include <iosfwd>
+#include <optional>
+#include <vector>
 
 #include "core/time.hpp"
 #include "reports/report.hpp"
+#include "reports/report_xlsx.hpp"
 #include "rules/config.hpp"
 #include "storage/database.hpp"
 
@@ -14,6 +17,13 @@ namespace app {
 // The names and roles stored by the engine (meta "organization"); the defaults, with person ids
 // for names, when the database predates it.
 rules::config report_config(storage::database& db);
+
+// The 质量投诉处理流程表 of the days from..to (either end open) with `items` (those without a sheet
+// date are left out), every text in words — the model of the XLSX and of the dashboard's printable
+// page. Reads each item's fines and events.
+sheet_form build_sheet_form(std::vector<rules::complaint> items, std::optional<core::local_date> from,
+                            std::optional<core::local_date> to, storage::database& db, const core::zone& tz,
+                            const rules::config& cfg);
 
 // Writes the sheet or statement in text or XLSX and returns true; false for any other report or
 // format (the caller writes those).

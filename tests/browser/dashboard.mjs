@@ -3,6 +3,7 @@
 // stops the run with a message naming what was expected and what came.
 import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import path from 'node:path';
 
@@ -127,6 +128,40 @@ async function checkChinese(page, what, selector = 'body') {
     'apt-get install fonts-wqy-microhei');
 }
 
+// A message in the group as DingTalk delivers it to serve's callback: signed with the app secret
+// (timestamp + "\n" + secret, HMAC-SHA256, base64), from the person's DingTalk id.
+let posted = 0;
+async function postToGroup(request, staffId, text) {
+  const secret = env('DINGTALK_APP_SECRET');
+  const ts = String(Date.now());
+  const sign = crypto.createHmac('sha256', secret).update(`${ts}\n${secret}`).digest('base64');
+  const res = await request.post(`${base}/hooks/dingtalk`, {
+    headers: { timestamp: ts, sign, 'content-type': 'application/json' },
+    data: JSON.stringify({
+      msgtype: 'text', text: { content: ` ${text}` }, msgId: `browser-${process.pid}-${++posted}`,
+      conversationId: 'cid-browser-group', conversationType: '2', senderStaffId: staffId,
+    }),
+  });
+  check(res.status() === 200, `the callback from ${staffId} is acknowledged`, `${res.status()} ${await res.text()}`);
+}
+
+// "2026年12月3日17时40分": now, in Beijing time (the config's time zone).
+function complaintTime(minutesAgo = 0) {
+  const t = new Date(Date.now() + 8 * 3600e3 - minutesAgo * 60e3);
+  return `${t.getUTCFullYear()}年${t.getUTCMonth() + 1}月${t.getUTCDate()}日${t.getUTCHours()}时` +
+    `${String(t.getUTCMinutes()).padStart(2, '0')}分`;
+}
+
+async function until(what, f, ms = 10000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v) return v;
+    if (Date.now() > end) check(false, what, `not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 let shotCount = 0;
 async function screenshot(page, name) {
   const file = path.join(shots, `${String(++shotCount).padStart(2, '0')}-${name}.png`);
@@ -188,7 +223,8 @@ async function main() {
     }
 
     // ---- HR: the login page, a refused password, the login.
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai' });
     const w = watch(context);
     await w.install();
     const page = await context.newPage();
@@ -222,6 +258,51 @@ async function main() {
       show(cookie));
     check((await page.textContent('body')).includes(hr.user), 'the home page shows who is logged in');
     settled(w, 'login');
+
+    // ---- 现在 live: complaints posted in the group now show with who must act, and one posted while
+    // the page is open appears at its next poll (the page's timers run on a virtual clock) without
+    // a reload.
+    {
+      const known = new Set(report('complaints').map((c) => c.id));
+      await postToGroup(context.request, 'dt-1002', '产品质量投诉\n投诉人：张三\n客户名称：苏州恒力机械有限公司\n' +
+        '发货日期：2026年11月28日\n品牌：金虎\n规格及数量：M10×50 镀锌六角螺栓 300盒\n' +
+        '产品存在的质量问题：约两成螺栓镀层起泡脱落，客户来料检验判定不合格\n客户要求：退货并补发合格品\n' +
+        `投诉时间：${complaintTime(3)}`);
+      await postToGroup(context.request, 'dt-1004', '【服务质量投诉】\n投诉人：林芳\n投诉对象：物流部 司机老陈\n' +
+        '投诉事件(时间、起因、过程、结果)：送货未提前电话预约，客户仓库无人签收，货物被退回\n' +
+        '投诉目的(希望达到的结果:如索赔、处理、改进服务质量)：改进服务质量\n' +
+        `投诉时间：${complaintTime(1)}`);
+      const fresh = await until('the two posted complaints are registered', () => {
+        const now = report('complaints').filter((c) => !known.has(c.id));
+        return now.length === 2 ? now : null;
+      });
+      const product = fresh.find((c) => c.id.startsWith('P'));
+      check(product && fresh.some((c) => c.id.startsWith('S')), 'a product and a service complaint', show(fresh));
+      await postToGroup(context.request, 'dt-1006', `受理 ${product.id}`);
+      await until(`${product.id} is accepted`, () =>
+        report('complaints').find((c) => c.id === product.id && c.stage !== 'accept'));
+
+      const live = await context.newPage();
+      await live.clock.install();
+      await live.goto(`${base}/`, { waitUntil: 'load' });
+      const rows = () => live.locator('table tbody').first().innerText();
+      for (const c of fresh)
+        check((await rows()).includes(c.id), `现在 lists ${c.id}`, await rows());
+      check((await rows()).includes('周敏') || (await rows()).includes('打单部'), '现在 says who must act', await rows());
+      await live.evaluate(() => { window.__cbSamePage = true; });
+      await postToGroup(context.request, 'dt-1001', '产品质量投诉\n投诉人：陈静\n客户名称：宁波东海紧固件贸易公司\n' +
+        '发货日期：2026年11月30日\n品牌：金虎\n规格及数量：M8 尼龙锁紧螺母 120盒\n' +
+        '产品存在的质量问题：尼龙圈脱落，锁紧力不足\n客户要求：换货\n' + `投诉时间：${complaintTime()}`);
+      const third = await until('the third complaint is registered', () =>
+        report('complaints').find((c) => !known.has(c.id) && !fresh.some((f) => f.id === c.id)));
+      check(!(await rows()).includes(third.id), `${third.id} is not on the page before the poll`);
+      await live.clock.runFor(31000);
+      await until(`${third.id} appears on 现在 at the next poll`, async () => (await rows()).includes(third.id), 5000);
+      check(await live.evaluate(() => window.__cbSamePage === true), '现在 was redrawn, not reloaded');
+      await screenshot(live, 'now-live');
+      await live.close();
+      settled(w, '现在 live');
+    }
 
     // ---- the home page and every page its navigation links to (a <nav>, or the whole page while
     // the dashboard has none), found in the page so that views added later are covered.
@@ -277,6 +358,31 @@ async function main() {
       }
       await screenshot(page, slug(url));
       settled(w, url);
+    }
+
+    // ---- the printable forms as the browser prints them: print media on A4 landscape (nav, filter
+    // and notes hidden), saved as PDF beside a picture of the printed page.
+    {
+      const month = report('penalties')[0].deadline.slice(0, 7);
+      const [y, m] = month.split('-').map(Number);
+      const last = String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0');
+      const paper = await context.newPage();
+      await paper.setViewportSize({ width: 1123, height: 794 });  // A4 landscape at 96 dpi
+      for (const form of ['sheet', 'statement']) {
+        res = await paper.goto(`${base}/print/${form}?from=${month}-01&to=${month}-${last}`, { waitUntil: 'load' });
+        check(res.status() === 200, `/print/${form} is 200`);
+        await paper.emulateMedia({ media: 'print' });
+        check(!(await paper.locator('header').isVisible()) && !(await paper.locator('form.filter').isVisible()),
+          `/print/${form} prints without the navigation and the filter`);
+        await screenshot(paper, `print-${form}-paper`);
+        const pdf = await paper.pdf({ format: 'A4', landscape: true, printBackground: true });
+        const file = path.join(shots, `print-${form}.pdf`);
+        (await import('node:fs')).writeFileSync(file, pdf);
+        check(pdf.subarray(0, 5).toString() === '%PDF-' && pdf.length > 10000, `/print/${form} prints to a PDF (${pdf.length} bytes)`);
+        await paper.emulateMedia({ media: 'screen' });
+      }
+      await paper.close();
+      settled(w, 'printing the forms');
     }
 
     // ---- the API: HR sees what the CLI reports; without the cookie 401.

@@ -125,6 +125,49 @@ TEST(Views, TheMonthlyStatementPrintsEachHeadsFinesWithRoomToSign) {
     EXPECT_EQ(b.get("/print/statement").status, 303);
 }
 
+// The day's 流程表 to print: P1 (退货并补发) goes on the sheet at the evening job; the page has the
+// XLSX's columns and its texts, the head's box, the fine of the silent department, and only the
+// complaints the viewer sees; its Excel download is `report sheet`'s workbook.
+TEST(Views, TheDaysSheetIsPrintableWithTheFormsColumnsForTheViewersComplaints) {
+    board b;
+    auto hr = b.session_of("wangwu");
+    EXPECT_TRUE(contains(b.get("/print/sheet", hr).body, "当日无涉及赔款或退/换货的投诉。"));
+    b.advance_and_fire(4h);  // 18:00: the 17:30 sheet job has run
+    ASSERT_EQ(b.table("SELECT sheet_date FROM complaints WHERE id = 'P1'"), "2026-11-23|\n");
+    auto page = b.get("/print/sheet", hr);  // today by default
+    ASSERT_EQ(page.status, 200);
+    for (const char* text :
+         {"质量投诉处理流程表", "日期：2026-11-23", "编制：人力资源部", "共 1 件", "href=\"/complaint/P1\"",
+          "华东五金有限公司", "2026年11月18日", "M8×40 镀锌螺栓 200盒", "退货并补发合格品", "生产部",
+          "采购部", "冷镦模具磨损导致螺纹不良", "逾期未回复（已罚款 F1）", "责任部门负责人<br>签字/日期",
+          "副总意见", "打单部执行", "aria-current=\"page\">流程表</a>"})
+        EXPECT_TRUE(contains(page.body, text)) << text;
+    EXPECT_FALSE(contains(page.body, "P2"));      // no compensation asked: not on the sheet
+    EXPECT_FALSE(contains(page.body, "qianqi"));  // names, not person ids
+    EXPECT_FALSE(contains(page.body, "style="));
+    EXPECT_TRUE(contains(page.body, "href=\"/print/sheet?from=2026-11-22&amp;to=2026-11-22\"")) << "前一天";
+    EXPECT_EQ(b.get("/print/sheet?from=2026-11-23&to=2026-11-23", hr).body, page.body);
+    EXPECT_TRUE(contains(b.get("/print/sheet?from=2026-11-24&to=2026-11-24", hr).body, "当日无涉及"));
+    EXPECT_TRUE(contains(b.get("/print/sheet?from=2026-11-01&to=2026-11-30", hr).body,
+                         "日期：2026-11-01 至 2026-11-30"));
+
+    // Scope: 吴九 (采购部) and 张三 (the complainant) see P1; 林芳 does not.
+    EXPECT_TRUE(contains(b.get("/print/sheet", b.session_of("wujiu")).body, "华东五金有限公司"));
+    EXPECT_TRUE(contains(b.get("/print/sheet", b.session_of("zhangsan")).body, "华东五金有限公司"));
+    auto other = b.get("/print/sheet", b.session_of("linfang")).body;
+    EXPECT_FALSE(contains(other, "华东五金有限公司"));
+    EXPECT_TRUE(contains(other, "当日无涉及"));
+
+    auto xlsx = b.get("/print/sheet?from=2026-11-23&to=2026-11-23&format=xlsx", hr);
+    ASSERT_EQ(xlsx.status, 200);
+    EXPECT_EQ(xlsx.headers["content-type"],
+              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    EXPECT_TRUE(contains(xlsx.headers["content-disposition"], "sheet.xlsx"));
+    EXPECT_EQ(xlsx.body.rfind("PK", 0), 0u);
+    EXPECT_EQ(b.get("/print/sheet?from=2026-11-23&to=x", hr).status, 400);
+    EXPECT_EQ(b.get("/print/sheet").status, 303);
+}
+
 TEST(Views, ExportsAreTheReportsTablesForTheViewersScope) {
     board b;
     auto hr = b.session_of("wangwu");

@@ -45,6 +45,15 @@ TEST(Board, TheRespondStageNamesTheSilentDepartmentsAndTheirHeads) {
     EXPECT_EQ(*r->minutes, 30);  // the two hours run from the post (09:00)
 }
 
+TEST(Board, AServiceComplaintShowsWhomItIsAboutAsTheCustomer) {
+    desk d;
+    auto c = d.post(service_post, "linfang", at("09:00"));
+    auto r = rules::board_row_of(c, d.ctx(at("09:01")));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->kind, "服务质量");
+    EXPECT_EQ(r->customer, "物流部 司机小王");
+}
+
 TEST(Board, APausedComplaintHasNoClock) {
     desk d;
     auto c = d.post(product_post, "zhangsan", at("09:00"));

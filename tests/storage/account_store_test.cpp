@@ -25,7 +25,7 @@ TEST(AccountStore, TheV3FixtureMigratesThroughV4ToV5WithEmptyDashboardTables) {
     std::filesystem::copy_file(test_support::source_path("tests/fixtures/storage/v3.db"), path);
     storage::database db(path);
     storage::sql_console sql(db);
-    EXPECT_EQ(sql.scalar("PRAGMA user_version"), 5);
+    EXPECT_EQ(sql.scalar("PRAGMA user_version"), storage::database::schema_version);
     for (const auto* table : {"dashboard_accounts", "dashboard_sessions", "dashboard_login_failures"})
         EXPECT_EQ(sql.scalar(std::string("SELECT COUNT(*) FROM ") + table), 0) << table;
     EXPECT_EQ(db.all_complaints().size(), 5u);

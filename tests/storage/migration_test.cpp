@@ -164,14 +164,14 @@ TEST(MigrationV4, AComplaintThatCannotBeReadStopsTheMigrationAndLeavesTheFileAtV
 TEST(MigrationV4, ADatabaseNewerThanTheProgramIsRefusedWithTheFix) {
     test_support::temp_dir dir;
     auto path = copy_of_v3(dir);
-    storage::sql_console(path).exec("PRAGMA user_version = 6");
+    storage::sql_console(path).exec("PRAGMA user_version = 7");
     try {
         storage::database db(path);
-        FAIL() << "a v6 database was opened";
+        FAIL() << "a v7 database was opened";
     } catch (const storage::error& e) {
         std::string what = e.what();
-        EXPECT_NE(what.find("schema version 6 is newer than this program (5)"), std::string::npos) << what;
+        EXPECT_NE(what.find("schema version 7 is newer than this program (6)"), std::string::npos) << what;
         EXPECT_NE(what.find("upgrade complaint-bot"), std::string::npos) << what;
     }
-    EXPECT_EQ(storage::sql_console(path).scalar("PRAGMA user_version"), 6);
+    EXPECT_EQ(storage::sql_console(path).scalar("PRAGMA user_version"), 7);
 }

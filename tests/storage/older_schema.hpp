@@ -9,7 +9,8 @@ namespace older_schema {
 
 inline void back_to_v3(storage::sql_console& sql) {
     sql.exec(
-        "DROP INDEX complaint_pending_department; DROP INDEX complaints_open_stage; DROP INDEX "
+        "DROP INDEX complaints_sheet; DROP INDEX complaint_pending_department; DROP INDEX "
+        "complaints_open_stage; DROP INDEX "
         "complaints_open_order; "
         "DROP INDEX complaints_forward; DROP INDEX complaints_freight; DROP TABLE complaint_pending; "
         "ALTER TABLE complaints DROP COLUMN rule_set; ALTER TABLE complaints DROP COLUMN pending_stage; "
