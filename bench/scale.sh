@@ -68,51 +68,8 @@ export BENCH_DT_WEBHOOK_URL="https://127.0.0.1:$closed_port/robot/send?access_to
 export BENCH_DT_WEBHOOK_SECRET=SECbench
 
 db=$work/bot.db
-old_ms=$(( ($(date +%s) - 60 * 86400) * 1000 ))  # when the closed copies were posted and closed
-# The bot's own code writes the open complaints (with an open deadline and as many again without);
-# the rest are SQL copies of those without, closed two months ago (new id and seq, status closed,
-# no stages left), which is what makes a million rows affordable to generate.
-real=$((deadlines > (complaints - burst) / 10 ? deadlines : (complaints - burst) / 10))
-real=$((real < complaints - burst ? real : complaints - burst))
-copies=$((complaints - burst - real))
-echo ">> generating $complaints complaints, $((real + burst)) open with $deadlines open deadlines: $real through the bot's rules and"
-echo "   storage code, $copies closed SQL copies of the ones without a deadline, $burst due in a burst"
 t0=$(date +%s%N)
-timeout 1800 "$build/bench/gen_open_work" --config "$work/company.yaml" --db "$db" bulk "$real" \
-    $((deadlines - burst))
-if [ "$copies" -gt 0 ]; then
-    # One plain INSERT … SELECT per copy round (no sort of the whole million), all in one transaction.
-    {
-        echo "PRAGMA synchronous = OFF; PRAGMA cache_size = -524288; BEGIN;"
-        # NOT IN, not NOT EXISTS: without statistics the planner would scan deadlines_open per row.
-        echo "CREATE TEMP TABLE template AS SELECT c.* FROM complaints c WHERE c.status = 'open' AND c.id NOT IN"
-        echo "  (SELECT complaint_id FROM deadlines WHERE state = 'open') ORDER BY c.rowid;"
-        echo "CREATE TEMP TABLE top AS SELECT kind, MAX(seq) AS mx FROM complaints GROUP BY kind;"
-        left=$copies
-        n=1
-        templates=$(sqlite3 "$db" "SELECT COUNT(*) FROM complaints WHERE status = 'open' AND id NOT IN
-            (SELECT complaint_id FROM deadlines WHERE state = 'open')")
-        [ "$templates" -gt 0 ] || { echo "no complaint without a deadline to copy" >&2; exit 1; }
-        while [ "$left" -gt 0 ]; do
-            echo "INSERT INTO complaints(id, kind, seq, status, posted_at, state, updated_at, rule_set)"
-            echo "  SELECT substr(t.id, 1, 1) || (t.seq + $n * top.mx), t.kind, t.seq + $n * top.mx, 'closed',"
-            echo "         $old_ms, json_set(t.state, '\$.id', substr(t.id, 1, 1) || (t.seq + $n * top.mx),"
-            echo "         '\$.seq', t.seq + $n * top.mx, '\$.status', 'closed', '\$.posted_at', $old_ms,"
-            echo "         '\$.closed_at', $old_ms, '\$.stages', json('[]'), '\$.departments', json('[]')),"
-            echo "         $old_ms, t.rule_set"
-            echo "  FROM template t JOIN top ON top.kind = t.kind LIMIT $left;"
-            left=$((left - templates))
-            n=$((n + 1))
-        done
-        echo "COMMIT;"
-    } >"$work/copies.sql"
-    timeout 1800 sqlite3 "$db" <"$work/copies.sql" >/dev/null
-    have=$(sqlite3 "$db" "SELECT COUNT(*) FROM complaints")
-    if [ "$have" -ne $((complaints - burst)) ]; then
-        echo "copies: $have complaints instead of $((complaints - burst))" >&2
-        exit 1
-    fi
-fi
+bench/scale_db.sh "$build" "$work/company.yaml" "$db" "$complaints" "$deadlines" "$burst"
 t1=$(date +%s%N)
 gen_s=$(python3 -c "print(f'{($t1-$t0)/1e9:.1f}')")
 db_mb=$(du -m "$db" | cut -f1)

@@ -106,14 +106,7 @@ std::optional<board_row> board_row_of(const complaint& c, const context& ctx) {
             if (auto head = cfg.org.head_of(dept); !head.empty()) r.who_ids = {head};
         }
         r.due = p->due;
-        if (p->due && !r.paused) {
-            if (*p->due >= ctx.now)
-                r.minutes = std::chrono::duration_cast<std::chrono::minutes>(
-                                calendar_of(c, ctx.business).between(ctx.now, *p->due))
-                                .count();
-            else
-                r.minutes = -std::chrono::duration_cast<std::chrono::minutes>(ctx.now - *p->due).count();
-        }
+        set_clock(r, calendar_of(c, ctx.business), ctx.now);
     } else if (c.is_open() && c.compensation) {
         compensation_step(c, cfg, r);
     } else if (c.is_open() && !freight_step) {
@@ -135,13 +128,24 @@ std::optional<board_row> board_row_of(const complaint& c, const context& ctx) {
     return r;
 }
 
+void set_clock(board_row& r, const core::calendar& cal, core::instant now) {
+    r.minutes.reset();
+    if (!r.due || r.paused) return;
+    if (*r.due >= now)
+        r.minutes = std::chrono::duration_cast<std::chrono::minutes>(cal.between(now, *r.due)).count();
+    else
+        r.minutes = -std::chrono::duration_cast<std::chrono::minutes>(now - *r.due).count();
+}
+
+bool board_before(const board_row& a, const board_row& b) {
+    if (a.minutes.has_value() != b.minutes.has_value()) return a.minutes.has_value();
+    if (a.minutes && *a.minutes != *b.minutes) return *a.minutes < *b.minutes;
+    if (a.id.size() != b.id.size()) return a.id.size() < b.id.size();
+    return a.id < b.id;
+}
+
 void sort_board(std::vector<board_row>& rows) {
-    std::stable_sort(rows.begin(), rows.end(), [](const board_row& a, const board_row& b) {
-        if (a.minutes.has_value() != b.minutes.has_value()) return a.minutes.has_value();
-        if (a.minutes && *a.minutes != *b.minutes) return *a.minutes < *b.minutes;
-        if (a.id.size() != b.id.size()) return a.id.size() < b.id.size();
-        return a.id < b.id;
-    });
+    std::sort(rows.begin(), rows.end(), board_before);
 }
 
 std::string clock_words(const board_row& r) {

@@ -33,7 +33,13 @@ struct board_row {
 // nullopt for anything else.
 std::optional<board_row> board_row_of(const complaint& c, const context& ctx);
 
-// Overdue first (most late first), then by time left, then those without a clock, then by id.
+// The row's clock at `now` on `cal` (the complaint's calendar_of): minutes left on the working
+// time to the deadline, or minutes late; unset when paused or without a deadline.
+void set_clock(board_row& r, const core::calendar& cal, core::instant now);
+
+// Overdue first (most late first), then by time left, then those without a clock, then by id
+// (P2 before P10): a total order.
+bool board_before(const board_row& a, const board_row& b);
 void sort_board(std::vector<board_row>& rows);
 
 // "剩余 12 分钟" / "超时 1小时5分钟" / "已暂停" / "—".

@@ -128,6 +128,7 @@ int run_serve(const rules::config& cfg) {
                 svc.workflow().handle(m);
                 svc.sender().kick();
             }));
+        board->set_live_state(&svc.workflow().live());
         svc.mount(board.get());
     }
     server_options opts;

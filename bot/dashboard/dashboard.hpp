@@ -27,7 +27,9 @@
 #include "core/calendar.hpp"
 #include "core/clock.hpp"
 #include "dashboard/assets.hpp"
+#include "dashboard/board_cache.hpp"
 #include "dashboard/page.hpp"
+#include "pipeline/live_state.hpp"
 #include "pipeline/service.hpp"
 #include "rules/board.hpp"
 #include "rules/config.hpp"
@@ -71,6 +73,9 @@ class dashboard final : public extra_routes {
 
     // The 已缴 / 免罚 buttons of the 罚款台账 (HR only); unset: the buttons answer 503.
     void set_fine_actions(fine_action_fn fn) { fine_actions_ = std::move(fn); }
+    // 现在 reads the open complaints from the engine's memory (once it holds them all) instead of
+    // the database; `live` must outlive the dashboard (nullptr: the database).
+    void set_live_state(const live_state* live) { live_ = live; }
 
   private:
     boost::asio::awaitable<adapters::raw_response> dispatch(adapters::raw_request req);
@@ -88,7 +93,7 @@ class dashboard final : public extra_routes {
                                     std::string& error);
     adapters::raw_response page(const adapters::raw_request& req);
     // The 现在 rows the viewer sees (of `department` when not empty), overdue first; GET /api/now.
-    std::vector<rules::board_row> board_rows(const viewer& v, const std::string& department);
+    board_list board_rows(const viewer& v, const std::string& department);
     adapters::raw_response now_api(const adapters::raw_request& req);
     adapters::raw_response static_file(const std::string& path);
     adapters::raw_response fine_action(const adapters::raw_request& req);
@@ -104,6 +109,8 @@ class dashboard final : public extra_routes {
     core::calendar calendar_;
     std::string chart_js_;  // the file's bytes; empty when not installed
     fine_action_fn fine_actions_;
+    const live_state* live_ = nullptr;
+    board_cache board_cache_{cfg_, &calendar_};
     boost::asio::thread_pool hashing_{1};
     int verifying_ = 0;
 };

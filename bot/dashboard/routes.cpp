@@ -130,9 +130,17 @@ std::optional<filter> dashboard::filter_of(const raw_request& req, const viewer&
     return f;
 }
 
-std::vector<rules::board_row> dashboard::board_rows(const viewer& v, const std::string& department) {
+board_list dashboard::board_rows(const viewer& v, const std::string& department) {
+    board_list out;
+    if (live_ && !live_->loading()) {
+        // Held in memory (every open complaint, and every closed one with its freight open).
+        std::function<bool(const rules::complaint&)> keep;
+        if (v.scope.what != rules::scope::kind::everything)
+            keep = [&](const rules::complaint& c) { return v.scope.sees(c); };
+        return board_cache_.rows(*live_, clock_.now(), keep, department);
+    }
+    // Still loading them: from the database.
     rules::context ctx{cfg_, tz_, clock_.now(), nullptr, &calendar_};
-    std::vector<rules::board_row> rows;
     auto add = [&](const rules::complaint& c) {
         if (!v.scope.sees(c)) return;
         auto r = rules::board_row_of(c, ctx);
@@ -140,13 +148,14 @@ std::vector<rules::board_row> dashboard::board_rows(const viewer& v, const std::
         if (!department.empty() &&
             std::find(r->departments.begin(), r->departments.end(), department) == r->departments.end())
             return;
-        rows.push_back(std::move(*r));
+        out.own.push_back(std::move(*r));
     };
     for (const auto& c : db_.open_complaints()) add(c);
     for (const auto& c : db_.open_freight_complaints())
         if (!c.is_open()) add(c);
-    rules::sort_board(rows);
-    return rows;
+    rules::sort_board(out.own);
+    for (const auto& r : out.own) out.rows.push_back(&r);
+    return out;
 }
 
 raw_response dashboard::now_api(const raw_request& req) {
@@ -155,7 +164,7 @@ raw_response dashboard::now_api(const raw_request& req) {
     std::string error;
     auto f = filter_of(req, *v, false, error);
     if (!f) return json_error(400, error);
-    return {200, "application/json", now_json(board_rows(*v, f->department), cfg_, tz_)};
+    return {200, "application/json", now_json(board_rows(*v, f->department).rows, cfg_, tz_)};
 }
 
 raw_response dashboard::page(const raw_request& req) {
@@ -183,15 +192,16 @@ raw_response dashboard::page(const raw_request& req) {
                                     path + "\">清除筛选</a></p>\n"));
     auto format = query_of(req)["format"];
     if (path == "/") {
-        auto rows = board_rows(*v, f->department);
+        auto board = board_rows(*v, f->department);
+        const auto& rows = board.rows;
         if (format == "csv") return download(now_csv(rows, cfg_, tz), "text/csv; charset=utf-8", "now.csv");
         if (format == "xlsx") {
             report_table t;
             t.title = "待处理投诉";
             t.header = {"编号", "类型", "客户", "当前环节", "待谁处理", "截止", "时钟"};
-            for (const auto& r : rows)
-                t.rows.push_back({r.id, r.kind, r.customer, r.step, r.who, r.due ? tz.long_time(*r.due) : "",
-                                  rules::clock_words(r)});
+            for (const auto* r : rows)
+                t.rows.push_back({r->id, r->kind, r->customer, r->step, r->who,
+                                  r->due ? tz.long_time(*r->due) : "", rules::clock_words(*r)});
             return export_of(t, format, "now");
         }
         return html(200, now_view(*v, rows, *f, departments, cfg_, tz));

@@ -32,9 +32,10 @@ struct counts {
     int late = 0, soon = 0, paused = 0, chain = 0, freight = 0;
 };
 
-counts count(const std::vector<rules::board_row>& rows) {
+counts count(const std::vector<const rules::board_row*>& rows) {
     counts n;
-    for (const auto& r : rows) {
+    for (const auto* p : rows) {
+        const auto& r = *p;
         if (r.minutes && *r.minutes < 0) ++n.late;
         if (r.minutes && *r.minutes >= 0 && *r.minutes <= 30) ++n.soon;
         if (r.paused) ++n.paused;
@@ -63,7 +64,7 @@ row board_cells(const rules::board_row& r, const rules::config& cfg, const core:
 
 }  // namespace
 
-std::string now_view(const viewer& v, const std::vector<rules::board_row>& rows, const filter& f,
+std::string now_view(const viewer& v, const std::vector<const rules::board_row*>& rows, const filter& f,
                      const std::vector<std::string>& departments, const rules::config& cfg,
                      const core::zone& tz) {
     auto n = count(rows);
@@ -76,7 +77,7 @@ std::string now_view(const viewer& v, const std::vector<rules::board_row>& rows,
     body += filter_form("/", only_department, departments, true, false);
     std::vector<row> table_rows;
     for (std::size_t i = 0; i < rows.size() && i < board_rows_max; ++i)
-        table_rows.push_back(board_cells(rows[i], cfg, tz));
+        table_rows.push_back(board_cells(*rows[i], cfg, tz));
     body += table({"编号", "类型", "客户", "投诉人", "当前环节", "待谁处理", "截止", "时钟"}, table_rows,
                   "目前没有待处理的投诉。", "board");
     body += "<p class=\"note\" data-more>" +
@@ -94,7 +95,7 @@ std::string now_view(const viewer& v, const std::vector<rules::board_row>& rows,
                   "data-live=\"" + html_escape("/api/now" + (q.empty() ? "" : "?" + q)) + "\"");
 }
 
-std::string now_json(const std::vector<rules::board_row>& rows, const rules::config& cfg,
+std::string now_json(const std::vector<const rules::board_row*>& rows, const rules::config& cfg,
                      const core::zone& tz) {
     auto n = count(rows);
     nlohmann::json j = {{"count", rows.size()},
@@ -106,7 +107,7 @@ std::string now_json(const std::vector<rules::board_row>& rows, const rules::con
                         {"more", rows.size() > board_rows_max ? rows.size() - board_rows_max : 0},
                         {"rows", nlohmann::json::array()}};
     for (std::size_t i = 0; i < rows.size() && i < board_rows_max; ++i) {
-        const auto& r = rows[i];
+        const auto& r = *rows[i];
         auto cells = nlohmann::json::array();
         for (const auto& c : board_cells(r, cfg, tz))
             cells.push_back({{"text", c.text}, {"href", c.href}, {"cls", c.cls}});
@@ -119,15 +120,17 @@ std::string now_json(const std::vector<rules::board_row>& rows, const rules::con
     return j.dump() + "\n";
 }
 
-std::string now_csv(const std::vector<rules::board_row>& rows, const rules::config& cfg,
+std::string now_csv(const std::vector<const rules::board_row*>& rows, const rules::config& cfg,
                     const core::zone& tz) {
     report_table t;
     t.header = {"编号", "类型", "客户", "投诉人", "当前环节", "待谁处理", "截止", "剩余/超时（分钟）",
                 "状态"};
-    for (const auto& r : rows)
+    for (const auto* p : rows) {
+        const auto& r = *p;
         t.rows.push_back({r.id, r.kind, r.customer, person_words(cfg, r.complainant), r.step, r.who,
                           r.due ? tz.long_time(*r.due) : "", r.minutes ? std::to_string(*r.minutes) : "",
                           rules::clock_words(r)});
+    }
     std::ostringstream out;
     write_csv(t, out);
     return out.str();

@@ -38,8 +38,15 @@ live_state::~live_state() {
     if (db_.observer() == this) db_.observe(nullptr);
 }
 
+void live_state::note(const std::string& id) {
+    changes_.emplace_back(++version_, id);
+    if (changes_.size() > max_changes) changes_.pop_front();
+}
+
 void live_state::load(bool all) {
     complaints_.clear();
+    changes_.clear();
+    ++version_;  // a reader from before starts again
     deadlines_.clear();
     open_by_stage_.clear();
     loading_ = true;
@@ -71,6 +78,7 @@ bool live_state::load_more(std::size_t n) {
         if (complaints_.find(c.id)) return;
         count(&c, 1);
         auto id = c.id;  // (not c.id itself: the value is moved from before the key is read)
+        note(id);
         complaints_.set_committed(id, std::move(c));
     };
     auto page = db_.open_complaints_after(load_kind_, load_seq_, n);
@@ -94,6 +102,7 @@ void live_state::saved(const rules::complaint& c, core::instant now) {
     bool keep = rules::may_still_change(c, now);
     if (!db_.in_transaction()) {  // autocommit: the row is already durable
         count(complaints_.find_committed(c.id), -1);
+        note(c.id);
         if (keep) {
             count(&c, 1);
             complaints_.set_committed(c.id, c);
@@ -114,7 +123,10 @@ void live_state::prune(core::instant now) {
     std::vector<std::string> stale;
     for (const auto& [id, c] : complaints_.committed())
         if (!rules::may_still_change(c, now)) stale.push_back(id);
-    for (const auto& id : stale) complaints_.evict_committed(id);
+    for (const auto& id : stale) {
+        complaints_.evict_committed(id);
+        note(id);
+    }
 }
 
 live_state::sync_result live_state::sync(const std::string& complaint,
@@ -250,9 +262,10 @@ void live_state::count(const rules::complaint* c, int by) {
 
 void live_state::on_commit() {
     complaints_.for_each_pending(
-        [this](const std::string&, const rules::complaint* before, const rules::complaint* after) {
+        [this](const std::string& id, const rules::complaint* before, const rules::complaint* after) {
             count(before, -1);
             count(after, 1);
+            note(id);
         });
     complaints_.commit();
     deadlines_.commit();

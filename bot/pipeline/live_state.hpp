@@ -11,7 +11,9 @@
 // Not thread-safe: the loop thread only.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -54,6 +56,25 @@ class live_state final : public storage::transaction_observer {
     // `c` was written to the database in the current transaction (or in autocommit, outside one).
     void saved(const rules::complaint& c, core::instant now);
     std::size_t complaints_held() const { return complaints_.committed().size(); }
+    // f(complaint) for every committed complaint held (the dashboard's 现在, once loading() is false).
+    template <class F>
+    void for_each_held(F&& f) const {
+        for (const auto& [id, c] : complaints_.committed()) f(c);
+    }
+    // The change feed of the held complaints (the dashboard's 现在 keeps its rows up to date by
+    // it): a number that grows with each committed change, and f(id) for each complaint stored,
+    // replaced or dropped after version `since` (an id may come more than once). false when the
+    // feed no longer reaches back that far: start again from for_each_held.
+    std::uint64_t version() const { return version_; }
+    template <class F>
+    bool changed_since(std::uint64_t since, F&& f) const {
+        if (since == version_) return true;
+        if (since > version_ || changes_.empty() || changes_.front().first > since + 1) return false;
+        auto it = std::lower_bound(changes_.begin(), changes_.end(), since + 1,
+                                   [](const auto& change, std::uint64_t v) { return change.first < v; });
+        for (; it != changes_.end(); ++it) f(it->second);
+        return true;
+    }
     // Open complaints per pending stage ("" past every stage), counted as they change (/metrics);
     // complete once loading() is false.
     const std::map<std::string, std::int64_t>& open_by_stage() const { return open_by_stage_; }
@@ -102,6 +123,11 @@ class live_state final : public storage::transaction_observer {
     void count(const rules::complaint* c, int by);
     std::map<std::string, std::int64_t> open_by_stage_;
     bool loading_ = false;
+    // The change feed: (version, complaint id), the newest max_changes.
+    static constexpr std::size_t max_changes = 1 << 16;
+    void note(const std::string& id);
+    std::uint64_t version_ = 0;
+    std::deque<std::pair<std::uint64_t, std::string>> changes_;
     std::string load_kind_;  // where load_more() goes on: after this (kind, seq)
     int load_seq_ = 0;
 };

@@ -62,6 +62,8 @@ class board {
                 host_->service().sender().kick();
             }));
         host_->start(cfg_, *db_, clock_, {}, {}, board_.get());
+        // 现在 from the engine's memory, as serve wires it.
+        board_->set_live_state(&host_->service().workflow().live());
     }
     void stop() {
         if (host_) host_->stop();
@@ -71,6 +73,11 @@ class board {
     // Moves the service's clock, on its loop.
     void advance(core::duration d) {
         host_->on_loop([&] { clock_.advance(d); });
+    }
+    // A message in the group from `who`, through the service's engine (on its loop: on_loop).
+    void post_in_group(const std::string& who, const std::string& text, core::instant when) {
+        host_->service().workflow().handle(
+            {"test", cfg_.default_chat, "m-" + std::to_string(++posted_), who, text, when});
     }
     // Moves the clock and fires what fell due on the way, as the scheduler would on waking (its
     // timer waits in real time).
@@ -136,6 +143,7 @@ class board {
 
   private:
     harness::bench bench_;
+    int posted_ = 0;
     app::dashboard::settings settings_;
     rules::config cfg_;
     core::manual_clock clock_;

@@ -168,6 +168,30 @@ TEST(Views, TheDaysSheetIsPrintableWithTheFormsColumnsForTheViewersComplaints) {
     EXPECT_EQ(b.get("/print/sheet").status, 303);
 }
 
+// 现在 from the engine's memory follows each step: a new complaint appears, an accepted one moves
+// on, a closed one goes; the clocks are those of the request's time.
+TEST(Views, NowFromMemoryFollowsEachStepAndTheClock) {
+    board b;
+    auto hr = b.session_of("wangwu");
+    auto rows = [&] { return first_table(b.get("/", hr).body); };
+    EXPECT_FALSE(contains(rows(), "/complaint/P3"));
+    b.on_loop([&] { b.post_in_group("zhangsan", harness::product_post, at("14:00")); });
+    auto now = rows();
+    ASSERT_TRUE(contains(now, "/complaint/P3")) << now;
+    EXPECT_TRUE(contains(now, "剩余5分钟")) << now;
+    b.advance(2min);
+    EXPECT_TRUE(contains(rows(), "剩余3分钟"));
+    b.on_loop([&] { b.post_in_group("zhoumin", "受理 P3", at("14:02")); });
+    now = rows();
+    EXPECT_TRUE(contains(now, "公布工艺流程")) << now;
+    b.on_loop([&] { b.post_in_group("wangwu", "无效 P3 重复投诉", at("14:03")); });
+    EXPECT_FALSE(contains(rows(), "/complaint/P3"));
+    // 林芳 sees only her own: not P1 (张三's).
+    auto own = first_table(b.get("/", b.session_of("linfang")).body);
+    EXPECT_TRUE(contains(own, "/complaint/P2"));
+    EXPECT_FALSE(contains(own, "/complaint/P1"));
+}
+
 TEST(Views, ExportsAreTheReportsTablesForTheViewersScope) {
     board b;
     auto hr = b.session_of("wangwu");

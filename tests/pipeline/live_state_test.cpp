@@ -217,3 +217,32 @@ TEST(LiveState, ComplaintsLoadPageByPageWhileStepsRun) {
     EXPECT_EQ(fresh.live().digest(), app::live_state::digest_of(db));
     EXPECT_EQ(fresh.live().open_by_stage(), db.open_complaints_by_stage());
 }
+
+// The change feed the dashboard's 现在 follows: each committed change names its complaint, a
+// rolled-back one names none, and a reader from before the feed's start is told to start over.
+TEST(LiveState, TheChangeFeedNamesEachCommittedChangeAndNothingRolledBack) {
+    harness::bench b;
+    auto& live = b.engine().live();
+    auto start = live.version();
+    b.say(at("09:00"), "zhangsan", harness::product_post);
+    std::vector<std::string> seen;
+    EXPECT_TRUE(live.changed_since(start, [&](const std::string& id) { seen.push_back(id); }));
+    EXPECT_EQ(seen, (std::vector<std::string>{"P1"}));
+    auto after_p1 = live.version();
+    b.clock().set(at("09:02"));
+    {
+        auto tx = b.db().begin();
+        b.engine().handle_in_transaction({"replay", "group", "m2", "zhoumin", "受理 P1", at("09:02")});
+        tx->rollback();
+    }
+    EXPECT_EQ(live.version(), after_p1);
+    b.say(at("09:03"), "linfang", harness::service_post);
+    b.say(at("09:04"), "zhoumin", "受理 P1");
+    seen.clear();
+    EXPECT_TRUE(live.changed_since(after_p1, [&](const std::string& id) { seen.push_back(id); }));
+    EXPECT_EQ(seen, (std::vector<std::string>{"S1", "P1"}));
+    seen.clear();
+    EXPECT_TRUE(live.changed_since(live.version(), [&](const std::string& id) { seen.push_back(id); }));
+    EXPECT_TRUE(seen.empty());
+    EXPECT_FALSE(live.changed_since(live.version() + 5, [](const std::string&) {}));
+}
