@@ -57,7 +57,7 @@ export BENCH_DT_WEBHOOK_URL="https://127.0.0.1:$closed_port/robot/send?access_to
 
 db=$work/bot.db
 a=$(date +%s)
-bench/scale_db.sh "$build" "$work/company.yaml" "$db" "$complaints" "$deadlines" 0 365
+bench/lib/scale_db.sh "$build" "$work/company.yaml" "$db" "$complaints" "$deadlines" 0 365
 echo "   generated in $(($(date +%s) - a)) s, database $(du -m "$db" | cut -f1) MB"
 sync "$db"
 

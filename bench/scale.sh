@@ -69,7 +69,7 @@ export BENCH_DT_WEBHOOK_SECRET=SECbench
 
 db=$work/bot.db
 t0=$(date +%s%N)
-bench/scale_db.sh "$build" "$work/company.yaml" "$db" "$complaints" "$deadlines" "$burst"
+bench/lib/scale_db.sh "$build" "$work/company.yaml" "$db" "$complaints" "$deadlines" "$burst"
 t1=$(date +%s%N)
 gen_s=$(python3 -c "print(f'{($t1-$t0)/1e9:.1f}')")
 db_mb=$(du -m "$db" | cut -f1)

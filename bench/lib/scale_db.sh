@@ -2,15 +2,16 @@
 # The database of the scale benchmarks (bench/scale.sh, bench/dashboard.sh): COMPLAINTS complaints,
 # the open ones with OPEN_DEADLINES open deadlines among them, RESERVE left for the caller to add.
 #
-#   bench/scale_db.sh BUILD_DIR CONFIG DB COMPLAINTS OPEN_DEADLINES RESERVE [SPREAD_DAYS]
+#   bench/lib/scale_db.sh BUILD_DIR CONFIG DB COMPLAINTS OPEN_DEADLINES RESERVE [SPREAD_DAYS]
 #
 # The bot's own code (bench/gen_open_work) writes the open complaints (with an open deadline and as
 # many again without); the rest are SQL copies of those without, closed (new id and seq, status
 # closed, no stages left), which is what makes a million rows affordable to generate. The copies
 # were posted and closed 60 days ago, or (SPREAD_DAYS) spread evenly over that many days before
 # now, as a company's history is.
+# It lives in bench/lib/ because scripts/run bench-tiny runs every bench/*.sh with --tiny.
 set -euo pipefail
-[ $# -ge 6 ] || { echo "usage: bench/scale_db.sh BUILD_DIR CONFIG DB COMPLAINTS OPEN_DEADLINES RESERVE [SPREAD_DAYS]" >&2; exit 2; }
+[ $# -ge 6 ] || { echo "usage: bench/lib/scale_db.sh BUILD_DIR CONFIG DB COMPLAINTS OPEN_DEADLINES RESERVE [SPREAD_DAYS]" >&2; exit 2; }
 build=$1 config=$2 db=$3 complaints=$4 deadlines=$5 burst=$6 spread_days=${7:-0}
 work=$(dirname "$db")
 
