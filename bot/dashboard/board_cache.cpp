@@ -5,7 +5,7 @@
 namespace app::dashboard {
 
 void board_cache::update(const rules::complaint& c, core::instant now) {
-    rules::context ctx{cfg_, core::zone(cfg_.timezone), now, nullptr, business_};
+    rules::context ctx{cfg_, tz_, now, nullptr, business_};
     auto row = rules::board_row_of(c, ctx);
     if (!row) {
         entries_.erase(c.id);

@@ -25,7 +25,8 @@ struct board_list {
 
 class board_cache {
   public:
-    board_cache(const rules::config& cfg, const core::calendar* business) : cfg_(cfg), business_(business) {}
+    board_cache(const rules::config& cfg, const core::zone& tz, const core::calendar* business)
+        : cfg_(cfg), tz_(tz), business_(business) {}
 
     // The rows of the held complaints that `keep` lets through and, when `department` is not empty,
     // that wait on it, with their clocks at `now`, sorted.
@@ -41,6 +42,7 @@ class board_cache {
     void update(const rules::complaint& c, core::instant now);
 
     const rules::config& cfg_;
+    const core::zone& tz_;
     const core::calendar* business_;
     std::unordered_map<std::string, entry> entries_;
     std::uint64_t version_ = 0;

@@ -110,7 +110,7 @@ class dashboard final : public extra_routes {
     std::string chart_js_;  // the file's bytes; empty when not installed
     fine_action_fn fine_actions_;
     const live_state* live_ = nullptr;
-    board_cache board_cache_{cfg_, &calendar_};
+    board_cache board_cache_{cfg_, tz_, &calendar_};
     boost::asio::thread_pool hashing_{1};
     int verifying_ = 0;
 };
