@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "rules/facts.hpp"
 #include "rules/text.hpp"
 #include "rules/wording.hpp"
 
@@ -83,16 +84,7 @@ const core::calendar& cal(const complaint& c, const context& ctx) {
 
 // The department that must act on a stage (respond has several: see pending_departments).
 std::string acting_department(const complaint& c, const config& cfg, stage_id stage) {
-    switch (stage) {
-        case stage_id::accept:
-            return c.kind == complaint_kind::product ? cfg.roles.order_desk : cfg.roles.hr;
-        case stage_id::publish:
-            return cfg.roles.order_desk;
-        case stage_id::review:
-            return cfg.roles.appeal;
-        default:
-            return cfg.roles.hr;  // route, notify
-    }
+    return acting_department_of(c.kind, cfg, stage);
 }
 
 std::string acting_department(const complaint& c, const config& cfg, std::string_view stage) {

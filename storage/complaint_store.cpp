@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "rules/facts.hpp"
 #include "rules/workflow_support.hpp"
 #include "storage/event_store.hpp"
 
@@ -13,14 +14,19 @@ namespace {
 using json = nlohmann::json;
 
 constexpr const char* sql_next_seq = "SELECT COALESCE(MAX(seq), 0) + 1 FROM complaints WHERE kind = ?";
+// facts_seq: one more than any before, so a reader that remembers the last one it read finds every
+// complaint saved since (the dashboard's figures, rules/fact_table.hpp).
 constexpr const char* sql_save_complaint =
     "INSERT INTO complaints(id, kind, seq, status, posted_at, state, updated_at, rule_set, pending_stage, "
-    "pending_due, sheet_date, forward_step, freight_step) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "pending_due, sheet_date, forward_step, freight_step, facts, facts_seq) VALUES(?, ?, ?, ?, ?, ?, ?, ?, "
+    "?, "
+    "?, ?, ?, ?, ?, (SELECT COALESCE(MAX(facts_seq), 0) + 1 FROM complaints)) "
     "ON CONFLICT(id) DO UPDATE SET status = excluded.status, state = excluded.state, updated_at = "
     "excluded.updated_at, rule_set = excluded.rule_set, pending_stage = excluded.pending_stage, pending_due "
-    "= "
-    "excluded.pending_due, sheet_date = excluded.sheet_date, forward_step = excluded.forward_step, "
-    "freight_step = excluded.freight_step";
+    "= excluded.pending_due, sheet_date = excluded.sheet_date, forward_step = excluded.forward_step, "
+    "freight_step = excluded.freight_step, facts = excluded.facts, facts_seq = excluded.facts_seq";
+constexpr const char* sql_facts_after =
+    "SELECT facts_seq, facts FROM complaints WHERE facts_seq > ? ORDER BY facts_seq LIMIT ?";
 constexpr const char* sql_pending_of = "SELECT department FROM complaint_pending WHERE complaint_id = ?";
 constexpr const char* sql_clear_pending = "DELETE FROM complaint_pending WHERE complaint_id = ?";
 constexpr const char* sql_add_pending =
@@ -156,6 +162,8 @@ void complaint_store::save(const rules::complaint& c, core::instant updated_at,
         bind_opt_text(q, 11, k.sheet_date);
         bind_opt_text(q, 12, k.forward_step);
         bind_opt_text(q, 13, k.freight_step);
+        auto facts = rules::to_bytes(rules::facts_of(c));
+        q.bind(14, facts.data(), static_cast<int>(facts.size()));
         q.exec();
     }
     std::vector<std::string> current;
@@ -216,6 +224,48 @@ std::vector<rules::complaint> complaint_store::open() {
 
 std::int64_t complaint_store::open_count() {
     return c_.db().execAndGet("SELECT COUNT(*) FROM complaints WHERE status = 'open'").getInt64();
+}
+
+std::vector<facts_row> complaint_store::facts_after(std::int64_t seq, std::size_t limit) {
+    auto& q = c_.prepared(sql_facts_after);
+    reset_on_exit q_done{q};
+    q.bind(1, seq);
+    q.bind(2, static_cast<std::int64_t>(limit));
+    std::vector<facts_row> out;
+    while (q.executeStep()) {
+        const auto& bytes = q.getColumn(1);
+        out.push_back({q.getColumn(0).getInt64(), std::string(static_cast<const char*>(bytes.getBlob()),
+                                                              static_cast<std::size_t>(bytes.getBytes()))});
+    }
+    return out;
+}
+
+void complaint_store::fill_facts() {
+    // A page at a time by rowid, so a large file is not read into memory at once.
+    std::int64_t after = -1;
+    std::int64_t seq = 0;
+    SQLite::Statement update(c_.db(), "UPDATE complaints SET facts = ?, facts_seq = ? WHERE rowid = ?");
+    for (;;) {
+        SQLite::Statement q(c_.db(),
+                            "SELECT c.state, r.sha256, c.rowid FROM complaints c LEFT JOIN rule_sets r ON "
+                            "r.id = c.rule_set WHERE c.rowid > ? ORDER BY c.rowid LIMIT 2000");
+        q.bind(1, after);
+        std::vector<std::pair<std::int64_t, std::string>> page;
+        while (q.executeStep()) {
+            auto c = json::parse(q.getColumn(0).getString()).get<rules::complaint>();
+            if (!q.getColumn(1).isNull()) c.rules = rules::frozen_rules(rule_set(q.getColumn(1).getString()));
+            after = q.getColumn(2).getInt64();
+            page.emplace_back(after, rules::to_bytes(rules::facts_of(c)));
+        }
+        if (page.empty()) return;
+        for (const auto& [rowid, facts] : page) {
+            update.reset();
+            update.bind(1, facts.data(), static_cast<int>(facts.size()));
+            update.bind(2, ++seq);
+            update.bind(3, rowid);
+            update.exec();
+        }
+    }
 }
 
 std::vector<rules::complaint> complaint_store::all() {

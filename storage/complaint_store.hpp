@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "rules/workflow.hpp"
+#include "storage/records.hpp"
 #include "storage/sqlite_connection.hpp"
 
 namespace storage::detail {
@@ -55,6 +56,10 @@ class complaint_store {
     std::vector<rules::complaint> on_sheet_between(const std::optional<std::string>& from,
                                                    const std::optional<std::string>& to);
     std::vector<rules::complaint> open_freight();
+    // The facts (rules/facts.hpp) of the complaints saved after `seq`, oldest save first.
+    std::vector<facts_row> facts_after(std::int64_t seq, std::size_t limit);
+    // Works out every complaint's facts from its state (the v6 → v7 migration).
+    void fill_facts();
     // Open complaints `department` must act on: the respond stage's departments yet to answer,
     // and the stages that department acts on per kind (`acting`: kind name and stage).
     std::vector<rules::complaint> open_awaiting(

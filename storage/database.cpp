@@ -136,6 +136,9 @@ std::vector<rules::complaint> database::complaints_on_sheet(std::optional<core::
     };
     STORAGE_CALL(complaints.on_sheet_between(text(from), text(to)));
 }
+std::vector<facts_row> database::complaint_facts_after(std::int64_t seq, std::size_t limit) {
+    STORAGE_CALL(complaints.facts_after(seq, limit));
+}
 std::vector<rules::complaint> database::open_freight_complaints() {
     STORAGE_CALL(complaints.open_freight());
 }

@@ -48,7 +48,7 @@ class database {
     database(const database&) = delete;
     database& operator=(const database&) = delete;
 
-    static constexpr int schema_version = 6;
+    static constexpr int schema_version = 7;
 
     // One line for the operator: what a failed database call means and how to fix it ("disk full",
     // "read-only", "busy", "corrupt"), naming the file. The connection stays usable: the failed
@@ -113,6 +113,9 @@ class database {
                                                       std::optional<core::local_date> to);
     // Complaints whose return-freight record is not written off yet (any status).
     std::vector<rules::complaint> open_freight_complaints();
+    // The facts of the complaints saved after save number `seq` (0: all), at most `limit`, oldest
+    // save first: a reader that keeps the last number it read sees every later change.
+    std::vector<facts_row> complaint_facts_after(std::int64_t seq, std::size_t limit);
     std::int64_t complaint_count();
     // 待办 of one department, by the indexed columns: the open complaints in the respond stage that
     // `department` has not answered yet, and those pending at a stage it acts on (`acting`: kind

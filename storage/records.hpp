@@ -20,6 +20,12 @@ struct outbox_row {
     core::instant next_try_at{};
 };
 
+// A complaint's facts as saved (rules::to_bytes) and the number of that save (facts_seq).
+struct facts_row {
+    std::int64_t seq = 0;
+    std::string bytes;
+};
+
 struct inbound_row {
     std::string platform;
     std::string msg_id;

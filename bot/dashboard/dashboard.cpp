@@ -51,6 +51,7 @@ dashboard::dashboard(asio::io_context& ioc, const rules::config& cfg, storage::d
       tz_(cfg.timezone),
       calendar_(cfg.calendar, tz_) {
     (void)decoy_hash();  // computed once at start, not during the first login
+    read_facts_in_background();
     if (!settings_.chart_js.empty()) {
         std::ifstream in(settings_.chart_js, std::ios::binary);
         std::ostringstream bytes;
@@ -62,6 +63,21 @@ dashboard::dashboard(asio::io_context& ioc, const rules::config& cfg, storage::d
                 "(apt-get install libjs-chart.js)",
                 settings_.chart_js);
     }
+}
+
+// The facts of every complaint come into memory a page at a time between the loop's other work.
+void dashboard::read_facts_in_background() {
+    asio::post(ioc_, [this, alive = std::weak_ptr<int>(alive_)] {
+        if (alive.expired()) return;
+        try {
+            if (!facts_.catch_up(2000)) return read_facts_in_background();  // a few ms a page
+            spdlog::info("dashboard: the figures of {} complaints are in memory", facts_.table().size());
+        } catch (const std::exception& e) {
+            spdlog::error(
+                "dashboard: reading the complaints' facts failed: {} (the figures read the complaints)",
+                db_.explain(e));
+        }
+    });
 }
 
 dashboard::~dashboard() {

@@ -20,6 +20,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +29,7 @@
 #include "core/clock.hpp"
 #include "dashboard/assets.hpp"
 #include "dashboard/board_cache.hpp"
+#include "dashboard/facts_cache.hpp"
 #include "dashboard/page.hpp"
 #include "pipeline/live_state.hpp"
 #include "pipeline/service.hpp"
@@ -95,6 +97,11 @@ class dashboard final : public extra_routes {
     // The 现在 rows the viewer sees (of `department` when not empty), overdue first; GET /api/now.
     board_list board_rows(const viewer& v, const std::string& department);
     adapters::raw_response now_api(const adapters::raw_request& req);
+    // The facts of every complaint once read (and caught up), else those of the complaints posted
+    // from..to that `who` sees and that concern `department`.
+    const rules::fact_table& facts_for(core::local_date from, core::local_date to, const rules::scope& who,
+                                       const std::string& department);
+    void read_facts_in_background();
     adapters::raw_response static_file(const std::string& path);
     adapters::raw_response fine_action(const adapters::raw_request& req);
     bool origin_allowed(const adapters::raw_request& req) const;
@@ -111,6 +118,9 @@ class dashboard final : public extra_routes {
     fine_action_fn fine_actions_;
     const live_state* live_ = nullptr;
     board_cache board_cache_{cfg_, tz_, &calendar_};
+    facts_cache facts_{db_};
+    rules::fact_table fallback_;
+    std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // a posted page of facts_ checks it
     boost::asio::thread_pool hashing_{1};
     int verifying_ = 0;
 };

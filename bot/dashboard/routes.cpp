@@ -240,39 +240,49 @@ raw_response dashboard::page(const raw_request& req) {
         }
         return html(200, fines_view(*v, select_fines(db_, tz, q, keep), *f, departments, tz, notice, false));
     }
-    // /ontime and /lateness: the complaints posted in the period (and, for the trend, in the one as
-    // long before it).
+    // /ontime, /lateness and /categories: the complaints posted in the period (and, for the trend, in
+    // the one as long before it), counted from their facts.
     rules::period p{f->from.value_or(core::local_date{2020, 1, 1}), f->to.value_or(tz.date_of(clock_.now())),
                     ""};
     auto before = rules::previous_period(p);
-    auto from = tz.start_of(path == "/ontime" ? before.from : p.from);
     bool exporting = format == "csv" || format == "xlsx";
-    auto to = tz.start_of(core::add_days(p.to, 1));
-    std::vector<rules::complaint> seen;
-    for (auto& c : db_.complaints_posted_between(from, to))
-        if (v->scope.sees(c) && (f->department.empty() || rules::concerns(c, f->department)))
-            seen.push_back(std::move(c));
-    rules::context ctx{cfg_, tz, clock_.now(), nullptr, &calendar_};
+    const auto& facts = facts_for(path == "/ontime" ? before.from : p.from, p.to, v->scope, f->department);
+    auto select = [&](const rules::period& q) {
+        return facts.select(tz.start_of(q.from), tz.start_of(core::add_days(q.to, 1)), &v->scope,
+                            f->department);
+    };
+    auto rows = select(p);
     if (path == "/categories") {
-        std::erase_if(seen, [&](const rules::complaint& c) {
-            auto d = tz.date_of(c.posted_at);
-            return d < p.from || p.to < d;
-        });
-        if (exporting) return export_of(categories_table(seen), format, "categories");
-        return html(200, categories_view(*v, seen, *f, departments));
+        auto counted = facts.categories(rows);
+        if (exporting) return export_of(categories_table(counted), format, "categories");
+        return html(200, categories_view(*v, counted, *f, departments));
     }
-    auto figures = rules::ontime_of(seen, p, ctx, f->department);
+    rules::context ctx{cfg_, tz, clock_.now(), nullptr, &calendar_};
+    auto figures = facts.ontime(rows, ctx, f->department, path == "/lateness" || exporting);
     if (exporting)
         return path == "/ontime" ? export_of(ontime_table(figures), format, "ontime")
                                  : export_of(lateness_table(figures, tz), format, "lateness");
     if (path == "/ontime") {
         std::vector<std::pair<rules::period, rules::ontime_figures>> weeks;
         for (const auto& w : rules::weeks_of(p))
-            if (weeks.size() < 60) weeks.emplace_back(w, rules::ontime_of(seen, w, ctx, f->department));
-        return html(200, ontime_view(*v, figures, rules::ontime_of(seen, before, ctx, f->department), weeks,
-                                     *f, departments));
+            if (weeks.size() < 60) weeks.emplace_back(w, facts.ontime(select(w), ctx, f->department, false));
+        return html(200, ontime_view(*v, figures, facts.ontime(select(before), ctx, f->department, false),
+                                     weeks, *f, departments));
     }
     return html(200, lateness_view(*v, figures, *f, departments, tz));
+}
+
+const rules::fact_table& dashboard::facts_for(core::local_date from, core::local_date to,
+                                              const rules::scope& who, const std::string& department) {
+    if (facts_.catch_up(5000)) return facts_.table();
+    // Not read yet (the first seconds after a start with a large database): from the states of the
+    // complaints of the period.
+    const auto& tz = tz_;
+    fallback_ = {};
+    for (auto& c : db_.complaints_posted_between(tz.start_of(from), tz.start_of(core::add_days(to, 1))))
+        if (who.sees(c) && (department.empty() || rules::concerns(c, department)))
+            fallback_.put(rules::facts_of(c));
+    return fallback_;
 }
 
 raw_response dashboard::static_file(const std::string& path) {

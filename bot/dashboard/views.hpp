@@ -16,6 +16,7 @@
 #include "reports/report_query.hpp"
 #include "reports/report_xlsx.hpp"
 #include "rules/board.hpp"
+#include "rules/fact_table.hpp"
 #include "rules/ontime.hpp"
 #include "rules/statement.hpp"
 #include "storage/records.hpp"
@@ -47,11 +48,11 @@ std::string ontime_view(const viewer& v, const rules::ontime_figures& figures,
 std::string lateness_view(const viewer& v, const rules::ontime_figures& figures, const filter& f,
                           const std::vector<std::string>& departments, const core::zone& tz);
 
-std::string categories_view(const viewer& v, const std::vector<rules::complaint>& complaints, const filter& f,
+std::string categories_view(const viewer& v, const rules::category_counts& counted, const filter& f,
                             const std::vector<std::string>& departments);
 
 // What the exports of the views hold (CSV / XLSX: exactly the filtered figures of the page).
-report_table categories_table(const std::vector<rules::complaint>& complaints);
+report_table categories_table(const rules::category_counts& counted);
 report_table ontime_table(const rules::ontime_figures& figures);
 report_table lateness_table(const rules::ontime_figures& figures, const core::zone& tz);
 

@@ -1,50 +1,13 @@
 // 问题类别 (/categories): the complaints of the period by kind, valid or not, 问题类别, responsible
 // department, the complainant's department, customer and brand.
-#include <algorithm>
-#include <map>
-
 #include "dashboard/views.hpp"
 #include "dashboard/web.hpp"
-#include "rules/forms.hpp"
 
 namespace app::dashboard {
 
 namespace {
 
 using counts = std::vector<std::pair<std::string, int>>;
-
-struct dimensions {
-    std::vector<std::pair<std::string, counts>> all;  // in the order shown
-};
-
-counts sorted(const std::map<std::string, int>& m) {
-    counts out(m.begin(), m.end());
-    std::stable_sort(out.begin(), out.end(),
-                     [](const auto& a, const auto& b) { return a.second > b.second; });
-    return out;
-}
-
-dimensions count_dimensions(const std::vector<rules::complaint>& complaints) {
-    std::map<std::string, int> kind, valid, category, responsible, complainant, customer, brand;
-    for (const auto& c : complaints) {
-        kind[std::string(rules::kind_title(c.kind))]++;
-        valid[c.status_is(rules::complaint_status::invalid) ? "无效投诉" : "有效投诉"]++;
-        category[c.category.empty() ? "未分类" : c.category]++;
-        for (const auto& d : c.departments) responsible[d.department]++;
-        if (c.departments.empty()) responsible["（未指定）"]++;
-        complainant[c.complainant_department.empty() ? "（未知）" : c.complainant_department]++;
-        const auto* who = c.field(c.kind == rules::complaint_kind::product ? "客户名称" : "投诉对象");
-        customer[who && !who->empty() ? *who : "（未填写）"]++;
-        if (const auto* b = c.field("品牌"); b && !b->empty()) brand[*b]++;
-    }
-    return {{{"类型", sorted(kind)},
-             {"有效 / 无效", sorted(valid)},
-             {"问题类别", sorted(category)},
-             {"责任部门", sorted(responsible)},
-             {"投诉部门", sorted(complainant)},
-             {"客户", sorted(customer)},
-             {"品牌", sorted(brand)}}};
-}
 
 nlohmann::json bar(const counts& c, const char* color, std::size_t top) {
     nlohmann::json labels = nlohmann::json::array(), values = nlohmann::json::array();
@@ -66,19 +29,16 @@ nlohmann::json bar(const counts& c, const char* color, std::size_t top) {
 
 }  // namespace
 
-std::string categories_view(const viewer& v, const std::vector<rules::complaint>& complaints, const filter& f,
+std::string categories_view(const viewer& v, const rules::category_counts& counted, const filter& f,
                             const std::vector<std::string>& departments) {
     constexpr std::size_t top = 20;
-    auto dims = count_dimensions(complaints);
     std::string body = filter_form("/categories", f, departments, true);
-    int invalid = 0;
-    for (const auto& c : complaints) invalid += c.status_is(rules::complaint_status::invalid);
-    body += "<div class=\"cards\">\n" + card("投诉", std::to_string(complaints.size())) +
-            card("无效投诉", std::to_string(invalid)) + "</div>\n";
+    body += "<div class=\"cards\">\n" + card("投诉", std::to_string(counted.complaints)) +
+            card("无效投诉", std::to_string(counted.invalid)) + "</div>\n";
     static const char* colors[] = {"#1d4f91", "#2f855a", "#b7791f", "#c0392b",
                                    "#6b46c1", "#2c7a7b", "#975a16"};
     std::size_t i = 0;
-    for (const auto& [name, c] : dims.all) {
+    for (const auto& [name, c] : counted.dimensions) {
         body += "<h2>按" + html_escape(name) + "</h2>\n";
         if (c.size() > 1) body += chart(bar(c, colors[i % 7], top), "按" + name + "的投诉件数");
         std::vector<row> rows;
@@ -93,11 +53,11 @@ std::string categories_view(const viewer& v, const std::vector<rules::complaint>
     return layout(v, "/categories", "问题类别", body);
 }
 
-report_table categories_table(const std::vector<rules::complaint>& complaints) {
+report_table categories_table(const rules::category_counts& counted) {
     report_table t;
     t.title = "投诉分类统计";
     t.header = {"维度", "项目", "件数"};
-    for (const auto& [name, c] : count_dimensions(complaints).all)
+    for (const auto& [name, c] : counted.dimensions)
         for (const auto& [item, n] : c) t.rows.push_back({name, item, std::to_string(n)});
     return t;
 }

@@ -254,6 +254,24 @@ TEST(Views, CategoriesCountTheComplaintsOfThePeriodByEachDimension) {
     EXPECT_TRUE(contains(none.body, "本期没有投诉。"));
 }
 
+TEST(Views, TheFiguresFollowEachStepAfterTheyWereRead) {
+    board b;
+    auto hr = b.session_of("wangwu");
+    auto categories = [&] { return b.get("/categories?from=2026-11-23&to=2026-11-23&format=csv", hr).body; };
+    auto ontime = [&] { return b.get("/ontime?from=2026-11-23&to=2026-11-23&format=csv", hr).body; };
+    EXPECT_TRUE(contains(categories(), "类型,产品质量投诉,2\r\n"));
+    auto accepted_before = ontime();
+    b.on_loop([&] { b.post_in_group("zhangsan", harness::product_post, at("14:00")); });
+    EXPECT_TRUE(contains(categories(), "类型,产品质量投诉,3\r\n"));
+    b.advance(7min);
+    b.on_loop([&] { b.post_in_group("zhoumin", "受理 P3", at("14:07")); });  // 2 minutes late
+    auto accepted = ontime();
+    EXPECT_NE(accepted, accepted_before);
+    EXPECT_TRUE(contains(b.get("/lateness?from=2026-11-23&to=2026-11-23", hr).body, "/complaint/P3"));
+    b.on_loop([&] { b.post_in_group("wangwu", "无效 P3 重复投诉", at("14:08")); });
+    EXPECT_TRUE(contains(categories(), "有效 / 无效,无效投诉,1\r\n")) << categories();
+}
+
 TEST(Views, EveryViewExportsItsFiguresAsCsvAndXlsx) {
     board b;
     auto hr = b.session_of("wangwu");

@@ -1,13 +1,20 @@
-// Turns a database made by this version back into what schema v3 left on disk (no v4 columns, no
-// v5 dashboard tables) (the complaints'
-// JSON keeps its rules), so the tests can check the migrations from older versions.
+// Turns a database made by this version back into what an older schema left on disk, so the tests
+// can check the migrations from older versions: v6 (no facts columns), v3 (no v4 columns, no v5
+// dashboard tables; the complaints' JSON keeps its rules).
 #pragma once
 
 #include "storage/sql_console.hpp"
 
 namespace older_schema {
 
+inline void back_to_v6(storage::sql_console& sql) {
+    sql.exec(
+        "DROP INDEX complaints_facts_seq; ALTER TABLE complaints DROP COLUMN facts; ALTER TABLE complaints "
+        "DROP COLUMN facts_seq; PRAGMA user_version = 6");
+}
+
 inline void back_to_v3(storage::sql_console& sql) {
+    back_to_v6(sql);
     sql.exec(
         "DROP INDEX complaints_sheet; DROP INDEX complaint_pending_department; DROP INDEX "
         "complaints_open_stage; DROP INDEX "

@@ -1,0 +1,135 @@
+#include "rules/facts.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <stdexcept>
+
+#include "rules/workflow.hpp"
+
+namespace rules {
+
+namespace {
+
+using json = nlohmann::json;
+
+std::int64_t ms_of(core::instant t) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+core::instant instant_of(std::int64_t ms) {
+    return core::instant(std::chrono::milliseconds(ms));
+}
+
+void add_stage_fact(complaint_facts& f, const stage_state& s) {
+    if (!s.due) return;
+    auto stage = parse_stage(s.name);
+    if (!stage) return;
+    bool in_time = s.done_at && *s.done_at <= *s.due;
+    bool late = s.missed || (s.done_at && *s.done_at > *s.due);
+    if (!in_time && !late) return;  // still running
+    f.steps.push_back({*stage, {}, *s.due, s.done_at, !in_time});
+}
+
+}  // namespace
+
+std::string complaint_facts::id() const {
+    return kind_prefix(kind) + std::to_string(seq);
+}
+
+complaint_facts facts_of(const complaint& c) {
+    complaint_facts f;
+    f.kind = c.kind;
+    f.seq = c.seq;
+    f.posted_at = c.posted_at;
+    f.invalid = c.status_is(complaint_status::invalid);
+    f.complainant = c.complainant;
+    f.complainant_department = c.complainant_department;
+    f.category = c.category;
+    if (const auto* who = c.field(c.kind == complaint_kind::product ? "客户名称" : "投诉对象"))
+        f.customer = *who;
+    if (const auto* b = c.field("品牌")) f.brand = *b;
+    for (const auto& d : c.departments) f.departments.push_back(d.department);
+    for (const auto& s : c.stages) add_stage_fact(f, s);
+    const auto* respond = c.find_stage(stage_id::respond);
+    if (!respond || !respond->due) return f;
+    for (const auto& d : c.departments) {
+        auto due = reply_due(c, d);  // a department added late by 调查 has its own
+        if (!due) continue;
+        bool in_time = d.replied_at && *d.replied_at <= *due;
+        bool late = d.fined || (d.replied_at && *d.replied_at > *due);
+        if (in_time || late)
+            f.steps.push_back({stage_id::respond, d.department, *due, d.replied_at, !in_time});
+    }
+    return f;
+}
+
+std::string to_bytes(const complaint_facts& f) {
+    json steps = json::array();
+    for (const auto& s : f.steps) {
+        json j = {{"s", static_cast<int>(s.stage)}, {"u", ms_of(s.due)}, {"l", s.late}};
+        if (!s.department.empty()) j["d"] = s.department;
+        if (s.done) j["t"] = ms_of(*s.done);
+        steps.push_back(std::move(j));
+    }
+    json j = {{"k", static_cast<int>(f.kind)},
+              {"n", f.seq},
+              {"p", ms_of(f.posted_at)},
+              {"i", f.invalid},
+              {"w", f.complainant},
+              {"wd", f.complainant_department},
+              {"c", f.category},
+              {"cu", f.customer},
+              {"b", f.brand},
+              {"ds", f.departments},
+              {"st", std::move(steps)}};
+    auto bytes = json::to_msgpack(j);
+    return {bytes.begin(), bytes.end()};
+}
+
+complaint_facts facts_from_bytes(std::string_view bytes) {
+    json j;
+    try {
+        j = json::from_msgpack(bytes.begin(), bytes.end());
+        complaint_facts f;
+        int kind = j.at("k").get<int>();
+        if (kind != 0 && kind != 1) throw std::runtime_error("no such kind");
+        f.kind = static_cast<complaint_kind>(kind);
+        f.seq = j.at("n").get<int>();
+        f.posted_at = instant_of(j.at("p").get<std::int64_t>());
+        f.invalid = j.at("i").get<bool>();
+        f.complainant = j.at("w").get<std::string>();
+        f.complainant_department = j.at("wd").get<std::string>();
+        f.category = j.at("c").get<std::string>();
+        f.customer = j.at("cu").get<std::string>();
+        f.brand = j.at("b").get<std::string>();
+        f.departments = j.at("ds").get<std::vector<std::string>>();
+        for (const auto& s : j.at("st")) {
+            int stage = s.at("s").get<int>();
+            if (stage < 0 || stage > static_cast<int>(stage_id::review))
+                throw std::runtime_error("no such stage");
+            step_fact x{static_cast<stage_id>(stage), s.value("d", std::string()),
+                        instant_of(s.at("u").get<std::int64_t>()), std::nullopt, s.at("l").get<bool>()};
+            if (s.contains("t")) x.done = instant_of(s.at("t").get<std::int64_t>());
+            f.steps.push_back(std::move(x));
+        }
+        return f;
+    } catch (const json::exception& e) {
+        throw std::runtime_error(std::string("the complaint's facts cannot be read: ") + e.what());
+    } catch (const std::runtime_error& e) {
+        throw std::runtime_error(std::string("the complaint's facts cannot be read: ") + e.what());
+    }
+}
+
+std::string acting_department_of(complaint_kind kind, const config& cfg, stage_id stage) {
+    switch (stage) {
+        case stage_id::accept:
+            return kind == complaint_kind::product ? cfg.roles.order_desk : cfg.roles.hr;
+        case stage_id::publish:
+            return cfg.roles.order_desk;
+        case stage_id::review:
+            return cfg.roles.appeal;
+        default:
+            return cfg.roles.hr;  // route, notify
+    }
+}
+
+}  // namespace rules
