@@ -251,9 +251,11 @@ std::int64_t soon(generator& g, storage::database& db, std::size_t count, std::i
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc != 8 || std::string(argv[1]) != "--config" || std::string(argv[3]) != "--db") {
+    bool facts = argc == 6 && std::string(argv[5]) == "facts";
+    if ((argc != 8 && !facts) || std::string(argv[1]) != "--config" || std::string(argv[3]) != "--db") {
         std::cerr << "usage: gen_open_work --config FILE --db FILE bulk <complaints> <deadlines>\n"
-                     "       gen_open_work --config FILE --db FILE soon <count> <lead ms>\n";
+                     "       gen_open_work --config FILE --db FILE soon <count> <lead ms>\n"
+                     "       gen_open_work --config FILE --db FILE facts   (of the rows copied by SQL)\n";
         return 2;
     }
     try {
@@ -268,7 +270,9 @@ int main(int argc, char** argv) {
             "PRAGMA cache_size = -262144");  // 256 MB: the indexes of a million rows
         generator g(*loaded.config, db);
         std::string mode = argv[5];
-        if (mode == "bulk") {
+        if (facts) {
+            std::cout << db.fill_missing_facts() << "\n";
+        } else if (mode == "bulk") {
             bulk(g, db, to_count(argv[6]), to_count(argv[7]));
         } else if (mode == "soon") {
             std::cout << soon(g, db, to_count(argv[6]), static_cast<std::int64_t>(to_count(argv[7]))) << "\n";

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <tuple>
 
 #include "rules/workflow.hpp"
 
@@ -13,13 +14,6 @@ namespace {
 constexpr std::size_t stage_count = static_cast<std::size_t>(stage_id::review) + 1;
 constexpr stage_id stage_order[] = {stage_id::accept,  stage_id::publish, stage_id::route,
                                     stage_id::respond, stage_id::notify,  stage_id::review};
-
-std::int64_t ms_of(core::instant t) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-core::instant instant_of(std::int64_t ms) {
-    return core::instant(std::chrono::milliseconds(ms));
-}
 
 void add(rate& r, bool in_time) {
     r.total++;
@@ -55,7 +49,7 @@ std::uint32_t fact_table::names::find(const std::string& name) const {
 void fact_table::put(const complaint_facts& f) {
     if (f.seq < 0) return;  // no complaint has one
     row r{};
-    r.posted_ms = ms_of(f.posted_at);
+    r.posted_ms = core::to_ms(f.posted_at);
     r.seq = f.seq;
     r.kind = static_cast<std::uint8_t>(f.kind);
     r.invalid = f.invalid;
@@ -73,7 +67,7 @@ void fact_table::put(const complaint_facts& f) {
     r.first_step = static_cast<std::uint32_t>(step_pool_.size());
     for (const auto& s : f.steps) {
         if (r.steps == UINT8_MAX) break;
-        step x{ms_of(s.due), not_done, no_department, static_cast<std::uint8_t>(s.stage), s.late};
+        step x{core::to_ms(s.due), not_done, no_department, static_cast<std::uint8_t>(s.stage), s.late};
         if (s.done) {
             auto after = std::chrono::duration_cast<std::chrono::seconds>(*s.done - s.due).count();
             x.done_after_s =
@@ -87,6 +81,7 @@ void fact_table::put(const complaint_facts& f) {
     auto seq = static_cast<std::size_t>(f.seq);
     if (index.size() <= seq) index.resize(seq + 1, 0);
     auto by_posted = [this](std::uint32_t a, std::int64_t t) { return rows_[a].posted_ms < t; };
+    auto by_key = [this](std::uint32_t a, std::uint32_t b) { return before(a, b); };
     if (auto held = index[seq]; held != 0) {
         auto i = held - 1;
         unused_ += static_cast<std::size_t>(rows_[i].steps) + rows_[i].departments;
@@ -95,10 +90,7 @@ void fact_table::put(const complaint_facts& f) {
             while (at != order_.end() && *at != i) ++at;
             if (at != order_.end()) order_.erase(at);
             rows_[i] = r;
-            order_.insert(
-                std::upper_bound(order_.begin(), order_.end(), r.posted_ms,
-                                 [this](std::int64_t t, std::uint32_t a) { return t < rows_[a].posted_ms; }),
-                i);
+            order_.insert(std::upper_bound(order_.begin(), order_.end(), i, by_key), i);
         } else {
             rows_[i] = r;
         }
@@ -106,13 +98,10 @@ void fact_table::put(const complaint_facts& f) {
         auto i = static_cast<std::uint32_t>(rows_.size());
         rows_.push_back(r);
         index[seq] = i + 1;
-        if (order_.empty() || rows_[order_.back()].posted_ms <= r.posted_ms)
+        if (order_.empty() || before(order_.back(), i))
             order_.push_back(i);  // the usual case: the newest
         else
-            order_.insert(
-                std::upper_bound(order_.begin(), order_.end(), r.posted_ms,
-                                 [this](std::int64_t t, std::uint32_t a) { return t < rows_[a].posted_ms; }),
-                i);
+            order_.insert(std::upper_bound(order_.begin(), order_.end(), i, by_key), i);
     }
     if (unused_ > 4096 && unused_ * 2 > step_pool_.size()) compact();
 }
@@ -137,6 +126,23 @@ void fact_table::compact() {
     unused_ = 0;
 }
 
+bool fact_table::before(std::uint32_t a, std::uint32_t b) const {
+    const auto& x = rows_[a];
+    const auto& y = rows_[b];
+    return std::tie(x.posted_ms, x.kind, x.seq) < std::tie(y.posted_ms, y.kind, y.seq);
+}
+
+std::string fact_table::id_of(std::uint32_t i) const {
+    return kind_prefix(static_cast<complaint_kind>(rows_[i].kind)) + std::to_string(rows_[i].seq);
+}
+
+std::optional<std::uint32_t> fact_table::row_of(complaint_kind kind, int seq) const {
+    const auto& index = by_seq_[static_cast<std::size_t>(kind)];
+    if (seq < 0 || static_cast<std::size_t>(seq) >= index.size() || index[static_cast<std::size_t>(seq)] == 0)
+        return std::nullopt;
+    return index[static_cast<std::size_t>(seq)] - 1;
+}
+
 bool fact_table::concerns(const row& r, std::uint32_t department) const {
     if (r.complainant_department == department) return true;
     for (std::uint32_t i = 0; i < r.departments; ++i)
@@ -148,8 +154,8 @@ std::vector<std::uint32_t> fact_table::select(core::instant from, core::instant 
                                               const std::string& department) const {
     std::vector<std::uint32_t> out;
     auto by_posted = [this](std::uint32_t a, std::int64_t t) { return rows_[a].posted_ms < t; };
-    auto lo = std::lower_bound(order_.begin(), order_.end(), ms_of(from), by_posted);
-    auto hi = std::lower_bound(lo, order_.end(), ms_of(to), by_posted);
+    auto lo = std::lower_bound(order_.begin(), order_.end(), core::to_ms(from), by_posted);
+    auto hi = std::lower_bound(lo, order_.end(), core::to_ms(to), by_posted);
     std::uint32_t wanted = names::npos;
     if (!department.empty() && (wanted = departments_.find(department)) == names::npos) return out;
     bool everything = !who || who->what == scope::kind::everything;
@@ -190,12 +196,12 @@ ontime_figures fact_table::ontime(const std::vector<std::uint32_t>& rows, const 
     // The weekday and hour of a deadline, by its quarter hour (every zone's offset is a multiple of
     // 15 minutes, so a quarter hour lies in one local hour).
     std::unordered_map<std::int64_t, std::pair<int, int>> local_hour;
-    auto now_ms = ms_of(ctx.now);
+    auto now_ms = core::to_ms(ctx.now);
     auto add_late = [&](const row& r, const step& s, const std::string& dept) {
         auto quarter = s.due_ms >= 0 ? s.due_ms / 900000 : (s.due_ms - 899999) / 900000;
         auto [it, added] = local_hour.try_emplace(quarter);
         if (added) {
-            auto t = ctx.tz.to_local(instant_of(s.due_ms));
+            auto t = ctx.tz.to_local(core::from_ms(s.due_ms));
             it->second = {static_cast<int>(core::weekday(t.date)) - 1, t.hour % 24};
         }
         f.late_by_weekday_hour[static_cast<std::size_t>(it->second.first)]
@@ -204,7 +210,7 @@ ontime_figures fact_table::ontime(const std::vector<std::uint32_t>& rows, const 
         long minutes =
             s.done_after_s != not_done ? s.done_after_s / 60 : static_cast<long>((now_ms - s.due_ms) / 60000);
         f.late.push_back({kind_prefix(static_cast<complaint_kind>(r.kind)) + std::to_string(r.seq),
-                          stage_label(static_cast<stage_id>(s.stage)), dept, instant_of(s.due_ms),
+                          stage_label(static_cast<stage_id>(s.stage)), dept, core::from_ms(s.due_ms),
                           std::max<long>(minutes, 1)});
     };
     for (auto i : rows) {

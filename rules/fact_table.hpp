@@ -6,6 +6,7 @@
 
 #include <climits>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -32,7 +33,8 @@ class fact_table {
     std::size_t size() const { return rows_.size(); }
 
     // The complaints posted in [from, to) that `who` sees (null: all) and, when `department` is
-    // not empty, that concern it (rules::concerns), oldest first.
+    // not empty, that concern it (rules::concerns), oldest first: by posting time, then kind
+    // (product first) and number, as the database lists them.
     std::vector<std::uint32_t> select(core::instant from, core::instant to, const scope* who,
                                       const std::string& department) const;
 
@@ -41,6 +43,11 @@ class fact_table {
     ontime_figures ontime(const std::vector<std::uint32_t>& rows, const context& ctx,
                           const std::string& department, bool list_late = true) const;
     category_counts categories(const std::vector<std::uint32_t>& rows) const;
+
+    std::string id_of(std::uint32_t i) const;  // "P1"
+    std::optional<std::uint32_t> row_of(complaint_kind kind, int seq) const;
+    // Whether row `a` comes before row `b` in that order.
+    bool before(std::uint32_t a, std::uint32_t b) const;
 
   private:
     static constexpr std::uint16_t no_department = 0xffff;

@@ -12,13 +12,6 @@ namespace {
 
 using json = nlohmann::json;
 
-std::int64_t ms_of(core::instant t) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-core::instant instant_of(std::int64_t ms) {
-    return core::instant(std::chrono::milliseconds(ms));
-}
-
 void add_stage_fact(complaint_facts& f, const stage_state& s) {
     if (!s.due) return;
     auto stage = parse_stage(s.name);
@@ -65,14 +58,14 @@ complaint_facts facts_of(const complaint& c) {
 std::string to_bytes(const complaint_facts& f) {
     json steps = json::array();
     for (const auto& s : f.steps) {
-        json j = {{"s", static_cast<int>(s.stage)}, {"u", ms_of(s.due)}, {"l", s.late}};
+        json j = {{"s", static_cast<int>(s.stage)}, {"u", core::to_ms(s.due)}, {"l", s.late}};
         if (!s.department.empty()) j["d"] = s.department;
-        if (s.done) j["t"] = ms_of(*s.done);
+        if (s.done) j["t"] = core::to_ms(*s.done);
         steps.push_back(std::move(j));
     }
     json j = {{"k", static_cast<int>(f.kind)},
               {"n", f.seq},
-              {"p", ms_of(f.posted_at)},
+              {"p", core::to_ms(f.posted_at)},
               {"i", f.invalid},
               {"w", f.complainant},
               {"wd", f.complainant_department},
@@ -94,7 +87,7 @@ complaint_facts facts_from_bytes(std::string_view bytes) {
         if (kind != 0 && kind != 1) throw std::runtime_error("no such kind");
         f.kind = static_cast<complaint_kind>(kind);
         f.seq = j.at("n").get<int>();
-        f.posted_at = instant_of(j.at("p").get<std::int64_t>());
+        f.posted_at = core::from_ms(j.at("p").get<std::int64_t>());
         f.invalid = j.at("i").get<bool>();
         f.complainant = j.at("w").get<std::string>();
         f.complainant_department = j.at("wd").get<std::string>();
@@ -107,8 +100,8 @@ complaint_facts facts_from_bytes(std::string_view bytes) {
             if (stage < 0 || stage > static_cast<int>(stage_id::review))
                 throw std::runtime_error("no such stage");
             step_fact x{static_cast<stage_id>(stage), s.value("d", std::string()),
-                        instant_of(s.at("u").get<std::int64_t>()), std::nullopt, s.at("l").get<bool>()};
-            if (s.contains("t")) x.done = instant_of(s.at("t").get<std::int64_t>());
+                        core::from_ms(s.at("u").get<std::int64_t>()), std::nullopt, s.at("l").get<bool>()};
+            if (s.contains("t")) x.done = core::from_ms(s.at("t").get<std::int64_t>());
             f.steps.push_back(std::move(x));
         }
         return f;

@@ -240,15 +240,18 @@ std::vector<facts_row> complaint_store::facts_after(std::int64_t seq, std::size_
     return out;
 }
 
-void complaint_store::fill_facts() {
-    // A page at a time by rowid, so a large file is not read into memory at once.
+std::size_t complaint_store::fill_facts() {
+    // A page at a time by rowid, so a large file is not read into memory at once; numbered after
+    // every save already there.
     std::int64_t after = -1;
-    std::int64_t seq = 0;
+    std::int64_t seq = c_.db().execAndGet("SELECT COALESCE(MAX(facts_seq), 0) FROM complaints").getInt64();
+    std::size_t filled = 0;
     SQLite::Statement update(c_.db(), "UPDATE complaints SET facts = ?, facts_seq = ? WHERE rowid = ?");
     for (;;) {
-        SQLite::Statement q(c_.db(),
-                            "SELECT c.state, r.sha256, c.rowid FROM complaints c LEFT JOIN rule_sets r ON "
-                            "r.id = c.rule_set WHERE c.rowid > ? ORDER BY c.rowid LIMIT 2000");
+        SQLite::Statement q(
+            c_.db(),
+            "SELECT c.state, r.sha256, c.rowid FROM complaints c LEFT JOIN rule_sets r ON r.id = "
+            "c.rule_set WHERE c.rowid > ? AND c.facts IS NULL ORDER BY c.rowid LIMIT 2000");
         q.bind(1, after);
         std::vector<std::pair<std::int64_t, std::string>> page;
         while (q.executeStep()) {
@@ -257,13 +260,14 @@ void complaint_store::fill_facts() {
             after = q.getColumn(2).getInt64();
             page.emplace_back(after, rules::to_bytes(rules::facts_of(c)));
         }
-        if (page.empty()) return;
+        if (page.empty()) return filled;
         for (const auto& [rowid, facts] : page) {
             update.reset();
             update.bind(1, facts.data(), static_cast<int>(facts.size()));
             update.bind(2, ++seq);
             update.bind(3, rowid);
             update.exec();
+            ++filled;
         }
     }
 }
@@ -271,6 +275,30 @@ void complaint_store::fill_facts() {
 std::vector<rules::complaint> complaint_store::all() {
     SQLite::Statement q(c_.db(), SELECT_COMPLAINTS "ORDER BY c.posted_at, c.kind, c.seq");
     return select(q);
+}
+
+std::vector<rules::complaint> complaint_store::posted_page(core::instant from, core::instant to,
+                                                           const std::optional<complaint_key>& after,
+                                                           std::size_t limit) {
+    SQLite::Statement q(
+        c_.db(), SELECT_COMPLAINTS
+        "WHERE c.posted_at >= ? AND c.posted_at < ? AND (c.posted_at, c.kind, c.seq) > (?, ?, ?) "
+        "ORDER BY c.posted_at, c.kind, c.seq LIMIT ?");
+    q.bind(1, ms(from));
+    q.bind(2, ms(to));
+    q.bind(3, after ? ms(after->posted_at) : INT64_MIN);
+    q.bind(4, after ? after->kind : std::string());
+    q.bind(5, after ? after->seq : 0);
+    q.bind(6, static_cast<std::int64_t>(limit));
+    return select(q);
+}
+
+std::optional<complaint_key> complaint_store::key_of(const std::string& id) {
+    SQLite::Statement q(c_.db(), "SELECT posted_at, kind, seq FROM complaints WHERE id = ?");
+    q.bind(1, id);
+    if (!q.executeStep()) return std::nullopt;
+    return complaint_key{core::from_ms(q.getColumn(0).getInt64()), q.getColumn(1).getString(),
+                         q.getColumn(2).getInt()};
 }
 
 std::vector<rules::complaint> complaint_store::posted_between(core::instant from, core::instant to) {

@@ -51,6 +51,10 @@ class complaint_store {
         const std::string& department, const std::vector<std::pair<std::string, std::string>>& acting);
     std::int64_t open_count();
     std::vector<rules::complaint> posted_between(core::instant from, core::instant to);
+    // The next `limit` posted in [from, to) after `after` (none: from the first), in the same order.
+    std::vector<rules::complaint> posted_page(core::instant from, core::instant to,
+                                              const std::optional<complaint_key>& after, std::size_t limit);
+    std::optional<complaint_key> key_of(const std::string& id);
     std::vector<rules::complaint> updated_between(core::instant from, core::instant to);
     // On the 流程表 of a day in [from, to] ("2026-11-23"; either end open), by sheet date.
     std::vector<rules::complaint> on_sheet_between(const std::optional<std::string>& from,
@@ -58,8 +62,9 @@ class complaint_store {
     std::vector<rules::complaint> open_freight();
     // The facts (rules/facts.hpp) of the complaints saved after `seq`, oldest save first.
     std::vector<facts_row> facts_after(std::int64_t seq, std::size_t limit);
-    // Works out every complaint's facts from its state (the v6 → v7 migration).
-    void fill_facts();
+    // Works out the facts of every complaint without them from its state (the v6 → v7 migration;
+    // rows written by plain SQL); returns how many.
+    std::size_t fill_facts();
     // Open complaints `department` must act on: the respond stage's departments yet to answer,
     // and the stages that department acts on per kind (`acting`: kind name and stage).
     std::vector<rules::complaint> open_awaiting(

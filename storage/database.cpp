@@ -123,6 +123,14 @@ std::vector<std::string> database::open_ids_awaiting(
     const std::string& department, const std::vector<std::pair<std::string, std::string>>& acting) {
     STORAGE_CALL(complaints.open_awaiting_ids(department, acting));
 }
+std::vector<rules::complaint> database::complaints_posted_page(core::instant from, core::instant to,
+                                                               const std::optional<complaint_key>& after,
+                                                               std::size_t limit) {
+    STORAGE_CALL(complaints.posted_page(from, to, after, limit));
+}
+std::optional<complaint_key> database::complaint_key_of(const std::string& id) {
+    STORAGE_CALL(complaints.key_of(id));
+}
 std::vector<rules::complaint> database::complaints_posted_between(core::instant from, core::instant to) {
     STORAGE_CALL(complaints.posted_between(from, to));
 }
@@ -138,6 +146,12 @@ std::vector<rules::complaint> database::complaints_on_sheet(std::optional<core::
 }
 std::vector<facts_row> database::complaint_facts_after(std::int64_t seq, std::size_t limit) {
     STORAGE_CALL(complaints.facts_after(seq, limit));
+}
+std::size_t database::fill_missing_facts() {
+    auto tx = begin();
+    auto n = guarded(impl_->conn, [&] { return impl_->complaints.fill_facts(); });
+    tx->commit();
+    return n;
 }
 std::vector<rules::complaint> database::open_freight_complaints() {
     STORAGE_CALL(complaints.open_freight());

@@ -105,6 +105,12 @@ class database {
         const std::string& department, const std::vector<std::pair<std::string, std::string>>& acting);
     // Complaints posted in [from, to), oldest first (index complaints_posted).
     std::vector<rules::complaint> complaints_posted_between(core::instant from, core::instant to);
+    // A page of those: the next `limit` after `after` (none: the first), in the same order.
+    std::vector<rules::complaint> complaints_posted_page(core::instant from, core::instant to,
+                                                         const std::optional<complaint_key>& after,
+                                                         std::size_t limit);
+    // Complaint `id`'s place in that order; nullopt when there is no such complaint.
+    std::optional<complaint_key> complaint_key_of(const std::string& id);
     // Complaints changed by a step in [from, to), any status (no index: the weekly report's 回访
     // figures read it once a week).
     std::vector<rules::complaint> complaints_updated_between(core::instant from, core::instant to);
@@ -116,6 +122,9 @@ class database {
     // The facts of the complaints saved after save number `seq` (0: all), at most `limit`, oldest
     // save first: a reader that keeps the last number it read sees every later change.
     std::vector<facts_row> complaint_facts_after(std::int64_t seq, std::size_t limit);
+    // Works out the facts of the complaints that have none (rows inserted by plain SQL, as the
+    // benchmarks' copies are), in one transaction; returns how many.
+    std::size_t fill_missing_facts();
     std::int64_t complaint_count();
     // 待办 of one department, by the indexed columns: the open complaints in the respond stage that
     // `department` has not answered yet, and those pending at a stage it acts on (`acting`: kind

@@ -26,6 +26,14 @@ struct facts_row {
     std::string bytes;
 };
 
+// Where a complaint stands in the order of the period lists (posted_at, then kind, then number):
+// the cursor of a page of them.
+struct complaint_key {
+    core::instant posted_at{};
+    std::string kind;  // "product", "service"
+    int seq = 0;
+};
+
 struct inbound_row {
     std::string platform;
     std::string msg_id;

@@ -140,6 +140,10 @@ int run_cli(int argc, char** argv) {
     report->add_option("--out", ropts.out_path, "write to this file instead of standard output");
     report->add_option("--department", ropts.department,
                        "complaints and penalties: only those of this department (as the dashboard's API)");
+    report->add_option("--limit", ropts.limit,
+                       "complaints: at most this many (a page, as the dashboard's API)");
+    report->add_option("--after", ropts.after,
+                       "complaints: the page after this complaint (the last one's id)");
 
     std::string audit_action, audit_db;
     auto* audit = cli.add_subcommand("audit", "verify the hash-chained event log of a database");

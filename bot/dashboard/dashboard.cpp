@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <charconv>
 #include <fstream>
 #include <sstream>
 
@@ -328,11 +330,80 @@ raw_response dashboard::api(const raw_request& req) {
     }
     auto scope = rules::scope_of(cfg_.org, cfg_.roles, s->person);
     raw_response res{200, "application/json", {}};
-    if (path == "/api/complaints")
-        res.body = complaints_report_json(db_, q, [&](const rules::complaint& c) { return scope.sees(c); });
-    else
+    if (path == "/api/fines") {
         res.body = penalties_report_json(db_, q, [&](const rules::fine& f) { return scope.sees(f); });
+        return res;
+    }
+    // Complaints a page at a time: `limit` (1–1000, default 100) after `after` (the last id of the
+    // previous page), as `report complaints --limit N --after ID`; the Link header names the next page.
+    q.limit = 100;
+    if (auto it = query.find("limit"); it != query.end() && !it->second.empty()) {
+        int n = 0;
+        auto [end, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), n);
+        if (ec != std::errc() || end != it->second.data() + it->second.size() || n < 1 || n > 1000)
+            return json_error(400, "bad limit: write a number from 1 to 1000");
+        q.limit = static_cast<std::size_t>(n);
+    }
+    if (auto it = query.find("after"); it != query.end() && !it->second.empty()) {
+        if (it->second.size() > 16 || !db_.complaint_key_of(it->second))
+            return json_error(400, "bad after: no complaint '" + it->second.substr(0, 16) +
+                                       "'; pass the id of the last complaint of the previous page");
+        q.after = it->second;
+    }
+    auto page = complaint_page_of(q, scope);
+    res.body = page.json;
+    if (page.total) res.headers["X-Total-Count"] = std::to_string(*page.total);
+    if (page.more) {
+        std::string next =
+            "/api/complaints?limit=" + std::to_string(q.limit) + "&after=" + url_encode(page.last);
+        for (const auto* key : {"from", "to", "department"})
+            if (auto it = query.find(key); it != query.end() && !it->second.empty())
+                next += std::string("&") + key + "=" + url_encode(it->second);
+        res.headers["Link"] = "<" + next + ">; rel=\"next\"";
+    }
     return res;
+}
+
+dashboard::api_page dashboard::complaint_page_of(const report_query& q, const rules::scope& scope) {
+    auto tz = report_zone(db_);
+    api_page out;
+    std::vector<rules::complaint> items;
+    const auto& t = facts_.table();
+    std::optional<std::uint32_t> cursor;
+    if (!q.after.empty()) {
+        int seq = -1;
+        std::from_chars(q.after.data() + 1, q.after.data() + q.after.size(), seq);
+        cursor = t.row_of(q.after[0] == rules::kind_prefix(rules::complaint_kind::service)
+                              ? rules::complaint_kind::service
+                              : rules::complaint_kind::product,
+                          seq);
+    }
+    if (facts_.catch_up(5000) && (q.after.empty() || cursor)) {
+        // Which complaints from the facts in memory; only the page's own states are read.
+        auto rows =
+            t.select(q.from ? tz.start_of(*q.from) : core::instant{},
+                     q.to ? tz.start_of(core::add_days(*q.to, 1)) : core::instant{core::duration::max()},
+                     &scope, q.department);
+        std::size_t start = 0;
+        if (cursor)
+            start = static_cast<std::size_t>(
+                std::upper_bound(rows.begin(), rows.end(), *cursor,
+                                 [&](std::uint32_t a, std::uint32_t b) { return t.before(a, b); }) -
+                rows.begin());
+        auto end = std::min(rows.size(), start + q.limit);
+        for (auto i = start; i < end; ++i)
+            if (auto c = db_.load_complaint(t.id_of(rows[i]))) items.push_back(std::move(*c));
+        out.more = end < rows.size();
+        out.total = rows.size();
+    } else {
+        auto page =
+            select_complaint_page(db_, tz, q, [&](const rules::complaint& c) { return scope.sees(c); });
+        items = std::move(page.items);
+        out.more = page.more;
+    }
+    if (!items.empty()) out.last = items.back().id;
+    out.json = complaints_json_text(items, tz);
+    return out;
 }
 
 bool dashboard::origin_allowed(const raw_request& req) const {

@@ -33,6 +33,7 @@
 #include "dashboard/page.hpp"
 #include "pipeline/live_state.hpp"
 #include "pipeline/service.hpp"
+#include "reports/report_query.hpp"
 #include "rules/board.hpp"
 #include "rules/config.hpp"
 #include "storage/database.hpp"
@@ -86,6 +87,13 @@ class dashboard final : public extra_routes {
     adapters::raw_response failed_login(const std::string& user, bool known);
     adapters::raw_response logout(const adapters::raw_request& req);
     adapters::raw_response api(const adapters::raw_request& req);
+    struct api_page {
+        std::string json;
+        bool more = false;
+        std::string last;                  // the id of the page's last complaint
+        std::optional<std::size_t> total;  // of every page, when known
+    };
+    api_page complaint_page_of(const report_query& q, const rules::scope& scope);
     // The request's live session (idle ones are ended here), or nullopt.
     std::optional<storage::session_row> current(const adapters::raw_request& req);
     // routes.cpp: the pages, the static files, the fine actions.

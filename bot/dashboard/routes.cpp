@@ -219,7 +219,7 @@ raw_response dashboard::page(const raw_request& req) {
         return html(200, sheet_view(*v, form, *f, departments));
     }
     if (path == "/print/statement") {
-        auto fines = select_fines(db_, tz, {f->from, f->to, f->department},
+        auto fines = select_fines(db_, tz, {f->from, f->to, f->department, 0, {}},
                                   [&](const rules::fine& x) { return v->scope.sees(x); });
         auto today = tz.date_of(clock_.now());
         rules::period p{f->from.value_or(core::local_date{today.year, today.month, 1}), f->to.value_or(today),
@@ -227,7 +227,7 @@ raw_response dashboard::page(const raw_request& req) {
         return html(200, statement_view(*v, rules::build_statement(fines, p, tz), tz, cfg_));
     }
     if (path == "/fines") {
-        report_query q{f->from, f->to, f->department};
+        report_query q{f->from, f->to, f->department, 0, {}};
         auto keep = [&](const rules::fine& x) { return v->scope.sees(x); };
         if (format == "csv" || format == "xlsx")
             return export_of(penalties_table(db_, tz, q, keep), format, "fines");
@@ -332,7 +332,7 @@ raw_response dashboard::fine_action(const raw_request& req) {
         core::zone tz(cfg_.timezone);
         auto today = tz.date_of(clock_.now());
         filter f{core::local_date{today.year, today.month, 1}, today, {}};
-        report_query q{f.from, f.to, {}};
+        report_query q{f.from, f.to, {}, 0, {}};
         auto keep = [&](const rules::fine& x) { return v->scope.sees(x); };
         return html(status, fines_view(*v, select_fines(db_, tz, q, keep), f, departments_for(*v), tz,
                                        message, true));

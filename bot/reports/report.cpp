@@ -88,7 +88,7 @@ std::string followup_cell(const rules::complaint& c, const core::zone& tz) {
 }
 
 report_query query_of(const report_options& o) {
-    return {o.from, o.to, o.department};
+    return {o.from, o.to, o.department, o.limit, o.after};
 }
 
 }  // namespace
@@ -108,12 +108,18 @@ void run_report(const report_options& o, std::ostream& out) {
     if (o.from && o.to && *o.to < *o.from) throw report_error("--to is before --from");
     if (!o.department.empty() && o.kind != "complaints" && o.kind != "penalties")
         throw report_error("--department applies to the complaints and penalties reports only");
+    if ((o.limit || !o.after.empty()) && o.kind != "complaints")
+        throw report_error("--limit and --after page the complaints report only");
     if (!std::filesystem::exists(o.db_path))
         throw report_error("database '" + o.db_path +
                            "' does not exist: pass the file `serve` or `replay --db` wrote");
     storage::database db(o.db_path);
     auto tz = report_zone(db);
     if (write_form(o, db, tz, out)) return;  // sheet and statement as text or XLSX: the printed forms
+    if (!o.after.empty() && !db.complaint_key_of(o.after))
+        throw report_error(
+            "no complaint " + o.after +
+            " in the database: --after takes the id of the last complaint of the previous page");
 
     json j = json::array();
     table t;

@@ -24,6 +24,8 @@ struct report_options {
     std::string format = "text";  // text, csv, json, xlsx
     std::string out_path;         // required for xlsx; else stdout when empty
     std::string department;       // complaints and penalties: only those of this department
+    std::size_t limit = 0;        // complaints: at most this many (0: all) …
+    std::string after;            // … after this complaint (the last of the previous page)
 };
 
 // Parses "2026-11-23" for --from/--to.

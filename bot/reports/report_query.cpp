@@ -1,6 +1,10 @@
 #include "reports/report_query.hpp"
 
+#include <algorithm>
+#include <climits>
+#include <cstdint>
 #include <ostream>
+#include <stdexcept>
 
 #include "reports/report_json.hpp"
 #include "rules/scope.hpp"
@@ -21,8 +25,37 @@ core::zone report_zone(storage::database& db) {
     return core::zone(db.meta("timezone").value_or("Asia/Shanghai"));
 }
 
+complaint_page select_complaint_page(storage::database& db, const core::zone& tz, const report_query& q,
+                                     const complaint_filter& keep) {
+    std::optional<storage::complaint_key> cursor;
+    if (!q.after.empty() && !(cursor = db.complaint_key_of(q.after)))
+        throw std::invalid_argument("no complaint " + q.after +
+                                    ": after names the last complaint of the previous page (its \"id\")");
+    auto from = q.from ? tz.start_of(*q.from) : core::instant{};
+    auto to = q.to ? tz.start_of(core::add_days(*q.to, 1)) : core::instant{core::duration::max()};
+    std::size_t wanted = q.limit ? q.limit + 1 : SIZE_MAX;  // one more says whether more follow
+    complaint_page page;
+    for (;;) {
+        std::size_t batch = std::clamp<std::size_t>(wanted - page.items.size(), 64, 2000);
+        auto rows = db.complaints_posted_page(from, to, cursor, batch);
+        for (auto& c : rows) {
+            cursor = storage::complaint_key{c.posted_at, std::string(rules::kind_name(c.kind)), c.seq};
+            if (!q.department.empty() && !rules::concerns(c, q.department)) continue;
+            if (keep && !keep(c)) continue;
+            if (page.items.size() < wanted) page.items.push_back(std::move(c));
+        }
+        if (rows.size() < batch || page.items.size() >= wanted) break;
+    }
+    if (q.limit && page.items.size() > q.limit) {
+        page.items.pop_back();
+        page.more = true;
+    }
+    return page;
+}
+
 std::vector<rules::complaint> select_complaints(storage::database& db, const core::zone& tz,
                                                 const report_query& q, const complaint_filter& keep) {
+    if (q.limit || !q.after.empty()) return select_complaint_page(db, tz, q, keep).items;
     std::vector<rules::complaint> out;
     // A period reads its complaints by the posted_at index (both lists by posted_at, kind, seq).
     auto rows = q.from || q.to ? db.complaints_posted_between(q.from ? tz.start_of(*q.from) : core::instant{},
@@ -66,12 +99,16 @@ nlohmann::json penalty_json(const rules::fine& f, const core::zone& tz) {
             {"status", f.status}};
 }
 
+std::string complaints_json_text(const std::vector<rules::complaint>& items, const core::zone& tz) {
+    auto j = nlohmann::json::array();
+    for (const auto& c : items) j.push_back(complaint_json(c, tz));
+    return j.dump(2) + "\n";
+}
+
 std::string complaints_report_json(storage::database& db, const report_query& q,
                                    const complaint_filter& keep) {
     auto tz = report_zone(db);
-    auto j = nlohmann::json::array();
-    for (const auto& c : select_complaints(db, tz, q, keep)) j.push_back(complaint_json(c, tz));
-    return j.dump(2) + "\n";
+    return complaints_json_text(select_complaints(db, tz, q, keep), tz);
 }
 
 std::string penalties_report_json(storage::database& db, const report_query& q, const fine_filter& keep) {

@@ -25,6 +25,10 @@ struct report_query {
     std::optional<core::local_date> from;  // first day (the company's zone), inclusive
     std::optional<core::local_date> to;    // last day, inclusive
     std::string department;                // empty: all; else complaints it concerns, its fines
+    // Complaints a page at a time: at most `limit` (0: all) after complaint `after` (empty: from
+    // the first), in the order of the list.
+    std::size_t limit = 0;
+    std::string after;
 };
 
 using complaint_filter = std::function<bool(const rules::complaint&)>;
@@ -37,6 +41,14 @@ core::zone report_zone(storage::database& db);
 // the database, that `keep` (when set) keeps.
 std::vector<rules::complaint> select_complaints(storage::database& db, const core::zone& tz,
                                                 const report_query& q, const complaint_filter& keep = {});
+// The same a page at a time (q.limit, q.after); `more` when complaints follow the page. Throws
+// std::invalid_argument when q.after names no complaint.
+struct complaint_page {
+    std::vector<rules::complaint> items;
+    bool more = false;
+};
+complaint_page select_complaint_page(storage::database& db, const core::zone& tz, const report_query& q,
+                                     const complaint_filter& keep = {});
 // The fines issued in the period (of the department) that `keep` (when set) keeps, by id.
 std::vector<rules::fine> select_fines(storage::database& db, const core::zone& tz, const report_query& q,
                                       const fine_filter& keep = {});
@@ -62,6 +74,8 @@ void write_csv(const report_table& t, std::ostream& out);
 nlohmann::json penalty_json(const rules::fine& f, const core::zone& tz);
 
 // The whole text `report complaints --format json` / `report penalties --format json` prints.
+// `report complaints --format json` of these complaints.
+std::string complaints_json_text(const std::vector<rules::complaint>& items, const core::zone& tz);
 std::string complaints_report_json(storage::database& db, const report_query& q,
                                    const complaint_filter& keep = {});
 std::string penalties_report_json(storage::database& db, const report_query& q, const fine_filter& keep = {});

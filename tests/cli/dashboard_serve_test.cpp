@@ -127,6 +127,12 @@ TEST(DashboardServe, ServeAnswersTheLoginAndTheApiAsTheReportsPrintAndLogsNoSecr
                   .body,
               report(b, "penalties", " --department 采购部 --from 2026-11-23"));
     EXPECT_EQ(report(b, "complaints"), complaints);  // nothing changed meanwhile
+    // A page of the API is the report with the same --limit and --after.
+    auto all = json::parse(complaints);
+    ASSERT_GE(all.size(), 2u);
+    std::string first = all[0]["id"];
+    EXPECT_EQ(b.request(http::verb::get, "/api/complaints?limit=1&after=" + first, {}, as_hr).body,
+              report(b, "complaints", " --limit 1 --after " + first));
 
     // The head of 采购部 sees only 采购部's fines.
     auto purchasing =

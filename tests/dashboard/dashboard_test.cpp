@@ -181,6 +181,41 @@ TEST(Dashboard, EachPersonSeesTheirScopeOnlyAndTheApiIsTheReportsJson) {
     EXPECT_EQ(b.get("/api/other", hr).status, 404);
 }
 
+TEST(Dashboard, TheComplaintsApiPagesAsTheReportsLimitAndAfter) {
+    board b;
+    auto hr = b.session_of("wangwu");
+    auto first = b.get("/api/complaints?limit=1&from=2026-11-23", hr);
+    ASSERT_EQ(first.status, 200);
+    EXPECT_EQ(ids(first.body), (std::vector<std::string>{"P1"}));
+    EXPECT_EQ(first.headers["x-total-count"], "2");
+    EXPECT_EQ(first.headers["link"], "</api/complaints?limit=1&after=P1&from=2026-11-23>; rel=\"next\"");
+    auto next = b.get("/api/complaints?limit=1&after=P1&from=2026-11-23", hr);
+    EXPECT_EQ(ids(next.body), (std::vector<std::string>{"P2"}));
+    EXPECT_TRUE(next.headers["link"].empty());  // the last page
+    // Each page is what `report complaints --format json --limit 1 [--after P1]` prints.
+    app::report_query q;
+    q.from = core::local_date{2026, 11, 23};
+    q.limit = 1;
+    EXPECT_EQ(first.body, app::complaints_report_json(b.db(), q));
+    q.after = "P1";
+    EXPECT_EQ(next.body, app::complaints_report_json(b.db(), q));
+    // A head pages through their own scope only.
+    auto purchasing = b.get("/api/complaints?limit=1", b.session_of("wujiu"));
+    EXPECT_EQ(ids(purchasing.body), (std::vector<std::string>{"P1"}));
+    EXPECT_EQ(purchasing.headers["x-total-count"], "1");
+    EXPECT_TRUE(purchasing.headers["link"].empty());
+    EXPECT_EQ(b.get("/api/complaints?after=P1", b.session_of("wujiu")).body, "[]\n");
+    // Bad pages are refused with what to write.
+    for (const char* bad :
+         {"limit=0", "limit=1001", "limit=ten", "limit=5x", "after=P99", "after=%E6%97%A0"}) {
+        auto r = b.get(std::string("/api/complaints?") + bad, hr);
+        EXPECT_EQ(r.status, 400) << bad;
+        EXPECT_TRUE(r.body.find(bad[0] == 'l' ? "1 to 1000" : "last complaint of the previous page") !=
+                    std::string::npos)
+            << bad << ": " << r.body;
+    }
+}
+
 TEST(Dashboard, EveryResponseCarriesTheSecurityHeaders) {
     board b;
     auto cookie = b.session_of("wangwu");
