@@ -37,7 +37,7 @@ void board_cache::refresh(const live_state& live, core::instant now) {
 
 board_list board_cache::rows(const live_state& live, core::instant now,
                              const std::function<bool(const rules::complaint&)>& keep,
-                             const std::string& department) {
+                             const std::string& department, std::size_t first) {
     refresh(live, now);
     board_list out;
     out.rows.reserve(entries_.size());
@@ -52,9 +52,17 @@ board_list board_cache::rows(const live_state& live, core::instant now,
         rules::set_clock(e.row, *e.calendar, now);
         out.rows.push_back(&e.row);
     }
-    std::sort(out.rows.begin(), out.rows.end(), [](const rules::board_row* a, const rules::board_row* b) {
+    auto before = [](const rules::board_row* a, const rules::board_row* b) {
         return rules::board_before(*a, *b);
-    });
+    };
+    if (first < out.rows.size()) {
+        // Only the first rows are shown: pick them (linear), then order just those.
+        auto mid = out.rows.begin() + static_cast<std::ptrdiff_t>(first);
+        std::nth_element(out.rows.begin(), mid, out.rows.end(), before);
+        std::sort(out.rows.begin(), mid, before);
+    } else {
+        std::sort(out.rows.begin(), out.rows.end(), before);
+    }
     return out;
 }
 

@@ -6,6 +6,7 @@
 // Not thread-safe: the loop thread, as the live state.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -20,7 +21,7 @@ namespace app::dashboard {
 // Rows for a view: pointers into the cache (valid until its next use) or into `own`.
 struct board_list {
     std::vector<rules::board_row> own;
-    std::vector<const rules::board_row*> rows;  // sorted as rules::sort_board
+    std::vector<const rules::board_row*> rows;  // sorted as rules::sort_board (see rows(): `first`)
 };
 
 class board_cache {
@@ -29,9 +30,11 @@ class board_cache {
         : cfg_(cfg), tz_(tz), business_(business) {}
 
     // The rows of the held complaints that `keep` lets through and, when `department` is not empty,
-    // that wait on it, with their clocks at `now`, sorted.
+    // that wait on it, with their clocks at `now`, sorted — or, with `first`, only the first
+    // `first` of them in order, the others after them in no order (现在 shows 500 and counts all).
     board_list rows(const live_state& live, core::instant now,
-                    const std::function<bool(const rules::complaint&)>& keep, const std::string& department);
+                    const std::function<bool(const rules::complaint&)>& keep, const std::string& department,
+                    std::size_t first = SIZE_MAX);
 
   private:
     struct entry {

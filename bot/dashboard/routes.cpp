@@ -130,14 +130,14 @@ std::optional<filter> dashboard::filter_of(const raw_request& req, const viewer&
     return f;
 }
 
-board_list dashboard::board_rows(const viewer& v, const std::string& department) {
+board_list dashboard::board_rows(const viewer& v, const std::string& department, std::size_t first) {
     board_list out;
     if (live_ && !live_->loading()) {
         // Held in memory (every open complaint, and every closed one with its freight open).
         std::function<bool(const rules::complaint&)> keep;
         if (v.scope.what != rules::scope::kind::everything)
             keep = [&](const rules::complaint& c) { return v.scope.sees(c); };
-        return board_cache_.rows(*live_, clock_.now(), keep, department);
+        return board_cache_.rows(*live_, clock_.now(), keep, department, first);
     }
     // Still loading them: from the database.
     rules::context ctx{cfg_, tz_, clock_.now(), nullptr, &calendar_};
@@ -164,7 +164,7 @@ raw_response dashboard::now_api(const raw_request& req) {
     std::string error;
     auto f = filter_of(req, *v, false, error);
     if (!f) return json_error(400, error);
-    return {200, "application/json", now_json(board_rows(*v, f->department).rows, cfg_, tz_)};
+    return {200, "application/json", now_json(board_rows(*v, f->department, board_rows_max).rows, cfg_, tz_)};
 }
 
 raw_response dashboard::page(const raw_request& req) {
@@ -192,7 +192,8 @@ raw_response dashboard::page(const raw_request& req) {
                                     path + "\">清除筛选</a></p>\n"));
     auto format = query_of(req)["format"];
     if (path == "/") {
-        auto board = board_rows(*v, f->department);
+        bool exporting = format == "csv" || format == "xlsx";  // every row in order; the page: the first
+        auto board = board_rows(*v, f->department, exporting ? SIZE_MAX : board_rows_max);
         const auto& rows = board.rows;
         if (format == "csv") return download(now_csv(rows, cfg_, tz), "text/csv; charset=utf-8", "now.csv");
         if (format == "xlsx") {

@@ -135,6 +135,10 @@ class board {
     storage::database& db() { return *test_db_; }
     unsigned short port() const { return host_->port(); }
     app::dashboard::dashboard& dashboard() { return *board_; }
+    // The engine's memory (read on the loop: on_loop), the config and the clock.
+    const app::live_state& live() { return host_->service().workflow().live(); }
+    const rules::config& cfg() const { return cfg_; }
+    core::instant now() const { return clock_.now(); }
     // Runs `f` on the service's loop (where the dashboard and its database live).
     template <class F>
     void on_loop(F&& f) {

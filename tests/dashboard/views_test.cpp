@@ -1,6 +1,7 @@
 // The dashboard's pages over loopback HTTP (bot/dashboard/routes.cpp, views_*.cpp): what each
 // person sees on 现在, 罚款台账, 准时率, 延误分布 and a complaint's page, the exports, the filters'
 // refusals, the static files, and that the fine buttons refuse without their CSRF token.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -190,6 +191,37 @@ TEST(Views, NowFromMemoryFollowsEachStepAndTheClock) {
     auto own = first_table(b.get("/", b.session_of("linfang")).body);
     EXPECT_TRUE(contains(own, "/complaint/P2"));
     EXPECT_FALSE(contains(own, "/complaint/P1"));
+}
+
+TEST(Views, NowOrdersOnlyTheRowsItShowsAndCountsTheRest) {
+    board b;
+    b.on_loop([&] {
+        for (int i = 0; i < 6; ++i)  // P3…P8, each a minute after the last: six clocks
+            b.post_in_group("zhangsan", harness::product_post, at("13:5" + std::to_string(i)));
+    });
+    b.on_loop([&] {
+        core::zone tz(b.cfg().timezone);
+        app::dashboard::board_cache cache(b.cfg(), tz, nullptr);
+        auto ids = [](const app::dashboard::board_list& l) {
+            std::vector<std::string> out;
+            for (const auto* r : l.rows) out.push_back(r->id);
+            return out;
+        };
+        auto all = ids(cache.rows(b.live(), b.now(), {}, {}));
+        ASSERT_GE(all.size(), 8u);
+        for (std::size_t first :
+             {std::size_t{0}, std::size_t{1}, std::size_t{3}, all.size() - 1, all.size()}) {
+            auto some = ids(cache.rows(b.live(), b.now(), {}, {}, first));
+            ASSERT_EQ(some.size(), all.size()) << first;  // every row is counted
+            EXPECT_TRUE(
+                std::equal(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(first), some.begin()))
+                << first;
+            std::sort(some.begin(), some.end());
+            auto sorted = all;
+            std::sort(sorted.begin(), sorted.end());
+            EXPECT_EQ(some, sorted) << first;
+        }
+    });
 }
 
 TEST(Views, ExportsAreTheReportsTablesForTheViewersScope) {
