@@ -128,13 +128,30 @@ std::optional<board_row> board_row_of(const complaint& c, const context& ctx) {
     return r;
 }
 
+std::optional<long> clock_minutes(const std::optional<core::instant>& due, bool paused,
+                                  const core::calendar& cal, core::instant now) {
+    if (!due || paused) return std::nullopt;
+    if (*due >= now) return std::chrono::duration_cast<std::chrono::minutes>(cal.between(now, *due)).count();
+    return -std::chrono::duration_cast<std::chrono::minutes>(now - *due).count();
+}
+
 void set_clock(board_row& r, const core::calendar& cal, core::instant now) {
-    r.minutes.reset();
-    if (!r.due || r.paused) return;
-    if (*r.due >= now)
-        r.minutes = std::chrono::duration_cast<std::chrono::minutes>(cal.between(now, *r.due)).count();
-    else
-        r.minutes = -std::chrono::duration_cast<std::chrono::minutes>(now - *r.due).count();
+    r.minutes = clock_minutes(r.due, r.paused, cal, now);
+}
+
+void board_counts::add(const std::optional<long>& minutes, bool is_paused, bool compensation,
+                       bool is_freight) {
+    if (minutes && *minutes < 0) ++late;
+    if (minutes && *minutes >= 0 && *minutes <= 30) ++soon;
+    if (is_paused) ++paused;
+    if (compensation) ++chain;
+    if (is_freight) ++freight;
+}
+
+board_counts count_board(const std::vector<const board_row*>& rows) {
+    board_counts n;
+    for (const auto* r : rows) n.add(r->minutes, r->paused, r->compensation, r->freight);
+    return n;
 }
 
 bool board_before(const board_row& a, const board_row& b) {

@@ -36,6 +36,17 @@ std::optional<board_row> board_row_of(const complaint& c, const context& ctx);
 // The row's clock at `now` on `cal` (the complaint's calendar_of): minutes left on the working
 // time to the deadline, or minutes late; unset when paused or without a deadline.
 void set_clock(board_row& r, const core::calendar& cal, core::instant now);
+// The same minutes for a deadline (unset when there is none or the complaint is paused).
+std::optional<long> clock_minutes(const std::optional<core::instant>& due, bool paused,
+                                  const core::calendar& cal, core::instant now);
+
+// The cards of 现在: how many rows are late, due within 30 minutes, paused, in the compensation
+// chain, waiting on a freight sign-off.
+struct board_counts {
+    int late = 0, soon = 0, paused = 0, chain = 0, freight = 0;
+    void add(const std::optional<long>& minutes, bool is_paused, bool compensation, bool is_freight);
+};
+board_counts count_board(const std::vector<const board_row*>& rows);
 
 // Overdue first (most late first), then by time left, then those without a clock, then by id
 // (P2 before P10): a total order.

@@ -48,6 +48,9 @@ class fact_table {
     std::optional<std::uint32_t> row_of(complaint_kind kind, int seq) const;
     // Whether row `a` comes before row `b` in that order.
     bool before(std::uint32_t a, std::uint32_t b) const;
+    // Puts the rows in that order now (select() does when they are not; facts read in the order of
+    // their saves are not).
+    void order() const;
 
   private:
     static constexpr std::uint16_t no_department = 0xffff;
@@ -84,7 +87,8 @@ class fact_table {
     void compact();
 
     std::vector<row> rows_;
-    std::vector<std::uint32_t> order_;  // rows by posted_ms
+    mutable std::vector<std::uint32_t> order_;  // the rows in the order of the lists, once ordered_
+    mutable bool ordered_ = true;
     std::vector<std::uint16_t> department_pool_;
     std::vector<step> step_pool_;
     std::size_t unused_ = 0;                // pool entries of replaced rows, reclaimed by compact()

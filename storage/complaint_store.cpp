@@ -14,19 +14,21 @@ namespace {
 using json = nlohmann::json;
 
 constexpr const char* sql_next_seq = "SELECT COALESCE(MAX(seq), 0) + 1 FROM complaints WHERE kind = ?";
-// facts_seq: one more than any before, so a reader that remembers the last one it read finds every
-// complaint saved since (the dashboard's figures, rules/fact_table.hpp).
 constexpr const char* sql_save_complaint =
     "INSERT INTO complaints(id, kind, seq, status, posted_at, state, updated_at, rule_set, pending_stage, "
-    "pending_due, sheet_date, forward_step, freight_step, facts, facts_seq) VALUES(?, ?, ?, ?, ?, ?, ?, ?, "
-    "?, "
-    "?, ?, ?, ?, ?, (SELECT COALESCE(MAX(facts_seq), 0) + 1 FROM complaints)) "
+    "pending_due, sheet_date, forward_step, freight_step) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT(id) DO UPDATE SET status = excluded.status, state = excluded.state, updated_at = "
     "excluded.updated_at, rule_set = excluded.rule_set, pending_stage = excluded.pending_stage, pending_due "
     "= excluded.pending_due, sheet_date = excluded.sheet_date, forward_step = excluded.forward_step, "
-    "freight_step = excluded.freight_step, facts = excluded.facts, facts_seq = excluded.facts_seq";
+    "freight_step = excluded.freight_step";
+// The facts in a table of their own (small rows, read in order of seq without touching the states):
+// each save numbers its row one more than any before, so a reader that remembers the last number it
+// read finds every complaint saved since.
+constexpr const char* sql_save_facts =
+    "REPLACE INTO complaint_facts(seq, complaint_id, facts) VALUES((SELECT COALESCE(MAX(seq), 0) + 1 FROM "
+    "complaint_facts), ?, ?)";
 constexpr const char* sql_facts_after =
-    "SELECT facts_seq, facts FROM complaints WHERE facts_seq > ? ORDER BY facts_seq LIMIT ?";
+    "SELECT seq, facts FROM complaint_facts WHERE seq > ? ORDER BY seq LIMIT ?";
 constexpr const char* sql_pending_of = "SELECT department FROM complaint_pending WHERE complaint_id = ?";
 constexpr const char* sql_clear_pending = "DELETE FROM complaint_pending WHERE complaint_id = ?";
 constexpr const char* sql_add_pending =
@@ -162,8 +164,15 @@ void complaint_store::save(const rules::complaint& c, core::instant updated_at,
         bind_opt_text(q, 11, k.sheet_date);
         bind_opt_text(q, 12, k.forward_step);
         bind_opt_text(q, 13, k.freight_step);
-        auto facts = rules::to_bytes(rules::facts_of(c));
-        q.bind(14, facts.data(), static_cast<int>(facts.size()));
+        q.exec();
+    }
+    auto facts = rules::facts_of(c);
+    if (!before || rules::facts_of(*before) != facts) {  // unchanged: the readers need not look again
+        auto bytes = rules::to_bytes(facts);
+        auto& q = c_.prepared(sql_save_facts);
+        reset_on_exit q_done{q};
+        q.bind(1, c.id);
+        q.bind(2, bytes.data(), static_cast<int>(bytes.size()));
         q.exec();
     }
     std::vector<std::string> current;
@@ -244,29 +253,29 @@ std::size_t complaint_store::fill_facts() {
     // A page at a time by rowid, so a large file is not read into memory at once; numbered after
     // every save already there.
     std::int64_t after = -1;
-    std::int64_t seq = c_.db().execAndGet("SELECT COALESCE(MAX(facts_seq), 0) FROM complaints").getInt64();
     std::size_t filled = 0;
-    SQLite::Statement update(c_.db(), "UPDATE complaints SET facts = ?, facts_seq = ? WHERE rowid = ?");
     for (;;) {
         SQLite::Statement q(
             c_.db(),
             "SELECT c.state, r.sha256, c.rowid FROM complaints c LEFT JOIN rule_sets r ON r.id = "
-            "c.rule_set WHERE c.rowid > ? AND c.facts IS NULL ORDER BY c.rowid LIMIT 2000");
+            "c.rule_set WHERE c.rowid > ? AND c.id NOT IN (SELECT complaint_id FROM "
+            "complaint_facts) ORDER BY c.rowid LIMIT 2000");
         q.bind(1, after);
-        std::vector<std::pair<std::int64_t, std::string>> page;
+        std::vector<std::pair<std::string, std::string>> page;
         while (q.executeStep()) {
             auto c = json::parse(q.getColumn(0).getString()).get<rules::complaint>();
             if (!q.getColumn(1).isNull()) c.rules = rules::frozen_rules(rule_set(q.getColumn(1).getString()));
             after = q.getColumn(2).getInt64();
-            page.emplace_back(after, rules::to_bytes(rules::facts_of(c)));
+            page.emplace_back(c.id, rules::to_bytes(rules::facts_of(c)));
         }
         if (page.empty()) return filled;
-        for (const auto& [rowid, facts] : page) {
-            update.reset();
-            update.bind(1, facts.data(), static_cast<int>(facts.size()));
-            update.bind(2, ++seq);
-            update.bind(3, rowid);
-            update.exec();
+        auto& add = c_.prepared(sql_save_facts);
+        reset_on_exit add_done{add};
+        for (const auto& [id, facts] : page) {
+            add.reset();
+            add.bind(1, id);
+            add.bind(2, facts.data(), static_cast<int>(facts.size()));
+            add.exec();
             ++filled;
         }
     }

@@ -136,6 +136,45 @@ std::vector<rules::event> event_store::of(const std::string& complaint_id) {
     return out;
 }
 
+namespace {
+
+// The hash event row `q` should carry after `prev`: its columns id, complaint_id, at, actor, type,
+// stage, detail, deadline, late_ms, in that order.
+std::string expected_hash(SQLite::Statement& q, const std::string& prev) {
+    std::optional<std::int64_t> deadline;
+    if (!q.getColumn(7).isNull()) deadline = q.getColumn(7).getInt64();
+    return chain_hash(prev, q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getInt64(),
+                      q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getString(),
+                      q.getColumn(6).getString(), deadline, q.getColumn(8).getInt64());
+}
+
+// The fines' trail through the chained events: the event that issued each and the status its
+// last status event set, held against the ledger at the end.
+struct fine_trail {
+    std::map<std::string, std::string> fined;          // fine id -> the "fined" event's detail
+    std::map<std::string, rules::fine_status> status;  // fine id -> the status its last event set
+
+    void note(const std::string& type, const std::string& detail) {
+        auto fine_id = std::string(rules::fine_id_of_detail(detail));
+        if (type == rules::fine_issued_event) fined[fine_id] = detail;
+        if (auto set = rules::fine_status_set_by(type)) status[fine_id] = *set;
+    }
+    void check(const std::vector<rules::fine>& fines, audit_result& r) const {
+        for (const auto& f : fines) {
+            ++r.fines;
+            auto it = fined.find(f.id);
+            auto st = status.find(f.id);
+            for (auto& p :
+                 rules::fine_audit_problems(f, it == fined.end() ? nullptr : &it->second,
+                                            st == status.end() ? rules::fine_status::open : st->second))
+                r.problems.push_back(std::move(p));
+        }
+        r.ok = r.problems.empty();
+    }
+};
+
+}  // namespace
+
 audit_result event_store::verify(const std::vector<rules::fine>& fines) {
     audit_result r;
     std::string prev;
@@ -143,17 +182,11 @@ audit_result event_store::verify(const std::vector<rules::fine>& fines) {
         c_.db(),
         "SELECT id, complaint_id, at, actor, type, stage, detail, deadline, late_ms, hash FROM events "
         "ORDER BY id");
-    std::map<std::string, std::string> fined;          // fine id -> the chained "fined" event's detail
-    std::map<std::string, rules::fine_status> status;  // fine id -> the status its last status event set
+    fine_trail trail;
     std::int64_t expected_id = 0;
     while (q.executeStep()) {
         auto id = q.getColumn(0).getInt64();
-        std::optional<std::int64_t> deadline;
-        if (!q.getColumn(7).isNull()) deadline = q.getColumn(7).getInt64();
-        auto detail = q.getColumn(6).getString();
-        auto want = chain_hash(prev, id, q.getColumn(1).getString(), q.getColumn(2).getInt64(),
-                               q.getColumn(3).getString(), q.getColumn(4).getString(),
-                               q.getColumn(5).getString(), detail, deadline, q.getColumn(8).getInt64());
+        auto want = expected_hash(q, prev);
         auto stored = q.getColumn(9).getString();
         if (id != ++expected_id && r.problems.empty())
             r.problems.push_back("event #" + std::to_string(expected_id) + " is missing (the log jumps to #" +
@@ -163,24 +196,13 @@ audit_result event_store::verify(const std::vector<rules::fine>& fines) {
             r.problems.push_back("event #" + std::to_string(id) + " (" + q.getColumn(1).getString() + " " +
                                  q.getColumn(4).getString() +
                                  ") does not match its hash: it was changed after it was written");
-        auto type = q.getColumn(4).getString();
-        auto fine_id = std::string(rules::fine_id_of_detail(detail));
-        if (type == rules::fine_issued_event) fined[fine_id] = detail;
-        if (auto set = rules::fine_status_set_by(type)) status[fine_id] = *set;
+        trail.note(q.getColumn(4).getString(), q.getColumn(6).getString());
         prev = stored;
         ++r.events;
     }
     r.last_hash = prev;
     // Each fine in the ledger must match the chained events that issued it and set its status.
-    for (const auto& f : fines) {
-        ++r.fines;
-        auto it = fined.find(f.id);
-        auto st = status.find(f.id);
-        for (auto& p : rules::fine_audit_problems(f, it == fined.end() ? nullptr : &it->second,
-                                                  st == status.end() ? rules::fine_status::open : st->second))
-            r.problems.push_back(std::move(p));
-    }
-    r.ok = r.problems.empty();
+    trail.check(fines, r);
     return r;
 }
 
@@ -193,39 +215,22 @@ audit_result event_store::verify_complaint(const std::string& complaint_id,
         "e.late_ms, e.hash, (SELECT p.hash FROM events p WHERE p.id = e.id - 1) FROM events e "
         "WHERE e.complaint_id = ? ORDER BY e.id");
     q.bind(1, complaint_id);
-    std::map<std::string, std::string> fined;
-    std::map<std::string, rules::fine_status> status;
+    fine_trail trail;
     while (q.executeStep()) {
         auto id = q.getColumn(0).getInt64();
-        std::optional<std::int64_t> deadline;
-        if (!q.getColumn(7).isNull()) deadline = q.getColumn(7).getInt64();
-        auto detail = q.getColumn(6).getString();
         auto type = q.getColumn(4).getString();
         if (id > 1 && q.getColumn(10).isNull())
             r.problems.push_back("event #" + std::to_string(id - 1) + " before " + complaint_id +
                                  "'s event #" + std::to_string(id) + " is missing: events were deleted");
         auto prev = q.getColumn(10).isNull() ? std::string{} : q.getColumn(10).getString();
-        auto want = chain_hash(prev, id, q.getColumn(1).getString(), q.getColumn(2).getInt64(),
-                               q.getColumn(3).getString(), type, q.getColumn(5).getString(), detail, deadline,
-                               q.getColumn(8).getInt64());
-        if (q.getColumn(9).getString() != want)
+        if (q.getColumn(9).getString() != expected_hash(q, prev))
             r.problems.push_back("event #" + std::to_string(id) + " (" + complaint_id + " " + type +
                                  ") does not match its hash: it was changed after it was written");
-        auto fine_id = std::string(rules::fine_id_of_detail(detail));
-        if (type == rules::fine_issued_event) fined[fine_id] = detail;
-        if (auto set = rules::fine_status_set_by(type)) status[fine_id] = *set;
+        trail.note(type, q.getColumn(6).getString());
         r.last_hash = q.getColumn(9).getString();
         ++r.events;
     }
-    for (const auto& f : fines) {
-        ++r.fines;
-        auto it = fined.find(f.id);
-        auto st = status.find(f.id);
-        for (auto& p : rules::fine_audit_problems(f, it == fined.end() ? nullptr : &it->second,
-                                                  st == status.end() ? rules::fine_status::open : st->second))
-            r.problems.push_back(std::move(p));
-    }
-    r.ok = r.problems.empty();
+    trail.check(fines, r);
     return r;
 }
 

@@ -187,13 +187,14 @@ void complaints_to_v4(connection& c) {
     }
 }
 
-// Schema v7's columns (added by the v4 conversion already when it ran in the same migration).
-void add_facts_columns(SQLite::Database& db) {
-    SQLite::Statement q(db, "SELECT COUNT(*) FROM pragma_table_info('complaints') WHERE name = 'facts'");
-    q.executeStep();
-    if (q.getColumn(0).getInt() > 0) return;
-    db.exec("ALTER TABLE complaints ADD COLUMN facts BLOB");
-    db.exec("ALTER TABLE complaints ADD COLUMN facts_seq INTEGER");
+// Schema v7: each complaint's facts (rules/facts.hpp) and the number of the save that wrote them
+// (created by the v4 conversion already when it runs in the same migration: it saves each
+// complaint as this program does).
+void create_facts_table(SQLite::Database& db) {
+    db.exec(
+        "CREATE TABLE IF NOT EXISTS complaint_facts(seq INTEGER PRIMARY KEY, complaint_id TEXT NOT NULL "
+        "UNIQUE, "
+        "facts BLOB NOT NULL)");
 }
 
 }  // namespace
@@ -233,7 +234,7 @@ void migrate(connection& c) {
     if (version < 4) {
         SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
         db.exec(schema_v4);
-        add_facts_columns(db);  // the conversion saves each complaint as this program does
+        create_facts_table(db);
         complaints_to_v4(c);
         db.exec("PRAGMA user_version = 4");
         tx.commit();
@@ -254,12 +255,11 @@ void migrate(connection& c) {
         tx.commit();
     }
     if (version < 7) {
-        // The facts the dashboard's figures count (rules/facts.hpp), and the number of the save
-        // that wrote them, so a reader catches up with what changed since it last looked.
+        // The facts the dashboard's figures count, so a reader catches up with what changed since
+        // it last looked without reading the complaints' states.
         SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-        add_facts_columns(db);
+        create_facts_table(db);
         complaint_store(c).fill_facts();
-        db.exec("CREATE UNIQUE INDEX IF NOT EXISTS complaints_facts_seq ON complaints(facts_seq)");
         db.exec("PRAGMA user_version = 7");
         tx.commit();
     }

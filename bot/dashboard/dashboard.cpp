@@ -82,6 +82,29 @@ void dashboard::read_facts_in_background() {
     });
 }
 
+void dashboard::set_live_state(const live_state* live) {
+    live_ = live;
+    if (live_) warm_board(std::chrono::milliseconds(100));
+}
+
+// 现在's rows, 1,000 at a time (a few ms each) once the live state has loaded (checked every 100 ms).
+void dashboard::warm_board(std::chrono::milliseconds wait) {
+    auto timer = std::make_shared<asio::steady_timer>(ioc_, wait);
+    timer->async_wait([this, timer, alive = std::weak_ptr<int>(alive_)](boost::system::error_code ec) {
+        if (ec || alive.expired() || !live_) return;
+        if (live_->loading()) return warm_board(std::chrono::milliseconds(100));
+        try {
+            if (board_cache_.warm_up(*live_, clock_.now(), 1000))
+                warm_board(std::chrono::milliseconds(0));
+            else
+                spdlog::info("dashboard: 现在 has the rows of {} open complaints", board_cache_.size());
+        } catch (const std::exception& e) {
+            spdlog::error("dashboard: building 现在's rows failed: {} (the first view builds them)",
+                          e.what());
+        }
+    });
+}
+
 dashboard::~dashboard() {
     hashing_.stop();
     hashing_.join();

@@ -78,7 +78,8 @@ class dashboard final : public extra_routes {
     void set_fine_actions(fine_action_fn fn) { fine_actions_ = std::move(fn); }
     // 现在 reads the open complaints from the engine's memory (once it holds them all) instead of
     // the database; `live` must outlive the dashboard (nullptr: the database).
-    void set_live_state(const live_state* live) { live_ = live; }
+    // Once it has loaded, 现在's rows are built a page at a time in the background.
+    void set_live_state(const live_state* live);
 
   private:
     boost::asio::awaitable<adapters::raw_response> dispatch(adapters::raw_request req);
@@ -111,6 +112,7 @@ class dashboard final : public extra_routes {
     const rules::fact_table& facts_for(core::local_date from, core::local_date to, const rules::scope& who,
                                        const std::string& department);
     void read_facts_in_background();
+    void warm_board(std::chrono::milliseconds wait);
     adapters::raw_response static_file(const std::string& path);
     adapters::raw_response fine_action(const adapters::raw_request& req);
     bool origin_allowed(const adapters::raw_request& req) const;

@@ -24,6 +24,7 @@ bool facts_cache::catch_up(std::size_t limit) {
         last_seq_ = r.seq;
     }
     ready_ = !behind;
+    if (ready_) table_.order();  // now, not in the first request that counts them
     return ready_;
 }
 

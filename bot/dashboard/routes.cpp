@@ -155,6 +155,7 @@ board_list dashboard::board_rows(const viewer& v, const std::string& department,
         if (!c.is_open()) add(c);
     rules::sort_board(out.own);
     for (const auto& r : out.own) out.rows.push_back(&r);
+    out.counts = rules::count_board(out.rows);
     return out;
 }
 
@@ -164,7 +165,7 @@ raw_response dashboard::now_api(const raw_request& req) {
     std::string error;
     auto f = filter_of(req, *v, false, error);
     if (!f) return json_error(400, error);
-    return {200, "application/json", now_json(board_rows(*v, f->department, board_rows_max).rows, cfg_, tz_)};
+    return {200, "application/json", now_json(board_rows(*v, f->department, board_rows_max), cfg_, tz_)};
 }
 
 raw_response dashboard::page(const raw_request& req) {
@@ -205,7 +206,7 @@ raw_response dashboard::page(const raw_request& req) {
                                   r->due ? tz.long_time(*r->due) : "", rules::clock_words(*r)});
             return export_of(t, format, "now");
         }
-        return html(200, now_view(*v, rows, *f, departments, cfg_, tz));
+        return html(200, now_view(*v, board, *f, departments, cfg_, tz));
     }
     if (path == "/print/sheet") {
         if (!f->from && !f->to) f->from = f->to = tz.date_of(clock_.now());

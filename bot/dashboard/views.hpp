@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "dashboard/board_cache.hpp"
 #include "dashboard/page.hpp"
 #include "reports/report_query.hpp"
 #include "reports/report_xlsx.hpp"
@@ -25,12 +26,11 @@ namespace app::dashboard {
 
 constexpr std::size_t board_rows_max = 500;  // rows shown on 现在; the rest are counted (CSV has all)
 
-std::string now_view(const viewer& v, const std::vector<const rules::board_row*>& rows, const filter& f,
+std::string now_view(const viewer& v, const board_list& board, const filter& f,
                      const std::vector<std::string>& departments, const rules::config& cfg,
                      const core::zone& tz);
 // GET /api/now: the counts of the cards and the first board_rows_max rows, as app.js redraws them.
-std::string now_json(const std::vector<const rules::board_row*>& rows, const rules::config& cfg,
-                     const core::zone& tz);
+std::string now_json(const board_list& board, const rules::config& cfg, const core::zone& tz);
 // The same rows as CSV (every row, not only the first board_rows_max).
 std::string now_csv(const std::vector<const rules::board_row*>& rows, const rules::config& cfg,
                     const core::zone& tz);

@@ -28,23 +28,6 @@ std::string person_words(const rules::config& cfg, const std::string& id) {
 
 namespace {
 
-struct counts {
-    int late = 0, soon = 0, paused = 0, chain = 0, freight = 0;
-};
-
-counts count(const std::vector<const rules::board_row*>& rows) {
-    counts n;
-    for (const auto* p : rows) {
-        const auto& r = *p;
-        if (r.minutes && *r.minutes < 0) ++n.late;
-        if (r.minutes && *r.minutes >= 0 && *r.minutes <= 30) ++n.soon;
-        if (r.paused) ++n.paused;
-        if (r.compensation) ++n.chain;
-        if (r.freight) ++n.freight;
-    }
-    return n;
-}
-
 std::string live_card(const char* key, const std::string& label, int value, bool alert = false) {
     return std::string("<div class=\"card") + (alert ? " alert" : "") + "\" data-count=\"" + key +
            "\"><span class=\"label\">" + html_escape(label) + "</span><span class=\"value\">" +
@@ -64,10 +47,11 @@ row board_cells(const rules::board_row& r, const rules::config& cfg, const core:
 
 }  // namespace
 
-std::string now_view(const viewer& v, const std::vector<const rules::board_row*>& rows, const filter& f,
+std::string now_view(const viewer& v, const board_list& board, const filter& f,
                      const std::vector<std::string>& departments, const rules::config& cfg,
                      const core::zone& tz) {
-    auto n = count(rows);
+    const auto& rows = board.rows;
+    const auto& n = board.counts;
     std::string body =
         "<div class=\"cards\">\n" + live_card("count", "待处理", static_cast<int>(rows.size())) +
         live_card("late", "已超时", n.late, n.late > 0) + live_card("soon", "30分钟内到期", n.soon) +
@@ -95,9 +79,9 @@ std::string now_view(const viewer& v, const std::vector<const rules::board_row*>
                   "data-live=\"" + html_escape("/api/now" + (q.empty() ? "" : "?" + q)) + "\"");
 }
 
-std::string now_json(const std::vector<const rules::board_row*>& rows, const rules::config& cfg,
-                     const core::zone& tz) {
-    auto n = count(rows);
+std::string now_json(const board_list& board, const rules::config& cfg, const core::zone& tz) {
+    const auto& rows = board.rows;
+    const auto& n = board.counts;
     nlohmann::json j = {{"count", rows.size()},
                         {"late", n.late},
                         {"soon", n.soon},

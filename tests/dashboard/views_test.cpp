@@ -224,6 +224,35 @@ TEST(Views, NowOrdersOnlyTheRowsItShowsAndCountsTheRest) {
     });
 }
 
+TEST(Views, NowsRowsBuiltAPageAtATimeFollowWhatChangedMeanwhile) {
+    board b;
+    b.on_loop([&] {
+        for (int i = 0; i < 4; ++i)
+            b.post_in_group("zhangsan", harness::product_post, at("13:5" + std::to_string(i)));
+    });
+    b.on_loop([&] {
+        core::zone tz(b.cfg().timezone);
+        app::dashboard::board_cache warm(b.cfg(), tz, nullptr);
+        ASSERT_TRUE(warm.warm_up(b.live(), b.now(), 2));     // more pages follow
+        b.post_in_group("zhoumin", "受理 P3", at("14:00"));  // meanwhile
+        b.post_in_group("wangwu", "无效 P4 重复投诉", at("14:00"));
+        int pages = 1;
+        while (warm.warm_up(b.live(), b.now(), 2)) ++pages;
+        EXPECT_GE(pages, 2);
+        EXPECT_FALSE(warm.warm_up(b.live(), b.now(), 2));  // built: nothing to do
+        app::dashboard::board_cache fresh(b.cfg(), tz, nullptr);
+        auto text = [](const app::dashboard::board_list& l) {
+            std::string out;
+            for (const auto* r : l.rows) out += r->id + " " + r->step + " " + rules::clock_words(*r) + "\n";
+            return out;
+        };
+        auto built = text(warm.rows(b.live(), b.now(), {}, {}));
+        EXPECT_EQ(built, text(fresh.rows(b.live(), b.now(), {}, {})));
+        EXPECT_FALSE(contains(built, "P4 "));  // invalid: no row
+        EXPECT_TRUE(contains(built, "P3 公布工艺流程")) << built;
+    });
+}
+
 TEST(Views, ExportsAreTheReportsTablesForTheViewersScope) {
     board b;
     auto hr = b.session_of("wangwu");

@@ -1,5 +1,5 @@
 // Turns a database made by this version back into what an older schema left on disk, so the tests
-// can check the migrations from older versions: v6 (no facts columns), v3 (no v4 columns, no v5
+// can check the migrations from older versions: v6 (no complaint_facts), v3 (no v4 columns, no v5
 // dashboard tables; the complaints' JSON keeps its rules).
 #pragma once
 
@@ -8,9 +8,7 @@
 namespace older_schema {
 
 inline void back_to_v6(storage::sql_console& sql) {
-    sql.exec(
-        "DROP INDEX complaints_facts_seq; ALTER TABLE complaints DROP COLUMN facts; ALTER TABLE complaints "
-        "DROP COLUMN facts_seq; PRAGMA user_version = 6");
+    sql.exec("DROP TABLE complaint_facts; PRAGMA user_version = 6");
 }
 
 inline void back_to_v3(storage::sql_console& sql) {
