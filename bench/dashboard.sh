@@ -127,11 +127,15 @@ cookie = r.getheader("Set-Cookie").split(";")[0]
 
 today = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 8 * 3600))
 month = today[:8] + "01"
+year = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 8 * 3600 - 365 * 86400))
 first = "P1"
 urls = ["/static/app.css", "/", "/api/now", "/fines", "/ontime", "/lateness", "/categories",
         f"/complaint/{first}", "/print/sheet", "/print/statement",
         f"/api/complaints?from={today}&to={today}", f"/api/fines?from={month}&to={today}",
-        f"/api/complaints?from={month}&to={today}"]
+        f"/api/complaints?from={month}&to={today}",
+        # A whole year: every complaint of the database counted.
+        f"/ontime?from={year}&to={today}", f"/lateness?from={year}&to={today}",
+        f"/categories?from={year}&to={today}"]
 rows = []
 for url in urls:
     r, data, cold = request("GET", url, headers={"Cookie": cookie})

@@ -136,10 +136,26 @@ TEST(FactTable, APeriodIsFromTheFirstMomentOfItsFirstDayToTheLastOfItsLast) {
     f.seq = 4;  // posted out of order (a replay): still by time
     f.posted_at = at("12:00", "2026-11-23");
     t.put(f);
-    auto rows = t.select(at("00:00", "2026-11-23"), at("00:00", "2026-11-24"), nullptr, {});
-    ASSERT_EQ(rows.size(), 2u);
-    auto cats = t.categories(rows);
-    EXPECT_EQ(cats.complaints, 2);
+    auto ids = [&](const std::vector<std::uint32_t>& rows) {
+        std::string out;
+        for (auto i : rows) out += t.id_of(i) + " ";
+        return out;
+    };
+    auto monday = [&] { return t.select(at("00:00", "2026-11-23"), at("00:00", "2026-11-24"), nullptr, {}); };
+    EXPECT_EQ(ids(monday()), "P2 P4 ");
+    EXPECT_EQ(t.categories(monday()).complaints, 2);
+    // Laid out in that order: the same lists, and a complaint put again still replaces its row.
+    t.order();
+    EXPECT_EQ(ids(t.select(at("00:00", "2026-11-22"), at("00:00", "2026-11-25"), nullptr, {})),
+              "P1 P2 P4 P3 ");
+    f.seq = 4;
+    f.invalid = true;
+    t.put(f);
+    EXPECT_EQ(t.size(), 4u);
+    EXPECT_EQ(ids(monday()), "P2 P4 ");
+    EXPECT_EQ(t.categories(monday()).invalid, 1);
+    ASSERT_TRUE(t.row_of(rules::complaint_kind::product, 3));
+    EXPECT_EQ(t.id_of(*t.row_of(rules::complaint_kind::product, 3)), "P3");
 }
 
 TEST(FactTable, EachScopeSelectsWhatItSeesAndADepartmentWhatConcernsIt) {
