@@ -85,13 +85,13 @@ void fact_table::put(const complaint_facts& f) {
         unused_ += static_cast<std::size_t>(rows_[i].steps) + rows_[i].departments;
         bool moved = rows_[i].posted_ms != r.posted_ms;  // never for a real complaint
         rows_[i] = r;
-        if (moved) ordered_ = false;
+        if (moved) ordered_ = laid_out_ = false;
     } else {
         auto i = static_cast<std::uint32_t>(rows_.size());
         rows_.push_back(r);
         index[seq] = i + 1;
         // Usually the newest; a first read in the order of saves is put in order once, when asked.
-        if (ordered_ && !order_.empty() && before(i, order_.back())) ordered_ = false;
+        if (ordered_ && !order_.empty() && before(i, order_.back())) ordered_ = laid_out_ = false;
         order_.push_back(i);
     }
     if (unused_ > 4096 && unused_ * 2 > step_pool_.size()) compact();
@@ -163,6 +163,7 @@ void fact_table::sort_order() const {
 }
 
 void fact_table::order() {
+    if (ordered_ && laid_out_) return;
     sort_order();
     // The rows, then their steps and departments, laid out in that order: a pass over a period
     // reads memory front to back.
@@ -176,6 +177,7 @@ void fact_table::order() {
         by_seq_[rows_[i].kind][static_cast<std::size_t>(rows_[i].seq)] = i + 1;
     }
     compact();
+    laid_out_ = true;
 }
 
 std::vector<std::uint32_t> fact_table::select(core::instant from, core::instant to, const scope* who,

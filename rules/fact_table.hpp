@@ -90,6 +90,7 @@ class fact_table {
     std::vector<row> rows_;
     mutable std::vector<std::uint32_t> order_;  // the rows in the order of the lists, once ordered_
     mutable bool ordered_ = true;
+    bool laid_out_ = true;  // rows_ itself is in that order (order_ the identity)
     std::vector<std::uint16_t> department_pool_;
     std::vector<step> step_pool_;
     std::size_t unused_ = 0;                // pool entries of replaced rows, reclaimed by compact()
