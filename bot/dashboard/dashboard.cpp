@@ -53,7 +53,7 @@ dashboard::dashboard(asio::io_context& ioc, const rules::config& cfg, storage::d
       tz_(cfg.timezone),
       calendar_(cfg.calendar, tz_) {
     (void)decoy_hash();  // computed once at start, not during the first login
-    read_facts_in_background();
+    read_facts_in_background(std::chrono::milliseconds(0));
     if (!settings_.chart_js.empty()) {
         std::ifstream in(settings_.chart_js, std::ios::binary);
         std::ostringstream bytes;
@@ -67,12 +67,16 @@ dashboard::dashboard(asio::io_context& ioc, const rules::config& cfg, storage::d
     }
 }
 
-// The facts of every complaint come into memory a page at a time between the loop's other work.
-void dashboard::read_facts_in_background() {
-    asio::post(ioc_, [this, alive = std::weak_ptr<int>(alive_)] {
-        if (alive.expired()) return;
+// The facts of every complaint come into memory 500 at a time (a few ms each) between the loop's
+// other work, once the engine has loaded its open complaints (so the deadlines due meanwhile are
+// not kept waiting by both).
+void dashboard::read_facts_in_background(std::chrono::milliseconds wait) {
+    auto timer = std::make_shared<asio::steady_timer>(ioc_, wait);
+    timer->async_wait([this, timer, alive = std::weak_ptr<int>(alive_)](boost::system::error_code ec) {
+        if (ec || alive.expired()) return;
+        if (live_ && live_->loading()) return read_facts_in_background(std::chrono::milliseconds(100));
         try {
-            if (!facts_.catch_up(2000)) return read_facts_in_background();  // a few ms a page
+            if (!facts_.catch_up(500)) return read_facts_in_background(std::chrono::milliseconds(0));
             spdlog::info("dashboard: the figures of {} complaints are in memory", facts_.table().size());
         } catch (const std::exception& e) {
             spdlog::error(

@@ -111,7 +111,7 @@ class dashboard final : public extra_routes {
     // from..to that `who` sees and that concern `department`.
     const rules::fact_table& facts_for(core::local_date from, core::local_date to, const rules::scope& who,
                                        const std::string& department);
-    void read_facts_in_background();
+    void read_facts_in_background(std::chrono::milliseconds wait);
     void warm_board(std::chrono::milliseconds wait);
     adapters::raw_response static_file(const std::string& path);
     adapters::raw_response fine_action(const adapters::raw_request& req);
