@@ -111,6 +111,15 @@ std::string explain_config(const rules::config& cfg) {
           << cfg.roles.appeal << "\n";
     else
         o << "回访: off\n";
+    const auto& cu = cfg.customer;
+    if (cu.enabled)
+        o << "customer: 已答复客户 within " << core::format_duration(cu.answer_within) << " of the post"
+          << (cu.remind_before.count() ? " (reminded " + core::format_duration(cu.remind_before) + " before)"
+                                       : "")
+          << ", then the complainant's head; still open after " << core::format_duration(cu.resolve_within)
+          << ": 督办 by the VP, " << core::format_duration(cu.gm_after) << " later the general manager\n";
+    else
+        o << "customer: off (no 已答复客户 clock, no 督办)\n";
     o << "categories:";
     for (const auto& c : cfg.categories) o << " " << c;
     o << "\n";

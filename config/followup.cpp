@@ -89,4 +89,43 @@ void read_followup(reader& L, const YAML::Node& root, rules::config& cfg, const 
     }
 }
 
+void read_customer(reader& L, const YAML::Node& root, rules::config& cfg) {
+    auto cu = root["customer"];
+    if (!cu ||
+        !L.keys(cu, "customer", {"enabled", "answer_within", "remind_before", "resolve_within", "gm_after"}))
+        return;
+    auto& s = cfg.customer;
+    if (auto n = cu["enabled"]; n) {
+        if (!n.IsScalar() || (n.Scalar() != "true" && n.Scalar() != "false"))
+            L.error(n, "customer.enabled must be true or false",
+                    "e.g. `enabled: false` to turn the customer's clock (已答复客户, 督办) off");
+        else
+            s.enabled = n.Scalar() == "true";
+    }
+    auto read = [&](const char* key, core::duration& slot, bool allow_zero) {
+        auto n = cu[key];
+        if (!n) return;
+        auto d = L.duration(n, std::string("customer.") + key, allow_zero);
+        if (!d) return;
+        if (!allow_zero && d->count() <= 0) {
+            L.error(n, std::string("customer.") + key + " must be longer than 0",
+                    "e.g. `" + std::string(key) + ": 24h`");
+            return;
+        }
+        slot = *d;
+    };
+    read("answer_within", s.answer_within, false);
+    read("remind_before", s.remind_before, true);
+    read("resolve_within", s.resolve_within, false);
+    read("gm_after", s.gm_after, false);
+    if (s.remind_before >= s.answer_within && s.remind_before.count() > 0)
+        L.error(cu["remind_before"] ? cu["remind_before"] : cu,
+                "customer.remind_before (" + core::format_duration(s.remind_before) +
+                    ") is not shorter than customer.answer_within (" +
+                    core::format_duration(s.answer_within) + ")",
+                "remind a few hours before the end, e.g. `remind_before: 2h` with `answer_within: 24h`, or 0 "
+                "for no "
+                "reminder");
+}
+
 }  // namespace conf::detail

@@ -11,8 +11,8 @@ namespace conf {
 namespace {
 
 const std::vector<std::string> top_keys = {
-    "timezone", "database",  "organization", "roles",        "workflow", "schedules", "calendar",
-    "server",   "platforms", "chats",        "default_chat", "company",  "followup",  "categories"};
+    "timezone",  "database", "organization", "roles",   "workflow", "schedules",  "calendar", "server",
+    "platforms", "chats",    "default_chat", "company", "followup", "categories", "customer"};
 
 }  // namespace
 
@@ -106,6 +106,7 @@ config_load_result parse_config(std::string_view yaml_text, std::string source_n
     detail::read_schedules(L, root, cfg);
     detail::read_calendar(L, root, cfg);
     detail::read_followup(L, root, cfg, known);
+    detail::read_customer(L, root, cfg);
     detail::read_serve_sections(L, root, cfg);
 
     result.errors = L.errors_;

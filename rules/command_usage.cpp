@@ -65,6 +65,14 @@ std::string_view command_word(command_kind k) {
             return "整改";
         case command_kind::categorize:
             return "分类";
+        case command_kind::answered:
+            return "已答复客户";
+        case command_kind::extend:
+            return "延期";
+        case command_kind::approve_extension:
+            return "同意延期";
+        case command_kind::supervise:
+            return "督办";
     }
     return "";
 }
@@ -129,6 +137,14 @@ std::string usage(command_kind k) {
             return "整改 P1 <整改措施> [期限]";
         case command_kind::categorize:
             return "分类 P1 <问题类别>";
+        case command_kind::answered:
+            return "已答复客户 P1 <答复客户的内容>";
+        case command_kind::extend:
+            return "延期 P1 <时间> <原因>";
+        case command_kind::approve_extension:
+            return "同意延期 P1 [部门]";
+        case command_kind::supervise:
+            return "督办";
     }
     return "";
 }
@@ -164,6 +180,10 @@ std::string help_text() {
         s += "· " + usage(k) + "\n";
     s += "退货运费：\n";
     for (auto k : {command_kind::freight, command_kind::pay, command_kind::write_off})
+        s += "· " + usage(k) + "\n";
+    s += "答复客户与督办：\n";
+    for (auto k : {command_kind::answered, command_kind::extend, command_kind::approve_extension,
+                   command_kind::supervise})
         s += "· " + usage(k) + "\n";
     s += "回访与分类：\n";
     for (auto k : {command_kind::followup, command_kind::corrective, command_kind::categorize})

@@ -16,9 +16,11 @@ struct word_def {
 // Longest words first, so 罚款汇总 wins over shorter prefixes. Words are in folded form.
 const std::vector<word_def>& words() {
     static const std::vector<word_def> w = {
+        {U"已答复客户", command_kind::answered},
         {U"总经理审批", command_kind::gm_approval},
         {U"罚款汇总", command_kind::penalties},
         {U"副总意见", command_kind::vp_opinion},
+        {U"同意延期", command_kind::approve_extension},
         {U"投诉人", command_kind::complainant},
         {U"已通知", command_kind::notify},
         {U"受理", command_kind::accept},
@@ -46,6 +48,8 @@ const std::vector<word_def>& words() {
         {U"回访", command_kind::followup},
         {U"整改", command_kind::corrective},
         {U"分类", command_kind::categorize},
+        {U"延期", command_kind::extend},
+        {U"督办", command_kind::supervise},
         {U"help", command_kind::help},
         {U"?", command_kind::help},
     };
@@ -201,6 +205,9 @@ command_parse_result parse_command(std::string_view text) {
     switch (k) {
         case command_kind::help:
             return cmd;
+        case command_kind::supervise:
+            if (!split_words(c.rest()).empty()) return error(k, "督办后面不用写内容");
+            return cmd;
         case command_kind::todo: {
             c.spaces();
             auto rest = split_words(c.rest());
@@ -353,6 +360,36 @@ command_parse_result parse_command(std::string_view text) {
             cmd.text = c.rest();
             if (cmd.text.empty()) return error(k, "缺少问题类别");
             return cmd;
+        case command_kind::answered:
+            cmd.text = c.rest();
+            if (cmd.text.empty()) return error(k, "请写明答复了客户什么");
+            return cmd;
+        case command_kind::approve_extension:
+            cmd.departments = split_words(c.rest());
+            if (cmd.departments.size() > 1) return error(k, "一次只能批准一个部门的延期");
+            return cmd;
+        case command_kind::extend: {
+            // The time is the first word or the first two ("明天 17:00"); the rest is the reason.
+            auto w = split_words(c.rest());
+            const core::local_date any_day{2026, 1, 1};
+            std::size_t n = 0;
+            if (w.size() >= 2 && parse_later_time(w[0] + " " + w[1], any_day))
+                n = 2;
+            else if (!w.empty() && parse_later_time(w[0], any_day))
+                n = 1;
+            if (n == 0)
+                return error(k, w.empty() ? "缺少延期到的时间"
+                                          : "无法识别的时间“" + w[0] + "”（如 明天 17:00、12月5日 17:00）");
+            if (w.size() == n) return error(k, "请写明延期原因");
+            cmd.args = {n == 2 ? w[0] + " " + w[1] : w[0]};
+            // The reason as typed: the text after the time words.
+            auto rest = c.rest();
+            std::size_t at = 0;
+            for (std::size_t i = 0; i < n; ++i) at = rest.find(w[i], at) + w[i].size();
+            cmd.text = std::string(trim(std::string_view(rest).substr(at)));
+            if (cmd.text.empty()) return error(k, "请写明延期原因");
+            return cmd;
+        }
         case command_kind::freight: {
             auto w = split_words(c.rest());
             if (w.size() < 2) return error(k, "缺少金额或承担部门");

@@ -40,6 +40,10 @@ enum class command_kind {
     followup,     // 回访 P1 满意|基本满意|不满意 [备注]
     corrective,   // 整改 P1 <措施> [期限]
     categorize,   // 分类 P1 <类别>
+    answered,     // 已答复客户 P1 <答复内容>: the complainant told the customer
+    extend,       // 延期 P1 <时间> <原因>: a responsible department asks for a later reply time
+    approve_extension,  // 同意延期 P1 [部门]: its head or VP approves; the deadline moves
+    supervise,          // 督办: the complaints open past customer.resolve_within
 };
 
 // The command word as SPEC writes it ("受理", "方案" for respond when typed so, ...).
@@ -54,7 +58,8 @@ struct command {
     // 待办: the optional department; 运费: the department.
     std::vector<std::string> departments;
     // 罚款汇总: the period words; 运费: the amount; 复核 F1: 维持 or 撤销; 回访: the result
-    // ("satisfied", "basically_satisfied", "unsatisfied"); 整改: the 期限 as typed (or none).
+    // ("satisfied", "basically_satisfied", "unsatisfied"); 整改: the 期限 as typed (or none);
+    // 延期: the time as typed ("明天 17:00").
     std::vector<std::string> args;
 };
 

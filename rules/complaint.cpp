@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "rules/workflow_support.hpp"
+
 namespace rules {
 
 using json = nlohmann::json;
@@ -318,6 +320,7 @@ json state_json(const complaint& c) {
                         {"paid", step_json(c.freight->paid)},
                         {"written_off", step_json(c.freight->written_off)}};
     followup_to(j, c);
+    detail::customer_to(j, c);
     return j;
 }
 
@@ -417,6 +420,7 @@ void from_json(const json& j, complaint& c) {
         c.freight = std::move(f);
     }
     followup_from(j, c);
+    detail::customer_from(j, c);
 }
 
 bool may_still_change(const complaint& c, core::instant now) {
@@ -424,6 +428,8 @@ bool may_still_change(const complaint& c, core::instant now) {
     if (c.freight && !c.freight->written_off.at) return true;
     if (c.followup && !c.followup->result && c.status_is(complaint_status::closed))
         return true;  // 回访 pending
+    if (c.customer && !c.customer->answered_at && !c.status_is(complaint_status::invalid))
+        return true;  // 已答复客户 pending
     // The appeal windows run from the last reply, the respond deadline, the ruling or a fine (issued
     // at a deadline): the latest of these bounds them all.
     auto last = c.posted_at;

@@ -85,6 +85,35 @@ struct corrective_action {
     core::instant at{};
 };
 
+// The customer's clock (rules/customer.cpp), fixed at registration: the complainant confirms
+// 已答复客户 P1 by `answer_due`; a complaint still open at `resolve_due` goes to the VP (督办),
+// at `gm_due` to the general manager.
+struct customer_clock {
+    core::instant answer_due{};   // "customer:esc:1": the complainant's head is told
+    core::instant remind_at{};    // "customer:remind:1" (== answer_due: no reminder)
+    core::instant resolve_due{};  // "supervise:esc:1"
+    core::instant gm_due{};       // "supervise:esc:2"
+    bool reminded = false;
+    bool escalated = false;
+    int supervised = 0;                        // levels posted: 1 the VP, 2 the general manager
+    std::optional<core::instant> answered_at;  // the first confirmation: it decides lateness
+    std::string answered_by;
+    std::string answer;  // what the customer was told (the latest)
+};
+
+// 延期 P1 <时间> <原因>: a responsible department asks for a later reply time; 同意延期 P1 by its
+// head or its VP moves the department's respond deadline. Kept whether approved or not.
+struct extension_request {
+    std::string department;
+    std::string by;
+    core::instant until{};
+    std::string reason;
+    core::instant at{};
+    std::string approved_by;  // empty while pending
+    std::optional<core::instant> approved_at;
+    std::optional<core::instant> previous_due;  // the deadline the approval replaced
+};
+
 struct complaint {
     std::string id;  // "P1"
     complaint_kind kind = complaint_kind::product;
@@ -152,6 +181,8 @@ struct complaint {
     std::optional<core::instant> category_at;
     std::vector<corrective_action> corrective_actions;  // one per department, the latest
     std::optional<followup_record> followup;            // from the first closing on
+    std::optional<customer_clock> customer;             // from registration (when configured)
+    std::vector<extension_request> extensions;          // 延期, in order
 
     fine_appeal* find_fine_appeal(std::string_view fine_id);
     const fine_appeal* find_fine_appeal(std::string_view fine_id) const;

@@ -164,6 +164,22 @@ struct followup_settings {
     bool operator==(const followup_settings&) const = default;
 };
 
+// The customer's clock (rules/customer.cpp, 客诉篇: tell the customer within 24 h; a complaint
+// without a solution after a week goes to the next higher leader). Fixed onto each complaint when
+// it is registered, on the wall clock (the customer's time, not the work hours).
+struct customer_settings {
+    bool enabled = true;
+    // 已答复客户 P1 by the complainant within this of the post; reminded `remind_before` it,
+    // escalated to the complainant's head at it (0 = no reminder).
+    core::duration answer_within{std::chrono::hours(24)};
+    core::duration remind_before{std::chrono::hours(2)};
+    // Still open this long after the post: the complainant's VP supervises (督办), and
+    // `gm_after` later the general manager; each level once.
+    core::duration resolve_within{std::chrono::hours(24 * 7)};
+    core::duration gm_after{std::chrono::hours(24)};
+    bool operator==(const customer_settings&) const = default;
+};
+
 // 问题类别: the categories a complaint may be filed under (the form's optional field, 分类 P1 <类别>).
 inline std::vector<std::string> default_categories() {
     return {"外观", "尺寸", "性能", "包装", "物流", "错发漏发", "交期", "服务态度", "其他"};
@@ -216,6 +232,7 @@ struct config {
     workflow_rules workflow;
     rules::schedules schedules;
     followup_settings followup;
+    customer_settings customer;
     std::vector<std::string> categories = default_categories();
     core::calendar_settings calendar;  // business = false: wall clock
     server_settings server;

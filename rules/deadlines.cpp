@@ -173,6 +173,7 @@ std::vector<deadline> pending_deadlines(const complaint& c, const core::calendar
     }
     fine_appeal_deadlines(c, k, out);  // a fine's appeal runs whatever the complaint's state
     followup_deadlines(c, out);        // the 回访 runs once the complaint is closed
+    customer_deadlines(c, out);        // 已答复客户 and 督办, paused or not
     const bool running = c.is_open() && !c.paused_since;
     if (running && c.compensation && c.sheet_date) {
         if (!unsigned_departments(c).empty()) remind(timed_step::sign, c.sheet_at, c.rules->sign_due);
@@ -248,6 +249,11 @@ void fire_deadline(complaint& c, const std::string& key_text, core::instant due,
         fire_followup(c, key, ctx, out);
         return;
     }
+    if (key.subject == deadline_key::subject_kind::customer ||
+        key.subject == deadline_key::subject_kind::supervise) {
+        fire_customer(c, key, ctx, out);
+        return;
+    }
     if (!c.is_open() || c.paused_since) return;
     if (!key.department.empty()) {
         fire_department_miss(c, key.department, due, ctx, out);
@@ -283,13 +289,15 @@ void fire_deadline(complaint& c, const std::string& key_text, core::instant due,
         auto e = make_event(c, ctx, "bot", "missed", stage_name, stage_label(stage_name) + "超时");
         e.deadline = due;
         e.late = ctx.now - due;
-        out.events.push_back(std::move(e));
+        // respond: only when a department is due now (the others have later deadlines of their own).
+        if (key.stage != stage_id::respond) out.events.push_back(std::move(e));
         std::string text;
         if (key.stage == stage_id::respond) {
             std::vector<std::string> lines;
             for (auto& d : c.departments) {
                 auto own = reply_due(c, d);
                 if (d.replied_at || d.fined || (own && *own > due)) continue;
+                if (lines.empty()) out.events.push_back(e);  // before the first fine, as always
                 fine_department(c, d, due, ctx, out, lines, post);
             }
             if (lines.empty()) {

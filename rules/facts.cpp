@@ -12,14 +12,26 @@ namespace {
 
 using json = nlohmann::json;
 
-void add_stage_fact(complaint_facts& f, const stage_state& s) {
+void add_stage_fact(complaint_facts& f, const complaint& c, const stage_state& s) {
     if (!s.due) return;
     auto stage = parse_stage(s.name);
     if (!stage) return;
-    bool in_time = s.done_at && *s.done_at <= *s.due;
-    bool late = s.missed || (s.done_at && *s.done_at > *s.due);
+    auto due = *s.due;
+    bool missed = s.missed;
+    if (*stage == stage_id::respond && !c.departments.empty()) {
+        // The stage is in time when every department answered by its own deadline (one added late
+        // by 调查, or moved by an approved 延期, has a later one): late only once a department
+        // was fined or the last answer came after the latest of them.
+        missed = false;
+        for (const auto& d : c.departments) {
+            if (auto own = reply_due(c, d); own && *own > due) due = *own;
+            missed = missed || d.fined;
+        }
+    }
+    bool in_time = s.done_at && *s.done_at <= due && !missed;
+    bool late = missed || (s.done_at && *s.done_at > due);
     if (!in_time && !late) return;  // still running
-    f.steps.push_back({*stage, {}, *s.due, s.done_at, !in_time});
+    f.steps.push_back({*stage, {}, due, s.done_at, !in_time});
 }
 
 }  // namespace
@@ -41,7 +53,7 @@ complaint_facts facts_of(const complaint& c) {
         f.customer = *who;
     if (const auto* b = c.field("品牌")) f.brand = *b;
     for (const auto& d : c.departments) f.departments.push_back(d.department);
-    for (const auto& s : c.stages) add_stage_fact(f, s);
+    for (const auto& s : c.stages) add_stage_fact(f, c, s);
     const auto* respond = c.find_stage(stage_id::respond);
     if (!respond || !respond->due) return f;
     for (const auto& d : c.departments) {

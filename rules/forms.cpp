@@ -212,6 +212,61 @@ std::optional<core::local_datetime> parse_datetime(std::string_view text, int de
     return t;
 }
 
+std::optional<core::local_datetime> parse_later_time(std::string_view text, core::local_date today,
+                                                     unsigned end_hour, unsigned end_minute) {
+    auto cps = fold_cps(trim(text)).cps;
+    for (std::u32string tail : {U"之前", U"以前", U"为止", U"前"})
+        if (cps.size() > tail.size() && cps.compare(cps.size() - tail.size(), tail.size(), tail) == 0) {
+            cps.resize(cps.size() - tail.size());
+            break;
+        }
+    scanner sc{cps};
+    sc.spaces();
+    core::local_datetime t{today, end_hour, end_minute, 0};
+    bool dated = true;
+    if (sc.eat_word(U"今天") || sc.eat_word(U"今日")) {
+    } else if (sc.eat_word(U"明天") || sc.eat_word(U"明日")) {
+        t.date = core::add_days(today, 1);
+    } else if (sc.eat_word(U"后天")) {
+        t.date = core::add_days(today, 2);
+    } else {
+        // "12-05" and "12/5" (no year): month and day; else the form's dates ("12月5日", "2026-12-05").
+        auto save = sc.i;
+        unsigned m = 0, d = 0;
+        if (sc.number(m, 2) && (sc.eat('-') || sc.eat('/')) && sc.number(d, 2) &&
+            !(sc.i < sc.s.size() && (sc.s[sc.i] == '-' || sc.s[sc.i] == '/'))) {
+            if (!core::valid_date(today.year, m, d) && !(m == 2 && d == 29)) return std::nullopt;
+            t.date = {today.year, m, d};
+        } else {
+            sc.i = save;
+            if (!scan_date(sc, today.year, t.date)) {
+                sc.i = save;
+                dated = false;
+            }
+        }
+        // Without a year, a day already past this year is next year's (in December, "1月5日").
+        bool year_written = cps.size() >= 4;
+        for (std::size_t k = 0; k < 4 && k < cps.size(); ++k)
+            year_written = year_written && cps[k] >= '0' && cps[k] <= '9';
+        if (dated && !year_written && t.date < today) {
+            t.date.year += 1;
+            if (!core::valid_date(t.date.year, t.date.month, t.date.day)) return std::nullopt;
+        }
+        if (dated && !core::valid_date(t.date.year, t.date.month, t.date.day)) return std::nullopt;
+    }
+    sc.spaces();
+    if (!sc.done()) {
+        unsigned h = 0, mi = 0, se = 0;
+        if (!scan_time(sc, h, mi, se) || !sc.done()) return std::nullopt;
+        t.hour = h;
+        t.minute = mi;
+        t.second = 0;
+    } else if (!dated) {
+        return std::nullopt;  // nothing written
+    }
+    return t;
+}
+
 std::string blank_template(complaint_kind k) {
     const auto& form = form_for(k);
     std::string s = form.title;

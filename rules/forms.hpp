@@ -115,5 +115,11 @@ std::optional<core::local_date> parse_date(std::string_view text, int default_ye
 // Parses a date and time ("2026年11月23日9时05分", "2026-11-23 09:05", "2026/11/23 9:05",
 // "11月23日9时05分", also "9点05分" / "9:05"); seconds optional.
 std::optional<core::local_datetime> parse_datetime(std::string_view text, int default_year);
+// A later time as people write it (延期 P1 <时间>): "明天 17:00", "后天", "12月5日17:00", "12-05 17:00",
+// "2026-12-05", "17:00" (today); a trailing 前/之前 is ignored. Relative words and a missing year count
+// from `today` (a day already past without its year is next year's); a date alone means
+// end_hour:end_minute. nullopt when it is no time.
+std::optional<core::local_datetime> parse_later_time(std::string_view text, core::local_date today,
+                                                     unsigned end_hour = 18, unsigned end_minute = 0);
 
 }  // namespace rules

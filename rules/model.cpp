@@ -74,6 +74,8 @@ constexpr std::array<std::pair<satisfaction, std::string_view>, 3> satisfaction_
 }};
 
 constexpr std::string_view followup_prefix = "followup:";
+constexpr std::string_view customer_prefix = "customer:";
+constexpr std::string_view supervise_prefix = "supervise:";
 
 // A positive decimal number, all of `s`.
 std::optional<int> positive(std::string_view s) {
@@ -233,8 +235,28 @@ deadline_key deadline_key::followup_key(deadline_action a) {
     return k;
 }
 
+deadline_key deadline_key::customer_key(deadline_action a) {
+    deadline_key k;
+    k.subject = subject_kind::customer;
+    k.action = a;
+    k.level = 1;
+    return k;
+}
+
+deadline_key deadline_key::supervise_key(int level) {
+    deadline_key k;
+    k.subject = subject_kind::supervise;
+    k.action = deadline_action::escalate;
+    k.level = level;
+    return k;
+}
+
 std::string deadline_key::to_string() const {
     switch (subject) {
+        case subject_kind::customer:
+            return std::string(customer_prefix) + chain_action(action, level);
+        case subject_kind::supervise:
+            return std::string(supervise_prefix) + chain_action(deadline_action::escalate, level);
         case subject_kind::followup:
             return std::string(followup_prefix) + chain_action(action, level);
         case subject_kind::step:
@@ -257,6 +279,19 @@ std::optional<deadline_key> deadline_key::parse(std::string_view key) {
         if (action == "ask") return followup_key(deadline_action::ask);
         if (action == "remind:1") return followup_key(deadline_action::remind);
         if (action == "esc:1") return followup_key(deadline_action::escalate);
+        return std::nullopt;
+    }
+    // The customer's clock: "customer:remind:1", "customer:esc:1", "supervise:esc:1|2".
+    if (key.substr(0, customer_prefix.size()) == customer_prefix) {
+        auto action = key.substr(customer_prefix.size());
+        if (action == "remind:1") return customer_key(deadline_action::remind);
+        if (action == "esc:1") return customer_key(deadline_action::escalate);
+        return std::nullopt;
+    }
+    if (key.substr(0, supervise_prefix.size()) == supervise_prefix) {
+        auto action = key.substr(supervise_prefix.size());
+        if (action == "esc:1") return supervise_key(1);
+        if (action == "esc:2") return supervise_key(2);
         return std::nullopt;
     }
     // A timed step's reminder: "<step>:remind:<n>" (the step may hold a colon: "freight:pay").

@@ -56,8 +56,10 @@ enum class deadline_action {
 //   a fine's review:    F1:review:miss  F1:review:esc:2  F1:review:repeat:1
 //   a timed step:       sign:remind:1  vp:remind:2  freight:head:remind:1
 //   the 回访:           followup:ask  followup:remind:1  followup:esc:1
+//   the customer's clock: customer:remind:1  customer:esc:1 (已答复客户), supervise:esc:1 (the VP)
+//                       supervise:esc:2 (the general manager) while the complaint stays open
 struct deadline_key {
-    enum class subject_kind { stage, fine_review, step, followup };
+    enum class subject_kind { stage, fine_review, step, followup, customer, supervise };
     subject_kind subject = subject_kind::stage;
     stage_id stage = stage_id::accept;   // subject stage (fine_review: always review)
     std::string fine;                    // subject fine_review: "F1"
@@ -72,6 +74,10 @@ struct deadline_key {
     static deadline_key reminder(timed_step s, int n);
     // ask, remind (level 1) or escalate (level 1).
     static deadline_key followup_key(deadline_action a);
+    // remind (level 1) or escalate (level 1).
+    static deadline_key customer_key(deadline_action a);
+    // escalate, level 1 (the VP) or 2 (the general manager).
+    static deadline_key supervise_key(int level);
 
     std::string to_string() const;
     // nullopt for anything to_string cannot produce (an unknown stage, a level that is not a

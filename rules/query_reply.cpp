@@ -2,6 +2,7 @@
 // pending. A huge complaint (long fields, a long timeline) is summarised under a fixed size: values
 // cut with their length shown, the timeline's first and last entries around "…省略 N 条…", and a
 // pointer to the full record.
+#include "rules/customer.hpp"
 #include "rules/followup.hpp"
 #include "rules/text.hpp"
 #include "rules/workflow.hpp"
@@ -113,6 +114,11 @@ std::string build(const complaint& c, const std::vector<event>& timeline, const 
     for (const auto& a : c.corrective_actions)
         s += "整改：" + a.department + " " + cut(a.measure, lim.field_chars) +
              (a.until.empty() ? "" : "（期限 " + a.until + "）") + "\n";
+    for (const auto& x : extension_words(c, ctx)) s += "延期：" + cut(x, lim.field_chars) + "\n";
+    if (auto a = customer_words(c, ctx); !a.empty()) s += "答复客户：" + cut(a, lim.field_chars) + "\n";
+    if (supervised(c, ctx.now))
+        s += "督办：登记已满 " + core::format_duration_zh(ctx.now - c.posted_at) + "，" +
+             (c.customer->supervised >= 2 ? "总经理" : "副总") + "督办中\n";
     if (auto f = followup_words(c, ctx); !f.empty()) s += "回访：" + cut(f, lim.field_chars) + "\n";
     if (c.is_open())
         s += "待办：" + pending_summary(c, ctx);

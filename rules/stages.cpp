@@ -69,6 +69,7 @@ complaint register_complaint(const complaint_form& form, const core::inbound_mes
     if (const auto* p = cfg.org.find_person(c.complainant)) c.complainant_department = p->department;
     auto warning = complainant_warning(c, match, written, cfg);
     auto category_warning = form_category(c, cfg);
+    start_customer_clock(c, ctx);
 
     auto stage_at = [&](stage_id id, const stage_rule& r) {
         stage_state s;

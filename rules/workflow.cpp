@@ -53,6 +53,12 @@ bool apply_command(complaint& c, const command& cmd, const std::string& actor, c
             return do_corrective(c, cmd, actor, chat, ctx, out);
         case command_kind::categorize:
             return do_categorize(c, cmd, actor, chat, ctx, out);
+        case command_kind::answered:
+            return do_answered(c, cmd, actor, chat, ctx, out);
+        case command_kind::extend:
+            return do_extend(c, cmd, actor, chat, ctx, out);
+        case command_kind::approve_extension:
+            return do_approve_extension(c, cmd, actor, chat, ctx, out);
         default:
             break;
     }

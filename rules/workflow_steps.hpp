@@ -61,6 +61,13 @@ bool do_corrective(complaint& c, const command& cmd, const std::string& actor, c
                    const context& ctx, outcome& out);
 bool do_categorize(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
                    const context& ctx, outcome& out);
+// customer.cpp: 已答复客户, 延期 and 同意延期.
+bool do_answered(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
+                 const context& ctx, outcome& out);
+bool do_extend(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
+               const context& ctx, outcome& out);
+bool do_approve_extension(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
+                          const context& ctx, outcome& out);
 // The form's 问题类别 at registration: sets c.category when it names a configured one; otherwise
 // returns the receipt's sentence (what was written, the list, how to correct it).
 std::string form_category(complaint& c, const config& cfg);

@@ -57,6 +57,14 @@ void mark_closed(complaint& c, const context& ctx);
 // The 回访's deadlines (followup:ask, followup:remind:1, followup:esc:1) and their firing.
 void followup_deadlines(const complaint& c, std::vector<deadline>& out);
 void fire_followup(complaint& c, const deadline_key& key, const context& ctx, outcome& out);
+// The customer's clock (customer.cpp): fixed at registration when customer.enabled; its deadlines
+// (customer:remind:1, customer:esc:1, supervise:esc:1|2), their firing, and its JSON (beside the
+// rest of the complaint's, absent when there is none).
+void start_customer_clock(complaint& c, const context& ctx);
+void customer_deadlines(const complaint& c, std::vector<deadline>& out);
+void fire_customer(complaint& c, const deadline_key& key, const context& ctx, outcome& out);
+void customer_to(nlohmann::json& j, const complaint& c);
+void customer_from(const nlohmann::json& j, complaint& c);
 // Validates department words against the organization; returns canonical names or sets `bad`.
 std::vector<std::string> resolve_departments(const std::vector<std::string>& words, const config& cfg,
                                              std::vector<std::string>& bad);

@@ -51,6 +51,12 @@ std::string event_label(const std::string& type) {
                                                            {"followup_reminded", "回访提醒"},
                                                            {"followup_escalated", "回访升级"},
                                                            {"followup_recorded", "回访"},
+                                                           {"customer_reminded", "答复客户提醒"},
+                                                           {"customer_escalated", "答复客户超时"},
+                                                           {"customer_answered", "答复客户"},
+                                                           {"supervised", "督办"},
+                                                           {"extension_requested", "申请延期"},
+                                                           {"extension_approved", "同意延期"},
                                                            {"refused", "拒绝"},
                                                            {"sheet", "列入流程表"}};
     auto it = labels.find(type);
@@ -79,6 +85,7 @@ std::string stage_words(const std::string& stage) {
     if (stage.empty()) return {};
     if (stage == "freight") return "运费";
     if (stage == "followup") return "回访";
+    if (stage == "customer") return "答复客户";
     if (stage == "sheet") return "流程表";
     return rules::stage_label(stage);
 }

@@ -5,6 +5,7 @@
 #include "pipeline/inbound_post.hpp"
 #include "pipeline/org_snapshot.hpp"
 #include "rules/commands.hpp"
+#include "rules/customer.hpp"
 #include "rules/forms.hpp"
 #include "rules/jobs.hpp"
 #include "rules/reports.hpp"
@@ -380,6 +381,17 @@ void engine::on_command(const rules::command& cmd, const core::inbound_message& 
             reply(out, msg, rules::todo_list(list, ctx, *dept, total));
             return;
         }
+        case command_kind::supervise: {
+            // Every open complaint is held in memory (still loading at start-up: say so).
+            std::vector<const rules::complaint*> open;
+            live_.for_each_held([&](const rules::complaint& c) {
+                if (c.is_open()) open.push_back(&c);
+            });
+            auto text = rules::supervision_list(open, ctx);
+            if (live_.loading()) text += "\n（启动中，投诉尚未全部载入，稍后再查可能更多）";
+            reply(out, msg, std::move(text));
+            return;
+        }
         case command_kind::penalties: {
             std::string error;
             auto p = rules::parse_period(cmd.args, tz_.date_of(ctx.now), error);
@@ -460,6 +472,9 @@ void engine::on_complaint_command(const rules::command& cmd, const core::inbound
         case command_kind::followup:
         case command_kind::corrective:
         case command_kind::categorize:
+        case command_kind::answered:
+        case command_kind::extend:
+        case command_kind::approve_extension:
             if (rules::apply_command(*c, cmd, msg.sender, msg.chat, ctx, out)) save(*c);
             return;
         default:

@@ -67,6 +67,27 @@ json complaint_json(const rules::complaint& c, const core::zone& tz) {
                     {"recorded_at", time_or_null(f.recorded_at, tz)},
                     {"remark", f.remark}};
     }
+    json customer = nullptr;
+    if (c.customer) {
+        const auto& k = *c.customer;
+        customer = {{"answer_due", tz.iso(k.answer_due)},
+                    {"answered_at", time_or_null(k.answered_at, tz)},
+                    {"answered_by", k.answered_at ? json(k.answered_by) : json(nullptr)},
+                    {"answer", k.answered_at ? json(k.answer) : json(nullptr)},
+                    {"resolve_due", tz.iso(k.resolve_due)},
+                    {"supervised_by", k.supervised >= 2   ? json("general_manager")
+                                      : k.supervised == 1 ? json("vp")
+                                                          : json(nullptr)}};
+    }
+    json extensions = json::array();
+    for (const auto& r : c.extensions)
+        extensions.push_back({{"department", r.department},
+                              {"by", r.by},
+                              {"until", tz.iso(r.until)},
+                              {"reason", r.reason},
+                              {"at", tz.iso(r.at)},
+                              {"approved_by", r.approved_by.empty() ? json(nullptr) : json(r.approved_by)},
+                              {"approved_at", time_or_null(r.approved_at, tz)}});
     json corrective = json::array();
     for (const auto& a : c.corrective_actions)
         corrective.push_back({{"department", a.department},
@@ -88,7 +109,9 @@ json complaint_json(const rules::complaint& c, const core::zone& tz) {
             {"replies", replies},
             {"category", c.category.empty() ? json(nullptr) : json(c.category)},
             {"corrective_actions", corrective},
-            {"followup", followup}};
+            {"followup", followup},
+            {"customer", customer},
+            {"extensions", extensions}};
 }
 
 json sheet_json(const rules::complaint& c, const core::zone& tz, const std::vector<rules::event>& events) {

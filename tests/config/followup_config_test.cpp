@@ -83,3 +83,39 @@ TEST(FollowupConfig, TheExamplesDocumentIt) {
     EXPECT_EQ(r.config->followup, rules::followup_settings{});
     EXPECT_EQ(r.config->categories, rules::default_categories());
 }
+
+TEST(CustomerConfig, DefaultsOverridesAndOff) {
+    auto r = parse(org);
+    ASSERT_TRUE(r.config) << first_error(r);
+    const auto& d = r.config->customer;
+    EXPECT_TRUE(d.enabled);
+    EXPECT_EQ(d.answer_within, std::chrono::hours(24));
+    EXPECT_EQ(d.remind_before, std::chrono::hours(2));
+    EXPECT_EQ(d.resolve_within, std::chrono::hours(24 * 7));
+    EXPECT_EQ(d.gm_after, std::chrono::hours(24));
+    r = parse(org + "customer: { answer_within: 12h, remind_before: 0, resolve_within: 5d, gm_after: 2d }\n");
+    ASSERT_TRUE(r.config) << first_error(r);
+    EXPECT_EQ(r.config->customer.answer_within, std::chrono::hours(12));
+    EXPECT_EQ(r.config->customer.remind_before, core::duration{0});
+    EXPECT_EQ(r.config->customer.resolve_within, std::chrono::hours(24 * 5));
+    EXPECT_EQ(r.config->customer.gm_after, std::chrono::hours(48));
+    r = parse(org + "customer: { enabled: false }\n");
+    ASSERT_TRUE(r.config) << first_error(r);
+    EXPECT_FALSE(r.config->customer.enabled);
+}
+
+TEST(CustomerConfig, ErrorsSayWhatToFix) {
+    EXPECT_EQ(first_error(parse(org + "customer: { answer_within: soon }\n")),
+              "c.yaml:13:28: bad duration 'soon' for customer.answer_within — write durations like 5m, 30m, 2h, "
+              "1h30m");
+    EXPECT_EQ(first_error(parse(org + "customer: { remind_before: 24h }\n")),
+              "c.yaml:13:28: customer.remind_before (1d) is not shorter than customer.answer_within (1d) — "
+              "remind a few hours before the end, e.g. `remind_before: 2h` with `answer_within: 24h`, or 0 for "
+              "no reminder");
+    EXPECT_EQ(first_error(parse(org + "customer: { enabled: yes }\n")),
+              "c.yaml:13:22: customer.enabled must be true or false — e.g. `enabled: false` to turn the "
+              "customer's clock (已答复客户, 督办) off");
+    auto unknown = first_error(parse(org + "customer: { answer_in: 24h }\n"));
+    EXPECT_NE(unknown.find("answer_in"), std::string::npos) << unknown;
+    EXPECT_NE(first_error(parse(org + "customer: { gm_after: 0 }\n")), "");
+}

@@ -179,3 +179,56 @@ TEST(ManagementWeek, ReplayWalksCompensationFreightAndAppeal) {
     EXPECT_EQ(complaints[0]["valid"], true);
     ASSERT_EQ(test_support::run_command(bot() + " audit verify --db " + db, out), 0) << out;
 }
+
+// The customer week (examples/customer-week.jsonl) through `replay` with config.example.yaml: a
+// department's 延期 granted by its head (no fine at the old deadline, the reply in time at the new
+// one), 已答复客户 in time for P1 and missed for P2 (its head told), and P2, still in the
+// compensation flow a week later, supervised by the VP, then the general manager, and on 督办's list.
+TEST(CustomerWeek, ReplayShowsTheCustomersClock) {
+    test_support::temp_dir dir;
+    auto db = (dir / "week.db").string();
+    std::string out;
+    ASSERT_EQ(test_support::run_command(bot() + " replay --config " + std::string(BOT_SOURCE_DIR) +
+                                            "/config.example.yaml --script " + std::string(BOT_SOURCE_DIR) +
+                                            "/examples/customer-week.jsonl --db " + db + " --format jsonl",
+                                        out),
+              0)
+        << out;
+    std::vector<nlohmann::json> posts;
+    std::size_t start = 0;
+    while (start < out.size()) {
+        auto end = out.find('\n', start);
+        posts.push_back(nlohmann::json::parse(out.substr(start, end - start)));
+        start = end + 1;
+    }
+    auto find = [&](const std::string& needle) -> nlohmann::json {
+        for (const auto& p : posts)
+            if (contains(p["text"].get<std::string>(), needle)) return p;
+        return nullptr;
+    };
+    auto at_of = [&](const std::string& needle) {
+        auto p = find(needle);
+        return p.is_null() ? std::string("missing: ") + needle : p["at"].get<std::string>();
+    };
+    EXPECT_EQ(at_of("⏳ P1 生产部申请将回复时间延至 11-24 17:00（原截止 11:00）"), "2026-11-23T10:10:00+08:00");
+    EXPECT_EQ(find("⏳ P1 生产部申请")["mentions"], nlohmann::json::array({"qianqi", "zhaoliu"}));
+    EXPECT_EQ(at_of("✅ P1 同意延期：生产部回复截止由 11:00 延至 11-24 17:00（赵六批准）"),
+              "2026-11-23T10:15:00+08:00");
+    EXPECT_EQ(at_of("✅ P1 已记录答复客户：已电话告知客户"), "2026-11-23T10:20:00+08:00");
+    EXPECT_EQ(at_of("📨 P1 已收到生产部的回复（钱七，按时）"), "2026-11-24T16:30:00+08:00");
+    EXPECT_EQ(at_of("🔔 P2 请林芳于 14:00 前答复客户"), "2026-11-24T12:00:00+08:00");
+    EXPECT_EQ(at_of("⏫ P2 登记已满 1天（截止 14:00），林芳仍未确认答复客户，请销售二部负责人督促"),
+              "2026-11-24T14:00:00+08:00");
+    EXPECT_EQ(find("林芳仍未确认答复客户")["mentions"], nlohmann::json::array({"huangwei", "linfang"}));
+    EXPECT_EQ(at_of("延期：生产部延至 11-24 17:00（赵六批准）"), "2026-11-24T17:00:00+08:00");  // 查询 P1
+    EXPECT_EQ(at_of("🚩 督办：P2 登记已满 7天仍未办结"), "2026-11-30T14:00:00+08:00");
+    EXPECT_EQ(find("🚩 督办：P2 登记已满 7天")["mentions"], nlohmann::json::array({"liuqiang"}));
+    EXPECT_EQ(at_of("🚩 督办：P2 登记已满 8天仍未办结"), "2026-12-01T14:00:00+08:00");
+    EXPECT_EQ(find("🚩 督办：P2 登记已满 8天")["mentions"], nlohmann::json::array({"wangzong", "dingxiaoling"}));
+    EXPECT_EQ(at_of("🚩 督办（登记满 7天 仍未办结）共 1 件：\n· P2"), "2026-12-01T14:30:00+08:00");
+    EXPECT_TRUE(find("各环节按时率：受理 100%，公布工艺流程 100%，回复 100%").is_object());
+
+    ASSERT_EQ(test_support::run_command(bot() + " report penalties --db " + db + " --format json", out), 0);
+    EXPECT_EQ(nlohmann::json::parse(out).size(), 0u);  // the old deadline fined nobody
+    ASSERT_EQ(test_support::run_command(bot() + " audit verify --db " + db, out), 0) << out;
+}

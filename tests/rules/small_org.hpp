@@ -37,6 +37,7 @@ inline rules::config company() {
     };
     cfg.roles.vice_presidents = {{"销售一部", "liuzong"}};
     cfg.roles.general_manager = {"huangzong"};
+    cfg.customer.enabled = false;  // the customer's clock: on in the tests about it (customer_test.cpp)
     return cfg;
 }
 
