@@ -13,28 +13,29 @@ namespace {
 using json = nlohmann::json;
 
 void add_stage_fact(complaint_facts& f, const complaint& c, const stage_state& s) {
-    if (!s.due) return;
     auto stage = parse_stage(s.name);
-    if (!stage) return;
-    auto due = *s.due;
-    bool missed = s.missed;
-    if (*stage == stage_id::respond && !c.departments.empty()) {
-        // The stage is in time when every department answered by its own deadline (one added late
-        // by 调查, or moved by an approved 延期, has a later one): late only once a department
-        // was fined or the last answer came after the latest of them.
-        missed = false;
-        for (const auto& d : c.departments) {
-            if (auto own = reply_due(c, d); own && *own > due) due = *own;
-            missed = missed || d.fined;
-        }
-    }
-    bool in_time = s.done_at && *s.done_at <= due && !missed;
-    bool late = missed || (s.done_at && *s.done_at > due);
-    if (!in_time && !late) return;  // still running
-    f.steps.push_back({*stage, {}, due, s.done_at, !in_time});
+    auto t = timing_of(c, s);
+    if (!stage || !t || (!t->in_time && !t->late)) return;  // not armed, or still running
+    f.steps.push_back({*stage, {}, t->due, s.done_at, !t->in_time});
 }
 
 }  // namespace
+
+std::optional<stage_timing> timing_of(const complaint& c, const stage_state& s) {
+    if (!s.due) return std::nullopt;
+    stage_timing t{*s.due};
+    bool missed = s.missed;
+    if (s.is(stage_id::respond) && !c.departments.empty()) {
+        missed = false;
+        for (const auto& d : c.departments) {
+            if (auto own = reply_due(c, d); own && *own > t.due) t.due = *own;
+            missed = missed || d.fined;
+        }
+    }
+    t.in_time = s.done_at && *s.done_at <= t.due && !missed;
+    t.late = missed || (s.done_at && *s.done_at > t.due);
+    return t;
+}
 
 std::string complaint_facts::id() const {
     return kind_prefix(kind) + std::to_string(seq);

@@ -46,6 +46,16 @@ struct complaint_facts {
 
 complaint_facts facts_of(const complaint& c);
 
+// How a stage went against its deadline: the respond stage is in time when each department answered
+// by its own deadline (one added by 调查 or moved by 延期 has a later one) and late once one was
+// fined or the last answer came after the latest of them; `due` is then that latest deadline.
+struct stage_timing {
+    core::instant due{};
+    bool in_time = false;
+    bool late = false;  // neither: still running
+};
+std::optional<stage_timing> timing_of(const complaint& c, const stage_state& s);  // nullopt: not armed
+
 // A compact binary form (MessagePack) for the database, and back. from_bytes throws
 // std::runtime_error on bytes that are not facts.
 std::string to_bytes(const complaint_facts& f);

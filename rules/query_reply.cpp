@@ -102,6 +102,7 @@ std::string build(const complaint& c, const std::vector<event>& timeline, const 
     if (const auto* typed = c.field("投诉人");
         !typed || trim(*typed) != ctx.cfg.org.display_name(c.complainant))
         s += "登记投诉人：" + name_with_department(ctx.cfg, c.complainant) + "\n";
+    if (auto owner = owner_of(c); !owner.empty()) s += "首问负责人：" + name_with_department(ctx.cfg, owner) + "\n";
     s += "时间线：\n";
     const std::size_t n = timeline.size();
     if (lim.keep == 0 || n <= 2 * lim.keep + 1) {

@@ -152,7 +152,11 @@ std::string todo_list(const std::vector<const complaint*>& open, const context& 
             if (std::find(who.begin(), who.end(), department) == who.end()) continue;
         }
         ++count;
-        if (lines.size() < todo_lines_max) lines.push_back("· " + pending_summary(c, ctx));
+        if (lines.size() < todo_lines_max) {
+            auto owner = owner_of(c);
+            lines.push_back("· " + pending_summary(c, ctx) +
+                            (owner.empty() ? std::string{} : "，首问 " + ctx.cfg.org.display_name(owner)));
+        }
     }
     if (total && *total > count) count = *total;
     std::string head = "📝 待办" + (department.empty() ? std::string{} : "（" + department + "）");

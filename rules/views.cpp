@@ -47,6 +47,11 @@ std::vector<std::string> pending_departments(const complaint& c, const config& c
     return {acting_department(c, cfg, p->name)};
 }
 
+std::string owner_of(const complaint& c) {
+    const auto* accept = c.find_stage(stage_id::accept);
+    return accept && accept->done_at ? accept->done_by : std::string{};
+}
+
 std::string pending_summary(const complaint& c, const context& ctx) {
     std::string line = c.id + " ";
     const auto* p = c.pending_stage();

@@ -50,6 +50,9 @@ std::optional<core::instant> reply_due(const complaint& c, const department_repl
 std::vector<std::string> pending_departments(const complaint& c, const config& cfg);
 // One line for 待办: "P1 待回复（采购部）剩余 25分钟".
 std::string pending_summary(const complaint& c, const context& ctx);
+// 首问负责人 (000 首问责任制): the person who accepted the complaint owns it in 查询, 待办 and the
+// reports; empty until it is accepted.
+std::string owner_of(const complaint& c);
 // The 查询 reply: fields (the form's, then the extra ones), timeline, what is pending. Longer than
 // max_query_reply_chars, it is a summary under that size (values cut, the timeline's first and last
 // entries around "…省略 N 条…") that says where the full record is.

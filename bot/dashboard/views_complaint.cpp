@@ -5,6 +5,7 @@
 #include "dashboard/views.hpp"
 #include "dashboard/web.hpp"
 #include "reports/report_query.hpp"
+#include "rules/facts.hpp"
 #include "rules/statement.hpp"
 #include "rules/workflow.hpp"
 
@@ -105,6 +106,8 @@ std::string complaint_view(const viewer& v, const rules::complaint& c,
         tz.long_time(c.posted_at) + "</dd>\n<dt>投诉人</dt><dd>" + html_escape(person(cfg, c.complainant)) +
         (c.complainant_department.empty() ? "" : "（" + html_escape(c.complainant_department) + "）") +
         "</dd>\n";
+    if (auto owner = rules::owner_of(c); !owner.empty())
+        body += "<dt>首问负责人</dt><dd>" + html_escape(person(cfg, owner)) + "</dd>\n";
     for (const auto& [k, val] : c.fields)
         if (k != "投诉人") body += "<dt>" + html_escape(k) + "</dt><dd>" + html_escape(val) + "</dd>\n";
     if (!c.category.empty()) body += "<dt>问题类别</dt><dd>" + html_escape(c.category) + "</dd>\n";
@@ -113,13 +116,14 @@ std::string complaint_view(const viewer& v, const rules::complaint& c,
 
     std::vector<row> stages;
     for (const auto& s : c.stages) {
-        bool late = s.missed || (s.done_at && s.due && *s.done_at > *s.due);
+        auto timing = rules::timing_of(c, s);  // respond: each department against its own deadline
+        bool late = timing && timing->late;
         std::string state = s.done_at  ? (late ? "超时完成" : "按时完成")
-                            : s.missed ? "已超时"
+                            : late     ? "已超时"
                             : s.due    ? "进行中"
                                        : "未开始";
         stages.push_back({{rules::stage_label(s.name)},
-                          {when(tz, s.due), {}, "num"},
+                          {when(tz, timing ? std::optional<core::instant>(timing->due) : s.due), {}, "num"},
                           {when(tz, s.done_at), {}, "num"},
                           {person(cfg, s.done_by)},
                           {state,

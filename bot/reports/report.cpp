@@ -235,6 +235,7 @@ void run_report(const report_options& o, std::ostream& out) {
             t.header = {"投诉编号", "类型",          "状态", "待办环节", "登记时间",
                         "投诉人",   "客户/投诉对象", "内容", "其他信息"};
         // The complaints: the same selection and JSON as the dashboard's /api/complaints.
+        const auto names = sheet ? rules::config{} : report_config(db);  // 首问's name
         for (const auto& c : sheet ? db.all_complaints() : select_complaints(db, tz, query_of(o))) {
             if (sheet && (!c.sheet_date || !in_range(*c.sheet_date, o))) continue;
             const auto* pending = c.is_open() ? c.pending_stage() : nullptr;
@@ -263,7 +264,8 @@ void run_report(const report_options& o, std::ostream& out) {
             } else {
                 // The 问题类别 and the 回访, then the extra fields of the post ("订单号：…", 附言).
                 std::string extras;
-                if (!c.category.empty()) extras = "问题类别：" + c.category;
+                if (auto owner = rules::owner_of(c); !owner.empty()) extras = "首问：" + names.org.display_name(owner);
+                if (!c.category.empty()) extras += (extras.empty() ? "" : "；") + std::string("问题类别：") + c.category;
                 if (auto fu = followup_cell(c, tz); !fu.empty())
                     extras += (extras.empty() ? "" : "；") + std::string("回访：") + fu;
                 for (const auto& [k, v] : c.fields)

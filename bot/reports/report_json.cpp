@@ -105,6 +105,7 @@ json complaint_json(const rules::complaint& c, const core::zone& tz) {
             {"complainant", c.complainant},
             {"complainant_department", c.complainant_department},
             {"poster", c.poster},
+            {"owner", rules::owner_of(c).empty() ? json(nullptr) : json(rules::owner_of(c))},
             {"fields", fields},
             {"replies", replies},
             {"category", c.category.empty() ? json(nullptr) : json(c.category)},

@@ -2,6 +2,7 @@
 // malformed posts, on a real SQLite file.
 #include <gtest/gtest.h>
 
+#include "reports/report_json.hpp"
 #include "support/harness.hpp"
 
 using namespace harness;
@@ -19,6 +20,18 @@ TEST(Engine, QueryShowsFieldsTimelineAndWhatIsPending) {
     EXPECT_TRUE(contains(t, "· 11-23 10:40 生产部（钱七）回复：冷镦模具磨损导致螺纹不良"));
     EXPECT_TRUE(contains(t, "· 11-23 11:00 F1 采购部 负责人 吴九 罚款 50 元"));
     EXPECT_TRUE(contains(t, "待办：P1 待回复（采购部） 已超时5分钟"));
+    EXPECT_TRUE(contains(t, "首问负责人：周敏（打单部）"));  // who accepted it owns it (首问责任制)
+}
+
+TEST(Engine, WhoAcceptedOwnsTheComplaintInTheReports) {
+    bench b;
+    b.say(at("09:00"), "zhangsan", product_post);
+    auto c = b.complaint("P1");
+    EXPECT_TRUE(app::complaint_json(*c, b.engine().tz()).at("owner").is_null());  // nobody yet
+    b.say(at("09:04"), "zhoumin", "受理 P1");
+    c = b.complaint("P1");
+    EXPECT_EQ(rules::owner_of(*c), "zhoumin");
+    EXPECT_EQ(app::complaint_json(*c, b.engine().tz()).at("owner"), "zhoumin");
 }
 
 TEST(Engine, TodoListsOpenComplaintsAndFiltersByDepartment) {
@@ -28,9 +41,9 @@ TEST(Engine, TodoListsOpenComplaintsAndFiltersByDepartment) {
     auto r = b.say(at("11:11"), "wangwu", "待办");
     EXPECT_EQ(
         r[0].text,
-        "📝 待办：共 2 件\n· P1 待回复（采购部） 已超时11分钟\n· S1 待受理（人力资源部） 剩余4分钟\n@王五");
+        "📝 待办：共 2 件\n· P1 待回复（采购部） 已超时11分钟，首问 周敏\n· S1 待受理（人力资源部） 剩余4分钟\n@王五");
     r = b.say(at("11:12"), "wangwu", "待办 采购部");
-    EXPECT_EQ(r[0].text, "📝 待办（采购部）：共 1 件\n· P1 待回复（采购部） 已超时12分钟\n@王五");
+    EXPECT_EQ(r[0].text, "📝 待办（采购部）：共 1 件\n· P1 待回复（采购部） 已超时12分钟，首问 周敏\n@王五");
     r = b.say(at("11:13"), "wangwu", "待办 物流部");
     EXPECT_EQ(r[0].text, "📝 待办（物流部）：没有未完成的投诉。\n@王五");
     auto before = b.snapshot();
