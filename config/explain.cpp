@@ -120,6 +120,11 @@ std::string explain_config(const rules::config& cfg) {
           << ": 督办 by the VP, " << core::format_duration(cu.gm_after) << " later the general manager\n";
     else
         o << "customer: off (no 已答复客户 clock, no 督办)\n";
+    if (cfg.compensation.self_approve_below > 0)
+        o << "compensation: 赔偿 below " << cfg.compensation.self_approve_below << " yuan is executed by "
+          << cfg.roles.order_desk << " once the heads signed, the general manager countersigns later (补签)\n";
+    else
+        o << "compensation: every compensation goes to the VP and the general manager before it is executed\n";
     o << "categories:";
     for (const auto& c : cfg.categories) o << " " << c;
     o << "\n";

@@ -128,4 +128,23 @@ void read_customer(reader& L, const YAML::Node& root, rules::config& cfg) {
                 "reminder");
 }
 
+void read_compensation(reader& L, const YAML::Node& root, rules::config& cfg) {
+    auto co = root["compensation"];
+    if (!co || !L.keys(co, "compensation", {"self_approve_below"})) return;
+    if (auto n = co["self_approve_below"]; n) {
+        int v = -1;
+        if (n.IsScalar()) {
+            auto text = n.Scalar();
+            auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+            if (ec != std::errc{} || end != text.data() + text.size()) v = -1;
+        }
+        if (v < 0 || v > 100'000'000)
+            L.error(n, "compensation.self_approve_below must be a whole number of yuan, not '" +
+                           (n.IsScalar() ? n.Scalar() : std::string("…")) + "'",
+                    "e.g. `self_approve_below: 500` (0: every compensation goes to the VP and the general manager)");
+        else
+            cfg.compensation.self_approve_below = v;
+    }
+}
+
 }  // namespace conf::detail

@@ -12,7 +12,8 @@ namespace {
 
 const std::vector<std::string> top_keys = {
     "timezone",  "database", "organization", "roles",   "workflow", "schedules",  "calendar", "server",
-    "platforms", "chats",    "default_chat", "company", "followup", "categories", "customer"};
+    "platforms", "chats",    "default_chat", "company", "followup", "categories", "customer",
+    "compensation"};
 
 }  // namespace
 
@@ -107,6 +108,7 @@ config_load_result parse_config(std::string_view yaml_text, std::string source_n
     detail::read_calendar(L, root, cfg);
     detail::read_followup(L, root, cfg, known);
     detail::read_customer(L, root, cfg);
+    detail::read_compensation(L, root, cfg);
     detail::read_serve_sections(L, root, cfg);
 
     result.errors = L.errors_;

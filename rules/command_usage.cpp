@@ -73,6 +73,10 @@ std::string_view command_word(command_kind k) {
             return "同意延期";
         case command_kind::supervise:
             return "督办";
+        case command_kind::amount:
+            return "赔偿";
+        case command_kind::countersign:
+            return "补签";
     }
     return "";
 }
@@ -145,6 +149,10 @@ std::string usage(command_kind k) {
             return "同意延期 P1 [部门]";
         case command_kind::supervise:
             return "督办";
+        case command_kind::amount:
+            return "赔偿 P1 <金额>";
+        case command_kind::countersign:
+            return "补签 P1 [意见]";
     }
     return "";
 }
@@ -172,8 +180,8 @@ std::string help_text() {
     for (auto k : corrections) s += "· " + usage(k) + "\n";
     s += "· 回复/方案可在各部门全部回复前重发修改，以最新一条为准\n";
     s += "赔款/退换货：\n";
-    for (auto k :
-         {command_kind::sign, command_kind::vp_opinion, command_kind::gm_approval, command_kind::execute})
+    for (auto k : {command_kind::amount, command_kind::sign, command_kind::vp_opinion, command_kind::gm_approval,
+                   command_kind::execute, command_kind::countersign})
         s += "· " + usage(k) + "\n";
     s += "申诉与判定：\n";
     for (auto k : {command_kind::appeal, command_kind::review, command_kind::invalid})

@@ -50,6 +50,8 @@ const std::vector<word_def>& words() {
         {U"分类", command_kind::categorize},
         {U"延期", command_kind::extend},
         {U"督办", command_kind::supervise},
+        {U"赔偿", command_kind::amount},
+        {U"补签", command_kind::countersign},
         {U"help", command_kind::help},
         {U"?", command_kind::help},
     };
@@ -154,6 +156,17 @@ std::size_t corrective_until(const folded_text& t, std::size_t from, std::string
 }
 
 }  // namespace
+
+std::optional<std::string> parse_yuan(std::string_view word) {
+    auto amount = fold(trim(word));
+    if (amount.size() > 3 && amount.substr(amount.size() - 3) == "元") amount.resize(amount.size() - 3);
+    bool ok = !amount.empty() && amount.size() <= 12 &&
+              amount.find_first_not_of("0123456789.") == std::string::npos &&
+              amount.find('.') == amount.rfind('.') && amount.front() != '.' && amount.back() != '.';
+    if (ok) ok = std::stod(amount) > 0;
+    if (!ok) return std::nullopt;
+    return amount;
+}
 
 std::optional<std::string> normalize_id(std::string_view text) {
     auto t = fold_cps(trim(text));
@@ -393,17 +406,23 @@ command_parse_result parse_command(std::string_view text) {
         case command_kind::freight: {
             auto w = split_words(c.rest());
             if (w.size() < 2) return error(k, "缺少金额或承担部门");
-            auto amount = w[0];
-            if (amount.size() > 3 && amount.substr(amount.size() - 3) == "元")
-                amount.resize(amount.size() - 3);
-            bool ok = !amount.empty() && amount.find_first_not_of("0123456789.") == std::string::npos &&
-                      amount.find('.') == amount.rfind('.') && amount.front() != '.' && amount != "0";
-            if (ok) ok = std::stod(amount) > 0;
-            if (!ok) return error(k, "金额“" + w[0] + "”不是正数");
-            cmd.args = {amount};
+            auto amount = parse_yuan(w[0]);
+            if (!amount) return error(k, "金额“" + w[0] + "”不是正数");
+            cmd.args = {*amount};
             cmd.departments = {w[1]};
             return cmd;
         }
+        case command_kind::amount: {
+            auto w = split_words(c.rest());
+            if (w.empty()) return error(k, "缺少赔偿金额");
+            auto amount = parse_yuan(w[0]);
+            if (!amount) return error(k, "金额“" + w[0] + "”不是正数");
+            cmd.args = {*amount};
+            return cmd;
+        }
+        case command_kind::countersign:
+            cmd.text = c.rest();
+            return cmd;
         default:
             cmd.text = c.rest();
             if (cmd.text.empty()) {

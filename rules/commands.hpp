@@ -44,6 +44,8 @@ enum class command_kind {
     extend,       // 延期 P1 <时间> <原因>: a responsible department asks for a later reply time
     approve_extension,  // 同意延期 P1 [部门]: its head or VP approves; the deadline moves
     supervise,          // 督办: the complaints open past customer.resolve_within
+    amount,             // 赔偿 P1 <金额>: the compensation agreed with the customer
+    countersign,        // 补签 P1 [意见]: the general manager after a self-approved execution
 };
 
 // The command word as SPEC writes it ("受理", "方案" for respond when typed so, ...).
@@ -78,6 +80,10 @@ command_parse_result parse_command(std::string_view text);
 // Normalizes a complaint id in any accepted spelling ("P1", "p1", "#P1", "P-1", "Ｐ１", "P 1" is
 // not accepted) to "P1"; fine ids likewise to "F3". nullopt when it is not an id.
 std::optional<std::string> normalize_id(std::string_view text);
+
+// A positive amount of yuan as typed ("120", "85.5", "320元", full-width folded): the digits
+// without 元, or nullopt.
+std::optional<std::string> parse_yuan(std::string_view word);
 
 // Usage lines for 帮助 and for error replies.
 std::string usage(command_kind k);

@@ -60,8 +60,18 @@ bool do_sign(complaint& c, const std::string& actor, const std::string& chat, co
     auto waiting = unsigned_departments(c);
     std::string text =
         "✍️ " + c.id + " " + join(signed_now) + "负责人" + ctx.cfg.org.display_name(actor) + "已签字。";
-    text += waiting.empty() ? "责任部门均已签字，流程表将转交副总。" : "待签字：" + join(waiting) + "。";
-    out.posts.push_back(finish(reply_to(chat, actor, std::move(text)), ctx.cfg));
+    auto post = reply_to(chat, actor, "");
+    if (!waiting.empty()) {
+        text += "待签字：" + join(waiting) + "。";
+    } else if (self_approvable(c) && !c.vp_opinion.at) {
+        text += "责任部门均已签字。赔偿 " + c.amount->yuan + " 元低于 " + std::to_string(c.amount->limit) + " 元，请" +
+                ctx.cfg.roles.order_desk + "直接执行（执行 " + c.id + "），总经理事后补签。";
+        for (const auto& m : members_of(ctx.cfg, ctx.cfg.roles.order_desk)) add_mention(post, m);
+    } else {
+        text += "责任部门均已签字，流程表将转交副总。";
+    }
+    post.text = std::move(text);
+    out.posts.push_back(finish(std::move(post), ctx.cfg));
     return true;
 }
 
@@ -135,16 +145,35 @@ bool do_compensation_step(complaint& c, const command& cmd, const std::string& a
         for (const auto& m : members_of(cfg, cfg.roles.order_desk)) add_mention(post, m);
     } else {
         if (!check_member(c, cfg.roles.order_desk, ctx, out, chat, actor, "执行")) return false;
-        if (!c.gm_approval.at) {
+        const bool by_amount = !c.gm_approval.at && self_approvable(c);
+        if (by_amount && !unsigned_departments(c).empty()) {
+            refuse(out, ctx, chat, actor,
+                   c.id + " 赔偿 " + c.amount->yuan + " 元可由" + cfg.roles.order_desk + "直接执行，但还待" +
+                       join(unsigned_departments(c)) + "负责人签字（签字 " + c.id + "）。");
+            return false;
+        }
+        if (!c.gm_approval.at && !by_amount) {
             refuse(out, ctx, chat, actor, c.id + " 尚未经总经理审批，不能执行。");
             return false;
         }
         c.executed = {cmd.text, actor, ctx.now};
         mark_closed(c, ctx);
-        out.events.push_back(make_event(c, ctx, actor, "executed", "", who + " 按审批意见执行"));
-        out.events.push_back(make_event(c, ctx, actor, "closed", "", "赔偿/退换货已执行，投诉关闭"));
-        post.text = "🏁 " + c.id + " 已由" + who + "按审批意见执行，投诉关闭。";
-        add_mention(post, actor);
+        if (by_amount) {
+            out.events.push_back(make_event(c, ctx, actor, "executed", "",
+                                            who + " 按金额直接执行（赔偿 " + c.amount->yuan + " 元，低于 " +
+                                                std::to_string(c.amount->limit) + " 元）"));
+            out.events.push_back(make_event(c, ctx, actor, "closed", "", "赔偿/退换货已执行，投诉关闭，待总经理补签"));
+            post.text = "🏁 " + c.id + " 已由" + who + "执行（赔偿 " + c.amount->yuan + " 元，低于 " +
+                        std::to_string(c.amount->limit) + " 元，无需副总和总经理事先审批），投诉关闭。请总经理补签（补签 " +
+                        c.id + "）。";
+            add_mention(post, actor);
+            for (const auto& gm : cfg.roles.general_manager) add_mention(post, gm);
+        } else {
+            out.events.push_back(make_event(c, ctx, actor, "executed", "", who + " 按审批意见执行"));
+            out.events.push_back(make_event(c, ctx, actor, "closed", "", "赔偿/退换货已执行，投诉关闭"));
+            post.text = "🏁 " + c.id + " 已由" + who + "按审批意见执行，投诉关闭。";
+            add_mention(post, actor);
+        }
     }
     out.posts.push_back(finish(std::move(post), cfg));
     return true;
@@ -164,6 +193,10 @@ void fire_reminder(complaint& c, const deadline_key& key, core::instant due, con
         for (const auto& p : freight_actors(*fs, cfg, c)) add_mention(post, p);
         what =
             freight_id(c) + " 待" + freight_step_label(*fs, cfg, c) + "（" + freight_step_hint(*fs, c) + "）";
+    } else if (key.step == timed_step::countersign) {
+        if (!countersign_pending(c)) return;
+        for (const auto& gm : cfg.roles.general_manager) add_mention(post, gm);
+        what = c.id + " 已按金额由" + cfg.roles.order_desk + "执行，待总经理补签（补签 " + c.id + "）";
     } else {
         if (!c.is_open()) return;
         if (key.step == timed_step::sign) {

@@ -321,6 +321,7 @@ json state_json(const complaint& c) {
                         {"written_off", step_json(c.freight->written_off)}};
     followup_to(j, c);
     detail::customer_to(j, c);
+    detail::amount_to(j, c);
     return j;
 }
 
@@ -421,6 +422,7 @@ void from_json(const json& j, complaint& c) {
     }
     followup_from(j, c);
     detail::customer_from(j, c);
+    detail::amount_from(j, c);
 }
 
 bool may_still_change(const complaint& c, core::instant now) {
@@ -430,6 +432,7 @@ bool may_still_change(const complaint& c, core::instant now) {
         return true;  // 回访 pending
     if (c.customer && !c.customer->answered_at && !c.status_is(complaint_status::invalid))
         return true;  // 已答复客户 pending
+    if (countersign_pending(c)) return true;  // 补签 pending
     // The appeal windows run from the last reply, the respond deadline, the ruling or a fine (issued
     // at a deadline): the latest of these bounds them all.
     auto last = c.posted_at;

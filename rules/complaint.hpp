@@ -147,6 +147,18 @@ struct complaint {
     step vp_opinion;
     step gm_approval;
     step executed;
+    // 赔偿 P1 <金额>: the amount agreed with the customer, and the self-approval limit in force when
+    // it was recorded (compensation.self_approve_below; 0 none). Below it 打单部 executes once the
+    // heads signed and the general manager countersigns later (补签 P1).
+    struct amount_record {
+        std::string yuan;  // as typed, without 元 ("320", "85.5")
+        std::int64_t cents = 0;
+        int limit = 0;
+        std::string by;
+        core::instant at{};
+    };
+    std::optional<amount_record> amount;
+    step countersigned;
     // 申诉 and its 复核 (the "review" stage is appended to `stages` when the appeal is filed).
     struct appeal_record {
         std::string by;

@@ -180,6 +180,15 @@ struct customer_settings {
     bool operator==(const customer_settings&) const = default;
 };
 
+// Approval by amount (001: within a set amount customer service settles by itself, a leader
+// countersigns later): 赔偿 P1 <金额> below `self_approve_below` yuan lets 打单部 execute once the
+// heads signed, without the VP and the general manager; the general manager countersigns afterwards
+// (补签 P1). 0: every compensation goes the VP → general manager way.
+struct compensation_settings {
+    int self_approve_below = 0;
+    bool operator==(const compensation_settings&) const = default;
+};
+
 // 问题类别: the categories a complaint may be filed under (the form's optional field, 分类 P1 <类别>).
 inline std::vector<std::string> default_categories() {
     return {"外观", "尺寸", "性能", "包装", "物流", "错发漏发", "交期", "服务态度", "其他"};
@@ -233,6 +242,7 @@ struct config {
     rules::schedules schedules;
     followup_settings followup;
     customer_settings customer;
+    compensation_settings compensation;
     std::vector<std::string> categories = default_categories();
     core::calendar_settings calendar;  // business = false: wall clock
     server_settings server;

@@ -171,6 +171,7 @@ std::vector<deadline> pending_deadlines(const complaint& c, const core::calendar
             remind(timed_step_of(*step), *start, c.rules->freight_due);
         }
     }
+    if (countersign_pending(c)) remind(timed_step::countersign, c.executed.at, c.rules->gm_due);  // closed
     fine_appeal_deadlines(c, k, out);  // a fine's appeal runs whatever the complaint's state
     followup_deadlines(c, out);        // the 回访 runs once the complaint is closed
     customer_deadlines(c, out);        // 已答复客户 and 督办, paused or not

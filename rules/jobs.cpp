@@ -42,7 +42,8 @@ std::vector<complaint*> sheet_job(std::vector<complaint>& open, core::local_date
 }
 
 bool due_for_forward(const complaint& c, core::local_date today) {
-    return c.sheet_date && !c.forwarded_at && *c.sheet_date < today;
+    // Below the self-approval limit 打单部 executes after the signatures: nothing goes to the VP.
+    return c.sheet_date && !c.forwarded_at && *c.sheet_date < today && !self_approvable(c);
 }
 
 std::vector<complaint*> forward_job(std::vector<complaint>& open, core::local_date today, const context& ctx,

@@ -30,8 +30,18 @@ std::optional<freight_step> parse_freight_step(std::string_view s);
 
 // A timed step outside the stages, reminded every period: the compensation flow after the sheet
 // and the freight record's sign-offs. Its string is the key of complaint::reminded.
-enum class timed_step { sign, vp, gm, execute, freight_head, freight_desk, freight_pay, freight_write_off };
-std::string_view to_string(timed_step s);  // "sign", "vp", "gm", "execute", "freight:head", …
+enum class timed_step {
+    sign,
+    vp,
+    gm,
+    execute,
+    freight_head,
+    freight_desk,
+    freight_pay,
+    freight_write_off,
+    countersign,  // 补签: the general manager after a self-approved execution (赔偿 below the limit)
+};
+std::string_view to_string(timed_step s);  // "sign", "vp", "gm", "execute", "freight:head", …, "countersign"
 std::optional<timed_step> parse_timed_step(std::string_view s);
 timed_step timed_step_of(freight_step s);
 std::optional<freight_step> freight_step_of(timed_step s);  // nullopt for the compensation steps

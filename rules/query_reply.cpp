@@ -115,6 +115,17 @@ std::string build(const complaint& c, const std::vector<event>& timeline, const 
     for (const auto& a : c.corrective_actions)
         s += "整改：" + a.department + " " + cut(a.measure, lim.field_chars) +
              (a.until.empty() ? "" : "（期限 " + a.until + "）") + "\n";
+    if (c.amount)
+        s += "赔偿金额：" + c.amount->yuan + " 元" +
+             (self_approvable(c) ? "（低于 " + std::to_string(c.amount->limit) + " 元，" + ctx.cfg.roles.order_desk +
+                                       "签字后直接执行，总经理事后补签）"
+                                 : std::string{}) +
+             "\n";
+    if (c.countersigned.at)
+        s += "补签：" + ctx.cfg.org.display_name(c.countersigned.by) + " " + ctx.tz.short_time(*c.countersigned.at) +
+             (c.countersigned.text.empty() ? std::string{} : "：" + c.countersigned.text) + "\n";
+    else if (countersign_pending(c))
+        s += "补签：待总经理补签（补签 " + c.id + "）\n";
     for (const auto& x : extension_words(c, ctx)) s += "延期：" + cut(x, lim.field_chars) + "\n";
     if (auto a = customer_words(c, ctx); !a.empty()) s += "答复客户：" + cut(a, lim.field_chars) + "\n";
     if (supervised(c, ctx.now))

@@ -210,6 +210,11 @@ std::string sheet_text(const std::vector<complaint>& items, core::local_date day
             else
                 s += "未回复" + std::string(d.fined ? "（已罚款）" : "");
         }
+        if (c.amount)
+            s += "\n   赔偿金额：" + c.amount->yuan + " 元" +
+                 (self_approvable(c) ? "（低于 " + std::to_string(c.amount->limit) + " 元，签字后由" +
+                                           ctx.cfg.roles.order_desk + "直接执行，总经理补签）"
+                                     : std::string{});
         std::string signers;
         bool all_signed = true;
         for (const auto& d : c.departments) {

@@ -64,6 +64,8 @@ std::string pending_summary(const complaint& c, const context& ctx) {
             if (!c.forwarded_at) return line;
             line += "，";
         }
+        if (self_approvable(c) && !c.vp_opinion.at && !c.gm_approval.at)
+            return line + "待执行（" + cfg.roles.order_desk + "，赔偿 " + c.amount->yuan + " 元，按金额直接执行）";
         if (!c.forwarded_at) return line + "待转交副总";
         if (!c.vp_opinion.at) {
             const auto* vp = vp_of(c, cfg);

@@ -53,6 +53,10 @@ bool apply_command(complaint& c, const command& cmd, const std::string& actor, c
             return do_corrective(c, cmd, actor, chat, ctx, out);
         case command_kind::categorize:
             return do_categorize(c, cmd, actor, chat, ctx, out);
+        case command_kind::amount:
+            return do_amount(c, cmd, actor, chat, ctx, out);
+        case command_kind::countersign:
+            return do_countersign(c, cmd, actor, chat, ctx, out);
         case command_kind::answered:
             return do_answered(c, cmd, actor, chat, ctx, out);
         case command_kind::extend:

@@ -50,6 +50,11 @@ std::optional<core::instant> reply_due(const complaint& c, const department_repl
 std::vector<std::string> pending_departments(const complaint& c, const config& cfg);
 // One line for 待办: "P1 待回复（采购部）剩余 25分钟".
 std::string pending_summary(const complaint& c, const context& ctx);
+// 赔偿 P1 <金额> below the limit in force when it was recorded: 打单部 executes once the heads
+// signed, without the VP and the general manager (rules/amount.cpp).
+bool self_approvable(const complaint& c);
+// Executed without the general manager's approval and not countersigned (补签 P1) yet.
+bool countersign_pending(const complaint& c);
 // 首问负责人 (000 首问责任制): the person who accepted the complaint owns it in 查询, 待办 and the
 // reports; empty until it is accepted.
 std::string owner_of(const complaint& c);

@@ -61,6 +61,11 @@ bool do_corrective(complaint& c, const command& cmd, const std::string& actor, c
                    const context& ctx, outcome& out);
 bool do_categorize(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
                    const context& ctx, outcome& out);
+// amount.cpp: 赔偿 and 补签.
+bool do_amount(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
+               const context& ctx, outcome& out);
+bool do_countersign(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
+                    const context& ctx, outcome& out);
 // customer.cpp: 已答复客户, 延期 and 同意延期.
 bool do_answered(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
                  const context& ctx, outcome& out);

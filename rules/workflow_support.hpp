@@ -65,6 +65,9 @@ void customer_deadlines(const complaint& c, std::vector<deadline>& out);
 void fire_customer(complaint& c, const deadline_key& key, const context& ctx, outcome& out);
 void customer_to(nlohmann::json& j, const complaint& c);
 void customer_from(const nlohmann::json& j, complaint& c);
+// 赔偿's amount and 补签 in the complaint's JSON (absent when there are none).
+void amount_to(nlohmann::json& j, const complaint& c);
+void amount_from(const nlohmann::json& j, complaint& c);
 // Validates department words against the organization; returns canonical names or sets `bad`.
 std::vector<std::string> resolve_departments(const std::vector<std::string>& words, const config& cfg,
                                              std::vector<std::string>& bad);

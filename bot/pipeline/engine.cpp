@@ -473,6 +473,8 @@ void engine::on_complaint_command(const rules::command& cmd, const core::inbound
         case command_kind::corrective:
         case command_kind::categorize:
         case command_kind::answered:
+        case command_kind::amount:
+        case command_kind::countersign:
         case command_kind::extend:
         case command_kind::approve_extension:
             if (rules::apply_command(*c, cmd, msg.sender, msg.chat, ctx, out)) save(*c);

@@ -112,6 +112,9 @@ json complaint_json(const rules::complaint& c, const core::zone& tz) {
             {"corrective_actions", corrective},
             {"followup", followup},
             {"customer", customer},
+            {"amount", c.amount ? json(c.amount->yuan) : json(nullptr)},
+            {"self_approved", c.executed.at && !c.gm_approval.at && c.amount.has_value()},
+            {"countersigned_by", c.countersigned.at ? json(c.countersigned.by) : json(nullptr)},
             {"extensions", extensions}};
 }
 

@@ -119,3 +119,17 @@ TEST(CustomerConfig, ErrorsSayWhatToFix) {
     EXPECT_NE(unknown.find("answer_in"), std::string::npos) << unknown;
     EXPECT_NE(first_error(parse(org + "customer: { gm_after: 0 }\n")), "");
 }
+
+TEST(CompensationConfig, TheSelfApprovalLimit) {
+    auto r = parse(org);
+    ASSERT_TRUE(r.config) << first_error(r);
+    EXPECT_EQ(r.config->compensation.self_approve_below, 0);  // off: always the VP and the general manager
+    r = parse(org + "compensation: { self_approve_below: 500 }\n");
+    ASSERT_TRUE(r.config) << first_error(r);
+    EXPECT_EQ(r.config->compensation.self_approve_below, 500);
+    EXPECT_EQ(first_error(parse(org + "compensation: { self_approve_below: 五百 }\n")),
+              "c.yaml:13:37: compensation.self_approve_below must be a whole number of yuan, not '五百' — e.g. "
+              "`self_approve_below: 500` (0: every compensation goes to the VP and the general manager)");
+    EXPECT_NE(first_error(parse(org + "compensation: { self_approve_below: -1 }\n")), "");
+    EXPECT_NE(first_error(parse(org + "compensation: { limit: 500 }\n")), "");
+}
