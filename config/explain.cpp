@@ -120,11 +120,18 @@ std::string explain_config(const rules::config& cfg) {
           << ": 督办 by the VP, " << core::format_duration(cu.gm_after) << " later the general manager\n";
     else
         o << "customer: off (no 已答复客户 clock, no 督办)\n";
+    if (cfg.require_manager_approval)
+        o << "manager approval: a post waits for the complainant's head's 批准 before the clocks start"
+          << (cfg.approval_remind.count() ? ", reminded every " + core::format_duration(cfg.approval_remind)
+                                          : "")
+          << "\n";
     if (cfg.compensation.self_approve_below > 0)
         o << "compensation: 赔偿 below " << cfg.compensation.self_approve_below << " yuan is executed by "
-          << cfg.roles.order_desk << " once the heads signed, the general manager countersigns later (补签)\n";
+          << cfg.roles.order_desk
+          << " once the heads signed, the general manager countersigns later (补签)\n";
     else
-        o << "compensation: every compensation goes to the VP and the general manager before it is executed\n";
+        o << "compensation: every compensation goes to the VP and the general manager before it is "
+             "executed\n";
     o << "categories:";
     for (const auto& c : cfg.categories) o << " " << c;
     o << "\n";

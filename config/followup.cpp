@@ -139,9 +139,11 @@ void read_compensation(reader& L, const YAML::Node& root, rules::config& cfg) {
             if (ec != std::errc{} || end != text.data() + text.size()) v = -1;
         }
         if (v < 0 || v > 100'000'000)
-            L.error(n, "compensation.self_approve_below must be a whole number of yuan, not '" +
-                           (n.IsScalar() ? n.Scalar() : std::string("…")) + "'",
-                    "e.g. `self_approve_below: 500` (0: every compensation goes to the VP and the general manager)");
+            L.error(n,
+                    "compensation.self_approve_below must be a whole number of yuan, not '" +
+                        (n.IsScalar() ? n.Scalar() : std::string("…")) + "'",
+                    "e.g. `self_approve_below: 500` (0: every compensation goes to the VP and the general "
+                    "manager)");
         else
             cfg.compensation.self_approve_below = v;
     }

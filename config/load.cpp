@@ -12,8 +12,7 @@ namespace {
 
 const std::vector<std::string> top_keys = {
     "timezone",  "database", "organization", "roles",   "workflow", "schedules",  "calendar", "server",
-    "platforms", "chats",    "default_chat", "company", "followup", "categories", "customer",
-    "compensation"};
+    "platforms", "chats",    "default_chat", "company", "followup", "categories", "customer", "compensation"};
 
 }  // namespace
 

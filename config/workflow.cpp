@@ -10,8 +10,19 @@ void read_workflow(reader& L, const YAML::Node& root, rules::config& cfg, const 
     if (auto wf = root["workflow"]; wf) {
         if (L.keys(wf, "workflow",
                    {"fine_amount", "respond_warning", "respond_minimum", "appeal_window",
-                    "compensation_keywords", "stages", "reminders", "repeat_every"})) {
+                    "compensation_keywords", "stages", "reminders", "repeat_every",
+                    "require_manager_approval", "approval_remind"})) {
             auto& w = cfg.workflow;
+            if (auto n = wf["require_manager_approval"]; n) {
+                if (!n.IsScalar() || (n.Scalar() != "true" && n.Scalar() != "false"))
+                    L.error(n, "workflow.require_manager_approval must be true or false",
+                            "`true` makes a salesperson's post wait for their head's 批准 P1 before the "
+                            "clocks start");
+                else
+                    cfg.require_manager_approval = n.Scalar() == "true";
+            }
+            if (auto n = wf["approval_remind"]; n)
+                if (auto v = L.duration(n, "workflow.approval_remind", true)) cfg.approval_remind = *v;
             if (auto rm = wf["reminders"]; rm) {
                 const std::vector<std::string> steps = {"sign",    "vp_opinion", "gm_approval",
                                                         "execute", "freight",    "repeat"};

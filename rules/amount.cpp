@@ -36,9 +36,10 @@ bool is_gm(const config& cfg, const std::string& actor) {
 
 // Who may record the amount: those who deal with the customer and the desks that carry it out.
 bool may_record_amount(const complaint& c, const config& cfg, const std::string& actor) {
-    return actor == c.complainant || actor == c.poster || actor == cfg.org.head_of(c.complainant_department) ||
-           cfg.org.is_member(actor, cfg.roles.order_desk) || cfg.org.is_member(actor, cfg.roles.order_follower) ||
-           cfg.org.is_member(actor, cfg.roles.hr);
+    return actor == c.complainant || actor == c.poster ||
+           actor == cfg.org.head_of(c.complainant_department) ||
+           cfg.org.is_member(actor, cfg.roles.order_desk) ||
+           cfg.org.is_member(actor, cfg.roles.order_follower) || cfg.org.is_member(actor, cfg.roles.hr);
 }
 
 std::string gm_names(const config& cfg) {
@@ -50,11 +51,13 @@ std::string gm_names(const config& cfg) {
 }  // namespace
 
 bool self_approvable(const complaint& c) {
-    return c.compensation && c.amount && c.amount->limit > 0 && c.amount->cents < std::int64_t{c.amount->limit} * 100;
+    return c.compensation && c.amount && c.amount->limit > 0 &&
+           c.amount->cents < std::int64_t{c.amount->limit} * 100;
 }
 
 bool countersign_pending(const complaint& c) {
-    return c.executed.at && !c.gm_approval.at && !c.countersigned.at && !c.status_is(complaint_status::invalid);
+    return c.executed.at && !c.gm_approval.at && !c.countersigned.at &&
+           !c.status_is(complaint_status::invalid);
 }
 
 namespace detail {
@@ -64,7 +67,8 @@ bool do_amount(complaint& c, const command& cmd, const std::string& actor, const
     const auto& cfg = ctx.cfg;
     if (!c.is_open()) {
         refuse(out, ctx, chat, actor,
-               c.id + (c.status_is(complaint_status::invalid) ? " 已判为无效投诉" : " 已关闭") + "，不能再登记赔偿金额。");
+               c.id + (c.status_is(complaint_status::invalid) ? " 已判为无效投诉" : " 已关闭") +
+                   "，不能再登记赔偿金额。");
         return false;
     }
     if (!c.compensation) {
@@ -73,9 +77,9 @@ bool do_amount(complaint& c, const command& cmd, const std::string& actor, const
     }
     if (!may_record_amount(c, cfg, actor)) {
         refuse(out, ctx, chat, actor,
-               "只有投诉人" + cfg.org.display_name(c.complainant) + "、其部门负责人、" + cfg.roles.order_desk + "、" +
-                   cfg.roles.order_follower + "或" + cfg.roles.hr + "可以登记 " + c.id + " 的赔偿金额，" +
-                   cfg.org.display_name(actor) + "不能登记。");
+               "只有投诉人" + cfg.org.display_name(c.complainant) + "、其部门负责人、" +
+                   cfg.roles.order_desk + "、" + cfg.roles.order_follower + "或" + cfg.roles.hr +
+                   "可以登记 " + c.id + " 的赔偿金额，" + cfg.org.display_name(actor) + "不能登记。");
         return false;
     }
     const auto& yuan = cmd.args.front();
@@ -86,9 +90,9 @@ bool do_amount(complaint& c, const command& cmd, const std::string& actor, const
         return false;
     }
     c.amount = a;
-    out.events.push_back(make_event(c, ctx, actor, "amount", "",
-                                    "赔偿金额 " + yuan + " 元" +
-                                        (before ? "（原为 " + before->yuan + " 元）" : std::string{})));
+    out.events.push_back(make_event(
+        c, ctx, actor, "amount", "",
+        "赔偿金额 " + yuan + " 元" + (before ? "（原为 " + before->yuan + " 元）" : std::string{})));
     std::string text = "💴 " + c.id + " 赔偿金额：" + yuan + " 元" +
                        (before ? "（原为 " + before->yuan + " 元）" : std::string{}) + "。";
     if (self_approvable(c)) {
@@ -105,7 +109,9 @@ bool do_countersign(complaint& c, const command& cmd, const std::string& actor, 
                     const context& ctx, outcome& out) {
     const auto& cfg = ctx.cfg;
     if (!is_gm(cfg, actor)) {
-        refuse(out, ctx, chat, actor, "只有" + gm_names(cfg) + "可以补签 " + c.id + "，" + cfg.org.display_name(actor) + "不能补签。");
+        refuse(
+            out, ctx, chat, actor,
+            "只有" + gm_names(cfg) + "可以补签 " + c.id + "，" + cfg.org.display_name(actor) + "不能补签。");
         return false;
     }
     if (c.countersigned.at) {
@@ -116,7 +122,8 @@ bool do_countersign(complaint& c, const command& cmd, const std::string& actor, 
     }
     if (!countersign_pending(c)) {
         refuse(out, ctx, chat, actor,
-               c.id + (c.gm_approval.at ? " 已经总经理审批，无需补签。" : " 尚未按金额由打单部直接执行，无需补签。"));
+               c.id + (c.gm_approval.at ? " 已经总经理审批，无需补签。"
+                                        : " 尚未按金额由打单部直接执行，无需补签。"));
         return false;
     }
     c.countersigned = {cmd.text, actor, ctx.now};
@@ -138,16 +145,17 @@ void amount_to(json& j, const complaint& c) {
                        {"by", c.amount->by},
                        {"at", core::to_ms(c.amount->at)}};
     if (c.countersigned.at)
-        j["countersigned"] = {
-            {"text", c.countersigned.text}, {"by", c.countersigned.by}, {"at", core::to_ms(*c.countersigned.at)}};
+        j["countersigned"] = {{"text", c.countersigned.text},
+                              {"by", c.countersigned.by},
+                              {"at", core::to_ms(*c.countersigned.at)}};
 }
 
 void amount_from(const json& j, complaint& c) {
     c.amount.reset();
     if (auto it = j.find("amount"); it != j.end() && it->is_object())
-        c.amount = complaint::amount_record{it->at("yuan").get<std::string>(), it->at("cents").get<std::int64_t>(),
-                                            it->value("limit", 0), it->value("by", std::string{}),
-                                            core::from_ms(it->at("at").get<std::int64_t>())};
+        c.amount = complaint::amount_record{
+            it->at("yuan").get<std::string>(), it->at("cents").get<std::int64_t>(), it->value("limit", 0),
+            it->value("by", std::string{}), core::from_ms(it->at("at").get<std::int64_t>())};
     c.countersigned = {};
     if (auto it = j.find("countersigned"); it != j.end() && it->is_object())
         c.countersigned = {it->value("text", std::string{}), it->value("by", std::string{}),

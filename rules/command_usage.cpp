@@ -77,6 +77,8 @@ std::string_view command_word(command_kind k) {
             return "赔偿";
         case command_kind::countersign:
             return "补签";
+        case command_kind::approve:
+            return "批准";
     }
     return "";
 }
@@ -153,6 +155,8 @@ std::string usage(command_kind k) {
             return "赔偿 P1 <金额>";
         case command_kind::countersign:
             return "补签 P1 [意见]";
+        case command_kind::approve:
+            return "批准 P1";
     }
     return "";
 }
@@ -173,6 +177,7 @@ std::string help_text() {
                                  command_kind::respond,   command_kind::notify,  command_kind::pause,
                                  command_kind::resume,    command_kind::query,   command_kind::todo,
                                  command_kind::penalties, command_kind::waive,   command_kind::paid};
+    s += "· " + usage(command_kind::approve) + "（启用“先经部门负责人批准”时，负责人批准后开始计时）\n";
     const command_kind corrections[] = {command_kind::investigate, command_kind::complainant,
                                         command_kind::undo};
     for (auto k : list) s += "· " + usage(k) + "\n";
@@ -180,8 +185,8 @@ std::string help_text() {
     for (auto k : corrections) s += "· " + usage(k) + "\n";
     s += "· 回复/方案可在各部门全部回复前重发修改，以最新一条为准\n";
     s += "赔款/退换货：\n";
-    for (auto k : {command_kind::amount, command_kind::sign, command_kind::vp_opinion, command_kind::gm_approval,
-                   command_kind::execute, command_kind::countersign})
+    for (auto k : {command_kind::amount, command_kind::sign, command_kind::vp_opinion,
+                   command_kind::gm_approval, command_kind::execute, command_kind::countersign})
         s += "· " + usage(k) + "\n";
     s += "申诉与判定：\n";
     for (auto k : {command_kind::appeal, command_kind::review, command_kind::invalid})

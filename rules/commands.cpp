@@ -52,6 +52,7 @@ const std::vector<word_def>& words() {
         {U"督办", command_kind::supervise},
         {U"赔偿", command_kind::amount},
         {U"补签", command_kind::countersign},
+        {U"批准", command_kind::approve},
         {U"help", command_kind::help},
         {U"?", command_kind::help},
     };
@@ -305,6 +306,7 @@ command_parse_result parse_command(std::string_view text) {
     c.spaces();
 
     switch (k) {
+        case command_kind::approve:
         case command_kind::accept:
         case command_kind::notify:
         case command_kind::resume:

@@ -46,6 +46,7 @@ enum class command_kind {
     supervise,          // 督办: the complaints open past customer.resolve_within
     amount,             // 赔偿 P1 <金额>: the compensation agreed with the customer
     countersign,        // 补签 P1 [意见]: the general manager after a self-approved execution
+    approve,            // 批准 P1: the complainant's head lets the post's clocks start
 };
 
 // The command word as SPEC writes it ("受理", "方案" for respond when typed so, ...).

@@ -64,8 +64,8 @@ bool do_sign(complaint& c, const std::string& actor, const std::string& chat, co
     if (!waiting.empty()) {
         text += "待签字：" + join(waiting) + "。";
     } else if (self_approvable(c) && !c.vp_opinion.at) {
-        text += "责任部门均已签字。赔偿 " + c.amount->yuan + " 元低于 " + std::to_string(c.amount->limit) + " 元，请" +
-                ctx.cfg.roles.order_desk + "直接执行（执行 " + c.id + "），总经理事后补签。";
+        text += "责任部门均已签字。赔偿 " + c.amount->yuan + " 元低于 " + std::to_string(c.amount->limit) +
+                " 元，请" + ctx.cfg.roles.order_desk + "直接执行（执行 " + c.id + "），总经理事后补签。";
         for (const auto& m : members_of(ctx.cfg, ctx.cfg.roles.order_desk)) add_mention(post, m);
     } else {
         text += "责任部门均已签字，流程表将转交副总。";
@@ -162,10 +162,11 @@ bool do_compensation_step(complaint& c, const command& cmd, const std::string& a
             out.events.push_back(make_event(c, ctx, actor, "executed", "",
                                             who + " 按金额直接执行（赔偿 " + c.amount->yuan + " 元，低于 " +
                                                 std::to_string(c.amount->limit) + " 元）"));
-            out.events.push_back(make_event(c, ctx, actor, "closed", "", "赔偿/退换货已执行，投诉关闭，待总经理补签"));
+            out.events.push_back(
+                make_event(c, ctx, actor, "closed", "", "赔偿/退换货已执行，投诉关闭，待总经理补签"));
             post.text = "🏁 " + c.id + " 已由" + who + "执行（赔偿 " + c.amount->yuan + " 元，低于 " +
-                        std::to_string(c.amount->limit) + " 元，无需副总和总经理事先审批），投诉关闭。请总经理补签（补签 " +
-                        c.id + "）。";
+                        std::to_string(c.amount->limit) +
+                        " 元，无需副总和总经理事先审批），投诉关闭。请总经理补签（补签 " + c.id + "）。";
             add_mention(post, actor);
             for (const auto& gm : cfg.roles.general_manager) add_mention(post, gm);
         } else {
@@ -193,6 +194,9 @@ void fire_reminder(complaint& c, const deadline_key& key, core::instant due, con
         for (const auto& p : freight_actors(*fs, cfg, c)) add_mention(post, p);
         what =
             freight_id(c) + " 待" + freight_step_label(*fs, cfg, c) + "（" + freight_step_hint(*fs, c) + "）";
+    } else if (key.step == timed_step::approve) {
+        what = approval_reminder(c, cfg, post);
+        if (what.empty()) return;
     } else if (key.step == timed_step::countersign) {
         if (!countersign_pending(c)) return;
         for (const auto& gm : cfg.roles.general_manager) add_mention(post, gm);

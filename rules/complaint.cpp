@@ -322,6 +322,7 @@ json state_json(const complaint& c) {
     followup_to(j, c);
     detail::customer_to(j, c);
     detail::amount_to(j, c);
+    detail::approval_to(j, c);
     return j;
 }
 
@@ -423,6 +424,7 @@ void from_json(const json& j, complaint& c) {
     followup_from(j, c);
     detail::customer_from(j, c);
     detail::amount_from(j, c);
+    detail::approval_from(j, c);
 }
 
 bool may_still_change(const complaint& c, core::instant now) {
@@ -431,7 +433,7 @@ bool may_still_change(const complaint& c, core::instant now) {
     if (c.followup && !c.followup->result && c.status_is(complaint_status::closed))
         return true;  // 回访 pending
     if (c.customer && !c.customer->answered_at && !c.status_is(complaint_status::invalid))
-        return true;  // 已答复客户 pending
+        return true;                          // 已答复客户 pending
     if (countersign_pending(c)) return true;  // 补签 pending
     // The appeal windows run from the last reply, the respond deadline, the ruling or a fine (issued
     // at a deadline): the latest of these bounds them all.

@@ -114,6 +114,16 @@ struct extension_request {
     std::optional<core::instant> previous_due;  // the deadline the approval replaced
 };
 
+// workflow.require_manager_approval (004 篇2 step 1): a salesperson's post waits for their head's
+// 批准 P1 before any clock runs; the stages are armed at the approval (rules/approval.cpp).
+struct manager_approval {
+    std::string head;  // who is asked: the complainant department's head
+    core::instant asked_at{};
+    core::duration remind_every{std::chrono::minutes(5)};  // "approve:remind:<n>", up to `reminders`
+    std::optional<core::instant> approved_at;
+    std::string approved_by;
+};
+
 struct complaint {
     std::string id;  // "P1"
     complaint_kind kind = complaint_kind::product;
@@ -195,6 +205,7 @@ struct complaint {
     std::optional<followup_record> followup;            // from the first closing on
     std::optional<customer_clock> customer;             // from registration (when configured)
     std::vector<extension_request> extensions;          // 延期, in order
+    std::optional<manager_approval> approval;           // when the post had to be approved first
 
     fine_appeal* find_fine_appeal(std::string_view fine_id);
     const fine_appeal* find_fine_appeal(std::string_view fine_id) const;
@@ -207,6 +218,12 @@ struct complaint {
     const stage_state* pending_stage() const;
     const std::string* field(std::string_view key) const;
     bool is_open() const { return status_is(complaint_status::open); }
+    // Waiting for the head's 批准 P1: no stage runs yet.
+    bool awaiting_approval() const { return approval && !approval->approved_at && is_open(); }
+    // Where the stages' clocks start: the approval when one was needed, else the post.
+    core::instant clock_start() const {
+        return approval && approval->approved_at ? *approval->approved_at : posted_at;
+    }
     bool status_is(complaint_status s) const { return status == to_string(s); }
     void set_status(complaint_status s) { status = std::string(to_string(s)); }
 };

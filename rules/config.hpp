@@ -243,6 +243,10 @@ struct config {
     followup_settings followup;
     customer_settings customer;
     compensation_settings compensation;
+    // workflow.require_manager_approval: a post waits for the complainant's head's 批准 P1, reminded
+    // every approval_remind; off by default.
+    bool require_manager_approval = false;
+    core::duration approval_remind{std::chrono::minutes(5)};
     std::vector<std::string> categories = default_categories();
     core::calendar_settings calendar;  // business = false: wall clock
     server_settings server;

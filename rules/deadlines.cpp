@@ -175,6 +175,7 @@ std::vector<deadline> pending_deadlines(const complaint& c, const core::calendar
     fine_appeal_deadlines(c, k, out);  // a fine's appeal runs whatever the complaint's state
     followup_deadlines(c, out);        // the 回访 runs once the complaint is closed
     customer_deadlines(c, out);        // 已答复客户 and 督办, paused or not
+    approval_deadlines(c, out);        // 批准 before the clocks start
     const bool running = c.is_open() && !c.paused_since;
     if (running && c.compensation && c.sheet_date) {
         if (!unsigned_departments(c).empty()) remind(timed_step::sign, c.sheet_at, c.rules->sign_due);

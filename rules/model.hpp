@@ -40,8 +40,10 @@ enum class timed_step {
     freight_pay,
     freight_write_off,
     countersign,  // 补签: the general manager after a self-approved execution (赔偿 below the limit)
+    approve,      // 批准: the head, before the clocks start (workflow.require_manager_approval)
 };
-std::string_view to_string(timed_step s);  // "sign", "vp", "gm", "execute", "freight:head", …, "countersign"
+std::string_view to_string(
+    timed_step s);  // "sign", "vp", "gm", "execute", "freight:head", …, "countersign", "approve"
 std::optional<timed_step> parse_timed_step(std::string_view s);
 timed_step timed_step_of(freight_step s);
 std::optional<freight_step> freight_step_of(timed_step s);  // nullopt for the compensation steps

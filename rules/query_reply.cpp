@@ -102,7 +102,8 @@ std::string build(const complaint& c, const std::vector<event>& timeline, const 
     if (const auto* typed = c.field("投诉人");
         !typed || trim(*typed) != ctx.cfg.org.display_name(c.complainant))
         s += "登记投诉人：" + name_with_department(ctx.cfg, c.complainant) + "\n";
-    if (auto owner = owner_of(c); !owner.empty()) s += "首问负责人：" + name_with_department(ctx.cfg, owner) + "\n";
+    if (auto owner = owner_of(c); !owner.empty())
+        s += "首问负责人：" + name_with_department(ctx.cfg, owner) + "\n";
     s += "时间线：\n";
     const std::size_t n = timeline.size();
     if (lim.keep == 0 || n <= 2 * lim.keep + 1) {
@@ -117,12 +118,13 @@ std::string build(const complaint& c, const std::vector<event>& timeline, const 
              (a.until.empty() ? "" : "（期限 " + a.until + "）") + "\n";
     if (c.amount)
         s += "赔偿金额：" + c.amount->yuan + " 元" +
-             (self_approvable(c) ? "（低于 " + std::to_string(c.amount->limit) + " 元，" + ctx.cfg.roles.order_desk +
-                                       "签字后直接执行，总经理事后补签）"
+             (self_approvable(c) ? "（低于 " + std::to_string(c.amount->limit) + " 元，" +
+                                       ctx.cfg.roles.order_desk + "签字后直接执行，总经理事后补签）"
                                  : std::string{}) +
              "\n";
     if (c.countersigned.at)
-        s += "补签：" + ctx.cfg.org.display_name(c.countersigned.by) + " " + ctx.tz.short_time(*c.countersigned.at) +
+        s += "补签：" + ctx.cfg.org.display_name(c.countersigned.by) + " " +
+             ctx.tz.short_time(*c.countersigned.at) +
              (c.countersigned.text.empty() ? std::string{} : "：" + c.countersigned.text) + "\n";
     else if (countersign_pending(c))
         s += "补签：待总经理补签（补签 " + c.id + "）\n";

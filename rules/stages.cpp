@@ -24,7 +24,7 @@ bool contains_keyword(const std::string* value, const std::vector<std::string>& 
 void arm_respond(complaint& c, const std::vector<std::string>& departments, const context& ctx) {
     auto* st = c.find_stage(stage_id::respond);
     const auto& k = cal(c, ctx);
-    auto due = k.add(k.add(c.posted_at, c.rules->respond.due), c.paused_total);
+    auto due = k.add(k.add(c.clock_start(), c.rules->respond.due), c.paused_total);
     due = std::max(due, k.add(ctx.now, c.rules->respond_minimum));
     st->due = due;
     st->armed_at = ctx.now;
@@ -98,12 +98,25 @@ complaint register_complaint(const complaint_form& form, const core::inbound_mes
                                  "登记" + std::string(kind_title(c.kind)) + "（投诉人 " + who +
                                      (warning.empty() ? "" : "，所填“" + written + "”未能对应") + "）");
     out.events.push_back(registered);
+    const bool approval = needs_approval(c, cfg, msg.sender);
+    if (approval) {
+        ask_approval(c, ctx);
+        out.events.push_back(make_event(
+            c, ctx, "bot", "approval_requested", "",
+            "待" + c.complainant_department + "负责人" + cfg.org.display_name(c.approval->head) + "批准"));
+    }
 
     core::outbound_post post{msg.chat, {}, {}};
     const auto& accept = *c.find_stage(stage_id::accept);
-    std::string text = "✅ 已登记" + std::string(kind_title(c.kind)) + " " + c.id + "\n投诉人：" +
+    std::string text = "✅ 已登记" + std::string(kind_title(c.kind)) + " " + c.id +
+                       (approval ? "（待批准）" : "") + "\n投诉人：" +
                        name_with_department(cfg, c.complainant);
-    if (c.kind == complaint_kind::product) {
+    if (approval) {
+        if (const auto* v = c.field(c.kind == complaint_kind::product ? "客户名称" : "投诉对象"))
+            text += std::string(c.kind == complaint_kind::product ? "　客户：" : "　投诉对象：") + *v;
+        text += "\n" + approval_receipt(c, ctx);
+        add_mention(post, c.approval->head);
+    } else if (c.kind == complaint_kind::product) {
         if (const auto* v = c.field("客户名称")) text += "　客户：" + *v;
         const auto& publish = *c.find_stage(stage_id::publish);
         text += "\n请" + cfg.roles.order_desk + "于 " + hm(ctx, *accept.due) + " 前受理（受理 " + c.id +

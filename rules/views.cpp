@@ -41,6 +41,7 @@ std::optional<core::instant> reply_due(const complaint& c, const department_repl
 
 std::vector<std::string> pending_departments(const complaint& c, const config& cfg) {
     if (!c.is_open()) return {};
+    if (c.awaiting_approval()) return {c.complainant_department};  // its head must 批准 first
     const auto* p = c.pending_stage();
     if (!p) return {};
     if (p->is(stage_id::respond)) return silent_departments(c);
@@ -54,6 +55,9 @@ std::string owner_of(const complaint& c) {
 
 std::string pending_summary(const complaint& c, const context& ctx) {
     std::string line = c.id + " ";
+    if (c.awaiting_approval())
+        return line + "待批准（" + c.complainant_department + "负责人" +
+               ctx.cfg.org.display_name(c.approval->head) + "）";
     const auto* p = c.pending_stage();
     if (!p) {
         const auto& cfg = ctx.cfg;
@@ -65,7 +69,8 @@ std::string pending_summary(const complaint& c, const context& ctx) {
             line += "，";
         }
         if (self_approvable(c) && !c.vp_opinion.at && !c.gm_approval.at)
-            return line + "待执行（" + cfg.roles.order_desk + "，赔偿 " + c.amount->yuan + " 元，按金额直接执行）";
+            return line + "待执行（" + cfg.roles.order_desk + "，赔偿 " + c.amount->yuan +
+                   " 元，按金额直接执行）";
         if (!c.forwarded_at) return line + "待转交副总";
         if (!c.vp_opinion.at) {
             const auto* vp = vp_of(c, cfg);

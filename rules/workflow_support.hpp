@@ -65,6 +65,15 @@ void customer_deadlines(const complaint& c, std::vector<deadline>& out);
 void fire_customer(complaint& c, const deadline_key& key, const context& ctx, outcome& out);
 void customer_to(nlohmann::json& j, const complaint& c);
 void customer_from(const nlohmann::json& j, complaint& c);
+// Manager approval before the clock (approval.cpp): whether a post needs it, asking at registration
+// (the stages unarmed), the receipt's sentence, the reminders and their text, its JSON.
+bool needs_approval(const complaint& c, const config& cfg, const std::string& poster);
+void ask_approval(complaint& c, const context& ctx);
+std::string approval_receipt(const complaint& c, const context& ctx);
+void approval_deadlines(const complaint& c, std::vector<deadline>& out);
+std::string approval_reminder(complaint& c, const config& cfg, core::outbound_post& post);  // "" none due
+void approval_to(nlohmann::json& j, const complaint& c);
+void approval_from(const nlohmann::json& j, complaint& c);
 // 赔偿's amount and 补签 in the complaint's JSON (absent when there are none).
 void amount_to(nlohmann::json& j, const complaint& c);
 void amount_from(const nlohmann::json& j, complaint& c);

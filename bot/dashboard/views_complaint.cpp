@@ -118,10 +118,10 @@ std::string complaint_view(const viewer& v, const rules::complaint& c,
     for (const auto& s : c.stages) {
         auto timing = rules::timing_of(c, s);  // respond: each department against its own deadline
         bool late = timing && timing->late;
-        std::string state = s.done_at  ? (late ? "超时完成" : "按时完成")
-                            : late     ? "已超时"
-                            : s.due    ? "进行中"
-                                       : "未开始";
+        std::string state = s.done_at ? (late ? "超时完成" : "按时完成")
+                            : late    ? "已超时"
+                            : s.due   ? "进行中"
+                                      : "未开始";
         stages.push_back({{rules::stage_label(s.name)},
                           {when(tz, timing ? std::optional<core::instant>(timing->due) : s.due), {}, "num"},
                           {when(tz, s.done_at), {}, "num"},

@@ -264,8 +264,10 @@ void run_report(const report_options& o, std::ostream& out) {
             } else {
                 // The 问题类别 and the 回访, then the extra fields of the post ("订单号：…", 附言).
                 std::string extras;
-                if (auto owner = rules::owner_of(c); !owner.empty()) extras = "首问：" + names.org.display_name(owner);
-                if (!c.category.empty()) extras += (extras.empty() ? "" : "；") + std::string("问题类别：") + c.category;
+                if (auto owner = rules::owner_of(c); !owner.empty())
+                    extras = "首问：" + names.org.display_name(owner);
+                if (!c.category.empty())
+                    extras += (extras.empty() ? "" : "；") + std::string("问题类别：") + c.category;
                 if (auto fu = followup_cell(c, tz); !fu.empty())
                     extras += (extras.empty() ? "" : "；") + std::string("回访：") + fu;
                 for (const auto& [k, v] : c.fields)

@@ -105,13 +105,15 @@ TEST(CustomerConfig, DefaultsOverridesAndOff) {
 }
 
 TEST(CustomerConfig, ErrorsSayWhatToFix) {
-    EXPECT_EQ(first_error(parse(org + "customer: { answer_within: soon }\n")),
-              "c.yaml:13:28: bad duration 'soon' for customer.answer_within — write durations like 5m, 30m, 2h, "
-              "1h30m");
-    EXPECT_EQ(first_error(parse(org + "customer: { remind_before: 24h }\n")),
-              "c.yaml:13:28: customer.remind_before (1d) is not shorter than customer.answer_within (1d) — "
-              "remind a few hours before the end, e.g. `remind_before: 2h` with `answer_within: 24h`, or 0 for "
-              "no reminder");
+    EXPECT_EQ(
+        first_error(parse(org + "customer: { answer_within: soon }\n")),
+        "c.yaml:13:28: bad duration 'soon' for customer.answer_within — write durations like 5m, 30m, 2h, "
+        "1h30m");
+    EXPECT_EQ(
+        first_error(parse(org + "customer: { remind_before: 24h }\n")),
+        "c.yaml:13:28: customer.remind_before (1d) is not shorter than customer.answer_within (1d) — "
+        "remind a few hours before the end, e.g. `remind_before: 2h` with `answer_within: 24h`, or 0 for "
+        "no reminder");
     EXPECT_EQ(first_error(parse(org + "customer: { enabled: yes }\n")),
               "c.yaml:13:22: customer.enabled must be true or false — e.g. `enabled: false` to turn the "
               "customer's clock (已答复客户, 督办) off");
@@ -127,9 +129,10 @@ TEST(CompensationConfig, TheSelfApprovalLimit) {
     r = parse(org + "compensation: { self_approve_below: 500 }\n");
     ASSERT_TRUE(r.config) << first_error(r);
     EXPECT_EQ(r.config->compensation.self_approve_below, 500);
-    EXPECT_EQ(first_error(parse(org + "compensation: { self_approve_below: 五百 }\n")),
-              "c.yaml:13:37: compensation.self_approve_below must be a whole number of yuan, not '五百' — e.g. "
-              "`self_approve_below: 500` (0: every compensation goes to the VP and the general manager)");
+    EXPECT_EQ(
+        first_error(parse(org + "compensation: { self_approve_below: 五百 }\n")),
+        "c.yaml:13:37: compensation.self_approve_below must be a whole number of yuan, not '五百' — e.g. "
+        "`self_approve_below: 500` (0: every compensation goes to the VP and the general manager)");
     EXPECT_NE(first_error(parse(org + "compensation: { self_approve_below: -1 }\n")), "");
     EXPECT_NE(first_error(parse(org + "compensation: { limit: 500 }\n")), "");
 }

@@ -102,12 +102,12 @@ TEST(CustomerEngine, RefusalsLeaveTheDatabaseAsItWas) {
     waiting_p1(b);
     auto before = b.complaint("P1");
     auto keys = deadline_keys(b);
-    for (const auto& [who, text] : std::vector<std::pair<std::string, std::string>>{
-             {"qianqi", "已答复客户 P1 已告知"},
-             {"zhangsan", "延期 P1 明天 17:00 等报告"},
-             {"qianqi", "延期 P1 10:30 等报告"},
-             {"zhaoliu", "同意延期 P1"},
-             {"qianqi", "延期 P9 明天 17:00 等报告"}}) {
+    for (const auto& [who, text] :
+         std::vector<std::pair<std::string, std::string>>{{"qianqi", "已答复客户 P1 已告知"},
+                                                          {"zhangsan", "延期 P1 明天 17:00 等报告"},
+                                                          {"qianqi", "延期 P1 10:30 等报告"},
+                                                          {"zhaoliu", "同意延期 P1"},
+                                                          {"qianqi", "延期 P9 明天 17:00 等报告"}}) {
         auto r = b.say(at("10:00"), who, text);
         ASSERT_EQ(r.size(), 1U) << text;
         EXPECT_TRUE(has(r[0].text, "只有") || has(r[0].text, "须晚于") || has(r[0].text, "没有"))

@@ -39,9 +39,9 @@ TEST(Engine, TodoListsOpenComplaintsAndFiltersByDepartment) {
     day_with_fine(b);
     b.say(at("11:10"), "linfang", service_post);
     auto r = b.say(at("11:11"), "wangwu", "待办");
-    EXPECT_EQ(
-        r[0].text,
-        "📝 待办：共 2 件\n· P1 待回复（采购部） 已超时11分钟，首问 周敏\n· S1 待受理（人力资源部） 剩余4分钟\n@王五");
+    EXPECT_EQ(r[0].text,
+              "📝 待办：共 2 件\n· P1 待回复（采购部） 已超时11分钟，首问 周敏\n· S1 待受理（人力资源部） "
+              "剩余4分钟\n@王五");
     r = b.say(at("11:12"), "wangwu", "待办 采购部");
     EXPECT_EQ(r[0].text, "📝 待办（采购部）：共 1 件\n· P1 待回复（采购部） 已超时12分钟，首问 周敏\n@王五");
     r = b.say(at("11:13"), "wangwu", "待办 物流部");

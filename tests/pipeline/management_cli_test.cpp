@@ -210,7 +210,8 @@ TEST(CustomerWeek, ReplayShowsTheCustomersClock) {
         auto p = find(needle);
         return p.is_null() ? std::string("missing: ") + needle : p["at"].get<std::string>();
     };
-    EXPECT_EQ(at_of("⏳ P1 生产部申请将回复时间延至 11-24 17:00（原截止 11:00）"), "2026-11-23T10:10:00+08:00");
+    EXPECT_EQ(at_of("⏳ P1 生产部申请将回复时间延至 11-24 17:00（原截止 11:00）"),
+              "2026-11-23T10:10:00+08:00");
     EXPECT_EQ(find("⏳ P1 生产部申请")["mentions"], nlohmann::json::array({"qianqi", "zhaoliu"}));
     EXPECT_EQ(at_of("✅ P1 同意延期：生产部回复截止由 11:00 延至 11-24 17:00（赵六批准）"),
               "2026-11-23T10:15:00+08:00");
@@ -224,7 +225,8 @@ TEST(CustomerWeek, ReplayShowsTheCustomersClock) {
     EXPECT_EQ(at_of("🚩 督办：P2 登记已满 7天仍未办结"), "2026-11-30T14:00:00+08:00");
     EXPECT_EQ(find("🚩 督办：P2 登记已满 7天")["mentions"], nlohmann::json::array({"liuqiang"}));
     EXPECT_EQ(at_of("🚩 督办：P2 登记已满 8天仍未办结"), "2026-12-01T14:00:00+08:00");
-    EXPECT_EQ(find("🚩 督办：P2 登记已满 8天")["mentions"], nlohmann::json::array({"wangzong", "dingxiaoling"}));
+    EXPECT_EQ(find("🚩 督办：P2 登记已满 8天")["mentions"],
+              nlohmann::json::array({"wangzong", "dingxiaoling"}));
     EXPECT_EQ(at_of("🚩 督办（登记满 7天 仍未办结）共 1 件：\n· P2"), "2026-12-01T14:30:00+08:00");
     EXPECT_TRUE(find("各环节按时率：受理 100%，公布工艺流程 100%，回复 100%").is_object());
 

@@ -48,7 +48,9 @@ TEST(Amount, BelowTheLimitTheDeskExecutesAfterTheSignaturesAndTheGmCountersigns)
     d.say(c, "工艺 P1 批号B2611-07 调查: 生产部", "zhoumin", at("09:25"));
     d.say(c, "回复 P1 模具磨损，同意退货补发", "qianqi", at("10:30"));
     ASSERT_TRUE(d.say(c, "赔偿 P1 320元", "zhangsan", at("11:00")));
-    EXPECT_TRUE(has(d.reply(), "💴 P1 赔偿金额：320 元。低于 500 元，责任部门负责人签字后由打单部直接执行（执行 P1），总经理事后补签。"))
+    EXPECT_TRUE(has(d.reply(),
+                    "💴 P1 赔偿金额：320 元。低于 500 元，责任部门负责人签字后由打单部直接执行（执行 "
+                    "P1），总经理事后补签。"))
         << d.reply();
     ASSERT_TRUE(c.amount);
     EXPECT_EQ(c.amount->cents, 32000);
@@ -56,13 +58,15 @@ TEST(Amount, BelowTheLimitTheDeskExecutesAfterTheSignaturesAndTheGmCountersigns)
     std::vector<rules::complaint> open{c};
     rules::outcome out;
     rules::sheet_job(open, {2026, 11, 23}, d.ctx(at("17:30")), out);
-    EXPECT_TRUE(has(out.posts.front().text, "赔偿金额：320 元（低于 500 元，签字后由打单部直接执行，总经理补签）"))
+    EXPECT_TRUE(
+        has(out.posts.front().text, "赔偿金额：320 元（低于 500 元，签字后由打单部直接执行，总经理补签）"))
         << out.posts.front().text;
     c = open.front();
 
     auto before = stored(c);
     EXPECT_FALSE(d.say(c, "执行 P1", "zhoumin", at("08:35", "2026-11-24")));
-    EXPECT_TRUE(has(d.reply(), "P1 赔偿 320 元可由打单部直接执行，但还待生产部负责人签字（签字 P1）")) << d.reply();
+    EXPECT_TRUE(has(d.reply(), "P1 赔偿 320 元可由打单部直接执行，但还待生产部负责人签字（签字 P1）"))
+        << d.reply();
     EXPECT_EQ(stored(c), before);
 
     ASSERT_TRUE(d.say(c, "签字 P1", "zhaoliu", at("08:40", "2026-11-24")));
@@ -70,10 +74,13 @@ TEST(Amount, BelowTheLimitTheDeskExecutesAfterTheSignaturesAndTheGmCountersigns)
     EXPECT_TRUE(mentions(d.last().posts.front(), "zhoumin"));
     open = {c};
     EXPECT_TRUE(forward(open, d, at("09:00", "2026-11-24")).empty());  // nothing goes to the VP
-    EXPECT_TRUE(has(rules::pending_summary(c, d.ctx(at("09:10", "2026-11-24"))), "待执行（打单部，赔偿 320 元，按金额直接执行）"));
+    EXPECT_TRUE(has(rules::pending_summary(c, d.ctx(at("09:10", "2026-11-24"))),
+                    "待执行（打单部，赔偿 320 元，按金额直接执行）"));
 
     ASSERT_TRUE(d.say(c, "执行 P1", "zhoumin", at("09:30", "2026-11-24")));
-    EXPECT_TRUE(has(d.reply(), "🏁 P1 已由周敏执行（赔偿 320 元，低于 500 元，无需副总和总经理事先审批），投诉关闭。请总经理补签（补签 P1）"))
+    EXPECT_TRUE(has(d.reply(),
+                    "🏁 P1 已由周敏执行（赔偿 320 元，低于 500 "
+                    "元，无需副总和总经理事先审批），投诉关闭。请总经理补签（补签 P1）"))
         << d.reply();
     EXPECT_TRUE(mentions(d.last().posts.front(), "huangzong"));
     EXPECT_TRUE(c.status_is(rules::complaint_status::closed));
@@ -84,8 +91,9 @@ TEST(Amount, BelowTheLimitTheDeskExecutesAfterTheSignaturesAndTheGmCountersigns)
     d.advance(c, at("09:30", "2026-11-25"));
     bool reminded = false;
     for (const auto& p : d.last().posts)
-        reminded = reminded || (has(p.text, "⏰ 提醒（第1次）：P1 已按金额由打单部执行，待总经理补签（补签 P1）") &&
-                                mentions(p, "huangzong"));
+        reminded =
+            reminded || (has(p.text, "⏰ 提醒（第1次）：P1 已按金额由打单部执行，待总经理补签（补签 P1）") &&
+                         mentions(p, "huangzong"));
     EXPECT_TRUE(reminded);
 
     before = stored(c);
