@@ -125,6 +125,13 @@ std::string explain_config(const rules::config& cfg) {
           << (cfg.approval_remind.count() ? ", reminded every " + core::format_duration(cfg.approval_remind)
                                           : "")
           << "\n";
+    o << "crisis (一级): proposed on";
+    for (const auto& k : cfg.crisis.keywords) o << " " << k;
+    o << "; pending stages due within " << core::format_duration(cfg.crisis.stage) << " (respond "
+      << core::format_duration(cfg.crisis.respond) << "), misses @ the general manager, status "
+      << (cfg.crisis.status_every.count() ? "every " + core::format_duration(cfg.crisis.status_every)
+                                          : std::string("off"))
+      << "\n";
     if (cfg.compensation.self_approve_below > 0)
         o << "compensation: 赔偿 below " << cfg.compensation.self_approve_below << " yuan is executed by "
           << cfg.roles.order_desk

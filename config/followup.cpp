@@ -149,4 +149,35 @@ void read_compensation(reader& L, const YAML::Node& root, rules::config& cfg) {
     }
 }
 
+void read_crisis(reader& L, const YAML::Node& root, rules::config& cfg) {
+    auto cr = root["crisis"];
+    if (!cr || !L.keys(cr, "crisis", {"keywords", "status_every", "stage", "respond"})) return;
+    auto& s = cfg.crisis;
+    if (auto n = cr["keywords"]; n) {
+        if (!n.IsSequence()) {
+            L.error(
+                n, "crisis.keywords must be a list",
+                "e.g. keywords: [群诉, 媒体, 曝光, 投诉到…局] (… stands for a few characters; [] for none)");
+        } else {
+            s.keywords.clear();
+            for (const auto& k : n)
+                if (auto v = L.str(k, "crisis keyword"); v && !rules::trim(*v).empty())
+                    s.keywords.emplace_back(rules::trim(*v));
+        }
+    }
+    auto read = [&](const char* key, core::duration& slot, bool allow_zero) {
+        if (auto n = cr[key]; n)
+            if (auto d = L.duration(n, std::string("crisis.") + key, allow_zero)) {
+                if (!allow_zero && d->count() <= 0)
+                    L.error(n, std::string("crisis.") + key + " must be longer than 0",
+                            "e.g. `" + std::string(key) + ": 15m`");
+                else
+                    slot = *d;
+            }
+    };
+    read("status_every", s.status_every, true);
+    read("stage", s.stage, false);
+    read("respond", s.respond, false);
+}
+
 }  // namespace conf::detail

@@ -11,8 +11,9 @@ namespace conf {
 namespace {
 
 const std::vector<std::string> top_keys = {
-    "timezone",  "database", "organization", "roles",   "workflow", "schedules",  "calendar", "server",
-    "platforms", "chats",    "default_chat", "company", "followup", "categories", "customer", "compensation"};
+    "timezone", "database",   "organization", "roles",        "workflow",     "schedules",
+    "calendar", "server",     "platforms",    "chats",        "default_chat", "company",
+    "followup", "categories", "customer",     "compensation", "crisis"};
 
 }  // namespace
 
@@ -108,6 +109,7 @@ config_load_result parse_config(std::string_view yaml_text, std::string source_n
     detail::read_followup(L, root, cfg, known);
     detail::read_customer(L, root, cfg);
     detail::read_compensation(L, root, cfg);
+    detail::read_crisis(L, root, cfg);
     detail::read_serve_sections(L, root, cfg);
 
     result.errors = L.errors_;

@@ -164,6 +164,7 @@ void read_calendar(reader& L, const YAML::Node& root, rules::config& cfg);
 void read_followup(reader& L, const YAML::Node& root, rules::config& cfg, const names& known);
 void read_customer(reader& L, const YAML::Node& root, rules::config& cfg);
 void read_compensation(reader& L, const YAML::Node& root, rules::config& cfg);
+void read_crisis(reader& L, const YAML::Node& root, rules::config& cfg);
 void read_serve_sections(reader& L, const YAML::Node& root, rules::config& cfg);
 
 }  // namespace conf::detail

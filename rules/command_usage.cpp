@@ -79,6 +79,8 @@ std::string_view command_word(command_kind k) {
             return "补签";
         case command_kind::approve:
             return "批准";
+        case command_kind::severity:
+            return "级别";
     }
     return "";
 }
@@ -157,6 +159,8 @@ std::string usage(command_kind k) {
             return "补签 P1 [意见]";
         case command_kind::approve:
             return "批准 P1";
+        case command_kind::severity:
+            return "级别 P1 一级|二级|三级 <原因>";
     }
     return "";
 }
@@ -194,6 +198,7 @@ std::string help_text() {
     s += "退货运费：\n";
     for (auto k : {command_kind::freight, command_kind::pay, command_kind::write_off})
         s += "· " + usage(k) + "\n";
+    s += "· " + usage(command_kind::severity) + "（一级为危机事件：立即通知总经理和副总）\n";
     s += "答复客户与督办：\n";
     for (auto k : {command_kind::answered, command_kind::extend, command_kind::approve_extension,
                    command_kind::supervise})

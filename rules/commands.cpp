@@ -53,6 +53,7 @@ const std::vector<word_def>& words() {
         {U"赔偿", command_kind::amount},
         {U"补签", command_kind::countersign},
         {U"批准", command_kind::approve},
+        {U"级别", command_kind::severity},
         {U"help", command_kind::help},
         {U"?", command_kind::help},
     };
@@ -425,6 +426,28 @@ command_parse_result parse_command(std::string_view text) {
         case command_kind::countersign:
             cmd.text = c.rest();
             return cmd;
+        case command_kind::severity: {
+            // 一级 二级 三级 (also 1级, Ⅰ级 is not taken): the level first, then the reason.
+            const auto& cs = t.cps;
+            static const std::pair<std::u32string, int> levels[] = {{U"一级", 1}, {U"二级", 2}, {U"三级", 3},
+                                                                    {U"1级", 1},  {U"2级", 2},  {U"3级", 3}};
+            for (const auto& [word, level] : levels)
+                if (cs.compare(c.i, word.size(), word) == 0) {
+                    cmd.args = {std::to_string(level)};
+                    c.i += word.size();
+                    while (c.i < cs.size() && is_separator(cs[c.i])) ++c.i;
+                    break;
+                }
+            if (cmd.args.empty()) {
+                auto typed = split_words(c.rest());
+                return error(k,
+                             (typed.empty() ? std::string("缺少级别") : "级别“" + typed.front() + "”无效") +
+                                 "，只能写 一级、二级 或 三级");
+            }
+            cmd.text = c.rest();
+            if (cmd.text.empty()) return error(k, "请写明定级原因");
+            return cmd;
+        }
         default:
             cmd.text = c.rest();
             if (cmd.text.empty()) {

@@ -47,6 +47,7 @@ enum class command_kind {
     amount,             // 赔偿 P1 <金额>: the compensation agreed with the customer
     countersign,        // 补签 P1 [意见]: the general manager after a self-approved execution
     approve,            // 批准 P1: the complainant's head lets the post's clocks start
+    severity,           // 级别 P1 一级|二级|三级 <原因>: HR, the general manager or a VP
 };
 
 // The command word as SPEC writes it ("受理", "方案" for respond when typed so, ...).

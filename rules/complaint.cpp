@@ -323,6 +323,7 @@ json state_json(const complaint& c) {
     detail::customer_to(j, c);
     detail::amount_to(j, c);
     detail::approval_to(j, c);
+    detail::severity_to(j, c);
     return j;
 }
 
@@ -425,6 +426,7 @@ void from_json(const json& j, complaint& c) {
     detail::customer_from(j, c);
     detail::amount_from(j, c);
     detail::approval_from(j, c);
+    detail::severity_from(j, c);
 }
 
 bool may_still_change(const complaint& c, core::instant now) {
@@ -435,6 +437,8 @@ bool may_still_change(const complaint& c, core::instant now) {
     if (c.customer && !c.customer->answered_at && !c.status_is(complaint_status::invalid))
         return true;                          // 已答复客户 pending
     if (countersign_pending(c)) return true;  // 补签 pending
+    if (c.crisis() && !c.severity->closing_posted && !c.status_is(complaint_status::invalid))
+        return true;  // 一级投诉's closing report
     // The appeal windows run from the last reply, the respond deadline, the ruling or a fine (issued
     // at a deadline): the latest of these bounds them all.
     auto last = c.posted_at;

@@ -124,6 +124,19 @@ struct manager_approval {
     std::string approved_by;
 };
 
+// 级别 P1 一级|二级|三级 <原因> (rules/severity.cpp). 一级 is a crisis: the clocks it shortened to, the
+// status posts ("crisis:remind:<n>") and the closing report posted once.
+struct severity_record {
+    int level = 0;  // 1, 2, 3
+    std::string reason;
+    std::string by;
+    core::instant at{};
+    core::duration status_every{0};    // 一级: from crisis.status_every when set
+    core::duration respond_within{0};  // 一级: a respond stage armed later is due within this
+    int status_posted = 0;
+    bool closing_posted = false;
+};
+
 struct complaint {
     std::string id;  // "P1"
     complaint_kind kind = complaint_kind::product;
@@ -206,6 +219,8 @@ struct complaint {
     std::optional<customer_clock> customer;             // from registration (when configured)
     std::vector<extension_request> extensions;          // 延期, in order
     std::optional<manager_approval> approval;           // when the post had to be approved first
+    std::optional<severity_record> severity;            // 级别 P1, when set
+    bool crisis() const { return severity && severity->level == 1; }
 
     fine_appeal* find_fine_appeal(std::string_view fine_id);
     const fine_appeal* find_fine_appeal(std::string_view fine_id) const;

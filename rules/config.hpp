@@ -180,6 +180,20 @@ struct customer_settings {
     bool operator==(const customer_settings&) const = default;
 };
 
+// Severity and crisis (客户危机事件处理: 一级投诉 — ten or more complainants together, protests,
+// media exposure — is handled at once): the words that make the receipt propose 一级 ("…" stands
+// for a few characters: 投诉到…局), and what 一级 does — every pending stage due within `stage`
+// (respond within `respond`) of the level being set, a miss @-mentions the general manager, a
+// status post every `status_every` until it closes.
+struct crisis_settings {
+    std::vector<std::string> keywords{"群诉", "集体投诉",  "媒体",  "曝光",
+                                      "记者", "投诉到…局", "12315", "上访"};
+    core::duration status_every{std::chrono::hours(1)};
+    core::duration stage{std::chrono::minutes(15)};
+    core::duration respond{std::chrono::hours(1)};
+    bool operator==(const crisis_settings&) const = default;
+};
+
 // Approval by amount (001: within a set amount customer service settles by itself, a leader
 // countersigns later): 赔偿 P1 <金额> below `self_approve_below` yuan lets 打单部 execute once the
 // heads signed, without the VP and the general manager; the general manager countersigns afterwards
@@ -243,6 +257,7 @@ struct config {
     followup_settings followup;
     customer_settings customer;
     compensation_settings compensation;
+    crisis_settings crisis;
     // workflow.require_manager_approval: a post waits for the complainant's head's 批准 P1, reminded
     // every approval_remind; off by default.
     bool require_manager_approval = false;

@@ -113,6 +113,7 @@ void detail::fire_chain_step(complaint& c, stage_state& st, const stage_rule& ru
         out.events.push_back(std::move(e));
         if (targets.empty() || w.who.empty()) return;
         for (const auto& p : targets) add_mention(post, p);
+        crisis_mentions(c, cfg, post);
         post.text = "⏫ " + w.subject + "已超时 " + core::format_duration_zh(ctx.now - *st.due) + "（截止 " +
                     hm(ctx, *st.due) + "），" + w.who + "仍未处理，升级提醒：";
         out.posts.push_back(finish(std::move(post), cfg));
@@ -176,6 +177,7 @@ std::vector<deadline> pending_deadlines(const complaint& c, const core::calendar
     followup_deadlines(c, out);        // the 回访 runs once the complaint is closed
     customer_deadlines(c, out);        // 已答复客户 and 督办, paused or not
     approval_deadlines(c, out);        // 批准 before the clocks start
+    severity_deadlines(c, out);        // 一级投诉's status posts and closing report
     const bool running = c.is_open() && !c.paused_since;
     if (running && c.compensation && c.sheet_date) {
         if (!unsigned_departments(c).empty()) remind(timed_step::sign, c.sheet_at, c.rules->sign_due);
@@ -227,6 +229,7 @@ void detail::fire_department_miss(complaint& c, const std::string& department, c
     core::outbound_post post{c.chat, {}, {}};
     std::vector<std::string> lines;
     fine_department(c, *it, due, ctx, out, lines, post);
+    crisis_mentions(c, ctx.cfg, post);
     post.text = "💰 " + c.id + " " + department + "回复已超时（截止 " + hm(ctx, due) +
                 "），按水果基金处罚：\n" + join(lines, "\n") + "\n请尽快回复（" +
                 command_hint(c, ctx.cfg, stage_id::respond) + "）。";
@@ -239,6 +242,10 @@ void fire_deadline(complaint& c, const std::string& key_text, core::instant due,
     if (!parsed) return;  // no key the rules write: nothing to do
     const auto& key = *parsed;
     if (key.subject == deadline_key::subject_kind::step) {
+        if (key.step == timed_step::crisis) {  // paused or not: the leaders hear of it
+            fire_crisis(c, key, ctx, out);
+            return;
+        }
         if (c.paused_since && !freight_step_of(key.step)) return;
         fire_reminder(c, key, due, ctx, out);
         return;
@@ -318,6 +325,7 @@ void fire_deadline(complaint& c, const std::string& key_text, core::instant due,
         }
         // Levels of the chain due at the deadline itself are posted with the miss.
         post_levels_at_miss(c, *st, rule, stage_name, due, ctx, out, post);
+        crisis_mentions(c, cfg, post);
         post.text = std::move(text);
         out.posts.push_back(finish(std::move(post), cfg));
         return;

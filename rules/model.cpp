@@ -50,7 +50,7 @@ constexpr std::array<std::pair<freight_step, std::string_view>, 4> freight_steps
     {freight_step::write_off, "write_off"},
 }};
 
-constexpr std::array<std::pair<timed_step, std::string_view>, 10> timed_steps{{
+constexpr std::array<std::pair<timed_step, std::string_view>, 11> timed_steps{{
     {timed_step::sign, "sign"},
     {timed_step::vp, "vp"},
     {timed_step::gm, "gm"},
@@ -61,6 +61,7 @@ constexpr std::array<std::pair<timed_step, std::string_view>, 10> timed_steps{{
     {timed_step::freight_write_off, "freight:write_off"},
     {timed_step::countersign, "countersign"},
     {timed_step::approve, "approve"},
+    {timed_step::crisis, "crisis"},
 }};
 
 constexpr std::array<std::pair<satisfaction, std::string_view>, 3> satisfactions{{

@@ -41,9 +41,10 @@ enum class timed_step {
     freight_write_off,
     countersign,  // 补签: the general manager after a self-approved execution (赔偿 below the limit)
     approve,      // 批准: the head, before the clocks start (workflow.require_manager_approval)
+    crisis,       // 一级投诉's status posts until it closes, then its closing report
 };
 std::string_view to_string(
-    timed_step s);  // "sign", "vp", "gm", "execute", "freight:head", …, "countersign", "approve"
+    timed_step s);  // "sign", "vp", "gm", "execute", "freight:head", …, "countersign", "approve", "crisis"
 std::optional<timed_step> parse_timed_step(std::string_view s);
 timed_step timed_step_of(freight_step s);
 std::optional<freight_step> freight_step_of(timed_step s);  // nullopt for the compensation steps

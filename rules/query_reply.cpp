@@ -116,6 +116,7 @@ std::string build(const complaint& c, const std::vector<event>& timeline, const 
     for (const auto& a : c.corrective_actions)
         s += "整改：" + a.department + " " + cut(a.measure, lim.field_chars) +
              (a.until.empty() ? "" : "（期限 " + a.until + "）") + "\n";
+    if (auto v = severity_words(c, ctx); !v.empty()) s += "级别：" + cut(v, lim.field_chars) + "\n";
     if (c.amount)
         s += "赔偿金额：" + c.amount->yuan + " 元" +
              (self_approvable(c) ? "（低于 " + std::to_string(c.amount->limit) + " 元，" +

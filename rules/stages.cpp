@@ -26,6 +26,7 @@ void arm_respond(complaint& c, const std::vector<std::string>& departments, cons
     const auto& k = cal(c, ctx);
     auto due = k.add(k.add(c.clock_start(), c.rules->respond.due), c.paused_total);
     due = std::max(due, k.add(ctx.now, c.rules->respond_minimum));
+    if (auto crisis = crisis_respond_due(c, ctx.now); crisis && *crisis < due) due = *crisis;  // 一级
     st->due = due;
     st->armed_at = ctx.now;
     c.departments.clear();
@@ -131,6 +132,11 @@ complaint register_complaint(const complaint_form& form, const core::inbound_mes
         for (const auto& m : members_of(cfg, cfg.roles.hr)) add_mention(post, m);
     }
     if (c.compensation) text += "\n涉及赔款或退换货，答复后进入质量投诉处理流程表。";
+    if (auto word = crisis_keyword(c, cfg); !word.empty()) {
+        text += "\n⚠️ 内容提到“" + word + "”，可能属一级投诉（危机事件），请" + cfg.roles.hr +
+                "确认（级别 " + c.id + " 一级 <原因>）。";
+        add_mention(post, cfg.org.head_of(cfg.roles.hr));
+    }
     if (!warning.empty() || !category_warning.empty()) add_mention(post, msg.sender);
     if (!warning.empty()) text += "\n" + warning;
     if (!category_warning.empty()) text += "\n" + category_warning;

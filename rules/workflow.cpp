@@ -14,7 +14,8 @@ bool apply_command(complaint& c, const command& cmd, const std::string& actor, c
                    const context& ctx, outcome& out) {
     // Before the head's 批准 nothing runs; HR may still rule it invalid or correct the complainant.
     if (c.awaiting_approval() && cmd.kind != command_kind::approve && cmd.kind != command_kind::invalid &&
-        cmd.kind != command_kind::complainant && cmd.kind != command_kind::categorize) {
+        cmd.kind != command_kind::complainant && cmd.kind != command_kind::categorize &&
+        cmd.kind != command_kind::severity) {
         refuse(out, ctx, chat, actor,
                c.id + " 尚待" + c.complainant_department + "负责人" +
                    ctx.cfg.org.display_name(c.approval->head) + "批准（批准 " + c.id +
@@ -24,6 +25,8 @@ bool apply_command(complaint& c, const command& cmd, const std::string& actor, c
     switch (cmd.kind) {
         case command_kind::approve:
             return do_approve(c, actor, chat, ctx, out);
+        case command_kind::severity:
+            return do_severity(c, cmd, actor, chat, ctx, out);
         case command_kind::accept:
             return do_accept(c, actor, chat, ctx, out);
         case command_kind::publish:

@@ -55,6 +55,8 @@ std::string pending_summary(const complaint& c, const context& ctx);
 bool self_approvable(const complaint& c);
 // Executed without the general manager's approval and not countersigned (补签 P1) yet.
 bool countersign_pending(const complaint& c);
+// "一级（危机事件）：十余户集体投诉（王五 11-23 10:00）"; empty when no 级别 was set.
+std::string severity_words(const complaint& c, const context& ctx);
 // 首问负责人 (000 首问责任制): the person who accepted the complaint owns it in 查询, 待办 and the
 // reports; empty until it is accepted.
 std::string owner_of(const complaint& c);

@@ -74,6 +74,16 @@ void approval_deadlines(const complaint& c, std::vector<deadline>& out);
 std::string approval_reminder(complaint& c, const config& cfg, core::outbound_post& post);  // "" none due
 void approval_to(nlohmann::json& j, const complaint& c);
 void approval_from(const nlohmann::json& j, complaint& c);
+// Severity and crisis (severity.cpp): the crisis keyword a post names ("" none), the general manager
+// added to a crisis complaint's miss and escalation posts, a crisis respond stage's cap, the status
+// posts' deadlines and firing, the JSON.
+std::string crisis_keyword(const complaint& c, const config& cfg);
+void crisis_mentions(const complaint& c, const config& cfg, core::outbound_post& post);
+std::optional<core::instant> crisis_respond_due(const complaint& c, core::instant now);
+void severity_deadlines(const complaint& c, std::vector<deadline>& out);
+void fire_crisis(complaint& c, const deadline_key& key, const context& ctx, outcome& out);
+void severity_to(nlohmann::json& j, const complaint& c);
+void severity_from(const nlohmann::json& j, complaint& c);
 // 赔偿's amount and 补签 in the complaint's JSON (absent when there are none).
 void amount_to(nlohmann::json& j, const complaint& c);
 void amount_from(const nlohmann::json& j, complaint& c);

@@ -127,11 +127,11 @@ int run_cli(int argc, char** argv) {
 
     report_options ropts;
     std::string from, to;
-    auto* report =
-        cli.add_subcommand("report", "penalties, complaints, sheet, weekly or statement from a database");
-    report->add_option("kind", ropts.kind, "penalties | complaints | sheet | weekly | statement")
+    auto* report = cli.add_subcommand(
+        "report", "penalties, complaints, sheet, weekly, statement or crisis from a database");
+    report->add_option("kind", ropts.kind, "penalties | complaints | sheet | weekly | statement | crisis")
         ->required()
-        ->check(CLI::IsMember({"penalties", "complaints", "sheet", "weekly", "statement"}));
+        ->check(CLI::IsMember({"penalties", "complaints", "sheet", "weekly", "statement", "crisis"}));
     report->add_option("--db", ropts.db_path, "SQLite file")->required();
     report->add_option("--from", from, "first day, YYYY-MM-DD");
     report->add_option("--to", to, "last day, YYYY-MM-DD");

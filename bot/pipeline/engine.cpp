@@ -474,6 +474,7 @@ void engine::on_complaint_command(const rules::command& cmd, const core::inbound
         case command_kind::categorize:
         case command_kind::answered:
         case command_kind::approve:
+        case command_kind::severity:
         case command_kind::amount:
         case command_kind::countersign:
         case command_kind::extend:

@@ -99,9 +99,9 @@ std::optional<core::local_date> parse_report_date(const std::string& text) {
 
 void run_report(const report_options& o, std::ostream& out) {
     if (o.kind != "penalties" && o.kind != "complaints" && o.kind != "sheet" && o.kind != "weekly" &&
-        o.kind != "statement")
+        o.kind != "statement" && o.kind != "crisis")
         throw report_error("unknown report '" + o.kind +
-                           "': use penalties, complaints, sheet, weekly or statement");
+                           "': use penalties, complaints, sheet, weekly, statement or crisis");
     if (o.format != "text" && o.format != "csv" && o.format != "json" && o.format != "xlsx")
         throw report_error("unknown format '" + o.format + "': use text, csv, json or xlsx");
     if (o.format == "xlsx" && o.out_path.empty()) throw report_error("--format xlsx needs --out FILE.xlsx");
@@ -218,6 +218,8 @@ void run_report(const report_options& o, std::ostream& out) {
                     std::to_string(total.paid),
                     std::to_string(total.open),
                     ""};
+    } else if (o.kind == "crisis") {
+        t = crisis_table(db, tz, o.from, o.to, j);
     } else if (o.kind == "penalties") {
         // The same selection and JSON as the dashboard's /api/fines (reports/report_query.hpp).
         auto q = query_of(o);

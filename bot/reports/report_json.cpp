@@ -113,6 +113,7 @@ json complaint_json(const rules::complaint& c, const core::zone& tz) {
             {"followup", followup},
             {"customer", customer},
             {"amount", c.amount ? json(c.amount->yuan) : json(nullptr)},
+            {"severity", c.severity ? json(c.severity->level) : json(nullptr)},
             {"self_approved", c.executed.at && !c.gm_approval.at && c.amount.has_value()},
             {"countersigned_by", c.countersigned.at ? json(c.countersigned.by) : json(nullptr)},
             {"extensions", extensions}};

@@ -67,6 +67,11 @@ struct report_table {
 report_table penalties_table(storage::database& db, const core::zone& tz, const report_query& q,
                              const fine_filter& keep = {});
 
+// `report crisis` as a table: the period's 一级投诉 (posted in [from, to]), one row each, and the same
+// rows as JSON appended to `j` (report_crisis.cpp).
+report_table crisis_table(storage::database& db, const core::zone& tz, std::optional<core::local_date> from,
+                          std::optional<core::local_date> to, nlohmann::json& j);
+
 // CSV as Excel opens it: a UTF-8 BOM, CRLF line ends, cells quoted when needed.
 void write_csv(const report_table& t, std::ostream& out);
 
