@@ -79,6 +79,8 @@ std::string explain_config(const rules::config& cfg) {
     o << "\nschedules: sheet " << (cfg.schedules.sheet.empty() ? "off" : cfg.schedules.sheet)
       << ", daily summary " << (cfg.schedules.daily_summary.empty() ? "off" : cfg.schedules.daily_summary)
       << ", weekly report " << (cfg.schedules.weekly_report.empty() ? "off" : cfg.schedules.weekly_report)
+      << ", monthly report "
+      << (cfg.schedules.monthly_report.empty() ? "off" : "first work day " + cfg.schedules.monthly_report)
       << "\n";
     if (cfg.calendar.business) {
         o << "calendar: business time (deadlines count working time only); work days";

@@ -26,7 +26,7 @@ std::optional<int> work_days(std::string text) {
 
 void read_followup(reader& L, const YAML::Node& root, rules::config& cfg, const names& known) {
     if (auto fu = root["followup"]; fu) {
-        if (L.keys(fu, "followup", {"enabled", "after", "within", "by"})) {
+        if (L.keys(fu, "followup", {"enabled", "after", "within", "by", "target"})) {
             auto& f = cfg.followup;
             if (auto n = fu["enabled"]; n) {
                 if (!n.IsScalar() || (n.Scalar() != "true" && n.Scalar() != "false"))
@@ -50,6 +50,20 @@ void read_followup(reader& L, const YAML::Node& root, rules::config& cfg, const 
                 }
                 slot = *v;
             };
+            if (auto n = fu["target"]; n) {
+                int v = -1;
+                if (n.IsScalar()) {
+                    auto text = n.Scalar();
+                    if (!text.empty() && text.back() == '%') text.pop_back();
+                    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+                    if (ec != std::errc{} || end != text.data() + text.size()) v = -1;
+                }
+                if (v < 1 || v > 100)
+                    L.error(n, "followup.target must be a percentage from 1 to 100",
+                            "e.g. `target: 85` (the 满意率 the monthly report compares with)");
+                else
+                    f.target = v;
+            }
             days("after", f.after_days, 0);
             days("within", f.within_days, 1);
             if (auto n = fu["by"]; n)

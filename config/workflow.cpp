@@ -128,7 +128,8 @@ void read_workflow(reader& L, const YAML::Node& root, rules::config& cfg, const 
 
 void read_schedules(reader& L, const YAML::Node& root, rules::config& cfg) {
     if (auto sc = root["schedules"]; sc) {
-        if (L.keys(sc, "schedules", {"daily_summary", "sheet", "forward", "weekly_report"})) {
+        if (L.keys(sc, "schedules",
+                   {"daily_summary", "sheet", "forward", "weekly_report", "monthly_report"})) {
             auto set = [&](const char* key, std::string& slot, bool weekly) {
                 auto n = sc[key];
                 if (!n) return;
@@ -147,6 +148,7 @@ void read_schedules(reader& L, const YAML::Node& root, rules::config& cfg) {
             set("sheet", cfg.schedules.sheet, false);
             set("forward", cfg.schedules.forward, false);
             set("weekly_report", cfg.schedules.weekly_report, true);
+            set("monthly_report", cfg.schedules.monthly_report, false);
         }
     }
 }

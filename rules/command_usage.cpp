@@ -81,6 +81,8 @@ std::string_view command_word(command_kind k) {
             return "批准";
         case command_kind::severity:
             return "级别";
+        case command_kind::share_case:
+            return "案例";
     }
     return "";
 }
@@ -161,6 +163,8 @@ std::string usage(command_kind k) {
             return "批准 P1";
         case command_kind::severity:
             return "级别 P1 一级|二级|三级 <原因>";
+        case command_kind::share_case:
+            return "案例 P1 [说明]";
     }
     return "";
 }
@@ -204,7 +208,8 @@ std::string help_text() {
                    command_kind::supervise})
         s += "· " + usage(k) + "\n";
     s += "回访与分类：\n";
-    for (auto k : {command_kind::followup, command_kind::corrective, command_kind::categorize})
+    for (auto k : {command_kind::followup, command_kind::corrective, command_kind::categorize,
+                   command_kind::share_case})
         s += "· " + usage(k) + "\n";
     s += "\n产品质量投诉模板：\n" + blank_template(complaint_kind::product) + "\n（可另加一行 " +
          std::string(category_field) + "：<类别>，选填）\n\n服务质量投诉模板：\n" +

@@ -54,6 +54,7 @@ const std::vector<word_def>& words() {
         {U"补签", command_kind::countersign},
         {U"批准", command_kind::approve},
         {U"级别", command_kind::severity},
+        {U"案例", command_kind::share_case},
         {U"help", command_kind::help},
         {U"?", command_kind::help},
     };
@@ -308,6 +309,7 @@ command_parse_result parse_command(std::string_view text) {
 
     switch (k) {
         case command_kind::approve:
+        case command_kind::share_case:
         case command_kind::accept:
         case command_kind::notify:
         case command_kind::resume:

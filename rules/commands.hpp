@@ -48,6 +48,7 @@ enum class command_kind {
     countersign,        // 补签 P1 [意见]: the general manager after a self-approved execution
     approve,            // 批准 P1: the complainant's head lets the post's clocks start
     severity,           // 级别 P1 一级|二级|三级 <原因>: HR, the general manager or a VP
+    share_case,         // 案例 P1 [说明]: a case to share in the quarterly handbook
 };
 
 // The command word as SPEC writes it ("受理", "方案" for respond when typed so, ...).

@@ -324,6 +324,7 @@ json state_json(const complaint& c) {
     detail::amount_to(j, c);
     detail::approval_to(j, c);
     detail::severity_to(j, c);
+    detail::case_to(j, c);
     return j;
 }
 
@@ -427,6 +428,7 @@ void from_json(const json& j, complaint& c) {
     detail::amount_from(j, c);
     detail::approval_from(j, c);
     detail::severity_from(j, c);
+    detail::case_from(j, c);
 }
 
 bool may_still_change(const complaint& c, core::instant now) {

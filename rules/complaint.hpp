@@ -137,6 +137,13 @@ struct severity_record {
     bool closing_posted = false;
 };
 
+// 案例 P1 [说明]: the complaint is marked as a case to share (总结与经验分享) in the quarterly handbook.
+struct case_mark {
+    std::string note;
+    std::string by;
+    core::instant at{};
+};
+
 struct complaint {
     std::string id;  // "P1"
     complaint_kind kind = complaint_kind::product;
@@ -220,6 +227,7 @@ struct complaint {
     std::vector<extension_request> extensions;          // 延期, in order
     std::optional<manager_approval> approval;           // when the post had to be approved first
     std::optional<severity_record> severity;            // 级别 P1, when set
+    std::optional<case_mark> shared_case;               // 案例 P1
     bool crisis() const { return severity && severity->level == 1; }
 
     fine_appeal* find_fine_appeal(std::string_view fine_id);

@@ -160,7 +160,8 @@ struct followup_settings {
     bool enabled = true;
     int after_days = 1;
     int within_days = 3;
-    std::string by;  // "" = the complainant; else the department whose head and members visit (客服部)
+    std::string by;   // "" = the complainant; else the department whose head and members visit (客服部)
+    int target = 85;  // 满意率 the company aims at (003: 85 %), in the monthly report
     bool operator==(const followup_settings&) const = default;
 };
 
@@ -213,6 +214,7 @@ struct schedules {
     std::string sheet = "17:30";          // compensation flow sheet, end of work day
     std::string forward = "09:00";        // sheet forwarded to the VP next morning
     std::string weekly_report = "周五 17:00";
+    std::string monthly_report = "09:00";  // on the first work day of each month: the month before
 };
 
 // A chat platform's settings. Secrets are never in the file: `env` maps each credential to the

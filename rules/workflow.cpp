@@ -27,6 +27,8 @@ bool apply_command(complaint& c, const command& cmd, const std::string& actor, c
             return do_approve(c, actor, chat, ctx, out);
         case command_kind::severity:
             return do_severity(c, cmd, actor, chat, ctx, out);
+        case command_kind::share_case:
+            return do_share_case(c, cmd, actor, chat, ctx, out);
         case command_kind::accept:
             return do_accept(c, actor, chat, ctx, out);
         case command_kind::publish:

@@ -61,6 +61,9 @@ bool do_corrective(complaint& c, const command& cmd, const std::string& actor, c
                    const context& ctx, outcome& out);
 bool do_categorize(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
                    const context& ctx, outcome& out);
+// cases.cpp: 案例.
+bool do_share_case(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
+                   const context& ctx, outcome& out);
 // severity.cpp: 级别.
 bool do_severity(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
                  const context& ctx, outcome& out);

@@ -84,6 +84,9 @@ void severity_deadlines(const complaint& c, std::vector<deadline>& out);
 void fire_crisis(complaint& c, const deadline_key& key, const context& ctx, outcome& out);
 void severity_to(nlohmann::json& j, const complaint& c);
 void severity_from(const nlohmann::json& j, complaint& c);
+// 案例's mark in the complaint's JSON (cases.cpp).
+void case_to(nlohmann::json& j, const complaint& c);
+void case_from(const nlohmann::json& j, complaint& c);
 // 赔偿's amount and 补签 in the complaint's JSON (absent when there are none).
 void amount_to(nlohmann::json& j, const complaint& c);
 void amount_from(const nlohmann::json& j, complaint& c);

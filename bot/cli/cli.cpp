@@ -128,10 +128,14 @@ int run_cli(int argc, char** argv) {
     report_options ropts;
     std::string from, to;
     auto* report = cli.add_subcommand(
-        "report", "penalties, complaints, sheet, weekly, statement or crisis from a database");
-    report->add_option("kind", ropts.kind, "penalties | complaints | sheet | weekly | statement | crisis")
+        "report",
+        "penalties, complaints, sheet, weekly, statement, crisis, monthly or quarterly from a database");
+    report
+        ->add_option("kind", ropts.kind,
+                     "penalties | complaints | sheet | weekly | statement | crisis | monthly | quarterly")
         ->required()
-        ->check(CLI::IsMember({"penalties", "complaints", "sheet", "weekly", "statement", "crisis"}));
+        ->check(CLI::IsMember(
+            {"penalties", "complaints", "sheet", "weekly", "statement", "crisis", "monthly", "quarterly"}));
     report->add_option("--db", ropts.db_path, "SQLite file")->required();
     report->add_option("--from", from, "first day, YYYY-MM-DD");
     report->add_option("--to", to, "last day, YYYY-MM-DD");

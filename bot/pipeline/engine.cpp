@@ -8,6 +8,7 @@
 #include "rules/customer.hpp"
 #include "rules/forms.hpp"
 #include "rules/jobs.hpp"
+#include "rules/periodic.hpp"
 #include "rules/reports.hpp"
 #include "rules/text.hpp"
 #include "rules/wording.hpp"
@@ -28,10 +29,12 @@ std::string schedule_of(const rules::schedules& s, std::string_view job) {
     if (job == "sheet") return s.sheet;
     if (job == "weekly_report") return s.weekly_report;
     if (job == "forward") return s.forward;
+    if (job == "monthly_report") return s.monthly_report;
     return {};
 }
 
-constexpr std::string_view job_names[] = {"sheet", "forward", "daily_summary", "weekly_report"};
+constexpr std::string_view job_names[] = {"sheet", "forward", "daily_summary", "weekly_report",
+                                          "monthly_report"};
 
 // A scheduled job's deadline key names its occurrence ("job:sheet@2026-11-23"), so none posts twice.
 std::string job_key(std::string_view name, const core::local_date& day) {
@@ -74,6 +77,24 @@ std::optional<core::instant> engine::next_occurrence(const std::string& job, cor
     auto spec = parse_schedule(schedule_of(cfg_.schedules, job));
     if (!spec) return std::nullopt;
     auto day = tz_.date_of(after);
+    if (job == "monthly_report") {
+        // The first work day of a month (the calendar's work days, holidays and 调休, in either mode).
+        auto days = cfg_.calendar;
+        days.business = true;
+        const core::calendar work(days, tz_);
+        for (unsigned m = 0; m < 3; ++m) {
+            core::local_date first{day.month + m > 12 ? day.year + 1 : day.year, (day.month + m - 1) % 12 + 1,
+                                   1};
+            for (int i = 0; i < 20; ++i) {
+                auto d = core::add_days(first, i);
+                if (!work.is_work_day(d)) continue;
+                auto t = tz_.to_utc({d, spec->hour, spec->minute, 0});
+                if (t > after) return t;
+                break;
+            }
+        }
+        return std::nullopt;
+    }
     for (int i = 0; i < 40; ++i) {
         auto d = core::add_days(day, i);
         if (spec->weekday != 0 && core::weekday(d) != spec->weekday) continue;
@@ -232,7 +253,30 @@ void engine::run_job(const std::string& name, core::instant due, rules::outcome&
                                  db_.fines_issued_between(period_start(p, tz_), period_end(p, tz_)), p, ctx,
                                  &freight, &followups),
             cfg_));
+    } else if (name == "monthly_report") {
+        std::size_t supervised = 0;
+        live_.for_each_held([&](const rules::complaint& c) {
+            if (rules::supervised(c, ctx.now)) ++supervised;
+        });
+        out.posts.push_back(
+            rules::hr_post(cfg_.default_chat, monthly_report_text(db_, tz_, today, ctx, supervised), cfg_));
     }
+}
+
+std::string monthly_report_text(storage::database& db_, const core::zone& tz_, core::local_date today,
+                                const rules::context& ctx, std::size_t supervised) {
+    rules::month_input in;
+    in.month = rules::previous_month(today);
+    in.before = rules::previous_month(in.month.from);
+    auto start = [&](const rules::period& p) { return period_start(p, tz_); };
+    auto end = [&](const rules::period& p) { return period_end(p, tz_); };
+    in.posted = db_.complaints_posted_between(start(in.month), end(in.month));
+    in.posted_before = db_.complaints_posted_between(start(in.before), end(in.before));
+    in.fines = db_.fines_issued_between(start(in.month), end(in.month));
+    in.fines_before = db_.fines_issued_between(start(in.before), end(in.before));
+    in.changed = db_.complaints_updated_between(start(in.before), ctx.now + std::chrono::hours(24));
+    in.supervised_open = supervised;
+    return rules::monthly_report(in, ctx);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -475,6 +519,7 @@ void engine::on_complaint_command(const rules::command& cmd, const core::inbound
         case command_kind::answered:
         case command_kind::approve:
         case command_kind::severity:
+        case command_kind::share_case:
         case command_kind::amount:
         case command_kind::countersign:
         case command_kind::extend:

@@ -103,4 +103,9 @@ class engine {
     std::map<std::string, std::deque<core::instant>> bad_post_replies_;  // per sender, the last minute
 };
 
+// The monthly summary of the month before `today`'s (against the one before it), from the database:
+// what the first work day's post says and `report monthly` prints. `supervised`: the 督办 count now.
+std::string monthly_report_text(storage::database& db, const core::zone& tz, core::local_date today,
+                                const rules::context& ctx, std::size_t supervised);
+
 }  // namespace app

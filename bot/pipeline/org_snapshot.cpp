@@ -20,7 +20,11 @@ std::string org_snapshot(const rules::config& cfg) {
                 {"company", cfg.company},
                 {"departments", departments},
                 {"people", people},
-                {"roles", roles}}
+                {"roles", roles},
+                // What the monthly and quarterly reports read besides the names (added later: optional).
+                {"categories", cfg.categories},
+                {"satisfaction_target", cfg.followup.target},
+                {"resolve_within_ms", cfg.customer.resolve_within.count()}}
         .dump();
 }
 
@@ -45,6 +49,11 @@ bool apply_org_snapshot(const std::string& snapshot, rules::config& cfg) {
         cfg.company = j.value("company", std::string{});
         cfg.org = std::move(org);
         cfg.roles = std::move(roles);
+        if (auto it = j.find("categories"); it != j.end() && it->is_array())
+            cfg.categories = it->get<std::vector<std::string>>();
+        cfg.followup.target = j.value("satisfaction_target", cfg.followup.target);
+        cfg.customer.resolve_within =
+            core::duration{j.value("resolve_within_ms", cfg.customer.resolve_within.count())};
         return true;
     } catch (const json::exception&) {
         return false;

@@ -19,13 +19,7 @@
 
 namespace app {
 
-namespace {
-
-using json = nlohmann::json;
-
-using table = report_table;
-
-void write_text(const table& t, std::ostream& out) {
+void write_text(const report_table& t, std::ostream& out) {
     std::vector<std::size_t> width(t.header.size(), 0);
     auto measure = [&](const std::vector<std::string>& cells) {
         for (std::size_t i = 0; i < cells.size() && i < width.size(); ++i) {
@@ -68,6 +62,12 @@ void write_text(const table& t, std::ostream& out) {
     if (!t.footer.empty()) line(t.footer);
 }
 
+namespace {
+
+using json = nlohmann::json;
+
+using table = report_table;
+
 void write_xlsx(const table& t, const std::string& path) {
     write_table_xlsx({t.title, t.header, t.rows, t.footer}, path);
 }
@@ -99,9 +99,10 @@ std::optional<core::local_date> parse_report_date(const std::string& text) {
 
 void run_report(const report_options& o, std::ostream& out) {
     if (o.kind != "penalties" && o.kind != "complaints" && o.kind != "sheet" && o.kind != "weekly" &&
-        o.kind != "statement" && o.kind != "crisis")
-        throw report_error("unknown report '" + o.kind +
-                           "': use penalties, complaints, sheet, weekly, statement or crisis");
+        o.kind != "statement" && o.kind != "crisis" && o.kind != "monthly" && o.kind != "quarterly")
+        throw report_error(
+            "unknown report '" + o.kind +
+            "': use penalties, complaints, sheet, weekly, statement, crisis, monthly or quarterly");
     if (o.format != "text" && o.format != "csv" && o.format != "json" && o.format != "xlsx")
         throw report_error("unknown format '" + o.format + "': use text, csv, json or xlsx");
     if (o.format == "xlsx" && o.out_path.empty()) throw report_error("--format xlsx needs --out FILE.xlsx");
@@ -115,7 +116,8 @@ void run_report(const report_options& o, std::ostream& out) {
                            "' does not exist: pass the file `serve` or `replay --db` wrote");
     storage::database db(o.db_path);
     auto tz = report_zone(db);
-    if (write_form(o, db, tz, out)) return;  // sheet and statement as text or XLSX: the printed forms
+    if (write_form(o, db, tz, out)) return;      // sheet and statement as text or XLSX: the printed forms
+    if (write_periodic(o, db, tz, out)) return;  // monthly and quarterly
     if (!o.after.empty() && !db.complaint_key_of(o.after))
         throw report_error(
             "no complaint " + o.after +

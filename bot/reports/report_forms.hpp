@@ -28,5 +28,9 @@ sheet_form build_sheet_form(std::vector<rules::complaint> items, std::optional<c
 // Writes the sheet or statement in text or XLSX and returns true; false for any other report or
 // format (the caller writes those).
 bool write_form(const report_options& o, storage::database& db, const core::zone& tz, std::ostream& out);
+// `report monthly` (the first work day's summary of the month of --from, default the last month: text
+// or JSON) and `report quarterly` (the quality handbook of the quarter of --from, default the last
+// quarter: XLSX with a sheet per table, text or JSON); false for any other kind.
+bool write_periodic(const report_options& o, storage::database& db, const core::zone& tz, std::ostream& out);
 
 }  // namespace app

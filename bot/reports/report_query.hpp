@@ -72,6 +72,9 @@ report_table penalties_table(storage::database& db, const core::zone& tz, const 
 report_table crisis_table(storage::database& db, const core::zone& tz, std::optional<core::local_date> from,
                           std::optional<core::local_date> to, nlohmann::json& j);
 
+// A table as the terminal shows it (CJK counted two columns wide).
+void write_text(const report_table& t, std::ostream& out);
+
 // CSV as Excel opens it: a UTF-8 BOM, CRLF line ends, cells quoted when needed.
 void write_csv(const report_table& t, std::ostream& out);
 

@@ -12,10 +12,11 @@
 
 namespace app {
 
-void write_table_xlsx(const xlsx_table& t, const std::string& path) {
+namespace {
+
+void add_table_sheet(xlsx::book& wb, const std::string& name, const xlsx_table& t) {
     constexpr double pt = 10;
-    xlsx::book wb(path);
-    lxw_worksheet* ws = wb.add_sheet("");
+    lxw_worksheet* ws = wb.add_sheet(name);
     auto* title = wb.format(
         {.size = 14, .bold = true, .wrap = false, .border = false, .valign = LXW_ALIGN_VERTICAL_CENTER});
     auto* head = wb.format({.size = pt, .bold = true, .valign = LXW_ALIGN_VERTICAL_CENTER, .fill = 0xDDEBF7});
@@ -50,6 +51,20 @@ void write_table_xlsx(const xlsx_table& t, const std::string& path) {
     if (!t.footer.empty()) put(t.footer, cell);
     xlsx::setup_page(ws, landscape, 0, 1, 1, r == 0 ? 0 : r - 1,
                      static_cast<lxw_col_t>(t.header.empty() ? 0 : t.header.size() - 1));
+}
+
+}  // namespace
+
+void write_table_xlsx(const xlsx_table& t, const std::string& path) {
+    xlsx::book wb(path);
+    add_table_sheet(wb, "", t);
+    wb.close();
+}
+
+void write_tables_xlsx(const std::vector<std::pair<std::string, xlsx_table>>& sheets,
+                       const std::string& path) {
+    xlsx::book wb(path);
+    for (const auto& [name, t] : sheets) add_table_sheet(wb, name, t);
     wb.close();
 }
 

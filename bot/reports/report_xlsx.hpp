@@ -22,6 +22,9 @@ struct xlsx_table {
 
 // Writes `t` to `path`. Throws report_error when the file cannot be written.
 void write_table_xlsx(const xlsx_table& t, const std::string& path);
+// Several tables, one sheet each (named by `first`, at most 31 characters as Excel allows).
+void write_tables_xlsx(const std::vector<std::pair<std::string, xlsx_table>>& sheets,
+                       const std::string& path);
 
 // The 质量投诉处理流程表 as HR prints it: every text already in words (names, not person ids).
 struct sheet_form {

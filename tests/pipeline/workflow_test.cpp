@@ -67,7 +67,7 @@ TEST(Workflow, ProductAllOnTimeClosesWithoutFines) {
         else
             ADD_FAILURE() << d.complaint << " " << d.key;
     }
-    EXPECT_EQ(jobs, 4);
+    EXPECT_EQ(jobs, 5);  // sheet, forward, daily summary, weekly and monthly report
     std::sort(of_p1.begin(), of_p1.end());
     EXPECT_EQ(of_p1, (std::vector<std::string>{"followup:ask", "followup:esc:1", "followup:remind:1"}));
 }
