@@ -152,9 +152,9 @@ void fire_customer(complaint& c, const deadline_key& key, const context& ctx, ou
     e.late = ctx.now - due;
     out.events.push_back(std::move(e));
     auto waiting = pending_summary(c, ctx).substr(c.id.size() + 1);
+    if (c.paused_since) waiting += "：" + c.pause_reason;
     post.text = "🚩 督办：" + c.id + " 登记已满 " + core::format_duration_zh(ctx.now - c.posted_at) +
                 "仍未办结（" + waiting + "），请" + (key.level == 1 && vp ? "副总" : "总经理") + "督办。";
-    if (c.paused_since) post.text += "（暂停中：" + c.pause_reason + "）";
     for (const auto& p : targets) add_mention(post, p);
     out.posts.push_back(finish(std::move(post), cfg));
 }

@@ -138,6 +138,7 @@ void detail::fire_chain_step(complaint& c, stage_state& st, const stage_rule& ru
     e.late = ctx.now - *st.due;
     out.events.push_back(std::move(e));
     for (const auto& p : targets) add_mention(post, p);
+    crisis_mentions(c, cfg, post);
     post.text = "🔔 再次提醒：" + w.subject + "已超时" + core::format_duration_zh(ctx.now - *st.due) +
                 "（截止 " + hm(ctx, *st.due) + "），" + w.who + "仍未处理，请尽快办理（" + w.hint + "）。";
     out.posts.push_back(finish(std::move(post), cfg));

@@ -227,7 +227,7 @@ std::string monthly_report(const month_input& in_, const context& ctx) {
     if (in_.supervised_open)
         line("督办中（登记满 " + core::format_duration_zh(ctx.cfg.customer.resolve_within) + " 未办结）",
              std::to_string(in_.supervised_open) + " 件");
-    s += "\n本月罚款月结单已生成，请" + ctx.cfg.roles.hr +
+    s += "\n" + std::to_string(m.from.month) + "月罚款月结单请" + ctx.cfg.roles.hr +
          "打印（仪表盘“罚款台账”或 report statement），交各负责人签字。";
     return s;
 }

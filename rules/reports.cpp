@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <map>
 
+#include "rules/facts.hpp"
 #include "rules/followup.hpp"
 #include "rules/ontime.hpp"
 #include "rules/statement.hpp"
@@ -173,7 +174,10 @@ std::string todo_list(const std::vector<const complaint*>& open, const context& 
 bool ready_for_sheet(const complaint& c) {
     if (!c.is_open() || !c.compensation || c.sheet_date) return false;
     const auto* respond = c.find_stage(stage_id::respond);
-    return respond && respond->due && (respond->done_at || respond->missed);
+    if (!respond || !respond->due) return false;
+    // Missed only counts once a department is late by its own deadline (调查 or 延期 may move it).
+    auto timing = timing_of(c, *respond);
+    return respond->done_at || (timing && timing->late);
 }
 
 std::string sheet_text(const std::vector<complaint>& items, core::local_date day, const context& ctx) {

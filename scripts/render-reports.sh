@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Renders the printed reports to look at before HR prints them: replays the example day, the
 # management week and the compensation day, writes each one's 质量投诉处理流程表, monthly fine
-# statement and weekly report as XLSX (and the texts beside them), converts them with LibreOffice
+# statement and weekly report as XLSX (and the texts beside them), and the replayed month's monthly
+# summary, quarterly quality handbook and crisis report; converts the workbooks with LibreOffice
 # (headless) to PDF and with pdftoppm to PNG.
 #   bash scripts/render-reports.sh [OUT_DIR]          default OUT_DIR: build/render
 # The binary is $BOT_BINARY, else build/complaint-bot (build it first: bash scripts/run test).
@@ -63,6 +64,15 @@ for run in "${runs[@]}"; do
         --out "$out/$name-statement.txt"
     "$bot" report weekly --db "$db" --to 2026-11-29 --out "$out/$name-weekly.txt"
 done
+# The replayed month: its monthly summary, the quarterly quality handbook and the crisis report.
+db="$out/month.db"
+rm -f "$db" "$db-wal" "$db-shm"
+"$bot" replay --config examples/month.yaml --script examples/month.jsonl --db "$db" >/dev/null
+"$bot" report monthly --db "$db" --from 2026-11-01 --out "$out/month-monthly.txt"
+"$bot" report quarterly --db "$db" --from 2026-11-01 --format xlsx --out "$out/month-quarterly.xlsx"
+"$bot" report quarterly --db "$db" --from 2026-11-01 --out "$out/month-quarterly.txt"
+"$bot" report crisis --db "$db" --format xlsx --out "$out/month-crisis.xlsx"
+"$bot" report weekly --db "$db" --from 2026-11-01 --to 2026-11-30 --format xlsx --out "$out/month-weekly.xlsx"
 # The forms on a day without anything to print.
 "$bot" report sheet --db "$out/day.db" --from 2026-11-24 --to 2026-11-24 --format xlsx --out "$out/empty-sheet.xlsx"
 "$bot" report statement --db "$out/day.db" --from 2026-10-01 --to 2026-10-31 --format xlsx \

@@ -93,7 +93,7 @@ TEST(Periodic, TheMonthlySummaryComparesWithTheMonthBefore) {
     EXPECT_TRUE(has(text, "重复问题：金虎·性能 2 件（P1、P2）；客户 华东五金有限公司 2 件（P1、P2）"))
         << text;
     EXPECT_TRUE(has(text, "督办中（登记满 7天 未办结）：2 件")) << text;
-    EXPECT_TRUE(has(text, "罚款月结单已生成")) << text;
+    EXPECT_TRUE(has(text, "11月罚款月结单请人力资源部打印")) << text;
 }
 
 TEST(Periodic, TheQuarterlyHandbookHasASheetPerView) {
