@@ -103,6 +103,7 @@ class dashboard final : public extra_routes {
     std::optional<filter> filter_of(const adapters::raw_request& req, const viewer& v, bool default_month,
                                     std::string& error);
     adapters::raw_response page(const adapters::raw_request& req);
+    adapters::raw_response reports_page(const adapters::raw_request& req, const viewer& v);  // /reports
     // The 现在 rows the viewer sees (of `department` when not empty), overdue first (only the first
     // `first` in order: board_cache::rows); GET /api/now.
     board_list board_rows(const viewer& v, const std::string& department, std::size_t first = SIZE_MAX);

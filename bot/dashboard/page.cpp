@@ -10,7 +10,8 @@ const std::vector<nav_item>& nav_items() {
                                              {"/ontime", "准时率"},
                                              {"/lateness", "延误分布"},
                                              {"/categories", "问题类别"},
-                                             {"/print/sheet", "流程表"}};
+                                             {"/print/sheet", "流程表"},
+                                             {"/reports", "月报季报"}};
     return items;
 }
 

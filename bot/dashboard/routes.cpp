@@ -34,34 +34,11 @@ core::local_date month_end(core::local_date d) {
     return core::add_days(next, -1);
 }
 
-raw_response download(std::string body, const std::string& type, const std::string& file) {
-    raw_response res{200, type, std::move(body)};
-    // RFC 6266/5987: an ASCII name, and the UTF-8 one for browsers that read it.
-    res.headers["Content-Disposition"] = "attachment; filename=\"" + file + "\"";
-    return res;
-}
-
-// The bytes of an XLSX that `write` writes to a path (libxlsxwriter writes files only).
-template <typename Write>
-std::string form_bytes(Write&& write) {
-    auto path =
-        std::filesystem::temp_directory_path() / ("complaint-bot-" + random_token().substr(0, 16) + ".xlsx");
-    write(path.string());
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
-    std::error_code ignored;
-    std::filesystem::remove(path, ignored);
-    return bytes.str();
-}
-
 std::string xlsx_bytes(const report_table& t) {
     return form_bytes([&](const std::string& path) {
         write_table_xlsx({t.title, t.header, t.rows, t.footer}, path);
     });
 }
-
-constexpr const char* xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 // `t` as the export `format` asks for (csv or xlsx), named `name`.csv / .xlsx.
 raw_response export_of(const report_table& t, const std::string& format, const std::string& name) {
@@ -183,6 +160,7 @@ raw_response dashboard::page(const raw_request& req) {
         auto audit = db_.verify_complaint_audit(c->id);
         return html(200, complaint_view(*v, *c, db_.events_of(c->id), fines, audit, cfg_, tz));
     }
+    if (path == "/reports") return reports_page(req, *v);
     std::string error;
     bool month = path != "/" && path != "/print/sheet";  // the sheet: today
     auto f = filter_of(req, *v, month, error);

@@ -1,6 +1,12 @@
 #include "dashboard/web.hpp"
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include <nlohmann/json.hpp>
+
+#include "dashboard/password.hpp"
 
 namespace app::dashboard {
 
@@ -158,6 +164,29 @@ std::string login_page(const std::string& notice, const std::string& user) {
         "</form>\n"
         "<p>没有账号或忘记密码：请联系人力资源部用 <code>complaint-bot passwd</code> 设置。</p>\n";
     return page("投诉看板 登录", body);
+}
+
+}  // namespace app::dashboard
+
+namespace app::dashboard {
+
+adapters::raw_response download(std::string body, const std::string& type, const std::string& file) {
+    adapters::raw_response res{200, type, std::move(body)};
+    // RFC 6266: an ASCII name.
+    res.headers["Content-Disposition"] = "attachment; filename=\"" + file + "\"";
+    return res;
+}
+
+std::string form_bytes(const std::function<void(const std::string&)>& write) {
+    auto path =
+        std::filesystem::temp_directory_path() / ("complaint-bot-" + random_token().substr(0, 16) + ".xlsx");
+    write(path.string());
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    std::error_code ignored;
+    std::filesystem::remove(path, ignored);
+    return bytes.str();
 }
 
 }  // namespace app::dashboard

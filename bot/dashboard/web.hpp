@@ -3,6 +3,7 @@
 // no script and no inline style, so the strict Content-Security-Policy holds).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -28,6 +29,13 @@ void add_security_headers(adapters::raw_response& res);
 adapters::raw_response html(int status, std::string body);
 adapters::raw_response json_error(int status, const std::string& message);
 adapters::raw_response redirect(const std::string& location);  // 303 See Other
+
+// A file to download: `body` of `type`, saved as `file` (an ASCII name).
+adapters::raw_response download(std::string body, const std::string& type, const std::string& file);
+inline constexpr const char* xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+// The bytes of an XLSX that `write` writes to a path (libxlsxwriter writes files only): a private
+// temporary file, removed after reading.
+std::string form_bytes(const std::function<void(const std::string&)>& write);
 
 // The login form (POST /login: user, password); `notice` (escaped) above it when not empty.
 std::string login_page(const std::string& notice, const std::string& user);

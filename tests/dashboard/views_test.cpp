@@ -435,3 +435,26 @@ TEST(Views, TheStaticFilesAreServedAndCachedAndAMissingChartJsIsSaid) {
 }
 
 }  // namespace
+
+TEST(Views, TheMonthlyAndQuarterlyReportsForTheViewersScope) {
+    board b;
+    auto hr = b.session_of("wangwu");
+    auto page = b.get("/reports?month=2026-11", hr);
+    ASSERT_EQ(page.status, 200);
+    for (const char* text :
+         {"📊 投诉月报（2026年11月，对比10月）", "收到投诉：共 2 件", "季度质量手册（2026年第4季度）",
+          "按品牌", "金虎", "分享案例", "经验教训", "/reports?quarter=2026-Q4&amp;format=xlsx"})
+        EXPECT_TRUE(contains(page.body, text)) << text;
+    auto xlsx = b.get("/reports?quarter=2026-Q4&format=xlsx", hr);
+    ASSERT_EQ(xlsx.status, 200);
+    EXPECT_EQ(xlsx.body.substr(0, 2), "PK");  // a zip: the workbook
+    // 采购部's head sees only the complaints of their scope.
+    auto own = b.get("/reports?month=2026-11", b.session_of("wujiu"));
+    ASSERT_EQ(own.status, 200);
+    EXPECT_TRUE(contains(own.body, "收到投诉：共 1 件")) << own.body;
+    EXPECT_FALSE(contains(own.body, "西南机电"));
+    auto bad = b.get("/reports?month=十一月", hr);
+    EXPECT_EQ(bad.status, 400);
+    EXPECT_TRUE(contains(bad.body, "月份“十一月”无效，请写成 2026-11。")) << bad.body;
+    EXPECT_EQ(b.get("/reports?quarter=2026-Q5", hr).status, 400);
+}
