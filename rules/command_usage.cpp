@@ -202,8 +202,8 @@ std::string help_text() {
     s += "退货运费：\n";
     for (auto k : {command_kind::freight, command_kind::pay, command_kind::write_off})
         s += "· " + usage(k) + "\n";
+    s += "定级、答复客户与督办：\n";
     s += "· " + usage(command_kind::severity) + "（一级为危机事件：立即通知总经理和副总）\n";
-    s += "答复客户与督办：\n";
     for (auto k : {command_kind::answered, command_kind::extend, command_kind::approve_extension,
                    command_kind::supervise})
         s += "· " + usage(k) + "\n";
