@@ -436,9 +436,14 @@ bool may_still_change(const complaint& c, core::instant now) {
     if (c.freight && !c.freight->written_off.at) return true;
     if (c.followup && !c.followup->result && c.status_is(complaint_status::closed))
         return true;  // 回访 pending
-    if (c.customer && !c.customer->answered_at && !c.status_is(complaint_status::invalid))
-        return true;                          // 已答复客户 pending
-    if (countersign_pending(c)) return true;  // 补签 pending
+    // 已答复客户 still to be reminded or escalated (a later confirmation reads it from the database).
+    if (c.customer && !c.customer->answered_at && !c.customer->escalated &&
+        !c.status_is(complaint_status::invalid))
+        return true;
+    if (countersign_pending(c)) {  // 补签 while its reminders run
+        auto it = c.reminded.find(std::string(to_string(timed_step::countersign)));
+        if (it == c.reminded.end() || it->second < c.rules->reminders) return true;
+    }
     if (c.crisis() && !c.severity->closing_posted && !c.status_is(complaint_status::invalid))
         return true;  // 一级投诉's closing report
     // The appeal windows run from the last reply, the respond deadline, the ruling or a fine (issued
