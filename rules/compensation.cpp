@@ -222,7 +222,8 @@ void fire_reminder(complaint& c, const deadline_key& key, core::instant due, con
         } else if (key.step == timed_step::execute) {
             if (c.executed.at) return;
             add_mention(post, cfg.org.head_of(cfg.roles.order_desk));
-            what = c.id + " 待" + cfg.roles.order_desk + "按审批意见执行（执行 " + c.id + "）";
+            what = c.id + " 待" + cfg.roles.order_desk +
+                   (c.gm_approval.at ? "按审批意见执行" : "按金额直接执行") + "（执行 " + c.id + "）";
         } else {
             return;
         }

@@ -186,6 +186,9 @@ std::vector<deadline> pending_deadlines(const complaint& c, const core::calendar
         if (c.vp_opinion.at && !c.gm_approval.at) remind(timed_step::gm, c.vp_opinion.at, c.rules->gm_due);
         if (c.gm_approval.at && !c.executed.at)
             remind(timed_step::execute, c.gm_approval.at, c.rules->execute_due);
+        // 赔偿 below the limit, every head signed: 打单部 executes, reminded from the sheet on.
+        else if (!c.executed.at && !c.vp_opinion.at && self_approvable(c) && unsigned_departments(c).empty())
+            remind(timed_step::execute, c.sheet_at, c.rules->execute_due);
     }
     for (const auto& s : c.stages) {
         if (!running || s.done_at || !s.due) continue;

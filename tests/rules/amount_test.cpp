@@ -74,6 +74,16 @@ TEST(Amount, BelowTheLimitTheDeskExecutesAfterTheSignaturesAndTheGmCountersigns)
     EXPECT_TRUE(mentions(d.last().posts.front(), "zhoumin"));
     open = {c};
     EXPECT_TRUE(forward(open, d, at("09:00", "2026-11-24")).empty());  // nothing goes to the VP
+    EXPECT_TRUE(has_key(c, "execute:remind:1"));                       // 打单部 is reminded from the sheet
+    {
+        auto waiting = c;
+        desk later(with_limit(500));
+        later.advance(waiting, at("17:30", "2026-11-24"));
+        bool reminded = false;
+        for (const auto& p : later.last().posts)
+            reminded = reminded || has(p.text, "P1 待打单部按金额直接执行（执行 P1）");
+        EXPECT_TRUE(reminded);
+    }
     EXPECT_TRUE(has(rules::pending_summary(c, d.ctx(at("09:10", "2026-11-24"))),
                     "待执行（打单部，赔偿 320 元，按金额直接执行）"));
 
