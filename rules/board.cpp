@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "rules/customer.hpp"
 #include "rules/text.hpp"
 #include "rules/workflow_steps.hpp"
 #include "rules/workflow_support.hpp"
@@ -94,7 +95,12 @@ std::optional<board_row> board_row_of(const complaint& c, const context& ctx) {
     r.paused = c.paused_since.has_value();
 
     const auto* p = c.is_open() ? c.pending_stage() : nullptr;
-    if (p) {
+    if (c.awaiting_approval()) {  // no clock before the head's 批准
+        r.step = "待批准";
+        r.departments = {c.complainant_department};
+        r.who = c.complainant_department + "（" + cfg.org.display_name(c.approval->head) + "）";
+        r.who_ids = {c.approval->head};
+    } else if (p) {
         r.step = stage_label(p->name);
         if (p->is(stage_id::respond)) {
             r.departments = silent_departments(c);
@@ -112,6 +118,9 @@ std::optional<board_row> board_row_of(const complaint& c, const context& ctx) {
     } else if (c.is_open() && !freight_step) {
         r.step = "待关闭";
     }
+    // 一级投诉 and the 督办 list stand out on the step itself.
+    if (c.is_open() && c.crisis()) r.step = "【一级】" + r.step;
+    if (supervised(c, ctx.now)) r.step = "【督办】" + r.step;
     if (freight_step) {
         r.freight = true;
         auto label = "运费待" + freight_step_label(*freight_step, cfg, c);

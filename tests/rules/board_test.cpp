@@ -30,6 +30,26 @@ TEST(Board, ANewComplaintWaitsOnTheOrderDeskWithMinutesLeftThenLate) {
     EXPECT_EQ(rules::clock_words(*late), "超时15分钟");
 }
 
+TEST(Board, ApprovalCrisisAndSupervisionShowOnTheStep) {
+    auto cfg = company();
+    cfg.require_manager_approval = true;
+    cfg.customer.enabled = true;
+    cfg.workflow.repeat_every = core::duration{0};
+    desk d(cfg);
+    auto c = d.post(product_post, "zhangsan", at("09:00"));
+    auto waiting = rules::board_row_of(c, d.ctx(at("09:01")));
+    ASSERT_TRUE(waiting);
+    EXPECT_EQ(waiting->step, "待批准");
+    EXPECT_EQ(waiting->who, "销售一部（陈静）");
+    EXPECT_EQ(waiting->who_ids, (std::vector<std::string>{"chenjing"}));
+    EXPECT_FALSE(waiting->minutes);  // no clock yet
+    d.say(c, "批准 P1", "chenjing", at("09:02"));
+    d.say(c, "级别 P1 一级 群诉", "wangwu", at("09:03"));
+    EXPECT_EQ(rules::board_row_of(c, d.ctx(at("09:04")))->step, "【一级】受理");
+    d.advance(c, at("09:00", "2026-11-30"));
+    EXPECT_EQ(rules::board_row_of(c, d.ctx(at("09:00", "2026-11-30")))->step, "【督办】【一级】受理");
+}
+
 TEST(Board, TheRespondStageNamesTheSilentDepartmentsAndTheirHeads) {
     desk d;
     auto c = d.post(product_post, "zhangsan", at("09:00"));
