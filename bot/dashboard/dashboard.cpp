@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 
 #include <boost/asio/as_tuple.hpp>
@@ -186,24 +187,48 @@ asio::awaitable<raw_response> dashboard::dispatch(raw_request req) {
 
 asio::awaitable<bool> dashboard::verify_off_loop(std::string password, std::string stored) {
     // The helper thread hashes; the answer comes back to the loop as a cancelled timer (the
-    // database is used on the loop's thread only).
+    // database is used on the loop's thread only). The waiter lives in this coroutine's frame and
+    // only the loop touches it: the helper thread holds the hand-back, which forgets the waiter when
+    // the frame goes (a loop shut down meanwhile), so nothing is posted to a loop that is gone and no
+    // timer outlives its loop on the helper thread.
+    struct waiter;
+    struct hand_back {
+        std::mutex m;
+        waiter* w = nullptr;
+        asio::io_context* ioc = nullptr;
+    };
     struct waiter {
-        explicit waiter(asio::io_context& ioc) : timer(ioc, std::chrono::steady_clock::time_point::max()) {}
+        waiter(asio::io_context& ioc, std::shared_ptr<hand_back> b)
+            : timer(ioc, std::chrono::steady_clock::time_point::max()), back(std::move(b)) {
+            back->w = this;
+            back->ioc = &ioc;
+        }
+        ~waiter() {
+            std::lock_guard lock(back->m);
+            back->w = nullptr;
+        }
+        waiter(const waiter&) = delete;
+        waiter& operator=(const waiter&) = delete;
         asio::steady_timer timer;
+        std::shared_ptr<hand_back> back;
         bool done = false;
         bool ok = false;
     };
-    auto w = std::make_shared<waiter>(ioc_);
-    asio::post(hashing_, [w, &ioc = ioc_, password = std::move(password), stored = std::move(stored)] {
+    waiter w(ioc_, std::make_shared<hand_back>());
+    asio::post(hashing_, [back = w.back, password = std::move(password), stored = std::move(stored)] {
         bool ok = verify_password(password, stored);
-        asio::post(ioc, [w, ok] {
-            w->ok = ok;
-            w->done = true;
-            w->timer.cancel();
+        std::lock_guard lock(back->m);
+        if (!back->w) return;  // the coroutine is gone
+        asio::post(*back->ioc, [back, ok] {
+            std::lock_guard inner(back->m);
+            if (!back->w) return;
+            back->w->ok = ok;
+            back->w->done = true;
+            back->w->timer.cancel();
         });
     });
-    while (!w->done) co_await w->timer.async_wait(asio::as_tuple(asio::use_awaitable));
-    co_return w->ok;
+    while (!w.done) co_await w.timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_return w.ok;
 }
 
 asio::awaitable<raw_response> dashboard::login(raw_request req) {
