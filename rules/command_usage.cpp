@@ -71,6 +71,8 @@ std::string_view command_word(command_kind k) {
             return "延期";
         case command_kind::approve_extension:
             return "同意延期";
+        case command_kind::refuse_extension:
+            return "驳回延期";
         case command_kind::supervise:
             return "督办";
         case command_kind::amount:
@@ -153,6 +155,8 @@ std::string usage(command_kind k) {
             return "延期 P1 <时间> <原因>";
         case command_kind::approve_extension:
             return "同意延期 P1 [部门]";
+        case command_kind::refuse_extension:
+            return "驳回延期 P1 [部门] <原因>";
         case command_kind::supervise:
             return "督办";
         case command_kind::amount:
@@ -205,7 +209,7 @@ std::string help_text() {
     s += "定级、答复客户与督办：\n";
     s += "· " + usage(command_kind::severity) + "（一级为危机事件：立即通知总经理和副总）\n";
     for (auto k : {command_kind::answered, command_kind::extend, command_kind::approve_extension,
-                   command_kind::supervise})
+                   command_kind::refuse_extension, command_kind::supervise})
         s += "· " + usage(k) + "\n";
     s += "回访与分类：\n";
     for (auto k : {command_kind::followup, command_kind::corrective, command_kind::categorize,

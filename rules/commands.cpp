@@ -21,6 +21,7 @@ const std::vector<word_def>& words() {
         {U"罚款汇总", command_kind::penalties},
         {U"副总意见", command_kind::vp_opinion},
         {U"同意延期", command_kind::approve_extension},
+        {U"驳回延期", command_kind::refuse_extension},
         {U"投诉人", command_kind::complainant},
         {U"已通知", command_kind::notify},
         {U"受理", command_kind::accept},
@@ -381,6 +382,10 @@ command_parse_result parse_command(std::string_view text) {
         case command_kind::answered:
             cmd.text = c.rest();
             if (cmd.text.empty()) return error(k, "请写明答复了客户什么");
+            return cmd;
+        case command_kind::refuse_extension:
+            cmd.text = c.rest();
+            if (cmd.text.empty()) return error(k, "请写明驳回原因");
             return cmd;
         case command_kind::approve_extension:
             cmd.departments = split_words(c.rest());

@@ -43,6 +43,7 @@ enum class command_kind {
     answered,     // 已答复客户 P1 <答复内容>: the complainant told the customer
     extend,       // 延期 P1 <时间> <原因>: a responsible department asks for a later reply time
     approve_extension,  // 同意延期 P1 [部门]: its head or VP approves; the deadline moves
+    refuse_extension,   // 驳回延期 P1 [部门] <原因>: they say no; the deadline stays
     supervise,          // 督办: the complaints open past customer.resolve_within
     amount,             // 赔偿 P1 <金额>: the compensation agreed with the customer
     countersign,        // 补签 P1 [意见]: the general manager after a self-approved execution

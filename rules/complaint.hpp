@@ -112,6 +112,10 @@ struct extension_request {
     std::string approved_by;  // empty while pending
     std::optional<core::instant> approved_at;
     std::optional<core::instant> previous_due;  // the deadline the approval replaced
+    std::string refused_by;                     // 驳回延期: who said no (the deadline stays)
+    std::optional<core::instant> refused_at;
+    std::string refusal;
+    bool pending() const { return approved_by.empty() && refused_by.empty(); }
 };
 
 // workflow.require_manager_approval (004 篇2 step 1): a salesperson's post waits for their head's

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "rules/text.hpp"
 #include "rules/workflow_steps.hpp"
 #include "rules/workflow_support.hpp"
 
@@ -249,12 +250,11 @@ bool do_extend(complaint& c, const command& cmd, const std::string& actor, const
                    "，未登记。");
         return false;
     }
-    extension_request r{mine->department, actor, until, cmd.text, ctx.now, {}, {}, {}};
+    extension_request r{mine->department, actor, until, cmd.text, ctx.now, {}, {}, {}, {}, {}, {}};
     auto& list = c.extensions;
-    list.erase(std::remove_if(list.begin(), list.end(),
-                              [&](const extension_request& x) {
-                                  return x.department == r.department && x.approved_by.empty();
-                              }),
+    list.erase(std::remove_if(
+                   list.begin(), list.end(),
+                   [&](const extension_request& x) { return x.department == r.department && x.pending(); }),
                list.end());
     auto who = approvers(cfg, r);
     list.push_back(r);
@@ -275,29 +275,42 @@ bool do_extend(complaint& c, const command& cmd, const std::string& actor, const
 bool do_approve_extension(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
                           const context& ctx, outcome& out) {
     const auto& cfg = ctx.cfg;
+    const bool refusing = cmd.kind == command_kind::refuse_extension;
+    const std::string verb = refusing ? "驳回" : "批准";
     std::vector<extension_request*> pending;
     for (auto& r : c.extensions) {
         const auto* d = reply_of(c, r.department);
-        if (r.approved_by.empty() && d && still_owing(*d)) pending.push_back(&r);
+        if (r.pending() && d && still_owing(*d)) pending.push_back(&r);
     }
-    if (!cmd.departments.empty()) {
-        const auto* dept = cfg.org.find_department(cmd.departments.front());
-        std::string name = dept ? dept->name : cmd.departments.front();
+    // The department: 同意延期's word, or 驳回延期's first word when it names one (then the reason follows).
+    std::string named = cmd.departments.empty() ? std::string{} : cmd.departments.front();
+    std::string reason = cmd.text;
+    if (refusing) {
+        auto words = split_words(cmd.text);
+        if (!words.empty())
+            if (const auto* dept = cfg.org.find_department(words.front())) {
+                named = dept->name;
+                reason = std::string(trim(
+                    std::string_view(cmd.text).substr(cmd.text.find(words.front()) + words.front().size())));
+            }
+    }
+    if (!named.empty()) {
+        const auto* dept = cfg.org.find_department(named);
+        std::string name = dept ? dept->name : named;
         pending.erase(std::remove_if(pending.begin(), pending.end(),
                                      [&](const extension_request* r) { return r->department != name; }),
                       pending.end());
     }
     if (!c.is_open() || pending.empty()) {
         refuse(out, ctx, chat, actor,
-               c.id + " 没有待批准的延期申请" +
-                   (cmd.departments.empty() ? std::string{} : "（" + cmd.departments.front() + "）") + "。");
+               c.id + " 没有待批准的延期申请" + (named.empty() ? std::string{} : "（" + named + "）") + "。");
         return false;
     }
     if (pending.size() > 1) {
         std::vector<std::string> names;
         for (const auto* r : pending) names.push_back(r->department);
         refuse(out, ctx, chat, actor,
-               c.id + " 有多个部门申请延期（" + join(names) + "），请写明批准哪个部门：" +
+               c.id + " 有多个部门申请延期（" + join(names) + "），请写明" + verb + "哪个部门：" +
                    usage(cmd.kind, c.id));
         return false;
     }
@@ -305,9 +318,30 @@ bool do_approve_extension(complaint& c, const command& cmd, const std::string& a
     auto who = approvers(cfg, r);
     if (std::find(who.begin(), who.end(), actor) == who.end()) {
         refuse(out, ctx, chat, actor,
-               "只有" + names_of(cfg, who) + "可以批准" + r.department + "的延期，" +
-                   cfg.org.display_name(actor) + "不能批准。");
+               "只有" + names_of(cfg, who) + "可以" + verb + r.department + "的延期，" +
+                   cfg.org.display_name(actor) + "不能" + verb + "。");
         return false;
+    }
+    if (refusing) {
+        if (reason.empty()) {
+            refuse(out, ctx, chat, actor, "请写明驳回原因。格式：" + usage(cmd.kind, c.id));
+            return false;
+        }
+        r.refused_by = actor;
+        r.refused_at = ctx.now;
+        r.refusal = reason;
+        auto due = reply_due(c, *reply_of(c, r.department));
+        out.events.push_back(
+            make_event(c, ctx, actor, "extension_refused", "respond",
+                       r.department + "的延期申请被驳回（" + cfg.org.display_name(actor) + "）：" + reason));
+        auto post = reply_to(chat, actor,
+                             "↩️ " + c.id + " " + r.department + "的延期申请已驳回（" +
+                                 cfg.org.display_name(actor) + "）：" + reason + "。仍须于 " +
+                                 (due ? hm(ctx, *due) : std::string("原截止时间")) + " 前回复（" +
+                                 command_hint(c, cfg, stage_id::respond) + "）。");
+        add_mention(post, r.by);
+        out.posts.push_back(finish(std::move(post), cfg));
+        return true;
     }
     if (r.until <= ctx.now) {
         refuse(out, ctx, chat, actor,
@@ -359,7 +393,10 @@ void customer_to(json& j, const complaint& c) {
                  {"at", core::to_ms(r.at)},
                  {"approved_by", r.approved_by},
                  {"approved_at", r.approved_at ? json(core::to_ms(*r.approved_at)) : json(nullptr)},
-                 {"previous_due", r.previous_due ? json(core::to_ms(*r.previous_due)) : json(nullptr)}});
+                 {"previous_due", r.previous_due ? json(core::to_ms(*r.previous_due)) : json(nullptr)},
+                 {"refused_by", r.refused_by},
+                 {"refused_at", r.refused_at ? json(core::to_ms(*r.refused_at)) : json(nullptr)},
+                 {"refusal", r.refusal}});
         j["extensions"] = std::move(list);
     }
 }
@@ -392,7 +429,8 @@ void customer_from(const json& j, complaint& c) {
             c.extensions.push_back({r.at("department").get<std::string>(), r.at("by").get<std::string>(),
                                     at(r, "until"), r.value("reason", std::string{}), at(r, "at"),
                                     r.value("approved_by", std::string{}), opt(r, "approved_at"),
-                                    opt(r, "previous_due")});
+                                    opt(r, "previous_due"), r.value("refused_by", std::string{}),
+                                    opt(r, "refused_at"), r.value("refusal", std::string{})});
 }
 
 }  // namespace detail
@@ -415,7 +453,9 @@ std::vector<std::string> extension_words(const complaint& c, const context& ctx)
     for (const auto& r : c.extensions)
         lines.push_back(
             r.department + (r.approved_by.empty() ? "申请延至 " : "延至 ") + ctx.tz.short_time(r.until) +
-            (r.approved_by.empty() ? "（待批准）" : "（" + org.display_name(r.approved_by) + "批准）") +
+            (!r.approved_by.empty()  ? "（" + org.display_name(r.approved_by) + "批准）"
+             : !r.refused_by.empty() ? "（" + org.display_name(r.refused_by) + "驳回：" + r.refusal + "）"
+                                     : std::string("（待批准）")) +
             "：" + r.reason);
     return lines;
 }

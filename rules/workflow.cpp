@@ -78,6 +78,7 @@ bool apply_command(complaint& c, const command& cmd, const std::string& actor, c
         case command_kind::extend:
             return do_extend(c, cmd, actor, chat, ctx, out);
         case command_kind::approve_extension:
+        case command_kind::refuse_extension:
             return do_approve_extension(c, cmd, actor, chat, ctx, out);
         default:
             break;

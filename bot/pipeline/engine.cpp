@@ -383,6 +383,7 @@ void engine::on_complaint_command(const rules::command& cmd, const core::inbound
         case command_kind::countersign:
         case command_kind::extend:
         case command_kind::approve_extension:
+        case command_kind::refuse_extension:
             if (rules::apply_command(*c, cmd, msg.sender, msg.chat, ctx, out)) save(*c);
             return;
         default:

@@ -87,7 +87,9 @@ json complaint_json(const rules::complaint& c, const core::zone& tz) {
                               {"reason", r.reason},
                               {"at", tz.iso(r.at)},
                               {"approved_by", r.approved_by.empty() ? json(nullptr) : json(r.approved_by)},
-                              {"approved_at", time_or_null(r.approved_at, tz)}});
+                              {"approved_at", time_or_null(r.approved_at, tz)},
+                              {"refused_by", r.refused_by.empty() ? json(nullptr) : json(r.refused_by)},
+                              {"refusal", r.refused_by.empty() ? json(nullptr) : json(r.refusal)}});
     json corrective = json::array();
     for (const auto& a : c.corrective_actions)
         corrective.push_back({{"department", a.department},

@@ -272,6 +272,32 @@ TEST(Extension, RefusalsChangeNothing) {
     EXPECT_EQ(stored(c), answered);
 }
 
+TEST(Extension, RefusedTheDeadlineStays) {
+    desk d(with_clock());
+    auto c = waiting_p1(d);
+    d.say(c, "延期 P1 明天 17:00 等供应商检测报告", "qianqi", at("10:00"));
+    auto before = stored(c);
+    EXPECT_FALSE(d.say(c, "驳回延期 P1 不行", "lisi", at("10:05")));
+    EXPECT_TRUE(has(d.reply(), "只有赵六可以驳回生产部的延期，李四不能驳回")) << d.reply();
+    EXPECT_EQ(stored(c), before);
+    ASSERT_TRUE(d.say(c, "驳回延期 P1 生产部 客户今天必须有答复", "zhaoliu", at("10:10")));
+    const std::string refused =
+        "↩️ P1 生产部的延期申请已驳回（赵六）：客户今天必须有答复。";
+    EXPECT_TRUE(has(d.reply(), refused + "仍须于 11:00 前回复")) << d.reply();
+    EXPECT_TRUE(mentions(d.last().posts.front(), "qianqi"));
+    EXPECT_EQ(c.extensions.front().refusal, "客户今天必须有答复");
+    EXPECT_FALSE(d.say(c, "同意延期 P1", "zhaoliu", at("10:15")));  // nothing pending any more
+    EXPECT_TRUE(has(d.reply(), "P1 没有待批准的延期申请")) << d.reply();
+    auto words = rules::extension_words(c, d.ctx(at("10:20")));
+    ASSERT_EQ(words.size(), 1U);
+    EXPECT_EQ(words.front(), "生产部申请延至 11-24 17:00（赵六驳回：客户今天必须有答复）：等供应商检测报告");
+    d.advance(c, at("11:00"));
+    EXPECT_EQ(d.last().new_fines.size(), 1U);  // the old deadline fined
+    auto back = nlohmann::json(c).get<rules::complaint>();
+    EXPECT_EQ(stored(back), stored(c));
+    EXPECT_TRUE(std::holds_alternative<rules::command_error>(rules::parse_command("驳回延期 P1")));
+}
+
 TEST(Extension, ParsedWithItsTimeInOneOrTwoWords) {
     auto cmd = [](const std::string& text) { return std::get<rules::command>(rules::parse_command(text)); };
     EXPECT_EQ(cmd("延期 P1 明天 17:00 等供应商检测报告").args, std::vector<std::string>{"明天 17:00"});
