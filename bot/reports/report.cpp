@@ -125,7 +125,7 @@ void run_report(const report_options& o, std::ostream& out) {
 
     json j = json::array();
     table t;
-    auto today = tz.date_of(std::chrono::time_point_cast<core::duration>(std::chrono::system_clock::now()));
+    auto today = report_today(tz);
     if (o.kind == "weekly") {
         // The weekly report over --from..--to (default: the 7 days ending --to, or today).
         auto to = o.to.value_or(today);
@@ -137,13 +137,7 @@ void run_report(const report_options& o, std::ostream& out) {
             rules::weekly_report(db.all_complaints(), db.fines(),
                                  {from, to, core::format_date(from) + " 至 " + core::format_date(to)}, ctx);
         if (o.format == "text") {  // the report as HR reads it, also with --out
-            std::ofstream file;
-            if (!o.out_path.empty()) {
-                file.open(o.out_path, std::ios::binary | std::ios::trunc);
-                if (!file)
-                    throw report_error("cannot write '" + o.out_path + "': check that the directory exists");
-            }
-            (o.out_path.empty() ? out : file) << text << "\n";
+            emit_text(o, out, [&](std::ostream& dest) { dest << text << "\n"; });
             return;
         }
         t.title = "投诉周报（" + core::format_date(from) + " 至 " + core::format_date(to) + "）";
@@ -293,19 +287,14 @@ void run_report(const report_options& o, std::ostream& out) {
         write_xlsx(t, o.out_path);
         return;
     }
-    std::ofstream file;
-    std::ostream* dest = &out;
-    if (!o.out_path.empty()) {
-        file.open(o.out_path, std::ios::binary | std::ios::trunc);
-        if (!file) throw report_error("cannot write '" + o.out_path + "': check that the directory exists");
-        dest = &file;
-    }
-    if (o.format == "json")
-        *dest << j.dump(2) << "\n";
-    else if (o.format == "csv")
-        write_csv(t, *dest);
-    else
-        write_text(t, *dest);
+    emit_text(o, out, [&](std::ostream& dest) {
+        if (o.format == "json")
+            dest << j.dump(2) << "\n";
+        else if (o.format == "csv")
+            write_csv(t, dest);
+        else
+            write_text(t, dest);
+    });
 }
 
 }  // namespace app

@@ -101,18 +101,6 @@ std::string sheet_dates(const std::vector<rules::complaint>& items, std::optiona
     return "全部";
 }
 
-// The output for text: the --out file, else `out`.
-template <typename F>
-void emit_text(const report_options& o, std::ostream& out, F&& write) {
-    if (o.out_path.empty()) {
-        write(out);
-        return;
-    }
-    std::ofstream file(o.out_path, std::ios::binary | std::ios::trunc);
-    if (!file) throw report_error("cannot write '" + o.out_path + "': check that the directory exists");
-    write(file);
-}
-
 void write_sheet(const report_options& o, storage::database& db, const core::zone& tz, std::ostream& out,
                  const rules::config& cfg) {
     auto items = db.complaints_on_sheet(o.from, o.to);
@@ -141,7 +129,7 @@ void write_sheet(const report_options& o, storage::database& db, const core::zon
 
 void write_statement(const report_options& o, storage::database& db, const core::zone& tz, std::ostream& out,
                      const rules::config& cfg) {
-    auto today = tz.date_of(std::chrono::time_point_cast<core::duration>(std::chrono::system_clock::now()));
+    auto today = report_today(tz);
     core::local_date month_first{today.year, today.month, 1};
     core::local_date next_month{today.month == 12 ? today.year + 1 : today.year,
                                 today.month == 12 ? 1U : today.month + 1, 1};
@@ -197,6 +185,20 @@ bool write_form(const report_options& o, storage::database& db, const core::zone
     else
         write_statement(o, db, tz, out, cfg);
     return true;
+}
+
+void emit_text(const report_options& o, std::ostream& out, const std::function<void(std::ostream&)>& write) {
+    if (o.out_path.empty()) {
+        write(out);
+        return;
+    }
+    std::ofstream file(o.out_path, std::ios::binary | std::ios::trunc);
+    if (!file) throw report_error("cannot write '" + o.out_path + "': check that the directory exists");
+    write(file);
+}
+
+core::local_date report_today(const core::zone& tz) {
+    return tz.date_of(std::chrono::time_point_cast<core::duration>(std::chrono::system_clock::now()));
 }
 
 }  // namespace app

@@ -2,6 +2,7 @@
 // statement (`statement`) as text and XLSX. Their CSV and JSON stay in report.cpp.
 #pragma once
 
+#include <functional>
 #include <iosfwd>
 #include <optional>
 #include <vector>
@@ -28,6 +29,10 @@ sheet_form build_sheet_form(std::vector<rules::complaint> items, std::optional<c
 // Writes the sheet or statement in text or XLSX and returns true; false for any other report or
 // format (the caller writes those).
 bool write_form(const report_options& o, storage::database& db, const core::zone& tz, std::ostream& out);
+// Where a report's text goes: the --out file (created, or report_error saying so), else `out`.
+void emit_text(const report_options& o, std::ostream& out, const std::function<void(std::ostream&)>& write);
+// Today in the company's zone, on the system clock (the reports' default periods).
+core::local_date report_today(const core::zone& tz);
 // `report monthly` (the first work day's summary of the month of --from, default the last month: text
 // or JSON) and `report quarterly` (the quality handbook of the quarter of --from, default the last
 // quarter: XLSX with a sheet per table, text or JSON); false for any other kind.

@@ -1,8 +1,5 @@
 // `report monthly` and `report quarterly` (rules/periodic.hpp): the monthly summary as the first work
 // day posts it, and the quarterly quality handbook as a workbook of one sheet per table.
-#include <chrono>
-#include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "pipeline/engine.hpp"
@@ -16,26 +13,6 @@
 
 namespace app {
 
-namespace {
-
-core::local_date today_in(const core::zone& tz) {
-    return tz.date_of(std::chrono::time_point_cast<core::duration>(std::chrono::system_clock::now()));
-}
-
-// Where the report goes: --out, else the stream.
-template <class F>
-void to_output(const report_options& o, std::ostream& out, F&& write) {
-    if (o.out_path.empty()) {
-        write(out);
-        return;
-    }
-    std::ofstream file(o.out_path, std::ios::binary | std::ios::trunc);
-    if (!file) throw report_error("cannot write '" + o.out_path + "': check that the directory exists");
-    write(file);
-}
-
-}  // namespace
-
 bool write_periodic(const report_options& o, storage::database& db, const core::zone& tz, std::ostream& out) {
     if (o.kind != "monthly" && o.kind != "quarterly") return false;
     if (o.to)
@@ -47,14 +24,14 @@ bool write_periodic(const report_options& o, storage::database& db, const core::
         if (o.format != "text" && o.format != "json")
             throw report_error("the monthly report is text or json (the post HR gets on the first work day)");
         // The month of --from (default: the last one); the post of the next month's first work day.
-        auto month = o.from ? rules::month_of(*o.from) : rules::previous_month(today_in(tz));
+        auto month = o.from ? rules::month_of(*o.from) : rules::previous_month(report_today(tz));
         auto next_first = core::add_days(month.to, 1);
         rules::context ctx{names, tz, tz.start_of(next_first), &unused};
         std::size_t supervised = 0;
         for (const auto& c : db.all_complaints())
             if (rules::supervised(c, ctx.now)) ++supervised;
         auto text = monthly_report_text(db, tz, next_first, ctx, supervised);
-        to_output(o, out, [&](std::ostream& s) {
+        emit_text(o, out, [&](std::ostream& s) {
             if (o.format == "json")
                 s << nlohmann::json{{"month", month.label}, {"text", text}}.dump(2) << "\n";
             else
@@ -65,7 +42,7 @@ bool write_periodic(const report_options& o, storage::database& db, const core::
     if (o.format == "csv")
         throw report_error("the quarterly handbook has several tables: use xlsx, text or json");
     if (o.format == "xlsx" && o.out_path.empty()) throw report_error("--format xlsx needs --out FILE.xlsx");
-    auto quarter = o.from ? rules::quarter_of(*o.from) : rules::previous_quarter(today_in(tz));
+    auto quarter = o.from ? rules::quarter_of(*o.from) : rules::previous_quarter(report_today(tz));
     rules::context ctx{names, tz, tz.start_of(core::add_days(quarter.to, 1)), &unused};
     auto from = tz.start_of(quarter.from);
     auto to = tz.start_of(core::add_days(quarter.to, 1));
@@ -77,7 +54,7 @@ bool write_periodic(const report_options& o, storage::database& db, const core::
         write_tables_xlsx(book, o.out_path);
         return true;
     }
-    to_output(o, out, [&](std::ostream& s) {
+    emit_text(o, out, [&](std::ostream& s) {
         if (o.format == "json") {
             nlohmann::json j = nlohmann::json::array();
             for (const auto& sh : sheets)
