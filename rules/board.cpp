@@ -90,8 +90,7 @@ std::optional<board_row> board_row_of(const complaint& c, const context& ctx) {
     r.kind = c.kind == complaint_kind::product ? "产品质量" : "服务质量";
     r.complainant = c.complainant;
     // A service complaint names whom it is about instead of a customer (投诉对象).
-    if (const auto* customer = c.field(c.kind == complaint_kind::product ? "客户名称" : "投诉对象"))
-        r.customer = *customer;
+    if (const auto* customer = c.customer_field()) r.customer = *customer;
     r.paused = c.paused_since.has_value();
 
     const auto* p = c.is_open() ? c.pending_stage() : nullptr;

@@ -36,6 +36,10 @@ const std::string* complaint::field(std::string_view key) const {
     return nullptr;
 }
 
+const std::string* complaint::customer_field() const {
+    return field(kind == complaint_kind::product ? "客户名称" : "投诉对象");
+}
+
 fine_appeal* complaint::find_fine_appeal(std::string_view fine_id) {
     for (auto& a : fine_appeals)
         if (a.fine == fine_id) return &a;

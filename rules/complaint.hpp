@@ -244,6 +244,8 @@ struct complaint {
     // The first stage not yet done, or nullptr when all are done.
     const stage_state* pending_stage() const;
     const std::string* field(std::string_view key) const;
+    // 客户名称, or a service complaint's 投诉对象 (whom it is about); null when the post has none.
+    const std::string* customer_field() const;
     bool is_open() const { return status_is(complaint_status::open); }
     // Waiting for the head's 批准 P1: no stage runs yet.
     bool awaiting_approval() const { return approval && !approval->approved_at && is_open(); }

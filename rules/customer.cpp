@@ -152,7 +152,7 @@ void fire_customer(complaint& c, const deadline_key& key, const context& ctx, ou
     e.deadline = due;
     e.late = ctx.now - due;
     out.events.push_back(std::move(e));
-    auto waiting = pending_summary(c, ctx).substr(c.id.size() + 1);
+    auto waiting = pending_words(c, ctx);
     if (c.paused_since) waiting += "：" + c.pause_reason;
     post.text = "🚩 督办：" + c.id + " 登记已满 " + core::format_duration_zh(ctx.now - c.posted_at) +
                 "仍未办结（" + waiting + "），请" + (key.level == 1 && vp ? "副总" : "总经理") + "督办。";

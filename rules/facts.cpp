@@ -50,8 +50,7 @@ complaint_facts facts_of(const complaint& c) {
     f.complainant = c.complainant;
     f.complainant_department = c.complainant_department;
     f.category = c.category;
-    if (const auto* who = c.field(c.kind == complaint_kind::product ? "客户名称" : "投诉对象"))
-        f.customer = *who;
+    if (const auto* who = c.customer_field()) f.customer = *who;
     if (const auto* b = c.field("品牌")) f.brand = *b;
     for (const auto& d : c.departments) f.departments.push_back(d.department);
     for (const auto& s : c.stages) add_stage_fact(f, c, s);

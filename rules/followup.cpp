@@ -91,11 +91,6 @@ std::string corrective_lines(const complaint& c) {
     return s;
 }
 
-std::string customer_of(const complaint& c) {
-    const auto* v = c.field(c.kind == complaint_kind::product ? "客户名称" : "投诉对象");
-    return v ? *v : std::string{};
-}
-
 }  // namespace
 
 void mark_closed(complaint& c, const context& ctx) {
@@ -137,7 +132,7 @@ void fire_followup(complaint& c, const deadline_key& key, const context& ctx, ou
         f.asked = true;
         out.events.push_back(make_event(c, ctx, "bot", "followup_requested", "followup",
                                         "请" + visitor_words(c, cfg) + "回访客户"));
-        auto customer = customer_of(c);
+        auto customer = c.customer_field() ? *c.customer_field() : std::string{};
         post.text = "📞 " + c.id + " 已于 " + ctx.tz.short_time(*c.closed_at) + " 办结，请" +
                     visitor_words(c, cfg) + "回访客户" + (customer.empty() ? "" : customer) + "，于 " +
                     hm(ctx, f.due) + " 前记录回访结果（" + hint + "）。";

@@ -33,6 +33,9 @@ struct satisfaction_count {
 };
 // 满意率: 满意 and 基本满意 among those recorded, "67%" ("—" when none).
 std::string satisfaction_rate(const satisfaction_count& n);
+// The 回访 recorded in [from, to] (local dates in `tz`), counted.
+satisfaction_count satisfaction_between(const std::vector<complaint>& all, core::local_date from,
+                                        core::local_date to, const core::zone& tz);
 // Per responsible department (each department that had to answer), the 回访 recorded in
 // [from, to] (local dates in `tz`).
 std::map<std::string, satisfaction_count> satisfaction_by_department(const std::vector<complaint>& all,

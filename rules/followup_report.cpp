@@ -58,6 +58,14 @@ std::string per_department(const std::map<std::string, satisfaction_count>& by) 
 
 }  // namespace
 
+satisfaction_count satisfaction_between(const std::vector<complaint>& all, core::local_date from,
+                                        core::local_date to, const core::zone& tz) {
+    satisfaction_count n;
+    for (const auto& c : all)
+        if (recorded_within(c, from, to, tz)) n.add(*c.followup->result);
+    return n;
+}
+
 std::map<std::string, satisfaction_count> satisfaction_by_department(const std::vector<complaint>& all,
                                                                      core::local_date from,
                                                                      core::local_date to,
@@ -74,9 +82,7 @@ std::vector<std::pair<std::string, std::string>> followup_report_lines(
     const std::vector<complaint>& posted, const std::vector<complaint>& followups, const period& p,
     const context& ctx) {
     std::vector<std::pair<std::string, std::string>> lines;
-    satisfaction_count period_total;
-    for (const auto& c : followups)
-        if (recorded_within(c, p.from, p.to, ctx.tz)) period_total.add(*c.followup->result);
+    auto period_total = satisfaction_between(followups, p.from, p.to, ctx.tz);
     if (period_total.total() > 0) {
         lines.emplace_back("回访", std::to_string(period_total.total()) + " 件（" + counts(period_total) +
                                        "），满意率 " + satisfaction_rate(period_total));

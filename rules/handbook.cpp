@@ -15,21 +15,14 @@
 
 namespace rules {
 
+using detail::customer_text;
+using detail::field_text;
 using detail::join;
 
 namespace {
 
-bool in(const period& p, core::local_date d) {
-    return !(d < p.from) && !(p.to < d);
-}
-
-std::string field_or(const complaint& c, const char* key) {
-    const auto* v = c.field(key);
-    return v ? std::string(trim(*v)) : std::string{};
-}
-
 std::string problem_of(const complaint& c) {
-    return field_or(c, c.kind == complaint_kind::product ? "产品存在的质量问题" : "投诉事件");
+    return field_text(c, c.kind == complaint_kind::product ? "产品存在的质量问题" : "投诉事件");
 }
 
 // "性能 2、外观 1": a count per name, most first.
@@ -76,7 +69,7 @@ std::vector<handbook_sheet> quarterly_handbook(const std::vector<complaint>& all
                                                const context& ctx) {
     std::vector<const complaint*> posted;
     for (const auto& c : all)
-        if (in(quarter, ctx.tz.date_of(c.posted_at)) && !c.status_is(complaint_status::invalid))
+        if (within(quarter, ctx.tz.date_of(c.posted_at)) && !c.status_is(complaint_status::invalid))
             posted.push_back(&c);
     std::sort(posted.begin(), posted.end(), [](const complaint* a, const complaint* b) {
         return a->posted_at != b->posted_at ? a->posted_at < b->posted_at : a->id < b->id;
@@ -93,23 +86,19 @@ std::vector<handbook_sheet> quarterly_handbook(const std::vector<complaint>& all
     auto month_row = [&](const period& p, const std::string& label) {
         int n = 0, product = 0, service = 0, invalid = 0, fine_n = 0, fine_yuan = 0;
         for (const auto& c : all) {
-            if (!in(p, ctx.tz.date_of(c.posted_at))) continue;
+            if (!within(p, ctx.tz.date_of(c.posted_at))) continue;
             ++n;
             (c.kind == complaint_kind::product ? product : service)++;
             if (c.status_is(complaint_status::invalid)) ++invalid;
         }
         for (const auto& f : fines)
-            if (!f.status_is(fine_status::waived) && in(p, ctx.tz.date_of(f.issued_at)))
+            if (!f.status_is(fine_status::waived) && within(p, ctx.tz.date_of(f.issued_at)))
                 ++fine_n, fine_yuan += f.amount;
         auto ontime = ontime_of(all, p, ctx);
         std::string respond = "—";
         for (const auto& [name, r] : ontime.stages)
             if (name == stage_label(stage_id::respond)) respond = percent_text(r);
-        satisfaction_count sat;
-        for (const auto& c : all)
-            if (c.followup && c.followup->result && c.followup->recorded_at &&
-                in(p, ctx.tz.date_of(*c.followup->recorded_at)))
-                sat.add(*c.followup->result);
+        auto sat = satisfaction_between(all, p.from, p.to, ctx.tz);
         overview.rows.push_back({label, std::to_string(n), std::to_string(product), std::to_string(service),
                                  std::to_string(invalid), respond, std::to_string(fine_n),
                                  std::to_string(fine_yuan), satisfaction_rate(sat)});
@@ -124,9 +113,9 @@ std::vector<handbook_sheet> quarterly_handbook(const std::vector<complaint>& all
 
     std::map<std::string, group> by_brand, by_spec, by_category, by_customer;
     for (const auto* c : posted) {
-        auto brand = field_or(*c, "品牌");
+        auto brand = field_text(*c, "品牌");
         auto spec = specification_of(*c);
-        auto customer = field_or(*c, c->kind == complaint_kind::product ? "客户名称" : "投诉对象");
+        auto customer = customer_text(*c);
         auto category = c->category.empty() ? std::string("未分类") : c->category;
         auto add = [&](std::map<std::string, group>& m, const std::string& key, const std::string& other) {
             if (key.empty()) return;
@@ -165,7 +154,7 @@ std::vector<handbook_sheet> quarterly_handbook(const std::vector<complaint>& all
     for (const auto* c : posted)
         for (const auto& a : c->corrective_actions) by_dept[a.department].actions++;
     for (const auto& f : fines)
-        if (!f.status_is(fine_status::waived) && in(quarter, ctx.tz.date_of(f.issued_at)))
+        if (!f.status_is(fine_status::waived) && within(quarter, ctx.tz.date_of(f.issued_at)))
             by_dept[f.department].fined_yuan += f.amount;
     handbook_sheet depts{"按责任部门",
                          "季度质量手册：按责任部门",
@@ -203,8 +192,7 @@ std::vector<handbook_sheet> quarterly_handbook(const std::vector<complaint>& all
             actions.push_back(a.department + "：" + a.measure +
                               (a.until.empty() ? "" : "（期限 " + a.until + "）"));
         if (c->shared_case)
-            cases.rows.push_back({c->id, core::format_date(ctx.tz.date_of(c->posted_at)),
-                                  field_or(*c, c->kind == complaint_kind::product ? "客户名称" : "投诉对象"),
+            cases.rows.push_back({c->id, core::format_date(ctx.tz.date_of(c->posted_at)), customer_text(*c),
                                   problem_of(*c), join(replies, "\n"), join(actions, "\n"),
                                   followup_words(*c, ctx),
                                   c->shared_case->note + "（" + org.display_name(c->shared_case->by) + "）"});

@@ -13,15 +13,11 @@
 
 namespace rules {
 
+using detail::customer_text;
+using detail::field_text;
 using detail::join;
 
 namespace {
-
-core::local_date month_end(core::local_date first) {
-    core::local_date next{first.month == 12 ? first.year + 1 : first.year,
-                          first.month == 12 ? 1U : first.month + 1, 1};
-    return core::add_days(next, -1);
-}
 
 std::string ym(core::local_date d) {
     char buf[16];
@@ -29,33 +25,10 @@ std::string ym(core::local_date d) {
     return buf;
 }
 
-bool in(const period& p, core::local_date d) {
-    return !(d < p.from) && !(p.to < d);
-}
-
-std::string field_or(const complaint& c, const char* key) {
-    const auto* v = c.field(key);
-    return v ? std::string(trim(*v)) : std::string{};
-}
-
-std::string customer_of(const complaint& c) {
-    return field_or(c, c.kind == complaint_kind::product ? "客户名称" : "投诉对象");
-}
-
 // "+4", "-2", "持平".
 std::string delta(int now, int before) {
     if (now == before) return "持平";
     return (now > before ? "+" : "") + std::to_string(now - before);
-}
-
-satisfaction_count satisfaction_in(const std::vector<complaint>& changed, const period& p,
-                                   const core::zone& tz) {
-    satisfaction_count n;
-    for (const auto& c : changed)
-        if (c.followup && c.followup->result && c.followup->recorded_at &&
-            in(p, tz.date_of(*c.followup->recorded_at)))
-            n.add(*c.followup->result);
-    return n;
 }
 
 }  // namespace
@@ -83,7 +56,7 @@ period previous_quarter(core::local_date day) {
 }
 
 std::string specification_of(const complaint& c) {
-    auto words = split_words(field_or(c, "规格及数量"));
+    auto words = split_words(field_text(c, "规格及数量"));
     if (words.size() > 1) {
         const auto& last = words.back();
         if (!last.empty() && last.front() >= '0' && last.front() <= '9' &&
@@ -97,10 +70,10 @@ std::vector<repeat_problem> repeat_problems(const std::vector<complaint>& posted
                                             const core::zone& tz) {
     std::map<std::string, std::vector<std::string>> by_problem, by_customer;
     for (const auto& c : posted) {
-        if (c.status_is(complaint_status::invalid) || !in(p, tz.date_of(c.posted_at))) continue;
-        auto brand = field_or(c, "品牌");
+        if (c.status_is(complaint_status::invalid) || !within(p, tz.date_of(c.posted_at))) continue;
+        auto brand = field_text(c, "品牌");
         if (!brand.empty() && !c.category.empty()) by_problem[brand + "·" + c.category].push_back(c.id);
-        if (auto who = customer_of(c); !who.empty() && c.kind == complaint_kind::product)
+        if (auto who = customer_text(c); !who.empty() && c.kind == complaint_kind::product)
             by_customer["客户 " + who].push_back(c.id);
     }
     std::vector<repeat_problem> out;
@@ -119,7 +92,7 @@ std::string monthly_report(const month_input& in_, const context& ctx) {
     auto count = [&](const std::vector<complaint>& all, const period& p) {
         int n = 0, product = 0, service = 0, invalid = 0;
         for (const auto& c : all) {
-            if (!in(p, ctx.tz.date_of(c.posted_at))) continue;
+            if (!within(p, ctx.tz.date_of(c.posted_at))) continue;
             ++n;
             (c.kind == complaint_kind::product ? product : service)++;
             if (c.status_is(complaint_status::invalid)) ++invalid;
@@ -144,7 +117,7 @@ std::string monthly_report(const month_input& in_, const context& ctx) {
     std::map<std::string, int> by_category;
     int uncategorized = 0;
     for (const auto& c : in_.posted)
-        if (in(m, ctx.tz.date_of(c.posted_at)))
+        if (within(m, ctx.tz.date_of(c.posted_at)))
             (c.category.empty() ? uncategorized : by_category[c.category])++;
     std::string cats;
     for (const auto& name : ctx.cfg.categories)
@@ -175,7 +148,7 @@ std::string monthly_report(const month_input& in_, const context& ctx) {
         int n = 0, yuan = 0;
         std::map<std::string, std::pair<int, int>> per_head;
         for (const auto& f : fs) {
-            if (f.status_is(fine_status::waived) || !in(p, ctx.tz.date_of(f.issued_at))) continue;
+            if (f.status_is(fine_status::waived) || !within(p, ctx.tz.date_of(f.issued_at))) continue;
             ++n;
             yuan += f.amount;
             auto& h = per_head[f.person_name.empty() ? f.person : f.person_name];
@@ -201,8 +174,8 @@ std::string monthly_report(const month_input& in_, const context& ctx) {
     }
     line("罚款", fines);
 
-    auto sat = satisfaction_in(in_.changed, m, ctx.tz);
-    auto sat_before = satisfaction_in(in_.changed, b, ctx.tz);
+    auto sat = satisfaction_between(in_.changed, m.from, m.to, ctx.tz);
+    auto sat_before = satisfaction_between(in_.changed, b.from, b.to, ctx.tz);
     if (sat.total() > 0 || sat_before.total() > 0) {
         std::string text = satisfaction_rate(sat);
         if (sat.total() > 0)
@@ -222,7 +195,7 @@ std::string monthly_report(const month_input& in_, const context& ctx) {
     line("重复问题", repeats);
     std::vector<std::string> crisis;
     for (const auto& c : in_.posted)
-        if (c.crisis() && in(m, ctx.tz.date_of(c.posted_at))) crisis.push_back(c.id);
+        if (c.crisis() && within(m, ctx.tz.date_of(c.posted_at))) crisis.push_back(c.id);
     if (!crisis.empty()) line("一级投诉", std::to_string(crisis.size()) + " 件（" + join(crisis) + "）");
     if (in_.supervised_open)
         line("督办中（登记满 " + core::format_duration_zh(ctx.cfg.customer.resolve_within) + " 未办结）",

@@ -12,9 +12,7 @@
 
 namespace rules {
 
-namespace {
-
-std::optional<core::local_date> parse_ym(const std::string& s) {
+std::optional<core::local_date> parse_month(const std::string& s) {
     int y = 0;
     unsigned m = 0;
     char tail = 0;
@@ -28,8 +26,6 @@ core::local_date month_end(core::local_date first) {
                                   : core::local_date{first.year, first.month + 1, 1};
     return core::add_days(next, -1);
 }
-
-}  // namespace
 
 std::optional<period> parse_period(const std::vector<std::string>& words, core::local_date today,
                                    std::string& error) {
@@ -50,7 +46,7 @@ std::optional<period> parse_period(const std::vector<std::string>& words, core::
             core::local_date first{today.year, today.month, 1};
             return period{first, month_end(first), "本月"};
         }
-        if (auto m = parse_ym(w)) return period{*m, month_end(*m), w};
+        if (auto m = parse_month(w)) return period{*m, month_end(*m), w};
         if (auto d = core::parse_date(w)) return period{*d, *d, w};
         error = "无法识别的时间段“" + words[0] + "”。" + usage;
         return std::nullopt;

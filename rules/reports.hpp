@@ -18,6 +18,15 @@ struct period {
     std::string label;
 };
 
+// Whether the local date `d` falls within `p` (both ends included).
+inline bool within(const period& p, core::local_date d) {
+    return !(d < p.from) && !(p.to < d);
+}
+// The last day of the month that starts on `first`.
+core::local_date month_end(core::local_date first);
+// "2026-11" → its first day; nullopt when it is no month.
+std::optional<core::local_date> parse_month(const std::string& text);
+
 // 今天 | 本周 | 本月 | 2026-11 | 2026-11-01 2026-11-30 (no words = 今天). nullopt with `error` set
 // (Chinese, names the bad word and the accepted forms) when malformed.
 std::optional<period> parse_period(const std::vector<std::string>& words, core::local_date today,

@@ -159,7 +159,7 @@ bool do_severity(complaint& c, const command& cmd, const std::string& actor, con
                      ? "每 " + core::format_duration_zh(r.status_every) + "通报一次进展，直至办结。"
                      : std::string{});
     if (c.is_open()) {
-        auto waiting = pending_summary(c, ctx).substr(c.id.size() + 1);
+        auto waiting = pending_words(c, ctx);
         post.text += "\n当前：" + waiting;
     }
     for (const auto& p : leaders(cfg)) add_mention(post, p);
@@ -195,7 +195,7 @@ void fire_crisis(complaint& c, const deadline_key& key, const context& ctx, outc
                                         "一级投诉进展通报（第" + std::to_string(r.status_posted) + "次）"));
         post.text = "🚨 一级投诉 " + c.id + " 进展通报（第" + std::to_string(r.status_posted) +
                     "次）：定级已 " + core::format_duration_zh(ctx.now - r.at) + "，" +
-                    pending_summary(c, ctx).substr(c.id.size() + 1) + "。";
+                    pending_words(c, ctx) + "。";
     } else {
         if (r.closing_posted || !c.closed_at) return;
         r.closing_posted = true;

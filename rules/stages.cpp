@@ -113,7 +113,7 @@ complaint register_complaint(const complaint_form& form, const core::inbound_mes
                        (approval ? "（待批准）" : "") + "\n投诉人：" +
                        name_with_department(cfg, c.complainant);
     if (approval) {
-        if (const auto* v = c.field(c.kind == complaint_kind::product ? "客户名称" : "投诉对象"))
+        if (const auto* v = c.customer_field())
             text += std::string(c.kind == complaint_kind::product ? "　客户：" : "　投诉对象：") + *v;
         text += "\n" + approval_receipt(c, ctx);
         add_mention(post, c.approval->head);

@@ -54,7 +54,11 @@ std::string owner_of(const complaint& c) {
 }
 
 std::string pending_summary(const complaint& c, const context& ctx) {
-    std::string line = c.id + " ";
+    return c.id + " " + pending_words(c, ctx);
+}
+
+std::string pending_words(const complaint& c, const context& ctx) {
+    std::string line;
     if (c.awaiting_approval())
         return line + "待批准（" + c.complainant_department + "负责人" +
                ctx.cfg.org.display_name(c.approval->head) + "）";

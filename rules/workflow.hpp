@@ -50,6 +50,8 @@ std::optional<core::instant> reply_due(const complaint& c, const department_repl
 std::vector<std::string> pending_departments(const complaint& c, const config& cfg);
 // One line for 待办: "P1 待回复（采购部）剩余 25分钟".
 std::string pending_summary(const complaint& c, const context& ctx);
+// The same without the id: "待回复（采购部） 剩余25分钟" (the 督办 and crisis posts name the id first).
+std::string pending_words(const complaint& c, const context& ctx);
 // 赔偿 P1 <金额> below the limit in force when it was recorded: 打单部 executes once the heads
 // signed, without the VP and the general manager (rules/amount.cpp).
 bool self_approvable(const complaint& c);

@@ -8,6 +8,16 @@
 
 namespace rules::detail {
 
+std::string field_text(const complaint& c, const char* key) {
+    const auto* v = c.field(key);
+    return v ? std::string(trim(*v)) : std::string{};
+}
+
+std::string customer_text(const complaint& c) {
+    const auto* v = c.customer_field();
+    return v ? std::string(trim(*v)) : std::string{};
+}
+
 std::string hm(const context& ctx, core::instant t) {
     auto l = ctx.tz.to_local(t);
     char buf[8];

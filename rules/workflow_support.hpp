@@ -11,6 +11,11 @@
 
 namespace rules::detail {
 
+// The form field `key` trimmed, empty when the post has none (the reports' groupings).
+std::string field_text(const complaint& c, const char* key);
+// complaint::customer() the same way.
+std::string customer_text(const complaint& c);
+
 // "09:05", or "11-24 09:05" when not today.
 std::string hm(const context& ctx, core::instant t);
 std::string at_name(const config& cfg, const std::string& person_id);

@@ -18,16 +18,6 @@ using adapters::raw_response;
 
 namespace {
 
-// "2026-11" → its first day; nullopt when it is no month.
-std::optional<core::local_date> parse_month(const std::string& text) {
-    int y = 0;
-    unsigned m = 0;
-    char tail = 0;
-    if (std::sscanf(text.c_str(), "%4d-%2u%c", &y, &m, &tail) != 2 || !core::valid_date(y, m, 1))
-        return std::nullopt;
-    return core::local_date{y, m, 1};
-}
-
 // "2026-Q4" → its first day.
 std::optional<core::local_date> parse_quarter(const std::string& text) {
     int y = 0;
@@ -55,7 +45,7 @@ raw_response dashboard::reports_page(const raw_request& req, const viewer& v) {
     };
     auto month = rules::previous_month(today);
     if (auto it = query.find("month"); it != query.end() && !it->second.empty()) {
-        auto first = parse_month(it->second);
+        auto first = rules::parse_month(it->second);
         if (!first) return bad("月份“" + it->second + "”无效，请写成 2026-11。");
         month = rules::month_of(*first);
     }

@@ -30,8 +30,7 @@ core::local_date month_start(core::local_date d) {
 }
 
 core::local_date month_end(core::local_date d) {
-    auto next = d.month == 12 ? core::local_date{d.year + 1, 1, 1} : core::local_date{d.year, d.month + 1, 1};
-    return core::add_days(next, -1);
+    return rules::month_end(month_start(d));
 }
 
 std::string xlsx_bytes(const report_table& t) {
