@@ -7,6 +7,7 @@
 #include "dashboard/dashboard.hpp"
 #include "dashboard/page.hpp"
 #include "dashboard/web.hpp"
+#include "pipeline/engine.hpp"
 #include "reports/report_xlsx.hpp"
 #include "rules/customer.hpp"
 #include "rules/periodic.hpp"
@@ -84,15 +85,9 @@ raw_response dashboard::reports_page(const raw_request& req, const viewer& v) {
         return download(std::move(bytes), xlsx_type, "handbook-" + quarter_key(quarter) + ".xlsx");
     }
 
-    rules::month_input in;
-    in.month = month;
-    in.before = rules::previous_month(month.from);
-    in.posted = mine(db_.complaints_posted_between(start(in.month), end(in.month)));
-    in.posted_before = mine(db_.complaints_posted_between(start(in.before), end(in.before)));
-    in.fines = my_fines(db_.fines_issued_between(start(in.month), end(in.month)));
-    in.fines_before = my_fines(db_.fines_issued_between(start(in.before), end(in.before)));
-    in.changed =
-        mine(db_.complaints_updated_between(start(in.before), clock_.now() + std::chrono::hours(24)));
+    auto in = load_month(
+        db_, tz, month, clock_.now(), [&](const rules::complaint& c) { return v.scope.sees(c); },
+        [&](const rules::fine& f) { return v.scope.sees(f); });
     auto count_supervised = [&](const rules::complaint& c) {
         if (v.scope.sees(c) && rules::supervised(c, ctx.now)) ++in.supervised_open;
     };

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <map>
 #include <optional>
 #include <queue>
@@ -18,6 +19,7 @@
 #include "core/message.hpp"
 #include "pipeline/live_state.hpp"
 #include "rules/config.hpp"
+#include "rules/periodic.hpp"
 #include "rules/workflow.hpp"
 #include "storage/database.hpp"
 
@@ -102,6 +104,13 @@ class engine {
     std::vector<heap_entry> set_aside_;
     std::map<std::string, std::deque<core::instant>> bad_post_replies_;  // per sender, the last minute
 };
+
+// What the monthly summary of `month` reads from the database (rules::month_input, its 督办 count
+// left 0): only the complaints `keep` and the fines `keep_fine` accept, when given (a viewer's scope).
+rules::month_input load_month(storage::database& db, const core::zone& tz, const rules::period& month,
+                              core::instant now,
+                              const std::function<bool(const rules::complaint&)>& keep = {},
+                              const std::function<bool(const rules::fine&)>& keep_fine = {});
 
 // The monthly summary of the month before `today`'s (against the one before it), from the database:
 // what the first work day's post says and `report monthly` prints. `supervised`: the 督办 count now.

@@ -131,18 +131,34 @@ void engine::run_job(const std::string& name, core::instant due, rules::outcome&
     }
 }
 
-std::string monthly_report_text(storage::database& db_, const core::zone& tz_, core::local_date today,
-                                const rules::context& ctx, std::size_t supervised) {
+rules::month_input load_month(storage::database& db, const core::zone& tz, const rules::period& month,
+                              core::instant now, const std::function<bool(const rules::complaint&)>& keep,
+                              const std::function<bool(const rules::fine&)>& keep_fine) {
+    auto complaints = [&](std::vector<rules::complaint> all) {
+        if (keep) std::erase_if(all, [&](const rules::complaint& c) { return !keep(c); });
+        return all;
+    };
+    auto fines = [&](std::vector<rules::fine> all) {
+        if (keep_fine) std::erase_if(all, [&](const rules::fine& f) { return !keep_fine(f); });
+        return all;
+    };
     rules::month_input in;
-    in.month = rules::previous_month(today);
-    in.before = rules::previous_month(in.month.from);
-    auto start = [&](const rules::period& p) { return period_start(p, tz_); };
-    auto end = [&](const rules::period& p) { return period_end(p, tz_); };
-    in.posted = db_.complaints_posted_between(start(in.month), end(in.month));
-    in.posted_before = db_.complaints_posted_between(start(in.before), end(in.before));
-    in.fines = db_.fines_issued_between(start(in.month), end(in.month));
-    in.fines_before = db_.fines_issued_between(start(in.before), end(in.before));
-    in.changed = db_.complaints_updated_between(start(in.before), ctx.now + std::chrono::hours(24));
+    in.month = month;
+    in.before = rules::previous_month(month.from);
+    in.posted =
+        complaints(db.complaints_posted_between(period_start(in.month, tz), period_end(in.month, tz)));
+    in.posted_before =
+        complaints(db.complaints_posted_between(period_start(in.before, tz), period_end(in.before, tz)));
+    in.fines = fines(db.fines_issued_between(period_start(in.month, tz), period_end(in.month, tz)));
+    in.fines_before = fines(db.fines_issued_between(period_start(in.before, tz), period_end(in.before, tz)));
+    in.changed =
+        complaints(db.complaints_updated_between(period_start(in.before, tz), now + std::chrono::hours(24)));
+    return in;
+}
+
+std::string monthly_report_text(storage::database& db, const core::zone& tz, core::local_date today,
+                                const rules::context& ctx, std::size_t supervised) {
+    auto in = load_month(db, tz, rules::previous_month(today), ctx.now);
     in.supervised_open = supervised;
     return rules::monthly_report(in, ctx);
 }
