@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/replayed.hpp"
 #include "support/test_support.hpp"
 
 namespace {
@@ -23,31 +24,10 @@ bool has(const std::string& text, const std::string& needle) {
 struct month {
     test_support::temp_dir dir;
     std::string db = (dir / "month.db").string();
-    std::vector<nlohmann::json> posts;
+    test_support::replayed replay{bot(), "examples/month.yaml", "examples/month.jsonl", db};
 
-    month() {
-        std::string out;
-        EXPECT_EQ(
-            test_support::run_command(
-                bot() + " replay --config " + test_support::source_path("examples/month.yaml").string() +
-                    " --script " + test_support::source_path("examples/month.jsonl").string() + " --db " +
-                    db + " --format jsonl",
-                out),
-            0)
-            << out;
-        std::size_t start = 0;
-        while (start < out.size()) {
-            auto end = out.find('\n', start);
-            posts.push_back(nlohmann::json::parse(out.substr(start, end - start)));
-            start = end + 1;
-        }
-    }
     // When the first post holding `needle` went out ("missing: …" when none did).
-    std::string at(const std::string& needle) const {
-        for (const auto& p : posts)
-            if (has(p["text"].get<std::string>(), needle)) return p["at"].get<std::string>();
-        return "missing: " + needle;
-    }
+    std::string at(const std::string& needle) const { return replay.at(needle); }
     std::string report(const std::string& args) const {
         std::string out;
         EXPECT_EQ(test_support::run_command(bot() + " report " + args + " --db " + db, out), 0) << out;

@@ -10,6 +10,7 @@
 
 #include "storage/sql_console.hpp"
 #include "support/harness.hpp"
+#include "support/replayed.hpp"
 
 using namespace harness;
 
@@ -135,29 +136,10 @@ TEST(Reports, XlsxSheetReadsBackWithChineseAndPrintLayout) {
 TEST(ManagementWeek, ReplayWalksCompensationFreightAndAppeal) {
     test_support::temp_dir dir;
     auto db = (dir / "week.db").string();
+    const test_support::replayed week(bot(), "config.example.yaml", "examples/management-week.jsonl", db);
+    auto find = [&](const std::string& needle) { return week.find(needle); };
+    auto at_of = [&](const std::string& needle) { return week.at(needle); };
     std::string out;
-    ASSERT_EQ(test_support::run_command(bot() + " replay --config " + std::string(BOT_SOURCE_DIR) +
-                                            "/config.example.yaml --script " + std::string(BOT_SOURCE_DIR) +
-                                            "/examples/management-week.jsonl --db " + db + " --format jsonl",
-                                        out),
-              0)
-        << out;
-    std::vector<nlohmann::json> posts;
-    std::size_t start = 0;
-    while (start < out.size()) {
-        auto end = out.find('\n', start);
-        posts.push_back(nlohmann::json::parse(out.substr(start, end - start)));
-        start = end + 1;
-    }
-    auto find = [&](const std::string& needle) -> nlohmann::json {
-        for (const auto& p : posts)
-            if (contains(p["text"].get<std::string>(), needle)) return p;
-        return nullptr;
-    };
-    auto at_of = [&](const std::string& needle) {
-        auto p = find(needle);
-        return p.is_null() ? std::string("missing: ") + needle : p["at"].get<std::string>();
-    };
     EXPECT_EQ(at_of("📄 质量投诉处理流程表（2026-11-23）"), "2026-11-23T17:30:00+08:00");
     EXPECT_EQ(at_of("质量投诉处理流程表（2026-11-23）转交副总"), "2026-11-24T09:00:00+08:00");
     EXPECT_EQ(find("质量投诉处理流程表（2026-11-23）转交副总")["mentions"],
@@ -187,29 +169,10 @@ TEST(ManagementWeek, ReplayWalksCompensationFreightAndAppeal) {
 TEST(CustomerWeek, ReplayShowsTheCustomersClock) {
     test_support::temp_dir dir;
     auto db = (dir / "week.db").string();
+    const test_support::replayed week(bot(), "config.example.yaml", "examples/customer-week.jsonl", db);
+    auto find = [&](const std::string& needle) { return week.find(needle); };
+    auto at_of = [&](const std::string& needle) { return week.at(needle); };
     std::string out;
-    ASSERT_EQ(test_support::run_command(bot() + " replay --config " + std::string(BOT_SOURCE_DIR) +
-                                            "/config.example.yaml --script " + std::string(BOT_SOURCE_DIR) +
-                                            "/examples/customer-week.jsonl --db " + db + " --format jsonl",
-                                        out),
-              0)
-        << out;
-    std::vector<nlohmann::json> posts;
-    std::size_t start = 0;
-    while (start < out.size()) {
-        auto end = out.find('\n', start);
-        posts.push_back(nlohmann::json::parse(out.substr(start, end - start)));
-        start = end + 1;
-    }
-    auto find = [&](const std::string& needle) -> nlohmann::json {
-        for (const auto& p : posts)
-            if (contains(p["text"].get<std::string>(), needle)) return p;
-        return nullptr;
-    };
-    auto at_of = [&](const std::string& needle) {
-        auto p = find(needle);
-        return p.is_null() ? std::string("missing: ") + needle : p["at"].get<std::string>();
-    };
     EXPECT_EQ(at_of("⏳ P1 生产部申请将回复时间延至 11-24 17:00（原截止 11:00）"),
               "2026-11-23T10:10:00+08:00");
     EXPECT_EQ(find("⏳ P1 生产部申请")["mentions"], nlohmann::json::array({"qianqi", "zhaoliu"}));
