@@ -29,11 +29,6 @@ std::int64_t cents_of(const std::string& yuan) {
     return whole * 100 + frac;
 }
 
-bool is_gm(const config& cfg, const std::string& actor) {
-    const auto& gm = cfg.roles.general_manager;
-    return std::find(gm.begin(), gm.end(), actor) != gm.end();
-}
-
 // Who may record the amount: those who deal with the customer and the desks that carry it out.
 bool may_record_amount(const complaint& c, const config& cfg, const std::string& actor) {
     return actor == c.complainant || actor == c.poster ||
@@ -108,7 +103,7 @@ bool do_amount(complaint& c, const command& cmd, const std::string& actor, const
 bool do_countersign(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
                     const context& ctx, outcome& out) {
     const auto& cfg = ctx.cfg;
-    if (!is_gm(cfg, actor)) {
+    if (!is_general_manager(cfg, actor)) {
         refuse(
             out, ctx, chat, actor,
             "只有" + gm_names(cfg) + "可以补签 " + c.id + "，" + cfg.org.display_name(actor) + "不能补签。");

@@ -17,11 +17,8 @@ namespace detail {
 bool do_share_case(complaint& c, const command& cmd, const std::string& actor, const std::string& chat,
                    const context& ctx, outcome& out) {
     const auto& cfg = ctx.cfg;
-    bool allowed = cfg.org.is_member(actor, cfg.roles.hr) || cfg.org.is_member(actor, cfg.roles.order_desk);
-    const auto& gm = cfg.roles.general_manager;
-    allowed = allowed || std::find(gm.begin(), gm.end(), actor) != gm.end();
-    for (const auto& [dept, vp] : cfg.roles.vice_presidents) allowed = allowed || vp == actor;
-    if (!allowed) {
+    if (!cfg.org.is_member(actor, cfg.roles.hr) && !cfg.org.is_member(actor, cfg.roles.order_desk) &&
+        !is_general_manager(cfg, actor) && !is_vice_president(cfg, actor)) {
         refuse(out, ctx, chat, actor,
                "只有" + cfg.roles.hr + "、" + cfg.roles.order_desk + "、总经理或副总可以把 " + c.id +
                    " 列为分享案例，" + cfg.org.display_name(actor) + "不能。");

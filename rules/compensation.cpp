@@ -95,10 +95,8 @@ bool do_compensation_step(complaint& c, const command& cmd, const std::string& a
     core::outbound_post post{chat, {}, {}};
     if (cmd.kind == command_kind::vp_opinion) {
         auto vp = cfg.roles.vice_presidents.find(c.complainant_department);
-        bool allowed = vp != cfg.roles.vice_presidents.end()
-                           ? vp->second == actor
-                           : std::find(cfg.roles.general_manager.begin(), cfg.roles.general_manager.end(),
-                                       actor) != cfg.roles.general_manager.end();
+        bool allowed =
+            vp != cfg.roles.vice_presidents.end() ? vp->second == actor : is_general_manager(cfg, actor);
         if (!allowed) {
             refuse(out, ctx, chat, actor,
                    "只有" +
@@ -120,8 +118,7 @@ bool do_compensation_step(complaint& c, const command& cmd, const std::string& a
                     "\n请总经理或助理审批（总经理审批 " + c.id + " <审批意见>）。";
         for (const auto& gm : cfg.roles.general_manager) add_mention(post, gm);
     } else if (cmd.kind == command_kind::gm_approval) {
-        if (std::find(cfg.roles.general_manager.begin(), cfg.roles.general_manager.end(), actor) ==
-            cfg.roles.general_manager.end()) {
+        if (!is_general_manager(cfg, actor)) {
             std::vector<std::string> names;
             for (const auto& gm : cfg.roles.general_manager) names.push_back(cfg.org.display_name(gm));
             refuse(out, ctx, chat, actor, "只有" + join(names) + "可以审批 " + c.id + "。");

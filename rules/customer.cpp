@@ -139,23 +139,21 @@ void fire_customer(complaint& c, const deadline_key& key, const context& ctx, ou
     // 督办: still open after resolve_within.
     if (!c.is_open() || key.level <= k.supervised || key.level > 2) return;
     k.supervised = key.level;
-    std::vector<std::string> targets;
     const auto* vp = vp_of(c, cfg);
-    if (key.level == 1 && vp)
-        targets.push_back(*vp);
-    else
-        targets = cfg.roles.general_manager;
+    const bool to_vp = key.level == 1 && vp;  // without a VP the general manager comes first
+    const std::string leader = to_vp ? "副总" : "总经理";
+    const std::vector<std::string> targets =
+        to_vp ? std::vector<std::string>{*vp} : cfg.roles.general_manager;
     const auto due = key.level == 1 ? k.resolve_due : k.gm_due;
     auto e = make_event(c, ctx, "bot", "supervised", "customer",
-                        std::string(key.level == 1 && vp ? "逾期未办结，转副总" : "逾期未办结，转总经理") +
-                            names_of(cfg, targets) + "督办");
+                        "逾期未办结，转" + leader + names_of(cfg, targets) + "督办");
     e.deadline = due;
     e.late = ctx.now - due;
     out.events.push_back(std::move(e));
     auto waiting = pending_words(c, ctx);
     if (c.paused_since) waiting += "：" + c.pause_reason;
     post.text = "🚩 督办：" + c.id + " 登记已满 " + core::format_duration_zh(ctx.now - c.posted_at) +
-                "仍未办结（" + waiting + "），请" + (key.level == 1 && vp ? "副总" : "总经理") + "督办。";
+                "仍未办结（" + waiting + "），请" + leader + "督办。";
     for (const auto& p : targets) add_mention(post, p);
     out.posts.push_back(finish(std::move(post), cfg));
 }

@@ -24,12 +24,8 @@ const char* level_label(int level) {
 }
 
 bool may_grade(const config& cfg, const std::string& actor) {
-    if (cfg.org.is_member(actor, cfg.roles.hr)) return true;
-    const auto& gm = cfg.roles.general_manager;
-    if (std::find(gm.begin(), gm.end(), actor) != gm.end()) return true;
-    for (const auto& [dept, vp] : cfg.roles.vice_presidents)
-        if (vp == actor) return true;
-    return false;
+    return cfg.org.is_member(actor, cfg.roles.hr) || is_general_manager(cfg, actor) ||
+           is_vice_president(cfg, actor);
 }
 
 // The general manager (and assistant) and every VP, each once.

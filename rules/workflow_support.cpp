@@ -229,6 +229,17 @@ std::vector<std::string> unsigned_departments(const complaint& c) {
 
 // The complainant department's VP, who gives the 副总意见; nullptr when none is configured (the
 // general manager and assistant stand in).
+bool is_general_manager(const config& cfg, const std::string& person) {
+    const auto& gm = cfg.roles.general_manager;
+    return std::find(gm.begin(), gm.end(), person) != gm.end();
+}
+
+bool is_vice_president(const config& cfg, const std::string& person) {
+    for (const auto& [department, vp] : cfg.roles.vice_presidents)
+        if (vp == person) return true;
+    return false;
+}
+
 const std::string* vp_of(const complaint& c, const config& cfg) {
     auto it = cfg.roles.vice_presidents.find(c.complainant_department);
     return it == cfg.roles.vice_presidents.end() ? nullptr : &it->second;

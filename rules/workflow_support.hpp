@@ -52,6 +52,10 @@ std::vector<std::string> silent_departments(const complaint& c);
 std::vector<std::string> silent_departments(const complaint& c, core::instant due_by);
 // Responsible departments whose head has not signed the 质量投诉处理流程表 yet.
 std::vector<std::string> unsigned_departments(const complaint& c);
+// roles.general_manager holds `person` (the general manager or the assistant); some VP of
+// roles.vice_presidents is `person`.
+bool is_general_manager(const config& cfg, const std::string& person);
+bool is_vice_president(const config& cfg, const std::string& person);
 // The complainant department's VP, who gives the 副总意见; nullptr when none is configured (the
 // general manager and assistant stand in).
 const std::string* vp_of(const complaint& c, const config& cfg);

@@ -27,6 +27,7 @@ report_table crisis_table(storage::database& db, const core::zone& tz, std::opti
         const auto& r = *c.severity;
         const bool done = !c.is_open();
         (done ? closed : open)++;
+        const int status_posts = r.status_posted - (r.closing_posted ? 1 : 0);  // not the closing report
         std::string took =
             c.closed_at ? core::format_duration_zh(*c.closed_at - c.posted_at) : std::string("—");
         const std::string status = c.is_open()                                     ? "处理中"
@@ -35,7 +36,7 @@ report_table crisis_table(storage::database& db, const core::zone& tz, std::opti
         t.rows.push_back({c.id, std::string(rules::kind_title(c.kind)), status, tz.long_time(c.posted_at),
                           tz.long_time(r.at), names.org.display_name(r.by), r.reason,
                           c.closed_at ? tz.long_time(*c.closed_at) : std::string("—"), took,
-                          std::to_string(r.status_posted - (r.closing_posted ? 1 : 0))});
+                          std::to_string(status_posts)});
         j.push_back(
             {{"id", c.id},
              {"kind", rules::kind_name(c.kind)},
@@ -50,7 +51,7 @@ report_table crisis_table(storage::database& db, const core::zone& tz, std::opti
                   ? nlohmann::json(
                         std::chrono::duration_cast<std::chrono::minutes>(*c.closed_at - c.posted_at).count())
                   : nlohmann::json(nullptr)},
-             {"status_posts", r.status_posted - (r.closing_posted ? 1 : 0)}});
+             {"status_posts", status_posts}});
     }
     t.footer = {"合计",
                 std::to_string(open + closed) + " 件",
