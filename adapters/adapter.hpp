@@ -6,6 +6,7 @@
 // Thread-safety: adapters are immutable after construction; calls are safe from any thread.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <optional>
 #include <string>
@@ -57,12 +58,6 @@ struct inbound_result {
     std::optional<core::inbound_message> message;  // set: a message to process (sender = platform account id)
     std::optional<raw_response> reply;             // the HTTP answer when it is not a plain empty 200
     std::string detail;                            // for the log; never contains secrets
-    // A per-conversation reply URL the platform handed us with the message, empty when none:
-    // DingTalk `sessionWebhook` (valid until reply_url_expires, ~90 min), WeCom AI-bot
-    // `response_url` (one use, 1 h) or the legacy robot's `WebhookUrl`. It is a credential: never
-    // log it (redact()).
-    std::string reply_url;
-    std::optional<core::instant> reply_url_expires;  // when the platform states it
 };
 
 // A person as the adapter needs them for @-mentions.
@@ -94,6 +89,24 @@ class adapter {
     // Whether a platform reply to an outbound request means success, retry later, or give up.
     enum class send_verdict { delivered, retry, permanent_failure, rate_limited };
     virtual send_verdict classify(int http_status, std::string_view response_body) const = 0;
+
+    // The requests that answer one message through the reply path the platform handed us with it
+    // (`handle` = core::inbound_message::reply_handle: DingTalk's sessionWebhook, Feishu's message
+    // id, Slack's thread…). Empty: this platform has no such path, and the caller uses encode().
+    virtual std::vector<outbound_request> encode_reply(std::string_view handle,
+                                                       const core::outbound_post& post,
+                                                       const std::vector<mention_target>& mentions,
+                                                       core::instant now) const {
+        (void)handle, (void)post, (void)mentions, (void)now;
+        return {};
+    }
+    // How long the platform asked us to wait after a rate_limited answer (Slack's Retry-After,
+    // Feishu's x-ogw-ratelimit-reset); 0 = the route's default penalty. `headers` lower-cased.
+    virtual std::chrono::milliseconds wait_after(const std::map<std::string, std::string>& headers,
+                                                 std::string_view response_body) const {
+        (void)headers, (void)response_body;
+        return std::chrono::milliseconds{0};
+    }
 };
 
 // A refusal with a log detail (never secrets).

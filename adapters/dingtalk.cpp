@@ -242,14 +242,14 @@ inbound_result decode_dingtalk_message(std::string_view json_text, core::instant
     m.attachments = std::move(content->attachments);
     if (m.text.empty() && *msgtype != "text") m.unreadable = log_word(*msgtype);
     m.received_at = now;
-    r.message = std::move(m);
     if (const auto* hook = string_field(body, "sessionWebhook")) {
-        r.reply_url = *hook;
+        m.reply_handle = *hook;
         if (const auto it = body.find("sessionWebhookExpiredTime");
             it != body.end() && it->is_number_integer()) {
-            r.reply_url_expires = core::from_ms(it->get<std::int64_t>());
+            m.reply_until = core::from_ms(it->get<std::int64_t>());
         }
     }
+    r.message = std::move(m);
     r.detail =
         log_word(*msgtype) + " message, " + std::to_string(r.message->attachments.size()) + " attachment(s)";
     return r;
@@ -287,9 +287,10 @@ std::vector<outbound_request> dingtalk_adapter::encode(const core::outbound_post
     return requests_for(url, bodies_for(text, ids, max_body_bytes));
 }
 
-std::vector<outbound_request> dingtalk_adapter::encode_session_reply(
-    std::string_view session_webhook, const core::outbound_post& post,
-    const std::vector<mention_target>& mentions) const {
+std::vector<outbound_request> dingtalk_adapter::encode_reply(std::string_view session_webhook,
+                                                             const core::outbound_post& post,
+                                                             const std::vector<mention_target>& mentions,
+                                                             core::instant) const {
     if (session_webhook.empty() || post.text.empty()) return {};
     auto [text, ids] = apply_mentions(post.text, mentions);
     return requests_for(std::string(session_webhook), bodies_for(text, ids, max_body_bytes));

@@ -55,10 +55,12 @@ class dingtalk_adapter final : public adapter {
                                          core::instant now) const override;
     send_verdict classify(int http_status, std::string_view response_body) const override;
 
-    // The same bodies POSTed to a message's sessionWebhook (no signature; the URL is the credential).
-    std::vector<outbound_request> encode_session_reply(std::string_view session_webhook,
-                                                       const core::outbound_post& post,
-                                                       const std::vector<mention_target>& mentions) const;
+    // The same bodies POSTed to the message's sessionWebhook (the handle; no signature: the URL is the
+    // credential). DingTalk answers 300001 once the session has expired (~90 min).
+    std::vector<outbound_request> encode_reply(std::string_view session_webhook,
+                                               const core::outbound_post& post,
+                                               const std::vector<mention_target>& mentions,
+                                               core::instant now) const override;
 
   private:
     dingtalk_config config_;

@@ -256,8 +256,8 @@ inbound_result wecom_adapter::decode_plaintext(const std::string& plain, core::i
     m.attachments = std::move(parsed->attachments);
     if (m.text.empty() && type != "text") m.unreadable = log_word(type);
     m.received_at = now;
+    m.reply_handle = std::move(parsed->reply_url);
     r.message = std::move(m);
-    r.reply_url = std::move(parsed->reply_url);
     r.detail =
         log_word(type) + " message, " + std::to_string(r.message->attachments.size()) + " attachment(s)";
     return r;

@@ -15,9 +15,18 @@ using detail::join;
 namespace {
 
 std::string env_key_example(const std::string& platform, const std::string& role) {
-    std::string name = platform == "dingtalk" ? "DINGTALK_" : "WECOM_";
-    for (char c : role) name.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    std::string name;
+    for (char c : platform + "_" + role)
+        name.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
     return role == "webhook" ? name + "_URL" : name;
+}
+
+// What a person's account is called on each platform, for the fix.
+std::string account_word(const std::string& platform) {
+    if (platform == "dingtalk") return "DingTalk userid";
+    if (platform == "wecom") return "WeCom userid";
+    if (platform == "feishu") return "Feishu open_id (ou_…, shown in the bot's reply to them)";
+    return "Slack member id (U…, in their profile → ⋮ → Copy member ID)";
 }
 
 }  // namespace
@@ -36,15 +45,58 @@ std::vector<secret_need> secrets_needed(const rules::platform_settings& p) {
                            "the app's AppSecret (开发者后台 → 应用开发 → 凭证与基础信息), which checks "
                            "DingTalk's callbacks"});
         }
+        if (p.env.count("events_token") || p.env.count("events_aes_key")) {
+            out.push_back(
+                {"events_token", true, "the event subscription's 签名 token (开发者后台 → 事件订阅)"});
+            out.push_back({"events_aes_key", true, "the event subscription's 加密 aes_key (43 characters)"});
+        }
         out.push_back({"webhook", true, robot});
         out.push_back(
             {"webhook_secret", false, "the robot's 加签 secret (SEC…), shown beside its webhook URL"});
         return out;
     }
-    if (p.name == "wecom")
+    if (p.name == "wecom") {
+        if (p.mode == "websocket")
+            return {
+                {"bot_id", true, "the AI bot's BotID (管理后台 → 应用管理 → 智能机器人 → API 模式 → 长连接)"},
+                {"secret", true, "the AI bot's Secret for the long connection (same page as the BotID)"},
+                {"webhook", false,
+                 "a group robot's webhook URL (群 → 添加群机器人); not needed: the long connection posts"}};
         return {{"token", true, "the Token of the bot's API mode (管理后台 → 应用管理 → 智能机器人)"},
                 {"aes_key", true, "the EncodingAESKey (43 characters) of the bot's API mode"},
                 {"webhook", true, "the group robot's webhook URL (群 → 添加群机器人), for the bot's posts"}};
+    }
+    if (p.name == "feishu") {
+        std::vector<secret_need> out{
+            {"app_id", true, "the app's App ID (开发者后台 → 凭证与基础信息)"},
+            {"app_secret", true, "the app's App Secret (开发者后台 → 凭证与基础信息)"}};
+        if (p.mode == "http") {
+            out.push_back(
+                {"verification_token", true, "the Verification Token (开发者后台 → 事件与回调 → 加密策略)"});
+            out.push_back({"encrypt_key", false,
+                           "the Encrypt Key (开发者后台 → 事件与回调 → 加密策略), which signs and encrypts "
+                           "the events"});
+        }
+        out.push_back({"webhook", false,
+                       "a custom bot's webhook URL (群设置 → 群机器人 → 自定义机器人), only if the app "
+                       "cannot post in the group"});
+        out.push_back(
+            {"webhook_secret", false, "the custom bot's 签名校验 secret, shown beside its webhook"});
+        return out;
+    }
+    if (p.name == "slack") {
+        std::vector<secret_need> out{
+            {"bot_token", true,
+             "the Bot User OAuth Token (xoxb-…, api.slack.com/apps → OAuth & Permissions)"}};
+        if (p.mode == "socket")
+            out.push_back({"app_token", true,
+                           "an app-level token with connections:write (xapp-…, Basic Information → App-Level "
+                           "Tokens)"});
+        else
+            out.push_back(
+                {"signing_secret", true, "the Signing Secret (Basic Information → App Credentials)"});
+        return out;
+    }
     return {};
 }
 
@@ -87,7 +139,7 @@ serve_findings check_for_serve(const YAML::Node& root, const rules::config& cfg,
         for (const auto& need : secrets_needed(p)) {
             auto it = p.env.find(need.role);
             const std::string key = need.role + "_env";
-            const std::string mode = p.name == "dingtalk" ? " (mode " + p.mode + ")" : "";
+            const std::string mode = " (mode " + p.mode + ")";
             if (it == p.env.end()) {
                 // Stream mode authenticates with the ClientSecret, which is the same as the AppSecret.
                 auto app = p.env.find("app_secret");
@@ -102,12 +154,13 @@ serve_findings check_for_serve(const YAML::Node& root, const rules::config& cfg,
             }
             if (env && env(it->second).empty()) {
                 auto vnode = pnode ? node(pnode[key]) : none;
-                out.warnings.push_back(
-                    R.make(vnode,
-                           "environment variable " + it->second + " (platforms." + p.name + "." + key +
-                               ") is not set here",
-                           need.required ? "serve refuses to start until it is exported with " + need.what
-                                         : "if the robot uses 加签, export it with " + need.what));
+                out.warnings.push_back(R.make(
+                    vnode,
+                    "environment variable " + it->second + " (platforms." + p.name + "." + key +
+                        ") is not set here",
+                    need.required ? "serve refuses to start until it is exported with " + need.what
+                    : need.role == "webhook_secret" ? "if the robot uses 加签, export it with " + need.what
+                                                    : "if you use it, export it with " + need.what));
             }
         }
     }
@@ -161,12 +214,12 @@ serve_findings check_for_serve(const YAML::Node& root, const rules::config& cfg,
         if (missing.empty() || configured.empty()) continue;
         if (missing.size() < configured.size()) continue;  // reachable on another platform
         auto pnode = people && people.IsSequence() && i < people.size() ? node(people[i]) : none;
-        out.warnings.push_back(
-            R.make(pnode,
-                   "person '" + person.id + "' (" + person.name + ") has no account on " + join(missing) +
-                       ": the bot will not recognise their posts nor @-mention them",
-                   "add accounts: { " + missing.front() + ": <their " +
-                       (missing.front() == "dingtalk" ? "DingTalk" : "WeCom") + " userid> } to that person"));
+        out.warnings.push_back(R.make(pnode,
+                                      "person '" + person.id + "' (" + person.name + ") has no account on " +
+                                          join(missing) +
+                                          ": the bot will not recognise their posts nor @-mention them",
+                                      "add accounts: { " + missing.front() + ": <their " +
+                                          account_word(missing.front()) + "> } to that person"));
     }
     return out;
 }

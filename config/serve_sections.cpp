@@ -2,8 +2,120 @@
 #include "config/reader.hpp"
 
 #include <algorithm>
+#include <optional>
 
 namespace conf::detail {
+
+namespace {
+
+// Each platform's keys and modes (the first mode is the default).
+struct platform_shape {
+    std::vector<std::string> keys;
+    std::vector<std::string> modes;
+    std::string modes_help;
+};
+
+platform_shape shape_of(const std::string& name) {
+    if (name == "dingtalk")
+        return {
+            {"app_secret_env", "webhook_env", "webhook_secret_env", "per_minute", "mode", "client_id_env",
+             "client_secret_env", "gateway", "events_token_env", "events_aes_key_env", "events_receive_id"},
+            {"http", "stream"},
+            "use http (callbacks) or stream (WebSocket, no public URL needed)"};
+    if (name == "wecom")
+        return {
+            {"token_env", "aes_key_env", "receive_id", "webhook_env", "per_minute", "mode", "bot_id_env",
+             "secret_env", "gateway", "bot_name"},
+            {"http", "websocket"},
+            "use http (callbacks to /hooks/wecom) or websocket (the AI bot's long connection, no public URL "
+            "needed)"};
+    if (name == "feishu")
+        return {
+            {"mode", "app_id_env", "app_secret_env", "encrypt_key_env", "verification_token_env", "domain",
+             "webhook_env", "webhook_secret_env", "per_minute"},
+            {"websocket", "http"},
+            "use websocket (the long connection, no public URL needed) or http (events to /hooks/feishu)"};
+    return {{"mode", "bot_token_env", "app_token_env", "signing_secret_env", "api", "per_minute"},
+            {"socket", "http"},
+            "use socket (Socket Mode, no public URL needed) or http (the Events API on /hooks/slack)"};
+}
+
+bool is_env_name(const std::string& v) {
+    return !v.empty() && std::all_of(v.begin(), v.end(), [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    });
+}
+
+// A base URL for tests and private deployments: http(s)://host[:port], no trailing slash.
+std::optional<std::string> base_url(reader& L, const YAML::Node& n, const std::string& what) {
+    auto v = L.str(n, what);
+    if (!v) return std::nullopt;
+    if ((v->rfind("https://", 0) != 0 && v->rfind("http://", 0) != 0 && v->rfind("wss://", 0) != 0 &&
+         v->rfind("ws://", 0) != 0) ||
+        v->find_first_of(" \t?#") != std::string::npos) {
+        L.error(n, what + " '" + *v + "' is not a URL",
+                "write it like https://open.feishu.cn, or leave it out");
+        return std::nullopt;
+    }
+    return v->back() == '/' ? v->substr(0, v->size() - 1) : *v;
+}
+
+void read_platform(reader& L, const std::string& name, const YAML::Node& node, rules::config& cfg) {
+    auto shape = shape_of(name);
+    if (!L.keys(node, "platforms." + name, shape.keys)) return;
+    rules::platform_settings ps;
+    ps.name = name;
+    ps.mode = shape.modes.front();
+    for (auto kv = node.begin(); kv != node.end(); ++kv) {
+        auto key = kv->first.as<std::string>("");
+        if (key == "per_minute") {
+            if (auto v = L.positive_int(kv->second, "per_minute")) ps.per_minute = *v;
+        } else if (key == "receive_id" || key == "events_receive_id" || key == "bot_name") {
+            if (auto v = L.str(kv->second, key)) (key == "bot_name" ? ps.bot_name : ps.receive_id) = *v;
+        } else if (key == "gateway" || key == "api") {
+            if (auto v = base_url(L, kv->second, key)) ps.gateway = *v;
+        } else if (key == "domain") {
+            // Feishu (open.feishu.cn) or Lark (open.larksuite.com); a URL for a private deployment.
+            auto v = L.str(kv->second, key);
+            if (v && *v == "feishu")
+                ps.gateway = "https://open.feishu.cn";
+            else if (v && *v == "larksuite")
+                ps.gateway = "https://open.larksuite.com";
+            else if (v && v->find("://") == std::string::npos)
+                L.error(kv->second, "unknown domain '" + *v + "' for platforms.feishu",
+                        "use feishu (飞书, open.feishu.cn) or larksuite (Lark, open.larksuite.com)");
+            else if (auto url = base_url(L, kv->second, key))
+                ps.gateway = *url;
+        } else if (key == "mode") {
+            if (auto v = L.str(kv->second, key)) {
+                if (std::find(shape.modes.begin(), shape.modes.end(), *v) == shape.modes.end())
+                    L.error(kv->second, "unknown mode '" + *v + "' for platforms." + name, shape.modes_help);
+                else
+                    ps.mode = *v;
+            }
+        } else if (auto v = L.str(kv->second, key)) {
+            // The value names an environment variable; the secret itself never is in the file.
+            if (!is_env_name(*v))
+                L.error(kv->second, key + " must name an environment variable (like DINGTALK_APP_SECRET)",
+                        "put the secret in the environment, never in the file");
+            else
+                ps.env[key.substr(0, key.size() - 4)] = *v;
+        }
+    }
+    if (name == "feishu" && ps.gateway.empty()) ps.gateway = "https://open.feishu.cn";
+    if (name == "slack" && ps.gateway.empty()) ps.gateway = "https://slack.com/api";
+    if (name == "dingtalk" && ps.env.count("events_token") != ps.env.count("events_aes_key"))
+        L.error(
+            node, "platforms.dingtalk needs both events_token_env and events_aes_key_env, or neither",
+            "copy both from 开发者后台 → 事件订阅 (加密 aes_key and 签名 token), or remove the one given");
+    if (name == "dingtalk" && ps.env.count("events_token") && ps.receive_id.empty())
+        L.error(
+            node, "platforms.dingtalk has event subscription secrets but no events_receive_id",
+            "add `events_receive_id: <the app's AppKey>` (or the CorpId for a company-wide subscription)");
+    cfg.platforms.push_back(ps);
+}
+
+}  // namespace
 
 void read_serve_sections(reader& L, const YAML::Node& root, rules::config& cfg) {
     if (auto sv = root["server"]; sv) {
@@ -47,51 +159,11 @@ void read_serve_sections(reader& L, const YAML::Node& root, rules::config& cfg) 
     }
     std::set<std::string> platform_names;
     if (auto pl = root["platforms"]; pl) {
-        if (L.keys(pl, "platforms", {"dingtalk", "wecom"})) {
+        if (L.keys(pl, "platforms", {"dingtalk", "wecom", "feishu", "slack"})) {
             for (auto it = pl.begin(); it != pl.end(); ++it) {
                 auto name = it->first.as<std::string>("");
-                auto node = it->second;
-                std::vector<std::string> allowed =
-                    name == "dingtalk"
-                        ? std::vector<std::string>{"app_secret_env",    "webhook_env", "webhook_secret_env",
-                                                   "per_minute",        "mode",        "client_id_env",
-                                                   "client_secret_env", "gateway"}
-                        : std::vector<std::string>{"token_env", "aes_key_env", "receive_id", "webhook_env",
-                                                   "per_minute"};
-                if (!L.keys(node, "platforms." + name, allowed)) continue;
-                rules::platform_settings ps;
-                ps.name = name;
-                for (auto kv = node.begin(); kv != node.end(); ++kv) {
-                    auto key = kv->first.as<std::string>("");
-                    if (key == "per_minute") {
-                        if (auto v = L.positive_int(kv->second, "per_minute")) ps.per_minute = *v;
-                    } else if (key == "receive_id") {
-                        if (auto v = L.str(kv->second, key)) ps.receive_id = *v;
-                    } else if (key == "gateway") {
-                        if (auto v = L.str(kv->second, key)) ps.gateway = *v;
-                    } else if (key == "mode") {
-                        if (auto v = L.str(kv->second, key)) {
-                            if (*v != "http" && *v != "stream")
-                                L.error(kv->second, "unknown mode '" + *v + "' for platforms." + name,
-                                        "use http (callbacks) or stream (WebSocket, no public URL needed)");
-                            else
-                                ps.mode = *v;
-                        }
-                    } else if (auto v = L.str(kv->second, key)) {
-                        // The value names an environment variable; the secret itself never is in the file.
-                        bool looks_like_name = !v->empty() && std::all_of(v->begin(), v->end(), [](char c) {
-                            return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-                        });
-                        if (!looks_like_name)
-                            L.error(kv->second,
-                                    key + " must name an environment variable (like DINGTALK_APP_SECRET)",
-                                    "put the secret in the environment, never in the file");
-                        else
-                            ps.env[key.substr(0, key.size() - 4)] = *v;
-                    }
-                }
+                read_platform(L, name, it->second, cfg);
                 platform_names.insert(name);
-                cfg.platforms.push_back(ps);
             }
         }
     }
@@ -113,7 +185,7 @@ void read_serve_sections(reader& L, const YAML::Node& root, rules::config& cfg) 
                     if (!platform_names.count(*v))
                         L.error(c["platform"],
                                 "chat '" + cs.id + "' uses platform '" + *v + "' which is not configured",
-                                "add it under platforms: (dingtalk or wecom)");
+                                "add it under platforms: (dingtalk, wecom, feishu or slack)");
                 }
                 if (auto n = c["conversation"]; n)
                     if (auto v = L.str(n, "conversation")) cs.conversation = *v;

@@ -33,6 +33,20 @@ struct inbound_message {
     // The platform's message type when the bot could read no text at all from the message (a photo,
     // a voice message, a file: "picture", "audio", …); empty for a message with text.
     std::string unreadable{};
+    // How to answer this very message the way the platform offers for it, opaque to everything but
+    // its adapter: DingTalk's sessionWebhook, WeCom's response_url or the long connection's req_id,
+    // Feishu's message_id, Slack's channel and ts. Empty when there is none. A credential on some
+    // platforms (the sessionWebhook): kept in memory only, never stored or logged.
+    std::string reply_handle{};
+    instant reply_until{};  // when the platform says the handle stops working; {} = not stated
+};
+
+// A button on a post (an interactive card where the platform has them): the label shown and the
+// command text a press sends, as if the person who pressed had typed it ("受理 P3").
+struct post_action {
+    std::string label;
+    std::string command;
+    bool operator==(const post_action&) const = default;
 };
 
 // One post the bot wants in a chat. `mentions` are person ids; adapters turn them into the
@@ -41,6 +55,13 @@ struct outbound_post {
     std::string chat;
     std::string text;
     std::vector<std::string> mentions;
+    // Buttons (受理 and 查询 on a receipt, 申诉 on a fine notice); platforms without interactive
+    // messages show the text alone, where the commands are written out anyway.
+    std::vector<post_action> actions{};
+    // The platform message id this post answers at once (set by the engine for the posts a message
+    // produced in its own chat); empty for timed posts. The sender answers through the message's
+    // reply handle while it is valid, and through the group robot otherwise.
+    std::string reply_to{};
 };
 
 }  // namespace core

@@ -220,12 +220,21 @@ struct schedules {
 // A chat platform's settings. Secrets are never in the file: `env` maps each credential to the
 // name of the environment variable that holds it (app_secret, webhook, webhook_secret, token, aes_key).
 struct platform_settings {
-    std::string name;  // dingtalk, wecom
+    std::string name;  // dingtalk, wecom, feishu, slack
     std::map<std::string, std::string> env;
-    std::string receive_id;     // WeCom: "" for the AI bot, the CorpID for an app
-    std::string mode = "http";  // DingTalk: "http" (callbacks to /hooks/dingtalk) or "stream" (WebSocket)
-    std::string gateway;        // DingTalk Stream gateway; empty = https://api.dingtalk.com
-    int per_minute = 20;        // outbound rate limit per robot
+    // WeCom: "" for the AI bot, the CorpID for an app. DingTalk: events_receive_id, the AppKey (or
+    // CorpId) that the encrypted event subscription's messages end with.
+    std::string receive_id;
+    // DingTalk: http (callbacks to /hooks/dingtalk) or stream (WebSocket). WeCom: http or websocket
+    // (the AI bot's long connection). Feishu: websocket or http. Slack: socket (Socket Mode) or http.
+    std::string mode = "http";
+    // Where the platform is: DingTalk's Stream gateway (empty = https://api.dingtalk.com), WeCom's
+    // long connection (empty = wss://openws.work.weixin.qq.com), Feishu's API host from `domain`
+    // (https://open.feishu.cn or https://open.larksuite.com), Slack's Web API (https://slack.com/api).
+    // Tests point them at loopback fakes.
+    std::string gateway;
+    std::string bot_name;  // WeCom: the bot's display name, stripped from the front of a message
+    int per_minute = 20;   // outbound rate limit per robot
 };
 
 // A group the bot lives in: our id for it, its platform and the platform's conversation id.

@@ -48,7 +48,7 @@ class database {
     database(const database&) = delete;
     database& operator=(const database&) = delete;
 
-    static constexpr int schema_version = 7;
+    static constexpr int schema_version = 8;
 
     // One line for the operator: what a failed database call means and how to fix it ("disk full",
     // "read-only", "busy", "corrupt"), naming the file. The connection stays usable: the failed

@@ -6,10 +6,13 @@ namespace storage::detail {
 
 namespace {
 constexpr const char* sql_enqueue =
-    "INSERT INTO outbox(created_at, chat, text, mentions, state, next_try_at) VALUES(?, ?, ?, ?, 'pending', "
-    "?)";
+    "INSERT INTO outbox(created_at, chat, text, mentions, state, next_try_at, actions, reply_to) VALUES(?, "
+    "?, "
+    "?, ?, 'pending', ?, ?, ?)";
 constexpr const char* sql_pending_outbox =
-    "SELECT id, created_at, chat, text, mentions, state, attempts, next_try_at FROM outbox WHERE state = "
+    "SELECT id, created_at, chat, text, mentions, state, attempts, next_try_at, actions, reply_to FROM "
+    "outbox "
+    "WHERE state = "
     "'pending' ORDER BY id LIMIT ?";
 constexpr const char* sql_mark_sent = "UPDATE outbox SET state = 'sent', sent_at = ? WHERE id = ?";
 constexpr const char* sql_mark_retry =
@@ -27,6 +30,10 @@ void outbox_store::enqueue(const core::outbound_post& post, core::instant at) {
     q.bind(3, post.text);
     q.bind(4, nlohmann::json(post.mentions).dump());
     q.bind(5, ms(at));
+    auto actions = nlohmann::json::array();
+    for (const auto& a : post.actions) actions.push_back({{"label", a.label}, {"command", a.command}});
+    q.bind(6, actions.dump());
+    q.bind(7, post.reply_to);
     q.exec();
 }
 
@@ -45,6 +52,9 @@ std::vector<outbox_row> outbox_store::pending(int limit) {
         r.state = q.getColumn(5).getString();
         r.attempts = q.getColumn(6).getInt();
         r.next_try_at = core::from_ms(q.getColumn(7).getInt64());
+        for (const auto& a : nlohmann::json::parse(q.getColumn(8).getString()))
+            r.post.actions.push_back({a.value("label", ""), a.value("command", "")});
+        r.post.reply_to = q.getColumn(9).getString();
         out.push_back(std::move(r));
     }
     return out;

@@ -263,6 +263,21 @@ void migrate(connection& c) {
         db.exec("PRAGMA user_version = 7");
         tx.commit();
     }
+    if (version < 8) {
+        // A post's buttons and the message it answers at once (sent through that message's reply
+        // path while it is valid).
+        SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+        // (A database set back to an older version by hand may have them already.)
+        bool has_actions =
+            db.execAndGet("SELECT COUNT(*) FROM pragma_table_info('outbox') WHERE name = 'actions'")
+                .getInt() > 0;
+        if (!has_actions) {
+            db.exec("ALTER TABLE outbox ADD COLUMN actions TEXT NOT NULL DEFAULT '[]'");
+            db.exec("ALTER TABLE outbox ADD COLUMN reply_to TEXT NOT NULL DEFAULT ''");
+        }
+        db.exec("PRAGMA user_version = 8");
+        tx.commit();
+    }
 }
 
 }  // namespace storage::detail

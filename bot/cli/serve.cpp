@@ -3,54 +3,18 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/signal_set.hpp>
 
-#include <cstdlib>
 #include <filesystem>
+#include <set>
 
-#include "adapters/dingtalk.hpp"
-#include "adapters/wecom.hpp"
+#include "cli/platforms.hpp"
 #include "config/checks.hpp"
 #include "dashboard/actions.hpp"
 #include "dashboard/dashboard.hpp"
 #include "pipeline/service.hpp"
 #include "storage/db_lock.hpp"
-#include "transport/dingtalk_stream.hpp"
 #include "transport/http_server.hpp"
 
 namespace app {
-
-std::string read_env(const std::string& name) {
-    const char* v = std::getenv(name.c_str());
-    return v ? std::string(v) : std::string{};
-}
-
-std::unique_ptr<adapters::adapter> build_adapter(const rules::platform_settings& p, const env_reader& env,
-                                                 bool posts) {
-    // The same list of secrets check-config names (config_checks.hpp); the outbound webhook only
-    // when a chat is bound to post into.
-    if (auto missing = conf::missing_secret(p, env, posts); !missing.empty())
-        throw std::runtime_error(missing);
-    auto secret = [&](const std::string& role) {
-        auto it = p.env.find(role);
-        return it == p.env.end() ? std::string{} : env(it->second);
-    };
-    if (p.name == "dingtalk") {
-        // Stream mode authenticates the connection with the client secret (the same AppSecret).
-        adapters::dingtalk_config dc;
-        dc.app_secret = p.mode == "stream" ? secret("client_secret") : secret("app_secret");
-        if (auto url = secret("webhook"); !url.empty())
-            dc.robots["*"] = {std::move(url), secret("webhook_secret")};
-        return std::make_unique<adapters::dingtalk_adapter>(std::move(dc));
-    }
-    if (p.name == "wecom") {
-        adapters::wecom_config wc;
-        wc.token = secret("token");
-        wc.encoding_aes_key = secret("aes_key");
-        wc.receive_id = p.receive_id;
-        if (auto key = secret("webhook"); !key.empty()) wc.webhooks["*"] = std::move(key);
-        return std::make_unique<adapters::wecom_adapter>(std::move(wc));
-    }
-    throw std::runtime_error("unknown platform " + p.name + ": use dingtalk or wecom");
-}
 
 int run_serve(const rules::config& cfg) {
     namespace asio = boost::asio;
@@ -76,6 +40,8 @@ int run_serve(const rules::config& cfg) {
             spdlog::info("platform {}: not served ({}); no chat is bound to it", p.name, e.what());
         }
     }
+    std::set<std::string> served;
+    for (const auto& [name, a] : adapters) served.insert(name);
     if (adapters.empty()) {
         spdlog::error("no platform configured: add a `platforms:` section (see config.example.yaml)");
         return 2;
@@ -149,28 +115,18 @@ int run_serve(const rules::config& cfg) {
     spdlog::info("complaint-bot listening on {}:{} (database {}){}", cfg.server.listen, server.port(),
                  cfg.database, board ? "; the dashboard at /login" : "");
 
-    std::vector<std::unique_ptr<dingtalk_stream>> streams;
+    // The long connections (DingTalk Stream, WeCom's AI bot, Feishu, Slack Socket Mode) of the
+    // platforms a chat uses.
+    std::vector<std::unique_ptr<connection_runner>> connections;
+    serve_context ctx{ioc, http, clock, svc, read_env};
     for (const auto& p : cfg.platforms) {
-        if (p.name != "dingtalk" || p.mode != "stream") continue;
-        stream_settings ss;
-        if (!p.gateway.empty()) ss.gateway = p.gateway;
-        auto id = p.env.find("client_id");
-        auto sec = p.env.find("client_secret");
-        ss.client_id = id == p.env.end() ? std::string{} : read_env(id->second);
-        ss.client_secret = sec == p.env.end() ? std::string{} : read_env(sec->second);
-        if (ss.client_id.empty() || ss.client_secret.empty()) {
-            spdlog::error(
-                "platforms.dingtalk: stream mode needs client_id_env and client_secret_env set and exported");
+        if (!served.count(p.name)) continue;
+        try {
+            if (auto c = start_connection(p, ctx)) connections.push_back(std::move(c));
+        } catch (const std::exception& e) {
+            spdlog::error("platform {}: {}", p.name, e.what());
             return 2;
         }
-        streams.push_back(std::make_unique<dingtalk_stream>(
-            ioc, http, ss, clock,
-            dingtalk_stream::async_message_handler([&svc](core::inbound_message m) -> asio::awaitable<bool> {
-                auto how = co_await svc.accept_message_async("dingtalk", std::move(m));
-                co_return how != service::accepted::failed&& how != service::accepted::rejected;
-            })));
-        streams.back()->start();
-        spdlog::info("dingtalk stream mode: connecting to the gateway");
     }
 
     asio::signal_set signals(ioc, SIGINT, SIGTERM);
@@ -179,7 +135,7 @@ int run_serve(const rules::config& cfg) {
         spdlog::info("signal {}: stopping (requests in flight finish)", sig);
         server.stop();
         svc.stop();
-        for (auto& st : streams) st->stop();
+        for (auto& c : connections) c->stop();
     });
     ioc.run();
     spdlog::info("stopped");

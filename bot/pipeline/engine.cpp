@@ -228,6 +228,11 @@ handled engine::handle_in_transaction(const core::inbound_message& in) {
             ids[i] = c.id;
         }
     }
+    // What this message produced in its own chat answers it at once: the sender may use the
+    // message's own reply path (DingTalk's sessionWebhook, Feishu's reply, Slack's thread).
+    if (!msg.msg_id.empty())
+        for (auto& p : out.posts)
+            if (p.chat == msg.chat) p.reply_to = msg.msg_id;
     persist(out);
     return handled::processed;
 }

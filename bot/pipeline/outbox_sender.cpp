@@ -37,16 +37,19 @@ core::duration outbox_sender::backoff(int attempts) const {
     return std::min(d, opts_.max_backoff);
 }
 
-bool outbox_sender::allowed(const std::string& robot, int per_minute, core::instant now,
-                            core::instant& retry_at) {
-    if (auto it = blocked_until_.find(robot); it != blocked_until_.end() && it->second > now) {
+bool outbox_sender::allowed(const chat_route& route, core::instant now, core::instant& retry_at) {
+    if (auto it = blocked_until_.find(route.robot); it != blocked_until_.end() && it->second > now) {
         retry_at = it->second;
         return false;
     }
-    auto& window = sent_at_[robot];
+    auto& window = sent_at_[route.robot];
     while (!window.empty() && now - window.front() >= std::chrono::minutes(1)) window.pop_front();
-    if (static_cast<int>(window.size()) >= per_minute) {
+    if (static_cast<int>(window.size()) >= route.per_minute) {
         retry_at = window.front() + std::chrono::minutes(1);
+        return false;
+    }
+    if (route.spacing.count() > 0 && !window.empty() && now - window.back() < route.spacing) {
+        retry_at = window.back() + route.spacing;
         return false;
     }
     return true;
@@ -83,11 +86,20 @@ asio::awaitable<core::instant> outbox_sender::pass() {
             continue;
         }
         core::instant retry_at{};
-        if (!allowed(route->robot, route->per_minute, now, retry_at)) {
+        if (!allowed(*route, now, retry_at)) {
             next = std::min(next, retry_at);
             continue;
         }
-        auto requests = route->adapter->encode(row.post, route->mentions(row.post.mentions), now);
+        auto mentions = route->mentions(row.post.mentions);
+        // An immediate answer goes back the way the platform offers for the message itself while
+        // that way is open; the group robot otherwise (and for every timed post).
+        std::string handle;
+        if (!row.post.reply_to.empty() && route->reply_handle)
+            handle = route->reply_handle(row.post.reply_to);
+        auto requests = handle.empty() ? std::vector<adapters::outbound_request>{}
+                                       : route->adapter->encode_reply(handle, row.post, mentions, now);
+        bool via_reply = !requests.empty();
+        if (!via_reply) requests = route->adapter->encode(row.post, mentions, now);
         // A long post is several requests, and each counts against the robot's limit (DingTalk
         // blocks a robot for 10 minutes past 20 a minute): the parts go out as the limit allows,
         // the chat's later posts waiting behind them. The parts the platform accepted are
@@ -98,21 +110,29 @@ asio::awaitable<core::instant> outbox_sender::pass() {
         std::size_t done = first;
         bool delivered = true, waiting = false;
         std::string error;
+        std::chrono::milliseconds platform_wait{0};
         auto verdict = adapters::adapter::send_verdict::delivered;
         for (std::size_t i = first; i < requests.size(); ++i) {
-            if (i > first && !allowed(route->robot, route->per_minute, clock_.now(), retry_at)) {
+            if (i > first && !allowed(*route, clock_.now(), retry_at)) {
                 waiting = true;
                 next = std::min(next, retry_at);
                 break;
             }
             sent_at_[route->robot].push_back(clock_.now());
-            auto result = co_await http_.send(requests[i]);
+            // (No co_await inside ?: — g++ 12 destroys the temporaries of both arms.)
+            http_result result;
+            if (route->deliver)
+                result = co_await route->deliver(requests[i]);
+            else
+                result = co_await http_.send(requests[i]);
             if (!result.transport_ok) {
                 verdict = adapters::adapter::send_verdict::retry;
                 error = result.error;
             } else {
                 verdict = route->adapter->classify(result.status, result.body);
                 error = "HTTP " + std::to_string(result.status) + " " + result.body.substr(0, 200);
+                if (verdict == adapters::adapter::send_verdict::rate_limited)
+                    platform_wait = route->adapter->wait_after(result.headers, result.body);
             }
             if (verdict != adapters::adapter::send_verdict::delivered) {
                 delivered = false;
@@ -126,9 +146,21 @@ asio::awaitable<core::instant> outbox_sender::pass() {
             parts_sent_.erase(row.id);
         if (waiting) continue;  // the rest of the post when the robot's window has room
         now = clock_.now();
+        if (!delivered && via_reply) {
+            // The message's own reply path is gone (DingTalk's session expired, a used response_url):
+            // forget it and send the post through the group robot at once, no attempt counted.
+            spdlog::info("post {} to chat '{}': the reply path failed ({}); sending through the group robot",
+                         row.id, row.post.chat, error);
+            if (route->reply_gone) route->reply_gone(row.post.reply_to);
+            parts_sent_.erase(row.id);
+            ++stats_.reply_fallbacks;
+            next = now;
+            continue;
+        }
         int attempts = row.attempts + 1;
         if (delivered) {
             ++stats_.sent;
+            if (via_reply) ++stats_.replies;
             try {
                 db_.mark_sent(row.id, now);
             } catch (const std::exception& e) {
@@ -143,8 +175,9 @@ asio::awaitable<core::instant> outbox_sender::pass() {
         }
         switch (verdict) {
             case adapters::adapter::send_verdict::rate_limited: {
-                auto penalty = route->rate_limit_penalty.count() > 0 ? route->rate_limit_penalty
-                                                                     : opts_.rate_limit_penalty;
+                auto penalty = platform_wait.count() > 0               ? core::duration(platform_wait)
+                               : route->rate_limit_penalty.count() > 0 ? route->rate_limit_penalty
+                                                                       : opts_.rate_limit_penalty;
                 blocked_until_[route->robot] = now + penalty;
                 db_.mark_retry(row.id, attempts, now + penalty, error);
                 ++stats_.rate_limited;

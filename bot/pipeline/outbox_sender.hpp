@@ -33,8 +33,18 @@ struct chat_route {
     const adapters::adapter* adapter = nullptr;
     std::string robot;  // rate-limit bucket
     int per_minute = 20;
+    // At least this long between two requests of the robot (Slack: one post a second per channel;
+    // Feishu: 5 a second per group); 0 = only the per-minute limit.
+    core::duration spacing{0};
     core::duration rate_limit_penalty{0};  // the platform's block after "too fast"; 0 = sender default
     std::function<std::vector<adapters::mention_target>(const std::vector<std::string>&)> mentions;
+    // How a request goes out: null = HTTPS (https_client); a long connection's send (WeCom's
+    // aibot_send_msg) sets its own and answers with the receipt as the body.
+    std::function<boost::asio::awaitable<http_result>(const adapters::outbound_request&)> deliver;
+    // The reply handle of the message a post answers (outbound_post::reply_to), empty when unknown
+    // or expired; null = the chat has no reply path. reply_gone: that handle failed, forget it.
+    std::function<std::string(const std::string& reply_to)> reply_handle;
+    std::function<void(const std::string& reply_to)> reply_gone;
 };
 
 struct sender_stats {
@@ -42,6 +52,8 @@ struct sender_stats {
     std::uint64_t retries = 0;
     std::uint64_t failed = 0;
     std::uint64_t rate_limited = 0;
+    std::uint64_t replies = 0;          // posts delivered through the answered message's reply path
+    std::uint64_t reply_fallbacks = 0;  // a reply path failed: the post went through the group robot
 };
 
 struct sender_options {
@@ -70,7 +82,7 @@ class outbox_sender {
     boost::asio::awaitable<void> run();
     // Sends what is due; returns when the next look should happen.
     boost::asio::awaitable<core::instant> pass();
-    bool allowed(const std::string& robot, int per_minute, core::instant now, core::instant& retry_at);
+    bool allowed(const chat_route& route, core::instant now, core::instant& retry_at);
 
     boost::asio::io_context& ioc_;
     storage::database& db_;

@@ -58,6 +58,13 @@ service::service(asio::io_context& ioc, const rules::config& cfg, storage::datab
                           }
                           return out;
                       };
+                      if (auto d = deliveries_.find(platform); d != deliveries_.end()) r.deliver = d->second;
+                      r.reply_handle = [this, platform](const std::string& msg_id) {
+                          return replies_.find(platform, msg_id, clock_.now());
+                      };
+                      r.reply_gone = [this, platform](const std::string& msg_id) {
+                          replies_.forget(platform, msg_id);
+                      };
                       return r;
                   }
                   return std::nullopt;
@@ -254,6 +261,8 @@ bool service::route_message(const std::string& platform, core::inbound_message& 
 boost::asio::awaitable<service::accepted> service::accept_message_async(std::string platform,
                                                                         core::inbound_message msg) {
     if (!route_message(platform, msg)) co_return accepted::ignored;
+    replies_.remember(platform, msg.msg_id, std::move(msg.reply_handle), msg.reply_until, clock_.now());
+    msg.reply_handle.clear();
     // Resumes after its batch's COMMIT. (Kept out of a switch condition: with co_await there,
     // g++ 12 -O2 built a binary that died with SIGILL on the first callback.)
     auto status = co_await batcher_.submit(std::move(msg));

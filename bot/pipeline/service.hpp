@@ -22,6 +22,7 @@
 #include "pipeline/ingest_batcher.hpp"
 #include "pipeline/log_throttle.hpp"
 #include "pipeline/outbox_sender.hpp"
+#include "pipeline/reply_book.hpp"
 
 namespace app {
 
@@ -77,6 +78,14 @@ class service {
     // committed, do not acknowledge.
     boost::asio::awaitable<accepted> accept_message_async(std::string platform, core::inbound_message msg);
 
+    // Posts of `platform`'s chats go out through `deliver` instead of HTTPS (a long connection's
+    // send); call before start().
+    using delivery = std::function<boost::asio::awaitable<http_result>(const adapters::outbound_request&)>;
+    void deliver_with(const std::string& platform, delivery deliver) {
+        deliveries_[platform] = std::move(deliver);
+    }
+    const reply_book& replies() const { return replies_; }
+
     engine& workflow() { return engine_; }
     outbox_sender& sender() { return sender_; }
     const batch_stats& ingest_stats() const { return batcher_.stats(); }
@@ -108,6 +117,8 @@ class service {
     const core::clock& clock_;
     std::map<std::string, std::unique_ptr<adapters::adapter>> adapters_;
     std::vector<chat_binding> chats_;
+    std::map<std::string, delivery> deliveries_;
+    reply_book replies_;
     extra_routes* extra_ = nullptr;
     engine engine_;
     outbox_sender sender_;

@@ -61,6 +61,11 @@ asio::awaitable<http_result> exchange(Stream& stream, beast::tcp_stream& lowest,
     }
     r.transport_ok = true;
     r.status = static_cast<int>(parser.get().result_int());
+    for (const auto& f : parser.get()) {
+        std::string name(f.name_string());
+        for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        r.headers[name] = std::string(f.value());
+    }
     r.body = std::move(parser.get().body());
     co_return r;
 }

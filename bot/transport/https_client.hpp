@@ -11,6 +11,7 @@
 #include <boost/asio/ssl/context.hpp>
 
 #include <chrono>
+#include <map>
 #include <string>
 
 #include "adapters/adapter.hpp"
@@ -21,7 +22,8 @@ struct http_result {
     bool transport_ok = false;  // false: DNS, connect, TLS, timeout or protocol failure (retryable)
     int status = 0;
     std::string body;
-    std::string error;  // what failed, without the URL's secrets
+    std::map<std::string, std::string> headers;  // response headers, names lower-cased
+    std::string error;                           // what failed, without the URL's secrets
 };
 
 class https_client {

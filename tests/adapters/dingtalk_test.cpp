@@ -91,9 +91,9 @@ TEST(DingtalkAdapter, DecodesTextMessage) {
     EXPECT_EQ(m.sender, "zhangsan01");
     EXPECT_EQ(m.text, "投诉 订单123 发货慢");  // leading space left by DingTalk's @-removal trimmed
     EXPECT_EQ(m.received_at, fixture_now);
-    EXPECT_EQ(result.reply_url,
+    EXPECT_EQ(result.message->reply_handle,
               "https://oapi.dingtalk.com/robot/sendBySession?session=testSessionToken0123456789");
-    EXPECT_EQ(result.reply_url_expires, core::from_ms(1767231000000));
+    EXPECT_EQ(result.message->reply_until, core::from_ms(1767231000000));
     EXPECT_FALSE(result.reply);
     EXPECT_EQ(result.detail.find("session"), std::string::npos);
 }
@@ -204,7 +204,7 @@ TEST(DingtalkAdapter, UsesTheTextOfARichTextPostAndKeepsItsPicture) {
     EXPECT_TRUE(m.text.ends_with("投诉时间：2026年11月23日8时55分")) << m.text;
     EXPECT_TRUE(m.unreadable.empty());
     EXPECT_EQ(m.attachments, (std::vector<core::attachment>{{"picture", "testDownloadCodeRich0001"}}));
-    EXPECT_EQ(result.reply_url,
+    EXPECT_EQ(result.message->reply_handle,
               "https://oapi.dingtalk.com/robot/sendBySession?session=testSessionToken0123456789");
 }
 
@@ -428,8 +428,8 @@ TEST(DingtalkAdapter, ListsMentionCutBySplitterOnTheLastPiece) {
 
 TEST(DingtalkAdapter, SessionReplyPostsToTheSessionWebhookUnsigned) {
     const auto dingtalk = make_adapter();
-    const auto requests = dingtalk.encode_session_reply(
-        "https://oapi.dingtalk.com/robot/sendBySession?session=s1", {"c", "收到", {}}, {});
+    const auto requests = dingtalk.encode_reply("https://oapi.dingtalk.com/robot/sendBySession?session=s1",
+                                                {"c", "收到", {}}, {}, core::instant{});
     ASSERT_EQ(requests.size(), 1U);
     EXPECT_EQ(requests[0].url, "https://oapi.dingtalk.com/robot/sendBySession?session=s1");
     EXPECT_EQ(json::parse(requests[0].body)["text"]["content"], "收到");

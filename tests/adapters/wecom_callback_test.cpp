@@ -114,7 +114,7 @@ TEST(WecomAdapter, DecodesLegacyRobotXmlInXmlEnvelope) {
     EXPECT_EQ(result.message->sender, "wangwu");
     EXPECT_EQ(result.message->msg_id, "legacyMsg0001");
     EXPECT_EQ(result.message->text, "投诉 <物流> & 时效");  // CDATA kept verbatim
-    EXPECT_EQ(result.reply_url,
+    EXPECT_EQ(result.message->reply_handle,
               "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=testLegacyKey0123456789");
 }
 

@@ -213,7 +213,7 @@ TEST(WecomAdapter, DecodesGoldenAiBotCallback) {
     EXPECT_EQ(m.msg_id, "CAIQ16HMjQYY/NGagIOAgAMgq4KM0AI=");
     EXPECT_EQ(m.text, "投诉 订单456 未退款");  // "@RobotA " stripped
     EXPECT_EQ(m.received_at, now);
-    EXPECT_EQ(result.reply_url,
+    EXPECT_EQ(result.message->reply_handle,
               "https://qyapi.weixin.qq.com/cgi-bin/aibot/response?response_code=testResponseCode0123456789");
 }
 

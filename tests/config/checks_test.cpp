@@ -210,10 +210,11 @@ TEST(ServeChecks, WecomNeedsTheTokenTheAesKeyAndTheWebhookVariables) {
         org + "platforms:\n  wecom: { token_env: WC_TOKEN }\nchats:\n  - { id: group, platform: wecom }\n");
     ASSERT_TRUE(r.config) << all(r.errors);
     EXPECT_EQ(r.serve_errors.size(), 2u) << all(r.serve_errors);
+    EXPECT_TRUE(has(r.serve_errors,
+                    "platforms.wecom (mode http) has no `aes_key_env` — add `aes_key_env: WECOM_AES_KEY`"));
     EXPECT_TRUE(
-        has(r.serve_errors, "platforms.wecom has no `aes_key_env` — add `aes_key_env: WECOM_AES_KEY`"));
-    EXPECT_TRUE(
-        has(r.serve_errors, "platforms.wecom has no `webhook_env` — add `webhook_env: WECOM_WEBHOOK_URL`"));
+        has(r.serve_errors,
+            "platforms.wecom (mode http) has no `webhook_env` — add `webhook_env: WECOM_WEBHOOK_URL`"));
 }
 
 TEST(ServeChecks, ADefaultChatNamingNoChatIsRefused) {

@@ -1,0 +1,56 @@
+// DingTalk in serve: the app robot's adapter (HTTP callbacks or Stream frames) with the custom
+// robot for posts, and the Stream connection in stream mode.
+#include <spdlog/spdlog.h>
+
+#include "adapters/dingtalk.hpp"
+#include "cli/platforms.hpp"
+#include "pipeline/service.hpp"
+#include "transport/dingtalk_stream.hpp"
+
+namespace app {
+
+std::unique_ptr<adapters::adapter> build_dingtalk(const rules::platform_settings& p, const env_reader& env) {
+    // Stream mode authenticates the connection with the client secret (the same AppSecret).
+    adapters::dingtalk_config dc;
+    dc.app_secret = p.mode == "stream" ? secret_of(p, env, "client_secret") : secret_of(p, env, "app_secret");
+    if (auto url = secret_of(p, env, "webhook"); !url.empty())
+        dc.robots["*"] = {std::move(url), secret_of(p, env, "webhook_secret")};
+    return std::make_unique<adapters::dingtalk_adapter>(std::move(dc));
+}
+
+namespace {
+
+class stream_runner final : public connection_runner {
+  public:
+    explicit stream_runner(std::unique_ptr<dingtalk_stream> s) : stream_(std::move(s)) {}
+    void stop() override { stream_->stop(); }
+
+  private:
+    std::unique_ptr<dingtalk_stream> stream_;
+};
+
+}  // namespace
+
+std::unique_ptr<connection_runner> start_dingtalk(const rules::platform_settings& p, serve_context& ctx) {
+    namespace asio = boost::asio;
+    if (p.mode != "stream") return nullptr;
+    stream_settings ss;
+    if (!p.gateway.empty()) ss.gateway = p.gateway;
+    ss.client_id = secret_of(p, ctx.env, "client_id");
+    ss.client_secret = secret_of(p, ctx.env, "client_secret");
+    if (ss.client_id.empty() || ss.client_secret.empty())
+        throw std::runtime_error(
+            "platforms.dingtalk: stream mode needs client_id_env and client_secret_env set and exported");
+    auto& svc = ctx.svc;
+    auto stream = std::make_unique<dingtalk_stream>(
+        ctx.ioc, ctx.http, ss, ctx.clock,
+        dingtalk_stream::async_message_handler([&svc](core::inbound_message m) -> asio::awaitable<bool> {
+            auto how = co_await svc.accept_message_async("dingtalk", std::move(m));
+            co_return how != service::accepted::failed&& how != service::accepted::rejected;
+        }));
+    stream->start();
+    spdlog::info("dingtalk stream mode: connecting to the gateway");
+    return std::make_unique<stream_runner>(std::move(stream));
+}
+
+}  // namespace app
