@@ -2,6 +2,7 @@
 // and what the rules hand back to be posted.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,9 @@ struct outbound_post {
     // produced in its own chat); empty for timed posts. The sender answers through the message's
     // reply handle while it is valid, and through the group robot otherwise.
     std::string reply_to{};
+    // The outbox row this post is (0 before it is stored): a platform-side idempotency key where
+    // the platform has one (Feishu's uuid sends a message at most once).
+    std::int64_t outbox_id = 0;
 };
 
 }  // namespace core

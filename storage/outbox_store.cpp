@@ -45,6 +45,7 @@ std::vector<outbox_row> outbox_store::pending(int limit) {
     while (q.executeStep()) {
         outbox_row r;
         r.id = q.getColumn(0).getInt64();
+        r.post.outbox_id = r.id;
         r.created_at = core::from_ms(q.getColumn(1).getInt64());
         r.post.chat = q.getColumn(2).getString();
         r.post.text = q.getColumn(3).getString();
