@@ -45,6 +45,7 @@ void fine_department(complaint& c, department_reply& d, core::instant due, const
     lines.push_back(f.id + "：" + d.department + "负责人" + at_name(cfg, f.person) + " " +
                     std::to_string(f.amount) + " 元");
     add_mention(post, f.person);
+    post.actions.push_back({"申诉 " + f.id, "申诉 " + f.id});  // the reason follows in the chat
     out.new_fines.push_back(std::move(f));
 }
 

@@ -141,6 +141,12 @@ complaint register_complaint(const complaint_form& form, const core::inbound_mes
     if (!warning.empty()) text += "\n" + warning;
     if (!category_warning.empty()) text += "\n" + category_warning;
     post.text = std::move(text);
+    // Buttons where the platform has them: a press is the same command from whoever pressed.
+    if (approval)
+        post.actions.push_back({"批准", "批准 " + c.id});
+    else
+        post.actions.push_back({"受理", "受理 " + c.id});
+    post.actions.push_back({"查询", "查询 " + c.id});
     out.posts.push_back(finish(std::move(post), cfg));
     return c;
 }

@@ -233,6 +233,23 @@ TEST(Database, OutboxKeepsCommitOrder) {
     EXPECT_EQ(db.outbox_backlog(), 1);
 }
 
+TEST(Database, OutboxKeepsAPostsButtonsAndTheMessageItAnswers) {
+    test_support::temp_dir dir;
+    storage::database db((dir / "a.db").string());
+    core::outbound_post post{"group", "✅ 已登记产品质量投诉 P1", {"lisi"}};
+    post.actions = {{"受理", "受理 P1"}, {"查询", "查询 P1"}};
+    post.reply_to = "msg-甲-1";
+    db.enqueue(post, t0());
+    db.enqueue({"group", "定时提醒", {}}, t0());
+    auto rows = db.pending_outbox();
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(rows[0].post.actions, post.actions);
+    EXPECT_EQ(rows[0].post.reply_to, "msg-甲-1");
+    EXPECT_EQ(rows[0].post.outbox_id, rows[0].id);
+    EXPECT_TRUE(rows[1].post.actions.empty());
+    EXPECT_EQ(rows[1].post.reply_to, "");
+}
+
 TEST(Database, AnUncommittedTransactionLeavesNothing) {
     test_support::temp_dir dir;
     storage::database db((dir / "a.db").string());

@@ -20,10 +20,15 @@ std::string dingtalk_sign(const std::string& ts, const std::string& secret) {
     return adapters::crypto::base64_encode(adapters::crypto::hmac_sha256(secret, ts + "\n" + secret));
 }
 
-std::string callback_body(const std::string& msg_id, const std::string& staff_id, const std::string& text) {
-    return json{{"msgtype", "text"},       {"text", {{"content", " " + text}}}, {"msgId", msg_id},
-                {"conversationType", "2"}, {"conversationId", "cidGROUP=="},    {"senderStaffId", staff_id}}
-        .dump();
+std::string callback_body(const std::string& msg_id, const std::string& staff_id, const std::string& text,
+                          const std::string& session_webhook) {
+    json j{{"msgtype", "text"},       {"text", {{"content", " " + text}}}, {"msgId", msg_id},
+           {"conversationType", "2"}, {"conversationId", "cidGROUP=="},    {"senderStaffId", staff_id}};
+    if (!session_webhook.empty()) {
+        j["sessionWebhook"] = session_webhook;
+        j["sessionWebhookExpiredTime"] = now_ms() + 5'400'000;
+    }
+    return j.dump();
 }
 
 std::map<std::string, std::string> callback_headers(const std::string& secret, std::int64_t skew_ms) {
@@ -95,7 +100,39 @@ bool dingtalk_robot::wait_for(std::size_t n, std::chrono::milliseconds limit) {
     return loopback::eventually([&] { return count() >= n; }, limit);
 }
 
+std::string dingtalk_robot::session_url(const std::string& name) const {
+    return server_.url("/robot/sendBySession?session=" + name);
+}
+
+void dingtalk_robot::open_session(const std::string& name) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    sessions_[name];
+}
+
+void dingtalk_robot::close_session(const std::string& name) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    sessions_.erase(name);
+}
+
+std::vector<json> dingtalk_robot::session_posts(const std::string& name) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = sessions_.find(name);
+    return it == sessions_.end() ? std::vector<json>{} : it->second;
+}
+
 adapters::raw_response dingtalk_robot::handle(const adapters::raw_request& r) {
+    if (r.path() == "/robot/sendBySession") {
+        auto body = json::parse(r.body, nullptr, false);
+        if (body.is_discarded() || !text_content(body)) return errcode(40035, "bad json: not a text message");
+        std::lock_guard<std::mutex> lock(mutex_);
+        auto it = sessions_.find(r.query("session").value_or(""));
+        if (it == sessions_.end()) {
+            ++closed_session_hits_;
+            return errcode(300001, "session 不存在");
+        }
+        it->second.push_back(body);
+        return errcode(0, "ok");
+    }
     if (r.query("access_token") != robot_token) return errcode(300001, "token is not exist");
     auto ts = r.query("timestamp");
     auto sg = r.query("sign");

@@ -42,7 +42,9 @@ std::int64_t now_ms();
 std::string dingtalk_sign(const std::string& ts, const std::string& secret);
 
 // A DingTalk HTTP-mode robot callback in group "cidGROUP==" (senderStaffId = the sender's userid).
-std::string callback_body(const std::string& msg_id, const std::string& staff_id, const std::string& text);
+// With `session_webhook`, the message carries it and its expiry (90 minutes from now).
+std::string callback_body(const std::string& msg_id, const std::string& staff_id, const std::string& text,
+                          const std::string& session_webhook = {});
 // Its headers, signed with `secret` at now - `skew_ms`.
 std::map<std::string, std::string> callback_headers(const std::string& secret = app_secret,
                                                     std::int64_t skew_ms = 0);
@@ -75,6 +77,16 @@ class dingtalk_robot {
     std::vector<std::string> texts();
     std::size_t count();
     int bad_signatures() const { return bad_signatures_; }
+
+    // A message's sessionWebhook (PROTOCOLS 3.5 a): /robot/sendBySession?session=<name>, no
+    // signature (the URL is the credential). An open session takes posts like the robot and records
+    // them apart; an unknown or closed one answers 300001 "session 不存在", as DingTalk does once
+    // the ~90 minutes are over.
+    std::string session_url(const std::string& name) const;
+    void open_session(const std::string& name);
+    void close_session(const std::string& name);
+    std::vector<json> session_posts(const std::string& name);
+    int closed_session_hits() const { return closed_session_hits_; }
     // Waits (bounded) until it accepted `n` posts.
     bool wait_for(std::size_t n, std::chrono::milliseconds limit);
 
@@ -89,6 +101,8 @@ class dingtalk_robot {
     std::vector<std::pair<std::chrono::steady_clock::time_point, std::string>> arrivals_;
     std::atomic<mode> mode_{mode::ok};
     std::atomic<int> bad_signatures_{0};
+    std::map<std::string, std::vector<json>> sessions_;  // open sessions and what they took
+    std::atomic<int> closed_session_hits_{0};
     loopback::threaded_server server_;  // last: stopped before the members it uses
 };
 
