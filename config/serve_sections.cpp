@@ -66,6 +66,9 @@ void read_platform(reader& L, const std::string& name, const YAML::Node& node, r
     rules::platform_settings ps;
     ps.name = name;
     ps.mode = shape.modes.front();
+    // What each platform allows a bot: Slack about one post a second
+    // per channel, Feishu's custom bot 100 a minute; DingTalk's and WeCom's robots 20 a minute.
+    ps.per_minute = name == "slack" ? 60 : name == "feishu" ? 100 : 20;
     for (auto kv = node.begin(); kv != node.end(); ++kv) {
         auto key = kv->first.as<std::string>("");
         if (key == "per_minute") {

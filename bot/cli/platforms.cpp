@@ -1,9 +1,11 @@
 #include "cli/platforms.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
 
 #include "config/checks.hpp"
+#include "pipeline/service.hpp"
 
 namespace app {
 
@@ -26,6 +28,20 @@ std::unique_ptr<adapters::adapter> build_adapter(const rules::platform_settings&
     if (p.name == "dingtalk") return build_dingtalk(p, env);
     if (p.name == "wecom") return build_wecom(p, env);
     throw std::runtime_error("unknown platform " + p.name + ": use dingtalk, wecom, feishu or slack");
+}
+
+void apply_limits(const rules::platform_settings& p, chat_binding& chat) {
+    chat.per_minute = p.per_minute;
+    if (p.name == "slack") {
+        chat.own_bucket = true;
+        chat.spacing = std::chrono::seconds(1);
+    } else if (p.name == "feishu") {
+        chat.own_bucket = true;
+        chat.spacing = std::chrono::milliseconds(200);
+    } else if (p.name == "wecom" && p.mode == "websocket") {
+        chat.own_bucket = true;  // 30 a minute per conversation over the long connection
+        chat.per_minute = std::min(p.per_minute, 30);
+    }
 }
 
 std::unique_ptr<connection_runner> start_connection(const rules::platform_settings& p, serve_context& ctx) {

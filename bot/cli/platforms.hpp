@@ -19,6 +19,7 @@
 namespace app {
 
 class service;
+struct chat_binding;
 
 // Reads a secret from the environment; empty when unset.
 using env_reader = std::function<std::string(const std::string& name)>;
@@ -33,6 +34,11 @@ std::string secret_of(const rules::platform_settings& p, const env_reader& env, 
 // `posts` false (no chat is bound to the platform) the outbound webhook is optional.
 std::unique_ptr<adapters::adapter> build_adapter(const rules::platform_settings& p, const env_reader& env,
                                                  bool posts = true);
+
+// The platform's posting limits on a chat: its per-minute limit, whether it counts per
+// conversation, the spacing between two posts (Slack one a second per channel, Feishu five a second
+// per group).
+void apply_limits(const rules::platform_settings& p, chat_binding& chat);
 
 // What a long connection needs from serve.
 struct serve_context {

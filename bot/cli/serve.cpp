@@ -48,10 +48,10 @@ int run_serve(const rules::config& cfg) {
     }
     std::vector<chat_binding> chats;
     for (const auto& c : cfg.chats) {
-        int per_minute = 20;
+        chat_binding b{c.id, c.platform, c.conversation};
         for (const auto& p : cfg.platforms)
-            if (p.name == c.platform) per_minute = p.per_minute;
-        chats.push_back({c.id, c.platform, c.conversation, per_minute});
+            if (p.name == c.platform) apply_limits(p, b);
+        chats.push_back(std::move(b));
     }
     if (chats.empty()) {
         spdlog::error("no chat configured: add a `chats:` section (see config.example.yaml)");

@@ -42,8 +42,9 @@ service::service(asio::io_context& ioc, const rules::config& cfg, storage::datab
                       r.adapter = it->second.get();
                       // All chats of a platform post through its one robot webhook, so they
                       // share its limit (the platform counts per robot, not per group).
-                      r.robot = c.platform;
+                      r.robot = c.own_bucket ? c.platform + ":" + c.id : c.platform;
                       r.per_minute = c.per_minute;
+                      r.spacing = c.spacing;
                       // DingTalk blocks a robot for 10 minutes after "send too fast" (130101).
                       if (c.platform == "dingtalk") r.rate_limit_penalty = std::chrono::minutes(10);
                       auto platform = c.platform;

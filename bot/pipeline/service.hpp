@@ -32,6 +32,10 @@ struct chat_binding {
     std::string platform;      // dingtalk, wecom
     std::string conversation;  // platform chat id; empty = any conversation of that platform
     int per_minute = 20;
+    // The platform counts per conversation (Slack's channel, Feishu's group, WeCom's long
+    // connection) rather than per robot: the chat has a rate-limit bucket of its own.
+    bool own_bucket = false;
+    core::duration spacing{0};  // at least this long between two of its requests (Slack: 1 s)
 };
 
 // Routes served beside the hooks on the same port (HR's dashboard, bot/dashboard/): the service
