@@ -57,4 +57,8 @@ serve_findings check_for_serve(const YAML::Node& root, const rules::config& cfg,
 // or empty in `env`, as one line naming it (never its value); empty when all are there.
 std::string missing_secret(const rules::platform_settings& p, const env_lookup& env, bool posts = true);
 
+// What a configured platform's paths can do ("receives: …", "timed posts: …", "buttons: …"), one
+// line each, for check-config.
+std::vector<std::string> platform_paths(const rules::platform_settings& p);
+
 }  // namespace conf

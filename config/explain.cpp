@@ -1,5 +1,6 @@
 #include <sstream>
 
+#include "config/checks.hpp"
 #include "config/loader.hpp"
 #include "core/time.hpp"
 
@@ -148,6 +149,8 @@ std::string explain_config(const rules::config& cfg) {
         o << "platform " << p.name << ": " << p.per_minute << " posts/min; secrets from";
         for (const auto& [k, v] : p.env) o << " " << k << "=$" << v;
         o << "\n";
+        for (const auto& l : platform_paths(p))
+            o << "  " << p.name << " (mode " << p.mode << ") " << l << "\n";
     }
     for (const auto& c : cfg.chats)
         o << "chat " << c.id << " on " << c.platform

@@ -342,3 +342,98 @@ TEST(CheckConfig, WarningsGoToStandardErrorWithExitZero) {
               std::string::npos)
         << out;
 }
+
+// The four platforms' sections, each mode's secrets, and what check-config says each path can do.
+TEST(ServeChecks, FeishuInWebsocketModeNeedsTheAppIdAndSecretAndSaysWhatItsPathsDo) {
+    auto r = parse(org +
+                   "platforms:\n  feishu: { mode: websocket, app_id_env: FS_APP_ID }\n"
+                   "chats:\n  - { id: group, platform: feishu, conversation: oc_abc }\n");
+    ASSERT_TRUE(r.config) << all(r.errors);
+    ASSERT_EQ(r.serve_errors.size(), 1u) << all(r.serve_errors);
+    EXPECT_TRUE(has(r.serve_errors,
+                    "platforms.feishu (mode websocket) has no `app_secret_env` — add "
+                    "`app_secret_env: FEISHU_APP_SECRET`"))
+        << all(r.serve_errors);
+    const auto& p = r.config->platforms.at(0);
+    EXPECT_EQ(p.gateway, "https://open.feishu.cn");
+    EXPECT_EQ(p.per_minute, 100);
+    auto paths = conf::platform_paths(p);
+    ASSERT_FALSE(paths.empty());
+    EXPECT_EQ(paths.front(), "receives: the event long connection (no public URL)");
+    auto text = conf::explain_config(*r.config);
+    EXPECT_NE(text.find("feishu (mode websocket) buttons: interactive cards"), std::string::npos) << text;
+}
+
+TEST(ServeChecks, FeishuHttpModeAlsoNeedsTheVerificationTokenAndLarkIsADomain) {
+    auto r =
+        parse(org +
+              "platforms:\n  feishu: { mode: http, domain: larksuite, app_id_env: FS_ID, app_secret_env: "
+              "FS_SECRET }\nchats:\n  - { id: group, platform: feishu }\n");
+    ASSERT_TRUE(r.config) << all(r.errors);
+    EXPECT_EQ(r.config->platforms.at(0).gateway, "https://open.larksuite.com");
+    ASSERT_EQ(r.serve_errors.size(), 1u) << all(r.serve_errors);
+    EXPECT_TRUE(has(r.serve_errors, "has no `verification_token_env`")) << all(r.serve_errors);
+}
+
+TEST(ServeChecks, AnUnknownFeishuDomainOrSlackModeIsRefusedWithTheChoices) {
+    auto r = parse(org + "platforms:\n  feishu: { domain: dingtalk }\n  slack: { mode: rtm }\n");
+    EXPECT_FALSE(r.config);
+    EXPECT_TRUE(has(r.errors,
+                    "unknown domain 'dingtalk' for platforms.feishu — use feishu (飞书, "
+                    "open.feishu.cn) or larksuite"))
+        << all(r.errors);
+    EXPECT_TRUE(has(r.errors, "unknown mode 'rtm' for platforms.slack — use socket (Socket Mode"))
+        << all(r.errors);
+}
+
+TEST(ServeChecks, SlackSocketModeNeedsTheBotAndAppTokensHttpModeTheSigningSecret) {
+    auto socket = parse(org +
+                        "platforms:\n  slack: { bot_token_env: SL_BOT }\nchats:\n"
+                        "  - { id: group, platform: slack, conversation: C0123 }\n");
+    ASSERT_TRUE(socket.config) << all(socket.errors);
+    EXPECT_EQ(socket.config->platforms.at(0).mode, "socket");
+    EXPECT_EQ(socket.config->platforms.at(0).per_minute, 60);
+    ASSERT_EQ(socket.serve_errors.size(), 1u) << all(socket.serve_errors);
+    EXPECT_TRUE(has(socket.serve_errors, "has no `app_token_env` — add `app_token_env: SLACK_APP_TOKEN`"));
+    auto http = parse(org +
+                      "platforms:\n  slack: { mode: http, bot_token_env: SL_BOT }\nchats:\n"
+                      "  - { id: group, platform: slack }\n");
+    ASSERT_TRUE(http.config) << all(http.errors);
+    ASSERT_EQ(http.serve_errors.size(), 1u) << all(http.serve_errors);
+    EXPECT_TRUE(has(http.serve_errors, "has no `signing_secret_env`")) << all(http.serve_errors);
+}
+
+TEST(ServeChecks, WecomWebsocketModeNeedsTheBotIdAndSecretButNoCallbackKeys) {
+    auto r = parse(org +
+                   "platforms:\n  wecom: { mode: websocket, bot_id_env: WC_BOT, secret_env: WC_SECRET }\n"
+                   "chats:\n  - { id: group, platform: wecom, conversation: wrkSFfCgAA }\n");
+    ASSERT_TRUE(r.config) << all(r.errors);
+    EXPECT_TRUE(r.serve_errors.empty()) << all(r.serve_errors);
+    auto paths = conf::platform_paths(r.config->platforms.at(0));
+    EXPECT_EQ(paths.front(),
+              "receives: the AI bot's long connection (no public URL; one connection per bot)");
+}
+
+TEST(ServeChecks, ADingtalkSetupWithoutARobotSaysItsTimedPostsCannotGoOut) {
+    rules::platform_settings p;
+    p.name = "dingtalk";
+    p.mode = "stream";
+    auto paths = conf::platform_paths(p);
+    bool warned = false;
+    for (const auto& l : paths) warned = warned || l.rfind("timed posts: NONE", 0) == 0;
+    EXPECT_TRUE(warned);
+}
+
+TEST(ServeChecks, DingtalkEventSecretsComeInPairsWithTheirReceiveId) {
+    auto r =
+        parse(org + "platforms:\n  dingtalk: { app_secret_env: A, webhook_env: W, events_token_env: ET }\n");
+    EXPECT_FALSE(r.config);
+    EXPECT_TRUE(has(r.errors, "needs both events_token_env and events_aes_key_env, or neither"))
+        << all(r.errors);
+    auto ok = parse(org +
+                    "platforms:\n  dingtalk: { app_secret_env: A, webhook_env: W, events_token_env: ET, "
+                    "events_aes_key_env: EK, events_receive_id: dingabc123 }\n"
+                    "chats:\n  - { id: group, platform: dingtalk }\n");
+    ASSERT_TRUE(ok.config) << all(ok.errors);
+    EXPECT_EQ(ok.config->platforms.at(0).receive_id, "dingabc123");
+}
