@@ -53,6 +53,7 @@ struct wecom_ws::connection {
     asio::steady_timer beat;  // the heartbeat's
     std::deque<std::string> outq;
     bool closed = false;
+    bool closing = false;
     bool subscribed = false;
     bool taken_over = false;
     bool refused_fast = false;
@@ -71,7 +72,9 @@ struct wecom_ws::connection {
         outq.push_back(std::move(frame));
         wake.cancel();
     }
+    // Ends the connection: the reader stops at its next turn (now, if it waits on the socket).
     void close() {
+        closing = true;
         if (close_socket) close_socket();
     }
     void remember_callback(const std::string& req_id) {
@@ -254,7 +257,7 @@ asio::awaitable<wecom_ws::session_end> wecom_ws::serve(std::shared_ptr<Ws> ws) {
     asio::co_spawn(ioc_, heartbeat(c), asio::detached);
 
     beast::flat_buffer buffer;
-    while (!c->closed && !stopping_) {
+    while (!c->closing && !stopping_) {
         buffer.clear();
         auto [ec, n] = co_await ws->async_read(buffer, use_tuple);
         (void)n;
