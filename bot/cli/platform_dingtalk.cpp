@@ -53,4 +53,20 @@ std::unique_ptr<connection_runner> start_dingtalk(const rules::platform_settings
     return std::make_unique<stream_runner>(std::move(stream));
 }
 
+std::unique_ptr<adapters::dingtalk_events> build_dingtalk_events(const rules::platform_settings& p,
+                                                                 const env_reader& env) {
+    if (!p.env.count("events_token") && !p.env.count("events_aes_key")) return nullptr;
+    auto token = secret_of(p, env, "events_token");
+    auto key = secret_of(p, env, "events_aes_key");
+    if (token.empty() || key.empty())
+        throw std::runtime_error(
+            "platforms.dingtalk: the event subscription needs events_token_env and events_aes_key_env set "
+            "and exported");
+    try {
+        return std::make_unique<adapters::dingtalk_events>(std::move(token), key, p.receive_id);
+    } catch (const std::invalid_argument& e) {
+        throw std::runtime_error(std::string("platforms.dingtalk event subscription: ") + e.what());
+    }
+}
+
 }  // namespace app

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "adapters/adapter.hpp"
+#include "adapters/dingtalk_events.hpp"
 #include "core/clock.hpp"
 #include "rules/config.hpp"
 #include "transport/https_client.hpp"
@@ -31,9 +32,11 @@ std::string secret_of(const rules::platform_settings& p, const env_reader& env, 
 
 // Builds the adapter of one configured platform, with its secrets from the environment. Throws
 // std::runtime_error naming the missing variable (never its value) when a secret is absent. With
-// `posts` false (no chat is bound to the platform) the outbound webhook is optional.
+// `posts` false (no chat is bound to the platform) the outbound webhook is optional. `chats`: the
+// configured chats (WeCom's long connection posts to the conversation a chat is bound to).
 std::unique_ptr<adapters::adapter> build_adapter(const rules::platform_settings& p, const env_reader& env,
-                                                 bool posts = true);
+                                                 bool posts = true,
+                                                 const std::vector<rules::chat_settings>& chats = {});
 
 // The platform's posting limits on a chat: its per-minute limit, whether it counts per
 // conversation, the spacing between two posts (Slack one a second per channel, Feishu five a second
@@ -62,7 +65,16 @@ std::unique_ptr<connection_runner> start_connection(const rules::platform_settin
 
 // Per platform (platform_<name>.cpp).
 std::unique_ptr<adapters::adapter> build_dingtalk(const rules::platform_settings& p, const env_reader& env);
-std::unique_ptr<adapters::adapter> build_wecom(const rules::platform_settings& p, const env_reader& env);
+std::unique_ptr<adapters::adapter> build_wecom(const rules::platform_settings& p, const env_reader& env,
+                                               const std::vector<rules::chat_settings>& chats = {});
 std::unique_ptr<connection_runner> start_dingtalk(const rules::platform_settings& p, serve_context& ctx);
+// Websocket mode: the AI bot's long connection, its messages into the service, and the service's
+// posts for WeCom chats out over it (deliver_with); nullptr in HTTP mode.
+std::unique_ptr<connection_runner> start_wecom(const rules::platform_settings& p, serve_context& ctx);
+// DingTalk's encrypted event subscription (/hooks/dingtalk/events) when events_token_env and
+// events_aes_key_env are configured; nullptr otherwise. Throws std::runtime_error naming a
+// variable that is unset, or a bad key.
+std::unique_ptr<adapters::dingtalk_events> build_dingtalk_events(const rules::platform_settings& p,
+                                                                 const env_reader& env);
 
 }  // namespace app
