@@ -141,6 +141,11 @@ serve_findings check_for_serve(const YAML::Node& root, const rules::config& cfg,
             const std::string key = need.role + "_env";
             const std::string mode = " (mode " + p.mode + ")";
             if (it == p.env.end()) {
+                // An optional secret left out is only worth a word where its absence weakens the
+                // setup: a robot webhook without its 加签 secret, Feishu events without the Encrypt Key.
+                if (!need.required && !(need.role == "webhook_secret" && p.env.count("webhook")) &&
+                    need.role != "encrypt_key")
+                    continue;
                 // Stream mode authenticates with the ClientSecret, which is the same as the AppSecret.
                 auto app = p.env.find("app_secret");
                 auto name = need.role == "client_secret" && app != p.env.end()
@@ -162,6 +167,25 @@ serve_findings check_for_serve(const YAML::Node& root, const rules::config& cfg,
                     : need.role == "webhook_secret" ? "if the robot uses 加签, export it with " + need.what
                                                     : "if you use it, export it with " + need.what));
             }
+        }
+    }
+
+    // WeCom's long connection posts by the group's chatid: a chat without one has nowhere to go
+    // unless a group robot webhook is there.
+    for (const auto& p : cfg.platforms) {
+        if (p.name != "wecom" || p.mode != "websocket" || p.env.count("webhook")) continue;
+        auto chats_node = node(root["chats"]);
+        for (std::size_t i = 0; i < cfg.chats.size(); ++i) {
+            const auto& c = cfg.chats[i];
+            if (c.platform != "wecom" || !c.conversation.empty()) continue;
+            auto cnode =
+                chats_node && chats_node.IsSequence() && i < chats_node.size() ? node(chats_node[i]) : none;
+            out.errors.push_back(R.make(cnode,
+                                        "chat '" + c.id +
+                                            "' on WeCom's long connection has no `conversation`: the bot "
+                                            "cannot post there",
+                                        "add conversation: <the group's chatid> (the log names it with the "
+                                        "first message from the group), or a group robot with webhook_env"));
         }
     }
 

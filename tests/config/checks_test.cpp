@@ -409,9 +409,17 @@ TEST(ServeChecks, WecomWebsocketModeNeedsTheBotIdAndSecretButNoCallbackKeys) {
                    "chats:\n  - { id: group, platform: wecom, conversation: wrkSFfCgAA }\n");
     ASSERT_TRUE(r.config) << all(r.errors);
     EXPECT_TRUE(r.serve_errors.empty()) << all(r.serve_errors);
+    EXPECT_FALSE(has(r.warnings, "webhook_env")) << all(r.warnings);  // no group robot needed
     auto paths = conf::platform_paths(r.config->platforms.at(0));
     EXPECT_EQ(paths.front(),
               "receives: the AI bot's long connection (no public URL; one connection per bot)");
+    auto unbound =
+        parse(org +
+              "platforms:\n  wecom: { mode: websocket, bot_id_env: WC_BOT, secret_env: WC_SECRET }\n"
+              "chats:\n  - { id: group, platform: wecom }\n");
+    ASSERT_TRUE(unbound.config) << all(unbound.errors);
+    EXPECT_TRUE(has(unbound.serve_errors, "chat 'group' on WeCom's long connection has no `conversation`"))
+        << all(unbound.serve_errors);
 }
 
 TEST(ServeChecks, ADingtalkSetupWithoutARobotSaysItsTimedPostsCannotGoOut) {
