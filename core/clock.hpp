@@ -21,6 +21,17 @@ class system_clock final : public clock {
     }
 };
 
+// Wall-clock time moved to another moment: `serve --clock-from` (tests that send a platform's
+// published examples with their old timestamps, drills on a past day). It advances in real time.
+class shifted_clock final : public clock {
+  public:
+    explicit shifted_clock(instant start) : offset_(start - system_clock{}.now()) {}
+    instant now() const override { return system_clock{}.now() + offset_; }
+
+  private:
+    duration offset_;
+};
+
 // Virtual time for `replay` and tests: only moves when told to, never backwards.
 class manual_clock final : public clock {
   public:

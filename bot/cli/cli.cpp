@@ -118,6 +118,10 @@ int run_cli(int argc, char** argv) {
     std::string config_path, script_path, db_path, format = "text";
     auto* serve = cli.add_subcommand("serve", "run the bot: HTTP webhooks, timers, outbox");
     serve->add_option("--config", config_path, "config file (YAML)")->required();
+    std::string clock_from;
+    serve->add_option("--clock-from", clock_from,
+                      "run the clock from this moment (ISO 8601, e.g. 2026-11-23T09:00:00+08:00) instead of "
+                      "now; for tests and drills, never for a real group");
 
     auto* replay = cli.add_subcommand("replay", "run a JSONL script on a virtual clock, no network");
     replay->add_option("--config", config_path, "config file (YAML)")->required();
@@ -255,7 +259,14 @@ int run_cli(int argc, char** argv) {
         if (*serve) {
             auto cfg = load_or_report(config_path, false, true);
             if (!cfg) return 2;
-            return run_serve(*cfg);
+            std::optional<core::instant> start;
+            if (!clock_from.empty()) {
+                start = core::parse_iso8601(clock_from);
+                if (!start)
+                    return fail("--clock-from '" + clock_from +
+                                "' is not a time like 2026-11-23T09:00:00+08:00");
+            }
+            return run_serve(*cfg, start);
         }
     } catch (const replay_error& e) {
         return fail(e.what());

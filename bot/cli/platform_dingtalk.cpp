@@ -33,6 +33,10 @@ class stream_runner final : public connection_runner {
 
 std::unique_ptr<connection_runner> start_dingtalk(const rules::platform_settings& p, serve_context& ctx) {
     namespace asio = boost::asio;
+    if (auto events = build_dingtalk_events(p, ctx.env)) {
+        ctx.svc.serve_dingtalk_events(std::move(events));
+        spdlog::info("dingtalk: the event subscription is served on /hooks/dingtalk/events");
+    }
     if (p.mode != "stream") return nullptr;
     stream_settings ss;
     if (!p.gateway.empty()) ss.gateway = p.gateway;

@@ -16,7 +16,7 @@
 
 namespace app {
 
-int run_serve(const rules::config& cfg) {
+int run_serve(const rules::config& cfg, std::optional<core::instant> clock_from) {
     namespace asio = boost::asio;
     std::map<std::string, std::unique_ptr<adapters::adapter>> adapters;
     for (const auto& p : cfg.platforms) {
@@ -72,7 +72,16 @@ int run_serve(const rules::config& cfg) {
     storage::database db(cfg.database);
 
     asio::io_context ioc{1};
-    core::system_clock clock;
+    std::unique_ptr<core::clock> clock_ptr;
+    if (clock_from) {
+        clock_ptr = std::make_unique<core::shifted_clock>(*clock_from);
+        spdlog::warn(
+            "the clock runs from {} ms since 1970 (--clock-from): deadlines and timestamps are not today's",
+            clock_from->time_since_epoch().count());
+    } else {
+        clock_ptr = std::make_unique<core::system_clock>();
+    }
+    const core::clock& clock = *clock_ptr;
     https_client http(ioc, cfg.server.ca_file);
     // Starting writes (scheduled jobs, deadlines missed while down): a full or read-only disk stops
     // the start with one line saying so; the service manager restarts the bot.

@@ -4,12 +4,15 @@
 // and inbound callbacks are group-committed: answered only after their batch's COMMIT).
 #pragma once
 
+#include <optional>
 #include "cli/platforms.hpp"
+
 #include "rules/config.hpp"
 
 namespace app {
 
 // Runs until SIGINT/SIGTERM. Returns the process exit status.
-int run_serve(const rules::config& cfg);
+// `clock_from`: the clock starts at that moment instead of now (tests and drills).
+int run_serve(const rules::config& cfg, std::optional<core::instant> clock_from = std::nullopt);
 
 }  // namespace app

@@ -20,6 +20,7 @@
 #include "pipeline/live_state.hpp"
 #include "rules/config.hpp"
 #include "rules/periodic.hpp"
+#include "rules/staff_change.hpp"
 #include "rules/workflow.hpp"
 #include "storage/database.hpp"
 
@@ -46,6 +47,11 @@ class engine {
     // database, so rolling the caller's transaction or savepoint back undoes it entirely; a
     // deadline it pushed onto the in-memory heap is then found stale by next_due().
     handled handle_in_transaction(const core::inbound_message& msg);
+
+    // A person left or changed department (DingTalk's address-book events): in one transaction,
+    // de-duplicated by the event's id, HR is warned in the default chat when they head a department
+    // or have open complaints (rules/staff_change.hpp). Returns whether a warning was queued.
+    bool staff_changed(const rules::staff_change& change, const std::string& event_id);
 
     // Fires every deadline and scheduled job due at or before `until`, oldest first, each in its
     // own transaction, with the clock's now as the firing time. Returns how many fired.

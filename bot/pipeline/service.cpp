@@ -166,6 +166,10 @@ std::optional<adapters::raw_response> service::route_plain(const adapters::raw_r
         if (path == "/livez") return text(200, "alive\n");  // the process runs and answers
         return path == "/healthz" ? healthz(req.query("digest").has_value()) : metrics();
     }
+    if (path == "/hooks/dingtalk/events" && events_) {
+        if (auto refused = only("POST")) return refused;
+        return on_dingtalk_event(req);
+    }
     if (path.rfind("/hooks/", 0) == 0 && adapters_.count(path.substr(7))) {
         // WeCom verifies the URL with a GET (echostr); every callback is a POST.
         if (auto refused = only(path == "/hooks/wecom" ? "GET, POST" : "POST")) return refused;
@@ -173,6 +177,31 @@ std::optional<adapters::raw_response> service::route_plain(const adapters::raw_r
     }
     route = "other";
     return text(404, "not found\n");
+}
+
+adapters::raw_response service::on_dingtalk_event(const adapters::raw_request& req) {
+    auto r = events_->decode(req, clock_.now());
+    if (r.result.error && !r.result.reply) {
+        spdlog::warn("dingtalk event refused: {} ({})", adapters::name_of(*r.result.error), r.result.detail);
+        return text(adapters::status_of(*r.result.error),
+                    std::string(adapters::name_of(*r.result.error)) + "\n");
+    }
+    if (r.org_event) {
+        rules::staff_change change{r.org_event->what == adapters::dingtalk_org_event::kind::left
+                                       ? rules::staff_change_kind::left
+                                       : rules::staff_change_kind::changed,
+                                   "dingtalk", r.org_event->user_ids};
+        try {
+            if (engine_.staff_changed(change, r.org_event->event_id)) sender_.kick();
+        } catch (const std::exception& e) {
+            // Not answered "success": DingTalk pushes the event again.
+            spdlog::error("dingtalk event {} not recorded: {}", adapters::log_word(r.event_type),
+                          db_.explain(e));
+            return text(503, "storage unavailable, retry later\n");
+        }
+    }
+    spdlog::info("dingtalk event {} answered", adapters::log_word(r.event_type));
+    return *r.result.reply;
 }
 
 adapters::inbound_result service::decode_hook(const std::string& platform, const adapters::raw_request& req) {

@@ -18,6 +18,7 @@
 #include <string>
 
 #include "adapters/adapter.hpp"
+#include "adapters/dingtalk_events.hpp"
 #include "pipeline/engine.hpp"
 #include "pipeline/ingest_batcher.hpp"
 #include "pipeline/log_throttle.hpp"
@@ -89,6 +90,11 @@ class service {
         deliveries_[platform] = std::move(deliver);
     }
     const reply_book& replies() const { return replies_; }
+    // Serves DingTalk's encrypted event subscription on /hooks/dingtalk/events from now on: people
+    // leaving or changing department warn HR (engine::staff_changed).
+    void serve_dingtalk_events(std::unique_ptr<adapters::dingtalk_events> events) {
+        events_ = std::move(events);
+    }
 
     engine& workflow() { return engine_; }
     outbox_sender& sender() { return sender_; }
@@ -121,7 +127,10 @@ class service {
     const core::clock& clock_;
     std::map<std::string, std::unique_ptr<adapters::adapter>> adapters_;
     std::vector<chat_binding> chats_;
+    adapters::raw_response on_dingtalk_event(const adapters::raw_request& req);
+
     std::map<std::string, delivery> deliveries_;
+    std::unique_ptr<adapters::dingtalk_events> events_;
     reply_book replies_;
     extra_routes* extra_ = nullptr;
     engine engine_;
