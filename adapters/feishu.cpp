@@ -63,11 +63,13 @@ std::vector<mention> mentions_of(const json& message) {
     const auto it = message.find("mentions");
     if (it == message.end() || !it->is_array()) return out;
     for (const auto& m : *it) {
-        mention x{str_or_empty(m, "key"), str_or_empty(object_field(m, "id"), "open_id"), str_or_empty(m, "name")};
+        mention x{str_or_empty(m, "key"), str_or_empty(object_field(m, "id"), "open_id"),
+                  str_or_empty(m, "name")};
         if (!x.key.empty()) out.push_back(std::move(x));
     }
     // Longest key first, so "@_user_1" never eats the start of "@_user_10".
-    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.key.size() > b.key.size(); });
+    std::sort(out.begin(), out.end(),
+              [](const auto& a, const auto& b) { return a.key.size() > b.key.size(); });
     return out;
 }
 
@@ -180,7 +182,8 @@ inbound_result decode_message(const json& event, core::instant now, const feishu
     m.received_at = now;
     m.reply_handle = message_id;
     r.message = std::move(m);
-    r.detail = log_word(type) + " message, " + std::to_string(r.message->attachments.size()) + " attachment(s)";
+    r.detail =
+        log_word(type) + " message, " + std::to_string(r.message->attachments.size()) + " attachment(s)";
     return r;
 }
 
@@ -243,9 +246,11 @@ bool feishu_token_invalid(std::int64_t code) {
     return code == 99991663 || code == 99991661 || code == 99991668;
 }
 
-inbound_result decode_feishu_event(std::string_view json_text, core::instant now, const feishu_identity& bot) {
+inbound_result decode_feishu_event(std::string_view json_text, core::instant now,
+                                   const feishu_identity& bot) {
     const json body = json::parse(json_text, nullptr, false);
-    if (body.is_discarded() || !body.is_object()) return refuse(errc::malformed_body, "event is not a JSON object");
+    if (body.is_discarded() || !body.is_object())
+        return refuse(errc::malformed_body, "event is not a JSON object");
     const auto& header = object_field(body, "header");
     const auto& event = object_field(body, "event");
     if (str_or_empty(body, "schema") == "2.0") {
@@ -259,7 +264,8 @@ inbound_result decode_feishu_event(std::string_view json_text, core::instant now
                               str_or_empty(context, "open_chat_id"), str_or_empty(context, "open_message_id"),
                               object_field(event, "action"), now);
         }
-        return refuse(errc::unsupported_event, "event " + (type.empty() ? std::string("(none)") : log_word(type)));
+        return refuse(errc::unsupported_event,
+                      "event " + (type.empty() ? std::string("(none)") : log_word(type)));
     }
     // The card callback of the older format (a long connection's "card" frame): flat fields.
     if (body.contains("action") && body.contains("open_id"))
@@ -274,38 +280,44 @@ feishu_adapter::feishu_adapter(feishu_config config) : config_(std::move(config)
 
 inbound_result feishu_adapter::decode(const raw_request& req, core::instant now) const {
     const json outer = json::parse(req.body, nullptr, false);
-    if (outer.is_discarded() || !outer.is_object()) return refuse(errc::malformed_body, "body is not a JSON object");
+    if (outer.is_discarded() || !outer.is_object())
+        return refuse(errc::malformed_body, "body is not a JSON object");
     const bool keyed = !config_.encrypt_key.empty();
     const bool signed_request = has_signature(req);
     // Authenticate before decrypting whenever Feishu signed the request (it does once an Encrypt Key
     // is set); only the URL-verification challenge comes unsigned (as the SDKs accept it).
     if (keyed && signed_request &&
-        !crypto::constant_time_equal(*req.header("x-lark-signature"),
-                                     feishu_signature(*req.header("x-lark-request-timestamp"),
-                                                      *req.header("x-lark-request-nonce"), config_.encrypt_key,
-                                                      req.body))) {
+        !crypto::constant_time_equal(
+            *req.header("x-lark-signature"),
+            feishu_signature(*req.header("x-lark-request-timestamp"), *req.header("x-lark-request-nonce"),
+                             config_.encrypt_key, req.body))) {
         return refuse(errc::bad_signature, "X-Lark-Signature does not match");
     }
     // Unsigned with a key configured: anything but a valid challenge is refused alike, so an
     // unsigned request learns nothing about the ciphertext it carried (no padding oracle).
     const bool only_challenge = keyed && !signed_request;
-    auto unsigned_refusal = [] { return refuse(errc::missing_signature, "X-Lark-Signature headers missing"); };
+    auto unsigned_refusal = [] {
+        return refuse(errc::missing_signature, "X-Lark-Signature headers missing");
+    };
 
     std::string plain;
     if (const auto* enc = string_field(outer, "encrypt")) {
         if (!keyed) return refuse(errc::decrypt_failed, "encrypted event but no encrypt key configured");
         auto opened = crypto::feishu_decrypt(config_.encrypt_key, *enc);
-        if (!opened) return only_challenge ? unsigned_refusal() : refuse(errc::decrypt_failed, "cannot decrypt");
+        if (!opened)
+            return only_challenge ? unsigned_refusal() : refuse(errc::decrypt_failed, "cannot decrypt");
         plain = std::move(*opened);
     } else {
         plain = req.body;
     }
     const json inner = json::parse(plain, nullptr, false);
     if (inner.is_discarded() || !inner.is_object())
-        return only_challenge ? unsigned_refusal() : refuse(errc::malformed_body, "decrypted event is not JSON");
+        return only_challenge ? unsigned_refusal()
+                              : refuse(errc::malformed_body, "decrypted event is not JSON");
 
     const bool v2 = str_or_empty(inner, "schema") == "2.0";
-    const auto token = v2 ? str_or_empty(object_field(inner, "header"), "token") : str_or_empty(inner, "token");
+    const auto token =
+        v2 ? str_or_empty(object_field(inner, "header"), "token") : str_or_empty(inner, "token");
     const bool token_ok =
         !config_.verification_token.empty() && crypto::constant_time_equal(token, config_.verification_token);
     if (str_or_empty(inner, "type") == "url_verification") {

@@ -31,16 +31,18 @@ struct feishu_identity {
 };
 
 struct feishu_config {
-    std::string verification_token;  // required for decode(): every event carries it
-    std::string encrypt_key;         // empty: events arrive in plaintext and unsigned
+    std::string verification_token;                  // required for decode(): every event carries it
+    std::string encrypt_key;                         // empty: events arrive in plaintext and unsigned
     std::string gateway = "https://open.feishu.cn";  // or https://open.larksuite.com; tests: loopback
-    // true: posts go through the app's im/v1/messages (the transport adds the tenant token).
+    // true: posts go through the app's im/v1/messages (the transport adds the tenant token) and
+    // answers through its reply API.
     bool app = true;
     // Our chat id → Feishu chat_id (oc_…) for the app's posts; a chat not listed is posted to under
     // its own id when that looks like a Feishu chat id (oc_…), and not at all otherwise.
     std::map<std::string, std::string> chat_ids;
-    // A custom bot (自定义机器人) for posts when there is no app: its webhook URL (a credential)
-    // and its 签名校验 secret (empty: unsigned).
+    // A custom bot (自定义机器人), for the posts when set (the app cannot post in the group, or
+    // there is no app; the app still answers messages through its reply API): its webhook URL (a
+    // credential) and its 签名校验 secret (empty: unsigned).
     std::string webhook_url;
     std::string webhook_secret;
     feishu_identity bot;
@@ -58,7 +60,8 @@ class feishu_adapter final : public adapter {
     std::string_view platform() const override { return "feishu"; }
     // POST /hooks/feishu. Signature (when an Encrypt Key is configured) → decrypt → token → event.
     inbound_result decode(const raw_request& req, core::instant now) const override;
-    // im/v1/messages (one request per part, uuid "cb-<outbox_id>-<part>"), or the custom bot.
+    // The custom bot when configured, else im/v1/messages (one request per part, uuid
+    // "cb-<outbox_id>-<part>"); no requests for a chat without a Feishu chat id.
     std::vector<outbound_request> encode(const core::outbound_post& post,
                                          const std::vector<mention_target>& mentions,
                                          core::instant now) const override;

@@ -106,9 +106,9 @@ std::optional<std::int64_t> code_of(std::string_view body) {
 
 }  // namespace
 
-std::vector<outbound_request> feishu_adapter::app_requests(const std::string& url, const std::string& receive_id,
-                                                           const core::outbound_post& post,
-                                                           const std::vector<mention_target>& mentions) const {
+std::vector<outbound_request> feishu_adapter::app_requests(
+    const std::string& url, const std::string& receive_id, const core::outbound_post& post,
+    const std::vector<mention_target>& mentions) const {
     const bool card = !post.actions.empty();
     const bool reply = receive_id.empty();
     auto body_of = [&](const std::string& piece, bool last) {
@@ -139,7 +139,8 @@ std::vector<outbound_request> feishu_adapter::encode(const core::outbound_post& 
                                                      const std::vector<mention_target>& mentions,
                                                      core::instant now) const {
     if (post.text.empty()) return {};
-    if (config_.app) {
+    if (config_.webhook_url.empty()) {
+        if (!config_.app) return {};
         std::string receive_id;
         if (auto it = config_.chat_ids.find(post.chat); it != config_.chat_ids.end())
             receive_id = it->second;
@@ -149,7 +150,6 @@ std::vector<outbound_request> feishu_adapter::encode(const core::outbound_post& 
         return app_requests(config_.gateway + "/open-apis/im/v1/messages?receive_id_type=chat_id", receive_id,
                             post, mentions);
     }
-    if (config_.webhook_url.empty()) return {};
     // The custom bot: text only (its cards cannot call back), signed per request.
     const auto ts = std::to_string(core::to_ms(now) / 1000);
     auto body_of = [&](const std::string& piece, bool) {
@@ -185,7 +185,8 @@ adapter::send_verdict feishu_adapter::classify(int http_status, std::string_view
     if (const auto code = code_of(response_body)) {
         switch (*code) {
             case 0:
-                return http_status >= 200 && http_status < 300 ? send_verdict::delivered : send_verdict::retry;
+                return http_status >= 200 && http_status < 300 ? send_verdict::delivered
+                                                               : send_verdict::retry;
             case 230020:  // too fast for this chat (5 a second per group)
             case 11232:   // the tenant's message rate
             case 9499:    // the custom bot's "too many request"

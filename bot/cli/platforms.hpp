@@ -30,9 +30,11 @@ std::string secret_of(const rules::platform_settings& p, const env_reader& env, 
 
 // Builds the adapter of one configured platform, with its secrets from the environment. Throws
 // std::runtime_error naming the missing variable (never its value) when a secret is absent. With
-// `posts` false (no chat is bound to the platform) the outbound webhook is optional.
+// `posts` false (no chat is bound to the platform) the outbound webhook is optional. `chats` are
+// the config's chats (Feishu posts to a chat by the platform's id its binding names).
 std::unique_ptr<adapters::adapter> build_adapter(const rules::platform_settings& p, const env_reader& env,
-                                                 bool posts = true);
+                                                 bool posts = true,
+                                                 const std::vector<rules::chat_settings>& chats = {});
 
 // What a long connection needs from serve.
 struct serve_context {
@@ -58,5 +60,11 @@ std::unique_ptr<connection_runner> start_connection(const rules::platform_settin
 std::unique_ptr<adapters::adapter> build_dingtalk(const rules::platform_settings& p, const env_reader& env);
 std::unique_ptr<adapters::adapter> build_wecom(const rules::platform_settings& p, const env_reader& env);
 std::unique_ptr<connection_runner> start_dingtalk(const rules::platform_settings& p, serve_context& ctx);
+// Feishu: the adapter (chats bound with `conversation: oc_…` are posted to by that id); start_feishu
+// routes Feishu's posts through the tenant-token delivery (both modes) and, in websocket mode,
+// opens the event long connection.
+std::unique_ptr<adapters::adapter> build_feishu(const rules::platform_settings& p, const env_reader& env,
+                                                const std::vector<rules::chat_settings>& chats = {});
+std::unique_ptr<connection_runner> start_feishu(const rules::platform_settings& p, serve_context& ctx);
 
 }  // namespace app

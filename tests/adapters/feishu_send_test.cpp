@@ -31,8 +31,8 @@ core::outbound_post post(const std::string& text, std::int64_t outbox_id = 42) {
     return p;
 }
 
-const std::vector<mention_target> people{{"lisi", "李四", "ou_lisi"}, {"zhoumin", "周敏", "ou_zhoumin"},
-                                         {"wangwu", "王五", ""}};
+const std::vector<mention_target> people{
+    {"lisi", "李四", "ou_lisi"}, {"zhoumin", "周敏", "ou_zhoumin"}, {"wangwu", "王五", ""}};
 
 bool valid_utf8(const std::string& s) {
     return json(s).dump(-1, ' ', false, json::error_handler_t::strict).size() > 0;
@@ -51,9 +51,10 @@ TEST(FeishuEncode, TextMessageWithRealMentionsAndUuid) {
     EXPECT_EQ(body["msg_type"], "text");
     EXPECT_EQ(body["uuid"], "cb-42-0");
     ASSERT_TRUE(body["content"].is_string());  // a JSON document inside a string
-    EXPECT_EQ(json::parse(body["content"].get<std::string>())["text"],
-              "已登记产品质量投诉 P1，请 <at user_id=\"ou_lisi\">李四</at> <at user_id=\"ou_zhoumin\">周敏</at> "
-              "受理；@王五 知悉");
+    EXPECT_EQ(
+        json::parse(body["content"].get<std::string>())["text"],
+        "已登记产品质量投诉 P1，请 <at user_id=\"ou_lisi\">李四</at> <at user_id=\"ou_zhoumin\">周敏</at> "
+        "受理；@王五 知悉");
     // A person named in mentions but not in the text is still notified, at the end.
     auto appended = a.encode(post("P1 已受理"), {people[1]}, now);
     EXPECT_EQ(json::parse(json::parse(appended[0].body)["content"].get<std::string>())["text"],
@@ -125,7 +126,8 @@ TEST(FeishuEncode, ReplyGoesToTheMessagesReplyApi) {
     feishu_adapter a(config());
     auto reqs = a.encode_reply("om_dc13264520392913993dd051dba21dcf", post("P1 已由周敏受理"), people, now);
     ASSERT_EQ(reqs.size(), 1u);
-    EXPECT_EQ(reqs[0].url, "https://open.feishu.cn/open-apis/im/v1/messages/om_dc13264520392913993dd051dba21dcf/reply");
+    EXPECT_EQ(reqs[0].url,
+              "https://open.feishu.cn/open-apis/im/v1/messages/om_dc13264520392913993dd051dba21dcf/reply");
     auto body = json::parse(reqs[0].body);
     EXPECT_FALSE(body.contains("receive_id"));
     EXPECT_EQ(body["msg_type"], "text");
@@ -164,7 +166,8 @@ TEST(FeishuEncode, Verdicts) {
     for (int code : {99991663, 99991661, 99991668})
         EXPECT_EQ(a.classify(400, R"({"code":)" + std::to_string(code) + "}"), verdict::retry) << code;
     for (int code : {19021, 230025, 230006, 230002, 230028})
-        EXPECT_EQ(a.classify(400, R"({"code":)" + std::to_string(code) + "}"), verdict::permanent_failure) << code;
+        EXPECT_EQ(a.classify(400, R"({"code":)" + std::to_string(code) + "}"), verdict::permanent_failure)
+            << code;
     EXPECT_EQ(a.classify(503, "<html>bad gateway</html>"), verdict::retry);
     EXPECT_EQ(a.classify(500, R"({"code":1,"msg":"internal"})"), verdict::retry);
     EXPECT_EQ(a.classify(0, ""), verdict::retry);

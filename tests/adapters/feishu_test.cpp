@@ -87,7 +87,8 @@ json card_event(const json& value) {
               {"action", {{"tag", "button"}, {"value", value}}},
               {"host", "im_message"},
               {"context",
-               {{"open_message_id", "om_x100b4c3e1c5a8cc0"}, {"open_chat_id", "oc_5ad11d72b830411d72b836c20"}}}}}};
+               {{"open_message_id", "om_x100b4c3e1c5a8cc0"},
+                {"open_chat_id", "oc_5ad11d72b830411d72b836c20"}}}}}};
 }
 
 void expect_refused(const inbound_result& r, errc e, int status) {
@@ -153,7 +154,8 @@ TEST(FeishuDecode, UrlVerificationChallenge) {
     auto plain_config = config();
     plain_config.encrypt_key.clear();
     raw_request p{"POST", "/hooks/feishu", {}, challenge.dump()};
-    EXPECT_EQ(json::parse(feishu_adapter(plain_config).decode(p, now).reply->body)["challenge"], "ajls384kdjx98XX");
+    EXPECT_EQ(json::parse(feishu_adapter(plain_config).decode(p, now).reply->body)["challenge"],
+              "ajls384kdjx98XX");
     // A wrong token: refused, no challenge answered.
     challenge["token"] = "vt-wrong";
     auto bad = signed_request(challenge.dump());
@@ -165,7 +167,8 @@ TEST(FeishuDecode, UrlVerificationChallenge) {
 
 TEST(FeishuDecode, SignedEncryptedTextMessage) {
     feishu_adapter a(config());
-    auto out = a.decode(signed_request(message_event("@_user_1 受理 P1 @_user_2", bot_and_zhoumin()).dump()), now);
+    auto out =
+        a.decode(signed_request(message_event("@_user_1 受理 P1 @_user_2", bot_and_zhoumin()).dump()), now);
     ASSERT_FALSE(out.error) << out.detail;
     ASSERT_TRUE(out.message);
     const auto& m = *out.message;
@@ -225,8 +228,8 @@ TEST(FeishuDecode, RefusalsAcceptNothing) {
     expect_refused(feishu_adapter(plain).decode(signed_request(event), now), errc::decrypt_failed, 400);
     // No token configured: nothing authenticates.
     plain.verification_token.clear();
-    expect_refused(feishu_adapter(plain).decode({"POST", "/hooks/feishu", {}, event}, now), errc::bad_signature,
-                   401);
+    expect_refused(feishu_adapter(plain).decode({"POST", "/hooks/feishu", {}, event}, now),
+                   errc::bad_signature, 401);
     // A message without its chat id.
     auto no_chat = message_event("受理 P1");
     no_chat["event"]["message"].erase("chat_id");
@@ -245,15 +248,16 @@ TEST(FeishuDecode, OtherEventsAreAnswered200WithoutAMessage) {
 
 TEST(FeishuDecode, PostImageAndFileMessages) {
     feishu_adapter a(config());
-    json post = {{"title", "产品质量投诉"},
-                 {"content",
-                  json::array({json::array({{{"tag", "at"}, {"user_id", "@_user_1"}, {"user_name", "投诉机器人"}},
-                                            {{"tag", "text"}, {"text", " 投诉人：张三"}}}),
-                               json::array({{{"tag", "text"}, {"text", "产品存在的质量问题：螺纹滑牙"}},
-                                            {{"tag", "img"}, {"image_key", "img_v2_041b"}}}),
-                               json::array({{{"tag", "text"}, {"text", "请"}},
-                                            {{"tag", "at"}, {"user_id", "@_user_2"}, {"user_name", "周敏"}},
-                                            {{"tag", "text"}, {"text", " 受理"}}})})}};
+    json post = {
+        {"title", "产品质量投诉"},
+        {"content",
+         json::array({json::array({{{"tag", "at"}, {"user_id", "@_user_1"}, {"user_name", "投诉机器人"}},
+                                   {{"tag", "text"}, {"text", " 投诉人：张三"}}}),
+                      json::array({{{"tag", "text"}, {"text", "产品存在的质量问题：螺纹滑牙"}},
+                                   {{"tag", "img"}, {"image_key", "img_v2_041b"}}}),
+                      json::array({{{"tag", "text"}, {"text", "请"}},
+                                   {{"tag", "at"}, {"user_id", "@_user_2"}, {"user_name", "周敏"}},
+                                   {{"tag", "text"}, {"text", " 受理"}}})})}};
     auto out = a.decode(signed_request(message_event("", bot_and_zhoumin(), "post", post).dump()), now);
     ASSERT_TRUE(out.message) << out.detail;
     EXPECT_EQ(out.message->text, "产品质量投诉\n 投诉人：张三\n产品存在的质量问题：螺纹滑牙\n请@周敏 受理");
@@ -265,12 +269,14 @@ TEST(FeishuDecode, PostImageAndFileMessages) {
     ASSERT_TRUE(zh.message);
     EXPECT_EQ(zh.message->text, out.message->text);
 
-    auto image = a.decode(signed_request(message_event("", {}, "image", {{"image_key", "img_v2_9d"}}).dump()), now);
+    auto image =
+        a.decode(signed_request(message_event("", {}, "image", {{"image_key", "img_v2_9d"}}).dump()), now);
     ASSERT_TRUE(image.message);
     EXPECT_EQ(image.message->unreadable, "image");
     EXPECT_EQ(image.message->attachments, (std::vector<core::attachment>{{"image", "img_v2_9d"}}));
     auto file = a.decode(
-        signed_request(message_event("", {}, "file", {{"file_key", "file_v2_1"}, {"file_name", "质检报告.pdf"}}).dump()),
+        signed_request(
+            message_event("", {}, "file", {{"file_key", "file_v2_1"}, {"file_name", "质检报告.pdf"}}).dump()),
         now);
     ASSERT_TRUE(file.message);
     EXPECT_EQ(file.message->unreadable, "file");
