@@ -226,7 +226,10 @@ asio::awaitable<feishu_ws::outcome> feishu_ws::session() {
 
 template <class Ws>
 asio::awaitable<bool> feishu_ws::write(connection<Ws>& c, std::string bytes) {
-    while (c.writing) co_await c.write_done.async_wait(use_tuple);  // one write at a time
+    while (c.writing) {  // one write at a time
+        auto [ec] = co_await c.write_done.async_wait(use_tuple);
+        (void)ec;
+    }
     if (!c.open) co_return false;
     c.writing = true;
     c.write_done.expires_at(asio::steady_timer::time_point::max());
@@ -248,7 +251,9 @@ asio::awaitable<void> feishu_ws::ping_loop(std::shared_ptr<connection<Ws>> c) {
             beast::get_lowest_layer(c->ws).cancel();
             break;
         }
-        if (!co_await write(*c, feishu::ping_bytes(c->service_id))) break;
+        // (Not inside the condition: g++ 12 mis-destroys the temporaries of a co_await there.)
+        const bool sent = co_await write(*c, feishu::ping_bytes(c->service_id));
+        if (!sent) break;
         ++stats_.pings;
         c->ping.expires_after(s_.config.ping_interval);
         co_await c->ping.async_wait(use_tuple);
@@ -331,7 +336,8 @@ asio::awaitable<void> feishu_ws::on_data(connection<Ws>& c, pbbp2::Frame frame) 
     }
     const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - started);
     const std::string data = r.reply ? r.reply->body : std::string{};
-    if (co_await write(c, feishu::ack_bytes(std::move(frame), 200, took, data))) ++stats_.acks;
+    const bool sent = co_await write(c, feishu::ack_bytes(std::move(frame), 200, took, data));
+    if (sent) ++stats_.acks;
 }
 
 }  // namespace app
