@@ -86,21 +86,28 @@ int base64_value(char c) {
 
 }  // namespace
 
-std::string sha1_hex(std::string_view data) {
-    static constexpr char hex[] = "0123456789abcdef";
-    const std::string raw = digest(EVP_sha1(), data);
+std::string to_hex(std::string_view raw) {
+    static constexpr char digits[] = "0123456789abcdef";
     std::string out;
     out.reserve(raw.size() * 2);
     for (const char ch : raw) {
         const auto b = static_cast<unsigned char>(ch);
-        out.push_back(hex[b >> 4]);
-        out.push_back(hex[b & 0x0f]);
+        out.push_back(digits[b >> 4]);
+        out.push_back(digits[b & 0x0f]);
     }
     return out;
 }
 
+std::string sha1_hex(std::string_view data) {
+    return to_hex(digest(EVP_sha1(), data));
+}
+
 std::string sha256(std::string_view data) {
     return digest(EVP_sha256(), data);
+}
+
+std::string sha256_hex(std::string_view data) {
+    return to_hex(sha256(data));
 }
 
 std::string hmac_sha256(std::string_view key, std::string_view message) {
@@ -177,6 +184,23 @@ std::optional<std::string> pkcs7_unpad(std::string_view data, std::size_t block)
         if (static_cast<unsigned char>(data[i]) != pad) return std::nullopt;
     }
     return std::string(data.substr(0, data.size() - pad));
+}
+
+std::optional<std::string> feishu_decrypt(std::string_view encrypt_key, std::string_view encrypted_base64) {
+    const auto raw = base64_decode(encrypted_base64);
+    if (!raw || raw->size() < 32 || raw->size() % 16 != 0) return std::nullopt;
+    const std::string key = sha256(encrypt_key);
+    const std::string_view all(*raw);
+    const auto padded = aes_256_cbc_decrypt(key, all.substr(0, 16), all.substr(16));
+    if (!padded) return std::nullopt;
+    return pkcs7_unpad(*padded, 16);
+}
+
+std::string feishu_encrypt(std::string_view encrypt_key, std::string_view plain, std::string_view iv16) {
+    if (iv16.size() != 16) throw std::invalid_argument("feishu_encrypt needs a 16-byte IV");
+    const auto cipher = aes_256_cbc_encrypt(sha256(encrypt_key), iv16, pkcs7_pad(plain, 16));
+    if (!cipher) throw std::runtime_error("OpenSSL AES encrypt failed");
+    return base64_encode(std::string(iv16) + *cipher);
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {

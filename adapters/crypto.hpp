@@ -19,6 +19,10 @@ namespace adapters::crypto {
 std::string sha1_hex(std::string_view data);
 // Raw SHA-256 digest of `data` (32 bytes).
 std::string sha256(std::string_view data);
+// Lowercase hex SHA-256 of `data` (64 chars).
+std::string sha256_hex(std::string_view data);
+// Lowercase hex of raw bytes.
+std::string to_hex(std::string_view raw);
 // Raw HMAC-SHA256(key, message) (32 bytes).
 std::string hmac_sha256(std::string_view key, std::string_view message);
 
@@ -42,6 +46,13 @@ std::optional<std::string> aes_256_cbc_decrypt(std::string_view key, std::string
 // byte p is in 1..block and the last p bytes all equal p; nullopt otherwise.
 std::string pkcs7_pad(std::string_view data, std::size_t block);
 std::optional<std::string> pkcs7_unpad(std::string_view data, std::size_t block);
+
+// Feishu/Lark event encryption (PROTOCOLS 4.2): key = SHA-256(encrypt_key), the Base64 text is
+// IV (16 bytes) ‖ AES-256-CBC ciphertext with standard 16-byte PKCS#7. nullopt on bad Base64, a
+// length that is not IV plus whole blocks, or bad padding (a wrong key shows up here).
+std::optional<std::string> feishu_decrypt(std::string_view encrypt_key, std::string_view encrypted_base64);
+// The inverse with a caller-chosen 16-byte IV (tests and the fake platform; the bot never encrypts).
+std::string feishu_encrypt(std::string_view encrypt_key, std::string_view plain, std::string_view iv16);
 
 // Constant-time equality (CRYPTO_memcmp). Different lengths compare unequal at once: the length of
 // a signature is public.

@@ -27,6 +27,7 @@ std::unique_ptr<adapters::adapter> build_adapter(const rules::platform_settings&
         throw std::runtime_error(missing);
     if (p.name == "dingtalk") return build_dingtalk(p, env);
     if (p.name == "wecom") return build_wecom(p, env, chats);
+    if (p.name == "feishu") return build_feishu(p, env, chats);
     throw std::runtime_error("unknown platform " + p.name + ": use dingtalk, wecom, feishu or slack");
 }
 
@@ -47,6 +48,7 @@ void apply_limits(const rules::platform_settings& p, chat_binding& chat) {
 std::unique_ptr<connection_runner> start_connection(const rules::platform_settings& p, serve_context& ctx) {
     if (p.name == "dingtalk") return start_dingtalk(p, ctx);
     if (p.name == "wecom") return start_wecom(p, ctx);
+    if (p.name == "feishu") return start_feishu(p, ctx);
     return nullptr;
 }
 

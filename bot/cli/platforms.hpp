@@ -33,7 +33,7 @@ std::string secret_of(const rules::platform_settings& p, const env_reader& env, 
 // Builds the adapter of one configured platform, with its secrets from the environment. Throws
 // std::runtime_error naming the missing variable (never its value) when a secret is absent. With
 // `posts` false (no chat is bound to the platform) the outbound webhook is optional. `chats`: the
-// configured chats (WeCom's long connection posts to the conversation a chat is bound to).
+// configured chats (WeCom's long connection and Feishu post to the conversation a chat is bound to).
 std::unique_ptr<adapters::adapter> build_adapter(const rules::platform_settings& p, const env_reader& env,
                                                  bool posts = true,
                                                  const std::vector<rules::chat_settings>& chats = {});
@@ -76,5 +76,11 @@ std::unique_ptr<connection_runner> start_wecom(const rules::platform_settings& p
 // variable that is unset, or a bad key.
 std::unique_ptr<adapters::dingtalk_events> build_dingtalk_events(const rules::platform_settings& p,
                                                                  const env_reader& env);
+// Feishu: the adapter (chats bound with `conversation: oc_…` are posted to by that id); start_feishu
+// routes Feishu's posts through the tenant-token delivery (both modes) and, in websocket mode,
+// opens the event long connection.
+std::unique_ptr<adapters::adapter> build_feishu(const rules::platform_settings& p, const env_reader& env,
+                                                const std::vector<rules::chat_settings>& chats = {});
+std::unique_ptr<connection_runner> start_feishu(const rules::platform_settings& p, serve_context& ctx);
 
 }  // namespace app
