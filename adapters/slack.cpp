@@ -68,10 +68,9 @@ bool starts_with_ci(std::string_view s, std::string_view prefix) {
 // application/x-www-form-urlencoded fields ('+' is a space), through Boost.URL; the first of a
 // repeated name wins. nullopt when the body is not such a string.
 std::optional<std::map<std::string, std::string>> form_fields(std::string_view body) {
-    auto parsed = boost::urls::parse_query(body);
-    if (!parsed) return std::nullopt;
+    if (!boost::urls::parse_query(body)) return std::nullopt;  // checked first: the view below would throw
     std::map<std::string, std::string> out;
-    boost::urls::params_view params(*parsed, boost::urls::encoding_opts(/*space_as_plus=*/true));
+    boost::urls::params_view params(body, boost::urls::encoding_opts(/*space_as_plus=*/true));
     for (const auto& p : params) out.try_emplace(p.key, p.value);
     return out;
 }
