@@ -30,9 +30,11 @@ std::string secret_of(const rules::platform_settings& p, const env_reader& env, 
 
 // Builds the adapter of one configured platform, with its secrets from the environment. Throws
 // std::runtime_error naming the missing variable (never its value) when a secret is absent. With
-// `posts` false (no chat is bound to the platform) the outbound webhook is optional.
+// `posts` false (no chat is bound to the platform) the outbound webhook is optional. `chats` are the
+// configured chats, for the platforms that post by the conversation's id (Slack's channel).
 std::unique_ptr<adapters::adapter> build_adapter(const rules::platform_settings& p, const env_reader& env,
-                                                 bool posts = true);
+                                                 bool posts = true,
+                                                 const std::vector<rules::chat_settings>& chats = {});
 
 // What a long connection needs from serve.
 struct serve_context {
@@ -58,5 +60,9 @@ std::unique_ptr<connection_runner> start_connection(const rules::platform_settin
 std::unique_ptr<adapters::adapter> build_dingtalk(const rules::platform_settings& p, const env_reader& env);
 std::unique_ptr<adapters::adapter> build_wecom(const rules::platform_settings& p, const env_reader& env);
 std::unique_ptr<connection_runner> start_dingtalk(const rules::platform_settings& p, serve_context& ctx);
+// Slack: posts go to each chat's conversation (its channel id); socket mode runs Socket Mode.
+std::unique_ptr<adapters::adapter> build_slack(const rules::platform_settings& p, const env_reader& env,
+                                               const std::vector<rules::chat_settings>& chats = {});
+std::unique_ptr<connection_runner> start_slack(const rules::platform_settings& p, serve_context& ctx);
 
 }  // namespace app

@@ -26,7 +26,7 @@ int run_serve(const rules::config& cfg) {
         // checks the URL (verification) before anyone can post, and the log then names the chat
         // ids of the messages that arrive, which is how the operator finds the one to bind.
         try {
-            adapters[p.name] = build_adapter(p, read_env, used);
+            adapters[p.name] = build_adapter(p, read_env, used, cfg.chats);
             if (!used)
                 spdlog::info(
                     "platform {}: no chat is bound to it; /hooks/{} answers URL verification and "

@@ -4,7 +4,8 @@
 // channel — faster ones get 429 with Retry-After), counting the posts per channel; and the Socket
 // Mode endpoint: hello on every socket, then each socket's script (envelopes, disconnects, drops),
 // recording the acks it reads and when sockets open and close. Test secrets are listed in
-// tests/support/test_secrets.txt.
+// tests/support/test_secrets.txt (with the signing secret of Slack's published example, which the
+// end-to-end tests give the bot).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -25,7 +26,6 @@ namespace fake {
 
 inline const std::string slack_bot_token = "xoxb-fake-bot-7d1e22b0";
 inline const std::string slack_app_token = "xapp-1-fake-app-3c9b41e5";
-inline const std::string slack_signing_secret = "slackFakeSigningSecret-a81f07";
 
 // An events_api envelope carrying an app_mention of the bot U0BOT by `user` in `channel` at `ts`.
 std::string slack_mention_envelope(const std::string& envelope_id, const std::string& user,
