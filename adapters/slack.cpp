@@ -193,7 +193,11 @@ inbound_result slack_adapter::decode_event(std::string_view json_text, core::ins
     m.sender = *user;
     const auto* raw_text = string_field(event, "text");
     m.text = slack_readable(raw_text != nullptr ? *raw_text : std::string{}, bot, *type == "app_mention");
-    if (const auto files = event.find("files"); files != event.end() && files->is_array()) {
+    // Files only from a post addressed to the bot: the bot answers a file it cannot read, and a
+    // channel's other pictures are none of its business.
+    const bool addressed = *type == "app_mention" || (raw_text != nullptr && !bot.empty() &&
+                                                      raw_text->find("<@" + bot) != std::string::npos);
+    if (const auto files = event.find("files"); addressed && files != event.end() && files->is_array()) {
         for (const auto& f : *files)
             if (const auto* id = nonempty(f, "id")) m.attachments.push_back({"file", *id});
     }

@@ -261,6 +261,8 @@ asio::awaitable<void> slack_socket::serve(Ws& ws, std::shared_ptr<conn> c) {
                     "Turn Socket Mode back on (api.slack.com/apps → Socket Mode) or use `mode: http`, then "
                     "restart the bot");
                 disabled_ = true;
+                for (auto& [id, other] : conns_)
+                    if (id != c->id && other->cancel) other->cancel();
                 wake(wake_reason::ended);
                 break;
             }

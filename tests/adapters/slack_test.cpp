@@ -267,6 +267,24 @@ TEST(SlackDecode, EditsBotsOurOwnPostsAndOtherEventsAreNotMessages) {
                    errc::unsupported_event);
 }
 
+TEST(SlackDecode, FilesCountOnlyInPostsToTheBot) {
+    const auto a = make_adapter();
+    auto photo = event_body("app_mention", "<@U0BOT>");
+    photo["event"]["files"] = {{{"id", "F0PHOTO1"}, {"name", "螺栓.jpg"}}};
+    const auto r = a.decode(signed_request(photo.dump()), now);
+    ASSERT_TRUE(r.message.has_value());
+    EXPECT_EQ(r.message->attachments, (std::vector<core::attachment>{{"file", "F0PHOTO1"}}));
+    EXPECT_EQ(r.message->unreadable, "file");
+    // The same picture shared in the channel without mentioning the bot: only its text.
+    auto shared = event_body("message", "");
+    shared["event"]["subtype"] = "file_share";
+    shared["event"]["files"] = {{{"id", "F0PHOTO2"}}};
+    const auto s = a.decode(signed_request(shared.dump()), now);
+    ASSERT_TRUE(s.message.has_value());
+    EXPECT_TRUE(s.message->attachments.empty());
+    EXPECT_TRUE(s.message->unreadable.empty());
+}
+
 TEST(SlackDecode, MalformedBodiesAreRefused) {
     const auto a = make_adapter();
     expect_refused(a.decode(signed_request("投诉 P1"), now), errc::malformed_body);
