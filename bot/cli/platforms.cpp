@@ -28,6 +28,7 @@ std::unique_ptr<adapters::adapter> build_adapter(const rules::platform_settings&
     if (p.name == "dingtalk") return build_dingtalk(p, env);
     if (p.name == "wecom") return build_wecom(p, env, chats);
     if (p.name == "feishu") return build_feishu(p, env, chats);
+    if (p.name == "slack") return build_slack(p, env, chats);
     throw std::runtime_error("unknown platform " + p.name + ": use dingtalk, wecom, feishu or slack");
 }
 
@@ -49,6 +50,7 @@ std::unique_ptr<connection_runner> start_connection(const rules::platform_settin
     if (p.name == "dingtalk") return start_dingtalk(p, ctx);
     if (p.name == "wecom") return start_wecom(p, ctx);
     if (p.name == "feishu") return start_feishu(p, ctx);
+    if (p.name == "slack") return start_slack(p, ctx);
     return nullptr;
 }
 

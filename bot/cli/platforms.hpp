@@ -33,7 +33,7 @@ std::string secret_of(const rules::platform_settings& p, const env_reader& env, 
 // Builds the adapter of one configured platform, with its secrets from the environment. Throws
 // std::runtime_error naming the missing variable (never its value) when a secret is absent. With
 // `posts` false (no chat is bound to the platform) the outbound webhook is optional. `chats`: the
-// configured chats (WeCom's long connection and Feishu post to the conversation a chat is bound to).
+// configured chats (WeCom's long connection, Feishu and Slack post to the conversation a chat is bound to).
 std::unique_ptr<adapters::adapter> build_adapter(const rules::platform_settings& p, const env_reader& env,
                                                  bool posts = true,
                                                  const std::vector<rules::chat_settings>& chats = {});
@@ -82,5 +82,9 @@ std::unique_ptr<adapters::dingtalk_events> build_dingtalk_events(const rules::pl
 std::unique_ptr<adapters::adapter> build_feishu(const rules::platform_settings& p, const env_reader& env,
                                                 const std::vector<rules::chat_settings>& chats = {});
 std::unique_ptr<connection_runner> start_feishu(const rules::platform_settings& p, serve_context& ctx);
+// Slack: posts go to each chat's conversation (its channel id); socket mode runs Socket Mode.
+std::unique_ptr<adapters::adapter> build_slack(const rules::platform_settings& p, const env_reader& env,
+                                               const std::vector<rules::chat_settings>& chats = {});
+std::unique_ptr<connection_runner> start_slack(const rules::platform_settings& p, serve_context& ctx);
 
 }  // namespace app
