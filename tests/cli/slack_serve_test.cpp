@@ -104,6 +104,31 @@ std::string press(const std::string& user, const std::string& command, const std
 
 }  // namespace
 
+// The published example as published, on a bot whose clock runs from the example's moment
+// (serve --clock-from): authentic and in the window, so the live hook takes it (a slash command,
+// nothing the bot uses: 200); one byte of the body changed, it is refused.
+TEST(SlackServe, ThePublishedExampleAsPublishedPassesTheLiveHookAtItsOwnMoment) {
+    test_support::temp_dir dir;
+    threaded_slack_server slack;
+    slack->set_channels({"C0GROUP01"});
+    fake::bot_setup setup{
+        "platforms:\n  slack: { mode: http, bot_token_env: S_BOT_TOKEN, signing_secret_env: "
+        "S_SIGNING, api: \"" +
+            slack->api() + "\" }\nchats:\n  - { id: group, platform: slack, conversation: C0GROUP01 }\n",
+        {{"S_BOT_TOKEN", slack_bot_token}, {"S_SIGNING", doc_secret}},
+        slack_organization()};
+    setup.args = {"--clock-from", "2018-07-12T18:37:28Z"};  // 30 s after the example was signed
+    bot_process bot(dir / "bot.db", setup);
+    ASSERT_TRUE(bot.start()) << bot.log();
+    const std::map<std::string, std::string> headers{{"Content-Type", "application/x-www-form-urlencoded"},
+                                                     {"X-Slack-Request-Timestamp", doc_timestamp},
+                                                     {"X-Slack-Signature", doc_signature}};
+    EXPECT_EQ(bot.request(http::verb::post, "/hooks/slack", doc_body, headers).status, 200) << bot.log();
+    auto tampered = doc_body;
+    tampered[tampered.find("roadrunner")] = 'R';
+    EXPECT_EQ(bot.request(http::verb::post, "/hooks/slack", tampered, headers).status, 401);
+}
+
 TEST(SlackServe, HttpModeVerifiesRegistersAndAnswersInTheThreadWithMentions) {
     test_support::temp_dir dir;
     threaded_slack_server slack;

@@ -32,7 +32,10 @@ std::string example_organization() {
 }
 
 bot_process::bot_process(std::filesystem::path db, bot_setup setup, const std::string& name)
-    : db_(std::move(db)), port_(test_support::free_port()), env_(std::move(setup.env)) {
+    : db_(std::move(db)),
+      port_(test_support::free_port()),
+      env_(std::move(setup.env)),
+      args_(std::move(setup.args)) {
     auto company = setup.organization.empty()
                        ? test_support::read_file(test_support::source_path("examples/company.yaml"))
                        : setup.organization;
@@ -54,8 +57,9 @@ bot_process::bot_process(std::filesystem::path db, const std::string& webhook_ur
       }()) {}
 
 void bot_process::launch() {
-    proc_ = std::make_unique<test_support::child_process>(
-        std::vector<std::string>{BOT_BINARY, "serve", "--config", config_.string()}, env_, log_);
+    std::vector<std::string> argv{BOT_BINARY, "serve", "--config", config_.string()};
+    argv.insert(argv.end(), args_.begin(), args_.end());
+    proc_ = std::make_unique<test_support::child_process>(argv, env_, log_);
 }
 
 bool bot_process::start(std::chrono::milliseconds limit) {

@@ -28,7 +28,8 @@ struct bot_setup {
     std::string yaml;
     std::vector<std::pair<std::string, std::string>> env;
     std::string organization;
-    std::string server{};  // more of the server: map, e.g. ", dashboard: false"
+    std::string server{};             // more of the server: map, e.g. ", dashboard: false"
+    std::vector<std::string> args{};  // more arguments for serve, e.g. {"--clock-from", "…"}
 };
 
 // The organization part of config.example.yaml (what comes before its `serve` settings).
@@ -78,6 +79,7 @@ class bot_process {
     unsigned short port_;
     std::vector<std::pair<std::string, std::string>> env_;
     std::filesystem::path config_, log_;
+    std::vector<std::string> args_;
     std::unique_ptr<test_support::child_process> proc_;
 };
 
