@@ -170,22 +170,24 @@ serve_findings check_for_serve(const YAML::Node& root, const rules::config& cfg,
         }
     }
 
-    // WeCom's long connection posts by the group's chatid: a chat without one has nowhere to go
-    // unless a group robot webhook is there.
+    // Platforms that post by the conversation's own id (WeCom's long connection, Feishu, Slack): a
+    // chat without one has nowhere to go, unless a group robot webhook carries the posts.
     for (const auto& p : cfg.platforms) {
-        if (p.name != "wecom" || p.mode != "websocket" || p.env.count("webhook")) continue;
+        bool by_id = (p.name == "wecom" && p.mode == "websocket") || p.name == "feishu" || p.name == "slack";
+        if (!by_id || (p.name != "slack" && p.env.count("webhook"))) continue;
+        const std::string what = p.name == "slack" ? "the channel id (C…, under the channel's name → About)"
+                                 : p.name == "feishu" ? "the group's chat_id (oc_…)"
+                                                      : "the group's chatid";
         auto chats_node = node(root["chats"]);
         for (std::size_t i = 0; i < cfg.chats.size(); ++i) {
             const auto& c = cfg.chats[i];
-            if (c.platform != "wecom" || !c.conversation.empty()) continue;
+            if (c.platform != p.name || !c.conversation.empty()) continue;
             auto cnode =
                 chats_node && chats_node.IsSequence() && i < chats_node.size() ? node(chats_node[i]) : none;
-            out.errors.push_back(R.make(cnode,
-                                        "chat '" + c.id +
-                                            "' on WeCom's long connection has no `conversation`: the bot "
-                                            "cannot post there",
-                                        "add conversation: <the group's chatid> (the log names it with the "
-                                        "first message from the group), or a group robot with webhook_env"));
+            out.errors.push_back(R.make(
+                cnode,
+                "chat '" + c.id + "' on " + p.name + " has no `conversation`: the bot cannot post there",
+                "add conversation: <" + what + "> (the log names it with the first message from the group)"));
         }
     }
 

@@ -55,6 +55,12 @@ bool outbox_sender::allowed(const chat_route& route, core::instant now, core::in
     return true;
 }
 
+// g++ 12 warns about the coroutine frame's operator delete (-Wmismatched-new-delete, a false
+// positive: GCC PR 109224) depending on what the frame holds.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
 asio::awaitable<core::instant> outbox_sender::pass() {
     auto now = clock_.now();
     core::instant next = now + std::chrono::seconds(30);
@@ -100,6 +106,18 @@ asio::awaitable<core::instant> outbox_sender::pass() {
                                        : route->adapter->encode_reply(handle, row.post, mentions, now);
         bool via_reply = !requests.empty();
         if (!via_reply) requests = route->adapter->encode(row.post, mentions, now);
+        if (requests.empty()) {
+            // Nothing the adapter can send this through (no robot, no conversation id for the chat):
+            // kept as failed for /healthz, never marked sent.
+            const std::string why = "no way to post into chat '" + row.post.chat + "' on " +
+                                    std::string(route->adapter->platform()) +
+                                    ": give the chat its conversation id under chats:, or a group robot";
+            spdlog::error("post {}: {}", row.id, why);
+            db_.mark_failed(row.id, row.attempts, why, now);
+            ++stats_.failed;
+            blocked_chats.erase(row.post.chat);
+            continue;
+        }
         // A long post is several requests, and each counts against the robot's limit (DingTalk
         // blocks a robot for 10 minutes past 20 a minute): the parts go out as the limit allows,
         // the chat's later posts waiting behind them. The parts the platform accepted are
@@ -146,7 +164,7 @@ asio::awaitable<core::instant> outbox_sender::pass() {
             parts_sent_.erase(row.id);
         if (waiting) continue;  // the rest of the post when the robot's window has room
         now = clock_.now();
-        if (!delivered && via_reply) {
+        if (!delivered && via_reply && verdict == adapters::adapter::send_verdict::permanent_failure) {
             // The message's own reply path is gone (DingTalk's session expired, a used response_url):
             // forget it and send the post through the group robot at once, no attempt counted.
             spdlog::info("post {} to chat '{}': the reply path failed ({}); sending through the group robot",
@@ -203,6 +221,10 @@ asio::awaitable<core::instant> outbox_sender::pass() {
     }
     co_return next;
 }
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 asio::awaitable<void> outbox_sender::run() {
     while (!stopping_) {

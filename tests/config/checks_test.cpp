@@ -368,7 +368,7 @@ TEST(ServeChecks, FeishuHttpModeAlsoNeedsTheVerificationTokenAndLarkIsADomain) {
     auto r =
         parse(org +
               "platforms:\n  feishu: { mode: http, domain: larksuite, app_id_env: FS_ID, app_secret_env: "
-              "FS_SECRET }\nchats:\n  - { id: group, platform: feishu }\n");
+              "FS_SECRET }\nchats:\n  - { id: group, platform: feishu, conversation: oc_1 }\n");
     ASSERT_TRUE(r.config) << all(r.errors);
     EXPECT_EQ(r.config->platforms.at(0).gateway, "https://open.larksuite.com");
     ASSERT_EQ(r.serve_errors.size(), 1u) << all(r.serve_errors);
@@ -397,7 +397,7 @@ TEST(ServeChecks, SlackSocketModeNeedsTheBotAndAppTokensHttpModeTheSigningSecret
     EXPECT_TRUE(has(socket.serve_errors, "has no `app_token_env` — add `app_token_env: SLACK_APP_TOKEN`"));
     auto http = parse(org +
                       "platforms:\n  slack: { mode: http, bot_token_env: SL_BOT }\nchats:\n"
-                      "  - { id: group, platform: slack }\n");
+                      "  - { id: group, platform: slack, conversation: C01 }\n");
     ASSERT_TRUE(http.config) << all(http.errors);
     ASSERT_EQ(http.serve_errors.size(), 1u) << all(http.serve_errors);
     EXPECT_TRUE(has(http.serve_errors, "has no `signing_secret_env`")) << all(http.serve_errors);
@@ -418,7 +418,8 @@ TEST(ServeChecks, WecomWebsocketModeNeedsTheBotIdAndSecretButNoCallbackKeys) {
               "platforms:\n  wecom: { mode: websocket, bot_id_env: WC_BOT, secret_env: WC_SECRET }\n"
               "chats:\n  - { id: group, platform: wecom }\n");
     ASSERT_TRUE(unbound.config) << all(unbound.errors);
-    EXPECT_TRUE(has(unbound.serve_errors, "chat 'group' on WeCom's long connection has no `conversation`"))
+    EXPECT_TRUE(
+        has(unbound.serve_errors, "chat 'group' on wecom has no `conversation`: the bot cannot post there"))
         << all(unbound.serve_errors);
 }
 
@@ -444,4 +445,22 @@ TEST(ServeChecks, DingtalkEventSecretsComeInPairsWithTheirReceiveId) {
                     "chats:\n  - { id: group, platform: dingtalk }\n");
     ASSERT_TRUE(ok.config) << all(ok.errors);
     EXPECT_EQ(ok.config->platforms.at(0).receive_id, "dingabc123");
+}
+
+TEST(ServeChecks, SlackAndFeishuChatsNeedTheirConversationIdUnlessARobotCarriesThePosts) {
+    auto r = parse(org +
+                   "platforms:\n  slack: { mode: http, bot_token_env: SB, signing_secret_env: SS }\n"
+                   "  feishu: { app_id_env: FI, app_secret_env: FS }\n"
+                   "chats:\n  - { id: group, platform: slack }\n  - { id: fs, platform: feishu }\n");
+    ASSERT_TRUE(r.config) << all(r.errors);
+    EXPECT_TRUE(has(r.serve_errors,
+                    "chat 'group' on slack has no `conversation`: the bot cannot post there — add "
+                    "conversation: <the channel id (C…"))
+        << all(r.serve_errors);
+    EXPECT_TRUE(has(r.serve_errors, "chat 'fs' on feishu has no `conversation`")) << all(r.serve_errors);
+    auto robot = parse(org +
+                       "platforms:\n  feishu: { app_id_env: FI, app_secret_env: FS, webhook_env: FW }\n"
+                       "chats:\n  - { id: group, platform: feishu }\n");
+    ASSERT_TRUE(robot.config) << all(robot.errors);
+    EXPECT_TRUE(robot.serve_errors.empty()) << all(robot.serve_errors);
 }
