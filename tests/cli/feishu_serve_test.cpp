@@ -10,11 +10,16 @@
 #include <nlohmann/json.hpp>
 
 #include <csignal>
+#include <filesystem>
+#include <map>
+#include <random>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include "adapters/crypto.hpp"
 #include "adapters/feishu.hpp"
+#include "storage/sql_console.hpp"
 #include "support/bot_process.hpp"
 #include "support/feishu_server.hpp"
 
@@ -178,4 +183,73 @@ TEST(FeishuServe, WebsocketModeCommitsThenAcksAndAnswers) {
     bot.proc().signal(SIGTERM);
     EXPECT_EQ(bot.proc().wait(10s), 0) << bot.log();
     expect_clean_log(bot);
+}
+
+namespace {
+
+std::string customer_complaint(int i) {
+    std::string text = complaint;
+    text.replace(text.find("华东五金有限公司"), std::string("华东五金有限公司").size(),
+                 "客户甲" + std::to_string(i));
+    return text;
+}
+
+std::int64_t scalar(const std::filesystem::path& db, const std::string& sql) {
+    storage::sql_console d(db.string());
+    d.set_busy_timeout(5000);
+    return d.scalar(sql);
+}
+
+}  // namespace
+
+// Fault: the bot is SIGKILLed at random moments while complaints arrive over the long connection;
+// after each restart Feishu pushes again what was not acknowledged. Every complaint is registered
+// exactly once, every event is acknowledged in the end, nothing acknowledged was lost.
+TEST(FeishuServe, KilledAtRandomOverTheLongConnectionLosesNothingAndRegistersEachOnce) {
+    test_support::temp_dir dir;
+    feishu_server server;
+    bot_process bot(dir / "bot.db", feishu_setup(server, "websocket"));
+    std::mt19937 rng(std::random_device{}());
+    constexpr int events = 12;
+    auto acked = [&] {
+        std::set<std::string> ids;
+        for (const auto& f : server.acks())
+            for (const auto& h : f.headers())
+                if (h.key() == "message_id") ids.insert(h.value());
+        return ids;
+    };
+    std::map<int, std::vector<std::string>> frames;  // event → the frame ids it was pushed as
+    auto done = [&](int i) {
+        auto a = acked();
+        for (const auto& f : frames[i])
+            if (a.count(f)) return true;
+        return false;
+    };
+    for (int round = 0; round < 11; ++round) {
+        const int before = server.connections();
+        ASSERT_TRUE(bot.start()) << bot.log();
+        for (int i = 0; i < 1000 && server.connections() == before; ++i) std::this_thread::sleep_for(10ms);
+        ASSERT_GT(server.connections(), before) << bot.log();
+        for (int i = 0; i < events; ++i)
+            if (!done(i))
+                frames[i].push_back(server.push(feishu_text_event(
+                    "om_fault_" + std::to_string(i), "ou_ZhangSan", chat, customer_complaint(i))));
+        if (round == 10) break;  // the last run is left to finish
+        std::this_thread::sleep_for(
+            std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 120)(rng)));
+        bot.kill();
+    }
+    for (int i = 0; i < 1500; ++i) {
+        bool all = true;
+        for (int e = 0; e < events; ++e) all = all && done(e);
+        if (all) break;
+        std::this_thread::sleep_for(10ms);
+    }
+    for (int e = 0; e < events; ++e) EXPECT_TRUE(done(e)) << "event " << e << " never acknowledged";
+    bot.stop();
+    EXPECT_EQ(scalar(dir / "bot.db", "SELECT COUNT(*) FROM complaints"), events);
+    for (int e = 0; e < events; ++e)
+        EXPECT_EQ(scalar(dir / "bot.db",
+                         "SELECT COUNT(*) FROM inbound WHERE msg_id = 'om_fault_" + std::to_string(e) + "'"),
+                  1);
 }

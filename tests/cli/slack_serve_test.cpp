@@ -10,10 +10,12 @@
 #include <nlohmann/json.hpp>
 
 #include <csignal>
+#include <random>
 #include <thread>
 
 #include "adapters/crypto.hpp"
 #include "adapters/slack.hpp"
+#include "storage/sql_console.hpp"
 #include "support/bot_process.hpp"
 #include "support/fake_platforms.hpp"
 #include "support/slack_server.hpp"
@@ -244,4 +246,51 @@ TEST(SlackServe, SocketModeRegistersAComplaintAndAcksTheEnvelope) {
     const auto log = bot.log();
     for (const auto& secret : {slack_bot_token, slack_app_token})
         EXPECT_EQ(log.find(secret), std::string::npos) << "secret in the log";
+}
+
+// Fault: the bot is SIGKILLed at random moments while complaints arrive over Socket Mode; each new
+// socket gets every envelope again (Slack redelivers what was not acknowledged; the ones that were
+// come again too, as retries can). Every complaint is registered exactly once, the last socket
+// acknowledges all of them, nothing acknowledged was lost.
+TEST(SlackServe, KilledAtRandomOverSocketModeLosesNothingAndRegistersEachOnce) {
+    test_support::temp_dir dir;
+    constexpr int events = 10, rounds = 11;
+    std::vector<std::vector<socket_step>> scripts(rounds);
+    for (auto& script : scripts)
+        for (int i = 0; i < events; ++i) {
+            auto text = complaint;
+            text.replace(text.find("华东五金有限公司"), std::string("华东五金有限公司").size(),
+                         "客户乙" + std::to_string(i));
+            auto id = "env-k" + std::to_string(i);
+            script.push_back(socket_step::send(slack_mention_envelope(
+                id, "UZHANGSAN", "C0GROUP01", "1767225600.00" + std::to_string(100 + i), text)));
+            script.push_back(socket_step::await_ack(id));
+        }
+    threaded_slack_server slack(scripts);
+    bot_process bot(
+        dir / "bot.db",
+        {"platforms:\n  slack: { mode: socket, bot_token_env: S_BOT_TOKEN, app_token_env: S_APP_TOKEN, api: "
+         "\"" +
+             slack->api() + "\" }\nchats:\n  - { id: group, platform: slack, conversation: C0GROUP01 }\n",
+         {{"S_BOT_TOKEN", slack_bot_token}, {"S_APP_TOKEN", slack_app_token}},
+         slack_organization()});
+    std::mt19937 rng(std::random_device{}());
+    for (int round = 0; round < rounds - 1; ++round) {
+        const int before = slack->sockets();
+        ASSERT_TRUE(bot.start()) << bot.log();
+        ASSERT_TRUE(loopback::eventually([&] { return slack->sockets() > before; }, 10s)) << bot.log();
+        std::this_thread::sleep_for(
+            std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 150)(rng)));
+        bot.kill();
+    }
+    ASSERT_TRUE(bot.start()) << bot.log();
+    ASSERT_TRUE(loopback::eventually([&] { return slack->done(); }, 30s))
+        << "the last socket was not acknowledged";
+    bot.stop();
+    storage::sql_console db((dir / "bot.db").string());
+    EXPECT_EQ(db.scalar("SELECT COUNT(*) FROM complaints"), events);
+    for (int i = 0; i < events; ++i)
+        EXPECT_EQ(db.scalar("SELECT COUNT(*) FROM inbound WHERE msg_id = 'C0GROUP01:1767225600.00" +
+                            std::to_string(100 + i) + "'"),
+                  1);
 }
