@@ -143,6 +143,9 @@ asio::awaitable<core::instant> outbox_sender::pass() {
                 result = co_await route->deliver(requests[i]);
             else
                 result = co_await http_.send(requests[i]);
+            // The spacing counts from the platform's answer: the platform had the request by then,
+            // so the next one reaches it at least `spacing` later however long this one travelled.
+            sent_at_[route->robot].back() = std::max(sent_at_[route->robot].back(), clock_.now());
             if (!result.transport_ok) {
                 verdict = adapters::adapter::send_verdict::retry;
                 error = result.error;

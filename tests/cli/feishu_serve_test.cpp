@@ -253,3 +253,35 @@ TEST(FeishuServe, KilledAtRandomOverTheLongConnectionLosesNothingAndRegistersEac
                          "SELECT COUNT(*) FROM inbound WHERE msg_id = 'om_fault_" + std::to_string(e) + "'"),
                   1);
 }
+
+// A burst of 200 complaints over four groups: their 200 receipts keep to Feishu's five messages a
+// second per group (the fake answers 230020 to a sixth within a second, and counts), none lost,
+// none sent twice (each part's uuid is seen once).
+TEST(FeishuServe, ABurstOfTwoHundredReceiptsKeepsToFiveASecondPerGroup) {
+    test_support::temp_dir dir;
+    feishu_server server;
+    std::string chats;
+    for (int c = 0; c < 4; ++c)
+        chats += "  - { id: g" + std::to_string(c) + ", platform: feishu, conversation: oc_burst" +
+                 std::to_string(c) + " }\n";
+    bot_setup setup{
+        "platforms:\n  feishu: { mode: websocket, domain: \"" + server.url() +
+            "\", app_id_env: F_APP_ID, app_secret_env: F_APP_SECRET }\ndefault_chat: g0\nchats:\n" + chats,
+        {{"F_APP_ID", feishu_app_id}, {"F_APP_SECRET", feishu_app_secret}},
+        organization()};
+    bot_process bot(dir / "bot.db", setup);
+    ASSERT_TRUE(bot.start()) << bot.log();
+    for (int i = 0; i < 1000 && server.connections() == 0; ++i) std::this_thread::sleep_for(10ms);
+    ASSERT_EQ(server.connections(), 1) << bot.log();
+    for (int i = 0; i < 200; ++i)
+        server.push(feishu_text_event("om_burst_" + std::to_string(i), "ou_ZhangSan",
+                                      "oc_burst" + std::to_string(i % 4), customer_complaint(1000 + i)));
+    for (int i = 0; i < 6000 && server.messages().size() < 200; ++i) std::this_thread::sleep_for(10ms);
+    EXPECT_EQ(server.messages().size(), 200U) << bot.log();
+    EXPECT_EQ(server.rate_limited(), 0) << "a group got more than five messages in a second";
+    EXPECT_EQ(server.duplicates(), 0);
+    std::map<std::string, int> per_chat;
+    for (const auto& m : server.messages()) ++per_chat[m.chat];
+    EXPECT_EQ(per_chat, (std::map<std::string, int>{
+                            {"oc_burst0", 50}, {"oc_burst1", 50}, {"oc_burst2", 50}, {"oc_burst3", 50}}));
+}

@@ -10,7 +10,9 @@
 #include <nlohmann/json.hpp>
 
 #include <csignal>
+#include <map>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "adapters/crypto.hpp"
@@ -293,4 +295,51 @@ TEST(SlackServe, KilledAtRandomOverSocketModeLosesNothingAndRegistersEachOnce) {
         EXPECT_EQ(db.scalar("SELECT COUNT(*) FROM inbound WHERE msg_id = 'C0GROUP01:1767225600.00" +
                             std::to_string(100 + i) + "'"),
                   1);
+}
+
+// A burst of 200 complaints over ten channels: their 200 receipts keep to Slack's one post a second
+// per channel (the fake answers 429 to a faster one, and counts), each channel's in order, none lost.
+TEST(SlackServe, ABurstOfTwoHundredReceiptsKeepsToOnePostASecondPerChannel) {
+    test_support::temp_dir dir;
+    threaded_slack_server slack;
+    std::set<std::string> channels;
+    std::string chats;
+    for (int c = 0; c < 10; ++c) {
+        auto id = "C0BURST0" + std::to_string(c);
+        channels.insert(id);
+        chats += "  - { id: g" + std::to_string(c) + ", platform: slack, conversation: " + id + " }\n";
+    }
+    slack->set_channels(channels);
+    bot_process bot(
+        dir / "bot.db",
+        {"platforms:\n  slack: { mode: http, bot_token_env: S_BOT_TOKEN, signing_secret_env: S_SIGNING, "
+         "api: \"" +
+             slack->api() + "\" }\ndefault_chat: g0\nchats:\n" + chats,
+         {{"S_BOT_TOKEN", slack_bot_token}, {"S_SIGNING", doc_secret}},
+         slack_organization()});
+    ASSERT_TRUE(bot.start()) << bot.log();
+    for (int i = 0; i < 200; ++i) {
+        auto text = complaint;
+        text.replace(text.find("华东五金有限公司"), std::string("华东五金有限公司").size(),
+                     "客户丙" + std::to_string(i));
+        auto body =
+            json::parse(mention("app_mention", "UZHANGSAN", now_s() + "." + std::to_string(100000 + i), text,
+                                "EvBURST" + std::to_string(i)));
+        body["event"]["channel"] = "C0BURST0" + std::to_string(i % 10);
+        auto raw = body.dump();
+        ASSERT_EQ(bot.request(http::verb::post, "/hooks/slack", raw, signed_headers(raw)).status, 200) << i;
+    }
+    ASSERT_TRUE(slack.wait_for_posts(200, 90s)) << slack->posts().size() << " posts\n" << bot.log();
+    EXPECT_EQ(slack->rate_limited(), 0) << "a channel got more than one post a second";
+    std::map<std::string, int> last;
+    for (const auto& p : slack->posts()) {
+        auto text = p["text"].get<std::string>();
+        auto at = text.find("投诉 P");
+        ASSERT_NE(at, std::string::npos) << text;
+        int n = std::stoi(text.substr(at + std::string("投诉 P").size()));
+        auto channel = p["channel"].get<std::string>();
+        EXPECT_GT(n, last[channel]) << "out of order in " << channel;
+        last[channel] = n;
+    }
+    EXPECT_EQ(last.size(), 10U);
 }
