@@ -1,15 +1,20 @@
 // libFuzzer target for the adapters' inbound paths (STYLE.md guideline 14): arbitrary bytes become a
 // request (target / header / body split at the first two NUL bytes) for every adapter, a DingTalk
-// Stream frame, Slack's events, interactions and Socket Mode frames, and a split_utf8/redact input. Nothing may crash, hang or leak.
+// Stream frame, Slack's events, interactions and Socket Mode frames, Feishu's events (HTTP and the
+// long connection), WeCom long-connection frames, DingTalk's encrypted events, and a
+// split_utf8/redact input. Nothing may crash, hang or leak.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 #include "adapters/dingtalk.hpp"
+#include "adapters/dingtalk_events.hpp"
+#include "adapters/feishu.hpp"
 #include "adapters/slack.hpp"
 #include "adapters/text_util.hpp"
 #include "adapters/wecom.hpp"
+#include "adapters/wecom_ws.hpp"
 
 namespace {
 
@@ -42,6 +47,22 @@ const adapters::slack_adapter& slack() {
     return instance;
 }
 
+const adapters::feishu_adapter& feishu() {
+    static const adapters::feishu_adapter instance([] {
+        adapters::feishu_config config;
+        config.verification_token = "fuzzVerificationToken";
+        config.encrypt_key = "fuzzEncryptKey";
+        return config;
+    }());
+    return instance;
+}
+
+const adapters::dingtalk_events& dingtalk_events() {
+    static const adapters::dingtalk_events instance("fuzzToken", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+                                                    "dingFuzzApp");
+    return instance;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -64,7 +85,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         (void)slack().decode(req, now);
         req.headers["content-type"] = "application/x-www-form-urlencoded";
         (void)slack().decode(req, now);
+        req.headers = {{"x-lark-request-timestamp", "1767225600"},
+                       {"x-lark-request-nonce", "n"},
+                       {"x-lark-signature", header}};
+        (void)feishu().decode(req, now);
+        (void)dingtalk_events().decode(req, now);
     }
+    // Feishu's events behind the signature and over the long connection; WeCom's long connection.
+    (void)adapters::decode_feishu_event(body, now);
+    (void)feishu().encode({"oc_fuzz", body, {}, {{header, body}}}, {{"p", header, "ou_fuzz"}}, now);
+    (void)adapters::wecom_ws::decode_frame(body, header, now);
     // Slack's payloads sit behind the signature (or the socket); reach them directly.
     (void)slack().decode_event(body, now);
     (void)slack().decode_interaction(body, now);
