@@ -17,6 +17,7 @@
 #include "dashboard/web.hpp"
 #include "reports/report_query.hpp"
 #include "rules/scope.hpp"
+#include "transport/coroutine_frames.hpp"
 
 namespace app::dashboard {
 
@@ -135,13 +136,6 @@ std::string dashboard::route_label(const std::string& path) const {
     if (path.rfind("/static/", 0) == 0 || path == "/favicon.ico") return "/static";
     return "/api/other";
 }
-
-// GCC 12 reports a false -Wmismatched-new-delete on Asio's awaitable frames (GCC PR 109224), as in
-// pipeline/service.cpp.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
 
 asio::awaitable<raw_response> dashboard::handle_async(raw_request req) {
     raw_response res;
@@ -288,10 +282,6 @@ asio::awaitable<raw_response> dashboard::login(raw_request req) {
     res.headers["Set-Cookie"] = set_cookie(sid, false);
     co_return res;
 }
-
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
 
 raw_response dashboard::failed_login(const std::string& user, bool known) {
     if (!known) {

@@ -8,6 +8,7 @@
 #include <set>
 
 #include <spdlog/spdlog.h>
+#include "transport/coroutine_frames.hpp"
 
 namespace app {
 
@@ -55,12 +56,6 @@ bool outbox_sender::allowed(const chat_route& route, core::instant now, core::in
     return true;
 }
 
-// g++ 12 warns about the coroutine frame's operator delete (-Wmismatched-new-delete, a false
-// positive: GCC PR 109224) depending on what the frame holds.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
 asio::awaitable<core::instant> outbox_sender::pass() {
     auto now = clock_.now();
     core::instant next = now + std::chrono::seconds(30);
@@ -224,10 +219,6 @@ asio::awaitable<core::instant> outbox_sender::pass() {
     }
     co_return next;
 }
-
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
 
 asio::awaitable<void> outbox_sender::run() {
     while (!stopping_) {

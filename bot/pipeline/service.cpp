@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <sstream>
+#include "transport/coroutine_frames.hpp"
 
 namespace app {
 
@@ -233,12 +234,6 @@ adapters::raw_response service::answer(const adapters::inbound_result& result, a
     }
 }
 
-// GCC 12 reports a false -Wmismatched-new-delete on Asio's awaitable frame here (its operator new
-// and delete are a matching pair; GCC PR 109224), depending on what the frame holds.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
 boost::asio::awaitable<adapters::raw_response> service::handle_async(adapters::raw_request req) {
     auto path = req.path();
     std::string route;
@@ -261,10 +256,6 @@ boost::asio::awaitable<adapters::raw_response> service::on_hook_async(std::strin
     auto how = co_await accept_message_async(platform, *result.message);
     co_return answer(result, how);
 }
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
-
 bool service::route_message(const std::string& platform, core::inbound_message& msg) {
     const auto* chat = chat_for(platform, msg.chat);
     if (!chat) {

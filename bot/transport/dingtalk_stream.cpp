@@ -17,6 +17,8 @@
 
 #include "adapters/crypto.hpp"
 #include "adapters/dingtalk.hpp"
+#include "transport/coroutine_frames.hpp"
+#include "transport/ws_connect.hpp"
 
 namespace app {
 
@@ -100,75 +102,30 @@ asio::awaitable<void> dingtalk_stream::session() {
             "dingtalk stream: the gateway's answer has no endpoint/ticket (check client id and secret)");
         co_return;
     }
-    const auto endpoint = j["endpoint"].get<std::string>();  // the url_view below points into it
-    auto parsed = boost::urls::parse_uri(endpoint);
-    if (!parsed) {
-        spdlog::warn("dingtalk stream: the gateway's endpoint is not a URL");
+    const auto endpoint = j["endpoint"].get<std::string>();
+    std::string why;
+    auto address = ws::parse(endpoint, why);
+    if (!address) {
+        spdlog::warn("dingtalk stream: the gateway's endpoint: {}", why);
         co_return;
     }
-    auto url = *parsed;
-    std::string scheme(url.scheme()), host(url.host());
-    std::string port = url.has_port() ? std::string(url.port()) : (scheme == "wss" ? "443" : "80");
-    std::string target(url.encoded_path());
-    if (target.empty()) target = "/";
-    target += (url.has_query() ? "?" + std::string(url.encoded_query()) + "&" : "?") +
-              std::string("ticket=") + adapters::crypto::url_encode(j["ticket"].get<std::string>());
-
-    tcp::resolver resolver(ioc_);
-    auto [rec, endpoints] = co_await resolver.async_resolve(host, port, use_tuple);
-    if (rec) {
-        spdlog::warn("dingtalk stream: cannot resolve {}: {}", host, rec.message());
-        co_return;
-    }
-
-    if (scheme == "wss") {
-        websocket::stream<beast::ssl_stream<beast::tcp_stream>> ws(ioc_, http_.tls());
-        SSL_ctrl(ws.next_layer().native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
-                 const_cast<char*>(host.c_str()));
-        ws.next_layer().set_verify_callback(asio::ssl::host_name_verification(host));
-        auto& lowest = beast::get_lowest_layer(ws);
-        lowest.expires_after(std::chrono::seconds(10));
-        auto [cec, ep] = co_await lowest.async_connect(endpoints, use_tuple);
-        (void)ep;
-        if (cec) {
-            spdlog::warn("dingtalk stream: cannot connect to {}: {}", host, cec.message());
+    address->target += (address->target.find('?') == std::string::npos ? "?" : "&") + std::string("ticket=") +
+                       adapters::crypto::url_encode(j["ticket"].get<std::string>());
+    websocket::response_type handshake;
+    if (address->tls()) {
+        ws::tls_stream s(ioc_, http_.tls());
+        if (auto failed = co_await ws::open(s, *address, ws::client_timeouts(), handshake); !failed.empty()) {
+            spdlog::warn("dingtalk stream: {}", failed);
             co_return;
         }
-        lowest.expires_after(std::chrono::seconds(10));
-        auto [hec] = co_await ws.next_layer().async_handshake(asio::ssl::stream_base::client, use_tuple);
-        if (hec) {
-            spdlog::warn("dingtalk stream: TLS handshake with {} failed: {}", host, hec.message());
-            co_return;
-        }
-        lowest.expires_never();
-        ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
-        auto [wec] = co_await ws.async_handshake(host, target, use_tuple);
-        if (wec) {
-            spdlog::warn("dingtalk stream: WebSocket handshake with {} failed: {}", host, wec.message());
-            co_return;
-        }
-        co_await serve_frames(ws);
-    } else if (scheme == "ws" && (host == "127.0.0.1" || host == "localhost")) {
-        websocket::stream<beast::tcp_stream> ws(ioc_);
-        auto& lowest = beast::get_lowest_layer(ws);
-        lowest.expires_after(std::chrono::seconds(10));
-        auto [cec, ep] = co_await lowest.async_connect(endpoints, use_tuple);
-        (void)ep;
-        if (cec) {
-            spdlog::warn("dingtalk stream: cannot connect to {}: {}", host, cec.message());
-            co_return;
-        }
-        lowest.expires_never();
-        ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
-        auto [wec] = co_await ws.async_handshake(host + ":" + port, target, use_tuple);
-        if (wec) {
-            spdlog::warn("dingtalk stream: WebSocket handshake with {} failed: {}", host, wec.message());
-            co_return;
-        }
-        co_await serve_frames(ws);
+        co_await serve_frames(s);
     } else {
-        spdlog::warn("dingtalk stream: refusing endpoint scheme {} (wss only, ws for loopback tests)",
-                     scheme);
+        ws::plain_stream s(ioc_);
+        if (auto failed = co_await ws::open(s, *address, ws::client_timeouts(), handshake); !failed.empty()) {
+            spdlog::warn("dingtalk stream: {}", failed);
+            co_return;
+        }
+        co_await serve_frames(s);
     }
 }
 

@@ -1,4 +1,5 @@
 #include "transport/feishu_ws.hpp"
+#include "transport/ws_connect.hpp"
 
 #include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
@@ -14,6 +15,7 @@
 #include <boost/beast/websocket/ssl.hpp>
 #include <boost/url/parse.hpp>
 #include <nlohmann/json.hpp>
+#include "transport/coroutine_frames.hpp"
 
 namespace app {
 
@@ -142,86 +144,46 @@ asio::awaitable<feishu_ws::outcome> feishu_ws::session() {
         spdlog::warn("feishu long connection: the endpoint sent no usable URL");
         co_return outcome::failed;
     }
-    auto url = *parsed;
-    std::string scheme(url.scheme()), host(url.host());
-    std::string port = url.has_port() ? std::string(url.port()) : (scheme == "wss" ? "443" : "80");
-    std::string target(url.encoded_target());
-    if (target.empty()) target = "/";
     std::int32_t service_id = 0;
-    for (auto param : url.params())
+    for (auto param : parsed->params())
         if (param.key == "service_id") service_id = static_cast<std::int32_t>(std::atol(param.value.c_str()));
-
-    tcp::resolver resolver(ioc_);
-    auto [rec, endpoints] = co_await resolver.async_resolve(host, port, use_tuple);
-    if (rec) {
-        spdlog::warn("feishu long connection: cannot resolve {}: {}", host, rec.message());
+    std::string why;
+    auto address = ws::parse(endpoint, why);
+    if (!address) {
+        spdlog::warn("feishu long connection: the endpoint's URL: {}", why);
         co_return outcome::failed;
     }
-    // The handshake's refusal says whether to retry (Handshake-Status / Handshake-Autherrcode).
-    auto refused = [&](const websocket::response_type& r, const beast::error_code& ec) {
+    // A refused handshake says whether to retry (Handshake-Status / Handshake-Autherrcode).
+    auto refused = [&](const websocket::response_type& r, const std::string& failed) {
+        if (r["Handshake-Status"].empty()) {  // no answer at all: connect or TLS failed
+            spdlog::warn("feishu long connection: {}", failed);
+            return outcome::failed;
+        }
         const int status = std::atoi(std::string(r["Handshake-Status"]).c_str());
         const auto auth = std::atoll(std::string(r["Handshake-Autherrcode"]).c_str());
         const bool fatal = status == forbidden || (status == auth_failed && auth == too_many_connections);
         spdlog::log(fatal ? spdlog::level::err : spdlog::level::warn,
-                    "feishu long connection: WebSocket handshake with {} refused ({}; Handshake-Status {}, "
-                    "Autherrcode {}: {}){}",
-                    host, ec.message(), status, auth, adapters::log_word(std::string(r["Handshake-Msg"])),
+                    "feishu long connection: {} (Handshake-Status {}, Autherrcode {}: {}){}", failed, status,
+                    auth, adapters::log_word(std::string(r["Handshake-Msg"])),
                     fatal ? "; not retrying (403: the app is banned; 1000040350: too many connections)" : "");
         return fatal ? outcome::fatal : outcome::failed;
     };
-    if (scheme == "wss") {
-        using ws_t = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
-        auto c = std::make_shared<connection<ws_t>>(ioc_, s_.fragment_ttl, ioc_, http_.tls());
+    websocket::response_type handshake;
+    if (address->tls()) {
+        auto c = std::make_shared<connection<ws::tls_stream>>(ioc_, s_.fragment_ttl, ioc_, http_.tls());
         c->service_id = service_id;
-        auto& ws = c->ws;
-        SSL_ctrl(ws.next_layer().native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
-                 const_cast<char*>(host.c_str()));
-        ws.next_layer().set_verify_callback(asio::ssl::host_name_verification(host));
-        auto& lowest = beast::get_lowest_layer(ws);
-        lowest.expires_after(std::chrono::seconds(10));
-        auto [cec, ep] = co_await lowest.async_connect(endpoints, use_tuple);
-        (void)ep;
-        if (cec) {
-            spdlog::warn("feishu long connection: cannot connect to {}: {}", host, cec.message());
-            co_return outcome::failed;
-        }
-        lowest.expires_after(std::chrono::seconds(10));
-        auto [hec] = co_await ws.next_layer().async_handshake(asio::ssl::stream_base::client, use_tuple);
-        if (hec) {
-            spdlog::warn("feishu long connection: TLS handshake with {} failed: {}", host, hec.message());
-            co_return outcome::failed;
-        }
-        lowest.expires_never();
-        ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
-        websocket::response_type hres;
-        auto [wec] = co_await ws.async_handshake(hres, host, target, use_tuple);
-        if (wec) co_return refused(hres, wec);
+        if (auto failed = co_await ws::open(c->ws, *address, ws::client_timeouts(), handshake);
+            !failed.empty())
+            co_return refused(handshake, failed);
         co_await serve(c);
         co_return outcome::dropped;
     }
-    if (scheme == "ws" && (host == "127.0.0.1" || host == "localhost")) {
-        using ws_t = websocket::stream<beast::tcp_stream>;
-        auto c = std::make_shared<connection<ws_t>>(ioc_, s_.fragment_ttl, ioc_);
-        c->service_id = service_id;
-        auto& lowest = beast::get_lowest_layer(c->ws);
-        lowest.expires_after(std::chrono::seconds(10));
-        auto [cec, ep] = co_await lowest.async_connect(endpoints, use_tuple);
-        (void)ep;
-        if (cec) {
-            spdlog::warn("feishu long connection: cannot connect to {}: {}", host, cec.message());
-            co_return outcome::failed;
-        }
-        lowest.expires_never();
-        c->ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
-        websocket::response_type hres;
-        auto [wec] = co_await c->ws.async_handshake(hres, host + ":" + port, target, use_tuple);
-        if (wec) co_return refused(hres, wec);
-        co_await serve(c);
-        co_return outcome::dropped;
-    }
-    spdlog::warn("feishu long connection: refusing endpoint scheme {} (wss only, ws for loopback tests)",
-                 scheme);
-    co_return outcome::failed;
+    auto c = std::make_shared<connection<ws::plain_stream>>(ioc_, s_.fragment_ttl, ioc_);
+    c->service_id = service_id;
+    if (auto failed = co_await ws::open(c->ws, *address, ws::client_timeouts(), handshake); !failed.empty())
+        co_return refused(handshake, failed);
+    co_await serve(c);
+    co_return outcome::dropped;
 }
 
 template <class Ws>

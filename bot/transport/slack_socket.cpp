@@ -1,4 +1,5 @@
 #include "transport/slack_socket.hpp"
+#include "transport/ws_connect.hpp"
 
 #include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
@@ -14,6 +15,7 @@
 #include <boost/beast/websocket/ssl.hpp>
 #include <boost/url/parse.hpp>
 #include <nlohmann/json.hpp>
+#include "transport/coroutine_frames.hpp"
 
 namespace app {
 
@@ -133,12 +135,6 @@ asio::awaitable<std::string> slack_socket::open_url() {
     co_return j["url"].get<std::string>();  // carries a ticket: never logged
 }
 
-// GCC 12 reports a false -Wmismatched-new-delete on Asio's awaitable frame (its operator new and
-// delete are a matching pair; GCC PR 109224), as in bot/pipeline/service.cpp.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
 asio::awaitable<void> slack_socket::session(std::shared_ptr<conn> c, std::string url) {
     try {
         co_await connect_and_serve(c, url);
@@ -152,76 +148,29 @@ asio::awaitable<void> slack_socket::session(std::shared_ptr<conn> c, std::string
 }
 
 asio::awaitable<void> slack_socket::connect_and_serve(std::shared_ptr<conn> c, const std::string& endpoint) {
-    auto parsed = boost::urls::parse_uri(endpoint);
-    if (!parsed) {
-        spdlog::warn("slack socket mode: apps.connections.open gave no URL");
-        co_return;
-    }
-    auto u = *parsed;
-    std::string scheme(u.scheme()), host(u.host());
-    std::string port = u.has_port() ? std::string(u.port()) : (scheme == "wss" ? "443" : "80");
-    std::string target(u.encoded_path());
-    if (target.empty()) target = "/";
-    if (u.has_query()) target += "?" + std::string(u.encoded_query());
-    const bool loopback = host == "127.0.0.1" || host == "localhost";
-    if (scheme != "wss" && !(scheme == "ws" && loopback)) {
-        spdlog::warn("slack socket mode: refusing a {} socket URL (wss only, ws for loopback tests)",
-                     adapters::log_word(scheme));
-        co_return;
-    }
-    tcp::resolver resolver(ioc_);
-    auto [rec, endpoints] = co_await resolver.async_resolve(host, port, use_tuple);
-    if (rec) {
-        spdlog::warn("slack socket mode: cannot resolve {}: {}", host, rec.message());
+    std::string why;
+    auto address = ws::parse(endpoint, why);
+    if (!address) {
+        spdlog::warn("slack socket mode: apps.connections.open's URL: {}", why);
         co_return;
     }
     // Beast pings after half the idle timeout without a frame, and fails the socket after all of it.
-    const websocket::stream_base::timeout timeouts{std::chrono::seconds(10), s_.idle_timeout, true};
-    if (scheme == "wss") {
-        websocket::stream<beast::ssl_stream<beast::tcp_stream>> ws(ioc_, http_.tls());
-        SSL_ctrl(ws.next_layer().native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
-                 const_cast<char*>(host.c_str()));
-        ws.next_layer().set_verify_callback(asio::ssl::host_name_verification(host));
-        auto& lowest = beast::get_lowest_layer(ws);
-        lowest.expires_after(std::chrono::seconds(10));
-        auto [cec, ep] = co_await lowest.async_connect(endpoints, use_tuple);
-        (void)ep;
-        if (cec) {
-            spdlog::warn("slack socket mode: cannot connect to {}: {}", host, cec.message());
+    const ws::timeouts timeouts{std::chrono::seconds(10), s_.idle_timeout, true};
+    websocket::response_type handshake;
+    if (address->tls()) {
+        ws::tls_stream s(ioc_, http_.tls());
+        if (auto failed = co_await ws::open(s, *address, timeouts, handshake); !failed.empty()) {
+            spdlog::warn("slack socket mode: {}", failed);
             co_return;
         }
-        lowest.expires_after(std::chrono::seconds(10));
-        auto [hec] = co_await ws.next_layer().async_handshake(asio::ssl::stream_base::client, use_tuple);
-        if (hec) {
-            spdlog::warn("slack socket mode: TLS handshake with {} failed: {}", host, hec.message());
-            co_return;
-        }
-        lowest.expires_never();
-        ws.set_option(timeouts);
-        auto [wec] = co_await ws.async_handshake(host, target, use_tuple);
-        if (wec) {
-            spdlog::warn("slack socket mode: WebSocket handshake with {} failed: {}", host, wec.message());
-            co_return;
-        }
-        co_await serve(ws, c);
+        co_await serve(s, c);
     } else {
-        websocket::stream<beast::tcp_stream> ws(ioc_);
-        auto& lowest = beast::get_lowest_layer(ws);
-        lowest.expires_after(std::chrono::seconds(10));
-        auto [cec, ep] = co_await lowest.async_connect(endpoints, use_tuple);
-        (void)ep;
-        if (cec) {
-            spdlog::warn("slack socket mode: cannot connect to {}: {}", host, cec.message());
+        ws::plain_stream s(ioc_);
+        if (auto failed = co_await ws::open(s, *address, timeouts, handshake); !failed.empty()) {
+            spdlog::warn("slack socket mode: {}", failed);
             co_return;
         }
-        lowest.expires_never();
-        ws.set_option(timeouts);
-        auto [wec] = co_await ws.async_handshake(host + ":" + port, target, use_tuple);
-        if (wec) {
-            spdlog::warn("slack socket mode: WebSocket handshake with {} failed: {}", host, wec.message());
-            co_return;
-        }
-        co_await serve(ws, c);
+        co_await serve(s, c);
     }
 }
 
@@ -317,10 +266,6 @@ asio::awaitable<void> slack_socket::serve(Ws& ws, std::shared_ptr<conn> c) {
     beast::get_lowest_layer(ws).socket().shutdown(tcp::socket::shutdown_both, ignored);
     beast::get_lowest_layer(ws).socket().close(ignored);
 }
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
-
 void slack_socket::on_hello(const std::shared_ptr<conn>& c) {
     spdlog::info("slack socket mode: socket {} connected", c->id);
     for (auto& [id, old] : conns_) {

@@ -19,6 +19,8 @@
 #include <set>
 
 #include "adapters/wecom_ws.hpp"
+#include "transport/coroutine_frames.hpp"
+#include "transport/ws_connect.hpp"
 
 namespace app {
 
@@ -127,13 +129,6 @@ bool wecom_ws::connected() const {
     return current_ && current_->subscribed && !current_->closed;
 }
 
-// GCC 12 reports a false -Wmismatched-new-delete on Asio's awaitable frames (GCC PR 109224), as in
-// bot/pipeline/service.cpp.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
 asio::awaitable<void> wecom_ws::run() {
     auto backoff = s_.first_backoff;
     while (!stopping_) {
@@ -166,77 +161,29 @@ asio::awaitable<void> wecom_ws::run() {
 }
 
 asio::awaitable<wecom_ws::session_end> wecom_ws::session() {
-    auto parsed = boost::urls::parse_uri(s_.url);
-    if (!parsed) {
-        spdlog::warn("wecom long connection: the gateway '{}' is not a URL", adapters::redact(s_.url));
+    std::string why;
+    auto address = ws::parse(s_.url, why);
+    if (!address) {
+        spdlog::warn("wecom long connection: the gateway '{}': {}", adapters::redact(s_.url), why);
         co_return session_end{};
     }
-    auto url = *parsed;
-    std::string scheme(url.scheme()), host(url.host());
-    std::string port = url.has_port() ? std::string(url.port()) : (scheme == "wss" ? "443" : "80");
-    std::string target(url.encoded_path());
-    if (target.empty()) target = "/";
-    if (url.has_query()) target += "?" + std::string(url.encoded_query());
-    const bool loopback = host == "127.0.0.1" || host == "localhost";
-    if (scheme != "wss" && !(scheme == "ws" && loopback)) {
-        spdlog::warn("wecom long connection: refusing scheme {} (wss only, ws for loopback tests)", scheme);
-        co_return session_end{};
-    }
-
-    tcp::resolver resolver(ioc_);
-    auto [rec, endpoints] = co_await resolver.async_resolve(host, port, use_tuple);
-    if (rec) {
-        spdlog::warn("wecom long connection: cannot resolve {}: {}", host, rec.message());
-        co_return session_end{};
-    }
-    if (scheme == "wss") {
-        auto ws =
-            std::make_shared<websocket::stream<beast::ssl_stream<beast::tcp_stream>>>(ioc_, http_.tls());
-        SSL_ctrl(ws->next_layer().native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
-                 const_cast<char*>(host.c_str()));
-        ws->next_layer().set_verify_callback(asio::ssl::host_name_verification(host));
-        auto& lowest = beast::get_lowest_layer(*ws);
-        lowest.expires_after(std::chrono::seconds(10));
-        auto [cec, ep] = co_await lowest.async_connect(endpoints, use_tuple);
-        (void)ep;
-        if (cec) {
-            spdlog::warn("wecom long connection: cannot connect to {}: {}", host, cec.message());
+    websocket::response_type handshake;
+    if (address->tls()) {
+        auto s = std::make_shared<ws::tls_stream>(ioc_, http_.tls());
+        if (auto failed = co_await ws::open(*s, *address, ws::client_timeouts(), handshake);
+            !failed.empty()) {
+            spdlog::warn("wecom long connection: {}", failed);
             co_return session_end{};
         }
-        lowest.expires_after(std::chrono::seconds(10));
-        auto [hec] = co_await ws->next_layer().async_handshake(asio::ssl::stream_base::client, use_tuple);
-        if (hec) {
-            spdlog::warn("wecom long connection: TLS handshake with {} failed: {}", host, hec.message());
-            co_return session_end{};
-        }
-        lowest.expires_never();
-        ws->set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
-        auto [wec] = co_await ws->async_handshake(host, target, use_tuple);
-        if (wec) {
-            spdlog::warn("wecom long connection: WebSocket handshake with {} failed: {}", host,
-                         wec.message());
-            co_return session_end{};
-        }
-        auto end = co_await serve(ws);
+        auto end = co_await serve(s);
         co_return end;
     }
-    auto ws = std::make_shared<websocket::stream<beast::tcp_stream>>(ioc_);
-    auto& lowest = beast::get_lowest_layer(*ws);
-    lowest.expires_after(std::chrono::seconds(10));
-    auto [cec, ep] = co_await lowest.async_connect(endpoints, use_tuple);
-    (void)ep;
-    if (cec) {
-        spdlog::warn("wecom long connection: cannot connect to {}: {}", host, cec.message());
+    auto s = std::make_shared<ws::plain_stream>(ioc_);
+    if (auto failed = co_await ws::open(*s, *address, ws::client_timeouts(), handshake); !failed.empty()) {
+        spdlog::warn("wecom long connection: {}", failed);
         co_return session_end{};
     }
-    lowest.expires_never();
-    ws->set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
-    auto [wec] = co_await ws->async_handshake(host + ":" + port, target, use_tuple);
-    if (wec) {
-        spdlog::warn("wecom long connection: WebSocket handshake with {} failed: {}", host, wec.message());
-        co_return session_end{};
-    }
-    auto end = co_await serve(ws);
+    auto end = co_await serve(s);
     co_return end;
 }
 
@@ -408,10 +355,6 @@ asio::awaitable<http_result> wecom_ws::send(adapters::outbound_request req) {
     }
     co_return out;
 }
-
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
 
 void wecom_ws::on_frame(connection& c, const std::string& text) {
     auto fr = frames::decode_frame(text, s_.bot_name, clock_.now());

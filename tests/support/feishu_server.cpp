@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <deque>
+#include "transport/coroutine_frames.hpp"
 
 namespace fake {
 
@@ -213,11 +214,6 @@ void feishu_server::drop() {
     });
 }
 
-// GCC 12 reports a false -Wmismatched-new-delete on Asio's awaitable frame (GCC PR 109224).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
 asio::awaitable<void> feishu_server::connection(asio::ip::tcp::socket socket) {
     auto c = std::make_shared<conn>(std::move(socket));
     beast::http::request<beast::http::string_body> req;
@@ -286,10 +282,6 @@ asio::awaitable<void> feishu_server::connection(asio::ip::tcp::socket socket) {
     c->wake.cancel();
     if (current_ == c) current_.reset();
 }
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
-
 std::string feishu_text_event(const std::string& message_id, const std::string& open_id,
                               const std::string& chat_id, const std::string& text, bool at_bot,
                               const std::string& token) {

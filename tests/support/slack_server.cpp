@@ -8,6 +8,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include <thread>
+#include "transport/coroutine_frames.hpp"
 
 namespace fake {
 
@@ -199,11 +200,6 @@ adapters::raw_response slack_server::post_message(const adapters::raw_request& r
                 .dump()};
 }
 
-// GCC 12 reports a false -Wmismatched-new-delete on Asio's awaitable frame here (GCC PR 109224).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
 asio::awaitable<void> slack_server::connection(asio::ip::tcp::socket socket) {
     auto tuple = asio::as_tuple(asio::use_awaitable);
     websocket::stream<beast::tcp_stream> ws(std::move(socket));
@@ -277,10 +273,6 @@ asio::awaitable<void> slack_server::connection(asio::ip::tcp::socket socket) {
     while (open) open = co_await read_ack(envelope);  // until the client closes it
     record("closed " + std::to_string(n));
 }
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
-
 bool threaded_slack_server::wait_for_posts(std::size_t n, std::chrono::milliseconds limit) {
     return loopback::eventually([&] { return server_.posts().size() >= n; }, limit);
 }

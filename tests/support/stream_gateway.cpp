@@ -7,6 +7,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include <algorithm>
+#include "transport/coroutine_frames.hpp"
 
 namespace fake {
 
@@ -98,12 +99,6 @@ void stream_gateway::record_ack(std::string ack) {
     acks_.push_back(std::move(ack));
 }
 
-// GCC 12 reports a false -Wmismatched-new-delete on Asio's awaitable frame here (its operator new
-// and delete are a matching pair; GCC PR 109224), as in bot/pipeline/service.cpp.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
 asio::awaitable<void> stream_gateway::connection(asio::ip::tcp::socket socket) {
     auto tuple = asio::as_tuple(asio::use_awaitable);
     websocket::stream<beast::tcp_stream> ws(std::move(socket));
@@ -156,8 +151,4 @@ asio::awaitable<void> stream_gateway::connection(asio::ip::tcp::socket socket) {
     done_ = true;
     co_await read();  // hold the connection open until the client closes it
 }
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
-
 }  // namespace fake

@@ -9,6 +9,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include <set>
+#include "transport/coroutine_frames.hpp"
 
 namespace fake {
 
@@ -191,11 +192,6 @@ void wecom_ws_server::handle(const std::shared_ptr<connection>& c, const std::st
     answer(c, req_id, 0, "ok", receipt_delay_ms);
 }
 
-// GCC 12 reports a false -Wmismatched-new-delete on Asio's awaitable frame here (GCC PR 109224).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
 asio::awaitable<void> wecom_ws_server::serve(asio::ip::tcp::socket socket) {
     auto c = std::make_shared<connection>(std::move(socket), ++connections_);
     auto [aec] = co_await c->ws.async_accept(use_tuple);
@@ -235,8 +231,4 @@ asio::awaitable<void> wecom_ws_server::serve(asio::ip::tcp::socket socket) {
     c->wake.cancel();
     if (live_ == c) live_.reset();
 }
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
-
 }  // namespace fake
