@@ -58,8 +58,8 @@ const adapters::feishu_adapter& feishu() {
 }
 
 const adapters::dingtalk_events& dingtalk_events() {
-    static const adapters::dingtalk_events instance("fuzzToken", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
-                                                    "dingFuzzApp");
+    static const adapters::dingtalk_events instance(
+        "fuzzToken", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", "dingFuzzApp");
     return instance;
 }
 
