@@ -8,9 +8,11 @@
 #include <nlohmann/json.hpp>
 
 #include <csignal>
+#include <random>
 #include <thread>
 
 #include "adapters/crypto.hpp"
+#include "storage/sql_console.hpp"
 #include "support/bot_process.hpp"
 #include "support/fake_platforms.hpp"
 #include "support/stream_gateway.hpp"
@@ -178,4 +180,52 @@ TEST(Serve, DingtalkStreamModeRegistersAComplaintAndAcksTheFrame) {
     EXPECT_EQ(json::parse(gateway.acks()[0])["headers"]["messageId"], "frame-9");
     bot.proc().signal(SIGTERM);
     EXPECT_EQ(bot.proc().wait(10s), 0) << bot.log();
+}
+
+// Fault: the bot SIGKILLed ten times at random while complaints arrive over DingTalk Stream; each
+// new connection gets every frame again (DingTalk redelivers what was not ACKed, and sometimes what
+// was). Every complaint is registered exactly once, the last connection ACKs all of them.
+TEST(Serve, DingtalkStreamKilledAtRandomLosesNothingAndRegistersEachOnce) {
+    test_support::temp_dir dir;
+    dingtalk_robot dingtalk;
+    constexpr int frames = 10;
+    std::vector<std::string> script;
+    for (int i = 0; i < frames; ++i) {
+        auto text = complaint;
+        text.replace(text.find("华东五金有限公司"), std::string("华东五金有限公司").size(),
+                     "客户丁" + std::to_string(i));
+        script.push_back(
+            robot_frame("frame-k" + std::to_string(i), "stream-kill-" + std::to_string(i), text));
+    }
+    threaded_stream_gateway gateway("cid-7", app_secret, script);
+    bot_process bot(
+        dir / "bot.db",
+        {"platforms:\n  dingtalk: { mode: stream, gateway: \"" + gateway.url() +
+             "\", client_id_env: T_CLIENT_ID, client_secret_env: T_APP_SECRET, webhook_env: T_WEBHOOK, "
+             "webhook_secret_env: T_WEBHOOK_SECRET, per_minute: 100000 }\n"
+             "chats:\n  - { id: group, platform: dingtalk }\n",
+         {{"T_CLIENT_ID", "cid-7"},
+          {"T_APP_SECRET", app_secret},
+          {"T_WEBHOOK", dingtalk.url()},
+          {"T_WEBHOOK_SECRET", robot_secret}},
+         {}});
+    std::mt19937 rng(std::random_device{}());
+    for (int round = 0; round < 10; ++round) {
+        const int before = gateway.connections();
+        ASSERT_TRUE(bot.start()) << bot.log();
+        for (int i = 0; i < 1000 && gateway.connections() == before; ++i) std::this_thread::sleep_for(10ms);
+        std::this_thread::sleep_for(
+            std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 150)(rng)));
+        bot.kill();
+    }
+    ASSERT_TRUE(bot.start()) << bot.log();
+    for (int i = 0; i < 3000 && !gateway.done(); ++i) std::this_thread::sleep_for(10ms);
+    ASSERT_TRUE(gateway.done()) << "the last connection did not ACK every frame\n" << bot.log();
+    bot.stop();
+    storage::sql_console db((dir / "bot.db").string());
+    EXPECT_EQ(db.scalar("SELECT COUNT(*) FROM complaints"), frames);
+    for (int i = 0; i < frames; ++i)
+        EXPECT_EQ(
+            db.scalar("SELECT COUNT(*) FROM inbound WHERE msg_id = 'stream-kill-" + std::to_string(i) + "'"),
+            1);
 }

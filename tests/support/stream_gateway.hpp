@@ -72,6 +72,8 @@ class threaded_stream_gateway {
     }
     std::string url() const { return gateway_.url(); }
     std::vector<std::string> acks() { return gateway_.acks(); }
+    bool done() const { return gateway_.done(); }
+    int connections() const { return gateway_.connections(); }
 
   private:
     loopback::loop_thread loop_;
