@@ -70,7 +70,7 @@ install(CODE "
 set(CPACK_PACKAGE_NAME complaint-bot)
 set(CPACK_PACKAGE_VENDOR complaint-bot)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
-set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "customer-complaint bot for DingTalk and WeCom group chats")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "customer-complaint bot for DingTalk, WeCom, Feishu and Slack group chats")
 set(CPACK_PACKAGE_DESCRIPTION
     "Registers customer complaints posted in the company group in two fixed Chinese formats, runs\n\
 their deadlines (accept, publish or route, respond, notify), @-mentions whoever must act,\n\
