@@ -61,6 +61,9 @@ TEST(ReplyPath, AnExpiredSessionFallsBackToTheGroupRobotOnceAndLosesNothing) {
     ASSERT_TRUE(robot.wait_for(2, 10s)) << bot.log();
     EXPECT_EQ(robot.closed_session_hits(), 2);
     EXPECT_EQ(count(dir / "bot.db", "SELECT COUNT(*) FROM outbox WHERE state = 'sent'"), 2);
+    auto metrics = bot.request(http::verb::get, "/metrics").body;
+    EXPECT_NE(metrics.find("complaint_bot_outbox_reply_fallbacks_total 2"), std::string::npos) << metrics;
+    EXPECT_NE(metrics.find("complaint_bot_outbox_replies_total 0"), std::string::npos) << metrics;
 }
 
 }  // namespace
