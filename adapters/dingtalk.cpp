@@ -295,6 +295,10 @@ std::vector<outbound_request> dingtalk_adapter::encode_reply(std::string_view se
                                                              const std::vector<mention_target>& mentions,
                                                              core::instant) const {
     if (session_webhook.empty() || post.text.empty()) return {};
+    // A post with buttons is a card: no reply request, so the sender takes encode()'s card.
+    if (config_.cards && !post.actions.empty() &&
+        encode_dingtalk_card(*config_.cards, post, mentions, max_body_bytes))
+        return {};
     auto [text, ids] = apply_mentions(post.text, mentions);
     return requests_for(std::string(session_webhook), bodies_for(text, ids, max_body_bytes));
 }

@@ -63,6 +63,7 @@ class dingtalk_adapter final : public adapter {
 
     // The same bodies POSTed to the message's sessionWebhook (the handle; no signature: the URL is the
     // credential). DingTalk answers 300001 once the session has expired (~90 min).
+    // With cards configured, a post with actions gets no reply request (encode() sends the card).
     std::vector<outbound_request> encode_reply(std::string_view session_webhook,
                                                const core::outbound_post& post,
                                                const std::vector<mention_target>& mentions,

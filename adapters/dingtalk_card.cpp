@@ -101,11 +101,13 @@ std::optional<outbound_request> encode_dingtalk_card(const dingtalk_card_config&
                                                      std::size_t max_body) {
     if (post.actions.empty() || post.text.empty() || cfg.robot_code.empty() || cfg.button_key.empty())
         return std::nullopt;
+    // The card needs the group's openConversationId: a chat bound to no conversation gets text.
     const auto conv = cfg.conversations.find(post.chat);
+    if (conv == cfg.conversations.end() || conv->second.empty()) return std::nullopt;
     const std::string biz_id = dingtalk_card_biz_id(post);
     ordered_json body;
     body["cardTemplateId"] = "StandardCard";
-    body["openConversationId"] = conv != cfg.conversations.end() ? conv->second : post.chat;
+    body["openConversationId"] = conv->second;
     body["cardBizId"] = biz_id;
     body["robotCode"] = cfg.robot_code;
     body["cardData"] = card_data(cfg, biz_id, post);

@@ -46,7 +46,8 @@ std::optional<std::string> dingtalk_card_command(std::string_view button_key, st
                                                  std::string_view action_id);
 
 // The send request for a post with actions (one request; nullopt when the post has no actions or
-// no text, or the card would exceed `max_body` bytes — the caller then posts plain text).
+// no text, its chat has no conversation id, or the card would exceed `max_body` bytes — the caller
+// then posts plain text through the custom robot).
 std::optional<outbound_request> encode_dingtalk_card(const dingtalk_card_config& cfg,
                                                      const core::outbound_post& post,
                                                      const std::vector<mention_target>& mentions,

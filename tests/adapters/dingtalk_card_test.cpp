@@ -91,6 +91,15 @@ TEST(DingtalkCard, ReceiptGoesAsOneStandardCardWithItsButtons) {
         "查询 P1");
 }
 
+TEST(DingtalkCard, AnImmediateReceiptIsACardNotASessionReply) {
+    const auto a = card_adapter();
+    const std::string hook = "https://oapi.dingtalk.com/robot/sendBySession?session=cardTestSession";
+    EXPECT_TRUE(a.encode_reply(hook, receipt(), {}, now).empty());
+    auto plain = receipt();
+    plain.actions.clear();
+    EXPECT_EQ(a.encode_reply(hook, plain, {}, now).size(), 1u);
+}
+
 TEST(DingtalkCard, PostsWithoutActionsStayOnTheCustomRobot) {
     auto post = receipt();
     post.actions.clear();
@@ -98,6 +107,14 @@ TEST(DingtalkCard, PostsWithoutActionsStayOnTheCustomRobot) {
     ASSERT_EQ(reqs.size(), 1u);
     EXPECT_TRUE(reqs[0].url.starts_with("https://oapi.dingtalk.com/robot/send"));
     EXPECT_EQ(json::parse(reqs[0].body)["msgtype"], "text");
+}
+
+TEST(DingtalkCard, ChatWithoutConversationIdGetsText) {
+    auto post = receipt();
+    post.chat = "other-group";
+    const auto reqs = card_adapter().encode(post, {}, now);
+    ASSERT_EQ(reqs.size(), 1u);
+    EXPECT_TRUE(reqs[0].url.starts_with("https://oapi.dingtalk.com/robot/send"));
 }
 
 TEST(DingtalkCard, WithoutCardsConfiguredActionsAreIgnored) {
