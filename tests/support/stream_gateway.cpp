@@ -104,6 +104,11 @@ bool stream_gateway::take_pushed(std::string& frame) {
     return true;
 }
 
+void stream_gateway::revoke_tokens() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    revoked_ += tokens_.size();
+}
+
 std::vector<json> stream_gateway::cards() {
     std::lock_guard<std::mutex> lock(mutex_);
     return cards_;
@@ -124,7 +129,8 @@ adapters::raw_response stream_gateway::send_card(const adapters::raw_request& r)
     const auto* token = r.header("x-acs-dingtalk-access-token");
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (token == nullptr || std::find(tokens_.begin(), tokens_.end(), *token) == tokens_.end()) {
+        const auto live = tokens_.begin() + static_cast<std::ptrdiff_t>(revoked_);
+        if (token == nullptr || std::find(live, tokens_.end(), *token) == tokens_.end()) {
             ++card_refusals_;
             return {401, "application/json", R"({"code":"InvalidAuthentication","message":"token"})"};
         }

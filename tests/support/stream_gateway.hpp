@@ -55,6 +55,8 @@ class stream_gateway {
     std::vector<nlohmann::json> cards();
     int card_refusals() const { return card_refusals_; }
     int token_requests() const { return token_requests_; }
+    // Every token issued so far stops being valid (as when DingTalk revokes or expires it early).
+    void revoke_tokens();
 
   private:
     adapters::raw_response open(const adapters::raw_request& r);
@@ -75,6 +77,7 @@ class stream_gateway {
     std::vector<std::string> pushed_;
     std::vector<nlohmann::json> cards_;
     std::vector<std::string> tokens_;
+    std::size_t revoked_ = 0;  // tokens_[0, revoked_) no longer valid
     std::atomic<int> card_refusals_{0};
     std::atomic<int> token_requests_{0};
     std::atomic<int> tickets_issued_{0};
