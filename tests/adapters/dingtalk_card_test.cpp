@@ -100,6 +100,27 @@ TEST(DingtalkCard, AnImmediateReceiptIsACardNotASessionReply) {
     EXPECT_EQ(a.encode_reply(hook, plain, {}, now).size(), 1u);
 }
 
+TEST(DingtalkCard, AFineNoticeCarriesItsAppealButton) {
+    core::outbound_post fine;
+    fine.chat = "group";
+    fine.text = "罰款通知 F3：P1 受理超時，罰款 50 元。如有異議請於 24 小時內申訴。";
+    fine.actions = {{"申诉", "申诉 F3"}};
+    fine.outbox_id = 77;
+    const auto reqs = card_adapter().encode(fine, {}, now);
+    ASSERT_EQ(reqs.size(), 1u);
+    const auto body = json::parse(reqs[0].body);
+    EXPECT_FALSE(body["sendOptions"].contains("atUserListJson"));
+    const auto card = json::parse(body["cardData"].get<std::string>());
+    const auto& buttons = card["contents"][1]["actions"];
+    ASSERT_EQ(buttons.size(), 1u);
+    EXPECT_EQ(buttons[0]["label"]["text"], "申诉");
+    const auto press = adapters::decode_stream_frame(
+        press_frame("press-f3", "cb-outbox-77", "dt-1002", json::array({buttons[0]["id"]})), now, button_key);
+    ASSERT_TRUE(press.inbound.message);
+    EXPECT_EQ(press.inbound.message->text, "申诉 F3");
+    EXPECT_EQ(press.inbound.message->sender, "dt-1002");
+}
+
 TEST(DingtalkCard, PostsWithoutActionsStayOnTheCustomRobot) {
     auto post = receipt();
     post.actions.clear();
