@@ -279,6 +279,9 @@ std::vector<outbound_request> dingtalk_adapter::encode(const core::outbound_post
                                                        core::instant now) const {
     auto it = config_.robots.find(post.chat);
     if (it == config_.robots.end()) it = config_.robots.find("*");
+    if (config_.cards && !post.actions.empty()) {
+        if (auto card = encode_dingtalk_card(*config_.cards, post, mentions, max_body_bytes)) return {*card};
+    }
     if (it == config_.robots.end() || post.text.empty()) return {};
     const auto& robot = it->second;
     const std::string url =
@@ -292,6 +295,10 @@ std::vector<outbound_request> dingtalk_adapter::encode_reply(std::string_view se
                                                              const std::vector<mention_target>& mentions,
                                                              core::instant) const {
     if (session_webhook.empty() || post.text.empty()) return {};
+    // A post with buttons is a card: no reply request, so the sender takes encode()'s card.
+    if (config_.cards && !post.actions.empty() &&
+        encode_dingtalk_card(*config_.cards, post, mentions, max_body_bytes))
+        return {};
     auto [text, ids] = apply_mentions(post.text, mentions);
     return requests_for(std::string(session_webhook), bodies_for(text, ids, max_body_bytes));
 }
@@ -302,6 +309,9 @@ adapter::send_verdict dingtalk_adapter::classify(int http_status, std::string_vi
     if (http_status == 429) return send_verdict::rate_limited;
     if (http_status < 200 || http_status >= 300) return send_verdict::permanent_failure;
     const json body = json::parse(response_body, nullptr, false);
+    // The OpenAPI (the card send) answers a 200 with {"processQueryKey": …} and no errcode.
+    if (body.is_object() && body.contains("processQueryKey") && !body.contains("errcode"))
+        return send_verdict::delivered;
     const auto it = body.is_object() ? body.find("errcode") : body.end();
     // A 200 without our JSON is a proxy or gateway page, not DingTalk's verdict: try again later.
     if (body.is_discarded() || !body.is_object() || it == body.end() || !it->is_number_integer()) {
@@ -321,7 +331,8 @@ adapter::send_verdict dingtalk_adapter::classify(int http_status, std::string_vi
     }
 }
 
-dingtalk_stream_result decode_stream_frame(std::string_view frame_json, core::instant now) {
+dingtalk_stream_result decode_stream_frame(std::string_view frame_json, core::instant now,
+                                           std::string_view button_key) {
     dingtalk_stream_result out;
     const json frame = json::parse(frame_json, nullptr, false);
     if (frame.is_discarded() || !frame.is_object()) {
@@ -365,6 +376,14 @@ dingtalk_stream_result decode_stream_frame(std::string_view frame_json, core::in
     // ACK every callback at once, even one we cannot use: redelivering it cannot make it usable
     // (PROTOCOLS 3.2 step 8 — slow ACKs cause duplicates).
     out.ack = ack_frame(*message_id, R"({"response":null})");
+    if (topic != nullptr && *topic == dingtalk_card_topic && !button_key.empty()) {
+        if (data == nullptr) {
+            out.inbound = refuse(errc::malformed_body, "card callback without data");
+            return out;
+        }
+        out.inbound = decode_dingtalk_card_press(*data, *message_id, button_key, now);
+        return out;
+    }
     if (topic == nullptr || *topic != "/v1.0/im/bot/messages/get") {
         out.inbound = refuse(errc::unsupported_event, "stream callback " + topic_word);
         return out;

@@ -7,11 +7,13 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "adapters/adapter.hpp"
+#include "adapters/dingtalk_card.hpp"
 
 namespace adapters {
 
@@ -27,6 +29,9 @@ struct dingtalk_config {
     // Outbound custom robots by chat id (the conversationId the config names); the entry "*" is
     // the fallback for chats without their own robot.
     std::map<std::string, dingtalk_robot> robots;
+    // Stream mode: posts with actions go out as interactive cards through the app's OpenAPI (the
+    // transport adds the access token). Unset: every post is text through the custom robot.
+    std::optional<dingtalk_card_config> cards;
 };
 
 // Result of decoding one Stream-mode frame.
@@ -49,7 +54,8 @@ class dingtalk_adapter final : public adapter {
     // HTTP mode: headers `timestamp` (ms) and `sign` checked against app_secret, then the JSON body.
     inbound_result decode(const raw_request& req, core::instant now) const override;
     // Posts through the chat's custom robot (signed when it has a secret). No robot configured for
-    // the chat (and no "*") → no requests. Empty text → no requests.
+    // the chat (and no "*") → no requests. Empty text → no requests. With cards configured, a post
+    // with actions is one interactive card instead (dingtalk_card.hpp).
     std::vector<outbound_request> encode(const core::outbound_post& post,
                                          const std::vector<mention_target>& mentions,
                                          core::instant now) const override;
@@ -57,6 +63,7 @@ class dingtalk_adapter final : public adapter {
 
     // The same bodies POSTed to the message's sessionWebhook (the handle; no signature: the URL is the
     // credential). DingTalk answers 300001 once the session has expired (~90 min).
+    // With cards configured, a post with actions gets no reply request (encode() sends the card).
     std::vector<outbound_request> encode_reply(std::string_view session_webhook,
                                                const core::outbound_post& post,
                                                const std::vector<mention_target>& mentions,
@@ -71,8 +78,11 @@ inbound_result decode_dingtalk_message(std::string_view json_text, core::instant
 
 // Stream mode (PROTOCOLS 3.2): decodes one server frame (JSON text) and builds the ACK frame. Pure:
 // the WebSocket client sends `ack` and hands `inbound` to the same pipeline as HTTP mode. There is
-// no per-frame signature; the connection was authenticated when it was opened.
-dingtalk_stream_result decode_stream_frame(std::string_view frame_json, core::instant now);
+// no per-frame signature; the connection was authenticated when it was opened. With `button_key`
+// (the key the cards' buttons were signed with), a card callback is decoded into the press as the
+// presser's command; without it card callbacks are ACKed and ignored.
+dingtalk_stream_result decode_stream_frame(std::string_view frame_json, core::instant now,
+                                           std::string_view button_key = {});
 
 // Base64(HMAC-SHA256(key = secret, message = timestamp + "\n" + secret)), not URL-encoded — the
 // inbound header check and the custom-robot signature use the same formula (PROTOCOLS 3.3/3.5 c).

@@ -1,20 +1,33 @@
 // DingTalk in serve: the app robot's adapter (HTTP callbacks or Stream frames) with the custom
-// robot for posts, and the Stream connection in stream mode.
+// robot for posts, and in stream mode the Stream connection, interactive cards for the posts with
+// buttons (sent through the OpenAPI with the app's access token) and their presses.
 #include <spdlog/spdlog.h>
 
 #include "adapters/dingtalk.hpp"
 #include "cli/platforms.hpp"
 #include "pipeline/service.hpp"
+#include "transport/dingtalk_api.hpp"
 #include "transport/dingtalk_stream.hpp"
 
 namespace app {
 
-std::unique_ptr<adapters::adapter> build_dingtalk(const rules::platform_settings& p, const env_reader& env) {
+std::unique_ptr<adapters::adapter> build_dingtalk(const rules::platform_settings& p, const env_reader& env,
+                                                  const std::vector<rules::chat_settings>& chats) {
     // Stream mode authenticates the connection with the client secret (the same AppSecret).
     adapters::dingtalk_config dc;
     dc.app_secret = p.mode == "stream" ? secret_of(p, env, "client_secret") : secret_of(p, env, "app_secret");
     if (auto url = secret_of(p, env, "webhook"); !url.empty())
         dc.robots["*"] = {std::move(url), secret_of(p, env, "webhook_secret")};
+    if (p.mode == "stream") {
+        // Cards go to chats bound to a conversation id; the buttons are signed with the client secret.
+        adapters::dingtalk_card_config cc;
+        if (!p.gateway.empty()) cc.api_base = p.gateway;
+        cc.robot_code = secret_of(p, env, "client_id");
+        cc.button_key = dc.app_secret;
+        for (const auto& c : chats)
+            if (c.platform == "dingtalk" && !c.conversation.empty()) cc.conversations[c.id] = c.conversation;
+        if (!cc.robot_code.empty() && !cc.button_key.empty()) dc.cards = std::move(cc);
+    }
     return std::make_unique<adapters::dingtalk_adapter>(std::move(dc));
 }
 
@@ -45,6 +58,11 @@ std::unique_ptr<connection_runner> start_dingtalk(const rules::platform_settings
     if (ss.client_id.empty() || ss.client_secret.empty())
         throw std::runtime_error(
             "platforms.dingtalk: stream mode needs client_id_env and client_secret_env set and exported");
+    ss.card_button_key = ss.client_secret;
+    // The card sends carry the app's access token; the custom robot's posts pass through as they are.
+    dingtalk_api_settings api_settings{ss.gateway, ss.client_id, ss.client_secret};
+    auto api = std::make_shared<dingtalk_api>(ctx.ioc, ctx.http, api_settings, ctx.clock);
+    ctx.svc.deliver_with("dingtalk", [api](const adapters::outbound_request& r) { return api->deliver(r); });
     auto& svc = ctx.svc;
     auto stream = std::make_unique<dingtalk_stream>(
         ctx.ioc, ctx.http, ss, ctx.clock,

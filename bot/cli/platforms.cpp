@@ -25,7 +25,7 @@ std::unique_ptr<adapters::adapter> build_adapter(const rules::platform_settings&
     // when a chat is bound to post into.
     if (auto missing = conf::missing_secret(p, env, posts); !missing.empty())
         throw std::runtime_error(missing);
-    if (p.name == "dingtalk") return build_dingtalk(p, env);
+    if (p.name == "dingtalk") return build_dingtalk(p, env, chats);
     if (p.name == "wecom") return build_wecom(p, env, chats);
     if (p.name == "feishu") return build_feishu(p, env, chats);
     if (p.name == "slack") return build_slack(p, env, chats);

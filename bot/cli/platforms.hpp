@@ -64,7 +64,8 @@ class connection_runner {
 std::unique_ptr<connection_runner> start_connection(const rules::platform_settings& p, serve_context& ctx);
 
 // Per platform (platform_<name>.cpp).
-std::unique_ptr<adapters::adapter> build_dingtalk(const rules::platform_settings& p, const env_reader& env);
+std::unique_ptr<adapters::adapter> build_dingtalk(const rules::platform_settings& p, const env_reader& env,
+                                                  const std::vector<rules::chat_settings>& chats);
 std::unique_ptr<adapters::adapter> build_wecom(const rules::platform_settings& p, const env_reader& env,
                                                const std::vector<rules::chat_settings>& chats = {});
 std::unique_ptr<connection_runner> start_dingtalk(const rules::platform_settings& p, serve_context& ctx);

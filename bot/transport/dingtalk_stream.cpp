@@ -84,12 +84,14 @@ asio::awaitable<void> dingtalk_stream::session() {
     adapters::outbound_request open;
     open.url = s_.gateway + "/v1.0/gateway/connections/open";
     open.headers["Content-Type"] = "application/json";
-    open.body =
-        json{{"clientId", s_.client_id},
-             {"clientSecret", s_.client_secret},
-             {"subscriptions", json::array({{{"type", "CALLBACK"}, {"topic", "/v1.0/im/bot/messages/get"}}})},
-             {"ua", "complaint-bot"}}
-            .dump();
+    auto topics = json::array({{{"type", "CALLBACK"}, {"topic", "/v1.0/im/bot/messages/get"}}});
+    if (!s_.card_button_key.empty())
+        topics.push_back({{"type", "CALLBACK"}, {"topic", std::string(adapters::dingtalk_card_topic)}});
+    open.body = json{{"clientId", s_.client_id},
+                     {"clientSecret", s_.client_secret},
+                     {"subscriptions", std::move(topics)},
+                     {"ua", "complaint-bot"}}
+                    .dump();
     auto res = co_await http_.send(open);
     if (!res.transport_ok || res.status != 200) {
         spdlog::warn("dingtalk stream: opening a connection failed ({} {})", res.status, res.error);
@@ -140,7 +142,7 @@ asio::awaitable<void> dingtalk_stream::serve_frames(Ws& ws) {
         (void)n;
         if (ec) break;  // closed, dropped, timed out: reconnect
         auto frame = beast::buffers_to_string(buffer.data());
-        auto f = adapters::decode_stream_frame(frame, clock_.now());
+        auto f = adapters::decode_stream_frame(frame, clock_.now(), s_.card_button_key);
         if (f.disconnect) break;  // the gateway closes in ~10 s: reconnect now
         bool handled = true;
         if (f.inbound.error && *f.inbound.error != adapters::errc::unsupported_event)

@@ -25,6 +25,9 @@ struct stream_settings {
     std::string gateway = "https://api.dingtalk.com";  // tests use a loopback fake
     std::string client_id;
     std::string client_secret;
+    // Set: also subscribe to interactive-card callbacks and turn button presses signed with this
+    // key into the presser's commands (adapters/dingtalk_card.hpp). Empty: robot messages only.
+    std::string card_button_key;
     std::chrono::milliseconds first_backoff{1000};
     std::chrono::milliseconds max_backoff{60'000};
 };
