@@ -1,5 +1,6 @@
 #include "support/feishu_server.hpp"
 
+#include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -171,8 +172,9 @@ adapters::raw_response feishu_server::endpoint(const adapters::raw_request& r) {
 }
 
 std::string feishu_server::push(const std::string& payload, int parts, const std::string& type) {
-    const std::string message_id =
-        "fmsg-" + std::to_string(steady_ms()) + "-" + std::to_string(payload.size());
+    // Unique per push (as Feishu's are): two events pushed in the same millisecond are two frames.
+    static std::atomic<std::uint64_t> pushed{0};
+    const std::string message_id = "fmsg-" + std::to_string(steady_ms()) + "-" + std::to_string(++pushed);
     auto event = json::parse(payload, nullptr, false);
     std::vector<std::string> frames;
     const std::size_t step =
