@@ -24,7 +24,10 @@ std::vector<std::string> platform_paths(const rules::platform_settings& p) {
              "through its sessionWebhook while valid (~90 min), real @; then the group robot");
         line("timed posts", has(p, "webhook") ? "the group's custom robot, real @ (atUserIds)"
                                               : "NONE: no webhook_env, reminders and fines cannot be posted");
-        line("buttons", "none (DingTalk's robot text messages): the commands are written in the post");
+        line("buttons",
+             p.mode == "stream"
+                 ? "interactive cards through the app (chats with a conversation id): 受理 / 查询 / 申诉"
+                 : "none in HTTP mode (the robot's text messages): the commands are written in the post");
         if (has(p, "events_token"))
             line("org events", "encrypted event subscription on /hooks/dingtalk/events (leavers, moves)");
     } else if (p.name == "wecom") {
