@@ -6,6 +6,8 @@
 // in socket mode the complaint comes over Socket Mode and its envelope is acknowledged.
 #include <gtest/gtest.h>
 
+#include "support/published_vectors.hpp"
+
 #include <boost/beast/http/verb.hpp>
 #include <nlohmann/json.hpp>
 
@@ -29,17 +31,11 @@ using namespace fake;
 
 namespace {
 
-// Slack's published signing example (python-slack-sdk tests/slack_sdk/signature): its secret is the
-// bot's signing secret here.
-const std::string doc_secret = "8f742231b10e8888abcd99yyyzzz85a5";
-const std::string doc_timestamp = "1531420618";
-const std::string doc_body =
-    "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&"
-    "channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&"
-    "response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%"
-    "2F96rGlfmibIGlgcZRskXaIFfN&"
-    "trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c";
-const std::string doc_signature = "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503";
+// Slack's published signing example (tests/support/published_vectors.hpp).
+const std::string& doc_secret = published::slack_doc_secret;
+const std::string& doc_timestamp = published::slack_doc_timestamp;
+const std::string& doc_body = published::slack_doc_body;
+const std::string& doc_signature = published::slack_doc_signature;
 
 const std::string complaint =
     "产品质量投诉\n投诉人：张三\n客户名称：华东五金有限公司\n发货日期：2020年11月18日\n品牌：金虎\n"

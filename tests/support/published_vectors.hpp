@@ -4,6 +4,8 @@
 // running `complaint-bot serve` (its clock set to the sample's moment).
 #pragma once
 
+#include <string>
+
 namespace published {
 
 // One published (token, key, signature, timestamp, nonce, ciphertext) → plaintext sample.
@@ -97,5 +99,18 @@ inline const published_sample samples[] = {
      "hzNukR+t8SB/qk4ROMu3",
      R"({"EventType":"check_url"})", "ding6ccabc44d2c8d38b"},
 };
+
+// [V:slack-v0-signature]: Slack's signing example (python-slack-sdk
+// tests/slack_sdk/signature/test_signature_verifier.py): a slash command signed at doc_timestamp.
+inline const std::string slack_doc_secret = "8f742231b10e8888abcd99yyyzzz85a5";
+inline const std::string slack_doc_timestamp = "1531420618";
+inline const std::string slack_doc_body =
+    "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&"
+    "channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&"
+    "response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%"
+    "2F96rGlfmibIGlgcZRskXaIFfN&"
+    "trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c";
+inline const std::string slack_doc_signature =
+    "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503";
 
 }  // namespace published
