@@ -46,12 +46,12 @@ std::optional<account_row> account_store::get(const std::string& person) {
     auto& q = c_.prepared(sql_get);
     reset_on_exit done{q};
     q.bind(1, person);
-    if (!q.executeStep()) return std::nullopt;
+    if (!q.step()) return std::nullopt;
     account_row r;
-    r.person = q.getColumn(0).getString();
-    r.password_hash = q.getColumn(1).getString();
-    r.updated_at = core::from_ms(q.getColumn(2).getInt64());
-    if (!q.getColumn(3).isNull()) r.locked_until = core::from_ms(q.getColumn(3).getInt64());
+    r.person = q.text(0);
+    r.password_hash = q.text(1);
+    r.updated_at = core::from_ms(q.int64(2));
+    if (!q.is_null(3)) r.locked_until = core::from_ms(q.int64(3));
     return r;
 }
 
@@ -59,7 +59,7 @@ std::vector<std::string> account_store::people() {
     auto& q = c_.prepared(sql_people);
     reset_on_exit done{q};
     std::vector<std::string> out;
-    while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+    while (q.step()) out.push_back(q.text(0));
     return out;
 }
 
@@ -86,9 +86,8 @@ std::optional<session_row> account_store::session(const std::string& id_hash) {
     auto& q = c_.prepared(sql_session);
     reset_on_exit done{q};
     q.bind(1, id_hash);
-    if (!q.executeStep()) return std::nullopt;
-    return session_row{q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-                       core::from_ms(q.getColumn(3).getInt64()), core::from_ms(q.getColumn(4).getInt64())};
+    if (!q.step()) return std::nullopt;
+    return session_row{q.text(0), q.text(1), q.text(2), core::from_ms(q.int64(3)), core::from_ms(q.int64(4))};
 }
 
 void account_store::touch_session(const std::string& id_hash, core::instant at) {
@@ -132,8 +131,8 @@ std::int64_t account_store::add_failure(const std::string& person, core::instant
     reset_on_exit done{q};
     q.bind(1, person);
     q.bind(2, ms(since));
-    q.executeStep();
-    return q.getColumn(0).getInt64();
+    q.step();
+    return q.int64(0);
 }
 
 void account_store::clear_failures(const std::string& person) {

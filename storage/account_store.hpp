@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "storage/records.hpp"
-#include "storage/sqlite_connection.hpp"
+#include "storage/sql.hpp"
 
 namespace storage::detail {
 

@@ -25,8 +25,9 @@ constexpr const char* sql_save_complaint =
 // each save numbers its row one more than any before, so a reader that remembers the last number it
 // read finds every complaint saved since.
 constexpr const char* sql_save_facts =
-    "REPLACE INTO complaint_facts(seq, complaint_id, facts) VALUES((SELECT COALESCE(MAX(seq), 0) + 1 FROM "
-    "complaint_facts), ?, ?)";
+    "INSERT INTO complaint_facts(seq, complaint_id, facts) VALUES((SELECT COALESCE(MAX(seq), 0) + 1 FROM "
+    "complaint_facts), ?, ?) ON CONFLICT(complaint_id) DO UPDATE SET seq = excluded.seq, facts = "
+    "excluded.facts";
 constexpr const char* sql_facts_after =
     "SELECT seq, facts FROM complaint_facts WHERE seq > ? ORDER BY seq LIMIT ?";
 constexpr const char* sql_pending_of = "SELECT department FROM complaint_pending WHERE complaint_id = ?";
@@ -39,14 +40,14 @@ constexpr const char* sql_add_pending =
     "SELECT c.state, r.sha256 FROM complaints c LEFT JOIN rule_sets r ON r.id = c.rule_set "
 constexpr const char* sql_load_complaint = SELECT_COMPLAINTS "WHERE c.id = ?";
 constexpr const char* sql_rule_set_by_sha = "SELECT id FROM rule_sets WHERE sha256 = ?";
-constexpr const char* sql_insert_rule_set = "INSERT INTO rule_sets(sha256, rules) VALUES(?, ?)";
+constexpr const char* sql_insert_rule_set = "INSERT INTO rule_sets(sha256, rules) VALUES(?, ?) RETURNING id";
 constexpr const char* sql_rule_set = "SELECT rules FROM rule_sets WHERE sha256 = ?";
 
-void bind_opt_text(SQLite::Statement& q, int i, const std::optional<std::string>& v) {
+void bind_opt_text(statement& q, int i, const std::optional<std::string>& v) {
     if (v)
         q.bind(i, *v);
     else
-        q.bind(i);
+        q.bind_null(i);
 }
 }  // namespace
 
@@ -85,8 +86,8 @@ int complaint_store::next_seq(rules::complaint_kind kind) {
     auto& q = c_.prepared(sql_next_seq);
     reset_on_exit q_done{q};
     q.bind(1, std::string(rules::kind_name(kind)));
-    q.executeStep();
-    return q.getColumn(0).getInt();
+    q.step();
+    return q.int32(0);
 }
 
 std::int64_t complaint_store::rule_set_id(const rules::frozen_rules& r) {
@@ -108,7 +109,7 @@ std::int64_t complaint_store::rule_set_id(const rules::frozen_rules& r) {
         auto& q = c_.prepared(sql_rule_set_by_sha);
         reset_on_exit q_done{q};
         q.bind(1, entry.sha);
-        if (q.executeStep()) id = q.getColumn(0).getInt64();
+        if (q.step()) id = q.int64(0);
     }
     if (id != 0) {
         // Rule sets are never deleted: a row this store did not insert itself was committed before
@@ -121,9 +122,9 @@ std::int64_t complaint_store::rule_set_id(const rules::frozen_rules& r) {
     reset_on_exit ins_done{ins};
     ins.bind(1, entry.sha);
     ins.bind(2, entry.text);
-    ins.exec();
+    if (!ins.step()) throw error("rule set " + entry.sha + " was not stored in '" + c_.path() + "'");
     inserted_.insert(entry.sha);
-    return c_.db().getLastInsertRowid();
+    return ins.int64(0);
 }
 
 const std::shared_ptr<const rules::workflow_rules>& complaint_store::rule_set(const std::string& sha) {
@@ -131,12 +132,12 @@ const std::shared_ptr<const rules::workflow_rules>& complaint_store::rule_set(co
     auto& q = c_.prepared(sql_rule_set);
     reset_on_exit q_done{q};
     q.bind(1, sha);
-    if (!q.executeStep())
+    if (!q.step())
         throw error("rule set " + sha + " is missing from '" + c_.path() +
                         "': the database is damaged; restore it from a backup",
                     error_kind::corrupt);
-    auto r = std::make_shared<const rules::workflow_rules>(
-        json::parse(q.getColumn(0).getString()).get<rules::workflow_rules>());
+    auto r =
+        std::make_shared<const rules::workflow_rules>(json::parse(q.text(0)).get<rules::workflow_rules>());
     return rules_by_sha_.emplace(sha, std::move(r)).first->second;
 }
 
@@ -160,7 +161,7 @@ void complaint_store::save(const rules::complaint& c, core::instant updated_at,
         if (k.pending_due)
             q.bind(10, *k.pending_due);
         else
-            q.bind(10);
+            q.bind_null(10);
         bind_opt_text(q, 11, k.sheet_date);
         bind_opt_text(q, 12, k.forward_step);
         bind_opt_text(q, 13, k.freight_step);
@@ -172,7 +173,7 @@ void complaint_store::save(const rules::complaint& c, core::instant updated_at,
         auto& q = c_.prepared(sql_save_facts);
         reset_on_exit q_done{q};
         q.bind(1, c.id);
-        q.bind(2, bytes.data(), static_cast<int>(bytes.size()));
+        q.bind_blob(2, bytes);
         q.exec();
     }
     std::vector<std::string> current;
@@ -184,7 +185,7 @@ void complaint_store::save(const rules::complaint& c, core::instant updated_at,
         auto& q = c_.prepared(sql_pending_of);
         reset_on_exit q_done{q};
         q.bind(1, c.id);
-        while (q.executeStep()) current.push_back(q.getColumn(0).getString());
+        while (q.step()) current.push_back(q.text(0));
     }
     auto wanted = k.pending_departments;
     std::sort(current.begin(), current.end());
@@ -207,11 +208,11 @@ void complaint_store::save(const rules::complaint& c, core::instant updated_at,
     }
 }
 
-std::vector<rules::complaint> complaint_store::select(SQLite::Statement& q) {
+std::vector<rules::complaint> complaint_store::select(statement& q) {
     std::vector<rules::complaint> out;
-    while (q.executeStep()) {
-        auto c = json::parse(q.getColumn(0).getString()).get<rules::complaint>();
-        if (!q.getColumn(1).isNull()) c.rules = rules::frozen_rules(rule_set(q.getColumn(1).getString()));
+    while (q.step()) {
+        auto c = json::parse(q.text(0)).get<rules::complaint>();
+        if (!q.is_null(1)) c.rules = rules::frozen_rules(rule_set(q.text(1)));
         out.push_back(std::move(c));
     }
     return out;
@@ -227,12 +228,13 @@ std::optional<rules::complaint> complaint_store::load(const std::string& id) {
 }
 
 std::vector<rules::complaint> complaint_store::open() {
-    SQLite::Statement q(c_.db(), SELECT_COMPLAINTS "WHERE c.status = 'open' ORDER BY c.kind, c.seq");
+    auto q_own = c_.make(SELECT_COMPLAINTS "WHERE c.status = 'open' ORDER BY c.kind, c.seq");
+    auto& q = *q_own;
     return select(q);
 }
 
 std::int64_t complaint_store::open_count() {
-    return c_.db().execAndGet("SELECT COUNT(*) FROM complaints WHERE status = 'open'").getInt64();
+    return c_.scalar("SELECT COUNT(*) FROM complaints WHERE status = 'open'");
 }
 
 std::vector<facts_row> complaint_store::facts_after(std::int64_t seq, std::size_t limit) {
@@ -241,31 +243,29 @@ std::vector<facts_row> complaint_store::facts_after(std::int64_t seq, std::size_
     q.bind(1, seq);
     q.bind(2, static_cast<std::int64_t>(limit));
     std::vector<facts_row> out;
-    while (q.executeStep()) {
-        const auto& bytes = q.getColumn(1);
-        out.push_back({q.getColumn(0).getInt64(), std::string(static_cast<const char*>(bytes.getBlob()),
-                                                              static_cast<std::size_t>(bytes.getBytes()))});
+    while (q.step()) {
+        out.push_back({q.int64(0), q.blob(1)});
     }
     return out;
 }
 
 std::size_t complaint_store::fill_facts() {
-    // A page at a time by rowid, so a large file is not read into memory at once; numbered after
+    // A page at a time by id, so a large file is not read into memory at once; numbered after
     // every save already there.
-    std::int64_t after = -1;
+    std::string after;
     std::size_t filled = 0;
     for (;;) {
-        SQLite::Statement q(
-            c_.db(),
-            "SELECT c.state, r.sha256, c.rowid FROM complaints c LEFT JOIN rule_sets r ON r.id = "
-            "c.rule_set WHERE c.rowid > ? AND c.id NOT IN (SELECT complaint_id FROM "
-            "complaint_facts) ORDER BY c.rowid LIMIT 2000");
+        auto q_own = c_.make(
+            "SELECT c.state, r.sha256, c.id FROM complaints c LEFT JOIN rule_sets r ON r.id = "
+            "c.rule_set WHERE c.id > ? AND c.id NOT IN (SELECT complaint_id FROM "
+            "complaint_facts) ORDER BY c.id LIMIT 2000");
+        auto& q = *q_own;
         q.bind(1, after);
         std::vector<std::pair<std::string, std::string>> page;
-        while (q.executeStep()) {
-            auto c = json::parse(q.getColumn(0).getString()).get<rules::complaint>();
-            if (!q.getColumn(1).isNull()) c.rules = rules::frozen_rules(rule_set(q.getColumn(1).getString()));
-            after = q.getColumn(2).getInt64();
+        while (q.step()) {
+            auto c = json::parse(q.text(0)).get<rules::complaint>();
+            if (!q.is_null(1)) c.rules = rules::frozen_rules(rule_set(q.text(1)));
+            after = q.text(2);
             page.emplace_back(c.id, rules::to_bytes(rules::facts_of(c)));
         }
         if (page.empty()) return filled;
@@ -274,7 +274,7 @@ std::size_t complaint_store::fill_facts() {
         for (const auto& [id, facts] : page) {
             add.reset();
             add.bind(1, id);
-            add.bind(2, facts.data(), static_cast<int>(facts.size()));
+            add.bind_blob(2, facts);
             add.exec();
             ++filled;
         }
@@ -282,17 +282,19 @@ std::size_t complaint_store::fill_facts() {
 }
 
 std::vector<rules::complaint> complaint_store::all() {
-    SQLite::Statement q(c_.db(), SELECT_COMPLAINTS "ORDER BY c.posted_at, c.kind, c.seq");
+    auto q_own = c_.make(SELECT_COMPLAINTS "ORDER BY c.posted_at, c.kind, c.seq");
+    auto& q = *q_own;
     return select(q);
 }
 
 std::vector<rules::complaint> complaint_store::posted_page(core::instant from, core::instant to,
                                                            const std::optional<complaint_key>& after,
                                                            std::size_t limit) {
-    SQLite::Statement q(
-        c_.db(), SELECT_COMPLAINTS
-        "WHERE c.posted_at >= ? AND c.posted_at < ? AND (c.posted_at, c.kind, c.seq) > (?, ?, ?) "
-        "ORDER BY c.posted_at, c.kind, c.seq LIMIT ?");
+    auto q_own =
+        c_.make(SELECT_COMPLAINTS
+                "WHERE c.posted_at >= ? AND c.posted_at < ? AND (c.posted_at, c.kind, c.seq) > (?, ?, ?) "
+                "ORDER BY c.posted_at, c.kind, c.seq LIMIT ?");
+    auto& q = *q_own;
     q.bind(1, ms(from));
     q.bind(2, ms(to));
     q.bind(3, after ? ms(after->posted_at) : INT64_MIN);
@@ -303,16 +305,17 @@ std::vector<rules::complaint> complaint_store::posted_page(core::instant from, c
 }
 
 std::optional<complaint_key> complaint_store::key_of(const std::string& id) {
-    SQLite::Statement q(c_.db(), "SELECT posted_at, kind, seq FROM complaints WHERE id = ?");
+    auto q_own = c_.make("SELECT posted_at, kind, seq FROM complaints WHERE id = ?");
+    auto& q = *q_own;
     q.bind(1, id);
-    if (!q.executeStep()) return std::nullopt;
-    return complaint_key{core::from_ms(q.getColumn(0).getInt64()), q.getColumn(1).getString(),
-                         q.getColumn(2).getInt()};
+    if (!q.step()) return std::nullopt;
+    return complaint_key{core::from_ms(q.int64(0)), q.text(1), q.int32(2)};
 }
 
 std::vector<rules::complaint> complaint_store::posted_between(core::instant from, core::instant to) {
-    SQLite::Statement q(c_.db(), SELECT_COMPLAINTS
-                        "WHERE c.posted_at >= ? AND c.posted_at < ? ORDER BY c.posted_at, c.kind, c.seq");
+    auto q_own = c_.make(SELECT_COMPLAINTS
+                         "WHERE c.posted_at >= ? AND c.posted_at < ? ORDER BY c.posted_at, c.kind, c.seq");
+    auto& q = *q_own;
     q.bind(1, ms(from));
     q.bind(2, ms(to));
     return select(q);
@@ -320,31 +323,34 @@ std::vector<rules::complaint> complaint_store::posted_between(core::instant from
 
 std::vector<rules::complaint> complaint_store::on_sheet_between(const std::optional<std::string>& from,
                                                                 const std::optional<std::string>& to) {
-    SQLite::Statement q(c_.db(), SELECT_COMPLAINTS
-                        "WHERE c.sheet_date IS NOT NULL AND c.sheet_date >= ? AND c.sheet_date <= ? "
-                        "ORDER BY c.sheet_date, c.kind, c.seq");
+    auto q_own = c_.make(SELECT_COMPLAINTS
+                         "WHERE c.sheet_date IS NOT NULL AND c.sheet_date >= ? AND c.sheet_date <= ? "
+                         "ORDER BY c.sheet_date, c.kind, c.seq");
+    auto& q = *q_own;
     q.bind(1, from.value_or(""));
     q.bind(2, to.value_or("9999-12-31"));
     return select(q);
 }
 
 std::vector<rules::complaint> complaint_store::updated_between(core::instant from, core::instant to) {
-    SQLite::Statement q(c_.db(), SELECT_COMPLAINTS
-                        "WHERE c.updated_at >= ? AND c.updated_at < ? ORDER BY c.posted_at, c.kind, c.seq");
+    auto q_own = c_.make(SELECT_COMPLAINTS
+                         "WHERE c.updated_at >= ? AND c.updated_at < ? ORDER BY c.posted_at, c.kind, c.seq");
+    auto& q = *q_own;
     q.bind(1, ms(from));
     q.bind(2, ms(to));
     return select(q);
 }
 
 std::vector<rules::complaint> complaint_store::open_freight() {
-    SQLite::Statement q(c_.db(), SELECT_COMPLAINTS
-                        "WHERE c.freight_step IS NOT NULL AND c.freight_step <> 'written_off' "
-                        "ORDER BY c.kind, c.seq");
+    auto q_own = c_.make(SELECT_COMPLAINTS
+                         "WHERE c.freight_step IS NOT NULL AND c.freight_step <> 'written_off' "
+                         "ORDER BY c.kind, c.seq");
+    auto& q = *q_own;
     return select(q);
 }
 
 namespace {
-void bind_awaiting(SQLite::Statement& q, const std::string& department,
+void bind_awaiting(statement& q, const std::string& department,
                    const std::vector<std::pair<std::string, std::string>>& acting) {
     q.bind(1, department);
     int i = 2;
@@ -353,9 +359,9 @@ void bind_awaiting(SQLite::Statement& q, const std::string& department,
         q.bind(i++, stage);
     }
 }
-std::vector<std::string> ids_of(SQLite::Statement& q) {
+std::vector<std::string> ids_of(statement& q) {
     std::vector<std::string> out;
-    while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+    while (q.step()) out.push_back(q.text(0));
     return out;
 }
 }  // namespace
@@ -380,7 +386,8 @@ std::vector<std::string> complaint_store::open_awaiting_ids(
             " UNION SELECT id, kind, seq FROM complaints WHERE status = 'open' AND kind = ? AND "
             "pending_stage = ?";
     sql += " ORDER BY 2, 3";
-    SQLite::Statement q(c_.db(), sql);
+    auto q_own = c_.make(sql);
+    auto& q = *q_own;
     bind_awaiting(q, department, acting);
     return ids_of(q);
 }
@@ -406,20 +413,21 @@ std::vector<rules::complaint> complaint_store::open_after(const std::string& kin
 }
 
 std::vector<std::string> complaint_store::first_open_ids(std::size_t limit) {
-    SQLite::Statement q(c_.db(),
-                        "SELECT id FROM complaints WHERE status = 'open' ORDER BY kind, seq LIMIT ?");
+    auto q_own = c_.make("SELECT id FROM complaints WHERE status = 'open' ORDER BY kind, seq LIMIT ?");
+    auto& q = *q_own;
     q.bind(1, static_cast<std::int64_t>(limit));
     return ids_of(q);
 }
 
 std::vector<rules::complaint> complaint_store::open_at_forward_step(
     const std::string& step, const std::optional<std::string>& sheet_before) {
-    SQLite::Statement q(c_.db(), sheet_before ? SELECT_COMPLAINTS
-                                     "WHERE c.status = 'open' AND c.forward_step = ? AND "
-                                     "c.sheet_date < ? ORDER BY c.kind, c.seq"
-                                              : SELECT_COMPLAINTS
-                                     "WHERE c.status = 'open' AND c.forward_step = ? "
-                                     "ORDER BY c.kind, c.seq");
+    auto q_own = c_.make(sheet_before ? SELECT_COMPLAINTS
+                             "WHERE c.status = 'open' AND c.forward_step = ? AND "
+                             "c.sheet_date < ? ORDER BY c.kind, c.seq"
+                                      : SELECT_COMPLAINTS
+                             "WHERE c.status = 'open' AND c.forward_step = ? "
+                             "ORDER BY c.kind, c.seq");
+    auto& q = *q_own;
     q.bind(1, step);
     if (sheet_before) q.bind(2, *sheet_before);
     return select(q);
@@ -427,15 +435,16 @@ std::vector<rules::complaint> complaint_store::open_at_forward_step(
 
 std::map<std::string, std::int64_t> complaint_store::open_by_stage() {
     std::map<std::string, std::int64_t> out;
-    SQLite::Statement q(c_.db(),
-                        "SELECT COALESCE(pending_stage, ''), COUNT(*) FROM complaints WHERE status = 'open' "
-                        "GROUP BY 1");
-    while (q.executeStep()) out[q.getColumn(0).getString()] = q.getColumn(1).getInt64();
+    auto q_own = c_.make(
+        "SELECT COALESCE(pending_stage, ''), COUNT(*) FROM complaints WHERE status = 'open' "
+        "GROUP BY 1");
+    auto& q = *q_own;
+    while (q.step()) out[q.text(0)] = q.int64(1);
     return out;
 }
 
 std::int64_t complaint_store::count() {
-    return c_.db().execAndGet("SELECT COUNT(*) FROM complaints").getInt64();
+    return c_.scalar("SELECT COUNT(*) FROM complaints");
 }
 
 #undef SELECT_COMPLAINTS

@@ -16,7 +16,7 @@
 
 #include "rules/workflow.hpp"
 #include "storage/records.hpp"
-#include "storage/sqlite_connection.hpp"
+#include "storage/sql.hpp"
 
 namespace storage::detail {
 
@@ -80,7 +80,7 @@ class complaint_store {
     std::int64_t rule_set_id(const rules::frozen_rules& r);
 
   private:
-    std::vector<rules::complaint> select(SQLite::Statement& q);
+    std::vector<rules::complaint> select(statement& q);
     const std::shared_ptr<const rules::workflow_rules>& rule_set(const std::string& sha);
     connection& c_;
     std::map<std::string, std::shared_ptr<const rules::workflow_rules>> rules_by_sha_;  // by content

@@ -8,15 +8,13 @@
 
 namespace storage {
 
-using detail::guarded;
-
 static_assert(database::schema_version == detail::schema_version);
 
 namespace {
 
 std::unique_ptr<database::impl> open(const std::string& path) try {
-    auto p = std::make_unique<database::impl>(path);
-    auto& db = p->conn.db();
+    auto own = std::make_unique<detail::sqlite_connection>(path);
+    auto& db = own->db();
     db.setBusyTimeout(5000);
     if (path != ":memory:") db.exec("PRAGMA journal_mode = WAL");
     // FULL: every commit is on disk before we acknowledge anything that depends on it.
@@ -25,8 +23,8 @@ std::unique_ptr<database::impl> open(const std::string& path) try {
     // they only matter until the transaction ends, and a crash discards them anyway.
     db.exec("PRAGMA temp_store = MEMORY");
     db.exec("PRAGMA foreign_keys = ON");
-    detail::migrate(p->conn);
-    return p;
+    detail::migrate(*own);
+    return std::make_unique<database::impl>(std::move(own));
 } catch (const SQLite::Exception& e) {
     int code = e.getErrorCode() & 0xff;
     bool read_only_fs = detail::on_read_only_filesystem(path);
@@ -55,26 +53,26 @@ std::unique_ptr<unit_of_work> database::read_snapshot() {
     return std::make_unique<unit_of_work>(*this, unit_of_work::mode::read);
 }
 bool database::in_transaction() {
-    return sqlite3_get_autocommit(impl_->conn.db().getHandle()) == 0;
+    return impl_->conn.in_transaction();
 }
 const std::string& database::path() const {
     return impl_->conn.path();
 }
 
 std::string database::journal_mode() {
-    return guarded(impl_->conn,
-                   [&] { return impl_->conn.db().execAndGet("PRAGMA journal_mode").getString(); });
+    if (impl_->conn.kind() == detail::dialect::postgresql) return "postgresql";
+    return impl_->conn.scalar_text("PRAGMA journal_mode");
 }
 
 void database::set_durability(durability d) {
     const char* sql = d == durability::full     ? "PRAGMA synchronous = FULL"
                       : d == durability::normal ? "PRAGMA synchronous = NORMAL"
                                                 : "PRAGMA synchronous = OFF";
-    guarded(impl_->conn, [&] { impl_->conn.prepared(sql).exec(); });
+    impl_->conn.prepared(sql).exec();
 }
 
 // Every call below runs its store's SQL and turns an SQLite failure into storage::error.
-#define STORAGE_CALL(expr) return guarded(impl_->conn, [&] { return impl_->expr; })
+#define STORAGE_CALL(expr) return impl_->expr
 
 std::optional<std::string> database::meta(const std::string& key) {
     STORAGE_CALL(meta.get(key));
@@ -149,7 +147,7 @@ std::vector<facts_row> database::complaint_facts_after(std::int64_t seq, std::si
 }
 std::size_t database::fill_missing_facts() {
     auto tx = begin();
-    auto n = guarded(impl_->conn, [&] { return impl_->complaints.fill_facts(); });
+    auto n = impl_->complaints.fill_facts();
     tx->commit();
     return n;
 }
@@ -226,8 +224,7 @@ std::vector<rules::fine> database::fines() {
     STORAGE_CALL(fines.all());
 }
 std::int64_t database::fine_count() {
-    return guarded(impl_->conn,
-                   [&] { return impl_->conn.db().execAndGet("SELECT COUNT(*) FROM fines").getInt64(); });
+    return impl_->conn.scalar("SELECT COUNT(*) FROM fines");
 }
 std::vector<rules::fine> database::fines_issued_between(core::instant from, core::instant to) {
     STORAGE_CALL(fines.issued_between(from, to));
@@ -273,7 +270,7 @@ transaction_observer* database::observer() const {
 
 unit_of_work::unit_of_work(database& db, mode m) : db_(db) {
     auto& c = db_.impl_->conn;
-    guarded(c, [&] { c.prepared(m == mode::write ? "BEGIN IMMEDIATE" : "BEGIN").exec(); });
+    c.begin(m == mode::write ? detail::connection::begin_mode::write : detail::connection::begin_mode::read);
     active_ = true;
     if (auto* o = db_.impl_->observer) o->on_begin();
 }
@@ -288,7 +285,7 @@ unit_of_work::~unit_of_work() {
 void unit_of_work::commit() {
     if (!active_) throw error("commit without a transaction in progress", error_kind::other);
     auto& c = db_.impl_->conn;
-    guarded(c, [&] { c.prepared("COMMIT").exec(); });
+    c.commit();
     active_ = false;
     if (auto* o = db_.impl_->observer) o->on_commit();
 }
@@ -304,8 +301,7 @@ void unit_of_work::rollback() {
         }
     } told{db_.impl_->observer};
     auto& c = db_.impl_->conn;
-    if (sqlite3_get_autocommit(c.db().getHandle()) != 0) return;  // SQLite rolled it back itself
-    guarded(c, [&] { c.prepared("ROLLBACK").exec(); });
+    c.rollback();  // nothing when the backend rolled it back itself
 }
 
 namespace {
@@ -321,21 +317,21 @@ void check_name(const std::string& name) {
 void unit_of_work::savepoint(const std::string& name) {
     check_name(name);
     auto& c = db_.impl_->conn;
-    guarded(c, [&] { c.prepared_text("SAVEPOINT " + name).exec(); });
+    c.prepared_text("SAVEPOINT " + name).exec();
     if (auto* o = db_.impl_->observer) o->on_savepoint(name);
 }
 
 void unit_of_work::release(const std::string& name) {
     check_name(name);
     auto& c = db_.impl_->conn;
-    guarded(c, [&] { c.prepared_text("RELEASE " + name).exec(); });
+    c.prepared_text("RELEASE " + name).exec();
     if (auto* o = db_.impl_->observer) o->on_release(name);
 }
 
 void unit_of_work::rollback_to(const std::string& name) {
     check_name(name);
     auto& c = db_.impl_->conn;
-    guarded(c, [&] { c.prepared_text("ROLLBACK TO " + name).exec(); });
+    c.prepared_text("ROLLBACK TO " + name).exec();
     if (auto* o = db_.impl_->observer) o->on_rollback_to(name);
 }
 

@@ -4,23 +4,17 @@
 
 namespace storage {
 
-using detail::guarded;
-
-#define STORAGE_CALL(expr) return guarded(impl_->conn, [&] { return impl_->expr; })
+#define STORAGE_CALL(expr) return impl_->expr
 
 void database::set_account(const std::string& person, const std::string& password_hash, core::instant at) {
-    guarded(impl_->conn, [&] {
-        impl_->accounts.set(person, password_hash, at);
-        impl_->accounts.remove_sessions_of(person);
-        impl_->accounts.clear_failures(person);
-    });
+    impl_->accounts.set(person, password_hash, at);
+    impl_->accounts.remove_sessions_of(person);
+    impl_->accounts.clear_failures(person);
 }
 bool database::remove_account(const std::string& person) {
-    return guarded(impl_->conn, [&] {
-        impl_->accounts.remove_sessions_of(person);
-        impl_->accounts.clear_failures(person);
-        return impl_->accounts.remove(person);
-    });
+    impl_->accounts.remove_sessions_of(person);
+    impl_->accounts.clear_failures(person);
+    return impl_->accounts.remove(person);
 }
 std::optional<account_row> database::account(const std::string& person) {
     STORAGE_CALL(accounts.get(person));

@@ -1,4 +1,5 @@
-// Internal to storage/: what a storage::database holds, its connection and one store per table group.
+// Internal to storage/: what a storage::database holds, its connection (SQLite or PostgreSQL) and one
+// store per table group.
 #pragma once
 
 #include "storage/account_store.hpp"
@@ -10,16 +11,14 @@
 #include "storage/inbound_store.hpp"
 #include "storage/meta_store.hpp"
 #include "storage/outbox_store.hpp"
-#include "storage/sqlite_connection.hpp"
+#include "storage/sql.hpp"
 
 namespace storage {
 
 struct database::impl {
-    explicit impl(const std::string& path) : impl(detail::connection(path)) {}
-    impl(const std::string& path, const std::string& uri, int flags)
-        : impl(detail::connection(path, uri, flags)) {}
-    explicit impl(detail::connection&& c)
-        : conn(std::move(c)),
+    explicit impl(std::unique_ptr<detail::connection> c)
+        : own(std::move(c)),
+          conn(*own),
           meta(conn),
           inbound(conn),
           complaints(conn),
@@ -28,7 +27,8 @@ struct database::impl {
           fines(conn),
           outbox(conn),
           accounts(conn) {}
-    detail::connection conn;
+    std::unique_ptr<detail::connection> own;
+    detail::connection& conn;
     detail::meta_store meta;
     detail::inbound_store inbound;
     detail::complaint_store complaints;

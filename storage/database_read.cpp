@@ -8,6 +8,7 @@
 
 #include "storage/database.hpp"
 #include "storage/database_impl.hpp"
+#include "storage/sqlite_connection.hpp"
 
 namespace storage {
 
@@ -39,8 +40,8 @@ std::unique_ptr<database::impl> open_read_only(const std::string& path) {
     // running, and the read goes through its shared memory as usual.
     bool idle = !std::filesystem::exists(path + "-wal", ec) && !std::filesystem::exists(path + "-shm", ec);
     try {
-        return std::make_unique<database::impl>(path, read_only_uri(path, idle),
-                                                SQLite::OPEN_READONLY | SQLite::OPEN_URI);
+        return std::make_unique<database::impl>(std::make_unique<detail::sqlite_connection>(
+            path, read_only_uri(path, idle), SQLite::OPEN_READONLY | SQLite::OPEN_URI));
     } catch (const SQLite::Exception& e) {
         throw error(
             "cannot read database '" + path + "': " + e.what() + " (check the path and that you may read it)",
@@ -53,8 +54,9 @@ std::unique_ptr<database::impl> open_read_only(const std::string& path) {
 database::database(const std::string& path, read_only_t) : impl_(open_read_only(path)) {
     int version = 0;
     try {
-        impl_->conn.db().setBusyTimeout(5000);
-        version = impl_->conn.db().execAndGet("PRAGMA user_version").getInt();
+        auto& db = detail::sqlite_of(impl_->conn).db();
+        db.setBusyTimeout(5000);
+        version = db.execAndGet("PRAGMA user_version").getInt();
     } catch (const SQLite::Exception& e) {
         throw error("cannot read database '" + path + "': " + e.what() +
                         " (is it a complaint-bot database? check the path)",
@@ -75,30 +77,29 @@ database::database(const std::string& path, read_only_t) : impl_(open_read_only(
 }
 
 std::vector<inbound_row> database::inbound_before(core::instant to) {
-    return detail::guarded(impl_->conn, [&] {
-        SQLite::Statement q(impl_->conn.db(),
-                            "SELECT platform, msg_id, received_at, sender, chat, text FROM inbound "
-                            "WHERE received_at < ? ORDER BY received_at, rowid");
+    {
+        auto q_own = impl_->conn.make(
+            "SELECT platform, msg_id, received_at, sender, chat, text FROM inbound "
+            "WHERE received_at < ? ORDER BY received_at, rowid");
+        auto& q = *q_own;
         q.bind(1, static_cast<std::int64_t>(core::to_ms(to)));
         std::vector<inbound_row> out;
-        while (q.executeStep())
-            out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
-                           core::from_ms(q.getColumn(2).getInt64()), q.getColumn(3).getString(),
-                           q.getColumn(4).getString(), q.getColumn(5).getString()});
+        while (q.step())
+            out.push_back({q.text(0), q.text(1), core::from_ms(q.int64(2)), q.text(3), q.text(4), q.text(5)});
         return out;
-    });
+    }
 }
 
 std::optional<core::instant> database::latest_activity() {
-    return detail::guarded(impl_->conn, [&]() -> std::optional<core::instant> {
-        SQLite::Statement q(
-            impl_->conn.db(),
+    {
+        auto q_own = impl_->conn.make(
             "SELECT MAX(t) FROM (SELECT MAX(received_at) AS t FROM inbound "
             "UNION ALL SELECT MAX(at) FROM events UNION ALL SELECT MAX(fired_at) FROM deadlines "
-            "UNION ALL SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'replay_clock')");
-        if (!q.executeStep() || q.getColumn(0).isNull()) return std::nullopt;
-        return core::from_ms(q.getColumn(0).getInt64());
-    });
+            "UNION ALL SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'replay_clock') AS latest");
+        auto& q = *q_own;
+        if (!q.step() || q.is_null(0)) return std::nullopt;
+        return core::from_ms(q.int64(0));
+    }
 }
 
 }  // namespace storage

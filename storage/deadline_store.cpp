@@ -3,10 +3,11 @@
 namespace storage::detail {
 
 namespace {
-// `+state`: look up by the primary key (complaint_id, key), not by the deadlines_open index, whose
-// `state = 'open'` prefix would scan every open deadline of every complaint.
+// `(state || '')`: look up by the primary key (complaint_id, key), not by the deadlines_open index,
+// whose `state = 'open'` prefix would scan every open deadline of every complaint (an expression, not
+// the column, so neither SQLite nor PostgreSQL picks that index for it).
 constexpr const char* sql_open_deadlines_of =
-    "SELECT key, due_at FROM deadlines WHERE complaint_id = ? AND +state = 'open'";
+    "SELECT key, due_at FROM deadlines WHERE complaint_id = ? AND (state || '') = 'open'";
 constexpr const char* sql_upsert_deadline =
     "INSERT INTO deadlines(complaint_id, key, due_at, state) VALUES(?, ?, ?, 'open') "
     "ON CONFLICT(complaint_id, key) DO UPDATE SET due_at = excluded.due_at, state = 'open', fired_at = NULL "
@@ -14,7 +15,7 @@ constexpr const char* sql_upsert_deadline =
 constexpr const char* sql_cancel_deadline =
     "UPDATE deadlines SET state = 'cancelled' WHERE complaint_id = ? AND key = ? AND state = 'open'";
 constexpr const char* sql_add_deadline =
-    "INSERT OR IGNORE INTO deadlines(complaint_id, key, due_at, state) VALUES(?, ?, ?, 'open')";
+    "INSERT INTO deadlines(complaint_id, key, due_at, state) VALUES(?, ?, ?, 'open') ON CONFLICT DO NOTHING";
 constexpr const char* sql_open_deadlines =
     "SELECT complaint_id, key, due_at FROM deadlines WHERE state = 'open' ORDER BY due_at, complaint_id, key";
 constexpr const char* sql_deadline_open =
@@ -34,7 +35,7 @@ void deadline_store::sync(const std::string& complaint_id, const std::vector<rul
         auto& q = c_.prepared(sql_open_deadlines_of);
         reset_on_exit q_done{q};
         q.bind(1, complaint_id);
-        while (q.executeStep()) current.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getInt64());
+        while (q.step()) current.emplace_back(q.text(0), q.int64(1));
     }
     auto& upsert = c_.prepared(sql_upsert_deadline);
     reset_on_exit upsert_done{upsert};
@@ -74,10 +75,9 @@ bool deadline_store::add(const rules::deadline& d) {
 
 std::vector<rules::deadline> deadline_store::open() {
     std::vector<rules::deadline> out;
-    SQLite::Statement q(c_.db(), sql_open_deadlines);
-    while (q.executeStep())
-        out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
-                       core::from_ms(q.getColumn(2).getInt64())});
+    auto q_own = c_.make(sql_open_deadlines);
+    auto& q = *q_own;
+    while (q.step()) out.push_back({q.text(0), q.text(1), core::from_ms(q.int64(2))});
     return out;
 }
 
@@ -87,7 +87,7 @@ bool deadline_store::is_open(const std::string& complaint_id, const std::string&
     q.bind(1, complaint_id);
     q.bind(2, key);
     q.bind(3, ms(due));
-    return q.executeStep();
+    return q.step();
 }
 
 void deadline_store::mark_fired(const std::string& complaint_id, const std::string& key,
@@ -102,9 +102,10 @@ void deadline_store::mark_fired(const std::string& complaint_id, const std::stri
 
 std::vector<std::string> deadline_store::open_job_keys() {
     std::vector<std::string> out;
-    SQLite::Statement q(c_.db(),
-                        "SELECT key FROM deadlines WHERE complaint_id = '' AND +state = 'open' ORDER BY key");
-    while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+    auto q_own =
+        c_.make("SELECT key FROM deadlines WHERE complaint_id = '' AND (state || '') = 'open' ORDER BY key");
+    auto& q = *q_own;
+    while (q.step()) out.push_back(q.text(0));
     return out;
 }
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "rules/workflow.hpp"
-#include "storage/sqlite_connection.hpp"
+#include "storage/sql.hpp"
 
 namespace storage::detail {
 

@@ -60,18 +60,18 @@ std::string sha256_hex(const std::string& data) {
 
 void chain_existing_events(connection& c) {
     std::string prev;
-    SQLite::Statement q(
-        c.db(),
+    auto q_own = c.make(
         "SELECT id, complaint_id, at, actor, type, stage, detail, deadline, late_ms FROM events "
         "ORDER BY id");
-    SQLite::Statement u(c.db(), "UPDATE events SET hash = ? WHERE id = ?");
-    while (q.executeStep()) {
+    auto& q = *q_own;
+    auto u_own = c.make("UPDATE events SET hash = ? WHERE id = ?");
+    auto& u = *u_own;
+    while (q.step()) {
         std::optional<std::int64_t> deadline;
-        if (!q.getColumn(7).isNull()) deadline = q.getColumn(7).getInt64();
-        auto id = q.getColumn(0).getInt64();
-        prev = chain_hash(prev, id, q.getColumn(1).getString(), q.getColumn(2).getInt64(),
-                          q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getString(),
-                          q.getColumn(6).getString(), deadline, q.getColumn(8).getInt64());
+        if (!q.is_null(7)) deadline = q.int64(7);
+        auto id = q.int64(0);
+        prev = chain_hash(prev, id, q.text(1), q.int64(2), q.text(3), q.text(4), q.text(5), q.text(6),
+                          deadline, q.int64(8));
         u.reset();
         u.bind(1, prev);
         u.bind(2, id);
@@ -84,11 +84,11 @@ void event_store::append(const std::vector<rules::event>& events) {
     std::int64_t last_id = 0;
     std::string prev;
     {
-        SQLite::Statement& last = c_.prepared(sql_last_event);
+        statement& last = c_.prepared(sql_last_event);
         reset_on_exit last_done{last};
-        if (last.executeStep()) {
-            last_id = last.getColumn(0).getInt64();
-            prev = last.getColumn(1).getString();
+        if (last.step()) {
+            last_id = last.int64(0);
+            prev = last.text(1);
         }
     }
     auto& q = c_.prepared(sql_append_event);
@@ -101,7 +101,7 @@ void event_store::append(const std::vector<rules::event>& events) {
         auto late = static_cast<std::int64_t>(e.late.count());
         prev = chain_hash(prev, id, e.complaint, at, e.actor, e.type, e.stage, e.detail, deadline, late);
         q.reset();
-        q.clearBindings();
+        q.clear();
         q.bind(1, id);
         q.bind(2, e.complaint);
         q.bind(3, at);
@@ -121,16 +121,16 @@ std::vector<rules::event> event_store::of(const std::string& complaint_id) {
     auto& q = c_.prepared(sql_events_of);
     reset_on_exit q_done{q};
     q.bind(1, complaint_id);
-    while (q.executeStep()) {
+    while (q.step()) {
         rules::event e;
-        e.complaint = q.getColumn(0).getString();
-        e.at = core::from_ms(q.getColumn(1).getInt64());
-        e.actor = q.getColumn(2).getString();
-        e.type = q.getColumn(3).getString();
-        e.stage = q.getColumn(4).getString();
-        e.detail = q.getColumn(5).getString();
-        if (!q.getColumn(6).isNull()) e.deadline = core::from_ms(q.getColumn(6).getInt64());
-        e.late = core::duration{q.getColumn(7).getInt64()};
+        e.complaint = q.text(0);
+        e.at = core::from_ms(q.int64(1));
+        e.actor = q.text(2);
+        e.type = q.text(3);
+        e.stage = q.text(4);
+        e.detail = q.text(5);
+        if (!q.is_null(6)) e.deadline = core::from_ms(q.int64(6));
+        e.late = core::duration{q.int64(7)};
         out.push_back(std::move(e));
     }
     return out;
@@ -140,12 +140,11 @@ namespace {
 
 // The hash event row `q` should carry after `prev`: its columns id, complaint_id, at, actor, type,
 // stage, detail, deadline, late_ms, in that order.
-std::string expected_hash(SQLite::Statement& q, const std::string& prev) {
+std::string expected_hash(statement& q, const std::string& prev) {
     std::optional<std::int64_t> deadline;
-    if (!q.getColumn(7).isNull()) deadline = q.getColumn(7).getInt64();
-    return chain_hash(prev, q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getInt64(),
-                      q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getString(),
-                      q.getColumn(6).getString(), deadline, q.getColumn(8).getInt64());
+    if (!q.is_null(7)) deadline = q.int64(7);
+    return chain_hash(prev, q.int64(0), q.text(1), q.int64(2), q.text(3), q.text(4), q.text(5), q.text(6),
+                      deadline, q.int64(8));
 }
 
 // The fines' trail through the chained events: the event that issued each and the status its
@@ -178,25 +177,24 @@ struct fine_trail {
 audit_result event_store::verify(const std::vector<rules::fine>& fines) {
     audit_result r;
     std::string prev;
-    SQLite::Statement q(
-        c_.db(),
+    auto q_own = c_.make(
         "SELECT id, complaint_id, at, actor, type, stage, detail, deadline, late_ms, hash FROM events "
         "ORDER BY id");
+    auto& q = *q_own;
     fine_trail trail;
     std::int64_t expected_id = 0;
-    while (q.executeStep()) {
-        auto id = q.getColumn(0).getInt64();
+    while (q.step()) {
+        auto id = q.int64(0);
         auto want = expected_hash(q, prev);
-        auto stored = q.getColumn(9).getString();
+        auto stored = q.text(9);
         if (id != ++expected_id && r.problems.empty())
             r.problems.push_back("event #" + std::to_string(expected_id) + " is missing (the log jumps to #" +
                                  std::to_string(id) + "): events were deleted");
         expected_id = id;
         if (stored != want && r.problems.empty())
-            r.problems.push_back("event #" + std::to_string(id) + " (" + q.getColumn(1).getString() + " " +
-                                 q.getColumn(4).getString() +
+            r.problems.push_back("event #" + std::to_string(id) + " (" + q.text(1) + " " + q.text(4) +
                                  ") does not match its hash: it was changed after it was written");
-        trail.note(q.getColumn(4).getString(), q.getColumn(6).getString());
+        trail.note(q.text(4), q.text(6));
         prev = stored;
         ++r.events;
     }
@@ -209,25 +207,25 @@ audit_result event_store::verify(const std::vector<rules::fine>& fines) {
 audit_result event_store::verify_complaint(const std::string& complaint_id,
                                            const std::vector<rules::fine>& fines) {
     audit_result r;
-    SQLite::Statement q(
-        c_.db(),
+    auto q_own = c_.make(
         "SELECT e.id, e.complaint_id, e.at, e.actor, e.type, e.stage, e.detail, e.deadline, "
         "e.late_ms, e.hash, (SELECT p.hash FROM events p WHERE p.id = e.id - 1) FROM events e "
         "WHERE e.complaint_id = ? ORDER BY e.id");
+    auto& q = *q_own;
     q.bind(1, complaint_id);
     fine_trail trail;
-    while (q.executeStep()) {
-        auto id = q.getColumn(0).getInt64();
-        auto type = q.getColumn(4).getString();
-        if (id > 1 && q.getColumn(10).isNull())
+    while (q.step()) {
+        auto id = q.int64(0);
+        auto type = q.text(4);
+        if (id > 1 && q.is_null(10))
             r.problems.push_back("event #" + std::to_string(id - 1) + " before " + complaint_id +
                                  "'s event #" + std::to_string(id) + " is missing: events were deleted");
-        auto prev = q.getColumn(10).isNull() ? std::string{} : q.getColumn(10).getString();
-        if (q.getColumn(9).getString() != expected_hash(q, prev))
+        auto prev = q.is_null(10) ? std::string{} : q.text(10);
+        if (q.text(9) != expected_hash(q, prev))
             r.problems.push_back("event #" + std::to_string(id) + " (" + complaint_id + " " + type +
                                  ") does not match its hash: it was changed after it was written");
-        trail.note(type, q.getColumn(6).getString());
-        r.last_hash = q.getColumn(9).getString();
+        trail.note(type, q.text(6));
+        r.last_hash = q.text(9);
         ++r.events;
     }
     trail.check(fines, r);

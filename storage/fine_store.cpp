@@ -1,7 +1,5 @@
 #include "storage/fine_store.hpp"
 
-#include <sqlite3.h>
-
 namespace storage::detail {
 
 namespace {
@@ -15,21 +13,21 @@ constexpr const char* sql_fine_columns =
 constexpr const char* sql_update_fine =
     "UPDATE fines SET status = ?, status_reason = ?, status_by = ?, status_at = ? WHERE seq = ?";
 
-rules::fine fine_from(SQLite::Statement& q) {
+rules::fine fine_from(statement& q) {
     rules::fine f;
-    f.id = "F" + std::to_string(q.getColumn(0).getInt64());
-    f.complaint = q.getColumn(1).getString();
-    f.stage = q.getColumn(2).getString();
-    f.department = q.getColumn(3).getString();
-    f.person = q.getColumn(4).getString();
-    f.person_name = q.getColumn(5).getString();
-    f.amount = q.getColumn(6).getInt();
-    f.deadline = core::from_ms(q.getColumn(7).getInt64());
-    f.issued_at = core::from_ms(q.getColumn(8).getInt64());
-    f.status = q.getColumn(9).getString();
-    f.status_reason = q.getColumn(10).getString();
-    f.status_by = q.getColumn(11).getString();
-    if (!q.getColumn(12).isNull()) f.status_at = core::from_ms(q.getColumn(12).getInt64());
+    f.id = "F" + std::to_string(q.int64(0));
+    f.complaint = q.text(1);
+    f.stage = q.text(2);
+    f.department = q.text(3);
+    f.person = q.text(4);
+    f.person_name = q.text(5);
+    f.amount = q.int32(6);
+    f.deadline = core::from_ms(q.int64(7));
+    f.issued_at = core::from_ms(q.int64(8));
+    f.status = q.text(9);
+    f.status_reason = q.text(10);
+    f.status_by = q.text(11);
+    if (!q.is_null(12)) f.status_at = core::from_ms(q.int64(12));
     return f;
 }
 
@@ -47,8 +45,8 @@ std::int64_t fine_seq(const std::string& id) {
 int fine_store::next_seq() {
     auto& q = c_.prepared(sql_next_fine);
     reset_on_exit q_done{q};
-    q.executeStep();
-    return q.getColumn(0).getInt();
+    q.step();
+    return q.int32(0);
 }
 
 void fine_store::insert(const rules::fine& f) {
@@ -71,11 +69,10 @@ void fine_store::insert(const rules::fine& f) {
     bind_opt(q, 13, f.status_at);
     try {
         q.exec();
-    } catch (const SQLite::Exception& e) {
-        if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE ||
-            e.getExtendedErrorCode() == SQLITE_CONSTRAINT_PRIMARYKEY)
+    } catch (const error& e) {
+        if (e.kind() == error_kind::constraint)  // UNIQUE(complaint_id, stage, department) or the seq
             throw error("fine for " + f.complaint + " " + f.stage + " " + f.department + " already exists",
-                        error_kind::constraint, SQLITE_CONSTRAINT);
+                        error_kind::constraint, e.sqlite_code());
         throw;
     }
 }
@@ -83,9 +80,10 @@ void fine_store::insert(const rules::fine& f) {
 std::optional<rules::fine> fine_store::load(const std::string& id) {
     auto seq = fine_seq(id);
     if (seq <= 0) return std::nullopt;
-    SQLite::Statement q(c_.db(), std::string(sql_fine_columns) + " WHERE seq = ?");
+    auto q_own = c_.make(std::string(sql_fine_columns) + " WHERE seq = ?");
+    auto& q = *q_own;
     q.bind(1, seq);
-    if (!q.executeStep()) return std::nullopt;
+    if (!q.step()) return std::nullopt;
     return fine_from(q);
 }
 
@@ -102,26 +100,29 @@ void fine_store::update(const rules::fine& f) {
 
 std::vector<rules::fine> fine_store::issued_between(core::instant from, core::instant to) {
     std::vector<rules::fine> out;
-    SQLite::Statement q(
-        c_.db(), std::string(sql_fine_columns) + " WHERE issued_at >= ? AND issued_at < ? ORDER BY seq");
+    auto q_own =
+        c_.make(std::string(sql_fine_columns) + " WHERE issued_at >= ? AND issued_at < ? ORDER BY seq");
+    auto& q = *q_own;
     q.bind(1, ms(from));
     q.bind(2, ms(to));
-    while (q.executeStep()) out.push_back(fine_from(q));
+    while (q.step()) out.push_back(fine_from(q));
     return out;
 }
 
 std::vector<rules::fine> fine_store::of_complaint(const std::string& complaint_id) {
     std::vector<rules::fine> out;
-    SQLite::Statement q(c_.db(), std::string(sql_fine_columns) + " WHERE complaint_id = ? ORDER BY seq");
+    auto q_own = c_.make(std::string(sql_fine_columns) + " WHERE complaint_id = ? ORDER BY seq");
+    auto& q = *q_own;
     q.bind(1, complaint_id);
-    while (q.executeStep()) out.push_back(fine_from(q));
+    while (q.step()) out.push_back(fine_from(q));
     return out;
 }
 
 std::vector<rules::fine> fine_store::all() {
     std::vector<rules::fine> out;
-    SQLite::Statement q(c_.db(), std::string(sql_fine_columns) + " ORDER BY seq");
-    while (q.executeStep()) out.push_back(fine_from(q));
+    auto q_own = c_.make(std::string(sql_fine_columns) + " ORDER BY seq");
+    auto& q = *q_own;
+    while (q.step()) out.push_back(fine_from(q));
     return out;
 }
 

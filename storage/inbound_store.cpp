@@ -13,7 +13,7 @@ bool inbound_store::seen(const std::string& platform, const std::string& msg_id)
     reset_on_exit q_done{q};
     q.bind(1, platform);
     q.bind(2, msg_id);
-    return q.executeStep();
+    return q.step();
 }
 
 void inbound_store::record(const inbound_row& row) {
@@ -29,7 +29,7 @@ void inbound_store::record(const inbound_row& row) {
 }
 
 std::int64_t inbound_store::count() {
-    return c_.db().execAndGet("SELECT COUNT(*) FROM inbound").getInt64();
+    return c_.scalar("SELECT COUNT(*) FROM inbound");
 }
 
 }  // namespace storage::detail

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "storage/records.hpp"
-#include "storage/sqlite_connection.hpp"
+#include "storage/sql.hpp"
 
 namespace storage::detail {
 

@@ -12,7 +12,7 @@ std::optional<std::string> meta_store::get(const std::string& key) {
     auto& q = c_.prepared(sql_meta);
     reset_on_exit q_done{q};
     q.bind(1, key);
-    if (q.executeStep()) return q.getColumn(0).getString();
+    if (q.step()) return q.text(0);
     return std::nullopt;
 }
 

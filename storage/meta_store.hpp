@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-#include "storage/sqlite_connection.hpp"
+#include "storage/sql.hpp"
 
 namespace storage::detail {
 

@@ -42,20 +42,20 @@ std::vector<outbox_row> outbox_store::pending(int limit) {
     auto& q = c_.prepared(sql_pending_outbox);
     reset_on_exit q_done{q};
     q.bind(1, limit);
-    while (q.executeStep()) {
+    while (q.step()) {
         outbox_row r;
-        r.id = q.getColumn(0).getInt64();
+        r.id = q.int64(0);
         r.post.outbox_id = r.id;
-        r.created_at = core::from_ms(q.getColumn(1).getInt64());
-        r.post.chat = q.getColumn(2).getString();
-        r.post.text = q.getColumn(3).getString();
-        r.post.mentions = nlohmann::json::parse(q.getColumn(4).getString()).get<std::vector<std::string>>();
-        r.state = q.getColumn(5).getString();
-        r.attempts = q.getColumn(6).getInt();
-        r.next_try_at = core::from_ms(q.getColumn(7).getInt64());
-        for (const auto& a : nlohmann::json::parse(q.getColumn(8).getString()))
+        r.created_at = core::from_ms(q.int64(1));
+        r.post.chat = q.text(2);
+        r.post.text = q.text(3);
+        r.post.mentions = nlohmann::json::parse(q.text(4)).get<std::vector<std::string>>();
+        r.state = q.text(5);
+        r.attempts = q.int32(6);
+        r.next_try_at = core::from_ms(q.int64(7));
+        for (const auto& a : nlohmann::json::parse(q.text(8)))
             r.post.actions.push_back({a.value("label", ""), a.value("command", "")});
-        r.post.reply_to = q.getColumn(9).getString();
+        r.post.reply_to = q.text(9);
         out.push_back(std::move(r));
     }
     return out;
@@ -94,31 +94,33 @@ void outbox_store::mark_failed(std::int64_t id, int attempts, const std::string&
 failure_summary outbox_store::failures_since(core::instant since) {
     failure_summary s;
     const auto from = ms(since);
-    SQLite::Statement q(c_.db(),
-                        "SELECT COUNT(*), MIN(next_try_at), MAX(next_try_at) FROM outbox "
-                        "WHERE state = 'failed' AND next_try_at >= ?");
+    auto q_own = c_.make(
+        "SELECT COUNT(*), MIN(next_try_at), MAX(next_try_at) FROM outbox "
+        "WHERE state = 'failed' AND next_try_at >= ?");
+    auto& q = *q_own;
     q.bind(1, from);
-    if (!q.executeStep() || q.getColumn(0).getInt64() == 0) return s;
-    s.count = q.getColumn(0).getInt64();
-    s.first = core::from_ms(q.getColumn(1).getInt64());
-    s.last = core::from_ms(q.getColumn(2).getInt64());
-    SQLite::Statement last(c_.db(),
-                           "SELECT chat, last_error FROM outbox WHERE state = 'failed' AND next_try_at >= ? "
-                           "ORDER BY next_try_at DESC, id DESC LIMIT 1");
+    if (!q.step() || q.int64(0) == 0) return s;
+    s.count = q.int64(0);
+    s.first = core::from_ms(q.int64(1));
+    s.last = core::from_ms(q.int64(2));
+    auto last_own = c_.make(
+        "SELECT chat, last_error FROM outbox WHERE state = 'failed' AND next_try_at >= ? "
+        "ORDER BY next_try_at DESC, id DESC LIMIT 1");
+    auto& last = *last_own;
     last.bind(1, from);
-    if (last.executeStep()) {
-        s.chat = last.getColumn(0).getString();
-        s.last_error = last.getColumn(1).getString();
+    if (last.step()) {
+        s.chat = last.text(0);
+        s.last_error = last.text(1);
     }
     return s;
 }
 
 std::int64_t outbox_store::failed() {
-    return c_.db().execAndGet("SELECT COUNT(*) FROM outbox WHERE state = 'failed'").getInt64();
+    return c_.scalar("SELECT COUNT(*) FROM outbox WHERE state = 'failed'");
 }
 
 std::int64_t outbox_store::backlog() {
-    return c_.db().execAndGet("SELECT COUNT(*) FROM outbox WHERE state = 'pending'").getInt64();
+    return c_.scalar("SELECT COUNT(*) FROM outbox WHERE state = 'pending'");
 }
 
 }  // namespace storage::detail

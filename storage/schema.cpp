@@ -159,13 +159,11 @@ void complaints_to_v4(connection& c) {
     };
     std::vector<row> rows;
     {
-        SQLite::Statement q(
-            c.db(),
+        auto q_own = c.make(
             "SELECT c.id, c.state, COALESCE((SELECT MAX(at) FROM events e WHERE e.complaint_id = "
             "c.id), c.posted_at) FROM complaints c ORDER BY c.kind, c.seq");
-        while (q.executeStep())
-            rows.push_back(
-                {q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getInt64()});
+        auto& q = *q_own;
+        while (q.step()) rows.push_back({q.text(0), q.text(1), q.int64(2)});
     }
     complaint_store store(c);
     for (const auto& r : rows) {
@@ -199,7 +197,7 @@ void create_facts_table(SQLite::Database& db) {
 
 }  // namespace
 
-void migrate(connection& c) {
+void migrate(sqlite_connection& c) {
     auto& db = c.db();
     int version = db.execAndGet("PRAGMA user_version").getInt();
     if (version > schema_version)

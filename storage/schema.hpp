@@ -9,6 +9,6 @@ namespace storage::detail {
 inline constexpr int schema_version = 8;
 
 // Creates or upgrades the schema. Throws storage::error when the file is newer than the program.
-void migrate(connection& c);
+void migrate(sqlite_connection& c);
 
 }  // namespace storage::detail

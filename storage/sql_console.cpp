@@ -1,6 +1,7 @@
 #include "storage/sql_console.hpp"
 
 #include "storage/database_impl.hpp"
+#include "storage/sqlite_connection.hpp"
 
 namespace storage {
 
@@ -13,7 +14,7 @@ std::unique_ptr<detail::connection> connect(const std::string& path, bool create
         std::fclose(f);
     }
     try {
-        return std::make_unique<detail::connection>(path);
+        return std::make_unique<detail::sqlite_connection>(path);
     } catch (const SQLite::Exception& e) {
         throw error("cannot open '" + path + "': " + e.what(), detail::kind_of(e.getErrorCode()),
                     e.getErrorCode() & 0xff);
@@ -27,14 +28,11 @@ sql_console::sql_console(database& db) : conn_(&db.impl_->conn) {}
 sql_console::~sql_console() = default;
 
 void sql_console::exec(const std::string& sql) {
-    detail::guarded(*conn_, [&] { conn_->db().exec(sql); });
+    conn_->exec(sql);
 }
 
 std::int64_t sql_console::scalar(const std::string& sql) {
-    return detail::guarded(*conn_, [&]() -> std::int64_t {
-        SQLite::Statement q(conn_->db(), sql);
-        return q.executeStep() ? q.getColumn(0).getInt64() : 0;
-    });
+    return conn_->scalar(sql);
 }
 
 std::string sql_console::text(const std::string& sql, const std::vector<std::string>& params) {
@@ -44,21 +42,20 @@ std::string sql_console::text(const std::string& sql, const std::vector<std::str
 
 std::vector<std::vector<std::string>> sql_console::rows(const std::string& sql,
                                                         const std::vector<std::string>& params) {
-    return detail::guarded(*conn_, [&] {
-        SQLite::Statement q(conn_->db(), sql);
-        for (std::size_t i = 0; i < params.size(); ++i) q.bind(static_cast<int>(i + 1), params[i]);
-        std::vector<std::vector<std::string>> out;
-        while (q.executeStep()) {
-            std::vector<std::string> row;
-            for (int i = 0; i < q.getColumnCount(); ++i) row.push_back(q.getColumn(i).getString());
-            out.push_back(std::move(row));
-        }
-        return out;
-    });
+    auto q = conn_->make(sql);
+    for (std::size_t i = 0; i < params.size(); ++i) q->bind(static_cast<int>(i + 1), params[i]);
+    std::vector<std::vector<std::string>> out;
+    while (q->step()) {
+        std::vector<std::string> row;
+        for (int i = 0; i < q->columns(); ++i) row.push_back(q->is_null(i) ? std::string{} : q->text(i));
+        out.push_back(std::move(row));
+    }
+    return out;
 }
 
 void sql_console::set_busy_timeout(int ms) {
-    detail::guarded(*conn_, [&] { conn_->db().setBusyTimeout(ms); });
+    if (conn_->kind() != detail::dialect::sqlite) return;  // PostgreSQL waits for locks itself
+    detail::sqlite_of(*conn_).db().setBusyTimeout(ms);
 }
 
 }  // namespace storage

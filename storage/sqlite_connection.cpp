@@ -86,27 +86,131 @@ std::string explain_sqlite(int code, int sys_errno, const std::string& file, con
     return "database error on " + name + ": " + what;
 }
 
-connection::connection(const std::string& path)
+namespace {
+
+// One SQLiteCpp statement behind the interface; every SQLite failure leaves as storage::error.
+class sqlite_statement final : public statement {
+  public:
+    sqlite_statement(sqlite_connection& c, const std::string& sql) : c_(c), q_(make(c, sql)) {}
+
+    void bind(int index, std::int64_t v) override {
+        guard([&] { q_.bind(index, v); });
+    }
+    void bind(int index, const std::string& v) override {
+        guard([&] { q_.bind(index, v); });
+    }
+    void bind_blob(int index, std::string_view bytes) override {
+        guard([&] { q_.bind(index, bytes.data(), static_cast<int>(bytes.size())); });
+    }
+    void bind_null(int index) override {
+        guard([&] { q_.bind(index); });
+    }
+    bool step() override {
+        return guard([&] { return q_.executeStep(); });
+    }
+    int exec() override {
+        return guard([&] { return q_.exec(); });
+    }
+    void reset() override { q_.tryReset(); }
+    void clear() override {
+        try {
+            q_.clearBindings();  // sqlite3_clear_bindings cannot fail
+        } catch (...) {
+        }
+    }
+    bool is_null(int column) override {
+        return guard([&] { return q_.getColumn(column).isNull(); });
+    }
+    std::int64_t int64(int column) override {
+        return guard([&] { return static_cast<std::int64_t>(q_.getColumn(column).getInt64()); });
+    }
+    std::string text(int column) override {
+        return guard([&] { return q_.getColumn(column).getString(); });
+    }
+    std::string blob(int column) override {
+        return guard([&] {
+            auto col = q_.getColumn(column);
+            return std::string(static_cast<const char*>(col.getBlob()),
+                               static_cast<std::size_t>(col.getBytes()));
+        });
+    }
+    int columns() override { return q_.getColumnCount(); }
+
+  private:
+    static SQLite::Statement make(sqlite_connection& c, const std::string& sql) try {
+        return SQLite::Statement(c.db(), sql);
+    } catch (const SQLite::Exception& e) {
+        throw c.translate(e);
+    }
+    template <class F>
+    auto guard(F&& f) -> decltype(f()) {
+        try {
+            return f();
+        } catch (const SQLite::Exception& e) {
+            throw c_.translate(e);
+        }
+    }
+
+    sqlite_connection& c_;
+    SQLite::Statement q_;
+};
+
+}  // namespace
+
+sqlite_connection::sqlite_connection(const std::string& path)
     : path_(path), db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {}
 
-connection::connection(const std::string& path, const std::string& uri, int flags)
+sqlite_connection::sqlite_connection(const std::string& path, const std::string& uri, int flags)
     : path_(path), db_(uri, flags) {}
 
-SQLite::Statement& connection::prepared(const char* sql) {
+sqlite_connection::~sqlite_connection() {
+    statements_.clear();
+    texts_.clear();
+}
+
+statement& sqlite_connection::prepared(const char* sql) {
     auto& slot = statements_[sql];
-    if (!slot) slot = std::make_unique<SQLite::Statement>(db_, sql);
-    slot->tryReset();
+    if (!slot) slot = std::make_unique<sqlite_statement>(*this, sql);
+    slot->reset();
     return *slot;
 }
 
-SQLite::Statement& connection::prepared_text(const std::string& sql) {
+statement& sqlite_connection::prepared_text(const std::string& sql) {
     auto& slot = texts_[sql];
-    if (!slot) slot = std::make_unique<SQLite::Statement>(db_, sql);
-    slot->tryReset();
+    if (!slot) slot = std::make_unique<sqlite_statement>(*this, sql);
+    slot->reset();
     return *slot;
 }
 
-error connection::translate(const SQLite::Exception& e) {
+std::unique_ptr<statement> sqlite_connection::make(const std::string& sql) {
+    return std::make_unique<sqlite_statement>(*this, sql);
+}
+
+void sqlite_connection::exec(const std::string& script) try {
+    db_.exec(script);
+} catch (const SQLite::Exception& e) {
+    throw translate(e);
+}
+
+void sqlite_connection::begin(begin_mode m) {
+    prepared(m == begin_mode::write ? "BEGIN IMMEDIATE" : "BEGIN").exec();
+}
+void sqlite_connection::commit() {
+    prepared("COMMIT").exec();
+}
+void sqlite_connection::rollback() {
+    if (!in_transaction()) return;  // SQLite rolled it back itself
+    prepared("ROLLBACK").exec();
+}
+bool sqlite_connection::in_transaction() {
+    return sqlite3_get_autocommit(db_.getHandle()) == 0;
+}
+
+sqlite_connection& sqlite_of(connection& c) {
+    return dynamic_cast<sqlite_connection&>(c);
+}
+
+error sqlite_connection::translate(const SQLite::Exception& e) {
     int code = e.getErrorCode() & 0xff;
     int sys = code == 0 ? 0 : sqlite3_system_errno(db_.getHandle());
     auto kind = kind_of(code);
@@ -118,7 +222,7 @@ error connection::translate(const SQLite::Exception& e) {
     return error(e.what(), kind, code, sys);
 }
 
-std::string connection::explain(const std::exception& e) {
+std::string sqlite_connection::explain(const std::exception& e) {
     if (const auto* se = dynamic_cast<const error*>(&e))
         return explain_sqlite(se->sqlite_code(), se->sys_errno(), db_.getFilename(), e.what());
     if (const auto* se = dynamic_cast<const SQLite::Exception*>(&e)) {
