@@ -2,7 +2,9 @@
 // LISTENs to channels; its socket() goes into the event loop (an asio stream_descriptor waiting
 // for read), and drain() hands out what arrived. When the connection dropped, drain() connects
 // again and LISTENs again; notifications sent meanwhile are lost, so take_reconnected() tells the
-// caller to run its safety poll (and to wait on the new socket()).
+// caller to run its safety poll and to wait on the new socket() (a new stream_descriptor: the old
+// one must be release()d, never closed, since libpq owns the descriptor, and the number may even
+// be the same).
 //
 // notify() sends one through a connection: inside a transaction it is delivered on COMMIT, and
 // never when the transaction rolls back. Nothing outside storage/ includes this.

@@ -266,6 +266,27 @@ TEST_F(PgConnection, ReadSnapshotIsConsistentAndRefusesWrites) {
     EXPECT_EQ(db->scalar("SELECT count(*) FROM r"), 2);
 }
 
+TEST_F(PgConnection, LockNotAvailableAndCancelledStatementAreLocked) {
+    db->exec("CREATE TABLE r (id BIGINT PRIMARY KEY); INSERT INTO r VALUES (1)");
+    pg_connection other(url, std::nullopt);
+    db->begin(begin_mode::write);
+    db->exec("UPDATE r SET id = 2 WHERE id = 1");
+    other.exec("SET lock_timeout = '100ms'");
+    other.begin(begin_mode::write);
+    auto waited = caught([&] { other.exec("UPDATE r SET id = 3 WHERE id = 1"); });
+    EXPECT_EQ(waited.kind(), error_kind::locked);
+    EXPECT_TRUE(has(waited.what(), "55P03")) << waited.what();
+    EXPECT_TRUE(has(other.explain(waited), "database locked")) << other.explain(waited);
+    other.rollback();
+    db->commit();
+
+    other.exec("SET statement_timeout = '50ms'");
+    auto cancelled = caught([&] { other.scalar("SELECT count(*) FROM pg_sleep(5)"); });
+    EXPECT_EQ(cancelled.kind(), error_kind::locked);
+    EXPECT_TRUE(has(cancelled.what(), "57014")) << cancelled.what();
+    EXPECT_EQ(other.scalar("SELECT id FROM r"), 2);  // the connection goes on
+}
+
 TEST_F(PgConnection, BadSqlIsOtherAndExplainNamesTheServer) {
     auto e = caught([&] { db->exec("SELECT * FROM no_such_table"); });
     EXPECT_EQ(e.kind(), error_kind::other);

@@ -13,6 +13,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
@@ -114,6 +115,20 @@ struct result_deleter {
     void operator()(PGresult* r) const noexcept { PQclear(r); }
 };
 
+// The directories of test processes that were killed (their servers died with them).
+void remove_stale_directories() {
+    std::error_code ec;
+    const std::string prefix = "complaint-bot-pg-";
+    for (const auto& entry :
+         std::filesystem::directory_iterator(std::filesystem::temp_directory_path(), ec)) {
+        const auto name = entry.path().filename().string();
+        if (name.rfind(prefix, 0) != 0) continue;
+        const long pid = std::atol(name.c_str() + prefix.size());
+        if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)
+            std::filesystem::remove_all(entry.path(), ec);
+    }
+}
+
 }  // namespace
 
 pg_server::pg_server() : pg_server(options{}) {}
@@ -126,7 +141,10 @@ pg_server::pg_server(options o) : options_(o) {
                 "): install postgresql-15: apt-get install postgresql-15 (bash scripts/run "
                 "setup installs it)");
     const auto who = server_identity();
-    std::string pattern = (std::filesystem::temp_directory_path() / "complaint-bot-pg-XXXXXX").string();
+    remove_stale_directories();
+    std::string pattern = (std::filesystem::temp_directory_path() /
+                           ("complaint-bot-pg-" + std::to_string(::getpid()) + "-XXXXXX"))
+                              .string();
     if (!::mkdtemp(pattern.data()))
         throw std::runtime_error("pg_server: cannot make a temporary directory: " +
                                  std::string(std::strerror(errno)));
