@@ -37,7 +37,13 @@ std::string explain_config(const rules::config& cfg) {
     o << "config: " << cfg.source_file << "\n"
       << "company: " << (cfg.company.empty() ? "(not set)" : cfg.company) << "\n"
       << "time zone: " << cfg.timezone << "\n"
-      << "database: " << cfg.database << "\n"
+      << "database: " << cfg.database
+      << (cfg.database.rfind("postgres", 0) == 0
+              ? (cfg.database_password_env.empty()
+                     ? std::string(" (PostgreSQL; password from PGPASSWORD or ~/.pgpass)")
+                     : " (PostgreSQL; password from $" + cfg.database_password_env + ")")
+              : std::string(" (SQLite file)"))
+      << "\n"
       << "departments (" << cfg.org.departments.size() << "):\n";
     for (const auto& d : cfg.org.departments) o << "  " << head(d.name) << "\n";
     o << "people: " << cfg.org.people.size() << "\n"

@@ -10,11 +10,20 @@ namespace conf {
 
 namespace {
 
-const std::vector<std::string> top_keys = {
-    "timezone", "database",   "organization", "roles",        "workflow",     "schedules",
-    "calendar", "server",     "platforms",    "chats",        "default_chat", "company",
-    "followup", "categories", "customer",     "compensation", "crisis"};
+const std::vector<std::string> top_keys = {"timezone",     "database",     "database_password_env",
+                                           "organization", "roles",        "workflow",
+                                           "schedules",    "calendar",     "server",
+                                           "platforms",    "chats",        "default_chat",
+                                           "company",      "followup",     "categories",
+                                           "customer",     "compensation", "crisis"};
 
+}  // namespace
+
+namespace {
+// A PostgreSQL URL, kept as written (a file path is made relative to the config's directory).
+bool storage_url(const std::string& v) {
+    return v.rfind("postgresql://", 0) == 0 || v.rfind("postgres://", 0) == 0;
+}
 }  // namespace
 
 namespace detail {
@@ -32,7 +41,14 @@ void read_basics(reader& L, const YAML::Node& root, rules::config& cfg,
         }
     }
     if (auto n = root["database"]; n) {
-        if (auto v = L.str(n, "database")) {
+        if (auto v = L.str(n, "database"); v && storage_url(*v)) {
+            cfg.database = *v;
+            if ((v->find('@') != std::string::npos && v->find(':', v->find("://") + 3) < v->find('@')) ||
+                v->find("password=") != std::string::npos)
+                L.error(n, "the database URL holds a password",
+                        "remove it from the URL and put it in an environment variable named by "
+                        "`database_password_env:`");
+        } else if (v) {
             std::filesystem::path p(*v);
             cfg.database =
                 (p.is_relative() && !base_dir.empty() ? base_dir / p : p).lexically_normal().string();
@@ -40,6 +56,8 @@ void read_basics(reader& L, const YAML::Node& root, rules::config& cfg,
     } else if (!base_dir.empty()) {
         cfg.database = (base_dir / cfg.database).lexically_normal().string();
     }
+    if (auto n = root["database_password_env"]; n)
+        if (auto v = L.str(n, "database_password_env")) cfg.database_password_env = *v;
     if (auto n = root["default_chat"]; n)
         if (auto v = L.str(n, "default_chat")) cfg.default_chat = *v;
     if (auto n = root["company"]; n)

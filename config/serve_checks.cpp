@@ -123,6 +123,17 @@ serve_findings check_for_serve(const YAML::Node& root, const rules::config& cfg,
     auto node = [&](const YAML::Node& n) { return n && n.IsDefined() ? n : none; };
     out.has_serve_sections = root["server"] || root["platforms"] || root["chats"];
 
+    // A PostgreSQL database's password, when the config names its variable.
+    if (!cfg.database_password_env.empty() && env && env(cfg.database_password_env).empty())
+        out.errors.push_back(R.make(node(root["database_password_env"]),
+                                    "environment variable " + cfg.database_password_env +
+                                        " (database_password_env) is empty or unset",
+                                    "export it with the PostgreSQL password before starting serve"));
+    if (!cfg.database_password_env.empty() && cfg.database.rfind("postgres", 0) != 0)
+        out.warnings.push_back(R.make(node(root["database_password_env"]),
+                                      "database_password_env is set but the database is a SQLite file",
+                                      "remove it, or set `database:` to a postgresql:// URL"));
+
     // Platforms: the secret variable names each mode needs; a platform no chat uses is not started.
     std::set<std::string> used;
     for (const auto& c : cfg.chats) used.insert(c.platform);

@@ -259,8 +259,9 @@ struct config {
     std::string source_file;
     std::string company;  // printed on the sheet and the statement; empty = not printed
     std::string timezone = "Asia/Shanghai";
-    std::string database = "data/complaint-bot.db";
-    std::string default_chat = "group";  // chat that scheduled posts go to
+    std::string database = "data/complaint-bot.db";  // a SQLite file, or a postgresql:// URL
+    std::string database_password_env;               // PostgreSQL's password, from this variable
+    std::string default_chat = "group";              // chat that scheduled posts go to
     organization org;
     rules::roles roles;
     workflow_rules workflow;

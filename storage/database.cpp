@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include "storage/database_impl.hpp"
+#include "storage/pg_connection.hpp"
 #include "storage/schema.hpp"
 #include "storage/sqlite_connection.hpp"
 
@@ -38,9 +39,21 @@ std::unique_ptr<database::impl> open(const std::string& path) try {
                 kind, code);
 }
 
+std::unique_ptr<database::impl> open_postgresql(const std::string& url, const database::connect_options& o) {
+    auto own = std::make_unique<detail::pg_connection>(url, o.password);
+    detail::migrate_postgresql(*own);
+    return std::make_unique<database::impl>(std::move(own));
+}
+
 }  // namespace
 
-database::database(const std::string& path) : impl_(open(path)) {}
+bool database::is_postgresql(const std::string& location) {
+    return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;
+}
+
+database::database(const std::string& location) : database(location, connect_options{}) {}
+database::database(const std::string& location, const connect_options& o)
+    : impl_(is_postgresql(location) ? open_postgresql(location, o) : open(location)) {}
 database::~database() = default;
 
 std::string database::explain(const std::exception& e) {
@@ -59,12 +72,31 @@ const std::string& database::path() const {
     return impl_->conn.path();
 }
 
+void database::hold_single_writer(const std::string& holder) {
+    if (impl_->conn.kind() != detail::dialect::postgresql) return;
+    auto& q = impl_->conn.prepared("SELECT pg_try_advisory_lock(7230814526352)");
+    detail::reset_on_exit done{q};
+    if (q.step() && q.text(0) == "t") return;
+    throw error("database " + path() + " is in use by another complaint-bot " + holder +
+                    " (it holds the database's lock): stop that one first, only one " + holder +
+                    " runs on a database",
+                error_kind::busy);
+}
+
 std::string database::journal_mode() {
     if (impl_->conn.kind() == detail::dialect::postgresql) return "postgresql";
     return impl_->conn.scalar_text("PRAGMA journal_mode");
 }
 
 void database::set_durability(durability d) {
+    if (impl_->conn.kind() == detail::dialect::postgresql) {
+        // The server's WAL: on, or acknowledged before it reaches the disk (a crash of the server
+        // may lose the last commits, never corrupt the database).
+        impl_->conn
+            .prepared(d == durability::full ? "SET synchronous_commit = on" : "SET synchronous_commit = off")
+            .exec();
+        return;
+    }
     const char* sql = d == durability::full     ? "PRAGMA synchronous = FULL"
                       : d == durability::normal ? "PRAGMA synchronous = NORMAL"
                                                 : "PRAGMA synchronous = OFF";
@@ -271,6 +303,16 @@ transaction_observer* database::observer() const {
 unit_of_work::unit_of_work(database& db, mode m) : db_(db) {
     auto& c = db_.impl_->conn;
     c.begin(m == mode::write ? detail::connection::begin_mode::write : detail::connection::begin_mode::read);
+    // One writer at a time on PostgreSQL too, as SQLite's IMMEDIATE gives: the audit chain, the
+    // complaint and fine numbers follow from the rows before them.
+    if (m == mode::write && c.kind() == detail::dialect::postgresql) {
+        try {
+            c.prepared(detail::write_lock_sql()).step();
+        } catch (...) {
+            c.rollback();
+            throw;
+        }
+    }
     active_ = true;
     if (auto* o = db_.impl_->observer) o->on_begin();
 }

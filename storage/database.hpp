@@ -25,6 +25,9 @@ namespace storage {
 namespace detail {
 class connection;
 }
+class database;
+struct copy_result;
+copy_result copy_database(database& from, database& to);
 
 // How hard a COMMIT waits for the disk (PRAGMA synchronous).
 enum class durability {
@@ -37,7 +40,15 @@ class database {
   public:
     // Opens (creating when missing) and migrates the database at `path` (":memory:" for tests).
     // Throws storage::error naming the file and the fix when it cannot be opened or is too new.
+    // `path` may also be a PostgreSQL URL (postgresql://user@host:port/db): the same tables, stores
+    // and unit of work on that server (storage/pg_connection.hpp).
     explicit database(const std::string& path);
+    struct connect_options {
+        std::optional<std::string> password;  // PostgreSQL's (else libpq's PGPASSFILE / ~/.pgpass)
+    };
+    database(const std::string& location, const connect_options& o);
+    // True for a postgresql:// or postgres:// URL.
+    static bool is_postgresql(const std::string& location);
     // Opens an existing database read-only (`whatif`, which must leave it untouched): nothing is
     // created, migrated or written. Throws storage::error when it is missing, unreadable, or of
     // another schema version (open it once with this version's `report` to migrate it).
@@ -61,7 +72,12 @@ class database {
     // True while a transaction is open on the connection (false after SQLite rolled one back
     // itself, e.g. on a full disk).
     bool in_transaction();
+    // The file, or the URL without its password.
     const std::string& path() const;
+    // Makes this connection the database's only writer for as long as it lives (`serve`): nothing
+    // on SQLite (db_lock's file does it), a session advisory lock on PostgreSQL. Throws
+    // storage::error naming the fix when another process holds it.
+    void hold_single_writer(const std::string& holder);
     // "wal", "memory", "delete"…
     std::string journal_mode();
     void set_durability(durability d);
@@ -215,6 +231,7 @@ class database {
   private:
     friend class unit_of_work;
     friend class sql_console;
+    friend copy_result copy_database(database& from, database& to);
     std::unique_ptr<impl> impl_;
 };
 

@@ -8,6 +8,7 @@
 
 #include "storage/database.hpp"
 #include "storage/database_impl.hpp"
+#include "storage/pg_connection.hpp"
 #include "storage/sqlite_connection.hpp"
 
 namespace storage {
@@ -51,7 +52,27 @@ std::unique_ptr<database::impl> open_read_only(const std::string& path) {
 
 }  // namespace
 
-database::database(const std::string& path, read_only_t) : impl_(open_read_only(path)) {
+database::database(const std::string& path, read_only_t) {
+    if (is_postgresql(path)) {
+        // The server's own read-only transactions: nothing is created, migrated or written.
+        auto own = std::make_unique<detail::pg_connection>(path, std::nullopt);
+        own->exec("SET default_transaction_read_only = on");
+        auto version = own->scalar(
+                           "SELECT COUNT(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() "
+                           "AND tablename = "
+                           "'schema_info'") == 0
+                           ? 0
+                           : own->scalar("SELECT MAX(version) FROM schema_info");
+        if (version != schema_version)
+            throw error("database " + own->path() + " has schema version " + std::to_string(version) +
+                            ", this program " + std::to_string(schema_version) +
+                            (version < schema_version ? ": run `complaint-bot serve` on it once to upgrade it"
+                                                      : ": upgrade complaint-bot"),
+                        error_kind::other);
+        impl_ = std::make_unique<impl>(std::move(own));
+        return;
+    }
+    impl_ = open_read_only(path);
     int version = 0;
     try {
         auto& db = detail::sqlite_of(impl_->conn).db();

@@ -10,5 +10,9 @@ inline constexpr int schema_version = 8;
 
 // Creates or upgrades the schema. Throws storage::error when the file is newer than the program.
 void migrate(sqlite_connection& c);
+// The same for a PostgreSQL database (storage/pg_schema.cpp), in one transaction under its lock.
+void migrate_postgresql(connection& c);
+// The statement taking the advisory lock of a PostgreSQL database's writers (for the transaction).
+const char* write_lock_sql();
 
 }  // namespace storage::detail

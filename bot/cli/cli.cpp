@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "cli/migrate.hpp"
 #include "cli/passwd.hpp"
 #include "cli/progress.hpp"
 #include "cli/replay.hpp"
@@ -140,7 +141,7 @@ int run_cli(int argc, char** argv) {
         ->required()
         ->check(CLI::IsMember(
             {"penalties", "complaints", "sheet", "weekly", "statement", "crisis", "monthly", "quarterly"}));
-    report->add_option("--db", ropts.db_path, "SQLite file")->required();
+    report->add_option("--db", ropts.db_path, "SQLite file or postgresql:// URL")->required();
     report->add_option("--from", from, "first day, YYYY-MM-DD");
     report->add_option("--to", to, "last day, YYYY-MM-DD");
     report->add_option("--format", ropts.format, "text, csv, json or xlsx")
@@ -156,7 +157,18 @@ int run_cli(int argc, char** argv) {
     std::string audit_action, audit_db;
     auto* audit = cli.add_subcommand("audit", "verify the hash-chained event log of a database");
     audit->add_option("action", audit_action, "verify")->required()->check(CLI::IsMember({"verify"}));
-    audit->add_option("--db", audit_db, "SQLite file")->required();
+    audit->add_option("--db", audit_db, "SQLite file or postgresql:// URL")->required();
+
+    std::string migrate_from, migrate_to;
+    auto* migrate = cli.add_subcommand(
+        "migrate", "copy a database into a new, empty one (SQLite to PostgreSQL or back) and verify it");
+    migrate->add_option("--from", migrate_from, "the database serve used (SQLite file or postgresql:// URL)")
+        ->required();
+    migrate
+        ->add_option("--to", migrate_to,
+                     "the new database: postgresql://user@host:port/db (password from PGPASSWORD or "
+                     "~/.pgpass) or a new SQLite file")
+        ->required();
 
     std::string backup_db, backup_out;
     bool backup_force = false;
@@ -194,9 +206,10 @@ int run_cli(int argc, char** argv) {
     if (argc >= 2 && argv[1][0] != '-') {
         std::string sub = argv[1];
         if (sub != "serve" && sub != "replay" && sub != "report" && sub != "check-config" && sub != "audit" &&
-            sub != "backup" && sub != "whatif" && sub != "passwd")
-            return fail("unknown command '" + sub +
-                        "': use serve, replay, report, whatif, audit, backup, passwd or check-config");
+            sub != "backup" && sub != "whatif" && sub != "passwd" && sub != "migrate")
+            return fail(
+                "unknown command '" + sub +
+                "': use serve, replay, report, whatif, audit, backup, migrate, passwd or check-config");
     }
     try {
         cli.parse(argc, argv);
@@ -240,17 +253,23 @@ int run_cli(int argc, char** argv) {
             return 0;
         }
         if (*audit) {
-            if (!std::filesystem::exists(audit_db))
+            if (!storage::database::is_postgresql(audit_db) && !std::filesystem::exists(audit_db))
                 return fail("database '" + audit_db +
                             "' does not exist: pass the file `serve` or `replay --db` wrote");
             return print_audit(audit_db, "audit");
         }
         if (*backup) {
+            if (storage::database::is_postgresql(backup_db))
+                return fail(
+                    "backup copies a SQLite file; back a PostgreSQL database up with pg_dump: "
+                    "pg_dump -Fc -f complaint-bot.dump '" +
+                    backup_db + "' (see the README, \"More than one machine\")");
             auto r = storage::backup_database(backup_db, backup_out, backup_force);
             std::cout << "backup: " << r.pages << " pages of " << backup_db << " copied to " << backup_out
                       << "\n";
             return print_audit(backup_out, "audit of the copy");
         }
+        if (*migrate) return run_migrate(migrate_from, migrate_to, std::cout);
         if (*passwd) {
             auto cfg = load_or_report(config_path, false);
             if (!cfg) return 2;

@@ -8,6 +8,7 @@
 #include <istream>
 #include <ostream>
 
+#include "cli/database_open.hpp"
 #include "core/clock.hpp"
 #include "dashboard/password.hpp"
 #include "storage/database.hpp"
@@ -59,12 +60,13 @@ int run_passwd(const rules::config& cfg, const std::string& person_id, bool disa
     }
     core::system_clock clock;
     if (disable) {
-        if (!std::filesystem::exists(cfg.database)) {
+        if (database_missing(cfg.database)) {
             out << "no dashboard account for " << person->name << " (" << person->id
                 << "): nothing to remove\n";
             return 0;
         }
-        storage::database db(cfg.database);
+        auto db_ptr = open_database(cfg);
+        auto& db = *db_ptr;
         auto tx = db.begin();
         bool removed = db.remove_account(person->id);
         tx->commit();
@@ -92,10 +94,8 @@ int run_passwd(const rules::config& cfg, const std::string& person_id, bool disa
         return 2;
     }
     auto hash = dashboard::hash_password(password);
-    std::error_code ec;
-    auto dir = std::filesystem::path(cfg.database).parent_path();
-    if (!dir.empty()) std::filesystem::create_directories(dir, ec);
-    storage::database db(cfg.database);
+    auto db_ptr = open_database(cfg);
+    auto& db = *db_ptr;
     bool had = db.account(person->id).has_value();
     auto tx = db.begin();
     db.set_account(person->id, hash, clock.now());

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <set>
 
+#include "cli/database_open.hpp"
 #include "cli/platforms.hpp"
 #include "config/checks.hpp"
 #include "dashboard/actions.hpp"
@@ -58,18 +59,24 @@ int run_serve(const rules::config& cfg, std::optional<core::instant> clock_from)
         return 2;
     }
 
-    std::error_code ec;
-    auto dir = std::filesystem::path(cfg.database).parent_path();
-    if (!dir.empty()) std::filesystem::create_directories(dir, ec);
-    // One serve per database, held until the process ends.
+    // One serve per database, held until the process ends: a lock file beside a SQLite file, an
+    // advisory lock of the server's for PostgreSQL.
     std::unique_ptr<storage::db_lock> lock;
+    std::unique_ptr<storage::database> db_ptr;
     try {
-        lock = std::make_unique<storage::db_lock>(cfg.database, "serve");
+        if (!storage::database::is_postgresql(cfg.database)) {
+            std::error_code ec;
+            auto dir = std::filesystem::path(cfg.database).parent_path();
+            if (!dir.empty()) std::filesystem::create_directories(dir, ec);
+            lock = std::make_unique<storage::db_lock>(cfg.database, "serve");
+        }
+        db_ptr = open_database(cfg);
+        db_ptr->hold_single_writer("serve");
     } catch (const storage::storage_error& e) {
         spdlog::error("{}", e.what());
         return 2;
     }
-    storage::database db(cfg.database);
+    auto& db = *db_ptr;
 
     asio::io_context ioc{1};
     std::unique_ptr<core::clock> clock_ptr;
@@ -122,7 +129,7 @@ int run_serve(const rules::config& cfg, std::optional<core::instant> clock_from)
         return 2;
     }
     spdlog::info("complaint-bot listening on {}:{} (database {}){}", cfg.server.listen, server.port(),
-                 cfg.database, board ? "; the dashboard at /login" : "");
+                 db.path(), board ? "; the dashboard at /login" : "");
 
     // The long connections (DingTalk Stream, WeCom's AI bot, Feishu, Slack Socket Mode) of the
     // platforms a chat uses.

@@ -109,7 +109,7 @@ void run_report(const report_options& o, std::ostream& out) {
         throw report_error("--department applies to the complaints and penalties reports only");
     if ((o.limit || !o.after.empty()) && o.kind != "complaints")
         throw report_error("--limit and --after page the complaints report only");
-    if (!std::filesystem::exists(o.db_path))
+    if (!storage::database::is_postgresql(o.db_path) && !std::filesystem::exists(o.db_path))
         throw report_error("database '" + o.db_path +
                            "' does not exist: pass the file `serve` or `replay --db` wrote");
     storage::database db(o.db_path);

@@ -44,8 +44,8 @@ class board {
         bench_.advance(at("14:00"));  // 物流部 did not answer P2: F2 (zhengshi)
         cfg_ = bench_.cfg();
         clock_.set(at("14:00"));
-        db_ = std::make_unique<storage::database>(bench_.db_path().string());
-        test_db_ = std::make_unique<storage::database>(bench_.db_path().string());
+        db_ = std::make_unique<storage::database>(bench_.db_path());
+        test_db_ = std::make_unique<storage::database>(bench_.db_path());
         for (const auto* who : {"wujiu", "zhengshi", "zhaoliu", "zhangsan", "wangwu", "liuqiang", "linfang"})
             db_->set_account(who, app::dashboard::hash_password(good_password), clock_.now());
         start();

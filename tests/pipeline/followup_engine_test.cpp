@@ -183,9 +183,9 @@ TEST(FollowupEngine, CategoryAndCorrectiveActionShowInQueryAndTheRequest) {
     EXPECT_TRUE(has(r.at(0).text, "整改：生产部 改用五层瓦楞箱（期限 12月1日）")) << r.at(0).text;
     // The complaints report: text (and CSV) in 其他信息, JSON in its own fields.
     std::ostringstream text, json_out;
-    app::run_report({"complaints", b.db_path().string(), {}, {}, "text", {}, {}, 0, {}}, text);
+    app::run_report({"complaints", b.db_path(), {}, {}, "text", {}, {}, 0, {}}, text);
     EXPECT_TRUE(has(text.str(), "问题类别：物流；回访：待回访（截止 2026-11-27 10:40）")) << text.str();
-    app::run_report({"complaints", b.db_path().string(), {}, {}, "json", {}, {}, 0, {}}, json_out);
+    app::run_report({"complaints", b.db_path(), {}, {}, "json", {}, {}, 0, {}}, json_out);
     auto j = nlohmann::json::parse(json_out.str());
     EXPECT_EQ(j.at(0).at("category"), "物流");
     EXPECT_EQ(j.at(0).at("corrective_actions").at(0).at("until"), "12月1日");

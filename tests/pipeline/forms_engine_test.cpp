@@ -36,7 +36,7 @@ std::vector<std::string> complaint_ids(bench& b) {
 nlohmann::json complaints_report(bench& b) {
     app::report_options o;
     o.kind = "complaints";
-    o.db_path = b.db_path().string();
+    o.db_path = b.db_path();
     o.format = "json";
     std::ostringstream out;
     app::run_report(o, out);
@@ -202,7 +202,7 @@ TEST(FormPosts, ExtraFieldsAreShownByQueryAndCarriedByTheReport) {
 
     app::report_options o;
     o.kind = "complaints";
-    o.db_path = b.db_path().string();
+    o.db_path = b.db_path();
     o.format = "csv";
     std::ostringstream csv;
     app::run_report(o, csv);

@@ -16,7 +16,7 @@ std::vector<std::string> page(harness::bench& b, std::size_t limit, const std::s
                               const std::string& department = {}) {
     app::report_options o;
     o.kind = "complaints";
-    o.db_path = b.db_path().string();
+    o.db_path = b.db_path();
     o.format = "json";
     o.limit = limit;
     o.after = after;
@@ -54,7 +54,7 @@ TEST(ReportPages, APageOfAnotherReportOrAfterNoSuchComplaintIsRefused) {
     auto before = b.snapshot();
     app::report_options o;
     o.kind = "penalties";
-    o.db_path = b.db_path().string();
+    o.db_path = b.db_path();
     o.limit = 1;
     std::ostringstream out;
     try {

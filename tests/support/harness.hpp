@@ -1,6 +1,6 @@
-// A workflow test bench: the sample company's config, a real SQLite file in a temp dir, a manual
-// clock and the engine, plus helpers to post as a person, advance virtual time and snapshot the
-// tables that a refusal must leave alone.
+// A workflow test bench: the sample company's config, a real SQLite file in a temp dir (or a fresh
+// database on the test PostgreSQL server: support/test_database.hpp), a manual clock and the engine, plus
+// helpers to post as a person, advance virtual time and snapshot the tables that a refusal must leave alone.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -12,6 +12,7 @@
 #include "config/loader.hpp"
 #include "pipeline/engine.hpp"
 #include "storage/sql_console.hpp"
+#include "support/test_database.hpp"
 #include "support/test_support.hpp"
 
 namespace harness {
@@ -37,7 +38,9 @@ struct post {
 class bench {
   public:
     explicit bench(rules::config cfg = company(), std::string db_name = "bot.db")
-        : cfg_(std::move(cfg)), db_path_(dir_ / db_name), clock_(at("08:00")) {
+        : cfg_(std::move(cfg)),
+          db_path_(test_support::database_location(dir_.path(), db_name)),
+          clock_(at("08:00")) {
         open();
     }
 
@@ -101,12 +104,13 @@ class bench {
     app::engine& engine() { return *engine_; }
     core::manual_clock& clock() { return clock_; }
     const rules::config& cfg() const { return cfg_; }
-    const std::filesystem::path& db_path() const { return db_path_; }
+    // The SQLite file, or the PostgreSQL URL.
+    const std::string& db_path() const { return db_path_; }
     std::optional<rules::complaint> complaint(const std::string& id) { return db_->load_complaint(id); }
 
   private:
     void open() {
-        db_ = std::make_unique<storage::database>(db_path_.string());
+        db_ = std::make_unique<storage::database>(db_path_);
         engine_ = std::make_unique<app::engine>(cfg_, *db_, clock_);
     }
 
@@ -121,7 +125,7 @@ class bench {
 
     test_support::temp_dir dir_;
     rules::config cfg_;
-    std::filesystem::path db_path_;
+    std::string db_path_;
     core::manual_clock clock_;
     std::unique_ptr<storage::database> db_;
     std::unique_ptr<app::engine> engine_;

@@ -124,8 +124,12 @@ void remove_stale_directories() {
         const auto name = entry.path().filename().string();
         if (name.rfind(prefix, 0) != 0) continue;
         const long pid = std::atol(name.c_str() + prefix.size());
-        if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)
-            std::filesystem::remove_all(entry.path(), ec);
+        if (pid <= 0 || ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
+        // A server that outlived its starter on purpose (the ctest fixture's) is still in use.
+        const auto postmaster = read_or_empty(entry.path() / "data" / "postmaster.pid");
+        const long server = std::atol(postmaster.c_str());
+        if (server > 0 && ::kill(static_cast<pid_t>(server), 0) == 0) continue;
+        std::filesystem::remove_all(entry.path(), ec);
     }
 }
 
@@ -173,13 +177,26 @@ pg_server::pg_server(options o) : options_(o) {
     }
 }
 
+pg_server::pg_server(attach_t, unsigned short port) : port_(port), attached_(true) {}
+
 pg_server::~pg_server() {
+    if (attached_ || detached_) return;
     stop();
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
 }
 
 pg_server& pg_server::shared() {
+    if (const char* dir = std::getenv("BOT_TEST_PG_DIR"); dir && *dir) {
+        static pg_server attached(attach_t{}, [&] {
+            const auto port = read_or_empty(std::filesystem::path(dir) / "port");
+            if (port.empty())
+                throw std::runtime_error(std::string("pg_server: no test PostgreSQL in ") + dir +
+                                         " (its ctest fixture StartTestPostgreSQL did not run or failed)");
+            return static_cast<unsigned short>(std::stoi(port));
+        }());
+        return attached;
+    }
     static pg_server server;
     return server;
 }
@@ -211,7 +228,7 @@ void pg_server::spawn() {
                      "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=" + dir_.string(), "-c",
                      "max_connections=200", "-c", "fsync=" + fsync, "-c", "full_page_writes=" + fsync, "-c",
                      "synchronous_commit=" + fsync, "-c", "shared_buffers=32MB"},
-                    dir_ / "server.log", dir_, true);
+                    dir_ / "server.log", dir_, options_.die_with_parent);
 }
 
 void pg_server::wait_ready() {
@@ -233,12 +250,14 @@ void pg_server::wait_ready() {
 }
 
 void pg_server::start() {
+    if (attached_) throw std::runtime_error("pg_server: the fixture's server is not this test's to start");
     if (running()) return;
     spawn();
     wait_ready();
 }
 
 void pg_server::stop() {
+    if (attached_) throw std::runtime_error("pg_server: the fixture's server is not this test's to stop");
     if (pid_ <= 0) return;
     ::kill(pid_, SIGINT);  // fast shutdown: roll back what is open, cut the clients
     if (wait_for(pid_, std::chrono::seconds(30)) < 0) {
@@ -261,7 +280,8 @@ std::string pg_server::create_database(const std::string& name_hint) {
         if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
         name += (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? c : '_';
     }
-    name += "_" + std::to_string(++database_counter_);
+    // Unique across the test processes sharing the fixture's server.
+    name += "_" + std::to_string(::getpid()) + "_" + std::to_string(++database_counter_);
     admin("CREATE DATABASE \"" + name + "\"");
     return url_for(name);
 }

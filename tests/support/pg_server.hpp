@@ -16,16 +16,25 @@ namespace test_support {
 class pg_server {
   public:
     struct options {
-        bool fsync = false;  // on: a test of durability; off (the default): fast
+        bool fsync = false;           // on: a test of durability; off (the default): fast
+        bool die_with_parent = true;  // off: the ctest fixture's server, outliving its starter
     };
     pg_server();
     explicit pg_server(options o);
+    // A server someone else started (the ctest fixture's) on `port`: databases are made on it;
+    // stop() and start() are refused.
+    struct attach_t {};
+    pg_server(attach_t, unsigned short port);
     ~pg_server();  // stops the server, removes its directory
     pg_server(const pg_server&) = delete;
     pg_server& operator=(const pg_server&) = delete;
 
-    // One server per test process, started on first use, stopped at exit.
+    // One server per test process, started on first use, stopped at exit — or, when the test runs
+    // under ctest's `postgresql` fixture (BOT_TEST_PG_DIR names its directory), that server.
     static pg_server& shared();
+    // Leaves the server running and its directory in place when this object dies (the fixture).
+    void detach() { detached_ = true; }
+    const std::filesystem::path& dir() const { return dir_; }
 
     // A fresh empty database named after `name_hint` (made unique); its URL.
     std::string create_database(const std::string& name_hint);
@@ -60,6 +69,8 @@ class pg_server {
     unsigned short port_ = 0;
     int pid_ = -1;
     int database_counter_ = 0;
+    bool attached_ = false;
+    bool detached_ = false;
 };
 
 }  // namespace test_support
