@@ -75,7 +75,7 @@ company_rollup one_company(const company_month& m, const period& month, core::in
     for (const auto& c : m.open) {
         if (!c.is_open() || !c.crisis()) continue;
         r.open_crisis.push_back({co.label(c.id), c.id, c.severity->level, "一级", severity_words(c, ctx),
-                                 pending_words(c, ctx), c.posted_at});
+                                 pending_words(c, ctx), c.posted_at, tz.short_time(c.posted_at)});
     }
     std::stable_sort(r.open_crisis.begin(), r.open_crisis.end(),
                      [](const crisis_item& a, const crisis_item& b) { return a.posted_at < b.posted_at; });

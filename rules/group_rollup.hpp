@@ -44,6 +44,7 @@ struct crisis_item {
     std::string severity;  // severity_words: "一级（危机事件）：十余户集体投诉（王五 11-23 10:00）"
     std::string pending;  // pending_words: "待回复（采购部） 剩余25分钟"
     core::instant posted_at{};
+    std::string posted;  // "11-25 09:00", in the company's time zone
 };
 
 struct company_rollup {
