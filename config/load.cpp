@@ -64,6 +64,24 @@ void read_basics(reader& L, const YAML::Node& root, rules::config& cfg,
         if (auto v = L.str(n, "company")) cfg.company = *v;
 }
 
+void read_sections(reader& L, const YAML::Node& root, rules::config& cfg,
+                   const std::filesystem::path& base_dir) {
+    read_basics(L, root, cfg, base_dir);
+    auto known = read_organization(L, root, cfg);
+    read_roles(L, root, cfg, known);
+    read_workflow(L, root, cfg, known);
+    read_schedules(L, root, cfg);
+    read_calendar(L, root, cfg);
+    read_followup(L, root, cfg, known);
+    read_customer(L, root, cfg);
+    read_compensation(L, root, cfg);
+    read_crisis(L, root, cfg);
+}
+
+const std::vector<std::string>& config_keys() {
+    return top_keys;
+}
+
 }  // namespace detail
 
 std::string config_error::to_string() const {
@@ -118,16 +136,7 @@ config_load_result parse_config(std::string_view yaml_text, std::string source_n
     }
     L.keys(root, "the config", top_keys);
 
-    detail::read_basics(L, root, cfg, base_dir);
-    auto known = detail::read_organization(L, root, cfg);
-    detail::read_roles(L, root, cfg, known);
-    detail::read_workflow(L, root, cfg, known);
-    detail::read_schedules(L, root, cfg);
-    detail::read_calendar(L, root, cfg);
-    detail::read_followup(L, root, cfg, known);
-    detail::read_customer(L, root, cfg);
-    detail::read_compensation(L, root, cfg);
-    detail::read_crisis(L, root, cfg);
+    detail::read_sections(L, root, cfg, base_dir);
     detail::read_serve_sections(L, root, cfg);
 
     result.errors = L.errors_;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "rules/config.hpp"
+#include "rules/group.hpp"
 
 namespace conf {
 
@@ -46,5 +47,27 @@ config_load_result parse_config(std::string_view yaml_text, std::string source_n
 
 // The effective rules, for `complaint-bot check-config`.
 std::string explain_config(const rules::config& cfg);
+
+// A group of companies (config/companies.cpp): a file with `companies:` (each entry `id`, `name`,
+// `short_name` and either `config: <file>` or the company's sections inline), `group:` (the
+// centre's members, chat, escalate_from_level, rollup) and the shared `database`, `timezone`,
+// `server` and `platforms`. A file without `companies:` loads as it always did, as a group of one
+// implicit company. Errors of a company name it ("companies[1] (华南): …"); nothing is loaded when
+// there is any.
+struct group_load_result {
+    std::optional<rules::group_config> group;  // set only when there are no errors
+    std::vector<config_error> errors;
+    std::vector<config_error> serve_errors;  // as config_load_result's, for every company and the group
+    std::vector<config_error> warnings;
+    bool has_serve_sections = false;
+};
+group_load_result load_group(const std::filesystem::path& file, const env_lookup& env = {});
+group_load_result parse_group(std::string_view yaml_text, std::string source_name,
+                              const std::filesystem::path& base_dir = {}, const env_lookup& env = {});
+
+// check-config's account of a group: the shared settings, the group centre, then each company
+// (where its data is stored, its chats) with explain_config's account of its rules. A group of one
+// implicit company reads exactly as explain_config.
+std::string explain_group(const rules::group_config& g);
 
 }  // namespace conf

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/checks.hpp"
 #include "config/loader.hpp"
 #include "core/calendar.hpp"
 #include "core/time.hpp"
@@ -166,5 +167,31 @@ void read_customer(reader& L, const YAML::Node& root, rules::config& cfg);
 void read_compensation(reader& L, const YAML::Node& root, rules::config& cfg);
 void read_crisis(reader& L, const YAML::Node& root, rules::config& cfg);
 void read_serve_sections(reader& L, const YAML::Node& root, rules::config& cfg);
+// Everything of a company but server:, platforms: and chats: — the calls above in their order
+// (parse_config, and each company of a group).
+void read_sections(reader& L, const YAML::Node& root, rules::config& cfg,
+                   const std::filesystem::path& base_dir);
+// server: and platforms: of `root` (read_serve_sections without the chats); the platforms' names.
+std::set<std::string> read_server_platforms(reader& L, const YAML::Node& root, rules::config& cfg);
+// chats: (the node itself), each chat's platform one of `platforms`.
+void read_chats(reader& L, const YAML::Node& chats, rules::config& cfg,
+                const std::set<std::string>& platforms);
+// The top-level keys of a single-company file.
+const std::vector<std::string>& config_keys();
+
+// The parts of check_for_serve (config/serve_checks.cpp), for a single file and for each company
+// of a group: the platforms' secret variables (those `used` by a chat), the chats (a conversation
+// where the platform posts by id, at least one chat, unique ids, default_chat), and the people
+// without an account on any of the `configured` platforms. `fallback` is where "no chat" points;
+// `own_robots`: platforms whose every chat posts through its own robot (no platform webhook needed).
+void serve_platforms(const reader& R, const YAML::Node& platforms_node,
+                     const std::vector<rules::platform_settings>& platforms,
+                     const std::set<std::string>& used, const env_lookup& env, serve_findings& out,
+                     const std::set<std::string>& own_robots = {});
+void serve_chats(const reader& R, const YAML::Node& chats_node, const YAML::Node& default_node,
+                 const YAML::Node& fallback, const rules::config& cfg,
+                 const std::vector<rules::platform_settings>& platforms, serve_findings& out);
+void serve_people(const reader& R, const YAML::Node& people_node, const rules::config& cfg,
+                  const std::vector<std::string>& configured, serve_findings& out);
 
 }  // namespace conf::detail

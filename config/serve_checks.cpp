@@ -115,31 +115,25 @@ std::string missing_secret(const rules::platform_settings& p, const env_lookup& 
     return {};
 }
 
-serve_findings check_for_serve(const YAML::Node& root, const rules::config& cfg, std::string_view text,
-                               const std::string& file, const env_lookup& env) {
-    serve_findings out;
-    detail::reader R(file, text);
+namespace detail {
+
+namespace {
+
+YAML::Node defined_or_none(const YAML::Node& n) {
+    return n && n.IsDefined() ? n : YAML::Node(YAML::NodeType::Undefined);
+}
+
+}  // namespace
+
+void serve_platforms(const reader& R, const YAML::Node& platforms_node,
+                     const std::vector<rules::platform_settings>& platforms,
+                     const std::set<std::string>& used, const env_lookup& env, serve_findings& out,
+                     const std::set<std::string>& own_robots) {
     const YAML::Node none(YAML::NodeType::Undefined);
-    auto node = [&](const YAML::Node& n) { return n && n.IsDefined() ? n : none; };
-    out.has_serve_sections = root["server"] || root["platforms"] || root["chats"];
-
-    // A PostgreSQL database's password, when the config names its variable.
-    if (!cfg.database_password_env.empty() && env && env(cfg.database_password_env).empty())
-        out.errors.push_back(R.make(node(root["database_password_env"]),
-                                    "environment variable " + cfg.database_password_env +
-                                        " (database_password_env) is empty or unset",
-                                    "export it with the PostgreSQL password before starting serve"));
-    if (!cfg.database_password_env.empty() && cfg.database.rfind("postgres", 0) != 0)
-        out.warnings.push_back(R.make(node(root["database_password_env"]),
-                                      "database_password_env is set but the database is a SQLite file",
-                                      "remove it, or set `database:` to a postgresql:// URL"));
-
-    // Platforms: the secret variable names each mode needs; a platform no chat uses is not started.
-    std::set<std::string> used;
-    for (const auto& c : cfg.chats) used.insert(c.platform);
-    auto platforms = node(root["platforms"]);
-    for (const auto& p : cfg.platforms) {
-        auto pnode = platforms ? node(platforms[p.name]) : none;
+    auto node = [&](const YAML::Node& n) { return defined_or_none(n); };
+    auto pnodes = node(platforms_node);
+    for (const auto& p : platforms) {
+        auto pnode = pnodes && pnodes.IsMap() ? node(pnodes[p.name]) : none;
         if (!used.count(p.name)) {
             out.warnings.push_back(R.make(
                 pnode, "platforms." + p.name + " is configured but no chat uses it: serve will not start it",
@@ -148,6 +142,9 @@ serve_findings check_for_serve(const YAML::Node& root, const rules::config& cfg,
             continue;
         }
         for (const auto& need : secrets_needed(p)) {
+            // Every chat of the platform posts through its own robot (chats' webhook_env).
+            if (own_robots.count(p.name) && (need.role == "webhook" || need.role == "webhook_secret"))
+                continue;
             auto it = p.env.find(need.role);
             const std::string key = need.role + "_env";
             const std::string mode = " (mode " + p.mode + ")";
@@ -180,21 +177,26 @@ serve_findings check_for_serve(const YAML::Node& root, const rules::config& cfg,
             }
         }
     }
+}
 
+void serve_chats(const reader& R, const YAML::Node& chats_node, const YAML::Node& default_node,
+                 const YAML::Node& fallback, const rules::config& cfg,
+                 const std::vector<rules::platform_settings>& platforms, serve_findings& out) {
+    const YAML::Node none(YAML::NodeType::Undefined);
+    auto node = [&](const YAML::Node& n) { return defined_or_none(n); };
+    auto chats = node(chats_node);
     // Platforms that post by the conversation's own id (WeCom's long connection, Feishu, Slack): a
     // chat without one has nowhere to go, unless a group robot webhook carries the posts.
-    for (const auto& p : cfg.platforms) {
+    for (const auto& p : platforms) {
         bool by_id = (p.name == "wecom" && p.mode == "websocket") || p.name == "feishu" || p.name == "slack";
         if (!by_id || (p.name != "slack" && p.env.count("webhook"))) continue;
         const std::string what = p.name == "slack" ? "the channel id (C…, under the channel's name → About)"
                                  : p.name == "feishu" ? "the group's chat_id (oc_…)"
                                                       : "the group's chatid";
-        auto chats_node = node(root["chats"]);
         for (std::size_t i = 0; i < cfg.chats.size(); ++i) {
             const auto& c = cfg.chats[i];
             if (c.platform != p.name || !c.conversation.empty()) continue;
-            auto cnode =
-                chats_node && chats_node.IsSequence() && i < chats_node.size() ? node(chats_node[i]) : none;
+            auto cnode = chats && chats.IsSequence() && i < chats.size() ? node(chats[i]) : none;
             out.errors.push_back(R.make(
                 cnode,
                 "chat '" + c.id + "' on " + p.name + " has no `conversation`: the bot cannot post there",
@@ -203,10 +205,9 @@ serve_findings check_for_serve(const YAML::Node& root, const rules::config& cfg,
     }
 
     // Chats: at least one, unique ids, default_chat names one of them.
-    auto chats = node(root["chats"]);
     if (cfg.chats.empty()) {
         out.errors.push_back(
-            R.make(chats ? chats : root, "no chat is configured: serve has nowhere to post",
+            R.make(chats ? chats : fallback, "no chat is configured: serve has nowhere to post",
                    "add chats: [ { id: group, platform: dingtalk } ] (see config.example.yaml)"));
     }
     std::map<std::string, int> first_line;
@@ -227,7 +228,7 @@ serve_findings check_for_serve(const YAML::Node& root, const rules::config& cfg,
         ids.push_back(id);
     }
     if (!cfg.chats.empty() && !first_line.count(cfg.default_chat)) {
-        auto dnode = node(root["default_chat"]);
+        auto dnode = node(default_node);
         if (dnode)
             out.errors.push_back(R.make(dnode, "default_chat '" + cfg.default_chat + "' names no chat",
                                         "write one of the chat ids under chats: " + join(ids)));
@@ -237,12 +238,12 @@ serve_findings check_for_serve(const YAML::Node& root, const rules::config& cfg,
                                             "' (where the scheduled posts go when default_chat is not set)",
                                         "add `default_chat: <id>` naming one of: " + join(ids)));
     }
+}
 
-    // People the bot cannot recognise on a configured platform.
-    std::vector<std::string> configured;
-    for (const auto& p : cfg.platforms)
-        if (used.count(p.name)) configured.push_back(p.name);
-    auto people = node(node(root["organization"]) ? root["organization"]["people"] : none);
+void serve_people(const reader& R, const YAML::Node& people_node, const rules::config& cfg,
+                  const std::vector<std::string>& configured, serve_findings& out) {
+    const YAML::Node none(YAML::NodeType::Undefined);
+    auto people = defined_or_none(people_node);
     for (std::size_t i = 0; i < cfg.org.people.size(); ++i) {
         const auto& person = cfg.org.people[i];
         std::vector<std::string> missing;
@@ -250,7 +251,7 @@ serve_findings check_for_serve(const YAML::Node& root, const rules::config& cfg,
             if (!person.accounts.count(name)) missing.push_back(name);
         if (missing.empty() || configured.empty()) continue;
         if (missing.size() < configured.size()) continue;  // reachable on another platform
-        auto pnode = people && people.IsSequence() && i < people.size() ? node(people[i]) : none;
+        auto pnode = people && people.IsSequence() && i < people.size() ? defined_or_none(people[i]) : none;
         out.warnings.push_back(R.make(pnode,
                                       "person '" + person.id + "' (" + person.name + ") has no account on " +
                                           join(missing) +
@@ -258,6 +259,36 @@ serve_findings check_for_serve(const YAML::Node& root, const rules::config& cfg,
                                       "add accounts: { " + missing.front() + ": <their " +
                                           account_word(missing.front()) + "> } to that person"));
     }
+}
+
+}  // namespace detail
+
+serve_findings check_for_serve(const YAML::Node& root, const rules::config& cfg, std::string_view text,
+                               const std::string& file, const env_lookup& env) {
+    serve_findings out;
+    detail::reader R(file, text);
+    out.has_serve_sections = root["server"] || root["platforms"] || root["chats"];
+    // A PostgreSQL database's password, when the config names its variable.
+    const auto password_node = detail::defined_or_none(root["database_password_env"]);
+    if (!cfg.database_password_env.empty() && env && env(cfg.database_password_env).empty())
+        out.errors.push_back(R.make(password_node,
+                                    "environment variable " + cfg.database_password_env +
+                                        " (database_password_env) is empty or unset",
+                                    "export it with the PostgreSQL password before starting serve"));
+    if (!cfg.database_password_env.empty() && cfg.database.rfind("postgres", 0) != 0)
+        out.warnings.push_back(R.make(password_node,
+                                      "database_password_env is set but the database is a SQLite file",
+                                      "remove it, or set `database:` to a postgresql:// URL"));
+    std::set<std::string> used;
+    for (const auto& c : cfg.chats) used.insert(c.platform);
+    detail::serve_platforms(R, root["platforms"], cfg.platforms, used, env, out);
+    detail::serve_chats(R, root["chats"], root["default_chat"], root, cfg, cfg.platforms, out);
+    std::vector<std::string> configured;
+    for (const auto& p : cfg.platforms)
+        if (used.count(p.name)) configured.push_back(p.name);
+    auto org = root["organization"];
+    detail::serve_people(R, org && org.IsMap() ? org["people"] : YAML::Node(YAML::NodeType::Undefined), cfg,
+                         configured, out);
     return out;
 }
 

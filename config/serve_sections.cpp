@@ -120,7 +120,7 @@ void read_platform(reader& L, const std::string& name, const YAML::Node& node, r
 
 }  // namespace
 
-void read_serve_sections(reader& L, const YAML::Node& root, rules::config& cfg) {
+std::set<std::string> read_server_platforms(reader& L, const YAML::Node& root, rules::config& cfg) {
     if (auto sv = root["server"]; sv) {
         if (L.keys(sv, "server", {"listen", "port", "body_limit", "ca_file", "dashboard", "public_url"})) {
             if (auto n = sv["listen"]; n)
@@ -170,31 +170,52 @@ void read_serve_sections(reader& L, const YAML::Node& root, rules::config& cfg) 
             }
         }
     }
-    if (auto ch = root["chats"]; ch) {
-        if (!ch.IsSequence()) {
-            L.error(ch, "chats must be a list",
-                    "e.g. chats: [ { id: group, platform: dingtalk, conversation: cid123 } ]");
-        } else {
-            for (const auto& c : ch) {
-                if (!L.keys(c, "a chat", {"id", "platform", "conversation"})) continue;
-                rules::chat_settings cs;
-                if (!c["id"] || !c["platform"]) {
-                    L.error(c, "a chat needs `id` and `platform`", "e.g. { id: group, platform: dingtalk }");
-                    continue;
-                }
-                if (auto v = L.str(c["id"], "id")) cs.id = *v;
-                if (auto v = L.str(c["platform"], "platform")) {
-                    cs.platform = *v;
-                    if (!platform_names.count(*v))
-                        L.error(c["platform"],
-                                "chat '" + cs.id + "' uses platform '" + *v + "' which is not configured",
-                                "add it under platforms: (dingtalk, wecom, feishu or slack)");
-                }
-                if (auto n = c["conversation"]; n)
-                    if (auto v = L.str(n, "conversation")) cs.conversation = *v;
-                cfg.chats.push_back(cs);
-            }
+    return platform_names;
+}
+
+void read_serve_sections(reader& L, const YAML::Node& root, rules::config& cfg) {
+    auto platform_names = read_server_platforms(L, root, cfg);
+    if (auto ch = root["chats"]; ch) read_chats(L, ch, cfg, platform_names);
+}
+
+void read_chats(reader& L, const YAML::Node& ch, rules::config& cfg,
+                const std::set<std::string>& platform_names) {
+    if (!ch.IsSequence()) {
+        L.error(ch, "chats must be a list",
+                "e.g. chats: [ { id: group, platform: dingtalk, conversation: cid123 } ]");
+        return;
+    }
+    for (const auto& c : ch) {
+        if (!L.keys(c, "a chat", {"id", "platform", "conversation", "webhook_env", "webhook_secret_env"}))
+            continue;
+        rules::chat_settings cs;
+        if (!c["id"] || !c["platform"]) {
+            L.error(c, "a chat needs `id` and `platform`", "e.g. { id: group, platform: dingtalk }");
+            continue;
         }
+        if (auto v = L.str(c["id"], "id")) cs.id = *v;
+        if (auto v = L.str(c["platform"], "platform")) {
+            cs.platform = *v;
+            if (!platform_names.count(*v))
+                L.error(c["platform"],
+                        "chat '" + cs.id + "' uses platform '" + *v + "' which is not configured",
+                        "add it under platforms: (dingtalk, wecom, feishu or slack)");
+        }
+        if (auto n = c["conversation"]; n)
+            if (auto v = L.str(n, "conversation")) cs.conversation = *v;
+        for (auto [key, slot] : {std::pair{"webhook_env", &cs.webhook_env},
+                                 std::pair{"webhook_secret_env", &cs.webhook_secret_env}})
+            if (auto n = c[key]; n)
+                if (auto v = L.str(n, key)) {
+                    if (!is_env_name(*v))
+                        L.error(n,
+                                std::string(key) +
+                                    " must name an environment variable (like HUADONG_WEBHOOK_URL)",
+                                "put the robot's webhook URL in the environment, never in the file");
+                    else
+                        *slot = *v;
+                }
+        cfg.chats.push_back(cs);
     }
 }
 

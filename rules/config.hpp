@@ -242,6 +242,11 @@ struct chat_settings {
     std::string id;
     std::string platform;
     std::string conversation;  // empty: any conversation of that platform
+    // The chat's own group robot, where the platform posts through one (DingTalk, WeCom over HTTP):
+    // the environment variables of its webhook URL and 加签 secret; empty = the platform's. In a group
+    // of companies every chat on such a platform has its own (config/companies.cpp checks it).
+    std::string webhook_env{};
+    std::string webhook_secret_env{};
 };
 
 struct server_settings {

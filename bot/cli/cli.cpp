@@ -86,11 +86,12 @@ int print_audit(const std::string& path, const std::string& label) {
     return 1;
 }
 
-// check-config: every error (exit 2), what serve would refuse (exit 2), then the warnings.
+// check-config: every error (exit 2), what serve would refuse (exit 2), then the warnings. A group
+// file (companies:) is checked whole: each company, the group centre, what they share.
 int check_config(const std::string& path) {
-    auto r = conf::load_config(path, read_env);
+    auto r = conf::load_group(path, read_env);
     for (const auto& e : r.errors) std::cerr << e.to_string() << "\n";
-    if (!r.config) return 2;
+    if (!r.group) return 2;
     if (!r.has_serve_sections && !r.serve_errors.empty()) {
         // A config for replay and report only: serve's needs are a note, not a refusal.
         std::cerr << path
@@ -106,7 +107,7 @@ int check_config(const std::string& path) {
         }
         for (const auto& w : r.warnings) std::cerr << as_warning(w) << "\n";
     }
-    std::cout << conf::explain_config(*r.config);
+    std::cout << conf::explain_group(*r.group);
     return 0;
 }
 
