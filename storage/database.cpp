@@ -44,6 +44,8 @@ std::unique_ptr<database::impl> open_postgresql(const std::string& url, const da
     detail::migrate_postgresql(*own);
     auto p = std::make_unique<database::impl>(std::move(own));
     p->known_change = p->complaints.last_change();  // what a start-up load reads is current
+    p->location = url;
+    p->password = o.password;
     return p;
 }
 
@@ -72,17 +74,6 @@ bool database::in_transaction() {
 }
 const std::string& database::path() const {
     return impl_->conn.path();
-}
-
-void database::hold_single_writer(const std::string& holder) {
-    if (impl_->conn.kind() != detail::dialect::postgresql) return;
-    auto& q = impl_->conn.prepared("SELECT pg_try_advisory_lock(7230814526352)");
-    detail::reset_on_exit done{q};
-    if (q.step() && q.text(0) == "t") return;
-    throw error("database " + path() + " is in use by another complaint-bot " + holder +
-                    " (it holds the database's lock): stop that one first, only one " + holder +
-                    " runs on a database",
-                error_kind::busy);
 }
 
 std::string database::journal_mode() {
@@ -302,7 +293,7 @@ transaction_observer* database::observer() const {
     return impl_->observer;
 }
 
-unit_of_work::unit_of_work(database& db, mode m) : db_(db) {
+unit_of_work::unit_of_work(database& db, mode m) : db_(db), write_(m == mode::write) {
     auto& c = db_.impl_->conn;
     c.begin(m == mode::write ? detail::connection::begin_mode::write : detail::connection::begin_mode::read);
     // One writer at a time on PostgreSQL too, as SQLite's IMMEDIATE gives: the audit chain, the
@@ -339,9 +330,12 @@ void unit_of_work::commit() {
     if (!active_) throw error("commit without a transaction in progress", error_kind::other);
     auto& c = db_.impl_->conn;
     // Its own saves (nobody else wrote meanwhile: it holds the writers' lock) are known already.
-    std::int64_t seen = c.kind() == detail::dialect::postgresql && c.in_transaction()
+    std::int64_t seen = write_ && c.kind() == detail::dialect::postgresql && c.in_transaction()
                             ? db_.impl_->complaints.last_change()
                             : db_.impl_->known_change;
+    // The other instances look when it is committed (NOTIFY is delivered on COMMIT, never on rollback).
+    if (write_ && c.kind() == detail::dialect::postgresql && c.in_transaction())
+        c.prepared("SELECT pg_notify('complaint_bot_changes', '')").step();
     c.commit();
     db_.impl_->known_change = std::max(db_.impl_->known_change, seen);
     active_ = false;

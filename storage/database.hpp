@@ -74,10 +74,6 @@ class database {
     bool in_transaction();
     // The file, or the URL without its password.
     const std::string& path() const;
-    // Makes this connection the database's only writer for as long as it lives (`serve`): nothing
-    // on SQLite (db_lock's file does it), a session advisory lock on PostgreSQL. Throws
-    // storage::error naming the fix when another process holds it.
-    void hold_single_writer(const std::string& holder);
     // "wal", "memory", "delete"…
     std::string journal_mode();
     void set_durability(durability d);
@@ -266,6 +262,7 @@ class database {
     friend class unit_of_work;
     friend class sql_console;
     friend copy_result copy_database(database& from, database& to);
+    friend class change_listener;
     std::unique_ptr<impl> impl_;
 };
 

@@ -43,6 +43,9 @@ struct database::impl {
     // The change number of the last complaint save this connection knows of (several instances on
     // PostgreSQL: a larger one in the table means another instance changed complaints since).
     std::int64_t known_change = 0;
+    // PostgreSQL: where it is, for the change listener's own connection.
+    std::string location;
+    std::optional<std::string> password;
     transaction_observer* observer = nullptr;
 };
 

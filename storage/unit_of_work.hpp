@@ -58,6 +58,7 @@ class unit_of_work {
   private:
     database& db_;
     bool active_ = false;
+    bool write_ = true;
 };
 
 }  // namespace storage

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "cli/database_open.hpp"
+#include "cli/leased_connection.hpp"
 #include "cli/platforms.hpp"
 #include "config/checks.hpp"
 #include "dashboard/actions.hpp"
@@ -59,8 +60,8 @@ int run_serve(const rules::config& cfg, std::optional<core::instant> clock_from)
         return 2;
     }
 
-    // One serve per database, held until the process ends: a lock file beside a SQLite file, an
-    // advisory lock of the server's for PostgreSQL.
+    // One serve per SQLite file, held until the process ends (a lock file beside it). On PostgreSQL
+    // several may run: they share the work through the database (README "More than one machine").
     std::unique_ptr<storage::db_lock> lock;
     std::unique_ptr<storage::database> db_ptr;
     try {
@@ -71,7 +72,6 @@ int run_serve(const rules::config& cfg, std::optional<core::instant> clock_from)
             lock = std::make_unique<storage::db_lock>(cfg.database, "serve");
         }
         db_ptr = open_database(cfg);
-        db_ptr->hold_single_writer("serve");
     } catch (const storage::storage_error& e) {
         spdlog::error("{}", e.what());
         return 2;
@@ -138,7 +138,13 @@ int run_serve(const rules::config& cfg, std::optional<core::instant> clock_from)
     for (const auto& p : cfg.platforms) {
         if (!served.count(p.name)) continue;
         try {
-            if (auto c = start_connection(p, ctx)) connections.push_back(std::move(c));
+            // WeCom's AI bot allows one connection: with several instances, the lease holder's.
+            if (db.shared() && p.name == "wecom" && p.mode == "websocket")
+                connections.push_back(
+                    std::make_unique<leased_connection>(ioc, db, clock, "connection:wecom", svc.instance(),
+                                                        [&ctx, &p] { return start_connection(p, ctx); }));
+            else if (auto c = start_connection(p, ctx))
+                connections.push_back(std::move(c));
         } catch (const std::exception& e) {
             spdlog::error("platform {}: {}", p.name, e.what());
             return 2;

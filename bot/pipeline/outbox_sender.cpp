@@ -38,7 +38,29 @@ core::duration outbox_sender::backoff(int attempts) const {
     return std::min(d, opts_.max_backoff);
 }
 
+bool outbox_sender::holds_chat(const std::string& chat, core::instant now) {
+    if (auto it = chat_leases_.find(chat);
+        it != chat_leases_.end() && it->second - now > opts_.chat_lease / 2)
+        return true;  // renewed when half of it is left
+    if (db_.take_lease("outbox:" + chat, opts_.instance, now, opts_.chat_lease)) {
+        chat_leases_[chat] = now + opts_.chat_lease;
+        return true;
+    }
+    chat_leases_.erase(chat);  // another instance sends this chat's posts
+    return false;
+}
+
 bool outbox_sender::allowed(const chat_route& route, core::instant now, core::instant& retry_at) {
+    if (shared()) {
+        // The robot's window in the database, counted for every instance; the slot is this request's.
+        auto a = db_.take_rate_slot(route.robot, route.per_minute, route.spacing, now);
+        if (!a.taken) {
+            retry_at = a.retry_at;
+            return false;
+        }
+        slot_taken_[route.robot] = now;
+        return true;
+    }
     if (auto it = blocked_until_.find(route.robot); it != blocked_until_.end() && it->second > now) {
         retry_at = it->second;
         return false;
@@ -65,6 +87,7 @@ asio::awaitable<core::instant> outbox_sender::pass() {
         if (blocked_chats.count(row.post.chat)) continue;
         blocked_chats.insert(row.post.chat);
         now = clock_.now();
+        if (shared() && !holds_chat(row.post.chat, now)) continue;
         if (unmarked_.count(row.id)) {
             // Delivered earlier, but the database refused to record it: record it now, never resend.
             db_.mark_sent(row.id, now);
@@ -141,6 +164,7 @@ asio::awaitable<core::instant> outbox_sender::pass() {
             // The spacing counts from the platform's answer: the platform had the request by then,
             // so the next one reaches it at least `spacing` later however long this one travelled.
             sent_at_[route->robot].back() = std::max(sent_at_[route->robot].back(), clock_.now());
+            if (shared()) db_.stamp_rate_slot(route->robot, slot_taken_[route->robot], clock_.now());
             if (!result.transport_ok) {
                 verdict = adapters::adapter::send_verdict::retry;
                 error = result.error;
@@ -195,6 +219,7 @@ asio::awaitable<core::instant> outbox_sender::pass() {
                                : route->rate_limit_penalty.count() > 0 ? route->rate_limit_penalty
                                                                        : opts_.rate_limit_penalty;
                 blocked_until_[route->robot] = now + penalty;
+                if (shared()) db_.block_rate_bucket(route->robot, now + penalty);
                 db_.mark_retry(row.id, attempts, now + penalty, error);
                 ++stats_.rate_limited;
                 next = std::min(next, now + penalty);

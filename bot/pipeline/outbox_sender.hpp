@@ -60,6 +60,11 @@ struct sender_options {
     core::duration first_backoff{std::chrono::seconds(1)};  // doubles per failed try
     core::duration max_backoff{std::chrono::minutes(5)};
     core::duration rate_limit_penalty{std::chrono::minutes(1)};  // after the platform says "too fast"
+    // Several instances on one (PostgreSQL) database: this one's name. Each chat's posts are sent by
+    // the instance holding the chat's lease (so a chat's order holds), and the robots' rate limits
+    // are counted in the database (so all instances together keep them).
+    std::string instance;
+    core::duration chat_lease{std::chrono::seconds(60)};  // a killed holder's chats move on after it
 };
 
 class outbox_sender {
@@ -83,6 +88,9 @@ class outbox_sender {
     // Sends what is due; returns when the next look should happen.
     boost::asio::awaitable<core::instant> pass();
     bool allowed(const chat_route& route, core::instant now, core::instant& retry_at);
+    // Several instances: whether this one sends the chat's posts now (holds or took its lease).
+    bool holds_chat(const std::string& chat, core::instant now);
+    bool shared() const { return db_.shared() && !opts_.instance.empty(); }
 
     boost::asio::io_context& ioc_;
     storage::database& db_;
@@ -96,7 +104,9 @@ class outbox_sender {
     std::map<std::string, std::deque<core::instant>> sent_at_;  // per robot, the last minute
     std::map<std::string, core::instant> blocked_until_;
     std::set<std::int64_t> unmarked_;  // delivered, but mark_sent failed (disk full, read-only)
-    std::map<std::int64_t, std::size_t> parts_sent_;  // a split post partly accepted: parts done
+    std::map<std::int64_t, std::size_t> parts_sent_;    // a split post partly accepted: parts done
+    std::map<std::string, core::instant> chat_leases_;  // shared(): chat -> until when this one holds it
+    std::map<std::string, core::instant> slot_taken_;  // shared(): robot -> the slot of the request in flight
     sender_stats stats_;
 };
 

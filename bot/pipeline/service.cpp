@@ -29,48 +29,51 @@ service::service(asio::io_context& ioc, const rules::config& cfg, storage::datab
     : ioc_(ioc),
       cfg_(cfg),
       db_(db),
+      instance_(db.shared() ? instance_sync::make_name() : std::string()),
       clock_(clock),
       adapters_(std::move(adapters)),
       chats_(std::move(chats)),
       engine_(cfg, db, clock, /*load_all=*/false),
-      sender_(ioc, db, clock, http,
-              [this](const std::string& chat) -> std::optional<chat_route> {
-                  for (const auto& c : chats_) {
-                      if (c.id != chat) continue;
-                      auto it = adapters_.find(c.platform);
-                      if (it == adapters_.end()) return std::nullopt;
-                      chat_route r;
-                      r.adapter = it->second.get();
-                      // All chats of a platform post through its one robot webhook, so they
-                      // share its limit (the platform counts per robot, not per group).
-                      r.robot = c.own_bucket ? c.platform + ":" + c.id : c.platform;
-                      r.per_minute = c.per_minute;
-                      r.spacing = c.spacing;
-                      // DingTalk blocks a robot for 10 minutes after "send too fast" (130101).
-                      if (c.platform == "dingtalk") r.rate_limit_penalty = std::chrono::minutes(10);
-                      auto platform = c.platform;
-                      r.mentions = [this, platform](const std::vector<std::string>& people) {
-                          std::vector<adapters::mention_target> out;
-                          for (const auto& id : people) {
-                              const auto* p = cfg_.org.find_person(id);
-                              if (!p) continue;
-                              auto acc = p->accounts.find(platform);
-                              out.push_back(
-                                  {p->id, p->name, acc == p->accounts.end() ? std::string{} : acc->second});
-                          }
-                          return out;
-                      };
-                      if (auto d = deliveries_.find(platform); d != deliveries_.end()) r.deliver = d->second;
-                      r.reply_handle = [this, platform](const std::string& msg_id) {
-                          return replies_.find(platform, msg_id, clock_.now());
-                      };
-                      r.reply_gone = [this, platform](const std::string& msg_id) {
-                          replies_.forget(platform, msg_id);
-                      };
-                      return r;
-                  }
-                  return std::nullopt;
-              }),
+      sender_(
+          ioc, db, clock, http,
+          [this](const std::string& chat) -> std::optional<chat_route> {
+              for (const auto& c : chats_) {
+                  if (c.id != chat) continue;
+                  auto it = adapters_.find(c.platform);
+                  if (it == adapters_.end()) return std::nullopt;
+                  chat_route r;
+                  r.adapter = it->second.get();
+                  // All chats of a platform post through its one robot webhook, so they
+                  // share its limit (the platform counts per robot, not per group).
+                  r.robot = c.own_bucket ? c.platform + ":" + c.id : c.platform;
+                  r.per_minute = c.per_minute;
+                  r.spacing = c.spacing;
+                  // DingTalk blocks a robot for 10 minutes after "send too fast" (130101).
+                  if (c.platform == "dingtalk") r.rate_limit_penalty = std::chrono::minutes(10);
+                  auto platform = c.platform;
+                  r.mentions = [this, platform](const std::vector<std::string>& people) {
+                      std::vector<adapters::mention_target> out;
+                      for (const auto& id : people) {
+                          const auto* p = cfg_.org.find_person(id);
+                          if (!p) continue;
+                          auto acc = p->accounts.find(platform);
+                          out.push_back(
+                              {p->id, p->name, acc == p->accounts.end() ? std::string{} : acc->second});
+                      }
+                      return out;
+                  };
+                  if (auto d = deliveries_.find(platform); d != deliveries_.end()) r.deliver = d->second;
+                  r.reply_handle = [this, platform](const std::string& msg_id) {
+                      return replies_.find(platform, msg_id, clock_.now());
+                  };
+                  r.reply_gone = [this, platform](const std::string& msg_id) {
+                      replies_.forget(platform, msg_id);
+                  };
+                  return r;
+              }
+              return std::nullopt;
+          },
+          sender_options{.instance = instance_}),
       batcher_(
           ioc, db, [this](const core::inbound_message& m) { return engine_.handle_in_transaction(m); },
           [this] { after_commit(); }),
@@ -83,6 +86,24 @@ void service::start() {
     sender_.start();
     arm_scheduler();
     load_in_background();
+    if (db_.shared()) {
+        spdlog::info(
+            "instance {} on a shared database: the others' commits are seen by NOTIFY and every {} s",
+            instance_, std::chrono::duration_cast<std::chrono::seconds>(instance_sync::poll_every).count());
+        sync_ = std::make_unique<instance_sync>(ioc_, db_, [this] { on_others_committed(); });
+        sync_->start();
+    }
+}
+
+void service::on_others_committed() {
+    if (stopping_) return;
+    try {
+        engine_.refresh();
+    } catch (const std::exception& e) {
+        spdlog::warn("cannot read the other instances' changes: {} (next look in a few seconds)",
+                     db_.explain(e));
+    }
+    after_commit();  // their deadlines on the heap, their posts perhaps this instance's to send
 }
 
 // The open complaints come into memory a page at a time between the other work of the loop, so
@@ -104,6 +125,7 @@ void service::load_in_background() {
 
 void service::stop() {
     stopping_ = true;
+    if (sync_) sync_->stop();
     timer_.cancel();
     sender_.stop();
 }

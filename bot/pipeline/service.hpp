@@ -21,6 +21,7 @@
 #include "adapters/dingtalk_events.hpp"
 #include "pipeline/engine.hpp"
 #include "pipeline/ingest_batcher.hpp"
+#include "pipeline/instance_sync.hpp"
 #include "pipeline/log_throttle.hpp"
 #include "pipeline/outbox_sender.hpp"
 #include "pipeline/reply_book.hpp"
@@ -98,6 +99,8 @@ class service {
 
     engine& workflow() { return engine_; }
     outbox_sender& sender() { return sender_; }
+    // This instance's name on a shared database ("" when it is the database's only writer).
+    const std::string& instance() const { return instance_; }
     const batch_stats& ingest_stats() const { return batcher_.stats(); }
 
   private:
@@ -121,9 +124,13 @@ class service {
     void arm_scheduler();
     const chat_binding* chat_for(const std::string& platform, const std::string& conversation) const;
 
+    // Another instance on the shared database committed (or the poll came round).
+    void on_others_committed();
+
     boost::asio::io_context& ioc_;
     const rules::config& cfg_;
     storage::database& db_;
+    std::string instance_;  // this instance's name on a shared database ("" alone)
     const core::clock& clock_;
     std::map<std::string, std::unique_ptr<adapters::adapter>> adapters_;
     std::vector<chat_binding> chats_;
@@ -137,6 +144,7 @@ class service {
     outbox_sender sender_;
     ingest_batcher batcher_;
     boost::asio::steady_timer timer_;
+    std::unique_ptr<instance_sync> sync_;
     bool stopping_ = false;
     core::instant last_tick_{};
     std::chrono::steady_clock::time_point last_digest_{};
