@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/database.hpp"
 #include "storage/sql_console.hpp"
 #include "support/bot_process.hpp"
 #include "support/fake_platforms.hpp"
@@ -71,18 +72,26 @@ inline std::string complaint_text(const std::string& tag) {
            "产品存在的质量问题：约三成螺纹滑牙\n客户要求：退货并补发合格品\n投诉时间：2020年11月23日8时55分";
 }
 
-// Read-only look at a bot's database from the test (WAL: safe while the bot runs).
-inline std::int64_t count(const std::filesystem::path& db, const std::string& sql) {
+// Read-only look at a bot's database from the test (WAL: safe while the bot runs), a SQLite file
+// or a PostgreSQL URL.
+inline std::vector<std::vector<std::string>> rows(const std::filesystem::path& db, const std::string& sql) {
+    if (storage::database::is_postgresql(db.string())) {
+        storage::database d(db.string());
+        return storage::sql_console(d).rows(sql);
+    }
     storage::sql_console d(db.string());
     d.set_busy_timeout(5000);
-    return d.scalar(sql);
+    return d.rows(sql);
+}
+
+inline std::int64_t count(const std::filesystem::path& db, const std::string& sql) {
+    auto r = rows(db, sql);
+    return r.empty() || r.front().empty() || r.front().front().empty() ? 0 : std::stoll(r.front().front());
 }
 
 inline std::vector<std::string> column(const std::filesystem::path& db, const std::string& sql) {
-    storage::sql_console d(db.string());
-    d.set_busy_timeout(5000);
     std::vector<std::string> out;
-    for (const auto& row : d.rows(sql)) out.push_back(row.front());
+    for (const auto& row : rows(db, sql)) out.push_back(row.front());
     return out;
 }
 
