@@ -56,7 +56,7 @@ void leased_connection::tick() {
         running_->stop();
         running_.reset();
     }
-    timer_.expires_after(renew_every);
+    timer_.expires_after(running_ ? renew_every : try_every);
     timer_.async_wait([this](const boost::system::error_code& ec) {
         if (!ec) tick();
     });

@@ -20,7 +20,8 @@ namespace app {
 class leased_connection final : public connection_runner {
   public:
     static constexpr core::duration ttl{std::chrono::seconds(15)};
-    static constexpr core::duration renew_every{std::chrono::seconds(5)};
+    static constexpr core::duration renew_every{std::chrono::seconds(5)};  // the holder
+    static constexpr core::duration try_every{std::chrono::seconds(1)};  // the others: failover ≤ ttl + 1 s
 
     using starter = std::function<std::unique_ptr<connection_runner>()>;
     leased_connection(boost::asio::io_context& ioc, storage::database& db, const core::clock& clock,
