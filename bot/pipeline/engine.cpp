@@ -59,6 +59,10 @@ std::optional<core::instant> engine::next_due() {
         heap_.push(entry(complaint, a));  // another instance's
     while (!heap_.empty()) {
         const auto& top = heap_.top();
+        if (top.complaint.empty() && !runs_jobs_) {  // another instance runs the jobs
+            heap_.pop();
+            continue;
+        }
         if (live_.is_armed(top.complaint, top.key, top.generation)) return top.fire_at;
         // Stale: cancelled, moved or already fired — by this transaction only, maybe.
         if (db_.in_transaction() && live_.is_armed_committed(top.complaint, top.key, top.generation))

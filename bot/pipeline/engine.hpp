@@ -61,6 +61,11 @@ class engine {
     // Several instances on one database: reads what the others committed since this one last
     // looked (complaints and their deadlines), between steps. True when something had changed.
     bool refresh() { return db_.catch_up(); }
+    // Several instances: the scheduled jobs (digests, the 17:30 sheet, reports) run only on the
+    // instance holding the jobs' lease. false: their occurrences stay armed in the database but
+    // leave this scheduler; true again: armed from the database (what the last holder left).
+    void set_runs_jobs(bool on);
+    bool runs_jobs() const { return runs_jobs_; }
 
     const core::zone& tz() const { return tz_; }
     const rules::config& config() const { return cfg_; }
@@ -111,6 +116,7 @@ class engine {
     // Entries next_due() dropped inside a transaction as cancelled by it: back on the heap if it
     // rolls back (fire_batch), so a rolled-back batch loses no deadline.
     std::vector<heap_entry> set_aside_;
+    bool runs_jobs_ = true;
     std::map<std::string, std::deque<core::instant>> bad_post_replies_;  // per sender, the last minute
 };
 

@@ -71,6 +71,17 @@ std::optional<core::instant> engine::next_occurrence(const std::string& job, cor
     return std::nullopt;
 }
 
+void engine::set_runs_jobs(bool on) {
+    if (on == runs_jobs_) return;
+    runs_jobs_ = on;
+    if (!on) return;
+    // The occurrences as the database has them (the last holder ran some and armed the next ones).
+    for (const auto& d : db_.open_deadlines_of(""))
+        if (auto a = live_.add("", d.key, d.due)) heap_.push(entry("", *a));
+    for (const auto& [complaint, a] : live_.all_armed())
+        if (complaint.empty()) heap_.push(entry(complaint, a));
+}
+
 void engine::ensure_jobs() {
     // Only the jobs' own rows (complaint ""): a primary-key range, not every open deadline.
     auto open = db_.open_job_keys();

@@ -92,6 +92,13 @@ void service::start() {
             instance_, std::chrono::duration_cast<std::chrono::seconds>(instance_sync::poll_every).count());
         sync_ = std::make_unique<instance_sync>(ioc_, db_, [this] { on_others_committed(); });
         sync_->start();
+        // The jobs wait for the lease (each occurrence would still run once: its row is claimed).
+        engine_.set_runs_jobs(false);
+        jobs_lease_ = std::make_unique<lease_keeper>(ioc_, db_, clock_, "jobs", instance_, [this](bool held) {
+            engine_.set_runs_jobs(held);
+            if (held) after_commit();  // re-arm the scheduler for them
+        });
+        jobs_lease_->start();
     }
 }
 
@@ -126,6 +133,7 @@ void service::load_in_background() {
 void service::stop() {
     stopping_ = true;
     if (sync_) sync_->stop();
+    if (jobs_lease_) jobs_lease_->stop();
     timer_.cancel();
     sender_.stop();
 }

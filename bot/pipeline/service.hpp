@@ -22,6 +22,7 @@
 #include "pipeline/engine.hpp"
 #include "pipeline/ingest_batcher.hpp"
 #include "pipeline/instance_sync.hpp"
+#include "pipeline/lease_keeper.hpp"
 #include "pipeline/log_throttle.hpp"
 #include "pipeline/outbox_sender.hpp"
 #include "pipeline/reply_book.hpp"
@@ -145,6 +146,7 @@ class service {
     ingest_batcher batcher_;
     boost::asio::steady_timer timer_;
     std::unique_ptr<instance_sync> sync_;
+    std::unique_ptr<lease_keeper> jobs_lease_;  // several instances: who runs the scheduled jobs
     bool stopping_ = false;
     core::instant last_tick_{};
     std::chrono::steady_clock::time_point last_digest_{};
