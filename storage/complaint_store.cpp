@@ -21,6 +21,17 @@ constexpr const char* sql_save_complaint =
     "excluded.updated_at, rule_set = excluded.rule_set, pending_stage = excluded.pending_stage, pending_due "
     "= excluded.pending_due, sheet_date = excluded.sheet_date, forward_step = excluded.forward_step, "
     "freight_step = excluded.freight_step";
+// On PostgreSQL each save also numbers the row one more than any save before it (under the
+// writers' lock, so the numbers are unique): another instance finds what changed since it looked.
+constexpr const char* sql_save_complaint_numbered =
+    "INSERT INTO complaints(id, kind, seq, status, posted_at, state, updated_at, rule_set, pending_stage, "
+    "pending_due, sheet_date, forward_step, freight_step, change_seq) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+    "?, "
+    "?, ?, (SELECT COALESCE(MAX(change_seq), 0) + 1 FROM complaints)) "
+    "ON CONFLICT(id) DO UPDATE SET status = excluded.status, state = excluded.state, updated_at = "
+    "excluded.updated_at, rule_set = excluded.rule_set, pending_stage = excluded.pending_stage, pending_due "
+    "= excluded.pending_due, sheet_date = excluded.sheet_date, forward_step = excluded.forward_step, "
+    "freight_step = excluded.freight_step, change_seq = excluded.change_seq";
 // The facts in a table of their own (small rows, read in order of seq without touching the states):
 // each save numbers its row one more than any before, so a reader that remembers the last number it
 // read finds every complaint saved since.
@@ -147,7 +158,8 @@ void complaint_store::save(const rules::complaint& c, core::instant updated_at,
     json j = rules::state_json(c);
     auto k = columns_of(c);
     {
-        auto& q = c_.prepared(sql_save_complaint);
+        auto& q =
+            c_.prepared(c_.kind() == dialect::postgresql ? sql_save_complaint_numbered : sql_save_complaint);
         reset_on_exit q_done{q};
         q.bind(1, c.id);
         q.bind(2, std::string(rules::kind_name(c.kind)));
@@ -448,5 +460,20 @@ std::int64_t complaint_store::count() {
 }
 
 #undef SELECT_COMPLAINTS
+
+std::int64_t complaint_store::last_change() {
+    auto& q = c_.prepared("SELECT COALESCE(MAX(change_seq), 0) FROM complaints");
+    reset_on_exit q_done{q};
+    return q.step() ? q.int64(0) : 0;
+}
+
+std::vector<std::string> complaint_store::changed_after(std::int64_t seq) {
+    auto& q = c_.prepared("SELECT id FROM complaints WHERE change_seq > ? ORDER BY change_seq");
+    reset_on_exit q_done{q};
+    q.bind(1, seq);
+    std::vector<std::string> out;
+    while (q.step()) out.push_back(q.text(0));
+    return out;
+}
 
 }  // namespace storage::detail

@@ -75,6 +75,10 @@ class complaint_store {
     // Open complaints per pending stage ("" for those past every stage).
     std::map<std::string, std::int64_t> open_by_stage();
     std::int64_t count();
+    // The change feed of several instances (schema v9, maintained on PostgreSQL): the number of the
+    // latest save, and the complaints saved after `seq`.
+    std::int64_t last_change();
+    std::vector<std::string> changed_after(std::int64_t seq);
 
     // The rule set's id for `r`, inserting it when new.
     std::int64_t rule_set_id(const rules::frozen_rules& r);

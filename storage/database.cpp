@@ -42,7 +42,9 @@ std::unique_ptr<database::impl> open(const std::string& path) try {
 std::unique_ptr<database::impl> open_postgresql(const std::string& url, const database::connect_options& o) {
     auto own = std::make_unique<detail::pg_connection>(url, o.password);
     detail::migrate_postgresql(*own);
-    return std::make_unique<database::impl>(std::move(own));
+    auto p = std::make_unique<database::impl>(std::move(own));
+    p->known_change = p->complaints.last_change();  // what a start-up load reads is current
+    return p;
 }
 
 }  // namespace
@@ -305,16 +307,25 @@ unit_of_work::unit_of_work(database& db, mode m) : db_(db) {
     c.begin(m == mode::write ? detail::connection::begin_mode::write : detail::connection::begin_mode::read);
     // One writer at a time on PostgreSQL too, as SQLite's IMMEDIATE gives: the audit chain, the
     // complaint and fine numbers follow from the rows before them.
+    // Holding it, the step first learns what other instances committed since this connection last
+    // looked, so it never works on a complaint another instance has changed meanwhile.
+    std::optional<std::int64_t> foreign_since;
     if (m == mode::write && c.kind() == detail::dialect::postgresql) {
         try {
             c.prepared(detail::write_lock_sql()).step();
+            auto seen = db_.impl_->complaints.last_change();
+            if (seen > db_.impl_->known_change) foreign_since = db_.impl_->known_change;
+            db_.impl_->known_change = std::max(db_.impl_->known_change, seen);
         } catch (...) {
             c.rollback();
             throw;
         }
     }
     active_ = true;
-    if (auto* o = db_.impl_->observer) o->on_begin();
+    if (auto* o = db_.impl_->observer) {
+        o->on_begin();
+        if (foreign_since) o->on_foreign_changes(*foreign_since);
+    }
 }
 
 unit_of_work::~unit_of_work() {
@@ -327,7 +338,12 @@ unit_of_work::~unit_of_work() {
 void unit_of_work::commit() {
     if (!active_) throw error("commit without a transaction in progress", error_kind::other);
     auto& c = db_.impl_->conn;
+    // Its own saves (nobody else wrote meanwhile: it holds the writers' lock) are known already.
+    std::int64_t seen = c.kind() == detail::dialect::postgresql && c.in_transaction()
+                            ? db_.impl_->complaints.last_change()
+                            : db_.impl_->known_change;
     c.commit();
+    db_.impl_->known_change = std::max(db_.impl_->known_change, seen);
     active_ = false;
     if (auto* o = db_.impl_->observer) o->on_commit();
 }

@@ -59,7 +59,7 @@ class database {
     database(const database&) = delete;
     database& operator=(const database&) = delete;
 
-    static constexpr int schema_version = 8;
+    static constexpr int schema_version = 9;
 
     // One line for the operator: what a failed database call means and how to fix it ("disk full",
     // "read-only", "busy", "corrupt"), naming the file. The connection stays usable: the failed
@@ -225,6 +225,40 @@ class database {
     // Records a failed login at `at`; returns the person's failures at or after `since`.
     std::int64_t add_login_failure(const std::string& person, core::instant at, core::instant since);
     void clear_login_failures(const std::string& person);
+
+    // --- several instances on one PostgreSQL database (schema v9; storage/database_shared.cpp)
+    // True on PostgreSQL: other instances may write this database too.
+    bool shared() const;
+    // The complaint change feed: the latest save's number (0 on SQLite) and the complaints saved after `seq`.
+    std::int64_t last_change();
+    std::vector<std::string> changed_after(std::int64_t seq);
+    // Between transactions: tells the observer what other instances changed since this connection
+    // last looked (on_foreign_changes), in one read snapshot. Returns whether anything had changed.
+    bool catch_up();
+    // The open deadlines of one complaint.
+    std::vector<rules::deadline> open_deadlines_of(const std::string& complaint_id);
+    // In the current transaction: the deadline is open at `due` and now locked for this transaction
+    // (FOR UPDATE SKIP LOCKED on PostgreSQL): fire it. False: fired, moved or being fired elsewhere.
+    bool claim_deadline(const std::string& complaint_id, const std::string& key, core::instant due);
+    // Expiring leases for what only one instance may do (autocommit; not inside a transaction).
+    bool take_lease(const std::string& name, const std::string& holder, core::instant now,
+                    core::duration ttl);
+    void drop_lease(const std::string& name, const std::string& holder);
+    std::optional<std::string> lease_holder(const std::string& name, core::instant now);
+    // A robot's rate limit held in the database, so that all instances together keep it: a slot at
+    // `now` when fewer than `per_minute` requests went out in the last minute, the last at least
+    // `spacing` ago and the bucket not blocked; otherwise when to ask again. Its own short
+    // transaction (not inside another).
+    struct rate_answer {
+        bool taken = false;
+        core::instant retry_at{};
+    };
+    rate_answer take_rate_slot(const std::string& bucket, int per_minute, core::duration spacing,
+                               core::instant now);
+    // The request of the slot taken at `taken` was answered at `answered`: the spacing counts from there.
+    void stamp_rate_slot(const std::string& bucket, core::instant taken, core::instant answered);
+    // The platform said "too fast": nobody sends through the bucket before `until`.
+    void block_rate_bucket(const std::string& bucket, core::instant until);
 
     struct impl;  // the connection and the stores (storage/database.cpp)
 

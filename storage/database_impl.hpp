@@ -4,6 +4,7 @@
 
 #include "storage/account_store.hpp"
 #include "storage/complaint_store.hpp"
+#include "storage/coordination_store.hpp"
 #include "storage/database.hpp"
 #include "storage/deadline_store.hpp"
 #include "storage/event_store.hpp"
@@ -26,7 +27,8 @@ struct database::impl {
           deadlines(conn),
           fines(conn),
           outbox(conn),
-          accounts(conn) {}
+          accounts(conn),
+          coordination(conn) {}
     std::unique_ptr<detail::connection> own;
     detail::connection& conn;
     detail::meta_store meta;
@@ -37,6 +39,10 @@ struct database::impl {
     detail::fine_store fines;
     detail::outbox_store outbox;
     detail::account_store accounts;
+    detail::coordination_store coordination;
+    // The change number of the last complaint save this connection knows of (several instances on
+    // PostgreSQL: a larger one in the table means another instance changed complaints since).
+    std::int64_t known_change = 0;
     transaction_observer* observer = nullptr;
 };
 

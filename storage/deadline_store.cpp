@@ -109,4 +109,25 @@ std::vector<std::string> deadline_store::open_job_keys() {
     return out;
 }
 
+std::vector<rules::deadline> deadline_store::open_of(const std::string& complaint_id) {
+    auto& q = c_.prepared(sql_open_deadlines_of);
+    reset_on_exit q_done{q};
+    q.bind(1, complaint_id);
+    std::vector<rules::deadline> out;
+    while (q.step()) out.push_back({complaint_id, q.text(0), core::from_ms(q.int64(1))});
+    return out;
+}
+
+bool deadline_store::claim(const std::string& complaint_id, const std::string& key, core::instant due) {
+    if (c_.kind() != dialect::postgresql) return is_open(complaint_id, key, due);  // the one writer
+    auto& q = c_.prepared(
+        "SELECT 1 FROM deadlines WHERE complaint_id = ? AND key = ? AND due_at = ? AND state = 'open' FOR "
+        "UPDATE SKIP LOCKED");
+    reset_on_exit q_done{q};
+    q.bind(1, complaint_id);
+    q.bind(2, key);
+    q.bind(3, ms(due));
+    return q.step();
+}
+
 }  // namespace storage::detail

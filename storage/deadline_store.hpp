@@ -21,6 +21,11 @@ class deadline_store {
     bool is_open(const std::string& complaint_id, const std::string& key, core::instant due);
     void mark_fired(const std::string& complaint_id, const std::string& key, core::instant fired_at);
     std::vector<std::string> open_job_keys();
+    // The open deadlines of one complaint (another instance changed it).
+    std::vector<rules::deadline> open_of(const std::string& complaint_id);
+    // The deadline, open at `due`, locked for the current transaction: FOR UPDATE SKIP LOCKED on
+    // PostgreSQL (false when another transaction holds it or it is not open any more).
+    bool claim(const std::string& complaint_id, const std::string& key, core::instant due);
 
   private:
     connection& c_;

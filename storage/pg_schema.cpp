@@ -167,6 +167,23 @@ CREATE INDEX dashboard_login_failures_person ON dashboard_login_failures(person,
 INSERT INTO schema_info(version) VALUES(8);
 )sql";
 
+// v9: what several instances share (storage/schema.cpp says why).
+constexpr const char* schema_v9 = R"sql(
+ALTER TABLE complaints ADD COLUMN change_seq BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX complaints_change ON complaints(change_seq);
+CREATE TABLE leases(
+    name       TEXT PRIMARY KEY,
+    holder     TEXT NOT NULL,
+    expires_at BIGINT NOT NULL
+);
+CREATE TABLE rate_buckets(
+    bucket        TEXT PRIMARY KEY,
+    sent          TEXT NOT NULL DEFAULT '',
+    blocked_until BIGINT NOT NULL DEFAULT 0
+);
+UPDATE schema_info SET version = 9;
+)sql";
+
 int version_of(connection& c) {
     if (c.scalar("SELECT COUNT(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND "
                  "tablename = 'schema_info'") == 0) {
@@ -199,6 +216,7 @@ void migrate_postgresql(connection& c) {
                             "backup made by this version",
                         error_kind::other);
         if (version < 8) c.exec(schema_v8);  // the first version PostgreSQL has
+        if (version < 9) c.exec(schema_v9);
         c.commit();
     } catch (...) {
         try {

@@ -150,6 +150,24 @@ CREATE TABLE dashboard_login_failures(
 CREATE INDEX dashboard_login_failures_person ON dashboard_login_failures(person, at);
 )sql";
 
+// Schema v9: what several instances on one database share (PostgreSQL; SQLite has the same tables,
+// used by its one writer): a change number per complaint save (an instance reloads what another
+// changed), expiring leases (who holds a singleton: WeCom's one connection, the digests, a chat's
+// outbox) and the platforms' rate-limit buckets.
+constexpr const char* schema_v9 = R"sql(
+CREATE INDEX IF NOT EXISTS complaints_change ON complaints(change_seq);
+CREATE TABLE IF NOT EXISTS leases(
+    name       TEXT PRIMARY KEY,
+    holder     TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS rate_buckets(
+    bucket        TEXT PRIMARY KEY,
+    sent          TEXT NOT NULL DEFAULT '',
+    blocked_until INTEGER NOT NULL DEFAULT 0
+);
+)sql";
+
 // Converts every complaint in place from its v3 JSON state: the rules move to rule_sets, the
 // queried state to the columns; updated_at becomes the time of its last event.
 void complaints_to_v4(connection& c) {
@@ -274,6 +292,16 @@ void migrate(sqlite_connection& c) {
             db.exec("ALTER TABLE outbox ADD COLUMN reply_to TEXT NOT NULL DEFAULT ''");
         }
         db.exec("PRAGMA user_version = 8");
+        tx.commit();
+    }
+    if (version < 9) {
+        SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+        // (A database set back to an older version by hand may have the column already.)
+        if (db.execAndGet("SELECT COUNT(*) FROM pragma_table_info('complaints') WHERE name = 'change_seq'")
+                .getInt() == 0)
+            db.exec("ALTER TABLE complaints ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0");
+        db.exec(schema_v9);
+        db.exec("PRAGMA user_version = 9");
         tx.commit();
     }
 }

@@ -6,7 +6,7 @@
 
 namespace storage::detail {
 
-inline constexpr int schema_version = 8;
+inline constexpr int schema_version = 9;
 
 // Creates or upgrades the schema. Throws storage::error when the file is newer than the program.
 void migrate(sqlite_connection& c);

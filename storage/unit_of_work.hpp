@@ -5,6 +5,7 @@
 // Every failure is a storage::error. Not thread-safe: use it on the database's thread.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace storage {
@@ -24,6 +25,12 @@ class transaction_observer {
     virtual void on_rollback_to(const std::string& name) = 0;
     virtual void on_commit() = 0;
     virtual void on_rollback() = 0;  // also when SQLite rolled the transaction back itself
+    // Another instance on the same (PostgreSQL) database saved complaints since this connection's
+    // change number `since` (database::changed_after(since) lists them): called inside the
+    // transaction, after on_begin and before anything is written, so what it reads is current and
+    // what it keeps is committed already (whether this transaction commits or not). Also between
+    // transactions by database::catch_up().
+    virtual void on_foreign_changes(std::int64_t since) { (void)since; }
 };
 
 class unit_of_work {

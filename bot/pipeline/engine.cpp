@@ -22,6 +22,7 @@ using detail::period_start;
 
 engine::engine(const rules::config& cfg, storage::database& db, const core::clock& clock, bool load_all)
     : cfg_(cfg), db_(db), clock_(clock), tz_(cfg.timezone), cal_(cfg.calendar, tz_), live_(db) {
+    live_.set_clock(&clock_);
     if (!db_.meta("timezone")) db_.set_meta("timezone", cfg_.timezone);
     // The names and roles the printed reports use (`report` reads only the database).
     if (auto org = org_snapshot(cfg_); db_.meta(org_snapshot_key) != org) db_.set_meta(org_snapshot_key, org);
@@ -54,6 +55,8 @@ void engine::load_deadlines() {
 }
 
 std::optional<core::instant> engine::next_due() {
+    for (const auto& [complaint, a] : live_.take_fresh())
+        heap_.push(entry(complaint, a));  // another instance's
     while (!heap_.empty()) {
         const auto& top = heap_.top();
         if (live_.is_armed(top.complaint, top.key, top.generation)) return top.fire_at;
@@ -115,6 +118,16 @@ std::size_t engine::fire_batch(core::instant until) {
 // Runs inside fire_batch's transaction.
 void engine::fire_one(const heap_entry& e) {
     if (!live_.is_armed(e.complaint, e.key, e.generation)) return;  // stale entry; nothing to do
+    // Several instances: the row is this transaction's to fire, or another fired (or moved) it.
+    if (db_.shared() && !db_.claim_deadline(e.complaint, e.key, e.due)) {
+        live_.fired(e.complaint, e.key);
+        // A job's next occurrence was added by the instance that ran it: armed here too, so it
+        // still runs if that one goes away.
+        if (e.complaint.empty())
+            for (const auto& d : db_.open_deadlines_of(""))
+                if (auto a = live_.add("", d.key, d.due)) heap_.push(entry("", *a));
+        return;
+    }
     int fine_seq = db_.next_fine_seq();
     auto ctx = make_context(&fine_seq);
     rules::outcome out;

@@ -58,6 +58,9 @@ class engine {
     std::size_t fire_due(core::instant until);
     // The earliest pending deadline or job, if any.
     std::optional<core::instant> next_due();
+    // Several instances on one database: reads what the others committed since this one last
+    // looked (complaints and their deadlines), between steps. True when something had changed.
+    bool refresh() { return db_.catch_up(); }
 
     const core::zone& tz() const { return tz_; }
     const rules::config& config() const { return cfg_; }

@@ -260,6 +260,32 @@ void live_state::count(const rules::complaint* c, int by) {
     if (n == 0) open_by_stage_.erase(st ? st->name : std::string());
 }
 
+void live_state::on_foreign_changes(std::int64_t since) {
+    const auto now = clock_ ? clock_->now() : core::instant{};
+    for (const auto& id : db_.changed_after(since)) {
+        auto c = db_.load_complaint(id);
+        count(complaints_.find_committed(id), -1);
+        note(id);
+        if (c && (clock_ ? rules::may_still_change(*c, now) : c->is_open())) {
+            count(&*c, 1);
+            complaints_.set_committed(id, std::move(*c));
+        } else {
+            complaints_.evict_committed(id);
+        }
+        // Its deadlines as the table has them now, each with a new generation: the heap's old
+        // entries for it go stale, the new ones are handed to the scheduler.
+        std::vector<armed> list;
+        for (auto& d : db_.open_deadlines_of(id)) {
+            list.push_back({std::move(d.key), d.due, next_generation_++});
+            fresh_.emplace_back(id, list.back());
+        }
+        if (list.empty())
+            deadlines_.evict_committed(id);
+        else
+            deadlines_.set_committed(id, std::move(list));
+    }
+}
+
 void live_state::on_commit() {
     complaints_.for_each_pending(
         [this](const std::string& id, const rules::complaint* before, const rules::complaint* after) {

@@ -17,8 +17,10 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "core/clock.hpp"
 #include "pipeline/overlay_map.hpp"
 #include "rules/complaint.hpp"
 #include "storage/database.hpp"
@@ -104,8 +106,17 @@ class live_state final : public storage::transaction_observer {
     std::string digest() const;
     static std::string digest_of(storage::database& db);
 
+    // --- several instances on one database
+    // The clock that says whether a complaint another instance changed may still change.
+    void set_clock(const core::clock* clock) { clock_ = clock; }
+    // The deadlines armed by on_foreign_changes since the last call (for the scheduler's heap).
+    std::vector<std::pair<std::string, armed>> take_fresh() { return std::exchange(fresh_, {}); }
+
     // storage::transaction_observer
     void on_begin() override {}
+    // Another instance saved these complaints: the held copies and their armed deadlines are read
+    // again from the database (committed: they are another instance's commits).
+    void on_foreign_changes(std::int64_t since) override;
     void on_savepoint(const std::string& name) override;
     void on_release(const std::string& name) override;
     void on_rollback_to(const std::string& name) override;
@@ -128,6 +139,8 @@ class live_state final : public storage::transaction_observer {
     void note(const std::string& id);
     std::uint64_t version_ = 0;
     std::deque<std::pair<std::uint64_t, std::string>> changes_;
+    const core::clock* clock_ = nullptr;
+    std::vector<std::pair<std::string, armed>> fresh_;
     std::string load_kind_;  // where load_more() goes on: after this (kind, seq)
     int load_seq_ = 0;
 };

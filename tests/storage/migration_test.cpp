@@ -164,14 +164,19 @@ TEST(MigrationV4, AComplaintThatCannotBeReadStopsTheMigrationAndLeavesTheFileAtV
 TEST(MigrationV4, ADatabaseNewerThanTheProgramIsRefusedWithTheFix) {
     test_support::temp_dir dir;
     auto path = copy_of_v3(dir);
-    storage::sql_console(path).exec("PRAGMA user_version = 9");
+    const auto newer = std::to_string(storage::database::schema_version + 1);
+    storage::sql_console(path).exec("PRAGMA user_version = " + newer);
     try {
         storage::database db(path);
-        FAIL() << "a v9 database was opened";
+        FAIL() << "a v" << newer << " database was opened";
     } catch (const storage::error& e) {
         std::string what = e.what();
-        EXPECT_NE(what.find("schema version 9 is newer than this program (8)"), std::string::npos) << what;
+        EXPECT_NE(what.find("schema version " + newer + " is newer than this program (" +
+                            std::to_string(storage::database::schema_version) + ")"),
+                  std::string::npos)
+            << what;
         EXPECT_NE(what.find("upgrade complaint-bot"), std::string::npos) << what;
     }
-    EXPECT_EQ(storage::sql_console(path).scalar("PRAGMA user_version"), 9);
+    EXPECT_EQ(storage::sql_console(path).scalar("PRAGMA user_version"),
+              storage::database::schema_version + 1);
 }
