@@ -223,3 +223,34 @@ TEST(MigrateCli, MigrateTakesThePasswordFromPgpassword) {
     EXPECT_TRUE(has(out, "to " + app_url + " (2 complaints")) << out;
     EXPECT_FALSE(has(out, pg_password)) << out;
 }
+
+// A serve started (and stopped) on the new database before the switch — to see that it connects —
+// planned its scheduled jobs there; so did the SQLite serve, for the same days: the copy replaces
+// the target's plan by the source's instead of failing on the same keys.
+TEST(MigrateCli, IntoADatabaseServeStartedOnOnce) {
+    test_support::temp_dir dir;
+    const auto db = (dir / "bot.db").string();
+    const auto url = new_url();
+    for (const auto& location : {db, url}) {
+        fake::bot_process serve(location, fake::dingtalk_http("http://127.0.0.1:9/robot/send?access_token=x"),
+                                "serve");
+        ASSERT_TRUE(serve.start(std::chrono::seconds(60))) << serve.log();
+        EXPECT_EQ(serve.stop(), 0) << serve.log();
+    }
+    auto jobs = [](const std::string& location) {
+        storage::database d(location);
+        return storage::sql_console(d).rows(
+            "SELECT complaint_id, key, due_at, state FROM deadlines ORDER BY complaint_id, key");
+    };
+    const auto planned = jobs(db);
+    ASSERT_FALSE(planned.empty());
+    ASSERT_FALSE(jobs(url).empty());
+    std::string out;
+    EXPECT_EQ(run("migrate --from " + db + " --to " + url, out), 0) << out;
+    EXPECT_EQ(jobs(url), planned);
+    // And it starts on the copy.
+    fake::bot_process after(url, fake::dingtalk_http("http://127.0.0.1:9/robot/send?access_token=x"),
+                            "after");
+    ASSERT_TRUE(after.start(std::chrono::seconds(60))) << after.log();
+    EXPECT_EQ(after.stop(), 0) << after.log();
+}

@@ -36,7 +36,9 @@ int run(const std::string& args, std::string& out, bool merged = false) {
     return test_support::run_command(bot() + " " + args, out, merged);
 }
 
-const std::vector<std::string>& tables() {
+// The tables migrate copies, and those it leaves behind (who holds a lease, what a robot sent in
+// its last minute: neither outlives the instances that wrote them).
+const std::vector<std::string>& copied_tables() {
     static const std::vector<std::string> all = {"meta",
                                                  "inbound",
                                                  "rule_sets",
@@ -50,6 +52,14 @@ const std::vector<std::string>& tables() {
                                                  "dashboard_accounts",
                                                  "dashboard_sessions",
                                                  "dashboard_login_failures"};
+    return all;
+}
+const std::vector<std::string>& tables() {
+    static const std::vector<std::string> all = [] {
+        auto v = copied_tables();
+        v.insert(v.end(), {"leases", "rate_buckets"});
+        return v;
+    }();
     return all;
 }
 
@@ -207,7 +217,8 @@ TEST_F(Migrate, TheMonthGivesTheSameReportsOnPostgresqlAndBackOnSqlite) {
     EXPECT_GE(rows.at("events"), 50);
     EXPECT_GE(rows.at("inbound"), 40);
     EXPECT_GE(rows.at("outbox"), 40);
-    for (const auto& [table, n] : rows) EXPECT_GT(n, 0) << table << " is empty in the source";
+    for (const auto& table : copied_tables())
+        EXPECT_GT(rows.at(table), 0) << table << " is empty in the source";
     EXPECT_EQ(rows.at("complaint_pending"), 2);  // P7 waits for 生产部 and 采购部
 
     EXPECT_EQ(counts(url), rows);
