@@ -122,6 +122,7 @@ TEST(PgServe, TheServerStoppedUnderServeGets503sAndTheRedeliveryIsRegisteredOnce
     }
     EXPECT_NE(bot.healthz().status, 200);
     EXPECT_TRUE(bot.proc().running()) << bot.log();
+    EXPECT_EQ(dingtalk.count(), 1u);  // no receipt for what was not registered
 
     own.start();
     // DingTalk redelivers until it gets a 2xx: the first ones may still meet the lost connection.
