@@ -1,5 +1,7 @@
 #include "storage/copy.hpp"
 
+#include <algorithm>
+#include <string>
 #include <vector>
 
 #include "storage/database_impl.hpp"
@@ -179,14 +181,21 @@ copy_result copy_database(database& from, database& to) {
     auto& dst = to.impl_->conn;
     auto snapshot = from.read_snapshot();
     auto tx = to.begin();
-    for (const char* name : {"complaints", "events", "inbound", "fines", "outbox", "dashboard_accounts"})
-        if (auto n = dst.scalar(std::string("SELECT COUNT(*) FROM ") + name); n > 0)
+    const std::vector<std::string> data = {"complaints", "events", "inbound",
+                                           "fines",      "outbox", "dashboard_accounts"};
+    for (const auto& name : data)
+        if (auto n = dst.scalar("SELECT COUNT(*) FROM " + name); n > 0)
             throw error("the target database " + to.path() + " is not empty (" + std::to_string(n) +
                             " rows in " + name +
                             "): migrate into a new, empty database (createdb …), nothing was copied",
                         error_kind::other);
-    // The target's own meta rows (if its creation wrote any) give way to the source's.
-    dst.exec("DELETE FROM meta");
+    // What else a start of serve writes into an empty database — its meta rows, its rule set, the
+    // scheduled jobs' next deadlines, a session or a failed login — gives way to the source's (the
+    // same keys would collide): the copy is the source, and the next serve plans its jobs from it.
+    const auto& all = tables();
+    for (auto t = all.rbegin(); t != all.rend(); ++t)  // children before their parents
+        if (std::find(data.begin(), data.end(), t->name) == data.end())
+            dst.exec(std::string("DELETE FROM ") + t->name);
     copy_result r;
     for (const auto& t : tables()) r.rows[t.name] = copy_table(src, dst, t);
     tx->commit();

@@ -25,7 +25,8 @@ struct copy_result {
 };
 
 // Copies `from` into `to`. Refuses (storage::error with the fix) when `to` already holds complaints,
-// events, messages, fines, posts or accounts; nothing is written then.
+// events, messages, fines, posts or accounts; nothing is written then. What a serve started on an
+// otherwise empty `to` wrote (meta, its rule set, the scheduled jobs' deadlines) is replaced.
 copy_result copy_database(database& from, database& to);
 
 }  // namespace storage

@@ -7,11 +7,32 @@
 
 namespace app {
 
+namespace {
+
+// postgresql://user:secret@host/db or …?password=…: a password on the command line is in the shell's
+// history and in every `ps` of the machine.
+bool holds_password(const std::string& location) {
+    if (!storage::database::is_postgresql(location)) return false;
+    const auto start = location.find("://") + 3;
+    const auto at = location.find('@', start);
+    const auto colon = location.find(':', start);
+    return (at != std::string::npos && colon < at) || location.find("password=") != std::string::npos;
+}
+
+}  // namespace
+
 int run_migrate(const std::string& from, const std::string& to, std::ostream& out) {
     using storage::database;
     if (from == to)
         throw storage::error("--from and --to name the same database: migrate copies into another one",
                              storage::error_kind::other);
+    for (const auto* url : {&from, &to})
+        if (holds_password(*url))
+            throw storage::error(
+                std::string(url == &from ? "--from" : "--to") +
+                    " holds a password: remove it from the URL and export PGPASSWORD (or put it in "
+                    "~/.pgpass); a password on the command line is seen by every `ps`",
+                storage::error_kind::other);
     if (!database::is_postgresql(from) && !std::filesystem::exists(from))
         throw storage::error("database '" + from + "' does not exist: pass the file `serve` wrote",
                              storage::error_kind::io);
