@@ -17,12 +17,13 @@ instance_sync::~instance_sync() {
     stop();
 }
 
-std::string instance_sync::make_name() {
+std::string instance_sync::make_name(int port) {
     char host[256] = {};
     if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+    const std::string name = host[0] ? host : "host";
+    if (port > 0) return name + ":" + std::to_string(port);
     std::random_device rd;
-    return std::string(host[0] ? host : "host") + ":" + std::to_string(::getpid()) + ":" +
-           std::to_string(rd() % 100000);
+    return name + ":pid" + std::to_string(::getpid()) + ":" + std::to_string(rd() % 100000);
 }
 
 void instance_sync::start() {

@@ -31,8 +31,10 @@ class instance_sync {
     std::uint64_t notifications() const { return notified_; }
     std::uint64_t polls() const { return polled_; }
 
-    // A name for this instance in leases and logs: host, PID and a random part.
-    static std::string make_name();
+    // A name for this instance in leases and logs: the host and the port it serves on, so that an
+    // instance restarted on its host resumes its own leases at once; the PID and a random part
+    // instead when the port is chosen by the system (0).
+    static std::string make_name(int port);
 
   private:
     void wait_socket();

@@ -64,7 +64,7 @@ struct sender_options {
     // the instance holding the chat's lease (so a chat's order holds), and the robots' rate limits
     // are counted in the database (so all instances together keep them).
     std::string instance;
-    core::duration chat_lease{std::chrono::seconds(60)};  // a killed holder's chats move on after it
+    core::duration chat_lease{std::chrono::seconds(20)};  // a killed holder's chats move on after it
 };
 
 class outbox_sender {

@@ -29,7 +29,7 @@ service::service(asio::io_context& ioc, const rules::config& cfg, storage::datab
     : ioc_(ioc),
       cfg_(cfg),
       db_(db),
-      instance_(db.shared() ? instance_sync::make_name() : std::string()),
+      instance_(db.shared() ? instance_sync::make_name(cfg.server.port) : std::string()),
       clock_(clock),
       adapters_(std::move(adapters)),
       chats_(std::move(chats)),

@@ -1,7 +1,7 @@
 // `complaint-bot serve` on a PostgreSQL database (`database: postgresql://…`), as a real process
 // with a real PostgreSQL 15 (tests/support/pg_server) and the fake DingTalk robot: a signed
-// complaint is registered in PostgreSQL and its receipt posted; a second serve on the database is
-// refused at start by the database's lock; after SIGKILL and a restart a redelivered message is
+// complaint is registered in PostgreSQL and its receipt posted; a second serve on the database runs
+// beside it and takes the same message as a duplicate; after SIGKILL and a restart a redelivered message is
 // still a duplicate; with the server stopped under it, serve answers 503 and acknowledges nothing,
 // and once the server is back the redelivery is registered once without restarting serve.
 #include <gtest/gtest.h>
@@ -60,7 +60,7 @@ bool eventually(F&& f, std::chrono::milliseconds limit) {
 
 }  // namespace
 
-TEST(PgServe, RegistersInPostgresqlRefusesASecondServeAndSurvivesSigkill) {
+TEST(PgServe, RegistersInPostgresqlSharesTheDatabaseWithASecondServeAndSurvivesSigkill) {
     const auto url = pg_server::shared().create_database("pg_serve");
     dingtalk_robot dingtalk;
     bot_process bot(url, dingtalk_http(dingtalk.url()));
@@ -75,29 +75,32 @@ TEST(PgServe, RegistersInPostgresqlRefusesASecondServeAndSurvivesSigkill) {
               1);
     EXPECT_EQ(pg_count(url, "SELECT COUNT(*) FROM outbox WHERE state = 'sent'"), 1);
 
-    // A second serve on the same database (another port): refused at start, never listening.
-    bot_process second(url, dingtalk_http(dingtalk.url()), "second");
-    second.launch();
-    EXPECT_EQ(second.proc().wait(60s), 2) << second.log();
-    EXPECT_TRUE(
-        has(second.log(), "database " + url +
-                              " is in use by another complaint-bot serve (it holds the database's lock): "
-                              "stop that one first, only one serve runs on a database"))
-        << second.log();
-    EXPECT_EQ(second.healthz().status, 0);
-    EXPECT_EQ(bot.healthz().status, 200);
+    // A second serve on the same database (another port) runs beside it: the same callback reaching
+    // it is a duplicate, a new one is registered as P2 there, and its receipt reaches the robot.
+    {
+        bot_process second(url, dingtalk_http(dingtalk.url()), "second");
+        ASSERT_TRUE(second.start(60s)) << second.log();
+        EXPECT_EQ(second.callback("msg-1", "dt-1002", complaint("甲"), 30s), 200) << second.log();
+        EXPECT_EQ(pg_count(url, "SELECT COUNT(*) FROM complaints"), 1);
+        EXPECT_EQ(second.callback("msg-1b", "dt-1002", complaint("丙"), 30s), 200) << second.log();
+        ASSERT_TRUE(dingtalk.wait_for(2, 30s)) << second.log();
+        EXPECT_EQ(posts_with(dingtalk, "已登记产品质量投诉 P2"), 1u);
+        EXPECT_EQ(bot.healthz().status, 200);
+        EXPECT_EQ(second.stop(), 0) << second.log();
+    }
 
-    // SIGKILL, restart (the lock went with the killed process's session), the same message again.
+    // SIGKILL, restart, the same message again.
     bot.kill();
     ASSERT_TRUE(bot.start(60s)) << bot.log();
     EXPECT_EQ(bot.callback("msg-1", "dt-1002", complaint("甲"), 30s), 200) << bot.log();
     // A new message after it, to know the redelivery was handled before it.
     EXPECT_EQ(bot.callback("msg-2", "dt-1002", complaint("乙"), 30s), 200) << bot.log();
-    ASSERT_TRUE(dingtalk.wait_for(2, 30s)) << bot.log();
-    EXPECT_EQ(pg_count(url, "SELECT COUNT(*) FROM complaints"), 2);
+    ASSERT_TRUE(dingtalk.wait_for(3, 30s)) << bot.log();
+    EXPECT_EQ(pg_count(url, "SELECT COUNT(*) FROM complaints"), 3);
     EXPECT_EQ(pg_count(url, "SELECT COUNT(*) FROM inbound WHERE msg_id = 'msg-1'"), 1);
     EXPECT_EQ(posts_with(dingtalk, "已登记产品质量投诉 P1"), 1u);
     EXPECT_EQ(posts_with(dingtalk, "已登记产品质量投诉 P2"), 1u);
+    EXPECT_EQ(posts_with(dingtalk, "已登记产品质量投诉 P3"), 1u);
     EXPECT_EQ(bot.stop(), 0) << bot.log();
 
     std::string audit;
@@ -145,29 +148,5 @@ TEST(PgServe, TheServerStoppedUnderServeGets503sAndTheRedeliveryIsRegisteredOnce
     EXPECT_EQ(posts_with(dingtalk, "已登记产品质量投诉 P2"), 1u);
     EXPECT_EQ(posts_with(dingtalk, "已登记产品质量投诉 P3"), 0u);
 
-    EXPECT_EQ(bot.stop(), 0) << bot.log();
-}
-
-// Disabled: fails today. database::hold_single_writer takes a session advisory lock on serve's
-// connection; pg_connection::reconnect() (PQreset after the server restarted) opens a new session
-// without it, so after an outage a second serve starts on the same database (seen: it logs
-// "complaint-bot listening on …" and runs beside the first). Enable it with the fix (take the lock
-// again on reconnect, or stop serving when it cannot be taken).
-TEST(PgServe, DISABLED_AfterTheServerRestartedServeStillHoldsTheDatabasesLock) {
-    pg_server own;
-    const auto url = own.create_database("relock");
-    dingtalk_robot dingtalk;
-    bot_process bot(url, dingtalk_http(dingtalk.url()));
-    ASSERT_TRUE(bot.start(60s)) << bot.log();
-    own.stop();
-    EXPECT_EQ(bot.callback("msg-1", "dt-1002", complaint("甲"), 60s), 503) << bot.log();
-    own.start();
-    ASSERT_TRUE(
-        eventually([&] { return bot.callback("msg-1", "dt-1002", complaint("甲"), 60s) == 200; }, 120s))
-        << bot.log();
-    bot_process second(url, dingtalk_http(dingtalk.url()), "second");
-    second.launch();
-    EXPECT_EQ(second.proc().wait(60s), 2) << second.log();
-    EXPECT_TRUE(has(second.log(), "is in use by another complaint-bot serve")) << second.log();
     EXPECT_EQ(bot.stop(), 0) << bot.log();
 }
