@@ -19,8 +19,10 @@ leased_connection::~leased_connection() {
 
 void leased_connection::stop() {
     if (lease_) lease_->stop();  // closes the connection (changed(false)), then gives the lease up
-    if (running_) running_->stop();
-    running_.reset();
+    if (running_) {
+        running_->stop();
+        closed_.push_back(std::move(running_));
+    }
 }
 
 void leased_connection::changed(bool held) {
@@ -34,7 +36,7 @@ void leased_connection::changed(bool held) {
     } else if (!held && running_) {
         spdlog::warn("lease {}: closing this instance's connection", lease_->name());
         running_->stop();
-        running_.reset();
+        closed_.push_back(std::move(running_));
     }
 }
 

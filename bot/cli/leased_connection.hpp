@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cli/platforms.hpp"
 #include "pipeline/lease_keeper.hpp"
@@ -26,6 +27,9 @@ class leased_connection final : public connection_runner {
 
     starter start_;
     std::unique_ptr<connection_runner> running_;
+    // Closed connections: kept until this object goes (after the loop stopped), since their
+    // coroutines may still be finishing on the loop when they are told to stop.
+    std::vector<std::unique_ptr<connection_runner>> closed_;
     std::unique_ptr<lease_keeper> lease_;
 };
 
