@@ -294,6 +294,7 @@ group_load_result as_group(config_load_result single) {
     g.server = single.config->server;
     g.platforms = single.config->platforms;
     g.database = single.config->database;
+    g.timezone = single.config->timezone;
     rules::company co;
     co.name = single.config->company;
     co.cfg = std::move(*single.config);
@@ -355,6 +356,7 @@ group_load_result parse_group(std::string_view yaml_text, std::string source_nam
     L.g.server = shared.server;
     L.g.platforms = shared.platforms;
     L.g.database = shared.database;
+    L.g.timezone = shared.timezone;
     auto companies = r["companies"];
     if (!companies.IsSequence() || companies.size() == 0) {
         G.error(companies, "companies must be a non-empty list",

@@ -1,5 +1,6 @@
 #include "cli/cli.hpp"
 
+#include <yaml-cpp/yaml.h>
 #include <CLI/CLI.hpp>
 
 #include <filesystem>
@@ -51,6 +52,37 @@ std::optional<rules::config> load_or_report(const std::string& path, bool all_er
     if (all_errors) {
         for (const auto& e : r.errors) std::cerr << e.to_string() << "\n";
     } else if (!r.errors.empty()) {
+        std::cerr << "complaint-bot: bad config: " << r.errors.front().to_string();
+        if (r.errors.size() > 1) std::cerr << " (and " << r.errors.size() - 1 << " more: run check-config)";
+        std::cerr << "\n";
+    }
+    return std::nullopt;
+}
+
+// Whether the file is a group's (a top-level `companies:`); a file that does not parse is not (the
+// single-company loader names its error).
+bool names_companies(const std::string& path) {
+    try {
+        auto root = YAML::LoadFile(path);
+        return root.IsMap() && root["companies"];
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+// A group file's load_or_report: the group, or every error printed (the first as the reason).
+std::optional<rules::group_config> load_group_or_report(const std::string& path, bool for_serve) {
+    auto r = conf::load_group(path);
+    if (r.group && for_serve && !r.serve_errors.empty()) {
+        r.errors = r.serve_errors;
+        r.group.reset();
+    }
+    if (r.group) {
+        if (for_serve)
+            for (const auto& w : r.warnings) std::cerr << as_warning(w) << "\n";
+        return std::move(r.group);
+    }
+    if (!r.errors.empty()) {
         std::cerr << "complaint-bot: bad config: " << r.errors.front().to_string();
         if (r.errors.size() > 1) std::cerr << " (and " << r.errors.size() - 1 << " more: run check-config)";
         std::cerr << "\n";
@@ -277,15 +309,23 @@ int run_cli(int argc, char** argv) {
             return run_passwd(*cfg, passwd_person, passwd_disable, std::cin, std::cout, std::cerr);
         }
         if (*serve) {
+            std::optional<core::instant> start;
+            auto bad_clock = [&] {
+                if (clock_from.empty()) return false;
+                start = core::parse_iso8601(clock_from);
+                return !start;
+            };
+            const std::string clock_fix =
+                "--clock-from '" + clock_from + "' is not a time like 2026-11-23T09:00:00+08:00";
+            if (names_companies(config_path)) {
+                auto g = load_group_or_report(config_path, true);
+                if (!g) return 2;
+                if (bad_clock()) return fail(clock_fix);
+                return run_serve_group(*g, start);
+            }
             auto cfg = load_or_report(config_path, false, true);
             if (!cfg) return 2;
-            std::optional<core::instant> start;
-            if (!clock_from.empty()) {
-                start = core::parse_iso8601(clock_from);
-                if (!start)
-                    return fail("--clock-from '" + clock_from +
-                                "' is not a time like 2026-11-23T09:00:00+08:00");
-            }
+            if (bad_clock()) return fail(clock_fix);
             return run_serve(*cfg, start);
         }
     } catch (const replay_error& e) {
