@@ -373,6 +373,16 @@ group_load_result parse_group(std::string_view yaml_text, std::string source_nam
     auto S = L.group_reader();
     detail::read_group_section(S, r["group"], L.g.companies, L.platform_names, L.g.group);
     L.fail(S);
+    if (L.g.group.chat && L.g.group.escalate_from_level)  // the escalations the group hears of
+        for (auto& co : L.g.companies) {
+            rules::group_escalation ge{
+                L.g.group.chat->id, "【" + co.title() + "】", *L.g.group.escalate_from_level, {}, {}};
+            for (const auto& m : L.g.group.members) {
+                ge.members.push_back(m.id);
+                ge.member_names.push_back(m.name);
+            }
+            co.cfg.group = std::move(ge);
+        }
     L.cross_checks();
     if (!L.result.errors.empty()) return std::move(L.result);
     L.serve_checks(env);

@@ -10,6 +10,7 @@
 
 #include <thread>
 
+#include "core/time.hpp"
 #include "storage/database.hpp"
 #include "support/bot_process.hpp"
 #include "support/fake_platforms.hpp"
@@ -38,18 +39,25 @@ struct group_robots {
 // examples/group.yaml as it is (华东 from a copy of examples/company.yaml beside it, with
 // `company_extra` appended to that copy), on loopback with the robots of `r`.
 struct group_bot {
-    test_support::temp_dir dir;
+    test_support::temp_dir dir;  // the databases: kept over restarts
+    group_robots& robots;
+    std::string company_extra;
     std::unique_ptr<bot_process> bot;
 
-    group_bot(group_robots& r, const std::string& company_extra = {}, std::vector<std::string> args = {}) {
+    explicit group_bot(group_robots& r, std::string extra = {}, std::vector<std::string> args = {})
+        : robots(r), company_extra(std::move(extra)) {
+        make(std::move(args));
+    }
+    // A new process on the same databases (its config written again), with `args`.
+    void make(std::vector<std::string> args) {
         auto text = test_support::read_file(test_support::source_path("examples/group.yaml"));
         auto server = text.find("server:\n");
         text.erase(server, text.find("platforms:") - server);  // bot_process writes its own server:
         bot_setup setup;
         setup.organization = text;
-        setup.env = {{"DINGTALK_APP_SECRET", app_secret},      {"HUADONG_WEBHOOK_URL", r.huadong.url()},
-                     {"HUADONG_WEBHOOK_SECRET", robot_secret}, {"HUANAN_WEBHOOK_URL", r.huanan.url()},
-                     {"HUANAN_WEBHOOK_SECRET", robot_secret},  {"GROUP_WEBHOOK_URL", r.centre.url()},
+        setup.env = {{"DINGTALK_APP_SECRET", app_secret},      {"HUADONG_WEBHOOK_URL", robots.huadong.url()},
+                     {"HUADONG_WEBHOOK_SECRET", robot_secret}, {"HUANAN_WEBHOOK_URL", robots.huanan.url()},
+                     {"HUANAN_WEBHOOK_SECRET", robot_secret},  {"GROUP_WEBHOOK_URL", robots.centre.url()},
                      {"GROUP_WEBHOOK_SECRET", robot_secret}};
         setup.server = ", dashboard: false";
         setup.args = std::move(args);
@@ -129,4 +137,43 @@ TEST(GroupServe, EachCompanysChatRegistersInItsOwnDatabaseAndIsAnsweredThroughIt
     auto q1 = huanan.load_complaint("P1");
     ASSERT_TRUE(q1);
     EXPECT_NE(q1->field("客户名称")->find("佛山顺德"), std::string::npos);
+}
+
+// 华东's 受理 escalates to its general managers 30 minutes after the miss (level 2, which the group
+// hears of): the bot, down over it, fires it when it starts again; the copy reaches the group
+// chat's robot with 【华东】 and the centre's members @-mentioned, 华南's robot nothing.
+TEST(GroupServe, AnEscalationTheGroupHearsOfReachesTheGroupChat) {
+    group_robots robots;
+    const std::string workflow =
+        "workflow:\n  stages:\n    accept: { due: 5m, escalation: [ { after: 0m, notify: head }, "
+        "{ after: 30m, notify: general_manager } ] }\n";
+    group_bot g(robots, workflow);
+    ASSERT_TRUE(g.bot->start()) << g.bot->log();
+    EXPECT_EQ(callback_in(*g.bot, "cidHuaDong01==", "hd-msg-1", "dt-1002", huadong_complaint), 200);
+    ASSERT_TRUE(robots.huadong.wait_for(1, 10s)) << g.bot->log();
+    EXPECT_EQ(g.bot->stop(), 0);
+    EXPECT_TRUE(robots.centre.posts().empty());
+
+    // 40 minutes on (the robots take a signature within the hour): the miss (level 1: 华东's chat
+    // alone) and level 2 are overdue.
+    auto later = std::chrono::system_clock::now() + 40min;
+    g.make({"--clock-from",
+            core::zone("Asia/Shanghai").iso(std::chrono::time_point_cast<core::duration>(later))});
+    ASSERT_TRUE(g.bot->start()) << g.bot->log();
+    ASSERT_TRUE(robots.centre.wait_for(1, 10s)) << g.bot->log();
+    std::this_thread::sleep_for(500ms);
+    auto centre = robots.centre.posts();
+    ASSERT_EQ(centre.size(), 1u);
+    auto text = text_of(centre[0]);
+    EXPECT_EQ(text.rfind("【华东】⏫ P1 受理已超时", 0), 0u) << text;
+    EXPECT_NE(text.find("打单部仍未处理，升级提醒：王总、丁小玲\n@jt-9001 @jt-9002 @dt-1017"),
+              std::string::npos)
+        << text;  // the centre: 周杰 吴敏 王总
+    EXPECT_EQ(centre[0]["at"]["atUserIds"], (json::array({"jt-9001", "jt-9002", "dt-1017"})));
+    bool level_two_own = false;
+    for (const auto& t : robots.huadong.texts())
+        level_two_own = level_two_own || t.rfind("⏫ P1 受理已超时", 0) == 0;
+    EXPECT_TRUE(level_two_own);
+    EXPECT_TRUE(robots.huanan.posts().empty());
+    EXPECT_EQ(g.bot->stop(), 0);
 }
