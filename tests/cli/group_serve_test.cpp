@@ -177,3 +177,30 @@ TEST(GroupServe, AnEscalationTheGroupHearsOfReachesTheGroupChat) {
     EXPECT_TRUE(robots.huanan.posts().empty());
     EXPECT_EQ(g.bot->stop(), 0);
 }
+
+// The roll-up's moment passed while the bot was down (its record in the first company's database
+// says so): at the start the month's roll-up goes to the group chat's robot, once; a restart posts
+// nothing more.
+TEST(GroupServe, TheMonthlyRollupReachesTheGroupChatOnceAcrossRestarts) {
+    group_robots robots;
+    group_bot g(robots);
+    {
+        storage::database first(g.huadong_db().string());
+        auto due = std::chrono::time_point_cast<core::duration>(std::chrono::system_clock::now()) - 1min;
+        first.set_meta("group_rollup_next", std::to_string(due.time_since_epoch().count()));
+    }
+    ASSERT_TRUE(g.bot->start()) << g.bot->log();
+    ASSERT_TRUE(robots.centre.wait_for(1, 10s)) << g.bot->log();
+    auto post = robots.centre.posts()[0];
+    EXPECT_EQ(text_of(post).rfind("📊 集团客诉月报 ", 0), 0u) << text_of(post);
+    EXPECT_NE(text_of(post).find("\n1. 华东：投诉 0 件"), std::string::npos) << text_of(post);
+    EXPECT_NE(text_of(post).find("\n2. 华南：投诉 0 件"), std::string::npos) << text_of(post);
+    EXPECT_EQ(post["at"]["atUserIds"], (json::array({"jt-9001", "jt-9002", "dt-1017"})));
+    EXPECT_EQ(g.bot->stop(), 0);
+
+    g.make({});
+    ASSERT_TRUE(g.bot->start()) << g.bot->log();
+    std::this_thread::sleep_for(1s);
+    EXPECT_EQ(robots.centre.count(), 1u);
+    EXPECT_EQ(g.bot->stop(), 0);
+}
