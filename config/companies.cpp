@@ -294,6 +294,7 @@ group_load_result as_group(config_load_result single) {
     g.server = single.config->server;
     g.platforms = single.config->platforms;
     g.database = single.config->database;
+    g.timezone = single.config->timezone;
     rules::company co;
     co.name = single.config->company;
     co.cfg = std::move(*single.config);
@@ -355,6 +356,7 @@ group_load_result parse_group(std::string_view yaml_text, std::string source_nam
     L.g.server = shared.server;
     L.g.platforms = shared.platforms;
     L.g.database = shared.database;
+    L.g.timezone = shared.timezone;
     auto companies = r["companies"];
     if (!companies.IsSequence() || companies.size() == 0) {
         G.error(companies, "companies must be a non-empty list",
@@ -371,6 +373,16 @@ group_load_result parse_group(std::string_view yaml_text, std::string source_nam
     auto S = L.group_reader();
     detail::read_group_section(S, r["group"], L.g.companies, L.platform_names, L.g.group);
     L.fail(S);
+    if (L.g.group.chat && L.g.group.escalate_from_level)  // the escalations the group hears of
+        for (auto& co : L.g.companies) {
+            rules::group_escalation ge{
+                L.g.group.chat->id, "【" + co.title() + "】", *L.g.group.escalate_from_level, {}, {}};
+            for (const auto& m : L.g.group.members) {
+                ge.members.push_back(m.id);
+                ge.member_names.push_back(m.name);
+            }
+            co.cfg.group = std::move(ge);
+        }
     L.cross_checks();
     if (!L.result.errors.empty()) return std::move(L.result);
     L.serve_checks(env);

@@ -260,6 +260,18 @@ struct server_settings {
     std::string public_url;
 };
 
+// A company of a group whose 客户关系中心 hears of its escalations (rules/group.hpp,
+// group.escalate_from_level): an escalation at level `from_level` or above is also posted to the
+// group chat, its text prefixed with the company's short name ("【华东】"), @-mentioning the centre's
+// members. Set by the group loader for each company; unset for a single company.
+struct group_escalation {
+    std::string chat;    // the group chat's id
+    std::string prefix;  // "【华东】"
+    int from_level = 1;
+    std::vector<std::string> members;       // the centre's members (person ids)
+    std::vector<std::string> member_names;  // their names, for the @ line
+};
+
 struct config {
     std::string source_file;
     std::string company;  // printed on the sheet and the statement; empty = not printed
@@ -284,6 +296,7 @@ struct config {
     server_settings server;
     std::vector<platform_settings> platforms;
     std::vector<chat_settings> chats;
+    std::optional<group_escalation> group;  // a company of a group: the escalations it hears of
 };
 
 }  // namespace rules

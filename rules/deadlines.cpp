@@ -79,9 +79,33 @@ void detail::chain_deadlines(const std::string& complaint_id, deadline_key subje
     }
 }
 
-void detail::post_levels_at_miss(complaint& c, stage_state& st, const stage_rule& rule,
-                                 std::string_view stage, core::instant due, const context& ctx, outcome& out,
-                                 core::outbound_post& post) {
+void detail::copy_to_group(const core::outbound_post& post, int level, const config& cfg, outcome& out) {
+    if (!cfg.group || level < 1 || level < cfg.group->from_level) return;
+    const auto& g = *cfg.group;
+    // The company's own @ line means nothing in the group chat: its people are named instead.
+    std::string text = post.text;
+    std::string own, names;
+    for (const auto& m : post.mentions) {
+        own += (own.empty() ? "@" : " @") + cfg.org.display_name(m);
+        names += (names.empty() ? "" : "、") + cfg.org.display_name(m);
+    }
+    if (!own.empty() && text.ends_with("\n" + own)) {
+        text.resize(text.size() - own.size() - 1);
+        text += text.ends_with("：") ? names : "（已提醒：" + names + "）";
+    }
+    core::outbound_post copy{g.chat, g.prefix + text, g.members};
+    if (!g.member_names.empty()) {
+        std::string line;
+        for (const auto& name : g.member_names) line += (line.empty() ? "@" : " @") + name;
+        copy.text += "\n" + line;
+    }
+    out.posts.push_back(std::move(copy));
+}
+
+int detail::post_levels_at_miss(complaint& c, stage_state& st, const stage_rule& rule, std::string_view stage,
+                                core::instant due, const context& ctx, outcome& out,
+                                core::outbound_post& post) {
+    int highest = 0;
     for (std::size_t i = 0; i < rule.escalation.size() && rule.escalation[i].after.count() == 0; ++i) {
         for (const auto& p : escalation_targets(c, ctx.cfg, stage, rule.escalation[i].notify, ctx.now))
             add_mention(post, p);
@@ -91,7 +115,9 @@ void detail::post_levels_at_miss(complaint& c, stage_state& st, const stage_rule
                                  target_words(c, ctx.cfg, stage, rule.escalation[i].notify, ctx.now));
         ee.deadline = due;
         out.events.push_back(std::move(ee));
+        highest = static_cast<int>(i) + 1;
     }
+    return highest;
 }
 
 void detail::fire_chain_step(complaint& c, stage_state& st, const stage_rule& rule, const chain_words& w,
@@ -118,6 +144,7 @@ void detail::fire_chain_step(complaint& c, stage_state& st, const stage_rule& ru
         post.text = "⏫ " + w.subject + "已超时 " + core::format_duration_zh(ctx.now - *st.due) + "（截止 " +
                     hm(ctx, *st.due) + "），" + w.who + "仍未处理，升级提醒：";
         out.posts.push_back(finish(std::move(post), cfg));
+        copy_to_group(out.posts.back(), level, cfg, out);
         return;
     }
     if (key.action != deadline_action::repeat) return;
@@ -329,10 +356,11 @@ void fire_deadline(complaint& c, const std::string& key_text, core::instant due,
                    " 前完成），请" + dept + "立即处理（" + command_hint(c, cfg, stage_name) + "）。";
         }
         // Levels of the chain due at the deadline itself are posted with the miss.
-        post_levels_at_miss(c, *st, rule, stage_name, due, ctx, out, post);
+        int level = post_levels_at_miss(c, *st, rule, stage_name, due, ctx, out, post);
         crisis_mentions(c, cfg, post);
         post.text = std::move(text);
         out.posts.push_back(finish(std::move(post), cfg));
+        copy_to_group(out.posts.back(), level, cfg, out);
         return;
     }
 

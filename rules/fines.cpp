@@ -293,10 +293,11 @@ void detail::fire_fine_review(complaint& c, const deadline_key& key, core::insta
         out.events.push_back(std::move(e));
         core::outbound_post post{c.chat, {}, {}};
         for (const auto& m : members_of(cfg, cfg.roles.appeal)) add_mention(post, m);
-        post_levels_at_miss(c, a->review, rule, "review", due, ctx, out, post);
+        int level = post_levels_at_miss(c, a->review, rule, "review", due, ctx, out, post);
         post.text = "⏰ " + fine_id + " 罚款申诉复核已超时（应于 " + hm(ctx, due) + " 前完成），请" +
                     cfg.roles.appeal + "立即处理（" + review_hint_for(f) + "）。";
         out.posts.push_back(finish(std::move(post), cfg));
+        copy_to_group(out.posts.back(), level, cfg, out);
         return;
     }
     chain_words w;

@@ -65,7 +65,8 @@ struct group_config {
     // Shared by every company (each company's cfg has copies: server, and the platforms its chats use).
     server_settings server;
     std::vector<platform_settings> platforms;
-    std::string database;  // the default location each company's database is derived from
+    std::string database;                    // the default location each company's database is derived from
+    std::string timezone = "Asia/Shanghai";  // the group's (the roll-up's schedule); a company may differ
 
     // A config without `companies:`: one implicit company.
     bool single() const { return companies.size() == 1 && companies.front().id.empty(); }

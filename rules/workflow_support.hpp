@@ -131,9 +131,14 @@ core::duration repeat_period(const workflow_rules& r, const stage_rule& rule);
 void chain_deadlines(const std::string& complaint_id, deadline_key subject, const stage_state& s,
                      const stage_rule& rule, core::duration every, const core::calendar& k,
                      std::vector<deadline>& out);
-// The levels due at the deadline itself, @-mentioned on the miss post and recorded.
-void post_levels_at_miss(complaint& c, stage_state& st, const stage_rule& rule, std::string_view stage,
-                         core::instant due, const context& ctx, outcome& out, core::outbound_post& post);
+// The levels due at the deadline itself, @-mentioned on the miss post and recorded. Returns the
+// highest of them (0: none).
+int post_levels_at_miss(complaint& c, stage_state& st, const stage_rule& rule, std::string_view stage,
+                        core::instant due, const context& ctx, outcome& out, core::outbound_post& post);
+// The copy of escalation post `post` (level `level` of its chain, 1-based) for the group chat, when
+// the company is in a group whose centre hears of that level (config::group): "【华东】" before the
+// text, the centre's members @-mentioned after it.
+void copy_to_group(const core::outbound_post& post, int level, const config& cfg, outcome& out);
 // How a chain's escalation and repeat posts name things.
 struct chain_words {
     std::string stage;        // for escalation targets: "accept", "review", ...

@@ -1,10 +1,12 @@
 #include "cli/cli.hpp"
 
+#include <yaml-cpp/yaml.h>
 #include <CLI/CLI.hpp>
 
 #include <filesystem>
 #include <iostream>
 
+#include "cli/group_verbs.hpp"
 #include "cli/migrate.hpp"
 #include "cli/passwd.hpp"
 #include "cli/progress.hpp"
@@ -51,6 +53,37 @@ std::optional<rules::config> load_or_report(const std::string& path, bool all_er
     if (all_errors) {
         for (const auto& e : r.errors) std::cerr << e.to_string() << "\n";
     } else if (!r.errors.empty()) {
+        std::cerr << "complaint-bot: bad config: " << r.errors.front().to_string();
+        if (r.errors.size() > 1) std::cerr << " (and " << r.errors.size() - 1 << " more: run check-config)";
+        std::cerr << "\n";
+    }
+    return std::nullopt;
+}
+
+// Whether the file is a group's (a top-level `companies:`); a file that does not parse is not (the
+// single-company loader names its error).
+bool names_companies(const std::string& path) {
+    try {
+        auto root = YAML::LoadFile(path);
+        return root.IsMap() && root["companies"];
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+// A group file's load_or_report: the group, or every error printed (the first as the reason).
+std::optional<rules::group_config> load_group_or_report(const std::string& path, bool for_serve) {
+    auto r = conf::load_group(path);
+    if (r.group && for_serve && !r.serve_errors.empty()) {
+        r.errors = r.serve_errors;
+        r.group.reset();
+    }
+    if (r.group) {
+        if (for_serve)
+            for (const auto& w : r.warnings) std::cerr << as_warning(w) << "\n";
+        return std::move(r.group);
+    }
+    if (!r.errors.empty()) {
         std::cerr << "complaint-bot: bad config: " << r.errors.front().to_string();
         if (r.errors.size() > 1) std::cerr << " (and " << r.errors.size() - 1 << " more: run check-config)";
         std::cerr << "\n";
@@ -128,6 +161,8 @@ int run_cli(int argc, char** argv) {
     auto* replay = cli.add_subcommand("replay", "run a JSONL script on a virtual clock, no network");
     replay->add_option("--config", config_path, "config file (YAML)")->required();
     replay->add_option("--script", script_path, "script, one JSON object per line")->required();
+    std::string company_id, month;
+    replay->add_option("--company", company_id, "a group file (companies:): the company whose rules run");
     replay->add_option("--db", db_path, "SQLite file to use and continue (default: in memory)");
     replay->add_option("--format", format, "text or jsonl")->check(CLI::IsMember({"text", "jsonl"}));
 
@@ -135,14 +170,20 @@ int run_cli(int argc, char** argv) {
     std::string from, to;
     auto* report = cli.add_subcommand(
         "report",
-        "penalties, complaints, sheet, weekly, statement, crisis, monthly or quarterly from a database");
+        "penalties, complaints, sheet, weekly, statement, crisis, monthly, quarterly or group-rollup from a "
+        "database");
     report
         ->add_option("kind", ropts.kind,
-                     "penalties | complaints | sheet | weekly | statement | crisis | monthly | quarterly")
+                     "penalties | complaints | sheet | weekly | statement | crisis | monthly | quarterly | "
+                     "group-rollup")
         ->required()
-        ->check(CLI::IsMember(
-            {"penalties", "complaints", "sheet", "weekly", "statement", "crisis", "monthly", "quarterly"}));
-    report->add_option("--db", ropts.db_path, "SQLite file or postgresql:// URL")->required();
+        ->check(CLI::IsMember({"penalties", "complaints", "sheet", "weekly", "statement", "crisis", "monthly",
+                               "quarterly", "group-rollup"}));
+    report->add_option("--db", ropts.db_path, "SQLite file or postgresql:// URL (or --config)");
+    report->add_option("--config", config_path,
+                       "config file: its database (a group's: with --company); group-rollup: the group file");
+    report->add_option("--company", company_id, "a group file (companies:): the company whose database");
+    report->add_option("--month", month, "group-rollup: the month, YYYY-MM (default: the month before)");
     report->add_option("--from", from, "first day, YYYY-MM-DD");
     report->add_option("--to", to, "last day, YYYY-MM-DD");
     report->add_option("--format", ropts.format, "text, csv, json or xlsx")
@@ -198,6 +239,8 @@ int run_cli(int argc, char** argv) {
     passwd->add_option("--config", config_path, "config file (YAML): its organization and database")
         ->required();
     passwd->add_option("person", passwd_person, "the person's id (organization.people)")->required();
+    passwd->add_option("--company", company_id,
+                       "a group file (companies:): the company of the person (a group member needs none)");
     passwd->add_flag("--disable", passwd_disable, "remove the person's dashboard account");
 
     std::string check_path;
@@ -225,7 +268,14 @@ int run_cli(int argc, char** argv) {
     try {
         if (*check) return check_config(check_path);
         if (*replay) {
-            auto cfg = load_or_report(config_path, false);
+            std::optional<rules::config> cfg;
+            if (names_companies(config_path)) {
+                auto g = load_group_for_verb(config_path, std::cerr);
+                if (!g) return 2;
+                cfg = pick_company(*g, company_id).cfg;
+            } else {
+                cfg = load_or_report(config_path, false);
+            }
             if (!cfg) return 2;
             replay_options opts{script_path, db_path,
                                 format == "jsonl" ? replay_format::jsonl : replay_format::text};
@@ -239,6 +289,19 @@ int run_cli(int argc, char** argv) {
                 return fail("bad --from '" + from + "': write a date like 2026-11-23");
             if (!to.empty() && !(ropts.to = parse_report_date(to)))
                 return fail("bad --to '" + to + "': write a date like 2026-11-30");
+            if (ropts.kind == "group-rollup" || ropts.db_path.empty()) {
+                if (config_path.empty())
+                    return fail(ropts.kind == "group-rollup"
+                                    ? "report group-rollup needs --config <the group's file>"
+                                    : "report needs --db <database> (or --config <file> [--company <id>])");
+                auto g = load_group_for_verb(config_path, std::cerr);
+                if (!g) return 2;
+                if (ropts.kind == "group-rollup") {
+                    run_group_rollup_report(*g, month, ropts.format, ropts.out_path, std::cout);
+                    return 0;
+                }
+                ropts.db_path = pick_company(*g, company_id).cfg.database;
+            }
             run_report(ropts, std::cout);
             return 0;
         }
@@ -272,20 +335,34 @@ int run_cli(int argc, char** argv) {
         }
         if (*migrate) return run_migrate(migrate_from, migrate_to, std::cout);
         if (*passwd) {
+            if (names_companies(config_path)) {
+                auto g = load_group_for_verb(config_path, std::cerr);
+                if (!g) return 2;
+                return run_group_passwd(*g, company_id, passwd_person, passwd_disable, std::cin, std::cout,
+                                        std::cerr);
+            }
             auto cfg = load_or_report(config_path, false);
             if (!cfg) return 2;
             return run_passwd(*cfg, passwd_person, passwd_disable, std::cin, std::cout, std::cerr);
         }
         if (*serve) {
+            std::optional<core::instant> start;
+            auto bad_clock = [&] {
+                if (clock_from.empty()) return false;
+                start = core::parse_iso8601(clock_from);
+                return !start;
+            };
+            const std::string clock_fix =
+                "--clock-from '" + clock_from + "' is not a time like 2026-11-23T09:00:00+08:00";
+            if (names_companies(config_path)) {
+                auto g = load_group_or_report(config_path, true);
+                if (!g) return 2;
+                if (bad_clock()) return fail(clock_fix);
+                return run_serve_group(*g, start);
+            }
             auto cfg = load_or_report(config_path, false, true);
             if (!cfg) return 2;
-            std::optional<core::instant> start;
-            if (!clock_from.empty()) {
-                start = core::parse_iso8601(clock_from);
-                if (!start)
-                    return fail("--clock-from '" + clock_from +
-                                "' is not a time like 2026-11-23T09:00:00+08:00");
-            }
+            if (bad_clock()) return fail(clock_fix);
             return run_serve(*cfg, start);
         }
     } catch (const replay_error& e) {

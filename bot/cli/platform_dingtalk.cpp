@@ -18,6 +18,12 @@ std::unique_ptr<adapters::adapter> build_dingtalk(const rules::platform_settings
     dc.app_secret = p.mode == "stream" ? secret_of(p, env, "client_secret") : secret_of(p, env, "app_secret");
     if (auto url = secret_of(p, env, "webhook"); !url.empty())
         dc.robots["*"] = {std::move(url), secret_of(p, env, "webhook_secret")};
+    // A chat with a group robot of its own (webhook_env; every chat in a group of companies) posts
+    // through it.
+    for (const auto& c : chats)
+        if (c.platform == "dingtalk" && !c.webhook_env.empty())
+            dc.robots[c.id] = {env(c.webhook_env),
+                               c.webhook_secret_env.empty() ? std::string{} : env(c.webhook_secret_env)};
     if (p.mode == "stream") {
         // Cards go to chats bound to a conversation id; the buttons are signed with the client secret.
         adapters::dingtalk_card_config cc;

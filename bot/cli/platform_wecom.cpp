@@ -21,6 +21,8 @@ std::unique_ptr<adapters::adapter> build_wecom(const rules::platform_settings& p
     wc.receive_id = p.receive_id;
     wc.bot_name = p.bot_name;
     if (auto key = secret_of(p, env, "webhook"); !key.empty()) wc.webhooks["*"] = std::move(key);
+    for (const auto& c : chats)  // a chat's own group robot
+        if (c.platform == "wecom" && !c.webhook_env.empty()) wc.webhooks[c.id] = env(c.webhook_env);
     // aibot_send_msg needs the WeCom chatid: the conversation each chat is bound to.
     for (const auto& c : chats)
         if (c.platform == "wecom" && !c.conversation.empty()) wc.conversations[c.id] = c.conversation;

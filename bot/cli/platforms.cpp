@@ -25,6 +25,11 @@ std::unique_ptr<adapters::adapter> build_adapter(const rules::platform_settings&
     // when a chat is bound to post into.
     if (auto missing = conf::missing_secret(p, env, posts); !missing.empty())
         throw std::runtime_error(missing);
+    for (const auto& c : chats)
+        for (const auto* var : {&c.webhook_env, &c.webhook_secret_env})
+            if (c.platform == p.name && !var->empty() && env(*var).empty())
+                throw std::runtime_error("environment variable " + *var + " (the robot of chat '" + c.id +
+                                         "') is not set: export it before starting serve");
     if (p.name == "dingtalk") return build_dingtalk(p, env, chats);
     if (p.name == "wecom") return build_wecom(p, env, chats);
     if (p.name == "feishu") return build_feishu(p, env, chats);

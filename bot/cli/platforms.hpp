@@ -19,7 +19,7 @@
 
 namespace app {
 
-class service;
+class message_hub;
 struct chat_binding;
 
 // Reads a secret from the environment; empty when unset.
@@ -48,7 +48,7 @@ struct serve_context {
     boost::asio::io_context& ioc;
     https_client& http;
     const core::clock& clock;
-    service& svc;
+    message_hub& svc;  // the service, or the group router forwarding to each company's
     env_reader env;
 };
 

@@ -53,6 +53,7 @@ int run_serve(const rules::config& cfg, std::optional<core::instant> clock_from)
         chat_binding b{c.id, c.platform, c.conversation};
         for (const auto& p : cfg.platforms)
             if (p.name == c.platform) apply_limits(p, b);
+        if (!c.webhook_env.empty()) b.own_bucket = true;  // its own robot, its own limit
         chats.push_back(std::move(b));
     }
     if (chats.empty()) {

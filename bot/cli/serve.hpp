@@ -8,11 +8,15 @@
 #include "cli/platforms.hpp"
 
 #include "rules/config.hpp"
+#include "rules/group.hpp"
 
 namespace app {
 
 // Runs until SIGINT/SIGTERM. Returns the process exit status.
 // `clock_from`: the clock starts at that moment instead of now (tests and drills).
 int run_serve(const rules::config& cfg, std::optional<core::instant> clock_from = std::nullopt);
+// A group of companies (bot/cli/serve_group.cpp): one service per company behind one port and one
+// connection per platform.
+int run_serve_group(const rules::group_config& g, std::optional<core::instant> clock_from = std::nullopt);
 
 }  // namespace app

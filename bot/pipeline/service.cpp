@@ -55,6 +55,8 @@ service::service(asio::io_context& ioc, const rules::config& cfg, storage::datab
                       std::vector<adapters::mention_target> out;
                       for (const auto& id : people) {
                           const auto* p = cfg_.org.find_person(id);
+                          for (const auto& m : also_mention_)
+                              if (!p && m.id == id) p = &m;
                           if (!p) continue;
                           auto acc = p->accounts.find(platform);
                           out.push_back(

@@ -24,6 +24,7 @@
 #include "pipeline/instance_sync.hpp"
 #include "pipeline/lease_keeper.hpp"
 #include "pipeline/log_throttle.hpp"
+#include "pipeline/message_hub.hpp"
 #include "pipeline/outbox_sender.hpp"
 #include "pipeline/reply_book.hpp"
 
@@ -53,7 +54,7 @@ class extra_routes {
     virtual boost::asio::awaitable<adapters::raw_response> handle_async(adapters::raw_request req) = 0;
 };
 
-class service {
+class service final : public message_hub {
   public:
     // /healthz answers 503 while a post was refused for good within this window (it clears by
     // itself a day after the last one: the operator has seen it by then or the monitor has), or while
@@ -74,29 +75,31 @@ class service {
     // commit: one transaction for the callbacks that arrived together, a savepoint each).
     boost::asio::awaitable<adapters::raw_response> handle_async(adapters::raw_request req);
 
-    enum class accepted {
-        committed,  // durable (or a duplicate): acknowledge
-        ignored,    // nothing to do (an unbound chat): acknowledge
-        failed,     // storage failed, nothing committed: do not acknowledge (503)
-        rejected    // processing this message failed and was rolled back alone: do not acknowledge (500)
-    };
     // A decoded message from any transport (HTTP callback or Stream): chat and sender mapped,
     // then committed through the group-commit batcher. `failed` or `rejected`: nothing of it was
     // committed, do not acknowledge.
-    boost::asio::awaitable<accepted> accept_message_async(std::string platform, core::inbound_message msg);
+    boost::asio::awaitable<accepted> accept_message_async(std::string platform,
+                                                          core::inbound_message msg) override;
 
-    // Posts of `platform`'s chats go out through `deliver` instead of HTTPS (a long connection's
-    // send); call before start().
-    using delivery = std::function<boost::asio::awaitable<http_result>(const adapters::outbound_request&)>;
-    void deliver_with(const std::string& platform, delivery deliver) {
+    void deliver_with(const std::string& platform, delivery deliver) override {
         deliveries_[platform] = std::move(deliver);
     }
     const reply_book& replies() const { return replies_; }
-    // Serves DingTalk's encrypted event subscription on /hooks/dingtalk/events from now on: people
-    // leaving or changing department warn HR (engine::staff_changed).
-    void serve_dingtalk_events(std::unique_ptr<adapters::dingtalk_events> events) {
+    void serve_dingtalk_events(std::unique_ptr<adapters::dingtalk_events> events) override {
         events_ = std::move(events);
     }
+    // In a group of companies: the group centre's members, @-mentioned in the group chat (the
+    // roll-up, the escalations it hears of) though they are no people of this company.
+    void also_mention(std::vector<rules::person> people) { also_mention_ = std::move(people); }
+
+    // The answer to a decoded callback (the group router answers the hooks it decodes the same way).
+    static adapters::raw_response answer(const adapters::inbound_result& result, accepted how);
+    // /healthz and /metrics (the group router gathers every company's). `digest`: also the digest of
+    // what the engine holds in memory beside the same digest read from the database at the same
+    // moment (the fault tests check that a restarted bot's memory is its file); at most once a
+    // second, as it reads every open complaint.
+    adapters::raw_response healthz(bool digest = false);
+    adapters::raw_response metrics();
 
     engine& workflow() { return engine_; }
     outbox_sender& sender() { return sender_; }
@@ -108,7 +111,6 @@ class service {
     boost::asio::awaitable<adapters::raw_response> on_hook_async(std::string platform,
                                                                  adapters::raw_request req);
     adapters::inbound_result decode_hook(const std::string& platform, const adapters::raw_request& req);
-    static adapters::raw_response answer(const adapters::inbound_result& result, accepted how);
     // Maps the platform's chat and sender to ours; false when the chat is not bound (ignored). Logs
     // an unbound chat and an unregistered sender with their platform ids (throttled per id).
     bool route_message(const std::string& platform, core::inbound_message& msg);
@@ -116,12 +118,7 @@ class service {
     // /healthz, /livez, /metrics, unknown paths (404) and wrong methods (405 with Allow); nullopt for
     // a platform hook, which the caller runs. `route` is the metrics label.
     std::optional<adapters::raw_response> route_plain(const adapters::raw_request& req, std::string& route);
-    // `digest`: also the digest of what the engine holds in memory beside the same digest read from
-    // the database at the same moment (the fault tests check that a restarted bot's memory is its
-    // file); at most once a second, as it reads every open complaint.
-    adapters::raw_response healthz(bool digest = false);
     void load_in_background();
-    adapters::raw_response metrics();
     void arm_scheduler();
     const chat_binding* chat_for(const std::string& platform, const std::string& conversation) const;
 
@@ -141,6 +138,7 @@ class service {
     std::unique_ptr<adapters::dingtalk_events> events_;
     reply_book replies_;
     extra_routes* extra_ = nullptr;
+    std::vector<rules::person> also_mention_;
     engine engine_;
     outbox_sender sender_;
     ingest_batcher batcher_;
