@@ -108,7 +108,8 @@ TEST(FaultInstances, TwoInstancesSigkilledInTurnLoseNothingAndDoNothingTwice) {
     auto started = std::chrono::steady_clock::now();
     std::vector<std::thread> threads;
     for (int c = 0; c < clients; ++c) threads.emplace_back(client, seed + static_cast<unsigned>(c));
-    std::uniform_int_distribution<int> share(5 * (complaints + accepts) / 100, 90 * (complaints + accepts) / 100),
+    std::uniform_int_distribution<int> share(5 * (complaints + accepts) / 100,
+                                             90 * (complaints + accepts) / 100),
         delay_ms(0, 30), down_ms(0, 200), victim(0, 1);
     std::vector<int> kill_at;
     for (int r = 0; r < rounds; ++r) kill_at.push_back(share(rng));
@@ -152,7 +153,8 @@ TEST(FaultInstances, TwoInstancesSigkilledInTurnLoseNothingAndDoNothingTwice) {
     std::cout << "[ load     ] " << acked_total << " callbacks acknowledged (" << acked_by[0] << " by A, "
               << acked_by[1] << " by B), " << lost_answers << " answers lost and redelivered, " << kills[0]
               << " + " << kills[1] << " SIGKILLs, took "
-              << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
+              << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                       started)
                      .count()
               << " ms\n";
     EXPECT_GT(acked_by[0], 0);
@@ -172,8 +174,9 @@ TEST(FaultInstances, TwoInstancesSigkilledInTurnLoseNothingAndDoNothingTwice) {
     EXPECT_EQ(customers.size(), static_cast<std::size_t>(complaints));
     EXPECT_EQ(count(db, "SELECT COUNT(*) FROM events WHERE type = 'accepted'"), accepts);
     EXPECT_EQ(count(db, "SELECT COUNT(DISTINCT complaint_id) FROM events WHERE type = 'accepted'"), accepts);
-    EXPECT_EQ(count(db, "SELECT COUNT(*) FROM (SELECT 1 FROM fines GROUP BY complaint_id, stage, department "
-                        "HAVING COUNT(*) > 1) AS twice"),
+    EXPECT_EQ(count(db,
+                    "SELECT COUNT(*) FROM (SELECT 1 FROM fines GROUP BY complaint_id, stage, department "
+                    "HAVING COUNT(*) > 1) AS twice"),
               0);
     // The audit chain is whole although two processes appended to it.
     {
@@ -190,10 +193,11 @@ TEST(FaultInstances, TwoInstancesSigkilledInTurnLoseNothingAndDoNothingTwice) {
         EXPECT_GE(delivered[k], n) << "never delivered: " << k;
         repeats += std::max(0, delivered[k] - n);
     }
-    for (const auto& [k, n] : delivered) EXPECT_TRUE(expected.count(k)) << "delivered but not in the outbox: " << k;
+    for (const auto& [k, n] : delivered)
+        EXPECT_TRUE(expected.count(k)) << "delivered but not in the outbox: " << k;
     EXPECT_LE(repeats, rounds) << "more repeats than kills";
-    std::cout << "[ outbox   ] " << expected.size() << " posts, " << robot.count() << " deliveries (" << repeats
-              << " repeated after a kill)\n";
+    std::cout << "[ outbox   ] " << expected.size() << " posts, " << robot.count() << " deliveries ("
+              << repeats << " repeated after a kill)\n";
     EXPECT_EQ(robot.bad_signatures(), 0);
     EXPECT_EQ(a.stop(), 0) << a.log();
     EXPECT_EQ(b.stop(), 0) << b.log();
