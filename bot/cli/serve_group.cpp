@@ -110,6 +110,8 @@ int run_serve_group(const rules::group_config& g, std::optional<core::instant> c
         return 2;
     }
 
+    // Before the tenants: their services hold timers of it, destroyed first.
+    asio::io_context ioc{1};
     std::vector<tenant> tenants(g.companies.size());
     for (std::size_t i = 0; i < g.companies.size(); ++i) {
         auto& t = tenants[i];
@@ -126,7 +128,6 @@ int run_serve_group(const rules::group_config& g, std::optional<core::instant> c
         }
     }
 
-    asio::io_context ioc{1};
     std::unique_ptr<core::clock> clock_ptr;
     if (clock_from) {
         clock_ptr = std::make_unique<core::shifted_clock>(*clock_from);
