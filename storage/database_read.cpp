@@ -9,6 +9,7 @@
 #include "storage/database.hpp"
 #include "storage/database_impl.hpp"
 #include "storage/pg_connection.hpp"
+#include "storage/schema.hpp"
 #include "storage/sqlite_connection.hpp"
 
 namespace storage {
@@ -57,12 +58,7 @@ database::database(const std::string& path, read_only_t) {
         // The server's own read-only transactions: nothing is created, migrated or written.
         auto own = std::make_unique<detail::pg_connection>(path, std::nullopt);
         own->exec("SET default_transaction_read_only = on");
-        auto version = own->scalar(
-                           "SELECT COUNT(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() "
-                           "AND tablename = "
-                           "'schema_info'") == 0
-                           ? 0
-                           : own->scalar("SELECT MAX(version) FROM schema_info");
+        auto version = detail::postgresql_schema_version(*own);
         if (version != schema_version)
             throw error("database " + own->path() + " has schema version " + std::to_string(version) +
                             ", this program " + std::to_string(schema_version) +

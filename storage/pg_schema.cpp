@@ -184,7 +184,9 @@ CREATE TABLE rate_buckets(
 UPDATE schema_info SET version = 9;
 )sql";
 
-int version_of(connection& c) {
+}  // namespace
+
+int postgresql_schema_version(connection& c) {
     if (c.scalar("SELECT COUNT(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND "
                  "tablename = 'schema_info'") == 0) {
         if (c.scalar("SELECT COUNT(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema()") > 0)
@@ -197,8 +199,6 @@ int version_of(connection& c) {
     return static_cast<int>(c.scalar("SELECT MAX(version) FROM schema_info"));
 }
 
-}  // namespace
-
 const char* write_lock_sql() {
     return sql_lock;
 }
@@ -207,7 +207,7 @@ void migrate_postgresql(connection& c) {
     c.begin(connection::begin_mode::write);
     try {
         c.prepared(sql_lock).step();
-        int version = version_of(c);
+        int version = postgresql_schema_version(c);
         if (version > schema_version)
             throw error("database schema version " + std::to_string(version) +
                             " is newer than this program (" + std::to_string(schema_version) +

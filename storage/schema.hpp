@@ -12,6 +12,9 @@ inline constexpr int schema_version = 9;
 void migrate(sqlite_connection& c);
 // The same for a PostgreSQL database (storage/pg_schema.cpp), in one transaction under its lock.
 void migrate_postgresql(connection& c);
+// A PostgreSQL database's schema version (0: empty). Throws storage::error when it holds tables
+// but no complaint-bot schema.
+int postgresql_schema_version(connection& c);
 // The statement taking the advisory lock of a PostgreSQL database's writers (for the transaction).
 const char* write_lock_sql();
 

@@ -18,6 +18,14 @@
 
 namespace app {
 
+std::unique_ptr<core::clock> serve_clock(std::optional<core::instant> clock_from) {
+    if (!clock_from) return std::make_unique<core::system_clock>();
+    spdlog::warn(
+        "the clock runs from {} ms since 1970 (--clock-from): deadlines and timestamps are not today's",
+        clock_from->time_since_epoch().count());
+    return std::make_unique<core::shifted_clock>(*clock_from);
+}
+
 int run_serve(const rules::config& cfg, std::optional<core::instant> clock_from) {
     namespace asio = boost::asio;
     std::map<std::string, std::unique_ptr<adapters::adapter>> adapters;
@@ -80,15 +88,7 @@ int run_serve(const rules::config& cfg, std::optional<core::instant> clock_from)
     auto& db = *db_ptr;
 
     asio::io_context ioc{1};
-    std::unique_ptr<core::clock> clock_ptr;
-    if (clock_from) {
-        clock_ptr = std::make_unique<core::shifted_clock>(*clock_from);
-        spdlog::warn(
-            "the clock runs from {} ms since 1970 (--clock-from): deadlines and timestamps are not today's",
-            clock_from->time_since_epoch().count());
-    } else {
-        clock_ptr = std::make_unique<core::system_clock>();
-    }
+    auto clock_ptr = serve_clock(clock_from);
     const core::clock& clock = *clock_ptr;
     https_client http(ioc, cfg.server.ca_file);
     // Starting writes (scheduled jobs, deadlines missed while down): a full or read-only disk stops

@@ -4,9 +4,11 @@
 // and inbound callbacks are group-committed: answered only after their batch's COMMIT).
 #pragma once
 
+#include <memory>
 #include <optional>
 #include "cli/platforms.hpp"
 
+#include "core/clock.hpp"
 #include "rules/config.hpp"
 #include "rules/group.hpp"
 
@@ -17,6 +19,8 @@ namespace app {
 int run_serve(const rules::config& cfg, std::optional<core::instant> clock_from = std::nullopt);
 // A group of companies (bot/cli/serve_group.cpp): one service per company behind one port and one
 // connection per platform.
+// The wall clock, or (`clock_from`) one running from that moment, said in the log.
+std::unique_ptr<core::clock> serve_clock(std::optional<core::instant> clock_from);
 int run_serve_group(const rules::group_config& g, std::optional<core::instant> clock_from = std::nullopt);
 
 }  // namespace app

@@ -128,15 +128,7 @@ int run_serve_group(const rules::group_config& g, std::optional<core::instant> c
         }
     }
 
-    std::unique_ptr<core::clock> clock_ptr;
-    if (clock_from) {
-        clock_ptr = std::make_unique<core::shifted_clock>(*clock_from);
-        spdlog::warn(
-            "the clock runs from {} ms since 1970 (--clock-from): deadlines and timestamps are not today's",
-            clock_from->time_since_epoch().count());
-    } else {
-        clock_ptr = std::make_unique<core::system_clock>();
-    }
+    auto clock_ptr = serve_clock(clock_from);
     const core::clock& clock = *clock_ptr;
     https_client http(ioc, g.server.ca_file);
     std::vector<company_service> routed;

@@ -13,10 +13,6 @@ namespace app {
 
 namespace {
 
-adapters::raw_response text(int status, std::string body) {
-    return {status, "text/plain; charset=utf-8", std::move(body)};
-}
-
 // The metric name of a sample line ("name{…} v" or "name v").
 std::string sample_name(const std::string& line) {
     return line.substr(0, line.find_first_of("{ "));
@@ -171,16 +167,9 @@ boost::asio::awaitable<adapters::raw_response> group_router::on_hook_async(std::
 
 adapters::raw_response group_router::on_dingtalk_event(const adapters::raw_request& req) {
     auto r = events_->decode(req, clock_.now());
-    if (r.result.error && !r.result.reply) {
-        spdlog::warn("dingtalk event refused: {} ({})", adapters::name_of(*r.result.error), r.result.detail);
-        return text(adapters::status_of(*r.result.error),
-                    std::string(adapters::name_of(*r.result.error)) + "\n");
-    }
+    if (auto refused = refusal_of(r)) return *refused;
     if (r.org_event) {
-        rules::staff_change change{r.org_event->what == adapters::dingtalk_org_event::kind::left
-                                       ? rules::staff_change_kind::left
-                                       : rules::staff_change_kind::changed,
-                                   "dingtalk", r.org_event->user_ids};
+        auto change = staff_change_of(*r.org_event);
         for (auto& c : companies_) {
             try {
                 if (c.svc->workflow().staff_changed(change, r.org_event->event_id)) c.svc->sender().kick();

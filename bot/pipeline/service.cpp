@@ -14,13 +14,21 @@ namespace app {
 
 namespace asio = boost::asio;
 
-namespace {
-
 adapters::raw_response text(int status, std::string body) {
     return {status, "text/plain; charset=utf-8", std::move(body)};
 }
 
-}  // namespace
+std::optional<adapters::raw_response> refusal_of(const adapters::dingtalk_event_result& r) {
+    if (!r.result.error || r.result.reply) return std::nullopt;
+    spdlog::warn("dingtalk event refused: {} ({})", adapters::name_of(*r.result.error), r.result.detail);
+    return text(adapters::status_of(*r.result.error), std::string(adapters::name_of(*r.result.error)) + "\n");
+}
+
+rules::staff_change staff_change_of(const adapters::dingtalk_org_event& e) {
+    return {e.what == adapters::dingtalk_org_event::kind::left ? rules::staff_change_kind::left
+                                                               : rules::staff_change_kind::changed,
+            "dingtalk", e.user_ids};
+}
 
 service::service(asio::io_context& ioc, const rules::config& cfg, storage::database& db,
                  const core::clock& clock, https_client& http,
@@ -214,16 +222,9 @@ std::optional<adapters::raw_response> service::route_plain(const adapters::raw_r
 
 adapters::raw_response service::on_dingtalk_event(const adapters::raw_request& req) {
     auto r = events_->decode(req, clock_.now());
-    if (r.result.error && !r.result.reply) {
-        spdlog::warn("dingtalk event refused: {} ({})", adapters::name_of(*r.result.error), r.result.detail);
-        return text(adapters::status_of(*r.result.error),
-                    std::string(adapters::name_of(*r.result.error)) + "\n");
-    }
+    if (auto refused = refusal_of(r)) return *refused;
     if (r.org_event) {
-        rules::staff_change change{r.org_event->what == adapters::dingtalk_org_event::kind::left
-                                       ? rules::staff_change_kind::left
-                                       : rules::staff_change_kind::changed,
-                                   "dingtalk", r.org_event->user_ids};
+        auto change = staff_change_of(*r.org_event);
         try {
             if (engine_.staff_changed(change, r.org_event->event_id)) sender_.kick();
         } catch (const std::exception& e) {

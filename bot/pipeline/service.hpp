@@ -30,6 +30,13 @@
 
 namespace app {
 
+// A plain-text answer (hooks, /livez, 404…).
+adapters::raw_response text(int status, std::string body);
+// The answer to a DingTalk event its decoder refused (logged); nullopt when it may be handled.
+std::optional<adapters::raw_response> refusal_of(const adapters::dingtalk_event_result& r);
+// The staff change a DingTalk address-book event says.
+rules::staff_change staff_change_of(const adapters::dingtalk_org_event& e);
+
 // One configured chat: our id for it, its platform, and the platform's id for the conversation.
 struct chat_binding {
     std::string id;            // as the config names it ("group")
