@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "cli/database_open.hpp"
 #include "cli/group_verbs.hpp"
 #include "cli/migrate.hpp"
 #include "cli/passwd.hpp"
@@ -300,7 +301,9 @@ int run_cli(int argc, char** argv) {
                     run_group_rollup_report(*g, month, ropts.format, ropts.out_path, std::cout);
                     return 0;
                 }
-                ropts.db_path = pick_company(*g, company_id).cfg.database;
+                const auto& cfg = pick_company(*g, company_id).cfg;
+                ropts.db_path = cfg.database;
+                ropts.password = connect_options_of(cfg).password;
             }
             run_report(ropts, std::cout);
             return 0;

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "cli/database_open.hpp"
+#include "cli/leased_connection.hpp"
 #include "cli/platforms.hpp"
 #include "cli/serve.hpp"
 #include "pipeline/group_rollup_job.hpp"
@@ -62,10 +63,17 @@ void build_posting(const rules::group_config& g, tenant& t) {
             needs_shared = needs_shared || (c.platform == name && c.webhook_env.empty());
         t.adapters[name] = build_adapter(*p, read_env, needs_shared, t.chats);
     }
-    for (const auto& c : t.chats) {
+    const bool group_chat_last = g.group.chat.has_value();
+    for (std::size_t i = 0; i < t.chats.size(); ++i) {
+        const auto& c = t.chats[i];
         chat_binding b{c.id, c.platform, c.conversation};
         apply_limits(*platform_of(g, c.platform), b);
         if (!c.webhook_env.empty()) b.own_bucket = true;  // its own robot, its own limit
+        // Every company's senders count in one set of windows (run_serve_group): a company's own
+        // robot or conversation is its own bucket, the group chat's and a platform's shared robot
+        // are every company's.
+        if (b.own_bucket && !(group_chat_last && i + 1 == t.chats.size()))
+            b.bucket = t.co->id + "/" + c.platform + ":" + c.id;
         t.bindings.push_back(std::move(b));
     }
 }
@@ -133,6 +141,9 @@ int run_serve_group(const rules::group_config& g, std::optional<core::instant> c
     https_client http(ioc, g.server.ca_file);
     std::vector<company_service> routed;
     std::vector<storage::database*> dbs;
+    // The robots' windows of every company's sender (and, on PostgreSQL with several instances, their
+    // buckets in the first company's database): a robot two companies post through keeps its limit.
+    auto windows = std::make_shared<robot_windows>();
     for (auto& t : tenants) {
         try {
             t.svc = std::make_unique<service>(ioc, t.co->cfg, *t.db, clock, http, std::move(t.adapters),
@@ -142,6 +153,7 @@ int run_serve_group(const rules::group_config& g, std::optional<core::instant> c
             return 2;
         }
         t.svc->also_mention(g.group.members);
+        t.svc->sender().share_limits(windows, *tenants.front().db);
         routed.push_back({t.co, t.svc.get(), t.db.get()});
         dbs.push_back(t.db.get());
     }
@@ -175,9 +187,18 @@ int run_serve_group(const rules::group_config& g, std::optional<core::instant> c
     // One long connection per platform, its messages routed like the callbacks.
     std::vector<std::unique_ptr<connection_runner>> connections;
     serve_context ctx{ioc, http, clock, router, read_env};
+    // WeCom's AI bot allows one connection: with several instances on PostgreSQL, the holder of the
+    // lease in the first company's database (where the group centre's own rows live) holds it.
+    auto& home = tenants.front();
     for (const auto& name : used) {
+        const auto& p = *platform_of(g, name);
         try {
-            if (auto c = start_connection(*platform_of(g, name), ctx)) connections.push_back(std::move(c));
+            if (home.db->shared() && p.name == "wecom" && p.mode == "websocket")
+                connections.push_back(std::make_unique<leased_connection>(
+                    ioc, *home.db, clock, "connection:wecom", home.svc->instance(),
+                    [&ctx, &p] { return start_connection(p, ctx); }));
+            else if (auto c = start_connection(p, ctx))
+                connections.push_back(std::move(c));
         } catch (const std::exception& e) {
             spdlog::error("platform {}: {}", name, e.what());
             return 2;

@@ -1,5 +1,7 @@
 #include "pipeline/outbox_sender.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -16,7 +18,19 @@ namespace asio = boost::asio;
 
 outbox_sender::outbox_sender(asio::io_context& ioc, storage::database& db, const core::clock& clock,
                              https_client& http, router route, sender_options opts)
-    : ioc_(ioc), db_(db), clock_(clock), http_(http), route_(std::move(route)), opts_(opts), wake_(ioc) {}
+    : ioc_(ioc),
+      db_(db),
+      clock_(clock),
+      http_(http),
+      route_(std::move(route)),
+      opts_(opts),
+      wake_(ioc),
+      rate_db_(&db) {}
+
+void outbox_sender::share_limits(std::shared_ptr<robot_windows> windows, storage::database& rate_db) {
+    windows_ = std::move(windows);
+    rate_db_ = &rate_db;
+}
 
 void outbox_sender::start() {
     asio::co_spawn(ioc_, run(), asio::detached);
@@ -53,7 +67,7 @@ bool outbox_sender::holds_chat(const std::string& chat, core::instant now) {
 bool outbox_sender::allowed(const chat_route& route, core::instant now, core::instant& retry_at) {
     if (shared()) {
         // The robot's window in the database, counted for every instance; the slot is this request's.
-        auto a = db_.take_rate_slot(route.robot, route.per_minute, route.spacing, now);
+        auto a = rate_db_->take_rate_slot(route.robot, route.per_minute, route.spacing, now);
         if (!a.taken) {
             retry_at = a.retry_at;
             return false;
@@ -61,11 +75,12 @@ bool outbox_sender::allowed(const chat_route& route, core::instant now, core::in
         slot_taken_[route.robot] = now;
         return true;
     }
-    if (auto it = blocked_until_.find(route.robot); it != blocked_until_.end() && it->second > now) {
+    const auto& blocked = windows_->blocked_until;
+    if (auto it = blocked.find(route.robot); it != blocked.end() && it->second > now) {
         retry_at = it->second;
         return false;
     }
-    auto& window = sent_at_[route.robot];
+    auto& window = windows_->sent_at[route.robot];
     while (!window.empty() && now - window.front() >= std::chrono::minutes(1)) window.pop_front();
     if (static_cast<int>(window.size()) >= route.per_minute) {
         retry_at = window.front() + std::chrono::minutes(1);
@@ -154,7 +169,8 @@ asio::awaitable<core::instant> outbox_sender::pass() {
                 next = std::min(next, retry_at);
                 break;
             }
-            sent_at_[route->robot].push_back(clock_.now());
+            const auto asked_at = clock_.now();
+            windows_->sent_at[route->robot].push_back(asked_at);
             // (No co_await inside ?: — g++ 12 destroys the temporaries of both arms.)
             http_result result;
             if (route->deliver)
@@ -163,8 +179,11 @@ asio::awaitable<core::instant> outbox_sender::pass() {
                 result = co_await http_.send(requests[i]);
             // The spacing counts from the platform's answer: the platform had the request by then,
             // so the next one reaches it at least `spacing` later however long this one travelled.
-            sent_at_[route->robot].back() = std::max(sent_at_[route->robot].back(), clock_.now());
-            if (shared()) db_.stamp_rate_slot(route->robot, slot_taken_[route->robot], clock_.now());
+            // (Another company's sender may have added its own request meanwhile: this one's entry.)
+            auto& window = windows_->sent_at[route->robot];
+            if (auto it = std::find(window.rbegin(), window.rend(), asked_at); it != window.rend())
+                *it = std::max(*it, clock_.now());
+            if (shared()) rate_db_->stamp_rate_slot(route->robot, slot_taken_[route->robot], clock_.now());
             if (!result.transport_ok) {
                 verdict = adapters::adapter::send_verdict::retry;
                 error = result.error;
@@ -218,8 +237,8 @@ asio::awaitable<core::instant> outbox_sender::pass() {
                 auto penalty = platform_wait.count() > 0               ? core::duration(platform_wait)
                                : route->rate_limit_penalty.count() > 0 ? route->rate_limit_penalty
                                                                        : opts_.rate_limit_penalty;
-                blocked_until_[route->robot] = now + penalty;
-                if (shared()) db_.block_rate_bucket(route->robot, now + penalty);
+                windows_->blocked_until[route->robot] = now + penalty;
+                if (shared()) rate_db_->block_rate_bucket(route->robot, now + penalty);
                 db_.mark_retry(row.id, attempts, now + penalty, error);
                 ++stats_.rate_limited;
                 next = std::min(next, now + penalty);

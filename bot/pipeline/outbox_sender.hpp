@@ -17,6 +17,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 
@@ -56,6 +57,14 @@ struct sender_stats {
     std::uint64_t reply_fallbacks = 0;  // a reply path failed: the post went through the group robot
 };
 
+// Each robot's requests of the last minute and its block after "too fast", by bucket. Senders of
+// several companies served by one process share one (serve_group): a robot one chat of theirs has
+// in common — the group centre's, a platform's shared robot — counts every company's requests.
+struct robot_windows {
+    std::map<std::string, std::deque<core::instant>> sent_at;
+    std::map<std::string, core::instant> blocked_until;
+};
+
 struct sender_options {
     core::duration first_backoff{std::chrono::seconds(1)};  // doubles per failed try
     core::duration max_backoff{std::chrono::minutes(5)};
@@ -80,6 +89,11 @@ class outbox_sender {
     void kick();
     const sender_stats& stats() const { return stats_; }
 
+    // Counts the robots' requests in `windows` (shared with other senders) instead of its own, and,
+    // several instances on PostgreSQL, in `rate_db`'s buckets instead of its own database's. Call
+    // before start(); both must outlive the sender.
+    void share_limits(std::shared_ptr<robot_windows> windows, storage::database& rate_db);
+
     // Backoff after `attempts` failed tries: first_backoff, doubled each time, capped at max_backoff.
     core::duration backoff(int attempts) const;
 
@@ -100,9 +114,9 @@ class outbox_sender {
     sender_options opts_;
     boost::asio::steady_timer wake_;
     bool stopping_ = false;
-    bool kicked_ = false;                                       // kick() since the current pass began
-    std::map<std::string, std::deque<core::instant>> sent_at_;  // per robot, the last minute
-    std::map<std::string, core::instant> blocked_until_;
+    bool kicked_ = false;  // kick() since the current pass began
+    std::shared_ptr<robot_windows> windows_ = std::make_shared<robot_windows>();
+    storage::database* rate_db_;       // where shared() counts the robots (db_ unless share_limits)
     std::set<std::int64_t> unmarked_;  // delivered, but mark_sent failed (disk full, read-only)
     std::map<std::int64_t, std::size_t> parts_sent_;    // a split post partly accepted: parts done
     std::map<std::string, core::instant> chat_leases_;  // shared(): chat -> until when this one holds it

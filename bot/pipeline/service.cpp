@@ -53,7 +53,9 @@ service::service(asio::io_context& ioc, const rules::config& cfg, storage::datab
                   r.adapter = it->second.get();
                   // All chats of a platform post through its one robot webhook, so they
                   // share its limit (the platform counts per robot, not per group).
-                  r.robot = c.own_bucket ? c.platform + ":" + c.id : c.platform;
+                  r.robot = !c.bucket.empty() ? c.bucket
+                            : c.own_bucket    ? c.platform + ":" + c.id
+                                              : c.platform;
                   r.per_minute = c.per_minute;
                   r.spacing = c.spacing;
                   // DingTalk blocks a robot for 10 minutes after "send too fast" (130101).

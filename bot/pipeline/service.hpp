@@ -47,6 +47,9 @@ struct chat_binding {
     // connection) rather than per robot: the chat has a rate-limit bucket of its own.
     bool own_bucket = false;
     core::duration spacing{0};  // at least this long between two of its requests (Slack: 1 s)
+    // The rate-limit bucket's name when not the default (the platform's, or platform:chat for a
+    // bucket of its own): a group's companies name theirs apart (serve_group).
+    std::string bucket = {};
 };
 
 // Routes served beside the hooks on the same port (HR's dashboard, bot/dashboard/): the service

@@ -112,7 +112,7 @@ void run_report(const report_options& o, std::ostream& out) {
     if (!storage::database::is_postgresql(o.db_path) && !std::filesystem::exists(o.db_path))
         throw report_error("database '" + o.db_path +
                            "' does not exist: pass the file `serve` or `replay --db` wrote");
-    storage::database db(o.db_path);
+    storage::database db(o.db_path, storage::database::connect_options{o.password});
     auto tz = report_zone(db);
     if (write_form(o, db, tz, out)) return;      // sheet and statement as text or XLSX: the printed forms
     if (write_periodic(o, db, tz, out)) return;  // monthly and quarterly

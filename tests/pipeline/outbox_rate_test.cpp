@@ -51,11 +51,16 @@ struct rate_fixture {
     explicit rate_fixture(int per_minute) : db((dir / "bot.db").string()), http(ioc) {
         platform.on_request = [this](const adapters::raw_request&, int) { times.push_back(clock.now()); };
         adapter = std::make_unique<splitting_adapter>(platform.port());
+        sender = make_sender(db, per_minute);
+    }
+
+    // A sender of `from`'s outbox posting every chat through the one robot of the fake platform.
+    std::unique_ptr<app::outbox_sender> make_sender(storage::database& from, int per_minute) {
         app::sender_options o;
         o.first_backoff = 1s;  // virtual: the test moves the clock past it
         o.rate_limit_penalty = 10min;
-        sender = std::make_unique<app::outbox_sender>(
-            ioc, db, clock, http,
+        return std::make_unique<app::outbox_sender>(
+            ioc, from, clock, http,
             [this, per_minute](const std::string&) -> std::optional<app::chat_route> {
                 app::chat_route r;
                 r.adapter = adapter.get();
@@ -175,4 +180,46 @@ TEST(OutboxRate, TooFastInTheMiddleOfAPostWaitsOutTheBlockAndResumesAtThatPart) 
     EXPECT_EQ(f.platform.accepted,
               (std::vector<std::string>{"罚款汇总第1", "罚款汇总第2", "罚款汇总第3", "下一条"}));
     EXPECT_EQ(f.sender->stats().rate_limited, 1u);
+}
+
+// Two companies of a group served by one process (serve_group): each its own database and sender,
+// the group centre's robot in common. Sharing their windows, both together keep the robot's
+// limit; each counting alone (the control), the robot would take ten in the first minute.
+std::size_t first_minute_of_two_companies(bool share) {
+    rate_fixture f(/*per_minute=*/5);
+    storage::database other((f.dir / "huanan.db").string());
+    auto second = f.make_sender(other, 5);
+    if (share) {
+        auto windows = std::make_shared<app::robot_windows>();
+        f.sender->share_limits(windows, f.db);
+        second->share_limits(windows, f.db);
+    }
+    for (int i = 1; i <= 5; ++i) {
+        f.db.enqueue({"centre", "华东 P" + std::to_string(i) + " 回复超时，已升级至集团", {}}, f.clock.now());
+        other.enqueue({"centre", "华南 S" + std::to_string(i) + " 回复超时，已升级至集团", {}},
+                      f.clock.now());
+    }
+    f.sender->start();
+    second->start();
+    f.run_until_requests(10, 1s);
+    f.settle();
+    const auto first_minute = f.platform.requests.size();
+    f.advance(61s);
+    second->kick();
+    f.run_until_requests(10);
+    f.settle();
+    f.sender->stop();
+    second->stop();
+    EXPECT_EQ(f.platform.requests.size(), 10u);  // every post once, none lost
+    EXPECT_EQ(f.db.outbox_backlog(), 0);
+    EXPECT_EQ(other.outbox_backlog(), 0);
+    return first_minute;
+}
+
+TEST(OutboxRate, TwoCompaniesPostingThroughOneRobotKeepItsLimitTogether) {
+    EXPECT_EQ(first_minute_of_two_companies(/*share=*/true), 5u);
+}
+
+TEST(OutboxRate, CountingAloneEachCompanyWouldPostItsOwnLimitThroughTheSharedRobot) {
+    EXPECT_EQ(first_minute_of_two_companies(/*share=*/false), 10u);
 }
