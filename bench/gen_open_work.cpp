@@ -266,8 +266,8 @@ int main(int argc, char** argv) {
         }
         storage::database db(argv[4]);
         db.set_durability(storage::durability::off);  // a generated file: rerun the script after a crash
-        storage::sql_console(db).exec(
-            "PRAGMA cache_size = -262144");  // 256 MB: the indexes of a million rows
+        if (!storage::database::is_postgresql(argv[4]))
+            storage::sql_console(db).exec("PRAGMA cache_size = -262144");  // 256 MB: a million rows' indexes
         generator g(*loaded.config, db);
         std::string mode = argv[5];
         if (facts) {
