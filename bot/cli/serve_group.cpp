@@ -4,6 +4,8 @@
 // — behind one HTTP server and one long connection per platform, each inbound message routed by
 // (platform, conversation) to the company owning the chat (pipeline/group_router.hpp). The monthly
 // roll-up goes to the group chat through the first company's outbox (pipeline/group_rollup_job.hpp).
+// With server.dashboard (the default), each company's dashboard under /c/<id>/ and the group
+// centre's page /group on the same port (dashboard/group_board.hpp).
 #include <spdlog/spdlog.h>
 #include <boost/asio/signal_set.hpp>
 
@@ -14,6 +16,8 @@
 #include "cli/leased_connection.hpp"
 #include "cli/platforms.hpp"
 #include "cli/serve.hpp"
+#include "dashboard/actions.hpp"
+#include "dashboard/group_board.hpp"
 #include "pipeline/group_rollup_job.hpp"
 #include "pipeline/group_router.hpp"
 #include "pipeline/service.hpp"
@@ -40,6 +44,7 @@ struct tenant {
     std::vector<chat_binding> bindings;
     std::map<std::string, std::unique_ptr<adapters::adapter>> adapters;
     std::unique_ptr<service> svc;
+    std::unique_ptr<dashboard::dashboard> board;  // at /c/<id>/, with server.dashboard
 };
 
 std::string label_of(const rules::company& co) {
@@ -157,10 +162,28 @@ int run_serve_group(const rules::group_config& g, std::optional<core::instant> c
         routed.push_back({t.co, t.svc.get(), t.db.get()});
         dbs.push_back(t.db.get());
     }
-    if (g.server.dashboard)
-        spdlog::info(
-            "the dashboard is not served for a group of companies yet (server.dashboard is ignored)");
     group_router router(g, clock, std::move(decoders), routed);
+    // The dashboards (server.dashboard, on by default; off: their routes are 404): each company's
+    // as a single company's, below /c/<id>, and the group centre's /group over them.
+    std::unique_ptr<dashboard::group_board> boards;
+    if (g.server.dashboard) {
+        std::vector<dashboard::group_company> shown;
+        for (auto& t : tenants) {
+            t.board = std::make_unique<dashboard::dashboard>(ioc, t.co->cfg, *t.db, clock,
+                                                             dashboard::company_settings(*t.co));
+            auto* svc = t.svc.get();
+            // HR's 已缴 / 免罚 buttons: the chat command through that company's engine.
+            t.board->set_fine_actions(
+                dashboard::fine_actions(t.co->cfg, *t.db, clock, [svc](const core::inbound_message& m) {
+                    svc->workflow().handle(m);
+                    svc->sender().kick();
+                }));
+            t.board->set_live_state(&svc->workflow().live());
+            shown.push_back({t.co, t.db.get(), t.board.get()});
+        }
+        boards = std::make_unique<dashboard::group_board>(ioc, g, std::move(shown), clock);
+        router.mount(boards.get());
+    }
     server_options opts;
     opts.address = g.server.listen;
     opts.port = static_cast<unsigned short>(g.server.port);
@@ -181,8 +204,10 @@ int run_serve_group(const rules::group_config& g, std::optional<core::instant> c
     auto* first = tenants.front().svc.get();
     group_rollup_job rollup(ioc, g, dbs, clock, [first] { first->sender().kick(); });
     rollup.start();
-    spdlog::info("complaint-bot listening on {}:{} for a group of {} companies", g.server.listen,
-                 server.port(), tenants.size());
+    spdlog::info(
+        "complaint-bot listening on {}:{} for a group of {} companies{}", g.server.listen, server.port(),
+        tenants.size(),
+        boards ? "; the dashboards at /group/login (the group centre) and /c/<company id>/login" : "");
 
     // One long connection per platform, its messages routed like the callbacks.
     std::vector<std::unique_ptr<connection_runner>> connections;

@@ -55,7 +55,7 @@ dashboard::dashboard(asio::io_context& ioc, const rules::config& cfg, storage::d
       tz_(cfg.timezone),
       calendar_(cfg.calendar, tz_) {
     (void)decoy_hash();  // computed once at start, not during the first login
-    read_facts_in_background(std::chrono::milliseconds(0));
+    if (settings_.read_facts) read_facts_in_background(std::chrono::milliseconds(0));
     if (!settings_.chart_js.empty()) {
         std::ifstream in(settings_.chart_js, std::ios::binary);
         std::ostringstream bytes;
@@ -116,7 +116,18 @@ dashboard::~dashboard() {
     hashing_.join();
 }
 
-bool dashboard::claims(const std::string& path) const {
+adapters::raw_request dashboard::unbased(adapters::raw_request req) const {
+    if (settings_.base.empty()) return req;
+    auto q = req.target.find('?');
+    auto own = below(settings_.base, req.target.substr(0, q));
+    if (own) req.target = *own + (q == std::string::npos ? std::string{} : req.target.substr(q));
+    return req;
+}
+
+bool dashboard::claims(const std::string& full_path) const {
+    auto own = below(settings_.base, full_path);
+    if (!own) return false;
+    const auto& path = *own;
     for (const auto& item : nav_items())
         if (path == item.path) return true;
     if (path == "/print/statement") return true;
@@ -125,7 +136,8 @@ bool dashboard::claims(const std::string& path) const {
     return path == "/login" || path == "/logout" || path == "/favicon.ico";
 }
 
-std::string dashboard::route_label(const std::string& path) const {
+std::string dashboard::route_label(const std::string& full_path) const {
+    auto path = below(settings_.base, full_path).value_or(full_path);
     for (const auto& item : nav_items())
         if (path == item.path) return path;
     if (path == "/login" || path == "/logout" || path == "/api/complaints" || path == "/api/fines")
@@ -140,7 +152,7 @@ std::string dashboard::route_label(const std::string& path) const {
 asio::awaitable<raw_response> dashboard::handle_async(raw_request req) {
     raw_response res;
     try {
-        res = co_await dispatch(std::move(req));
+        res = co_await dispatch(unbased(std::move(req)));
     } catch (const std::exception& e) {
         spdlog::error("dashboard: {}", db_.explain(e));
         res = json_error(503, "storage unavailable, retry later");
@@ -162,8 +174,8 @@ asio::awaitable<raw_response> dashboard::dispatch(raw_request req) {
             co_return res;
         }
         if (req.method != "GET") co_return method_not_allowed("GET, POST");
-        if (current(req)) co_return redirect("/");
-        co_return html(200, login_page("", ""));
+        if (current(req)) co_return redirect(home());
+        co_return html(200, login_html("", ""));
     }
     if (path == "/logout") {
         if (req.method != "POST") co_return method_not_allowed("POST");
@@ -240,13 +252,13 @@ asio::awaitable<raw_response> dashboard::login(raw_request req) {
         spdlog::warn("dashboard: login of {} refused: locked out until {} after repeated failures", user,
                      core::zone(cfg_.timezone).long_time(*account->locked_until));
         co_return html(
-            429, login_page("登录失败次数过多，已暂时锁定，请于 " +
+            429, login_html("登录失败次数过多，已暂时锁定，请于 " +
                                 core::zone(cfg_.timezone).short_time(*account->locked_until) + " 后再试。",
                             user));
     }
     if (verifying_ >= settings_.max_verifying) {
         spdlog::warn("dashboard: {} logins are being checked already; one more answered 503", verifying_);
-        co_return html(503, login_page("服务器繁忙，请稍后再试。", user));
+        co_return html(503, login_html("服务器繁忙，请稍后再试。", user));
     }
     // Named arguments rather than temporaries made by a conditional inside the co_await
     // expression (g++ 12's coroutines are fragile there; see the note in pipeline/service.cpp).
@@ -264,7 +276,7 @@ asio::awaitable<raw_response> dashboard::login(raw_request req) {
     }
     // The account as it is now (a parallel attempt may have locked it, passwd may have changed it).
     account = person ? db_.account(user) : std::nullopt;
-    if (locked(account)) co_return html(429, login_page("登录失败次数过多，已暂时锁定，请稍后再试。", user));
+    if (locked(account)) co_return html(429, login_html("登录失败次数过多，已暂时锁定，请稍后再试。", user));
     if (!ok || !account || password.size() > max_password) co_return failed_login(user, account.has_value());
 
     auto now = clock_.now();
@@ -278,7 +290,7 @@ asio::awaitable<raw_response> dashboard::login(raw_request req) {
         tx->commit();
     }
     spdlog::info("dashboard: {} ({}) logged in", person->name, user);
-    auto res = redirect("/");
+    auto res = redirect(home());
     res.headers["Set-Cookie"] = set_cookie(sid, false);
     co_return res;
 }
@@ -286,7 +298,7 @@ asio::awaitable<raw_response> dashboard::login(raw_request req) {
 raw_response dashboard::failed_login(const std::string& user, bool known) {
     if (!known) {
         spdlog::info("dashboard: failed login for {}: no such account", loggable(cfg_, user));
-        return html(401, login_page("人员编号或密码错误。", user.size() > 64 ? std::string{} : user));
+        return html(401, login_html("人员编号或密码错误。", user.size() > 64 ? std::string{} : user));
     }
     auto now = clock_.now();
     auto tx = db_.begin();
@@ -305,16 +317,16 @@ raw_response dashboard::failed_login(const std::string& user, bool known) {
         spdlog::warn(
             "dashboard: {} failed logins for {} within {}: locked out until {} (recorded in the event log)",
             failures, user, core::format_duration(settings_.lockout_window), tz.long_time(until));
-        return html(401, login_page("人员编号或密码错误。登录失败次数过多，已暂时锁定。", user));
+        return html(401, login_html("人员编号或密码错误。登录失败次数过多，已暂时锁定。", user));
     }
     tx->commit();
     spdlog::info("dashboard: failed login for {}: wrong password ({} within {})", user, failures,
                  core::format_duration(settings_.lockout_window));
-    return html(401, login_page("人员编号或密码错误。", user));
+    return html(401, login_html("人员编号或密码错误。", user));
 }
 
 std::optional<storage::session_row> dashboard::current(const raw_request& req) {
-    auto sid = cookie(req, session_cookie);
+    auto sid = cookie(req, settings_.cookie);
     if (!sid || sid->empty() || sid->size() > max_session_id) return std::nullopt;
     auto hash = sha256_hex(*sid);
     auto s = db_.session(hash);
@@ -335,7 +347,7 @@ std::optional<storage::session_row> dashboard::current(const raw_request& req) {
 
 raw_response dashboard::logout(const raw_request& req) {
     auto s = current(req);
-    if (!s) return redirect("/login");
+    if (!s) return redirect(settings_.base + "/login");
     auto form = parse_form(req.body);
     auto token = form.find("csrf");
     if (token == form.end() || !same_secret(token->second, s->csrf)) {
@@ -344,7 +356,7 @@ raw_response dashboard::logout(const raw_request& req) {
     }
     db_.remove_session(s->id_hash);
     spdlog::info("dashboard: {} logged out", s->person);
-    auto res = redirect("/login");
+    auto res = redirect(settings_.base + "/login");
     res.headers["Set-Cookie"] = set_cookie("", true);
     return res;
 }
@@ -352,8 +364,8 @@ raw_response dashboard::logout(const raw_request& req) {
 raw_response dashboard::api(const raw_request& req) {
     auto path = req.path();
     if (path == "/api/now") return now_api(req);
-    auto s = current(req);
-    if (!s) return json_error(401, "not logged in: POST /login first");
+    auto v = viewer_of(req);
+    if (!v) return json_error(401, "not logged in: POST /login first");
     if (path != "/api/complaints" && path != "/api/fines") return json_error(404, "no such API: " + path);
     auto query = query_of(req);
     report_query q;
@@ -370,7 +382,7 @@ raw_response dashboard::api(const raw_request& req) {
         if (!d) return json_error(400, "no department '" + it->second + "' in the organization");
         q.department = d->name;
     }
-    auto scope = rules::scope_of(cfg_.org, cfg_.roles, s->person);
+    const auto& scope = v->scope;
     raw_response res{200, "application/json", {}};
     if (path == "/api/fines") {
         res.body = penalties_report_json(db_, q, [&](const rules::fine& f) { return scope.sees(f); });
@@ -396,8 +408,8 @@ raw_response dashboard::api(const raw_request& req) {
     res.body = page.json;
     if (page.total) res.headers["X-Total-Count"] = std::to_string(*page.total);
     if (page.more) {
-        std::string next =
-            "/api/complaints?limit=" + std::to_string(q.limit) + "&after=" + url_encode(page.last);
+        std::string next = settings_.base + "/api/complaints?limit=" + std::to_string(q.limit) +
+                           "&after=" + url_encode(page.last);
         for (const auto* key : {"from", "to", "department"})
             if (auto it = query.find(key); it != query.end() && !it->second.empty())
                 next += std::string("&") + key + "=" + url_encode(it->second);
@@ -461,7 +473,10 @@ bool dashboard::origin_allowed(const raw_request& req) const {
 }
 
 std::string dashboard::set_cookie(const std::string& value, bool expire) const {
-    std::string c = std::string(session_cookie) + "=" + value + "; Path=/; HttpOnly; SameSite=Strict";
+    auto path = !settings_.cookie_path.empty() ? settings_.cookie_path
+                : settings_.base.empty()       ? std::string("/")
+                                               : settings_.base;
+    std::string c = settings_.cookie + "=" + value + "; Path=" + path + "; HttpOnly; SameSite=Strict";
     if (cfg_.server.public_url.rfind("https://", 0) == 0) c += "; Secure";
     if (expire) c += "; Max-Age=0";
     return c;

@@ -3,7 +3,9 @@
 // logout (POST /logout with the session's CSRF token), the pages (routes.cpp, views.hpp: 现在,
 // 罚款台账 with HR's 已缴 / 免罚, 准时率, 延误分布, 投诉详情), their static files and the JSON API
 // (/api/complaints, /api/fines: exactly `report complaints|penalties --format json`, filtered by the person's
-// scope, rules/scope.hpp).
+// scope, rules/scope.hpp). Under a group of companies every path, link, redirect and the cookie's
+// Path sit below the company's base path (settings::base, "/c/huadong"), and the group centre's
+// members come in as visitors (admit(); dashboard/group_board.hpp).
 //
 // Sessions live in the database under the SHA-256 of their id (a restart keeps them; a copy of the
 // file logs nobody in) and end after `idle` without a request. Five failed logins of one person
@@ -31,6 +33,7 @@
 #include "dashboard/board_cache.hpp"
 #include "dashboard/facts_cache.hpp"
 #include "dashboard/page.hpp"
+#include "dashboard/web.hpp"
 #include "pipeline/live_state.hpp"
 #include "pipeline/service.hpp"
 #include "reports/report_query.hpp"
@@ -40,6 +43,8 @@
 
 namespace app::dashboard {
 
+inline constexpr const char* session_cookie = "cb_session";
+
 struct settings {
     core::duration idle{std::chrono::hours(12)};
     int lockout_failures = 5;
@@ -47,6 +52,17 @@ struct settings {
     core::duration lockout{std::chrono::minutes(15)};
     int max_verifying = 4;                         // logins being hashed at once; more are answered 503
     std::string chart_js = assets::chart_js_path;  // served as /static/chart.min.js; missing: tables only
+    // Under a group (serve of companies:, bot/dashboard/group_board.hpp): every path of the
+    // dashboard below `base` ("/c/huadong": its home "/c/huadong/", its login "/c/huadong/login"),
+    // the session cookie named `cookie` with Path `cookie_path` (empty: `base`), the login leading
+    // to `home` (empty: base + "/"), `brand` ("华东") before 投诉看板. The defaults are a single
+    // company's dashboard at "/".
+    std::string base;
+    std::string cookie = session_cookie;
+    std::string cookie_path;
+    std::string home;
+    std::string brand;
+    bool read_facts = true;  // false: the facts are never read (an instance serving logins only)
 };
 
 // What a 已缴 / 免罚 from the 罚款台账 came to: `status` is the HTTP status of a refusal (400, 403,
@@ -60,7 +76,16 @@ struct action_result {
 using fine_action_fn = std::function<action_result(const std::string& person, const std::string& fine_id,
                                                    bool paid, const std::string& reason)>;
 
-inline constexpr const char* session_cookie = "cb_session";
+// A viewer the dashboard admits without a session of its own (a member of the group centre, with
+// the centre's session): nullopt when the request carries none. May throw (answered 503).
+using visitor_fn = std::function<std::optional<viewer>(const adapters::raw_request& req)>;
+
+// 现在's figures of everyone's rows: how many wait (open complaints and open freight) and how many
+// of them are late.
+struct board_summary {
+    std::size_t waiting = 0;
+    int late = 0;
+};
 
 class dashboard final : public extra_routes {
   public:
@@ -80,6 +105,13 @@ class dashboard final : public extra_routes {
     // the database; `live` must outlive the dashboard (nullptr: the database).
     // Once it has loaded, 现在's rows are built a page at a time in the background.
     void set_live_state(const live_state* live);
+    // Admits the viewers `fn` names when a request has no session of this dashboard (unset: none).
+    void admit(visitor_fn fn) { visitors_ = std::move(fn); }
+    // The request's live session of this dashboard, as every page checks it (idle ones end here).
+    std::optional<storage::session_row> session_of(const adapters::raw_request& req) { return current(req); }
+    // 现在's counts over every complaint (as HR sees them).
+    board_summary summary();
+    const settings& options() const { return settings_; }
 
   private:
     boost::asio::awaitable<adapters::raw_response> dispatch(adapters::raw_request req);
@@ -118,6 +150,12 @@ class dashboard final : public extra_routes {
     adapters::raw_response fine_action(const adapters::raw_request& req);
     bool origin_allowed(const adapters::raw_request& req) const;
     std::string set_cookie(const std::string& value, bool expire) const;
+    std::string home() const { return settings_.home.empty() ? settings_.base + "/" : settings_.home; }
+    std::string login_html(const std::string& notice, const std::string& user) const {
+        return login_page(notice, user, settings_.base + "/login", settings_.brand);
+    }
+    // The request with `settings_.base` taken off its target ("/c/a/fines?x" → "/fines?x").
+    adapters::raw_request unbased(adapters::raw_request req) const;
 
     boost::asio::io_context& ioc_;
     const rules::config& cfg_;
@@ -128,6 +166,7 @@ class dashboard final : public extra_routes {
     core::calendar calendar_;
     std::string chart_js_;  // the file's bytes; empty when not installed
     fine_action_fn fine_actions_;
+    visitor_fn visitors_;
     const live_state* live_ = nullptr;
     board_cache board_cache_{cfg_, tz_, &calendar_};
     facts_cache facts_{db_};

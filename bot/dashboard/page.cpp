@@ -22,20 +22,26 @@ std::string layout(const viewer& v, std::string_view active, const std::string& 
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
         html_escape(title) +
         " · 投诉看板</title>\n"
-        "<link rel=\"stylesheet\" href=\"/static/app.css\">\n"
-        "<script src=\"/static/chart.min.js\" defer></script>\n"
-        "<script src=\"/static/app.js\" defer></script>\n"
+        "<link rel=\"stylesheet\" href=\"" +
+        v.base +
+        "/static/app.css\">\n"
+        "<script src=\"" +
+        v.base + "/static/chart.min.js\" defer></script>\n<script src=\"" + v.base +
+        "/static/app.js\" defer></script>\n"
         "</head>\n<body" +
         (body_attributes.empty() ? std::string{} : " " + body_attributes) +
-        ">\n<header>\n<strong class=\"brand\">投诉看板</strong>\n<nav>\n";
+        ">\n<header>\n<strong class=\"brand\">" + (v.brand.empty() ? "" : html_escape(v.brand) + " ") +
+        "投诉看板</strong>\n<nav>\n";
+    if (!v.group_home.empty()) s += "<a href=\"" + html_escape(v.group_home) + "\">集团总览</a>\n";
     for (const auto& item : nav_items()) {
-        s += "<a href=\"" + std::string(item.path) + "\"";
+        s += "<a href=\"" + v.base + std::string(item.path) + "\"";
         if (item.path == active) s += " class=\"active\" aria-current=\"page\"";
         s += ">" + std::string(item.label) + "</a>\n";
     }
     s += "</nav>\n<div class=\"who\">已登录：" + html_escape(v.name) + "（" + html_escape(v.person) +
-         "）· 可查看：" + html_escape(v.scope_text) +
-         "\n<form method=\"post\" action=\"/logout\" class=\"inline\">"
+         "）· 可查看：" + html_escape(v.scope_text) + "\n<form method=\"post\" action=\"" +
+         (v.group_home.empty() ? v.base : v.group_home) +
+         "/logout\" class=\"inline\">"
          "<input type=\"hidden\" name=\"csrf\" value=\"" +
          html_escape(v.csrf) +
          "\"><button type=\"submit\">退出登录</button></form>\n</div>\n</header>\n<main>\n<h1>" +

@@ -25,6 +25,14 @@ struct viewer {
     std::string scope_text;  // rules::describe(scope)
     std::string csrf;
     bool hr = false;  // may mark fines paid or waived
+    // Under a group (serve of companies:): the company's pages are below `base` ("/c/huadong"; ""
+    // alone), `brand` names the company in the header ("华东"), and a member of the group centre
+    // comes from and logs out at `group_home` ("/group"; "" for the company's own people).
+    std::string base;
+    std::string brand;
+    std::string group_home;
+    // Where this viewer logs in again: the company's login, or the group centre's.
+    std::string login_path() const { return (group_home.empty() ? base : group_home) + "/login"; }
 };
 
 struct nav_item {

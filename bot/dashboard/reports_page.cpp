@@ -41,8 +41,8 @@ raw_response dashboard::reports_page(const raw_request& req, const viewer& v) {
     auto today = tz.date_of(clock_.now());
     auto bad = [&](const std::string& what) {
         return html(400, layout(v, "/reports", "筛选条件有误",
-                                "<p class=\"notice error\">" + html_escape(what) +
-                                    "</p>\n<p><a href=\"/reports\">回到月报季报</a></p>\n"));
+                                "<p class=\"notice error\">" + html_escape(what) + "</p>\n<p><a href=\"" +
+                                    v.base + "/reports\">回到月报季报</a></p>\n"));
     };
     auto month = rules::previous_month(today);
     if (auto it = query.find("month"); it != query.end() && !it->second.empty()) {
@@ -97,16 +97,17 @@ raw_response dashboard::reports_page(const raw_request& req, const viewer& v) {
         for (const auto& c : db_.all_complaints()) count_supervised(c);
     auto text = rules::monthly_report(in, ctx);
 
-    std::string body =
-        "<form class=\"filters\" method=\"get\" action=\"/reports\">\n<label>月份 <input type=\"month\" "
-        "name=\"month\" value=\"" +
-        html_escape(month.label) + "\"></label>\n<label>季度 <input name=\"quarter\" size=\"8\" value=\"" +
-        html_escape(quarter_key(quarter)) + "\"></label>\n<button>查看</button>\n</form>\n";
+    std::string body = "<form class=\"filters\" method=\"get\" action=\"" + v.base +
+                       "/reports\">\n<label>月份 <input type=\"month\" "
+                       "name=\"month\" value=\"" +
+                       html_escape(month.label) +
+                       "\"></label>\n<label>季度 <input name=\"quarter\" size=\"8\" value=\"" +
+                       html_escape(quarter_key(quarter)) + "\"></label>\n<button>查看</button>\n</form>\n";
     body += "<p class=\"muted\">范围：" + html_escape(v.scope_text) + "</p>\n";
     body += "<h2>月报（" + html_escape(month.label) + "）</h2>\n<pre class=\"report\">" + html_escape(text) +
             "</pre>\n";
-    body += "<h2>季度质量手册（" + html_escape(quarter.label) +
-            "）</h2>\n<p><a href=\"/reports?quarter=" + quarter_key(quarter) +
+    body += "<h2>季度质量手册（" + html_escape(quarter.label) + "）</h2>\n<p><a href=\"" + v.base +
+            "/reports?quarter=" + quarter_key(quarter) +
             "&amp;format=xlsx\">下载 XLSX（每个表一页）</a></p>\n";
     for (const auto& s : handbook) {
         std::vector<row> rows;

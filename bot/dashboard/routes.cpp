@@ -51,7 +51,15 @@ raw_response export_of(const report_table& t, const std::string& format, const s
 
 std::optional<viewer> dashboard::viewer_of(const raw_request& req) {
     auto s = current(req);
-    if (!s) return std::nullopt;
+    if (!s) {
+        if (!visitors_) return std::nullopt;
+        auto visitor = visitors_(req);
+        if (visitor) {
+            visitor->base = settings_.base;
+            visitor->brand = settings_.brand;
+        }
+        return visitor;
+    }
     viewer v;
     v.person = s->person;
     v.name = cfg_.org.display_name(s->person);
@@ -59,6 +67,8 @@ std::optional<viewer> dashboard::viewer_of(const raw_request& req) {
     v.scope_text = rules::describe(v.scope);
     v.csrf = s->csrf;
     v.hr = cfg_.org.is_member(s->person, cfg_.roles.hr);
+    v.base = settings_.base;
+    v.brand = settings_.brand;
     return v;
 }
 
@@ -141,13 +151,21 @@ raw_response dashboard::now_api(const raw_request& req) {
     std::string error;
     auto f = filter_of(req, *v, false, error);
     if (!f) return json_error(400, error);
-    return {200, "application/json", now_json(board_rows(*v, f->department, board_rows_max), cfg_, tz_)};
+    return {200, "application/json",
+            now_json(board_rows(*v, f->department, board_rows_max), cfg_, tz_, settings_.base)};
+}
+
+board_summary dashboard::summary() {
+    viewer everyone;
+    everyone.scope.what = rules::scope::kind::everything;
+    auto board = board_rows(everyone, {}, 0);  // counted, none ordered
+    return {board.rows.size(), board.counts.late};
 }
 
 raw_response dashboard::page(const raw_request& req) {
     auto path = req.path();
     auto v = viewer_of(req);
-    if (!v) return redirect("/login");
+    if (!v) return redirect(settings_.base + "/login");
     const auto& tz = tz_;
     if (path.rfind("/complaint/", 0) == 0) {
         auto id = path.substr(std::string("/complaint/").size());
@@ -167,7 +185,7 @@ raw_response dashboard::page(const raw_request& req) {
     if (!f)
         return html(400, layout(*v, path, "筛选条件有误",
                                 "<p class=\"notice error\">" + html_escape(error) + "</p>\n<p><a href=\"" +
-                                    path + "\">清除筛选</a></p>\n"));
+                                    v->base + path + "\">清除筛选</a></p>\n"));
     auto format = query_of(req)["format"];
     if (path == "/") {
         bool exporting = format == "csv" || format == "xlsx";  // every row in order; the page: the first
@@ -292,7 +310,7 @@ namespace app::dashboard {
 
 raw_response dashboard::fine_action(const raw_request& req) {
     auto v = viewer_of(req);
-    if (!v) return redirect("/login");
+    if (!v) return redirect(settings_.base + "/login");
     auto form = parse_form(req.body);
     auto token = form.find("csrf");
     if (token == form.end() || !same_secret(token->second, v->csrf)) {
@@ -329,7 +347,7 @@ raw_response dashboard::fine_action(const raw_request& req) {
     spdlog::info("dashboard: {} marked {} {}", v->person, id, verb == "paid" ? "paid" : "waived");
     // Back to the fine's month, with the answer.
     auto fine = db_.load_fine(id);
-    std::string back = "/fines?";
+    std::string back = settings_.base + "/fines?";
     if (fine) {
         auto d = core::zone(cfg_.timezone).date_of(fine->issued_at);
         back += "from=" + core::format_date(month_start(d)) + "&to=" + core::format_date(month_end(d)) + "&";

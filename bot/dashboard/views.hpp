@@ -30,7 +30,9 @@ std::string now_view(const viewer& v, const board_list& board, const filter& f,
                      const std::vector<std::string>& departments, const rules::config& cfg,
                      const core::zone& tz);
 // GET /api/now: the counts of the cards and the first board_rows_max rows, as app.js redraws them.
-std::string now_json(const board_list& board, const rules::config& cfg, const core::zone& tz);
+// `base`: the pages' base path (dashboard settings::base), before each complaint's link.
+std::string now_json(const board_list& board, const rules::config& cfg, const core::zone& tz,
+                     const std::string& base = {});
 // The same rows as CSV (every row, not only the first board_rows_max).
 std::string now_csv(const std::vector<const rules::board_row*>& rows, const rules::config& cfg,
                     const core::zone& tz);

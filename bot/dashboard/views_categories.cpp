@@ -32,7 +32,7 @@ nlohmann::json bar(const counts& c, const char* color, std::size_t top) {
 std::string categories_view(const viewer& v, const rules::category_counts& counted, const filter& f,
                             const std::vector<std::string>& departments) {
     constexpr std::size_t top = 20;
-    std::string body = filter_form("/categories", f, departments, true);
+    std::string body = filter_form(v.base + "/categories", f, departments, true);
     body += "<div class=\"cards\">\n" + card("投诉", std::to_string(counted.complaints)) +
             card("无效投诉", std::to_string(counted.invalid)) + "</div>\n";
     static const char* colors[] = {"#1d4f91", "#2f855a", "#b7791f", "#c0392b",

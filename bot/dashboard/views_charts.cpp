@@ -68,7 +68,7 @@ std::string ontime_view(const viewer& v, const rules::ontime_figures& figures,
                         const rules::ontime_figures& previous,
                         const std::vector<std::pair<rules::period, rules::ontime_figures>>& weeks,
                         const filter& f, const std::vector<std::string>& departments) {
-    std::string body = filter_form("/ontime", f, departments, true) + period_note(figures);
+    std::string body = filter_form(v.base + "/ontime", f, departments, true) + period_note(figures);
     auto all = sum(figures.stages), replies = sum(figures.departments);
     auto all_before = sum(previous.stages), replies_before = sum(previous.departments);
     body += "<div class=\"cards\">\n" + card("各环节按时率", rules::percent_text(all), all.late() > 0) +
@@ -151,7 +151,7 @@ std::string ontime_view(const viewer& v, const rules::ontime_figures& figures,
 
 std::string lateness_view(const viewer& v, const rules::ontime_figures& figures, const filter& f,
                           const std::vector<std::string>& departments, const core::zone& tz) {
-    std::string body = filter_form("/lateness", f, departments, true) + period_note(figures);
+    std::string body = filter_form(v.base + "/lateness", f, departments, true) + period_note(figures);
     auto buckets = rules::bucket_lateness(figures.late);
     std::vector<row> bucket_rows;
     for (std::size_t i = 0; i < buckets.labels.size(); ++i)
@@ -207,7 +207,7 @@ std::string lateness_view(const viewer& v, const rules::ontime_figures& figures,
 
     std::vector<row> late_rows;
     for (auto it = figures.late.rbegin(); it != figures.late.rend() && late_rows.size() < 200; ++it)
-        late_rows.push_back({{it->complaint, "/complaint/" + it->complaint},
+        late_rows.push_back({{it->complaint, v.base + "/complaint/" + it->complaint},
                              {it->stage},
                              {it->department},
                              {tz.short_time(it->due), {}, "num"},

@@ -31,10 +31,10 @@ cell money(int amount, bool alert = false) {
 
 std::string actions_html(const viewer& v, const rules::fine& f) {
     auto hidden = "<input type=\"hidden\" name=\"csrf\" value=\"" + html_escape(v.csrf) + "\">";
-    return "<form method=\"post\" action=\"/fines/" + html_escape(f.id) + "/paid\">" + hidden +
+    return "<form method=\"post\" action=\"" + v.base + "/fines/" + html_escape(f.id) + "/paid\">" + hidden +
            "<button type=\"submit\">标记已缴</button></form>"
-           "<form method=\"post\" action=\"/fines/" +
-           html_escape(f.id) + "/waive\">" + hidden +
+           "<form method=\"post\" action=\"" +
+           v.base + "/fines/" + html_escape(f.id) + "/waive\">" + hidden +
            "<input type=\"text\" name=\"reason\" required maxlength=\"200\" placeholder=\"免罚原因\" "
            "aria-label=\"" +
            html_escape(f.id) + " 免罚原因\"><button type=\"submit\">免罚</button></form>";
@@ -62,7 +62,7 @@ std::string fines_view(const viewer& v, const std::vector<rules::fine>& fines, c
     if (!notice.empty())
         body += "<p class=\"notice" + std::string(notice_error ? " error" : "") + "\" role=\"status\">" +
                 html_escape(notice) + "</p>\n";
-    body += filter_form("/fines", f, departments, true);
+    body += filter_form(v.base + "/fines", f, departments, true);
     body += "<div class=\"cards\">\n" + card("罚款笔数", std::to_string(total.count)) +
             card("开出金额", yuan(total.amount)) + card("已免罚", yuan(total.waived)) +
             card("应缴", yuan(total.amount - total.waived)) + card("已缴", yuan(total.paid)) +
@@ -114,7 +114,7 @@ std::string fines_view(const viewer& v, const std::vector<rules::fine>& fines, c
     for (const auto& x : fines) {
         bool open_fine = x.status_is(rules::fine_status::open);
         row r{{x.id},
-              {x.complaint, "/complaint/" + x.complaint},
+              {x.complaint, v.base + "/complaint/" + x.complaint},
               {rules::stage_label(x.stage)},
               {x.department},
               {x.person_name},
@@ -131,7 +131,7 @@ std::string fines_view(const viewer& v, const std::vector<rules::fine>& fines, c
                                   "金额",     "截止", "状态", "备注"};
     if (v.hr) head.push_back("处理");
     body += "<h2>明细</h2>\n" + table(head, rows, "本期没有罚款。");
-    body += "<p><a href=\"" + html_escape("/print/statement?" + f.query()) +
+    body += "<p><a href=\"" + html_escape(v.base + "/print/statement?" + f.query()) +
             "\">打印罚款月结单（本期）</a></p>\n";
     body +=
         "<p class=\"note\">罚款按开出日期计入期间；应缴 = 开出金额 − 已免罚 = 已缴 + "

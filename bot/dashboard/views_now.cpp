@@ -34,8 +34,9 @@ std::string live_card(const char* key, const std::string& label, int value, bool
            std::to_string(value) + "</span></div>\n";
 }
 
-row board_cells(const rules::board_row& r, const rules::config& cfg, const core::zone& tz) {
-    return {{r.id, "/complaint/" + r.id},
+row board_cells(const rules::board_row& r, const rules::config& cfg, const core::zone& tz,
+                const std::string& base) {
+    return {{r.id, base + "/complaint/" + r.id},
             {r.kind},
             {r.customer},
             {person_words(cfg, r.complainant)},
@@ -58,10 +59,10 @@ std::string now_view(const viewer& v, const board_list& board, const filter& f,
         live_card("paused", "已暂停", n.paused) + live_card("compensation", "赔偿流程中", n.chain) +
         live_card("freight", "运费待办", n.freight) + "</div>\n";
     filter only_department{std::nullopt, std::nullopt, f.department};
-    body += filter_form("/", only_department, departments, true, false);
+    body += filter_form(v.base + "/", only_department, departments, true, false);
     std::vector<row> table_rows;
     for (std::size_t i = 0; i < rows.size() && i < board_rows_max; ++i)
-        table_rows.push_back(board_cells(*rows[i], cfg, tz));
+        table_rows.push_back(board_cells(*rows[i], cfg, tz, v.base));
     body += table({"编号", "类型", "客户", "投诉人", "当前环节", "待谁处理", "截止", "时钟"}, table_rows,
                   "目前没有待处理的投诉。", "board");
     body += "<p class=\"note\" data-more>" +
@@ -75,11 +76,17 @@ std::string now_view(const viewer& v, const board_list& board, const filter& f,
         "data-updated></span>。时钟：剩余为距截止的时间，超时为已超过的时间；"
         "赔偿流程与运费各步无时限。</p>\n";
     // app.js polls /api/now for the rows and the counts (the table works without it).
-    return layout(v, "/", "现在", body,
-                  "data-live=\"" + html_escape("/api/now" + (q.empty() ? "" : "?" + q)) + "\"");
+    // Under a group, app.js also needs where to log in again (a single company's: /login).
+    std::string login = v.base.empty() && v.group_home.empty()
+                            ? std::string{}
+                            : " data-login=\"" + html_escape(v.login_path()) + "\"";
+    return layout(
+        v, "/", "现在", body,
+        "data-live=\"" + html_escape(v.base + "/api/now" + (q.empty() ? "" : "?" + q)) + "\"" + login);
 }
 
-std::string now_json(const board_list& board, const rules::config& cfg, const core::zone& tz) {
+std::string now_json(const board_list& board, const rules::config& cfg, const core::zone& tz,
+                     const std::string& base) {
     const auto& rows = board.rows;
     const auto& n = board.counts;
     nlohmann::json j = {{"count", rows.size()},
@@ -93,7 +100,7 @@ std::string now_json(const board_list& board, const rules::config& cfg, const co
     for (std::size_t i = 0; i < rows.size() && i < board_rows_max; ++i) {
         const auto& r = *rows[i];
         auto cells = nlohmann::json::array();
-        for (const auto& c : board_cells(r, cfg, tz))
+        for (const auto& c : board_cells(r, cfg, tz, base))
             cells.push_back({{"text", c.text}, {"href", c.href}, {"cls", c.cls}});
         j["rows"].push_back({{"id", r.id},
                              {"minutes", r.minutes ? nlohmann::json(*r.minutes) : nlohmann::json()},
@@ -121,9 +128,9 @@ std::string now_csv(const std::vector<const rules::board_row*>& rows, const rule
 }
 
 std::string not_found_view(const viewer& v, const std::string& what) {
-    return layout(
-        v, "", "未找到",
-        "<p>没有 " + html_escape(what) + "，或不在您的查看范围内。</p>\n<p><a href=\"/\">返回现在</a></p>\n");
+    return layout(v, "", "未找到",
+                  "<p>没有 " + html_escape(what) + "，或不在您的查看范围内。</p>\n<p><a href=\"" + v.base +
+                      "/\">返回现在</a></p>\n");
 }
 
 }  // namespace app::dashboard

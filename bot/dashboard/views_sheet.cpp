@@ -37,12 +37,12 @@ std::string th(const std::string& text, int rows, int cols) {
 }
 
 // The navigation of a one-day sheet: the day before and after, and the filter.
-std::string day_links(const filter& f) {
+std::string day_links(const filter& f, const std::string& base) {
     if (!f.from || !f.to || !(*f.from == *f.to)) return {};
     auto link = [&](int days, const char* label) {
         filter g = f;
         g.from = g.to = core::add_days(*f.from, days);
-        return "<a href=\"/print/sheet?" + html_escape(g.query()) + "\">" + label + "</a>";
+        return "<a href=\"" + base + "/print/sheet?" + html_escape(g.query()) + "\">" + label + "</a>";
     };
     return "<p class=\"screen-only\">" + link(-1, "← 前一天") + "　" + link(1, "后一天 →") + "</p>\n";
 }
@@ -51,12 +51,11 @@ std::string day_links(const filter& f) {
 
 std::string sheet_view(const viewer& v, const sheet_form& s, const filter& f,
                        const std::vector<std::string>& departments) {
-    std::string body = filter_form("/print/sheet", f, departments, false) + day_links(f);
+    std::string body = filter_form(v.base + "/print/sheet", f, departments, false) + day_links(f, v.base);
     auto q = f.query();
-    body +=
-        "<p class=\"note screen-only\">用浏览器的“打印”（Ctrl+P）打印本页，横向 A4；<a href=\"/print/sheet?" +
-        html_escape(q + (q.empty() ? "" : "&") + "format=xlsx") +
-        "\">下载 Excel</a>（与 report sheet 相同）。空白处供手写签字。</p>\n";
+    body += "<p class=\"note screen-only\">用浏览器的“打印”（Ctrl+P）打印本页，横向 A4；<a href=\"" + v.base +
+            "/print/sheet?" + html_escape(q + (q.empty() ? "" : "&") + "format=xlsx") +
+            "\">下载 Excel</a>（与 report sheet 相同）。空白处供手写签字。</p>\n";
     body += "<div class=\"sheet-head\"><span>日期：" + html_escape(s.date) + "</span><span>编制：" +
             html_escape(s.hr) + "</span><span>" +
             (s.items.empty() ? std::string{} : "共 " + std::to_string(s.items.size()) + " 件") +
@@ -88,8 +87,8 @@ std::string sheet_view(const viewer& v, const sheet_form& s, const filter& f,
         // One <tbody> per complaint, so that print keeps its rows together on a page.
         body += "<tbody class=\"item\">\n<tr>";
         body += std::string("<td") + (n > 1 ? " rowspan=\"" + std::to_string(n) + "\"" : "") +
-                " class=\"id\"><a href=\"/complaint/" + html_escape(it.id.substr(0, it.id.find('\n'))) +
-                "\">" + lines(it.id) + "</a></td>";
+                " class=\"id\"><a href=\"" + v.base + "/complaint/" +
+                html_escape(it.id.substr(0, it.id.find('\n'))) + "\">" + lines(it.id) + "</a></td>";
         for (const auto* t :
              {&it.complainant, &it.customer, &it.ship_date, &it.brand, &it.spec, &it.problem, &it.request})
             body += td(*t, {}, n);

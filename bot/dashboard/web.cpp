@@ -114,6 +114,15 @@ std::string html_escape(std::string_view text) {
     return out;
 }
 
+std::optional<std::string> below(const std::string& base, const std::string& path) {
+    if (base.empty()) return path;
+    if (path.compare(0, base.size(), base) != 0) return std::nullopt;
+    auto rest = path.substr(base.size());
+    if (rest.empty()) return std::string("/");
+    if (rest.front() != '/') return std::nullopt;
+    return rest;
+}
+
 void add_security_headers(adapters::raw_response& res) {
     res.headers["Content-Security-Policy"] =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; "
@@ -148,22 +157,24 @@ std::string page(const std::string& title, const std::string& body) {
 
 }  // namespace
 
-std::string login_page(const std::string& notice, const std::string& user) {
-    std::string body = "<h1>投诉看板 登录</h1>\n";
+std::string login_page(const std::string& notice, const std::string& user, const std::string& action,
+                       const std::string& brand) {
+    auto title = (brand.empty() ? std::string{} : html_escape(brand) + " ") + "投诉看板 登录";
+    std::string body = "<h1>" + title + "</h1>\n";
     if (!notice.empty()) body += "<p role=\"alert\"><strong>" + html_escape(notice) + "</strong></p>\n";
-    body +=
-        "<form method=\"post\" action=\"/login\">\n"
-        "<p><label for=\"user\">人员编号</label><br>\n"
-        "<input id=\"user\" name=\"user\" autocomplete=\"username\" required value=\"" +
-        html_escape(user) +
-        "\"></p>\n"
-        "<p><label for=\"password\">密码</label><br>\n"
-        "<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" "
-        "required></p>\n"
-        "<p><button type=\"submit\">登录</button></p>\n"
-        "</form>\n"
-        "<p>没有账号或忘记密码：请联系人力资源部用 <code>complaint-bot passwd</code> 设置。</p>\n";
-    return page("投诉看板 登录", body);
+    body += "<form method=\"post\" action=\"" + html_escape(action) +
+            "\">\n"
+            "<p><label for=\"user\">人员编号</label><br>\n"
+            "<input id=\"user\" name=\"user\" autocomplete=\"username\" required value=\"" +
+            html_escape(user) +
+            "\"></p>\n"
+            "<p><label for=\"password\">密码</label><br>\n"
+            "<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" "
+            "required></p>\n"
+            "<p><button type=\"submit\">登录</button></p>\n"
+            "</form>\n"
+            "<p>没有账号或忘记密码：请联系人力资源部用 <code>complaint-bot passwd</code> 设置。</p>\n";
+    return page((brand.empty() ? std::string{} : brand + " ") + "投诉看板 登录", body);
 }
 
 }  // namespace app::dashboard

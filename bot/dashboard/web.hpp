@@ -21,6 +21,9 @@ std::map<std::string, std::string> query_of(const adapters::raw_request& req);
 // The value of cookie `name` in the request's Cookie header, if any.
 std::optional<std::string> cookie(const adapters::raw_request& req, std::string_view name);
 std::string html_escape(std::string_view text);
+// `path` below `base` as a dashboard's own path ("/c/a/fines" → "/fines", "/c/a" → "/"); nullopt
+// when it is not below it. An empty base: the path as it is.
+std::optional<std::string> below(const std::string& base, const std::string& path);
 
 // Content-Security-Policy (default-src 'self', no inline script, no framing), X-Frame-Options DENY,
 // X-Content-Type-Options nosniff, Referrer-Policy same-origin, Cache-Control no-store.
@@ -37,6 +40,8 @@ inline constexpr const char* xlsx_type = "application/vnd.openxmlformats-officed
 // temporary file, removed after reading.
 std::string form_bytes(const std::function<void(const std::string&)>& write);
 
-// The login form (POST /login: user, password); `notice` (escaped) above it when not empty.
-std::string login_page(const std::string& notice, const std::string& user);
+// The login form (POST `action`: user, password); `notice` (escaped) above it when not empty;
+// `brand` ("华东") before the title.
+std::string login_page(const std::string& notice, const std::string& user,
+                       const std::string& action = "/login", const std::string& brand = {});
 }  // namespace app::dashboard

@@ -6,8 +6,11 @@
 # through the dashboard with playwright-core (tests/browser/dashboard.mjs). playwright-core is
 # installed from the committed lock file into BUILD_DIR/browser/node_modules (`npm ci`, skipped while
 # the lock file is unchanged, so later runs need no network); it never downloads a browser.
-# Screenshots: BUILD_DIR/browser/screenshots/*.png. serve's log: BOT_TEST_LOG_DIR (default
-# BUILD_DIR/test-logs)/browser_dashboard/serve.log, scanned for secrets by LogsHoldNoSecret.
+# Then the same for a group of companies (examples/group.yaml): a member of the group centre at
+# /group and in a company's pages (tests/browser/group.mjs).
+# Screenshots: BUILD_DIR/browser/screenshots/*.png. serve's logs: BOT_TEST_LOG_DIR (default
+# BUILD_DIR/test-logs)/browser_dashboard/serve.log and serve-group.log, scanned for secrets by
+# LogsHoldNoSecret.
 #
 # Environment (all optional): BOT_BINARY (default BUILD_DIR/complaint-bot), CHROMIUM (default
 # `command -v chromium`), BROWSER_SCRIPT (the replayed script, default examples/corrections-day.jsonl:
@@ -58,6 +61,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/cb-browser.XXXXXX")
 logs=${BOT_TEST_LOG_DIR:-$build/test-logs}/browser_dashboard
 mkdir -p "$logs"
 serve_pid=
+serve_log=serve.log
 cleanup() {
     local status=$?
     if [ -n "$serve_pid" ] && kill -0 "$serve_pid" 2>/dev/null; then
@@ -67,9 +71,10 @@ cleanup() {
         wait "$serve_pid" 2>/dev/null || true
     fi
     [ -f "$tmp/serve.log" ] && cp "$tmp/serve.log" "$logs/serve.log"
-    if [ "$status" -ne 0 ] && [ -f "$tmp/serve.log" ]; then
-        echo "-- last lines of serve's log ($logs/serve.log):" >&2
-        tail -n 20 "$tmp/serve.log" >&2
+    [ -f "$tmp/serve-group.log" ] && cp "$tmp/serve-group.log" "$logs/serve-group.log"
+    if [ "$status" -ne 0 ] && [ -f "$tmp/$serve_log" ]; then
+        echo "-- last lines of serve's log ($logs/$serve_log):" >&2
+        tail -n 20 "$tmp/$serve_log" >&2
     fi
     rm -rf "$tmp"
     exit "$status"
@@ -128,3 +133,38 @@ SCREENSHOT_DIR="$modules/screenshots" BOT_BINARY="$bot" BOT_DB="$db" \
 HR_USER=$hr_user HR_PASSWORD=$hr_password \
 HEAD_USER=$head_user HEAD_PASSWORD=$head_password HEAD_DEPARTMENT=$head_department \
     node "$here/dashboard.mjs"
+
+# ---- The dashboard of a group (examples/group.yaml, its 华东 from a copy of examples/company.yaml
+# that replays examples/day.jsonl): a member of the group centre in the browser (group.mjs).
+kill -TERM "$serve_pid" && wait "$serve_pid" || true
+serve_pid=
+serve_log=serve-group.log
+group_dir=$tmp/group
+mkdir -p "$group_dir"
+sed -e "s#^database:.*#database: $group_dir/bot.db#" -e "s#^  port: .*#  port: $port#" \
+    "$source_dir/examples/group.yaml" >"$group_dir/group.yaml"
+sed -e "s#^database:.*#database: $group_dir/huadong.db#" "$source_dir/examples/company.yaml" >"$group_dir/company.yaml"
+grep -q "^  port: $port\$" "$group_dir/group.yaml" || fail "could not set server.port in the copy of examples/group.yaml"
+"$bot" replay --config "$group_dir/group.yaml" --company huadong --script "$source_dir/examples/day.jsonl" \
+    --db "$group_dir/huadong.db" >"$tmp/replay-group.txt" 2>&1 ||
+    { tail -n 20 "$tmp/replay-group.txt" >&2; fail "replay of examples/day.jsonl for 华东 failed"; }
+member_user=zhoujie member_password=Browser-Test-Member-Passw0rd-c4d1
+printf '%s\n' "$member_password" | "$bot" passwd --config "$group_dir/group.yaml" "$member_user" >"$tmp/passwd.txt" 2>&1 ||
+    { cat "$tmp/passwd.txt" >&2; fail "complaint-bot passwd $member_user failed"; }
+dead="http://127.0.0.1:$dead_port/robot/send?access_token=browser-test"
+export HUADONG_WEBHOOK_URL=$dead HUANAN_WEBHOOK_URL=$dead GROUP_WEBHOOK_URL=$dead
+export HUADONG_WEBHOOK_SECRET=SECbrowser-robot-secret-a7c4 HUANAN_WEBHOOK_SECRET=SECbrowser-robot-secret-a7c4
+export GROUP_WEBHOOK_SECRET=SECbrowser-robot-secret-a7c4
+# The clock right after the replayed day, so that "this month" is its November.
+"$bot" serve --config "$group_dir/group.yaml" --clock-from 2026-11-23T18:31:00+08:00 >"$tmp/serve-group.log" 2>&1 &
+serve_pid=$!
+for i in $(seq 1 300); do
+    kill -0 "$serve_pid" 2>/dev/null || { wait "$serve_pid" || true; serve_pid=; fail "serve of the group exited before listening"; }
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
+    [ "$i" -lt 300 ] || fail "serve of the group is not listening on 127.0.0.1:$port after 30 s"
+    sleep 0.1
+done
+echo ">> complaint-bot serve of the group (PID $serve_pid) on 127.0.0.1:$port"
+GROUP_URL="http://127.0.0.1:$port" CHROMIUM="$chromium" BROWSER_MODULES="$modules" \
+SCREENSHOT_DIR="$modules/screenshots" MEMBER_USER=$member_user MEMBER_PASSWORD=$member_password \
+    node "$here/group.mjs"

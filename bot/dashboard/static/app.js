@@ -30,7 +30,7 @@ document.addEventListener('DOMContentLoaded', function () {
 function poll(url) {
   fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
     .then(function (res) {
-      if (res.status === 401) { window.location.href = '/login'; return null; }
+      if (res.status === 401) { window.location.href = document.body.dataset.login || '/login'; return null; }
       if (!res.ok) throw new Error('HTTP ' + res.status);
       return res.json();
     })
