@@ -1,0 +1,105 @@
+# Sourced by bench/ingest.sh and bench/instances.sh: loopback ports, waiting for a server, wrk's
+# latency figures, the DingTalk sign of the callbacks bench/ingest.lua sends, and the company of
+# 50 people both benchmarks configure. Defines functions and nothing else runs.
+
+bench_port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# bench_pick_ports N: N distinct free loopback ports, space-separated, below the ephemeral range
+# (32768-) so that no client port is in the way.
+bench_pick_ports() {
+    local want=$1 picked=" " p
+    for _ in $(seq $((want * 50))); do
+        p=$((20000 + RANDOM % 12000))
+        if ! bench_port_busy "$p" && [[ "$picked" != *" $p "* ]]; then
+            picked+="$p "
+            [ "$(wc -w <<<"$picked")" -ge "$want" ] && { echo $picked; return 0; }
+        fi
+    done
+    echo "no $want free ports found" >&2
+    return 1
+}
+
+bench_wait_http() { # URL: until it answers at all (any status), 10 s at most
+    for _ in $(seq 200); do
+        curl -s -o /dev/null -m 1 "$1" && return 0
+        sleep 0.05
+    done
+    echo "nothing answers at $1" >&2
+    return 1
+}
+
+bench_to_ms() { # wrk latency ("812.00us", "1.23ms", "2.01s") → milliseconds
+    awk -v v="$1" 'BEGIN {
+        if (v ~ /us$/) { sub(/us$/, "", v); printf "%.2f", v / 1000 }
+        else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.2f", v }
+        else if (v ~ /m$/) { sub(/m$/, "", v); printf "%.0f", v * 60000 }
+        else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.2f", v * 1000 }
+        else print "?" }'
+}
+
+# New secrets, and the timestamp and sign every callback carries: exports BENCH_APP_SECRET,
+# BENCH_WEBHOOK_SECRET, BENCH_TS and BENCH_SIGN = Base64(HMAC-SHA256(key = secret, message =
+# timestamp + "\n" + secret)), as adapters/dingtalk.cpp checks.
+bench_sign_callbacks() {
+    BENCH_APP_SECRET="SEC$(openssl rand -hex 24)"
+    BENCH_WEBHOOK_SECRET="SEC$(openssl rand -hex 24)"
+    BENCH_TS=$(date +%s%3N)
+    BENCH_SIGN=$(printf '%s\n%s' "$BENCH_TS" "$BENCH_APP_SECRET" |
+        openssl dgst -sha256 -hmac "$BENCH_APP_SECRET" -binary | base64 -w0)
+    export BENCH_APP_SECRET BENCH_WEBHOOK_SECRET BENCH_TS BENCH_SIGN
+}
+BENCH_SENDERS_COUNT=31 # the salespeople dt-2001 … of the company below
+
+# The company's organization: and roles: (50 people, 31 of them salespeople posting).
+bench_company() {
+    cat <<'YAML'
+organization:
+  departments:
+    - { name: 销售一部,   head: chenjing }
+    - { name: 销售二部,   head: huangwei }
+    - { name: 打单部,     head: lisi }
+    - { name: 人力资源部, head: wangwu }
+    - { name: 生产部,     head: zhaoliu }
+    - { name: 采购部,     head: wujiu }
+    - { name: 物流部,     head: zhengshi }
+    - { name: 客服部,     head: heping }
+    - { name: 监察部,     head: jiangtao }
+    - { name: 行政部,     head: xuli }
+    - { name: 总经办,     head: wangzong }
+  people:
+    - { id: chenjing,     name: 陈静,   department: 销售一部,   accounts: { dingtalk: "dt-1001" } }
+    - { id: huangwei,     name: 黄伟,   department: 销售二部,   accounts: { dingtalk: "dt-1003" } }
+    - { id: lisi,         name: 李四,   department: 打单部,     accounts: { dingtalk: "dt-1005" } }
+    - { id: zhoumin,      name: 周敏,   department: 打单部,     accounts: { dingtalk: "dt-1006" } }
+    - { id: wangwu,       name: 王五,   department: 人力资源部, accounts: { dingtalk: "dt-1007" } }
+    - { id: sunli,        name: 孙丽,   department: 人力资源部, accounts: { dingtalk: "dt-1008" } }
+    - { id: zhaoliu,      name: 赵六,   department: 生产部,     accounts: { dingtalk: "dt-1009" } }
+    - { id: qianqi,       name: 钱七,   department: 生产部,     accounts: { dingtalk: "dt-1010" } }
+    - { id: wujiu,        name: 吴九,   department: 采购部,     accounts: { dingtalk: "dt-1011" } }
+    - { id: zhengshi,     name: 郑十,   department: 物流部,     accounts: { dingtalk: "dt-1012" } }
+    - { id: heping,       name: 何平,   department: 客服部,     accounts: { dingtalk: "dt-1013" } }
+    - { id: fengxiao,     name: 冯晓,   department: 客服部,     accounts: { dingtalk: "dt-1014" } }
+    - { id: jiangtao,     name: 江涛,   department: 监察部,     accounts: { dingtalk: "dt-1015" } }
+    - { id: xuli,         name: 徐丽,   department: 行政部,     accounts: { dingtalk: "dt-1016" } }
+    - { id: wangzong,     name: 王总,   department: 总经办,     accounts: { dingtalk: "dt-1017" } }
+    - { id: dingxiaoling, name: 丁小玲, department: 总经办,     accounts: { dingtalk: "dt-1018" } }
+    - { id: liuqiang,     name: 刘强,   department: 总经办,     accounts: { dingtalk: "dt-1019" } }
+YAML
+    local i dept
+    for i in $(seq 1 "$BENCH_SENDERS_COUNT"); do
+        dept=销售一部
+        [ $((i % 2)) = 0 ] && dept=销售二部
+        printf '    - { id: sales%02d, name: 业务员%d, department: %s, accounts: { dingtalk: "dt-%d" } }\n' \
+            "$i" "$i" "$dept" $((2000 + i))
+    done
+    cat <<'YAML'
+    - { id: desk03, name: 打单员三, department: 打单部, accounts: { dingtalk: "dt-3001" } }
+    - { id: hr03,   name: 人事专员, department: 人力资源部, accounts: { dingtalk: "dt-3002" } }
+roles:
+  order_desk: 打单部
+  hr: 人力资源部
+  investigators: [生产部, 采购部, 物流部]
+  appeal: 监察部
+  vice_presidents: { 销售一部: liuqiang, 销售二部: liuqiang }
+  general_manager: [wangzong, dingxiaoling]
+YAML
+}
