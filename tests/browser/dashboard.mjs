@@ -1,17 +1,13 @@
 // The dashboard in the system Chromium, driven by playwright-core (started by run.sh, which sets the
 // environment below and runs complaint-bot serve). Each check prints one line; the first failure
 // stops the run with a message naming what was expected and what came.
-import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import path from 'node:path';
+import { check, envOf, playwright, run, screenshot as shoot, settled, watch } from './harness.mjs';
 
-const env = (name) => {
-  const v = process.env[name];
-  if (!v) throw new Error(`dashboard.mjs: ${name} is not set (run it through tests/browser/run.sh)`);
-  return v;
-};
+const env = envOf('dashboard.mjs');
 const base = env('BASE_URL');
 const shots = env('SCREENSHOT_DIR');
 const bot = env('BOT_BINARY');
@@ -19,17 +15,8 @@ const db = env('BOT_DB');
 const hr = { user: env('HR_USER'), password: env('HR_PASSWORD') };
 const head = { user: env('HEAD_USER'), password: env('HEAD_PASSWORD'), department: env('HEAD_DEPARTMENT') };
 
-// playwright-core lives in the build tree (npm ci --prefix BUILD/browser), not beside this file.
-const require = createRequire(path.join(env('BROWSER_MODULES'), 'package.json'));
-const { chromium } = require('playwright-core');
+const { chromium } = playwright(env);
 
-class Failure extends Error {}
-let checks = 0;
-function check(ok, what, detail = '') {
-  if (!ok) throw new Failure(`${what}${detail ? `: ${detail}` : ''}`);
-  checks++;
-  console.log(`ok ${checks} - ${what}`);
-}
 const show = (v) => JSON.stringify(v)?.slice(0, 400);
 
 // What the CLI prints from the same database (the API answers the same JSON).
@@ -37,45 +24,6 @@ function report(kind, department) {
   const args = ['report', kind, '--db', db, '--format', 'json'];
   if (department) args.push('--department', department);
   return JSON.parse(execFileSync(bot, args, { encoding: 'utf8' }));
-}
-
-// Everything a page reports that would be a bug: console errors, uncaught exceptions, CSP
-// violations (the DOM event, through a binding the init script calls), failed or 4xx/5xx
-// requests. `expect` lists what one step allows (e.g. the 401 of a refused login).
-function watch(context) {
-  const problems = [];
-  const allowed = [];
-  context.on('page', (page) => attach(page));
-  function attach(page) {
-    page.on('console', (m) => {
-      if (m.type() !== 'error') return;
-      const text = m.text();
-      if (allowed.some((re) => re.test(text))) return;
-      problems.push(`console error on ${page.url()}: ${text}`);
-    });
-    page.on('pageerror', (e) => problems.push(`uncaught exception on ${page.url()}: ${e.message}`));
-    page.on('requestfailed', (r) => problems.push(`request failed: ${r.method()} ${r.url()}: ${r.failure()?.errorText}`));
-    page.on('response', (r) => {
-      if (r.status() >= 400 && !allowed.some((re) => re.test(`${r.status()} ${r.url()}`)))
-        problems.push(`HTTP ${r.status()} for ${r.request().method()} ${r.url()}`);
-    });
-  }
-  return {
-    problems,
-    allow(re) { allowed.push(re); },
-    reset() { problems.length = 0; allowed.length = 0; },
-    async install() {
-      await context.exposeBinding('__cbCspViolation', ({ page }, v) =>
-        problems.push(`CSP violation on ${page.url()}: ${v.directive} blocked ${v.blocked || '(inline)'}` +
-          `${v.sample ? ` (${v.sample})` : ''}`));
-      await context.addInitScript(() => {
-        document.addEventListener('securitypolicyviolation', (e) => {
-          // The binding exists before any page script runs; a page cannot silence it.
-          window.__cbCspViolation({ directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample });
-        });
-      });
-    },
-  };
 }
 
 // Chinese text really renders: distinct Han characters of the element's text, drawn in its font,
@@ -163,17 +111,7 @@ async function until(what, f, ms = 10000) {
 }
 
 let shotCount = 0;
-async function screenshot(page, name) {
-  const file = path.join(shots, `${String(++shotCount).padStart(2, '0')}-${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  console.log(`# screenshot ${file}`);
-}
-
-function settled(watcher, what) {
-  check(watcher.problems.length === 0, `${what}: no console error, exception, CSP violation or failed request`,
-    watcher.problems.join('\n  '));
-  watcher.reset();
-}
+const screenshot = (page, name) => shoot(page, shots, `${String(++shotCount).padStart(2, '0')}-`, name);
 
 async function login(page, who) {
   await page.goto(`${base}/login`);
@@ -490,10 +428,6 @@ async function main() {
   } finally {
     await browser.close();
   }
-  console.log(`# ${checks} checks passed`);
 }
 
-main().catch((e) => {
-  console.error(`browser_dashboard: FAILED after ${checks} checks: ${e instanceof Failure ? e.message : e.stack}`);
-  process.exit(1);
-});
+run('browser_dashboard', main);

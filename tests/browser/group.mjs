@@ -3,61 +3,24 @@
 // member of the group centre logs in at /group, sees one row per company, follows 华东's link into
 // its pages and back, and logs out. Every page: status 200, no console error, no uncaught
 // exception, no CSP violation, no failed request. Screenshots: group-*.png.
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import { check, envOf, playwright, run, screenshot as shoot, settled as clean, watch } from './harness.mjs';
 
-const env = (name) => {
-  const v = process.env[name];
-  if (!v) throw new Error(`group.mjs: ${name} is not set (run it through tests/browser/run.sh)`);
-  return v;
-};
+const env = envOf('group.mjs');
 const base = env('GROUP_URL');
 const shots = env('SCREENSHOT_DIR');
 const member = { user: env('MEMBER_USER'), password: env('MEMBER_PASSWORD') };
-const require = createRequire(path.join(env('BROWSER_MODULES'), 'package.json'));
-const { chromium } = require('playwright-core');
+const { chromium } = playwright(env);
 
-class Failure extends Error {}
-let checks = 0;
-function check(ok, what, detail = '') {
-  if (!ok) throw new Failure(`${what}${detail ? `: ${detail}` : ''}`);
-  checks++;
-  console.log(`ok ${checks} - ${what}`);
-}
-
-// Console errors, exceptions, CSP violations and failed or 4xx/5xx requests of every page.
-async function watch(context) {
-  const problems = [];
-  context.on('page', (page) => {
-    page.on('console', (m) => m.type() === 'error' && problems.push(`console error on ${page.url()}: ${m.text()}`));
-    page.on('pageerror', (e) => problems.push(`uncaught exception on ${page.url()}: ${e.message}`));
-    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}: ${r.failure()?.errorText}`));
-    page.on('response', (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()} for ${r.url()}`));
-  });
-  await context.exposeBinding('__cbCspViolation', ({ page }, v) =>
-    problems.push(`CSP violation on ${page.url()}: ${v.directive} blocked ${v.blocked || '(inline)'}`));
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) =>
-      window.__cbCspViolation({ directive: e.violatedDirective, blocked: e.blockedURI }));
-  });
-  return (what) => {
-    check(problems.length === 0, `${what}: no console error, exception, CSP violation or failed request`,
-      problems.join('\n  '));
-  };
-}
-
-async function screenshot(page, name) {
-  const file = path.join(shots, `group-${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  console.log(`# screenshot ${file}`);
-}
+const screenshot = (page, name) => shoot(page, shots, 'group-', name);
 
 async function main() {
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
   const browser = await chromium.launch({ executablePath: env('CHROMIUM'), headless: true, chromiumSandbox: !root });
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'zh-CN' });
-    const settled = await watch(context);
+    const watcher = watch(context);
+    await watcher.install();
+    const settled = (what) => clean(watcher, what);
     const page = await context.newPage();
 
     let res = await page.goto(`${base}/`);
@@ -101,10 +64,6 @@ async function main() {
   } finally {
     await browser.close();
   }
-  console.log(`# ${checks} checks passed`);
 }
 
-main().catch((e) => {
-  console.error(`browser_group: FAILED after ${checks} checks: ${e instanceof Failure ? e.message : e.stack}`);
-  process.exit(1);
-});
+run('browser_group', main);
