@@ -116,15 +116,22 @@ done
 
 export DINGTALK_APP_SECRET=SECbrowser-app-secret-3e91 DINGTALK_WEBHOOK_SECRET=SECbrowser-robot-secret-a7c4
 export DINGTALK_WEBHOOK_URL="http://127.0.0.1:$dead_port/robot/send?access_token=browser-test"
-"$bot" serve --config "$config" >"$tmp/serve.log" 2>&1 &
-serve_pid=$!
-for i in $(seq 1 300); do
-    kill -0 "$serve_pid" 2>/dev/null || { wait "$serve_pid" || true; serve_pid=; fail "complaint-bot serve exited before listening"; }
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
-    [ "$i" -lt 300 ] || fail "complaint-bot serve is not listening on 127.0.0.1:$port after 30 s"
-    sleep 0.1
-done
-echo ">> complaint-bot serve (PID $serve_pid) on 127.0.0.1:$port"
+# start_serve WHAT ARGS...: `complaint-bot serve ARGS` in the background, its log $tmp/$serve_log,
+# until it listens on $port (30 s at most); WHAT names it in the messages.
+start_serve() {
+    local what=$1 i
+    shift
+    "$bot" serve "$@" >"$tmp/$serve_log" 2>&1 &
+    serve_pid=$!
+    for i in $(seq 1 300); do
+        kill -0 "$serve_pid" 2>/dev/null || { wait "$serve_pid" || true; serve_pid=; fail "$what exited before listening"; }
+        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
+        [ "$i" -lt 300 ] || fail "$what is not listening on 127.0.0.1:$port after 30 s"
+        sleep 0.1
+    done
+    echo ">> $what (PID $serve_pid) on 127.0.0.1:$port"
+}
+start_serve "complaint-bot serve" --config "$config"
 
 rm -rf "$modules/screenshots"
 mkdir -p "$modules/screenshots"
@@ -156,15 +163,7 @@ export HUADONG_WEBHOOK_URL=$dead HUANAN_WEBHOOK_URL=$dead GROUP_WEBHOOK_URL=$dea
 export HUADONG_WEBHOOK_SECRET=SECbrowser-robot-secret-a7c4 HUANAN_WEBHOOK_SECRET=SECbrowser-robot-secret-a7c4
 export GROUP_WEBHOOK_SECRET=SECbrowser-robot-secret-a7c4
 # The clock right after the replayed day, so that "this month" is its November.
-"$bot" serve --config "$group_dir/group.yaml" --clock-from 2026-11-23T18:31:00+08:00 >"$tmp/serve-group.log" 2>&1 &
-serve_pid=$!
-for i in $(seq 1 300); do
-    kill -0 "$serve_pid" 2>/dev/null || { wait "$serve_pid" || true; serve_pid=; fail "serve of the group exited before listening"; }
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
-    [ "$i" -lt 300 ] || fail "serve of the group is not listening on 127.0.0.1:$port after 30 s"
-    sleep 0.1
-done
-echo ">> complaint-bot serve of the group (PID $serve_pid) on 127.0.0.1:$port"
+start_serve "serve of the group" --config "$group_dir/group.yaml" --clock-from 2026-11-23T18:31:00+08:00
 GROUP_URL="http://127.0.0.1:$port" CHROMIUM="$chromium" BROWSER_MODULES="$modules" \
 SCREENSHOT_DIR="$modules/screenshots" MEMBER_USER=$member_user MEMBER_PASSWORD=$member_password \
     node "$here/group.mjs"
