@@ -112,6 +112,9 @@ bool database::seen(const std::string& platform, const std::string& msg_id) {
 void database::record_inbound(const inbound_row& row) {
     STORAGE_CALL(inbound.record(row));
 }
+bool database::record_inbound_once(const inbound_row& row) {
+    STORAGE_CALL(inbound.record_once(row));
+}
 std::int64_t database::inbound_count() {
     STORAGE_CALL(inbound.count());
 }

@@ -89,6 +89,9 @@ class database {
     // --- inbound de-duplication
     bool seen(const std::string& platform, const std::string& msg_id);
     void record_inbound(const inbound_row& row);
+    // seen() and record_inbound() in one statement (one round trip to a server): false when the
+    // message was recorded before (a redelivery), and then nothing is written.
+    bool record_inbound_once(const inbound_row& row);
     std::int64_t inbound_count();
     // The recorded messages received before `to`, in the order they were recorded.
     std::vector<inbound_row> inbound_before(core::instant to);

@@ -1,5 +1,9 @@
 #include "storage/deadline_store.hpp"
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 namespace storage::detail {
 
 namespace {
@@ -8,10 +12,25 @@ namespace {
 // the column, so neither SQLite nor PostgreSQL picks that index for it).
 constexpr const char* sql_open_deadlines_of =
     "SELECT key, due_at FROM deadlines WHERE complaint_id = ? AND (state || '') = 'open'";
-constexpr const char* sql_upsert_deadline =
-    "INSERT INTO deadlines(complaint_id, key, due_at, state) VALUES(?, ?, ?, 'open') "
-    "ON CONFLICT(complaint_id, key) DO UPDATE SET due_at = excluded.due_at, state = 'open', fired_at = NULL "
-    "WHERE deadlines.state <> 'fired'";
+// The upsert of n rows (1..upsert_rows): a new complaint arms six deadlines or more at once. Each
+// text lives as long as the program, as prepared() keys its statements by the text's address.
+constexpr std::size_t upsert_rows = 8;
+const char* upsert_sql(std::size_t n) {
+    static const std::vector<std::string> texts = [] {
+        std::vector<std::string> out;
+        for (std::size_t rows = 1; rows <= upsert_rows; ++rows) {
+            std::string sql = "INSERT INTO deadlines(complaint_id, key, due_at, state) VALUES";
+            for (std::size_t i = 0; i < rows; ++i)
+                sql += i == 0 ? "(?, ?, ?, 'open')" : ", (?, ?, ?, 'open')";
+            sql +=
+                " ON CONFLICT(complaint_id, key) DO UPDATE SET due_at = excluded.due_at, state = 'open', "
+                "fired_at = NULL WHERE deadlines.state <> 'fired'";
+            out.push_back(std::move(sql));
+        }
+        return out;
+    }();
+    return texts.at(n - 1).c_str();
+}
 constexpr const char* sql_cancel_deadline =
     "UPDATE deadlines SET state = 'cancelled' WHERE complaint_id = ? AND key = ? AND state = 'open'";
 constexpr const char* sql_add_deadline =
@@ -37,17 +56,30 @@ void deadline_store::sync(const std::string& complaint_id, const std::vector<rul
         q.bind(1, complaint_id);
         while (q.step()) current.emplace_back(q.text(0), q.int64(1));
     }
-    auto& upsert = c_.prepared(sql_upsert_deadline);
-    reset_on_exit upsert_done{upsert};
+    // The rows that change, each key once (a key wanted twice: its last due), then as few
+    // statements as there are groups of upsert_rows (one round trip each to a server).
+    std::vector<const rules::deadline*> changed;
     for (const auto& d : wanted) {
         bool same = false;
         for (const auto& [key, due] : current)
             if (key == d.key && due == ms(d.due)) same = true;
         if (same) continue;
-        upsert.reset();
-        upsert.bind(1, complaint_id);
-        upsert.bind(2, d.key);
-        upsert.bind(3, ms(d.due));
+        bool later = false;
+        for (const auto& other : wanted)
+            if (&other > &d && other.key == d.key) later = true;
+        if (!later) changed.push_back(&d);
+    }
+    for (std::size_t first = 0; first < changed.size(); first += upsert_rows) {
+        const auto n = std::min(upsert_rows, changed.size() - first);
+        auto& upsert = c_.prepared(upsert_sql(n));
+        reset_on_exit upsert_done{upsert};
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto& d = *changed[first + i];
+            const int at = static_cast<int>(3 * i);
+            upsert.bind(at + 1, complaint_id);
+            upsert.bind(at + 2, d.key);
+            upsert.bind(at + 3, ms(d.due));
+        }
         upsert.exec();
     }
     auto& cancel = c_.prepared(sql_cancel_deadline);

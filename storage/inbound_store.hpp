@@ -15,6 +15,9 @@ class inbound_store {
     explicit inbound_store(connection& c) : c_(c) {}
     bool seen(const std::string& platform, const std::string& msg_id);
     void record(const inbound_row& row);
+    // Records the message unless (platform, msg_id) is there already, in one statement; returns
+    // whether it was new.
+    bool record_once(const inbound_row& row);
     std::int64_t count();
 
   private:

@@ -191,9 +191,9 @@ handled engine::handle_in_transaction(const core::inbound_message& in) {
     core::inbound_message msg = in;
     if (msg.chat.empty()) msg.chat = cfg_.default_chat;
     if (!msg.msg_id.empty()) {
-        if (db_.seen(msg.platform, msg.msg_id)) return handled::duplicate;
-        db_.record_inbound(
-            {msg.platform, msg.msg_id, clock_.now(), msg.sender, msg.chat, inbound_record_text(msg)});
+        if (!db_.record_inbound_once(
+                {msg.platform, msg.msg_id, clock_.now(), msg.sender, msg.chat, inbound_record_text(msg)}))
+            return handled::duplicate;
     }
     rules::outcome out;
     auto text = rules::strip_mentions(msg.text);
