@@ -12,6 +12,7 @@
 #include <string>
 
 #include "support/pg_server.hpp"
+#include "support/storage_errors.hpp"
 #include "support/test_support.hpp"
 
 namespace {
@@ -20,17 +21,7 @@ using storage::error_kind;
 using storage::detail::pg_connection;
 using begin_mode = storage::detail::connection::begin_mode;
 
-// The storage::error that `f` throws (a test failure when it throws none).
-template <class F>
-storage::error caught(F&& f) {
-    try {
-        f();
-    } catch (const storage::error& e) {
-        return e;
-    }
-    ADD_FAILURE() << "no storage::error was thrown";
-    return storage::error("none");
-}
+using test_support::caught;
 
 bool has(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;

@@ -10,6 +10,7 @@
 
 #include "storage/pg_connection.hpp"
 #include "support/pg_server.hpp"
+#include "support/storage_errors.hpp"
 #include "support/test_support.hpp"
 
 namespace {
@@ -18,16 +19,7 @@ using storage::error_kind;
 using storage::detail::pg_connection;
 using begin_mode = storage::detail::connection::begin_mode;
 
-template <class F>
-storage::error caught(F&& f) {
-    try {
-        f();
-    } catch (const storage::error& e) {
-        return e;
-    }
-    ADD_FAILURE() << "no storage::error was thrown";
-    return storage::error("none");
-}
+using test_support::caught;
 
 bool has(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
