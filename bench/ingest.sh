@@ -41,20 +41,7 @@ ROOT=$(pwd)
 # shellcheck source=bench/lib/callbacks.sh
 source bench/lib/callbacks.sh
 
-TINY=0
-for arg in "$@"; do
-    case "$arg" in
-        --tiny) TINY=1 ;;
-        -h | --help)
-            sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
-            exit 0
-            ;;
-        *)
-            echo "bench/ingest.sh: unknown argument '$arg' (use --tiny or --help)" >&2
-            exit 2
-            ;;
-    esac
-done
+bench_arguments bench/ingest.sh "$@"
 
 if [ "$TINY" = 1 ]; then
     DURATION=${BENCH_DURATION:-2}
@@ -74,8 +61,7 @@ BUILD_TYPE=${BENCH_BUILD_TYPE:-Release}
 TARGET_RPS=10000
 
 # --- tools ---------------------------------------------------------------------------------------
-NGINX=$(command -v nginx || true)
-[ -z "$NGINX" ] && [ -x /usr/sbin/nginx ] && NGINX=/usr/sbin/nginx
+bench_find_nginx
 missing=()
 command -v wrk >/dev/null || missing+=(wrk)
 [ -n "$NGINX" ] || missing+=(nginx-light)
@@ -83,11 +69,7 @@ command -v sqlite3 >/dev/null || missing+=(sqlite3)
 command -v openssl >/dev/null || missing+=(openssl)
 command -v curl >/dev/null || missing+=(curl)
 command -v taskset >/dev/null || missing+=(util-linux)
-if [ ${#missing[@]} -gt 0 ]; then
-    echo "bench/ingest.sh: missing ${missing[*]}; install with:" >&2
-    echo "    sudo apt-get install ${missing[*]}      (or run: scripts/run bench-tiny)" >&2
-    exit 1
-fi
+bench_require bench/ingest.sh "${missing[@]}"
 ncpu=$(nproc)
 if [ "$ncpu" -lt 2 ]; then
     echo "note: only $ncpu CPU: wrk and the servers share core 0"

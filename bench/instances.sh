@@ -38,20 +38,7 @@ ROOT=$(pwd)
 # shellcheck source=bench/lib/callbacks.sh
 source bench/lib/callbacks.sh
 
-TINY=0
-for arg in "$@"; do
-    case "$arg" in
-        --tiny) TINY=1 ;;
-        -h | --help)
-            sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
-            exit 0
-            ;;
-        *)
-            echo "bench/instances.sh: unknown argument '$arg' (use --tiny or --help)" >&2
-            exit 2
-            ;;
-    esac
-done
+bench_arguments bench/instances.sh "$@"
 if [ "$TINY" = 1 ]; then
     DURATION=${BENCH_DURATION:-2} BURST=${BENCH_BURST:-100}
 else
@@ -64,8 +51,7 @@ PGBIN=/usr/lib/postgresql/15/bin
 LEASE_TTL_S=15 # bot/pipeline/service.cpp: the jobs lease, renewed every 5 s
 
 # --- tools ---------------------------------------------------------------------------------------
-NGINX=$(command -v nginx || true)
-[ -z "$NGINX" ] && [ -x /usr/sbin/nginx ] && NGINX=/usr/sbin/nginx
+bench_find_nginx
 missing=()
 [ -x "$PGBIN/initdb" ] && [ -x "$PGBIN/pgbench" ] || missing+=(postgresql-15)
 command -v psql >/dev/null || missing+=(postgresql-client-15)
@@ -73,11 +59,7 @@ command -v wrk >/dev/null || missing+=(wrk)
 [ -n "$NGINX" ] || missing+=(nginx-light)
 command -v openssl >/dev/null || missing+=(openssl)
 command -v curl >/dev/null || missing+=(curl)
-if [ ${#missing[@]} -gt 0 ]; then
-    echo "bench/instances.sh: missing ${missing[*]}; install with:" >&2
-    echo "    sudo apt-get install ${missing[*]}      (or run: scripts/run bench-tiny)" >&2
-    exit 1
-fi
+bench_require bench/instances.sh "${missing[@]}"
 
 # --- build ---------------------------------------------------------------------------------------
 BOT="$BUILD_DIR/complaint-bot"

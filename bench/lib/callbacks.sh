@@ -1,6 +1,43 @@
-# Sourced by bench/ingest.sh and bench/instances.sh: loopback ports, waiting for a server, wrk's
-# latency figures, the DingTalk sign of the callbacks bench/ingest.lua sends, and the company of
-# 50 people both benchmarks configure. Defines functions and nothing else runs.
+# Sourced by bench/ingest.sh and bench/instances.sh: their arguments, nginx and the tools they
+# need, loopback ports, waiting for a server, wrk's latency figures, the DingTalk sign of the
+# callbacks bench/ingest.lua sends, and the company of 50 people both benchmarks configure.
+# Defines functions and nothing else runs.
+
+# bench_arguments SCRIPT ARGS...: sets TINY=1 for --tiny; --help prints SCRIPT's header comment.
+bench_arguments() {
+    local script=$1 arg
+    shift
+    TINY=0
+    for arg in "$@"; do
+        case "$arg" in
+            --tiny) TINY=1 ;;
+            -h | --help)
+                sed -n '2,/^set -euo/p' "$script" | sed '$d' | sed 's/^# \{0,1\}//'
+                exit 0
+                ;;
+            *)
+                echo "$script: unknown argument '$arg' (use --tiny or --help)" >&2
+                exit 2
+                ;;
+        esac
+    done
+}
+
+# Sets NGINX to nginx's path (empty when not installed).
+bench_find_nginx() {
+    NGINX=$(command -v nginx || true)
+    if [ -z "$NGINX" ] && [ -x /usr/sbin/nginx ]; then NGINX=/usr/sbin/nginx; fi
+}
+
+# bench_require SCRIPT PACKAGE...: exits naming the missing Debian packages and how to install them.
+bench_require() {
+    local script=$1
+    shift
+    [ $# -eq 0 ] && return 0
+    echo "$script: missing $*; install with:" >&2
+    echo "    sudo apt-get install $*      (or run: scripts/run bench-tiny)" >&2
+    exit 1
+}
 
 bench_port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # bench_pick_ports N: N distinct free loopback ports, space-separated, below the ephemeral range
