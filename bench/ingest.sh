@@ -152,21 +152,9 @@ EOF
 "$BOT" check-config "$CONFIG" >"$TMP/check-config.txt"
 
 mkdir -p "$TMP/nginx"
-cat >"$TMP/nginx/nginx.conf" <<EOF
-daemon off;
-master_process off;
-worker_processes 1;
-pid $TMP/nginx/nginx.pid;
-error_log $TMP/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    client_body_temp_path $TMP/nginx/body;
-    proxy_temp_path $TMP/nginx/proxy;
-    fastcgi_temp_path $TMP/nginx/fastcgi;
-    uwsgi_temp_path $TMP/nginx/uwsgi;
-    scgi_temp_path $TMP/nginx/scgi;
-    keepalive_requests 1000000;
+{
+    bench_nginx_head "$TMP/nginx"
+    cat <<EOF
     server {
         listen 127.0.0.1:$NGINX_PORT;
         # Also the bot's fake DingTalk robot webhook: the outbox's receipts are "delivered" here.
@@ -177,6 +165,7 @@ http {
     }
 }
 EOF
+} >"$TMP/nginx/nginx.conf"
 
 echo ">> machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo ">> $DURATION s per leg, $CONNS connections (fixed-rate legs: $RATE_CONNS × ${RATE_DELAY_MS} ms), $WRK_THREADS wrk threads on core $LOAD_CPU, servers on core $BOT_CPU, database on $fstype ($TMP)"

@@ -143,21 +143,9 @@ write_nginx() { # write_nginx UPSTREAM-SERVER... : round robin over them, keepal
     local servers="" s
     for s in "$@"; do servers+="        server $s max_fails=0;"$'\n'; done
     mkdir -p "$TMP/nginx"
-    cat >"$TMP/nginx/nginx.conf" <<EOF
-daemon off;
-master_process off;
-worker_processes 1;
-pid $TMP/nginx/nginx.pid;
-error_log $TMP/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    client_body_temp_path $TMP/nginx/body;
-    proxy_temp_path $TMP/nginx/proxy;
-    fastcgi_temp_path $TMP/nginx/fastcgi;
-    uwsgi_temp_path $TMP/nginx/uwsgi;
-    scgi_temp_path $TMP/nginx/scgi;
-    keepalive_requests 1000000;
+    {
+        bench_nginx_head "$TMP/nginx"
+        cat <<EOF
     upstream bots {
 $servers        keepalive 256;
     }
@@ -180,6 +168,7 @@ $servers        keepalive 256;
     }
 }
 EOF
+    } >"$TMP/nginx/nginx.conf"
 }
 NGINX_PID=
 start_nginx() {

@@ -39,6 +39,29 @@ bench_require() {
     exit 1
 }
 
+# bench_nginx_head DIR: the start of an nginx.conf whose files all live in DIR (made first by the
+# caller; one worker in the foreground, no access log), up to and inside `http {`; the caller adds
+# its servers and the `}`.
+bench_nginx_head() {
+    local dir=$1
+    cat <<EOF
+daemon off;
+master_process off;
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path $dir/body;
+    proxy_temp_path $dir/proxy;
+    fastcgi_temp_path $dir/fastcgi;
+    uwsgi_temp_path $dir/uwsgi;
+    scgi_temp_path $dir/scgi;
+    keepalive_requests 1000000;
+EOF
+}
+
 bench_port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # bench_pick_ports N: N distinct free loopback ports, space-separated, below the ephemeral range
 # (32768-) so that no client port is in the way.
