@@ -188,15 +188,7 @@ run_wrk() { # run_wrk NAME URL LEG: leaves its figures in R_*
         cat "$out" >&2
         return 1
     }
-    R_RPS=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")
-    R_P50=$(bench_to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
-    R_P99=$(bench_to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
-    R_REQ=$(awk '/requests in/ { print $1 }' "$out")
-    R_NON2XX=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$out")
-    R_NON2XX=${R_NON2XX:-0}
-    R_ERRORS=$(awk '/Socket errors:/ { print }' "$out")
-    printf '   %-36s %7s req/s   p50 %7s ms   p99 %7s ms   (%s requests, %s non-2xx%s)\n' "$name" "$R_RPS" \
-        "$R_P50" "$R_P99" "$R_REQ" "$R_NON2XX" "${R_ERRORS:+; $R_ERRORS}"
+    bench_wrk_figures "$name" "$out"
 }
 
 # --- the instances -------------------------------------------------------------------------------

@@ -96,6 +96,21 @@ bench_to_ms() { # wrk latency ("812.00us", "1.23ms", "2.01s") → milliseconds
         else print "?" }'
 }
 
+# bench_wrk_figures NAME OUT: reads wrk's output file OUT into R_RPS, R_P50, R_P99 (ms), R_REQ,
+# R_NON2XX and R_ERRORS, and prints them on one line under NAME.
+bench_wrk_figures() {
+    local name=$1 out=$2
+    R_RPS=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")
+    R_P50=$(bench_to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
+    R_P99=$(bench_to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
+    R_REQ=$(awk '/requests in/ { print $1 }' "$out")
+    R_NON2XX=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$out")
+    R_NON2XX=${R_NON2XX:-0}
+    R_ERRORS=$(awk '/Socket errors:/ { print }' "$out")
+    printf '   %-36s %8s req/s   p50 %7s ms   p99 %7s ms   (%s requests, %s non-2xx%s)\n' "$name" "$R_RPS" \
+        "$R_P50" "$R_P99" "$R_REQ" "$R_NON2XX" "${R_ERRORS:+; $R_ERRORS}"
+}
+
 # New secrets, and the timestamp and sign every callback carries: exports BENCH_APP_SECRET,
 # BENCH_WEBHOOK_SECRET, BENCH_TS and BENCH_SIGN = Base64(HMAC-SHA256(key = secret, message =
 # timestamp + "\n" + secret)), as adapters/dingtalk.cpp checks.
