@@ -18,6 +18,16 @@
 
 namespace app {
 
+void wire_dashboard(dashboard::dashboard& board, const rules::config& cfg, storage::database& db,
+                    const core::clock& clock, service& svc) {
+    // HR's 已缴 / 免罚 buttons: the chat command through the same engine, then out to the group.
+    board.set_fine_actions(dashboard::fine_actions(cfg, db, clock, [&svc](const core::inbound_message& m) {
+        svc.workflow().handle(m);
+        svc.sender().kick();
+    }));
+    board.set_live_state(&svc.workflow().live());
+}
+
 std::unique_ptr<core::clock> serve_clock(std::optional<core::instant> clock_from) {
     if (!clock_from) return std::make_unique<core::system_clock>();
     spdlog::warn(
@@ -105,13 +115,7 @@ int run_serve(const rules::config& cfg, std::optional<core::instant> clock_from)
     std::unique_ptr<dashboard::dashboard> board;
     if (cfg.server.dashboard) {
         board = std::make_unique<dashboard::dashboard>(ioc, cfg, db, clock);
-        // HR's 已缴 / 免罚 buttons: the chat command through the same engine, then out to the group.
-        board->set_fine_actions(
-            dashboard::fine_actions(cfg, db, clock, [&svc](const core::inbound_message& m) {
-                svc.workflow().handle(m);
-                svc.sender().kick();
-            }));
-        board->set_live_state(&svc.workflow().live());
+        wire_dashboard(*board, cfg, db, clock, svc);
         svc.mount(board.get());
     }
     server_options opts;

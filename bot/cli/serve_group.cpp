@@ -16,7 +16,6 @@
 #include "cli/leased_connection.hpp"
 #include "cli/platforms.hpp"
 #include "cli/serve.hpp"
-#include "dashboard/actions.hpp"
 #include "dashboard/group_board.hpp"
 #include "pipeline/group_rollup_job.hpp"
 #include "pipeline/group_router.hpp"
@@ -68,7 +67,7 @@ void build_posting(const rules::group_config& g, tenant& t) {
             needs_shared = needs_shared || (c.platform == name && c.webhook_env.empty());
         t.adapters[name] = build_adapter(*p, read_env, needs_shared, t.chats);
     }
-    const bool group_chat_last = g.group.chat.has_value();
+    const auto own_chats = t.co->cfg.chats.size();  // the company's, then the group chat
     for (std::size_t i = 0; i < t.chats.size(); ++i) {
         const auto& c = t.chats[i];
         chat_binding b{c.id, c.platform, c.conversation};
@@ -77,8 +76,7 @@ void build_posting(const rules::group_config& g, tenant& t) {
         // Every company's senders count in one set of windows (run_serve_group): a company's own
         // robot or conversation is its own bucket, the group chat's and a platform's shared robot
         // are every company's.
-        if (b.own_bucket && !(group_chat_last && i + 1 == t.chats.size()))
-            b.bucket = t.co->id + "/" + c.platform + ":" + c.id;
+        if (b.own_bucket && i < own_chats) b.bucket = t.co->id + "/" + c.platform + ":" + c.id;
         t.bindings.push_back(std::move(b));
     }
 }
@@ -171,14 +169,7 @@ int run_serve_group(const rules::group_config& g, std::optional<core::instant> c
         for (auto& t : tenants) {
             t.board = std::make_unique<dashboard::dashboard>(ioc, t.co->cfg, *t.db, clock,
                                                              dashboard::company_settings(*t.co));
-            auto* svc = t.svc.get();
-            // HR's 已缴 / 免罚 buttons: the chat command through that company's engine.
-            t.board->set_fine_actions(
-                dashboard::fine_actions(t.co->cfg, *t.db, clock, [svc](const core::inbound_message& m) {
-                    svc->workflow().handle(m);
-                    svc->sender().kick();
-                }));
-            t.board->set_live_state(&svc->workflow().live());
+            wire_dashboard(*t.board, t.co->cfg, *t.db, clock, *t.svc);
             shown.push_back({t.co, t.db.get(), t.board.get()});
         }
         boards = std::make_unique<dashboard::group_board>(ioc, g, std::move(shown), clock);

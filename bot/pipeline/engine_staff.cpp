@@ -8,15 +8,14 @@ bool engine::staff_changed(const rules::staff_change& change, const std::string&
     auto tx = db_.begin();
     if (!event_id.empty()) {
         const std::string key = "event:" + event_id;
-        if (db_.seen(change.platform, key)) {
+        std::string who;
+        for (const auto& a : change.accounts) who += (who.empty() ? "" : ",") + a;
+        if (!db_.record_inbound_once(
+                {change.platform, key, clock_.now(), "", "",
+                 std::string(change.kind == rules::staff_change_kind::left ? "离职 " : "变动 ") + who})) {
             tx->commit();
             return false;
         }
-        std::string who;
-        for (const auto& a : change.accounts) who += (who.empty() ? "" : ",") + a;
-        db_.record_inbound(
-            {change.platform, key, clock_.now(), "", "",
-             std::string(change.kind == rules::staff_change_kind::left ? "离职 " : "变动 ") + who});
     }
     // The open complaints as the warning needs them: who owns each (the complainant, whoever
     // accepted it) and which departments still owe a step. Every open complaint is in memory once

@@ -26,8 +26,8 @@ struct report_options {
     std::string department;       // complaints and penalties: only those of this department
     std::size_t limit = 0;        // complaints: at most this many (0: all) …
     std::string after;            // … after this complaint (the last of the previous page)
-    std::optional<std::string> password =
-        {};  // of a postgresql:// db_path (the config's database_password_env)
+    // The password of a postgresql:// db_path (the config's database_password_env).
+    std::optional<std::string> password = {};
 };
 
 // Parses "2026-11-23" for --from/--to.
